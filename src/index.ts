@@ -1,0 +1,3 @@
+// The public surface of recwatch, grouped by folder. Anything not listed here is internal.
+
+export * from './signals/index.js';
