@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { type CallOutcome, classifyCall } from './call-outcome.js';
+import { idLike } from './liberal.js';
+import { type Notification, parseNotification } from './notification.js';
+import { classifyQuery, type QueryOutcome } from './query-outcome.js';
+import { fail, fromZod, guarded, type ParseResult } from './result.js';
+
+/** Agora's recording modes. */
+export type RecordingMode = 'individual' | 'mix' | 'web';
+
+/**
+ * One record of a trace (format v1): an input exactly as recwatch received it, with the time it
+ * was observed. This is what the event log stores and `recwatch replay` reads.
+ */
+export type TraceRecord =
+  | {
+      readonly at: number;
+      readonly type: 'start';
+      readonly recording: string;
+      readonly cname: string;
+      readonly uid: string;
+      readonly mode: RecordingMode;
+      readonly backupUid?: string;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'started';
+      readonly recording: string;
+      readonly resourceId: string;
+      readonly sid: string;
+      readonly uid: string;
+    }
+  | CallRecord<'startFailed'>
+  | (CallRecord<'query'> & { readonly sid: string })
+  | (CallRecord<'stopResult'> & { readonly sid?: string })
+  | { readonly at: number; readonly type: 'notification'; readonly body: unknown }
+  | { readonly at: number; readonly type: 'tick' }
+  | { readonly at: number; readonly type: 'stop'; readonly recording: string };
+
+interface CallRecord<T extends string> {
+  readonly at: number;
+  readonly type: T;
+  readonly recording: string;
+  /** null when the call got no response (transport error, timeout). */
+  readonly httpStatus: number | null;
+  readonly body: unknown;
+}
+
+/** The kinds of trace records. */
+export type TraceRecordType = TraceRecord['type'];
+
+/** A trace record normalized: bodies parsed and classified, ready for the core. */
+export type Signal =
+  | Extract<TraceRecord, { type: 'start' | 'started' | 'tick' | 'stop' }>
+  | {
+      readonly at: number;
+      readonly type: 'startFailed';
+      readonly recording: string;
+      readonly outcome: CallOutcome;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'query';
+      readonly recording: string;
+      readonly sid: string;
+      readonly outcome: QueryOutcome;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'stopResult';
+      readonly recording: string;
+      readonly outcome: CallOutcome;
+    }
+  | { readonly at: number; readonly type: 'notification'; readonly notification: Notification };
+
+const at = z
+  .number()
+  .refine(Number.isFinite, 'expected a finite time in ms')
+  .pipe(z.number().min(0));
+const name = z.string().min(1);
+const httpStatus = z.number().nullable();
+
+const recordSchema = z.discriminatedUnion('type', [
+  z.object({
+    at,
+    type: z.literal('start'),
+    recording: name,
+    cname: name,
+    uid: idLike,
+    mode: z.enum(['individual', 'mix', 'web']),
+    backupUid: idLike.optional(),
+  }),
+  z.object({
+    at,
+    type: z.literal('started'),
+    recording: name,
+    resourceId: name,
+    sid: name,
+    uid: idLike,
+  }),
+  z.object({ at, type: z.literal('startFailed'), recording: name, httpStatus, body: z.unknown() }),
+  z.object({
+    at,
+    type: z.literal('query'),
+    recording: name,
+    sid: name,
+    httpStatus,
+    body: z.unknown(),
+  }),
+  z.object({
+    at,
+    type: z.literal('stopResult'),
+    recording: name,
+    sid: name.optional(),
+    httpStatus,
+    body: z.unknown(),
+  }),
+  z.object({ at, type: z.literal('notification'), body: z.unknown() }),
+  z.object({ at, type: z.literal('tick') }),
+  z.object({ at, type: z.literal('stop'), recording: name }),
+]);
+
+/**
+ * Validates one trace record (unknown fields are ignored).
+ * @example parseTraceRecord({ at: 1700000090000, type: 'tick' }) // { ok: true, value: { at: ..., type: 'tick' } }
+ */
+export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
+  return guarded(() => {
+    const parsed = recordSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+    return { ok: true, value: parsed.data as TraceRecord };
+  });
+}
+
+/**
+ * Normalizes a raw input into a signal: validates the record, parses the notification body,
+ * classifies call and query responses. A rejection says why, naming the path.
+ * @example
+ * const signal = normalizeInput({ at: 5000, type: 'query', recording: 'r1', sid: 'S1', httpStatus: 404, body: { code: 404 } });
+ * // { ok: true, value: { type: 'query', ..., outcome: { kind: 'notFound', httpStatus: 404, code: 404 } } }
+ */
+export function normalizeInput(raw: unknown): ParseResult<Signal> {
+  const record = parseTraceRecord(raw);
+  if (!record.ok) return record;
+  return toSignal(record.value);
+}
+
+function toSignal(record: TraceRecord): ParseResult<Signal> {
+  switch (record.type) {
+    case 'notification': {
+      const parsed = parseNotification(record.body);
+      if (!parsed.ok) return prefixed(parsed.error.issues, 'body');
+      return {
+        ok: true,
+        value: { at: record.at, type: 'notification', notification: parsed.value },
+      };
+    }
+    case 'query': {
+      const outcome = classifyQuery(record.httpStatus, record.body);
+      const { at, recording, sid } = record;
+      return { ok: true, value: { at, type: 'query', recording, sid, outcome } };
+    }
+    case 'startFailed':
+    case 'stopResult': {
+      const outcome = classifyCall(record.httpStatus, record.body);
+      if (record.type === 'startFailed' && outcome.kind === 'ok') {
+        return fail('httpStatus', 'a failed start cannot have status 200');
+      }
+      const { at, type, recording } = record;
+      return { ok: true, value: { at, type, recording, outcome } };
+    }
+    default:
+      return { ok: true, value: record };
+  }
+}
+
+function prefixed(
+  issues: readonly { path: string; problem: string }[],
+  prefix: string,
+): ParseResult<never> {
+  const shifted = issues.map((issue) => ({
+    path: issue.path.startsWith('(') ? prefix : `${prefix}.${issue.path}`,
+    problem: issue.problem,
+  }));
+  const first = shifted[0] ?? { path: prefix, problem: 'invalid' };
+  return { ok: false, error: { message: `${first.path}: ${first.problem}`, issues: shifted } };
+}

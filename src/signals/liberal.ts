@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const numericString = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/** A number, or a numeric string as old Agora examples send (`"5"`). */
+export const numberLike = z.union([
+  z.number().refine(Number.isFinite, 'expected a finite number'),
+  z.string().regex(numericString, 'expected a number or a numeric string').transform(Number),
+]);
+
+/** A non-negative integer, also as a numeric string (legacy `sequence`). */
+export const countLike = numberLike.refine(
+  (value) => Number.isInteger(value) && value >= 0,
+  'expected a non-negative integer',
+);
+
+/** An identifier Agora sends as a string or a number (uids); always a string once parsed. */
+export const idLike = z.union([
+  z.string(),
+  z.number().refine(Number.isFinite, 'expected a finite number').transform(String),
+]);
+
+/** A JSON object with any keys; unknown keys are kept. */
+export const anyObject = z.record(z.string(), z.unknown());
+
+const secondsEpochLimit = 100_000_000_000;
+
+/** Agora documents `sliceStartTime` in seconds but sends ms: accept both, answer ms. */
+export function toEpochMs(value: number): number {
+  return Math.abs(value) < secondsEpochLimit ? value * 1000 : value;
+}
+
+/** Copies the listed keys whose values are defined (for `exactOptionalPropertyTypes`-clean objects). */
+export function pickDefined<T extends object, K extends keyof T>(
+  source: T,
+  keys: readonly K[],
+): Pick<T, K> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked as Pick<T, K>;
+}

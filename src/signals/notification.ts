@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import {
+  EVENT_DETAILS,
+  EVENT_NAMES,
+  type EventDetails,
+  isKnownEventType,
+  type KnownEventType,
+} from './event-details.js';
+import { anyObject, countLike, idLike, numberLike } from './liberal.js';
+import { fail, fromZod, guarded, type ParseResult } from './result.js';
+
+/** The fields every notification has once normalized, whatever envelope it came in. */
+export interface NotificationBase {
+  /** `noticeId`, or the legacy `notificationId`. */
+  readonly noticeId: string;
+  readonly eventType: number;
+  /** Agora's `msgName` for the event type, or `details.msgName` for unknown ones. */
+  readonly eventName: string;
+  readonly sid: string;
+  /** Recorder uid that sent it: changes on failover. */
+  readonly uid: string;
+  readonly cname: string;
+  /** Per-session counter from 0; legacy string sequences are read as numbers. */
+  readonly sequence: number;
+  /** When the event happened (ms); `notifyMs` when a payload lacks `sendts`. */
+  readonly sendts: number;
+  /** When this copy was sent (ms): changes on every resend. */
+  readonly notifyMs?: number;
+  readonly productId?: number;
+  readonly serviceType?: number;
+  /** True when the envelope used the legacy `notificationId` field. */
+  readonly legacy: boolean;
+}
+
+/** A notification of an event type Agora documents, with its typed details. */
+export type KnownNotification = {
+  [K in KnownEventType]: NotificationBase & {
+    readonly known: true;
+    readonly eventType: K;
+    readonly details: EventDetails<K>;
+  };
+}[KnownEventType];
+
+/** A notification of an event type recwatch does not know: kept, with its raw details. */
+export interface UnknownNotification extends NotificationBase {
+  readonly known: false;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A normalized Agora webhook notification. Narrow on `known`, then on `eventType`. */
+export type Notification = KnownNotification | UnknownNotification;
+
+/** The product id of cloud recording in Agora's notification service. */
+export const CLOUD_RECORDING_PRODUCT_ID = 3;
+
+const envelope = z.looseObject({
+  noticeId: idLike.optional(),
+  notificationId: idLike.optional(),
+  productId: numberLike.optional(),
+  eventType: countLike,
+  notifyMs: numberLike.optional(),
+  sid: z.string().optional(),
+  payload: z.looseObject({
+    cname: z.string().optional(),
+    uid: idLike.optional(),
+    sid: z.string().optional(),
+    sequence: countLike,
+    sendts: numberLike.optional(),
+    serviceType: numberLike.optional(),
+    details: anyObject.optional(),
+  }),
+});
+
+/**
+ * Parses a webhook body (already-parsed JSON, or the raw text or bytes) into a normalized
+ * notification. Never throws: a rejection names the path and the problem.
+ * @example
+ * const result = parseNotification(rawBody);
+ * if (result.ok && result.value.known && result.value.eventType === 11) {
+ *   result.value.details.exitStatus; // 0 normal, 1 abnormal
+ * } else if (!result.ok) {
+ *   console.warn(result.error.message); // e.g. "payload.sequence: expected a non-negative integer"
+ * }
+ */
+export function parseNotification(body: unknown): ParseResult<Notification> {
+  return guarded(() => {
+    const json = readJson(body);
+    if (!json.ok) return json;
+    return parseEnvelope(json.value);
+  });
+}
+
+function parseEnvelope(body: unknown): ParseResult<Notification> {
+  const parsed = envelope.safeParse(body);
+  if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+  const { payload, ...top } = parsed.data;
+  const noticeId = top.noticeId ?? top.notificationId;
+  if (noticeId === undefined)
+    return fail('noticeId', 'expected noticeId (or legacy notificationId)');
+  const sid = payload.sid ?? top.sid;
+  if (sid === undefined || sid === '') return fail('payload.sid', 'expected a non-empty sid');
+  const sendts = payload.sendts ?? top.notifyMs;
+  if (sendts === undefined) return fail('payload.sendts', 'expected sendts (or notifyMs)');
+  const base = {
+    noticeId,
+    eventType: top.eventType,
+    sid,
+    uid: payload.uid ?? '',
+    cname: payload.cname ?? '',
+    sequence: payload.sequence,
+    sendts,
+    ...(top.notifyMs !== undefined && { notifyMs: top.notifyMs }),
+    ...(top.productId !== undefined && { productId: top.productId }),
+    ...(payload.serviceType !== undefined && { serviceType: payload.serviceType }),
+    legacy: top.noticeId === undefined,
+  };
+  const rawDetails = payload.details ?? {};
+  const eventType = top.eventType;
+  if (!isKnownEventType(eventType)) {
+    const msgName = rawDetails.msgName;
+    const eventName = typeof msgName === 'string' ? msgName : `event_${eventType}`;
+    return { ok: true, value: { ...base, eventName, known: false, details: rawDetails } };
+  }
+  const details = EVENT_DETAILS[eventType].safeParse(rawDetails);
+  if (!details.success) return { ok: false, error: fromZod(details.error, 'payload.details') };
+  const value = { ...base, eventName: EVENT_NAMES[eventType], known: true, details: details.data };
+  return { ok: true, value: value as KnownNotification };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function readJson(body: unknown): ParseResult<unknown> {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return { ok: true, value: body };
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : decoder.decode(body);
+  } catch {
+    return fail('(body)', 'not valid UTF-8');
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return fail('(body)', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

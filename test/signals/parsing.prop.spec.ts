@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  classifyQuery,
+  normalizeInput,
+  type ParseResult,
+  parseNotification,
+  verifySignature,
+} from '../../src/index.js';
+import { DETAILS, legacyNotificationBody, notificationBody, queryBody } from '../fixtures/agora.js';
+
+const QUERY_KINDS = ['alive', 'notFound', 'transient', 'rateLimited', 'serverError', 'clientError'];
+
+function expectExplained(result: ParseResult<unknown>): void {
+  if (result.ok) return;
+  expect(result.error.issues.length).toBeGreaterThan(0);
+  for (const issue of result.error.issues) {
+    expect(issue.path.length).toBeGreaterThan(0);
+    expect(issue.problem.length).toBeGreaterThan(0);
+  }
+  expect(result.error.message).toBe(
+    `${result.error.issues[0]?.path}: ${result.error.issues[0]?.problem}`,
+  );
+}
+
+/** A valid body of any documented type, in either envelope. */
+const validBody = fc
+  .record({
+    eventType: fc.constantFrom(...Object.keys(DETAILS).map(Number)),
+    sequence: fc.nat(10_000),
+    legacy: fc.boolean(),
+  })
+  .map(({ eventType, sequence, legacy }) =>
+    (legacy ? legacyNotificationBody : notificationBody)({
+      eventType,
+      sequence,
+      details: DETAILS[eventType],
+    }),
+  );
+
+type Json = unknown;
+
+/** Replaces, deletes or retypes one value somewhere in a JSON tree. */
+function mutate(value: Json, path: readonly number[], replacement: Json, remove: boolean): Json {
+  if (value === null || typeof value !== 'object') return replacement;
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v] as const)
+    : Object.entries(value);
+  if (entries.length === 0) return replacement;
+  const [head = 0, ...rest] = path;
+  const index = head % entries.length;
+  const out: [string, Json][] = [];
+  entries.forEach(([key, child], i) => {
+    if (i !== index) out.push([key, child]);
+    else if (rest.length === 0 && remove) return;
+    else
+      out.push([key, rest.length === 0 ? replacement : mutate(child, rest, replacement, remove)]);
+  });
+  return Array.isArray(value) ? out.map(([, v]) => v) : Object.fromEntries(out);
+}
+
+describe('parsing never throws and always explains a rejection', () => {
+  it('parseNotification over arbitrary JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (body) => {
+        expectExplained(parseNotification(body));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parseNotification over arbitrary strings and bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), fc.uint8Array(), (text, bytes) => {
+        expectExplained(parseNotification(text));
+        expectExplained(parseNotification(bytes));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parseNotification over mutated valid payloads: accepts sound ones, explains the rest', () => {
+    fc.assert(
+      fc.property(
+        validBody,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.boolean(),
+        (body, path, replacement, remove) => {
+          const result = parseNotification(mutate(body, path, replacement, remove));
+          expectExplained(result);
+          if (!result.ok) return;
+          const value = result.value;
+          expect(Number.isInteger(value.sequence) && value.sequence >= 0).toBe(true);
+          expect(Number.isInteger(value.eventType) && value.eventType >= 0).toBe(true);
+          expect(typeof value.sid === 'string' && value.sid.length > 0).toBe(true);
+          expect(Number.isFinite(value.sendts)).toBe(true);
+          expect(typeof value.noticeId).toBe('string');
+          expect(typeof value.details).toBe('object');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('every valid payload is accepted, and parsing its JSON text gives the same value', () => {
+    fc.assert(
+      fc.property(validBody, (body) => {
+        const fromObject = parseNotification(body);
+        expect(fromObject.ok).toBe(true);
+        expect(parseNotification(JSON.stringify(body))).toEqual(fromObject);
+      }),
+    );
+  });
+
+  it('survives nesting deep enough to overflow a recursive reader', () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expectExplained(parseNotification(deep));
+    const nested = JSON.parse(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`) as unknown;
+    expectExplained(
+      parseNotification({
+        noticeId: 'n',
+        eventType: 999,
+        payload: { sid: 's', sequence: 1, sendts: 1, details: nested },
+      }),
+    );
+  });
+
+  it('classifyQuery gives one of the six kinds for any status and body', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -5, max: 700 }), fc.constant(null)),
+        fc.oneof(fc.jsonValue(), fc.constant(queryBody(5)), fc.constant({ code: 404 })),
+        (status, body) => {
+          expect(QUERY_KINDS).toContain(classifyQuery(status, body).kind);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('normalizeInput explains every rejection of arbitrary records', () => {
+    const record = fc.record(
+      {
+        at: fc.oneof(fc.nat(), fc.double()),
+        type: fc.constantFrom(
+          'start',
+          'started',
+          'startFailed',
+          'query',
+          'stopResult',
+          'notification',
+          'tick',
+          'stop',
+          'x',
+        ),
+        recording: fc.string(),
+        sid: fc.string(),
+        httpStatus: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constant(null)),
+        body: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(record, (raw) => {
+        expectExplained(normalizeInput(raw));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('verifySignature never throws on arbitrary headers and bodies', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.uint8Array()),
+        fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()))),
+        fc.string(),
+        (body, headers, secret) => {
+          const check = verifySignature(body, headers, secret);
+          expect(typeof check.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classifyCall,
+  parseAcquireResponse,
+  parseErrorBody,
+  parseStartResponse,
+  parseStopResponse,
+} from '../../src/index.js';
+import { CNAME, RECORDER_UID, RESOURCE_ID, SID } from '../fixtures/agora.js';
+
+describe('acquire and start responses', () => {
+  it('reads an acquire response', () => {
+    expect(parseAcquireResponse({ resourceId: RESOURCE_ID })).toEqual({
+      ok: true,
+      value: { resourceId: RESOURCE_ID },
+    });
+  });
+
+  it('reads a start response with a numeric uid as a string', () => {
+    const body = { cname: CNAME, uid: 527841, resourceId: RESOURCE_ID, sid: SID };
+    expect(parseStartResponse(body)).toEqual({
+      ok: true,
+      value: { cname: CNAME, uid: RECORDER_UID, resourceId: RESOURCE_ID, sid: SID },
+    });
+  });
+
+  it('rejects a start response without a sid, naming it', () => {
+    const result = parseStartResponse({ resourceId: RESOURCE_ID });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.issues[0]?.path).toBe('sid');
+  });
+});
+
+describe('stop responses', () => {
+  it('reads an individual-mode stop with uploadingStatus', () => {
+    const body = {
+      resourceId: RESOURCE_ID,
+      sid: SID,
+      serverResponse: {
+        fileListMode: 'string',
+        fileList: `${SID}_${CNAME}.m3u8`,
+        uploadingStatus: 'uploaded',
+      },
+    };
+    const result = parseStopResponse(body);
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        sid: SID,
+        uploadingStatus: 'uploaded',
+        serverResponse: { files: [{ fileName: `${SID}_${CNAME}.m3u8` }] },
+      },
+    });
+  });
+
+  it.each(['payload', 'playload'])('reads a web-mode stop whose service state uses %s', (key) => {
+    const body = {
+      sid: SID,
+      serverResponse: {
+        extensionServiceState: [
+          {
+            serviceName: 'web_recorder_service',
+            [key]: {
+              state: 'exit',
+              fileList: [{ filename: 'w.mp4', sliceStartTime: 1_700_000_002_000 }],
+            },
+          },
+        ],
+      },
+    };
+    const result = parseStopResponse(body);
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        serverResponse: {
+          files: [{ fileName: 'w.mp4' }],
+          extensionServices: { webRecorder: { state: 'exit' } },
+        },
+      },
+    });
+  });
+});
+
+describe('error bodies', () => {
+  it('reads both shapes', () => {
+    expect(parseErrorBody({ code: 65, reason: 'request not completed' })).toEqual({
+      code: 65,
+      reason: 'request not completed',
+    });
+    expect(parseErrorBody({ message: 'API rate limit exceeded' })).toEqual({
+      message: 'API rate limit exceeded',
+    });
+  });
+
+  it('gives nothing for bodies of neither shape', () => {
+    expect(parseErrorBody('oops')).toEqual({});
+    expect(parseErrorBody({ code: 'x' })).toEqual({});
+  });
+
+  it.each([
+    [200, {}, 'ok'],
+    [206, { code: 435, reason: 'no recorded data' }, 'transient'],
+    [400, { code: 49 }, 'clientError'],
+    [401, { message: 'Invalid authentication credentials' }, 'clientError'],
+    [503, null, 'serverError'],
+  ] as const)('classifies a call answered %i %j as %s', (status, body, kind) => {
+    expect(classifyCall(status, body)).toMatchObject({ kind, httpStatus: status });
+  });
+});
