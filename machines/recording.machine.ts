@@ -1,0 +1,348 @@
+// The lifecycle of one supervised recording, as lifecycle-rules.md §1 states it. Read the states
+// top to bottom: each transition names its guard (when) and its reactions (what it does).
+// Time is an input: deadlines live in context and a `tick` fires the ones that are due.
+import { and, setup } from 'xstate';
+import * as is from './recording/guards.js';
+import { resolveOptions } from './recording/options.js';
+import { react } from './recording/react.js';
+import * as to from './recording/reactions.js';
+import { NO_DEADLINES } from './recording/schedule.js';
+import type {
+  RecordingContext,
+  RecordingEvent,
+  RecordingInput,
+  RecordingOutput,
+} from './recording/types.js';
+
+const guard =
+  (predicate: is.Guard) =>
+  ({ context, event }: { context: RecordingContext; event: RecordingEvent }) =>
+    predicate(context, event);
+
+function initialContext(input: RecordingInput): RecordingContext {
+  return {
+    recording: input.recording,
+    cname: null,
+    mode: null,
+    primaryUid: null,
+    backupUid: null,
+    attempt: null,
+    lastAttemptFailed: false,
+    sid: null,
+    resourceId: null,
+    uid: null,
+    previousSids: [],
+    haAttempts: 0,
+    filePrefix: '',
+    files: [],
+    quitReason: null,
+    restarts: 0,
+    lastQuery: null,
+    uncertainSince: null,
+    backoff: null,
+    failoverHint: null,
+    failoverSuspected: false,
+    deadlines: NO_DEADLINES,
+    options: resolveOptions(input.options),
+  };
+}
+
+export const recordingMachine = setup({
+  types: {
+    context: {} as RecordingContext,
+    events: {} as RecordingEvent,
+    input: {} as RecordingInput,
+    emitted: {} as RecordingOutput,
+  },
+  guards: {
+    queryShowsAlive: guard(is.queryShowsAlive),
+    queryShowsQuit: guard(is.queryShowsQuit),
+    queryNotFound: guard(is.queryNotFound),
+    queryUncertain: guard(is.queryUncertain),
+    queryRejected: guard(is.queryRejected),
+    probingRunsOut: guard(is.probingRunsOut),
+    failoverPlausible: guard(is.failoverPlausible),
+    notifiesQuit: guard(is.notifiesQuit),
+    notifiesFailover: guard(is.notifiesFailover),
+    failoverExhaustsHa: guard(is.failoverExhaustsHa),
+    notifiesLife: guard(is.notifiesLife),
+    notifiesNewRecorder: guard(is.notifiesNewRecorder),
+    notificationPromptsQuery: guard(is.notificationPromptsQuery),
+    startRejected: guard(is.startRejected),
+    startCanRetry: guard(is.startCanRetry),
+    startInFlight: guard(is.startInFlight),
+    restartAllowed: guard(is.restartAllowed),
+    restartBudgetSpent: guard(is.restartBudgetSpent),
+    stopConfirmed: guard(is.stopConfirmed),
+    stopRejected: guard(is.stopRejected),
+    queryConfirmsStop: guard(is.queryConfirmsStop),
+    startDeadlinePassed: guard(is.startDeadlinePassed),
+    failoverDeadlinePassed: guard(is.failoverDeadlinePassed),
+    queryDue: guard(is.queryDue),
+    startDue: guard(is.startDue),
+  },
+  actions: {
+    acceptStart: react(to.acceptStart),
+    scheduleStartRetry: react(to.scheduleStartRetry),
+    retryStart: react(to.retryStart),
+    adoptSid: react(to.adoptSid),
+    announceRestarted: react(to.announceRestarted),
+    confirmStarted: react(to.confirmStarted),
+    noteQuery: react(to.noteQuery),
+    backOffQuery: react(to.backOffQuery),
+    pollWhileStarting: react(to.pollWhileStarting),
+    pollRegularly: react(to.pollRegularly),
+    pollDuringFailover: react(to.pollDuringFailover),
+    queryNow: react(to.queryNow),
+    noteNotification: react(to.noteNotification),
+    beginFailover: react(to.beginFailover),
+    suspectFailover: react(to.suspectFailover),
+    resumeAfterFailover: react(to.resumeAfterFailover),
+    quitNotStarted: react(to.quitNotStarted),
+    quitLost: react(to.quitLost),
+    quitFailoverTimeout: react(to.quitFailoverTimeout),
+    quitHaExhausted: react(to.quitHaExhausted),
+    quitOnEvidence: react(to.quitOnEvidence),
+    beginRestart: react(to.beginRestart),
+    launchRestart: react(to.launchRestart),
+    failConfiguration: react(to.failConfiguration),
+    failRestartBudget: react(to.failRestartBudget),
+    requestStop: react(to.requestStop),
+    checkStopLater: react(to.checkStopLater),
+    closeFailoverWindow: react(to.closeFailoverWindow),
+    concludeStopped: react(to.concludeStopped),
+  },
+}).createMachine({
+  id: 'recording',
+  context: ({ input }) => initialContext(input),
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        start: { target: 'starting', actions: 'acceptStart' },
+        stop: { target: 'stopped', actions: 'concludeStopped' },
+      },
+    },
+
+    // Rule 1: acquire+start, then wait for evidence of life for the new sid, at most 90 s.
+    starting: {
+      initial: 'acquiring',
+      on: {
+        query: [
+          {
+            guard: 'queryShowsAlive',
+            target: 'recording',
+            actions: ['noteQuery', 'confirmStarted'],
+          },
+          { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+          { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitNotStarted'] },
+          { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
+          { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
+          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+          { target: '.confirming', actions: ['noteQuery', 'pollWhileStarting'] },
+        ],
+        notification: [
+          {
+            guard: 'notifiesQuit',
+            target: 'quit',
+            actions: ['noteNotification', 'quitOnEvidence'],
+          },
+          { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+          { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
+          {
+            guard: 'notifiesLife',
+            target: 'recording',
+            actions: ['noteNotification', 'confirmStarted'],
+          },
+          { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+          { actions: 'noteNotification' },
+        ],
+        tick: [
+          { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
+          { guard: 'queryDue', actions: 'queryNow' },
+        ],
+        stop: 'stopping',
+      },
+      states: {
+        acquiring: {
+          on: {
+            started: { target: 'confirming', actions: 'adoptSid' },
+            startFailed: [
+              { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
+              { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
+              { target: '#recording.quit', actions: 'quitNotStarted' },
+            ],
+            tick: [
+              {
+                guard: 'startDeadlinePassed',
+                target: '#recording.quit',
+                actions: 'quitNotStarted',
+              },
+              { guard: 'startDue', actions: 'retryStart' },
+            ],
+          },
+        },
+        confirming: {},
+        probing: {},
+        uncertain: {},
+      },
+    },
+
+    // Rules 2, 3, 5: alive until quit evidence; a 404 starts probing, a 50x makes it uncertain.
+    recording: {
+      initial: 'healthy',
+      on: {
+        query: [
+          { guard: 'queryShowsAlive', target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
+          { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+          // Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost.
+          {
+            guard: and(['probingRunsOut', 'failoverPlausible']),
+            target: 'failoverPending',
+            actions: ['noteQuery', 'suspectFailover'],
+          },
+          { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitLost'] },
+          { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
+          { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
+          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+          { target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
+        ],
+        notification: [
+          {
+            guard: 'notifiesQuit',
+            target: 'quit',
+            actions: ['noteNotification', 'quitOnEvidence'],
+          },
+          { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+          { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
+          {
+            guard: 'notifiesLife',
+            target: '.healthy',
+            actions: ['noteNotification', 'pollRegularly'],
+          },
+          { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+          { actions: 'noteNotification' },
+        ],
+        tick: { guard: 'queryDue', actions: 'queryNow' },
+        stop: 'stopping',
+      },
+      states: {
+        healthy: {},
+        probing: {},
+        uncertain: {},
+      },
+    },
+
+    // Rule 4: the session moves to a new server; 404s are expected until the 90 s deadline.
+    failoverPending: {
+      on: {
+        notification: [
+          {
+            guard: 'notifiesQuit',
+            target: 'quit',
+            actions: ['noteNotification', 'quitOnEvidence'],
+          },
+          { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+          {
+            guard: 'notifiesFailover',
+            target: 'failoverPending',
+            reenter: true,
+            actions: 'beginFailover',
+          },
+          {
+            guard: 'notifiesNewRecorder',
+            target: 'recording',
+            actions: ['noteNotification', 'resumeAfterFailover'],
+          },
+          { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+          { actions: 'noteNotification' },
+        ],
+        query: [
+          {
+            guard: 'queryShowsAlive',
+            target: 'recording',
+            actions: ['noteQuery', 'resumeAfterFailover'],
+          },
+          { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+          { guard: 'queryUncertain', actions: ['noteQuery', 'backOffQuery'] },
+          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+          { actions: ['noteQuery', 'pollDuringFailover'] },
+        ],
+        tick: [
+          { guard: 'failoverDeadlinePassed', target: 'quit', actions: 'quitFailoverTimeout' },
+          { guard: 'queryDue', actions: 'queryNow' },
+        ],
+        stop: 'stopping',
+      },
+    },
+
+    // Rule 7: restart unless the host excluded the reason; beyond the budget the recording fails.
+    quit: {
+      always: [
+        { guard: 'restartAllowed', target: 'restarting' },
+        { guard: 'restartBudgetSpent', target: 'failed', actions: 'failRestartBudget' },
+      ],
+      on: {
+        stop: { target: 'stopped', actions: 'concludeStopped' },
+      },
+    },
+
+    restarting: {
+      entry: 'beginRestart',
+      on: {
+        started: {
+          target: 'starting.confirming',
+          actions: ['adoptSid', 'announceRestarted'],
+        },
+        startFailed: [
+          { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
+          { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
+          { target: 'quit', actions: 'quitNotStarted' },
+        ],
+        tick: [
+          { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
+          { guard: 'startDue', actions: 'launchRestart' },
+        ],
+        stop: [
+          { guard: 'startInFlight', target: 'stopping' },
+          { target: 'stopped', actions: 'concludeStopped' },
+        ],
+      },
+    },
+
+    // Rule 10: the host's stop. Never restarted.
+    stopping: {
+      entry: 'requestStop',
+      on: {
+        stopResult: [
+          { guard: 'stopConfirmed', target: 'stopped', actions: 'concludeStopped' },
+          { guard: 'stopRejected', target: 'failed', actions: 'failConfiguration' },
+          { actions: 'checkStopLater' },
+        ],
+        notification: { guard: 'notifiesQuit', target: 'stopped', actions: 'concludeStopped' },
+        query: [
+          {
+            guard: 'queryConfirmsStop',
+            target: 'stopped',
+            actions: ['noteQuery', 'concludeStopped'],
+          },
+          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+          { guard: 'queryShowsAlive', actions: ['noteQuery', 'requestStop'] },
+          { actions: ['noteQuery', 'checkStopLater'] },
+        ],
+        started: { actions: ['adoptSid', 'requestStop'] },
+        startFailed: { target: 'stopped', actions: 'concludeStopped' },
+        tick: [
+          { guard: 'startDeadlinePassed', target: 'stopped', actions: 'concludeStopped' },
+          { guard: 'failoverDeadlinePassed', actions: ['closeFailoverWindow', 'queryNow'] },
+          { guard: 'queryDue', actions: 'queryNow' },
+        ],
+      },
+    },
+
+    stopped: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+export type RecordingMachine = typeof recordingMachine;

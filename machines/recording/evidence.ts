@@ -1,0 +1,94 @@
+// Rules 1 and 2 of lifecycle-rules.md as pure predicates over what the machine is told.
+import type { QueryResult, QuitReason, RecordingNotification } from './types.js';
+
+/** Notifications that prove the recorder runs: 30, 40, 42, 70, and the HA registration 13. */
+const LIFE_EVENTS: ReadonlySet<number> = new Set([13, 30, 40, 42, 70]);
+
+/** Leave-code bit: the channel had no users (idle exit). */
+export const LEAVE_IDLE = 4;
+/** Error level of a fatal cloud_recording_error. */
+export const FATAL_ERROR_LEVEL = 5;
+
+export const EVENT = {
+  error: 1,
+  statusUpdate: 3,
+  fileInfos: 4,
+  sessionExit: 11,
+  failover: 12,
+  uploaded: 31,
+  backuped: 32,
+  recorderLeave: 41,
+  webRecorderStopped: 71,
+  webCapabilityLimit: 72,
+} as const;
+
+export function isLifeEvidence(notification: RecordingNotification): boolean {
+  return LIFE_EVENTS.has(notification.eventType);
+}
+
+/** The quit reason a notification proves (rule 2), or null if it proves no quit. */
+export function quitReasonOf(notification: RecordingNotification): QuitReason | null {
+  switch (notification.eventType) {
+    case EVENT.sessionExit:
+      return notification.exitStatus === 1 ? 'abnormalExit' : 'exited';
+    case EVENT.uploaded:
+    case EVENT.backuped:
+      return 'uploaded';
+    case EVENT.recorderLeave:
+      return hasIdleBit(notification) ? 'idle' : null;
+    case EVENT.webRecorderStopped:
+      return notification.code !== undefined && notification.code !== 0
+        ? 'webRecorderStopped'
+        : null;
+    case EVENT.webCapabilityLimit:
+      return 'webRecorderStopped';
+    default:
+      return null;
+  }
+}
+
+/** A leave without the idle bit: a killed recorder may be failing over (rule 2). */
+export function isAmbiguousLeave(notification: RecordingNotification): boolean {
+  return notification.eventType === EVENT.recorderLeave && !hasIdleBit(notification);
+}
+
+export function isFatalError(notification: RecordingNotification): boolean {
+  return notification.eventType === EVENT.error && notification.errorLevel === FATAL_ERROR_LEVEL;
+}
+
+/** Notifications that ask for a query now: fatal errors, ambiguous leaves, state mismatches. */
+export function promptsQuery(notification: RecordingNotification): boolean {
+  return (
+    isFatalError(notification) ||
+    isAmbiguousLeave(notification) ||
+    notification.eventType === EVENT.statusUpdate
+  );
+}
+
+/** Notifications that make a failover plausible when the session then answers 404. */
+export function hintsFailover(notification: RecordingNotification): boolean {
+  return isFatalError(notification) || isAmbiguousLeave(notification);
+}
+
+export function isAliveStatus(status: number | undefined): boolean {
+  return status === 4 || status === 5;
+}
+
+/** Query statuses 6, 7, 8 mean the session exited; 20 that it exited abnormally. */
+export function statusQuitReason(status: number | undefined): QuitReason | null {
+  if (status === 6 || status === 7 || status === 8) return 'exited';
+  if (status === 20) return 'abnormalExit';
+  return null;
+}
+
+export function queryShowsLife(outcome: QueryResult): boolean {
+  return outcome.kind === 'alive' && isAliveStatus(outcome.status);
+}
+
+export function queryQuitReason(outcome: QueryResult): QuitReason | null {
+  return outcome.kind === 'alive' ? statusQuitReason(outcome.status) : null;
+}
+
+function hasIdleBit(notification: RecordingNotification): boolean {
+  return ((notification.leaveCode ?? 0) & LEAVE_IDLE) !== 0;
+}

@@ -1,0 +1,128 @@
+// Guards of the lifecycle machine: pure predicates over (context, event).
+import {
+  isAliveStatus,
+  isLifeEvidence,
+  promptsQuery,
+  queryQuitReason,
+  queryShowsLife,
+  quitReasonOf,
+} from './evidence.js';
+import { isDue, nextBackoff, probingExhausted, startRetryDelay } from './schedule.js';
+import type { RecordingContext as Context, RecordingEvent as Event } from './types.js';
+
+export type Guard = (context: Context, event: Event) => boolean;
+
+const UNCERTAIN_KINDS: ReadonlySet<string> = new Set(['serverError', 'transient', 'rateLimited']);
+/** `start` refused because a recorder with that uid already runs (codes 7, 53, 1004). */
+const UID_CONFLICT_CODES: ReadonlySet<number> = new Set([7, 53, 1004]);
+
+// Query results (rules 1, 3, 5, 6)
+export const queryShowsAlive: Guard = (_, e) => e.type === 'query' && queryShowsLife(e.outcome);
+export const queryShowsQuit: Guard = (_, e) =>
+  e.type === 'query' && queryQuitReason(e.outcome) !== null;
+export const queryNotFound: Guard = (_, e) => e.type === 'query' && e.outcome.kind === 'notFound';
+export const queryUncertain: Guard = (_, e) =>
+  e.type === 'query' && UNCERTAIN_KINDS.has(e.outcome.kind);
+export const queryRejected: Guard = (_, e) =>
+  e.type === 'query' && e.outcome.kind === 'clientError';
+
+/** This 404 is the one after the last probing step (rules 1 and 3). */
+export const probingRunsOut: Guard = (c, e) =>
+  queryNotFound(c, e) && probingExhausted(c.options, nextBackoff(c.backoff, 'notFound'));
+
+/** A failover is plausible: a fatal error or an ambiguous leave, within the failover window. */
+export const failoverPlausible: Guard = (c, e) =>
+  c.failoverHint !== null && e.at < c.failoverHint + c.options.failoverTimeoutMs;
+
+// Notifications (rules 1, 2, 4, 9)
+/** Rule 9: a notification older than a query that showed life cannot undo what it showed. */
+const supersededByQuery = (c: Context, sendts: number) =>
+  c.lastQuery !== null &&
+  c.lastQuery.kind === 'alive' &&
+  isAliveStatus(c.lastQuery.status ?? undefined) &&
+  sendts < c.lastQuery.at;
+
+export const notifiesQuit: Guard = (c, e) =>
+  e.type === 'notification' &&
+  quitReasonOf(e.notification) !== null &&
+  !supersededByQuery(c, e.notification.sendts);
+
+export const notifiesFailover: Guard = (c, e) =>
+  e.type === 'notification' &&
+  e.notification.eventType === 12 &&
+  !supersededByQuery(c, e.notification.sendts);
+
+/** Rule 4: a failover beyond the last allowed attempt ends the recording. */
+export const failoverExhaustsHa: Guard = (c, e) =>
+  notifiesFailover(c, e) && c.haAttempts + 1 > c.options.maxHaAttempts;
+
+export const notifiesLife: Guard = (_, e) =>
+  e.type === 'notification' && isLifeEvidence(e.notification);
+
+/**
+ * Life after a failover: any notification from the new recorder's uid, or a life event from a
+ * uid-less payload. While only suspected (no event 12), any life event will do.
+ */
+export const notifiesNewRecorder: Guard = (c, e) => {
+  if (e.type !== 'notification') return false;
+  const { uid } = e.notification;
+  if (c.failoverSuspected) return isLifeEvidence(e.notification);
+  if (uid === '') return isLifeEvidence(e.notification);
+  return uid === c.uid;
+};
+
+export const notificationPromptsQuery: Guard = (_, e) =>
+  e.type === 'notification' && promptsQuery(e.notification);
+
+// Start attempts (rule 7)
+export const startRejected: Guard = (_, e) =>
+  e.type === 'startFailed' &&
+  (e.outcome.kind === 'clientError' || e.outcome.kind === 'notFound') &&
+  !UID_CONFLICT_CODES.has(e.outcome.code ?? -1);
+
+export const startCanRetry: Guard = (c, e) => {
+  if (e.type !== 'startFailed' || c.attempt === null) return false;
+  const { kind } = e.outcome;
+  if (kind !== 'serverError' && kind !== 'transient' && kind !== 'rateLimited') return false;
+  return startRetryDelay(c.options, kind, c.attempt.retries) !== null;
+};
+
+export const startInFlight: Guard = (c) => c.attempt?.inFlight === true;
+
+// Restart policy (rule 7)
+const restartExcluded = (c: Context) =>
+  c.quitReason !== null && c.options.restartExcludedReasons.includes(c.quitReason);
+
+export const restartAllowed: Guard = (c) =>
+  !restartExcluded(c) && c.restarts < c.options.restartBudget;
+
+export const restartBudgetSpent: Guard = (c) =>
+  !restartExcluded(c) && c.options.restartBudget > 0 && c.restarts >= c.options.restartBudget;
+
+// Stopping (rule 10)
+/** A stop call's answer that means the session is gone: 200, 404, 435 no data, 49 already exiting. */
+export const stopConfirmed: Guard = (c, e) => {
+  if (e.type !== 'stopResult') return false;
+  const { kind, code } = e.outcome;
+  if (kind === 'notFound') return !failoverWindowOpen(c, e.at);
+  return kind === 'ok' || code === 435 || code === 49;
+};
+
+export const stopRejected: Guard = (c, e) =>
+  e.type === 'stopResult' && e.outcome.kind === 'clientError' && !stopConfirmed(c, e);
+
+/** A 404 while stopping proves the end, except during a failover, when 404s are expected. */
+export const queryConfirmsStop: Guard = (c, e) =>
+  queryShowsQuit(c, e) || (queryNotFound(c, e) && !failoverWindowOpen(c, e.at));
+
+function failoverWindowOpen(c: Context, at: number): boolean {
+  return c.deadlines.failoverBy !== null && at < c.deadlines.failoverBy;
+}
+
+// Deadlines (time is an input: a tick fires what is due)
+export const startDeadlinePassed: Guard = (c, e) =>
+  e.type === 'tick' && isDue(c.deadlines.startBy, e.at);
+export const failoverDeadlinePassed: Guard = (c, e) =>
+  e.type === 'tick' && isDue(c.deadlines.failoverBy, e.at);
+export const queryDue: Guard = (c, e) => e.type === 'tick' && isDue(c.deadlines.queryAt, e.at);
+export const startDue: Guard = (c, e) => e.type === 'tick' && isDue(c.deadlines.startAt, e.at);

@@ -1,0 +1,433 @@
+// What the machine does on its transitions, as pure functions: (context, event) → a context patch
+// and the outputs to emit. The machine file wires them to states; `react` adapts them to XState.
+import { hintsFailover, isLifeEvidence, queryQuitReason, quitReasonOf } from './evidence.js';
+import {
+  backoffDelay,
+  deriveBackupUid,
+  filePrefixFor,
+  NO_DEADLINES,
+  nextBackoff,
+  restartDelay,
+  startRetryDelay,
+  uidForNextAttempt,
+} from './schedule.js';
+import type {
+  Backoff,
+  RecordingContext as Context,
+  Deadlines,
+  RecordingEvent as Event,
+  QueryResult,
+  QuitReason,
+  RecordingOutput,
+} from './types.js';
+
+/** A context patch and the outputs of one step of a transition. */
+export interface Reaction {
+  readonly patch?: Partial<Context>;
+  readonly emit?: readonly RecordingOutput[];
+}
+
+export type Reactor = (context: Context, event: Event) => Reaction;
+
+const NOTHING: Reaction = {};
+
+function deadlines(context: Context, changes: Partial<Deadlines>): Deadlines {
+  return { ...context.deadlines, ...changes };
+}
+
+function acquireAndStart(context: Context, uid: string): RecordingOutput {
+  return {
+    kind: 'effect',
+    type: 'acquireAndStart',
+    cname: context.cname ?? '',
+    uid,
+    mode: context.mode ?? 'mix',
+  };
+}
+
+function queryEffect(context: Context): readonly RecordingOutput[] {
+  if (context.sid === null) return [];
+  return [
+    { kind: 'effect', type: 'query', sid: context.sid, resourceId: context.resourceId ?? '' },
+  ];
+}
+
+// Starting (rules 1, 7)
+
+/** The host starts the recording: remember who it is and issue the first acquire+start. */
+export const acceptStart: Reactor = (context, event) => {
+  if (event.type !== 'start') return NOTHING;
+  const next = {
+    cname: event.cname,
+    mode: event.mode,
+    primaryUid: event.uid,
+    backupUid: event.backupUid ?? deriveBackupUid(event.uid),
+    attempt: { uid: event.uid, retries: 0, inFlight: true },
+    deadlines: { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs },
+  };
+  return { patch: next, emit: [acquireAndStart({ ...context, ...next }, event.uid)] };
+};
+
+/** A start call failed in a way worth retrying: try again after the next retry step. */
+export const scheduleStartRetry: Reactor = (context, event) => {
+  if (event.type !== 'startFailed' || context.attempt === null) return NOTHING;
+  const kind = event.outcome.kind as 'serverError' | 'transient' | 'rateLimited';
+  const delay = startRetryDelay(context.options, kind, context.attempt.retries) ?? 0;
+  return {
+    patch: {
+      attempt: { ...context.attempt, retries: context.attempt.retries + 1, inFlight: false },
+      deadlines: deadlines(context, { startAt: event.at + delay }),
+    },
+  };
+};
+
+/** The retry step is due: issue acquire+start again with the same uid. */
+export const retryStart: Reactor = (context) => {
+  if (context.attempt === null) return NOTHING;
+  return {
+    patch: {
+      attempt: { ...context.attempt, inFlight: true },
+      deadlines: deadlines(context, { startAt: null }),
+    },
+    emit: [acquireAndStart(context, context.attempt.uid)],
+  };
+};
+
+/** The start call answered with a sid: a new session to confirm (first query after 5 s). */
+export const adoptSid: Reactor = (context, event) => {
+  if (event.type !== 'started') return NOTHING;
+  const { options } = context;
+  const previous = context.sid;
+  return {
+    patch: {
+      sid: event.sid,
+      resourceId: event.resourceId,
+      uid: event.uid,
+      previousSids:
+        previous === null || previous === event.sid
+          ? context.previousSids
+          : [...context.previousSids, previous],
+      haAttempts: 0,
+      filePrefix: '',
+      attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
+      backoff: null,
+      uncertainSince: null,
+      failoverHint: null,
+      failoverSuspected: false,
+      deadlines: {
+        ...NO_DEADLINES,
+        startBy: event.at + options.startTimeoutMs,
+        queryAt: event.at + options.firstQueryDelayMs,
+      },
+    },
+  };
+};
+
+export const announceRestarted: Reactor = (context, event) => {
+  if (event.type !== 'started') return NOTHING;
+  return {
+    emit: [{ kind: 'event', type: 'restarted', sid: event.sid, restarts: context.restarts }],
+  };
+};
+
+/** First evidence of life for this sid: the recording runs. */
+export const confirmStarted: Reactor = (context, event) => ({
+  patch: {
+    lastAttemptFailed: false,
+    backoff: null,
+    uncertainSince: null,
+    deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
+  },
+  emit: [{ kind: 'event', type: 'started', sid: context.sid ?? '', uid: context.uid ?? '' }],
+});
+
+// Queries (rules 3, 5)
+
+const BACKOFF_REASON: Partial<Record<QueryResult['kind'], Backoff['reason']>> = {
+  notFound: 'notFound',
+  serverError: 'serverError',
+  transient: 'transient',
+  rateLimited: 'rateLimited',
+};
+
+/** Record what a query said: its status, new files, and whether the picture is now uncertain. */
+export const noteQuery: Reactor = (context, event) => {
+  if (event.type !== 'query') return NOTHING;
+  const { outcome } = event;
+  const uncertain =
+    outcome.kind === 'serverError' ||
+    outcome.kind === 'transient' ||
+    outcome.kind === 'rateLimited';
+  const files = newFiles(context, outcome.files);
+  const emit: RecordingOutput[] = [];
+  if (files.length > 0) emit.push(filesReported(context, files));
+  if (uncertain && context.uncertainSince === null)
+    emit.push({ kind: 'event', type: 'uncertain', since: event.at });
+  return {
+    patch: {
+      lastQuery: { at: event.at, kind: outcome.kind, status: outcome.status ?? null },
+      uncertainSince: uncertain ? (context.uncertainSince ?? event.at) : null,
+      ...(files.length > 0 && { files: [...context.files, ...files] }),
+    },
+    emit,
+  };
+};
+
+/** One more failed query: wait the next back-off step of its kind, then query again. */
+export const backOffQuery: Reactor = (context, event) => {
+  if (event.type !== 'query') return NOTHING;
+  const reason = BACKOFF_REASON[event.outcome.kind];
+  if (reason === undefined) return NOTHING;
+  const backoff = nextBackoff(context.backoff, reason);
+  return {
+    patch: {
+      backoff,
+      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(context.options, backoff) }),
+    },
+  };
+};
+
+const pollAfter =
+  (interval: (context: Context) => number): Reactor =>
+  (context, event) => ({
+    patch: {
+      backoff: null,
+      deadlines: deadlines(context, { queryAt: event.at + interval(context) }),
+    },
+  });
+
+export const pollWhileStarting = pollAfter((c) => c.options.startingQueryIntervalMs);
+export const pollRegularly = pollAfter((c) => c.options.pollIntervalMs);
+export const pollDuringFailover = pollAfter((c) => c.options.failoverQueryIntervalMs);
+
+/** Query now; if no answer comes, query again after the poll interval. */
+export const queryNow: Reactor = (context, event) => ({
+  patch: { deadlines: deadlines(context, { queryAt: event.at + context.options.pollIntervalMs }) },
+  emit: queryEffect(context),
+});
+
+// Notifications (rules 2, 3, 4)
+
+/** Record what any notification tells besides its lifecycle meaning: files, failover hints. */
+export const noteNotification: Reactor = (context, event) => {
+  if (event.type !== 'notification') return NOTHING;
+  const { notification } = event;
+  const files = newFiles(context, notification.files);
+  const hint = hintsFailover(notification)
+    ? event.at
+    : isLifeEvidence(notification)
+      ? null
+      : context.failoverHint;
+  if (files.length === 0 && hint === context.failoverHint) return NOTHING;
+  return {
+    patch: { failoverHint: hint, ...(files.length > 0 && { files: [...context.files, ...files] }) },
+    emit: files.length > 0 ? [filesReported(context, files)] : [],
+  };
+};
+
+/** Event 12: the session moves to a new server with a new recorder uid and playlist prefix. */
+export const beginFailover: Reactor = (context, event) => {
+  if (event.type !== 'notification') return NOTHING;
+  const haAttempts = context.haAttempts + 1;
+  const uid = event.notification.newUid ?? context.uid;
+  const filePrefix = filePrefixFor(haAttempts);
+  const { options } = context;
+  return {
+    patch: {
+      haAttempts,
+      uid,
+      filePrefix,
+      backoff: null,
+      failoverHint: null,
+      failoverSuspected: false,
+      deadlines: {
+        ...NO_DEADLINES,
+        failoverBy: event.at + options.failoverTimeoutMs,
+        queryAt: event.at + options.failoverQueryIntervalMs,
+      },
+    },
+    emit: [
+      {
+        kind: 'event',
+        type: 'failover',
+        sid: context.sid ?? '',
+        uid: uid ?? '',
+        haAttempts,
+        filePrefix,
+      },
+    ],
+  };
+};
+
+/** Probing ran out, but a fatal error or ambiguous leave came first: wait out a failover. */
+export const suspectFailover: Reactor = (context, event) => {
+  const since = context.failoverHint ?? event.at;
+  const { options } = context;
+  return {
+    patch: {
+      backoff: null,
+      failoverSuspected: true,
+      deadlines: {
+        ...NO_DEADLINES,
+        failoverBy: since + options.failoverTimeoutMs,
+        queryAt: event.at + options.failoverQueryIntervalMs,
+      },
+    },
+  };
+};
+
+/** Life after a failover: the recording runs again on its new server. */
+export const resumeAfterFailover: Reactor = (context, event) => ({
+  patch: {
+    backoff: null,
+    uncertainSince: null,
+    failoverHint: null,
+    failoverSuspected: false,
+    deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
+  },
+  emit: [{ kind: 'event', type: 'resumed', sid: context.sid ?? '', uid: context.uid ?? '' }],
+});
+
+// Quitting, restarting, failing (rules 2, 4, 6, 7, 10)
+
+function quit(context: Context, reason: QuitReason): Reaction {
+  return {
+    patch: {
+      quitReason: reason,
+      lastAttemptFailed: reason === 'notStarted',
+      attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
+      backoff: null,
+      failoverHint: null,
+      failoverSuspected: false,
+      deadlines: NO_DEADLINES,
+    },
+    emit: [{ kind: 'event', type: 'quit', sid: context.sid, reason }],
+  };
+}
+
+const quitBecause =
+  (reason: QuitReason): Reactor =>
+  (context) =>
+    quit(context, reason);
+
+export const quitNotStarted = quitBecause('notStarted');
+export const quitLost = quitBecause('lost');
+export const quitFailoverTimeout = quitBecause('failoverTimeout');
+export const quitHaExhausted = quitBecause('haExhausted');
+
+/** Quit for the reason the evidence itself gives (rule 2). */
+export const quitOnEvidence: Reactor = (context, event) => {
+  const reason =
+    event.type === 'notification'
+      ? quitReasonOf(event.notification)
+      : event.type === 'query'
+        ? queryQuitReason(event.outcome)
+        : null;
+  return quit(context, reason ?? 'exited');
+};
+
+/** Entering `restarting`: count the restart, pick the uid, start now or after the delay. */
+export const beginRestart: Reactor = (context, event) => {
+  const restarts = context.restarts + 1;
+  const uid = uidForNextAttempt(context);
+  const delay = restartDelay(context.options, restarts);
+  const launchNow = delay <= 0;
+  return {
+    patch: {
+      restarts,
+      attempt: { uid, retries: 0, inFlight: launchNow },
+      deadlines: launchNow
+        ? { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs }
+        : { ...NO_DEADLINES, startAt: event.at + delay },
+    },
+    emit: [
+      { kind: 'event', type: 'restarting', restarts, uid },
+      ...(launchNow ? [acquireAndStart(context, uid)] : []),
+    ],
+  };
+};
+
+/** The restart delay is over: issue acquire+start, and give it the start timeout. */
+export const launchRestart: Reactor = (context, event) => {
+  if (context.attempt === null) return NOTHING;
+  return {
+    patch: {
+      attempt: { ...context.attempt, inFlight: true },
+      deadlines: { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs },
+    },
+    emit: [acquireAndStart(context, context.attempt.uid)],
+  };
+};
+
+function fail(context: Context, reason: QuitReason): Reaction {
+  return {
+    patch: { quitReason: reason, deadlines: NO_DEADLINES, backoff: null },
+    emit: [{ kind: 'event', type: 'failed', reason }],
+  };
+}
+
+export const failConfiguration: Reactor = (context) => fail(context, 'configuration');
+export const failRestartBudget: Reactor = (context) => fail(context, 'restartBudgetExhausted');
+
+/** Ask Agora to stop the live session; check with a query if no answer settles it. */
+export const requestStop: Reactor = (context, event) => {
+  const live = context.sid !== null && context.attempt?.inFlight !== true;
+  return {
+    patch: {
+      deadlines: {
+        ...NO_DEADLINES,
+        // Without a session yet, wait for the start in flight (or its deadline).
+        startBy: live ? null : context.deadlines.startBy,
+        failoverBy: context.deadlines.failoverBy,
+        queryAt: live ? event.at + context.options.stopCheckDelayMs : null,
+      },
+    },
+    emit:
+      live && context.sid !== null
+        ? [{ kind: 'effect', type: 'stop', sid: context.sid, resourceId: context.resourceId ?? '' }]
+        : [],
+  };
+};
+
+/** The stop's answer left the outcome open: check with a query after a back-off step. */
+export const checkStopLater: Reactor = (context, event) => {
+  const backoff = nextBackoff(context.backoff, 'serverError');
+  return {
+    patch: {
+      backoff,
+      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(context.options, backoff) }),
+    },
+  };
+};
+
+/** The failover window closed while stopping: from now on a 404 means the session is gone. */
+export const closeFailoverWindow: Reactor = (context) => ({
+  patch: { deadlines: deadlines(context, { failoverBy: null }) },
+});
+
+export const concludeStopped: Reactor = (context) => ({
+  patch: { quitReason: 'stopped', deadlines: NO_DEADLINES, backoff: null },
+  emit: [{ kind: 'event', type: 'stopped', sid: context.sid }],
+});
+
+// Helpers
+
+function newFiles(
+  context: Context,
+  files: readonly { readonly fileName: string }[] | undefined,
+): readonly string[] {
+  if (files === undefined || files.length === 0) return [];
+  const known = new Set(context.files);
+  const fresh: string[] = [];
+  for (const { fileName } of files) {
+    if (!known.has(fileName)) {
+      known.add(fileName);
+      fresh.push(fileName);
+    }
+  }
+  return fresh;
+}
+
+function filesReported(context: Context, files: readonly string[]): RecordingOutput {
+  return { kind: 'event', type: 'filesReported', sid: context.sid ?? '', files };
+}

@@ -1,0 +1,90 @@
+import type { Backoff, Deadlines, RecordingContext, RecordingOptions } from './types.js';
+
+export const NO_DEADLINES: Deadlines = {
+  startBy: null,
+  failoverBy: null,
+  queryAt: null,
+  startAt: null,
+};
+
+/** The earliest armed deadline, or null when nothing is due ever. */
+export function nextWake(deadlines: Deadlines): number | null {
+  let earliest: number | null = null;
+  for (const at of [
+    deadlines.startBy,
+    deadlines.failoverBy,
+    deadlines.queryAt,
+    deadlines.startAt,
+  ]) {
+    if (at !== null && (earliest === null || at < earliest)) earliest = at;
+  }
+  return earliest;
+}
+
+export function isDue(deadline: number | null, at: number): boolean {
+  return deadline !== null && deadline <= at;
+}
+
+const BACKOFF_STEPS = {
+  notFound: 'notFoundBackoffMs',
+  serverError: 'serverErrorBackoffMs',
+  transient: 'transientBackoffMs',
+  rateLimited: 'rateLimitBackoffMs',
+} as const satisfies Record<Backoff['reason'], keyof RecordingOptions>;
+
+/** The back-off after one more failure of `reason`: continues a run of the same reason, else starts one. */
+export function nextBackoff(current: Backoff | null, reason: Backoff['reason']): Backoff {
+  return current?.reason === reason ? { reason, step: current.step + 1 } : { reason, step: 0 };
+}
+
+/** The delay of a back-off step; past the last step, the last one repeats. */
+export function backoffDelay(options: RecordingOptions, backoff: Backoff): number {
+  const steps = options[BACKOFF_STEPS[backoff.reason]];
+  return steps[Math.min(backoff.step, steps.length - 1)] ?? options.pollIntervalMs;
+}
+
+/** Whether a run of 404s has used up its probing steps (rules 1 and 3). */
+export function probingExhausted(options: RecordingOptions, backoff: Backoff): boolean {
+  return backoff.reason === 'notFound' && backoff.step >= options.notFoundBackoffMs.length;
+}
+
+/** The playlist prefix after `haAttempts` failovers: '' then bak0_, bak1_, bak2_. */
+export function filePrefixFor(haAttempts: number): string {
+  return haAttempts === 0 ? '' : `bak${haAttempts - 1}_`;
+}
+
+/** A backup uid when the host gave none: the next 32-bit uid (Agora uids are 1..2^32-1). */
+export function deriveBackupUid(uid: string): string {
+  const numeric = Number(uid);
+  if (!/^\d+$/.test(uid) || !Number.isSafeInteger(numeric)) return `${uid}1`;
+  return String(numeric >= 0xffff_ffff ? 1 : numeric + 1);
+}
+
+/** The uid for the next start attempt: the other one after a failed attempt (Agora's advice). */
+export function uidForNextAttempt(context: RecordingContext): string {
+  const primary = context.primaryUid ?? '';
+  const backup = context.backupUid ?? primary;
+  if (!context.lastAttemptFailed) return primary;
+  return context.attempt?.uid === backup ? primary : backup;
+}
+
+/** Delay before the n-th restart (1-based); past the list, the last one repeats. */
+export function restartDelay(options: RecordingOptions, restart: number): number {
+  const delays = options.restartDelaysMs;
+  return delays[Math.min(restart - 1, delays.length - 1)] ?? 0;
+}
+
+/** Delay before retrying a failed start call, or null when its retries are used up. */
+export function startRetryDelay(
+  options: RecordingOptions,
+  kind: 'serverError' | 'transient' | 'rateLimited',
+  retries: number,
+): number | null {
+  const steps =
+    kind === 'transient'
+      ? options.startRetryTransientMs
+      : kind === 'rateLimited'
+        ? options.rateLimitBackoffMs
+        : options.startRetryServerErrorMs;
+  return steps[retries] ?? null;
+}

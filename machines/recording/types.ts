@@ -1,0 +1,240 @@
+// The lifecycle machine's vocabulary. Structural on purpose: machines import nothing of ours,
+// and the core maps normalized signals onto these shapes.
+
+/** Agora's recording modes. */
+export type Mode = 'individual' | 'mix' | 'web';
+
+/** Why a recording quit or failed (lifecycle-rules.md §2). */
+export type QuitReason =
+  | 'notStarted'
+  | 'exited'
+  | 'abnormalExit'
+  | 'uploaded'
+  | 'idle'
+  | 'webRecorderStopped'
+  | 'lost'
+  | 'failoverTimeout'
+  | 'haExhausted'
+  | 'configuration'
+  | 'restartBudgetExhausted'
+  | 'stopped';
+
+/** How a REST call ended, as the machine needs to know it. */
+export interface CallResult {
+  readonly kind: 'ok' | 'notFound' | 'transient' | 'rateLimited' | 'serverError' | 'clientError';
+  readonly httpStatus: number | null;
+  readonly code?: number;
+}
+
+/** What a `query` said. `status` and `files` come with `alive` (HTTP 200). */
+export interface QueryResult {
+  readonly kind: 'alive' | 'notFound' | 'transient' | 'rateLimited' | 'serverError' | 'clientError';
+  readonly httpStatus: number | null;
+  readonly status?: number;
+  readonly files?: readonly { readonly fileName: string }[];
+}
+
+/** A notification for the recording's current sid, reduced to what the lifecycle reads. */
+export interface RecordingNotification {
+  readonly eventType: number;
+  /** Recorder uid that sent it ('' when the payload had none). */
+  readonly uid: string;
+  /** When the event happened, by Agora's clock (ms). */
+  readonly sendts: number;
+  readonly exitStatus?: number;
+  readonly newUid?: string;
+  readonly leaveCode?: number;
+  readonly errorLevel?: number;
+  /** `code` of web_recorder_stopped (71). */
+  readonly code?: number;
+  readonly files?: readonly { readonly fileName: string }[];
+}
+
+/** Inputs of the machine. Every event carries `at`, the time it was observed (ms). */
+export type RecordingEvent =
+  | {
+      readonly type: 'start';
+      readonly at: number;
+      readonly cname: string;
+      readonly uid: string;
+      readonly mode: Mode;
+      readonly backupUid?: string;
+    }
+  | {
+      readonly type: 'started';
+      readonly at: number;
+      readonly sid: string;
+      readonly resourceId: string;
+      readonly uid: string;
+    }
+  | { readonly type: 'startFailed'; readonly at: number; readonly outcome: CallResult }
+  | {
+      readonly type: 'query';
+      readonly at: number;
+      readonly sid: string;
+      readonly outcome: QueryResult;
+    }
+  | {
+      readonly type: 'notification';
+      readonly at: number;
+      readonly notification: RecordingNotification;
+    }
+  | { readonly type: 'tick'; readonly at: number }
+  | { readonly type: 'stop'; readonly at: number }
+  | { readonly type: 'stopResult'; readonly at: number; readonly outcome: CallResult };
+
+/** What the machine asks the outside world to do. */
+export type Effect =
+  | {
+      readonly kind: 'effect';
+      readonly type: 'query';
+      readonly sid: string;
+      readonly resourceId: string;
+    }
+  | {
+      readonly kind: 'effect';
+      readonly type: 'acquireAndStart';
+      readonly cname: string;
+      readonly uid: string;
+      readonly mode: Mode;
+    }
+  | {
+      readonly kind: 'effect';
+      readonly type: 'stop';
+      readonly sid: string;
+      readonly resourceId: string;
+    }
+  | { readonly kind: 'effect'; readonly type: 'wakeAt'; readonly at: number };
+
+/** What happened to the recording, for the host. */
+export type DomainEvent =
+  | { readonly kind: 'event'; readonly type: 'started'; readonly sid: string; readonly uid: string }
+  | {
+      readonly kind: 'event';
+      readonly type: 'failover';
+      readonly sid: string;
+      readonly uid: string;
+      readonly haAttempts: number;
+      readonly filePrefix: string;
+    }
+  | { readonly kind: 'event'; readonly type: 'resumed'; readonly sid: string; readonly uid: string }
+  | { readonly kind: 'event'; readonly type: 'uncertain'; readonly since: number }
+  | {
+      readonly kind: 'event';
+      readonly type: 'quit';
+      readonly sid: string | null;
+      readonly reason: QuitReason;
+    }
+  | {
+      readonly kind: 'event';
+      readonly type: 'restarting';
+      readonly restarts: number;
+      readonly uid: string;
+    }
+  | {
+      readonly kind: 'event';
+      readonly type: 'restarted';
+      readonly sid: string;
+      readonly restarts: number;
+    }
+  | { readonly kind: 'event'; readonly type: 'stopped'; readonly sid: string | null }
+  | { readonly kind: 'event'; readonly type: 'failed'; readonly reason: QuitReason }
+  | {
+      readonly kind: 'event';
+      readonly type: 'filesReported';
+      readonly sid: string;
+      readonly files: readonly string[];
+    };
+
+/** Everything the machine emits. */
+export type RecordingOutput = Effect | DomainEvent;
+
+/** Absolute times (ms) at which something is due; null when nothing is armed. */
+export interface Deadlines {
+  /** Evidence of life must arrive by then (rule 1), or the start response (acquiring). */
+  readonly startBy: number | null;
+  /** The failover must show life by then (rule 4). */
+  readonly failoverBy: number | null;
+  /** Next `query` (first query, poll, 404 probing and 50x back-off steps). */
+  readonly queryAt: number | null;
+  /** Next acquire+start (restart delay and start retries). */
+  readonly startAt: number | null;
+}
+
+/** Why queries are currently backed off, and how far along the steps. */
+export interface Backoff {
+  readonly reason: 'notFound' | 'serverError' | 'transient' | 'rateLimited';
+  readonly step: number;
+}
+
+/** Tunables, with defaults from lifecycle-rules.md. All durations in ms. */
+export interface RecordingOptions {
+  readonly startTimeoutMs: number;
+  readonly firstQueryDelayMs: number;
+  readonly startingQueryIntervalMs: number;
+  readonly pollIntervalMs: number;
+  readonly notFoundBackoffMs: readonly number[];
+  readonly serverErrorBackoffMs: readonly number[];
+  readonly transientBackoffMs: readonly number[];
+  readonly rateLimitBackoffMs: readonly number[];
+  readonly failoverTimeoutMs: number;
+  readonly failoverQueryIntervalMs: number;
+  readonly maxHaAttempts: number;
+  readonly restartBudget: number;
+  readonly restartExcludedReasons: readonly QuitReason[];
+  readonly restartDelaysMs: readonly number[];
+  readonly startRetryServerErrorMs: readonly number[];
+  readonly startRetryTransientMs: readonly number[];
+  readonly stopCheckDelayMs: number;
+}
+
+/** The start attempt in progress: which uid, how many retries so far, whether a call is out. */
+export interface StartAttempt {
+  readonly uid: string;
+  readonly retries: number;
+  readonly inFlight: boolean;
+}
+
+/** What the machine knows about one supervised recording. JSON-serializable. */
+export interface RecordingContext {
+  readonly recording: string;
+  readonly cname: string | null;
+  readonly mode: Mode | null;
+  /** The uid the host asked for, and the one to alternate with when a start attempt fails. */
+  readonly primaryUid: string | null;
+  readonly backupUid: string | null;
+  readonly attempt: StartAttempt | null;
+  /** Whether the last start attempt failed: the next one uses the other uid. */
+  readonly lastAttemptFailed: boolean;
+  readonly sid: string | null;
+  readonly resourceId: string | null;
+  /** The recorder's uid: changes on failover. */
+  readonly uid: string | null;
+  readonly previousSids: readonly string[];
+  readonly haAttempts: number;
+  /** `bak<n>_` of the current playlist; '' before any failover. */
+  readonly filePrefix: string;
+  readonly files: readonly string[];
+  readonly quitReason: QuitReason | null;
+  readonly restarts: number;
+  readonly lastQuery: {
+    readonly at: number;
+    readonly kind: QueryResult['kind'];
+    readonly status: number | null;
+  } | null;
+  /** Since when the picture has been uncertain (50x, 206, 429, no response); null when sure. */
+  readonly uncertainSince: number | null;
+  readonly backoff: Backoff | null;
+  /** When an ambiguous leave (41) or fatal error (1) made a failover plausible; null otherwise. */
+  readonly failoverHint: number | null;
+  /** In failoverPending without event 12: a failover inferred from a hint and persistent 404s. */
+  readonly failoverSuspected: boolean;
+  readonly deadlines: Deadlines;
+  readonly options: RecordingOptions;
+}
+
+/** What the machine is created with. */
+export interface RecordingInput {
+  readonly recording: string;
+  readonly options?: Partial<RecordingOptions>;
+}
