@@ -359,15 +359,15 @@ export const launchRestart: Reactor = (context, event) => {
   };
 };
 
-function fail(context: Context, reason: QuitReason): Reaction {
+function fail(reason: QuitReason): Reaction {
   return {
     patch: { quitReason: reason, deadlines: NO_DEADLINES, backoff: null },
     emit: [{ kind: 'event', type: 'failed', reason }],
   };
 }
 
-export const failConfiguration: Reactor = (context) => fail(context, 'configuration');
-export const failRestartBudget: Reactor = (context) => fail(context, 'restartBudgetExhausted');
+export const failConfiguration: Reactor = () => fail('configuration');
+export const failRestartBudget: Reactor = () => fail('restartBudgetExhausted');
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
 export const requestStop: Reactor = (context, event) => {
