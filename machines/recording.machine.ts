@@ -7,12 +7,7 @@ import { resolveOptions } from './recording/options.js';
 import { react } from './recording/react.js';
 import * as to from './recording/reactions.js';
 import { NO_DEADLINES } from './recording/schedule.js';
-import type {
-  RecordingContext,
-  RecordingEvent,
-  RecordingInput,
-  RecordingOutput,
-} from './recording/types.js';
+import type { RecordingContext, RecordingEvent, RecordingInput, RecordingOutput } from './recording/types.js';
 
 const guard =
   (predicate: is.Guard) =>
@@ -43,6 +38,7 @@ function initialContext(input: RecordingInput): RecordingContext {
     failoverHint: null,
     failoverSuspected: false,
     deadlines: NO_DEADLINES,
+    updatedAt: null,
     options: resolveOptions(input.options),
   };
 }
@@ -129,11 +125,7 @@ export const recordingMachine = setup({
       initial: 'acquiring',
       on: {
         query: [
-          {
-            guard: 'queryShowsAlive',
-            target: 'recording',
-            actions: ['noteQuery', 'confirmStarted'],
-          },
+          { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
           { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
           { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitNotStarted'] },
           { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
@@ -142,18 +134,10 @@ export const recordingMachine = setup({
           { target: '.confirming', actions: ['noteQuery', 'pollWhileStarting'] },
         ],
         notification: [
-          {
-            guard: 'notifiesQuit',
-            target: 'quit',
-            actions: ['noteNotification', 'quitOnEvidence'],
-          },
-          { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+          { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
+          // A new sid has had no failover yet: its first 12 cannot exhaust HA here.
           { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
-          {
-            guard: 'notifiesLife',
-            target: 'recording',
-            actions: ['noteNotification', 'confirmStarted'],
-          },
+          { guard: 'notifiesLife', target: 'recording', actions: ['noteNotification', 'confirmStarted'] },
           { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
           { actions: 'noteNotification' },
         ],
@@ -166,6 +150,9 @@ export const recordingMachine = setup({
       states: {
         acquiring: {
           on: {
+            // No sid yet: nothing Agora says can concern this attempt until `started` names it.
+            query: {},
+            notification: {},
             started: { target: 'confirming', actions: 'adoptSid' },
             startFailed: [
               { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
@@ -173,11 +160,7 @@ export const recordingMachine = setup({
               { target: '#recording.quit', actions: 'quitNotStarted' },
             ],
             tick: [
-              {
-                guard: 'startDeadlinePassed',
-                target: '#recording.quit',
-                actions: 'quitNotStarted',
-              },
+              { guard: 'startDeadlinePassed', target: '#recording.quit', actions: 'quitNotStarted' },
               { guard: 'startDue', actions: 'retryStart' },
             ],
           },
@@ -208,18 +191,10 @@ export const recordingMachine = setup({
           { target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
         ],
         notification: [
-          {
-            guard: 'notifiesQuit',
-            target: 'quit',
-            actions: ['noteNotification', 'quitOnEvidence'],
-          },
+          { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
           { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
           { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
-          {
-            guard: 'notifiesLife',
-            target: '.healthy',
-            actions: ['noteNotification', 'pollRegularly'],
-          },
+          { guard: 'notifiesLife', target: '.healthy', actions: ['noteNotification', 'pollRegularly'] },
           { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
           { actions: 'noteNotification' },
         ],
@@ -237,32 +212,15 @@ export const recordingMachine = setup({
     failoverPending: {
       on: {
         notification: [
-          {
-            guard: 'notifiesQuit',
-            target: 'quit',
-            actions: ['noteNotification', 'quitOnEvidence'],
-          },
+          { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
           { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
-          {
-            guard: 'notifiesFailover',
-            target: 'failoverPending',
-            reenter: true,
-            actions: 'beginFailover',
-          },
-          {
-            guard: 'notifiesNewRecorder',
-            target: 'recording',
-            actions: ['noteNotification', 'resumeAfterFailover'],
-          },
+          { guard: 'notifiesFailover', target: 'failoverPending', reenter: true, actions: 'beginFailover' },
+          { guard: 'notifiesNewRecorder', target: 'recording', actions: ['noteNotification', 'resumeAfterFailover'] },
           { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
           { actions: 'noteNotification' },
         ],
         query: [
-          {
-            guard: 'queryShowsAlive',
-            target: 'recording',
-            actions: ['noteQuery', 'resumeAfterFailover'],
-          },
+          { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'resumeAfterFailover'] },
           { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
           { guard: 'queryUncertain', actions: ['noteQuery', 'backOffQuery'] },
           { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
@@ -290,10 +248,7 @@ export const recordingMachine = setup({
     restarting: {
       entry: 'beginRestart',
       on: {
-        started: {
-          target: 'starting.confirming',
-          actions: ['adoptSid', 'announceRestarted'],
-        },
+        started: { target: 'starting.confirming', actions: ['adoptSid', 'announceRestarted'] },
         startFailed: [
           { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
           { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
@@ -321,11 +276,7 @@ export const recordingMachine = setup({
         ],
         notification: { guard: 'notifiesQuit', target: 'stopped', actions: 'concludeStopped' },
         query: [
-          {
-            guard: 'queryConfirmsStop',
-            target: 'stopped',
-            actions: ['noteQuery', 'concludeStopped'],
-          },
+          { guard: 'queryConfirmsStop', target: 'stopped', actions: ['noteQuery', 'concludeStopped'] },
           { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
           { guard: 'queryShowsAlive', actions: ['noteQuery', 'requestStop'] },
           { actions: ['noteQuery', 'checkStopLater'] },

@@ -28,7 +28,7 @@ export const queryRejected: Guard = (_, e) =>
 
 /** This 404 is the one after the last probing step (rules 1 and 3). */
 export const probingRunsOut: Guard = (c, e) =>
-  queryNotFound(c, e) && probingExhausted(c.options, nextBackoff(c.backoff, 'notFound'));
+  queryNotFound(c, e) && probingExhausted(c.options, nextBackoff(c.options, c.backoff, 'notFound'));
 
 /** A failover is plausible: a fatal error or an ambiguous leave, within the failover window. */
 export const failoverPlausible: Guard = (c, e) =>

@@ -20,7 +20,9 @@ export function react(reactor: Reactor) {
     RecordingOutput & EventObject
   >(({ context, event, enqueue }) => {
     const { patch, emit } = reactor(context, event);
-    if (patch !== undefined) enqueue.assign(patch);
+    enqueue.assign(
+      patch === undefined ? { updatedAt: event.at } : { ...patch, updatedAt: event.at },
+    );
     for (const output of emit ?? []) enqueue.emit(output);
     if (patch?.deadlines === undefined) return;
     const wake = nextWake(patch.deadlines);

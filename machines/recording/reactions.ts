@@ -178,7 +178,7 @@ export const backOffQuery: Reactor = (context, event) => {
   if (event.type !== 'query') return NOTHING;
   const reason = BACKOFF_REASON[event.outcome.kind];
   if (reason === undefined) return NOTHING;
-  const backoff = nextBackoff(context.backoff, reason);
+  const backoff = nextBackoff(context.options, context.backoff, reason);
   return {
     patch: {
       backoff,
@@ -391,7 +391,7 @@ export const requestStop: Reactor = (context, event) => {
 
 /** The stop's answer left the outcome open: check with a query after a back-off step. */
 export const checkStopLater: Reactor = (context, event) => {
-  const backoff = nextBackoff(context.backoff, 'serverError');
+  const backoff = nextBackoff(context.options, context.backoff, 'serverError');
   return {
     patch: {
       backoff,

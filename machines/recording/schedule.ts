@@ -32,9 +32,19 @@ const BACKOFF_STEPS = {
   rateLimited: 'rateLimitBackoffMs',
 } as const satisfies Record<Backoff['reason'], keyof RecordingOptions>;
 
-/** The back-off after one more failure of `reason`: continues a run of the same reason, else starts one. */
-export function nextBackoff(current: Backoff | null, reason: Backoff['reason']): Backoff {
-  return current?.reason === reason ? { reason, step: current.step + 1 } : { reason, step: 0 };
+/**
+ * The back-off after one more failure of `reason`: continues a run of the same reason, else
+ * starts one. The step stops one past the last delay (that last delay repeats), so the context
+ * stays finite however long the failures last.
+ */
+export function nextBackoff(
+  options: RecordingOptions,
+  current: Backoff | null,
+  reason: Backoff['reason'],
+): Backoff {
+  if (current?.reason !== reason) return { reason, step: 0 };
+  const last = options[BACKOFF_STEPS[reason]].length;
+  return { reason, step: Math.min(current.step + 1, last) };
 }
 
 /** The delay of a back-off step; past the last step, the last one repeats. */

@@ -30,6 +30,7 @@ export interface CallResult {
 export interface QueryResult {
   readonly kind: 'alive' | 'notFound' | 'transient' | 'rateLimited' | 'serverError' | 'clientError';
   readonly httpStatus: number | null;
+  readonly code?: number;
   readonly status?: number;
   readonly files?: readonly { readonly fileName: string }[];
 }
@@ -230,6 +231,8 @@ export interface RecordingContext {
   /** In failoverPending without event 12: a failover inferred from a hint and persistent 404s. */
   readonly failoverSuspected: boolean;
   readonly deadlines: Deadlines;
+  /** When the machine last acted on an event (ms); null before the first. */
+  readonly updatedAt: number | null;
   readonly options: RecordingOptions;
 }
 
