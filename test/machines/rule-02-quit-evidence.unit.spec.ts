@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { alive, notify, recordingAlive } from './drive.js';
+
+// Restarts are off here so the quit itself is observable as the resting state.
+const noRestart = { restartBudget: 0 };
+
+describe('rule 2: quit evidence', () => {
+  it.each([
+    ['11 with exitStatus 0', notify(10, 11, { exitStatus: 0 }), 'exited'],
+    ['11 with exitStatus 1', notify(10, 11, { exitStatus: 1 }), 'abnormalExit'],
+    ['31 uploaded', notify(10, 31), 'uploaded'],
+    ['32 backuped', notify(10, 32), 'uploaded'],
+    ['41 with the idle bit', notify(10, 41, { leaveCode: 4 }), 'idle'],
+    ['41 with idle among other bits', notify(10, 41, { leaveCode: 4 | 16 }), 'idle'],
+    ['71 with code 1', notify(10, 71, { code: 1 }), 'webRecorderStopped'],
+    ['72 capability limit', notify(10, 72), 'webRecorderStopped'],
+    ['query status 6', alive(10, 6), 'exited'],
+    ['query status 7', alive(10, 7), 'exited'],
+    ['query status 8', alive(10, 8), 'exited'],
+    ['query status 20', alive(10, 20), 'abnormalExit'],
+  ] as const)('quits on %s with reason %s', (_name, event, reason) => {
+    const r = recordingAlive(noRestart);
+    const outputs = r.send(event);
+    expect(r.state).toBe('quit');
+    expect(r.context.quitReason).toBe(reason);
+    expect(outputs).toContainEqual({ kind: 'event', type: 'quit', sid: 'S1', reason });
+  });
+
+  it.each([
+    ['41 killed (SIGINT)', notify(10, 41, { leaveCode: 2 })],
+    ['41 init failed', notify(10, 41, { leaveCode: 0 })],
+    ['41 client leave', notify(10, 41, { leaveCode: 16 })],
+  ])('does not quit on an ambiguous %s: it queries at once', (_name, event) => {
+    const r = recordingAlive(noRestart);
+    const outputs = r.send(event);
+    expect(r.state).toBe('recording');
+    expect(outputs).toContainEqual({
+      kind: 'effect',
+      type: 'query',
+      sid: 'S1',
+      resourceId: 'R-S1',
+    });
+  });
+
+  it('does not quit on 71 with code 0 (a normal web stop is confirmed by other evidence)', () => {
+    const r = recordingAlive(noRestart);
+    r.send(notify(10, 71, { code: 0 }));
+    expect(r.state).toBe('recording');
+  });
+
+  it('is not revived by events after a quit: 43/44, a late 31 after 11, life events', () => {
+    const r = recordingAlive({ restartExcludedReasons: ['idle', 'exited'] });
+    r.send(notify(10, 11, { exitStatus: 0 }));
+    expect(r.state).toBe('quit');
+    r.send(notify(11, 43), notify(12, 44), notify(13, 31), notify(14, 40), alive(15, 5));
+    expect(r.state).toBe('quit');
+    expect(r.context.quitReason).toBe('exited');
+    expect(r.events('quit')).toHaveLength(1);
+  });
+});

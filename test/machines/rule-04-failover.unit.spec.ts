@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { alive, at, notify, queryFails, recordingAlive, tick, UID } from './drive.js';
+
+describe('rule 4: failover', () => {
+  it('moves to failoverPending on event 12 with the new uid and the bak0_ prefix', () => {
+    const r = recordingAlive();
+    const outputs = r.send(notify(20, 12, { newUid: '2002' }));
+    expect(r.state).toBe('failoverPending');
+    expect(r.context).toMatchObject({ haAttempts: 1, uid: '2002', filePrefix: 'bak0_', sid: 'S1' });
+    expect(outputs).toContainEqual({
+      kind: 'event',
+      type: 'failover',
+      sid: 'S1',
+      uid: '2002',
+      haAttempts: 1,
+      filePrefix: 'bak0_',
+    });
+  });
+
+  it('resumes recording on any notification from the new recorder uid', () => {
+    const r = recordingAlive();
+    r.send(notify(20, 12, { newUid: '2002' }));
+    expect(r.send(notify(25, 43, { uid: '2002' }))).toContainEqual({
+      kind: 'event',
+      type: 'resumed',
+      sid: 'S1',
+      uid: '2002',
+    });
+    expect(r.state).toBe('recording');
+  });
+
+  it('does not take a notification from the old recorder uid as life', () => {
+    const r = recordingAlive();
+    r.send(
+      notify(20, 12, { newUid: '2002' }),
+      notify(21, 40, { uid: UID }),
+      notify(22, 44, { uid: UID }),
+    );
+    expect(r.state).toBe('failoverPending');
+  });
+
+  it('resumes on a query 200 with status 5 from the new server', () => {
+    const r = recordingAlive();
+    r.send(notify(20, 12, { newUid: '2002' }), queryFails(35, 'notFound'), alive(50, 5));
+    expect(r.state).toBe('recording');
+  });
+
+  it('quits with failoverTimeout when no life comes within 90 s', () => {
+    const r = recordingAlive({ restartBudget: 0 });
+    r.send(notify(20, 12, { newUid: '2002' }), tick(109));
+    expect(r.state).toBe('failoverPending');
+    r.send(tick(110));
+    expect(r.context.quitReason).toBe('failoverTimeout');
+  });
+
+  it('counts bak0_, bak1_, bak2_ and quits with haExhausted on the 4th failover', () => {
+    const r = recordingAlive({ restartBudget: 0 });
+    const prefixes: string[] = [];
+    for (const [i, uid] of ['2002', '3003', '4004'].entries()) {
+      r.send(notify(20 + i * 10, 12, { newUid: uid }), notify(21 + i * 10, 40, { uid }));
+      prefixes.push(r.context.filePrefix);
+      expect(r.state).toBe('recording');
+    }
+    expect(prefixes).toEqual(['bak0_', 'bak1_', 'bak2_']);
+    r.send(notify(60, 12, { newUid: '5005' }));
+    expect(r.state).toBe('quit');
+    expect(r.context.quitReason).toBe('haExhausted');
+    expect(r.context.haAttempts).toBe(3);
+    expect(r.context.sid).toBe('S1');
+  });
+
+  it('handles a second 12 while the first failover is still pending', () => {
+    const r = recordingAlive();
+    r.send(notify(20, 12, { newUid: '2002' }), notify(40, 12, { newUid: '3003' }));
+    expect(r.context).toMatchObject({ haAttempts: 2, uid: '3003', filePrefix: 'bak1_' });
+    expect(r.context.deadlines.failoverBy).toBe(at(130));
+    r.send(notify(45, 40, { uid: '3003' }));
+    expect(r.state).toBe('recording');
+  });
+});

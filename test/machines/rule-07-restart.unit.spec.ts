@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  alive,
+  at,
+  notify,
+  Recording,
+  recordingAlive,
+  start,
+  started,
+  startFailed,
+  tick,
+  UID,
+} from './drive.js';
+
+describe('rule 7: restart', () => {
+  it('restarts after a quit the host did not ask for: acquire+start, then starting with the new sid', () => {
+    const r = recordingAlive();
+    const outputs = r.send(notify(30, 11, { exitStatus: 1 }));
+    expect(r.state).toBe('restarting');
+    expect(outputs).toContainEqual({ kind: 'event', type: 'restarting', restarts: 1, uid: UID });
+    expect(outputs).toContainEqual({
+      kind: 'effect',
+      type: 'acquireAndStart',
+      cname: 'room1',
+      uid: UID,
+      mode: 'mix',
+    });
+    expect(r.send(started(31, 'S2'))).toContainEqual({
+      kind: 'event',
+      type: 'restarted',
+      sid: 'S2',
+      restarts: 1,
+    });
+    expect(r.value).toEqual({ starting: 'confirming' });
+    expect(r.context).toMatchObject({
+      sid: 'S2',
+      previousSids: ['S1'],
+      restarts: 1,
+      haAttempts: 0,
+    });
+    r.send(tick(36), alive(36, 5, 'S2'));
+    expect(r.state).toBe('recording');
+  });
+
+  it('does not restart after an idle quit (default exclusion)', () => {
+    const r = recordingAlive();
+    r.send(notify(30, 41, { leaveCode: 4 }));
+    expect(r.state).toBe('quit');
+    expect(r.effects('acquireAndStart')).toHaveLength(1);
+  });
+
+  it('fails with restartBudgetExhausted after 3 restarts', () => {
+    const r = recordingAlive();
+    for (const [i, sid] of ['S2', 'S3', 'S4'].entries()) {
+      const s = 100 * (i + 1);
+      r.send(notify(s, 11, { exitStatus: 1 }));
+      r.send(tick(s + 60), started(s + 61, sid), notify(s + 62, 40));
+      expect(r.state).toBe('recording');
+    }
+    r.send(notify(500, 11, { exitStatus: 1 }));
+    expect(r.state).toBe('failed');
+    expect(r.context).toMatchObject({ restarts: 3, quitReason: 'restartBudgetExhausted' });
+  });
+
+  it('waits the restart delay before the second restart', () => {
+    const r = recordingAlive();
+    r.send(notify(30, 11, { exitStatus: 1 }), started(31, 'S2'), notify(32, 40));
+    const outputs = r.send(notify(40, 11, { exitStatus: 1 }));
+    expect(outputs.filter((o) => o.type === 'acquireAndStart')).toEqual([]);
+    expect(outputs).toContainEqual({ kind: 'effect', type: 'wakeAt', at: at(50) });
+    expect(r.send(tick(50))).toContainEqual(expect.objectContaining({ type: 'acquireAndStart' }));
+  });
+
+  it('retries a start failing with 50x after 3, 6, 9 s, then restarts with the backup uid', () => {
+    const r = new Recording();
+    r.send(start(0));
+    const retries: number[] = [];
+    let now = 1;
+    for (let i = 0; i < 3; i += 1) {
+      const wake = r.send(startFailed(now, 503)).find((o) => o.type === 'wakeAt');
+      const due = wake?.type === 'wakeAt' ? (wake.at - at(0)) / 1000 : -1;
+      retries.push(due - now);
+      now = due;
+      expect(r.send(tick(now))).toContainEqual(
+        expect.objectContaining({ type: 'acquireAndStart', uid: UID }),
+      );
+    }
+    expect(retries).toEqual([3, 6, 9]);
+    const outputs = r.send(startFailed(now, 503));
+    expect(outputs).toContainEqual({
+      kind: 'event',
+      type: 'quit',
+      sid: null,
+      reason: 'notStarted',
+    });
+    expect(r.state).toBe('restarting');
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ type: 'acquireAndStart', uid: '1002' }),
+    );
+  });
+
+  it('alternates back to the primary uid after the backup attempt also fails', () => {
+    const r = new Recording({ startRetryServerErrorMs: [], restartDelaysMs: [0] });
+    r.send(start(0), startFailed(1, 500));
+    expect(r.context.attempt?.uid).toBe('1002');
+    r.send(startFailed(2, 500));
+    expect(r.context.attempt?.uid).toBe(UID);
+  });
+
+  it('switches uid when start says a recorder with this uid already runs', () => {
+    const r = new Recording({ restartDelaysMs: [0] });
+    r.send(start(0), startFailed(1, 400, 53));
+    expect(r.state).toBe('restarting');
+    expect(r.context.attempt?.uid).toBe('1002');
+  });
+
+  it('retries a 206 start twice, after 3 and 6 s', () => {
+    const r = new Recording();
+    r.send(start(0));
+    expect(r.send(startFailed(1, 206, 65))).toContainEqual({
+      kind: 'effect',
+      type: 'wakeAt',
+      at: at(4),
+    });
+    r.send(tick(4));
+    expect(r.send(startFailed(5, 206, 65))).toContainEqual({
+      kind: 'effect',
+      type: 'wakeAt',
+      at: at(11),
+    });
+    r.send(tick(11), startFailed(12, 206, 65));
+    expect(r.state).toBe('restarting');
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  alive,
+  notify,
+  queryFails,
+  Recording,
+  recordingAlive,
+  start,
+  started,
+  startFailed,
+  stop,
+  stopResult,
+  tick,
+} from './drive.js';
+
+describe('rule 10: host stop', () => {
+  it('asks Agora to stop, then is stopped when the stop succeeds', () => {
+    const r = recordingAlive();
+    expect(r.send(stop(30))).toContainEqual({
+      kind: 'effect',
+      type: 'stop',
+      sid: 'S1',
+      resourceId: 'R-S1',
+    });
+    expect(r.state).toBe('stopping');
+    expect(r.send(stopResult(31, 'ok'))).toContainEqual({
+      kind: 'event',
+      type: 'stopped',
+      sid: 'S1',
+    });
+    expect(r.state).toBe('stopped');
+    expect(r.context.quitReason).toBe('stopped');
+  });
+
+  it.each([
+    ['a 404 query', queryFails(60, 'notFound')],
+    ['session_exit', notify(32, 11, { exitStatus: 0 })],
+    ['uploaded', notify(32, 31)],
+    ['a stop answered 404', stopResult(31, 'notFound')],
+    ['a stop answered 400 code 49 (already exiting)', stopResult(31, 'clientError', 49)],
+  ])('is stopped on %s', (_name, event) => {
+    const r = recordingAlive();
+    r.send(stop(30), event);
+    expect(r.state).toBe('stopped');
+  });
+
+  it('is never restarted, whatever comes after', () => {
+    const r = recordingAlive();
+    r.send(stop(30), stopResult(31, 'ok'));
+    const after = r.send(
+      notify(40, 11, { exitStatus: 1 }),
+      alive(50, 5),
+      tick(10_000),
+      started(60, 'S9'),
+    );
+    expect(after).toEqual([]);
+    expect(r.state).toBe('stopped');
+    expect(r.effects('acquireAndStart')).toHaveLength(1);
+  });
+
+  it('checks with a query when the stop answer is a 50x, and stops again if still alive', () => {
+    const r = recordingAlive();
+    r.send(stop(30));
+    expect(r.send(stopResult(31, 'serverError'))).toContainEqual(
+      expect.objectContaining({ type: 'wakeAt' }),
+    );
+    expect(r.send(tick(36))).toContainEqual(expect.objectContaining({ type: 'query' }));
+    expect(r.send(alive(36, 5))).toContainEqual(
+      expect.objectContaining({ type: 'stop', sid: 'S1' }),
+    );
+    r.send(stopResult(37, 'ok'));
+    expect(r.state).toBe('stopped');
+  });
+
+  it('stops the session a start in flight turns out to create', () => {
+    const r = new Recording();
+    r.send(start(0), stop(1));
+    expect(r.state).toBe('stopping');
+    expect(r.effects('stop')).toHaveLength(0);
+    expect(r.send(started(2))).toContainEqual({
+      kind: 'effect',
+      type: 'stop',
+      sid: 'S1',
+      resourceId: 'R-S1',
+    });
+  });
+
+  it('is stopped at once when nothing is running', () => {
+    const idle = new Recording();
+    idle.send(stop(0));
+    expect(idle.state).toBe('stopped');
+    const failedStart = new Recording();
+    failedStart.send(start(0), stop(1), startFailed(2, 500));
+    expect(failedStart.state).toBe('stopped');
+  });
+
+  it('does not take a 404 during a failover as proof the stop worked', () => {
+    const r = recordingAlive();
+    r.send(notify(20, 12, { newUid: '2002' }), stop(30), stopResult(31, 'notFound'));
+    expect(r.state).toBe('stopping');
+    r.send(tick(110));
+    r.send(queryFails(111, 'notFound'));
+    expect(r.state).toBe('stopped');
+  });
+});

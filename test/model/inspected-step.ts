@@ -1,0 +1,50 @@
+// One machine step that also reports which transition definitions it took, by running the
+// machine in an actor scope whose system delivers XState's microstep inspection events.
+import {
+  type ActorScope,
+  type AnyTransitionDefinition,
+  createActor,
+  type EventObject,
+} from 'xstate';
+import {
+  type RecordingEvent,
+  type RecordingOutput,
+  type RecordingSnapshot,
+  recordingMachine,
+} from '../../machines/index.js';
+
+export interface InspectedStep {
+  readonly snapshot: RecordingSnapshot;
+  readonly outputs: readonly RecordingOutput[];
+  readonly transitions: readonly AnyTransitionDefinition[];
+}
+
+let outputs: RecordingOutput[] = [];
+let transitions: AnyTransitionDefinition[] = [];
+const self = createActor(recordingMachine, {
+  input: { recording: '(inspector)' },
+  inspect: (inspection) => {
+    if (inspection.type === '@xstate.microstep') transitions.push(...inspection._transitions);
+  },
+});
+const scope = {
+  self,
+  id: '',
+  sessionId: '',
+  logger: () => {},
+  defer: () => {},
+  system: self.system,
+  stopChild: () => {},
+  emit: () => {},
+  actionExecutor: (action: { type: string; params?: unknown }) => {
+    if (action.type === 'xstate.emit')
+      outputs.push((action.params as { event: RecordingOutput }).event);
+  },
+} as unknown as ActorScope<RecordingSnapshot, RecordingEvent, never, RecordingOutput & EventObject>;
+
+export function inspectedStep(snapshot: RecordingSnapshot, event: RecordingEvent): InspectedStep {
+  outputs = [];
+  transitions = [];
+  const next = recordingMachine.transition(snapshot, event, scope);
+  return { snapshot: next, outputs, transitions };
+}
