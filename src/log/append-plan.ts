@@ -1,0 +1,110 @@
+import { encodeItem } from './codec.js';
+import { VersionConflictError } from './errors.js';
+import { idempotencyKeys } from './keys.js';
+import type { AppendResult, ExpectedVersion, LogItem } from './types.js';
+
+/** An item made ready outside any transaction: its keys and its stored text. */
+export interface PreparedItem {
+  readonly keys: readonly [string, ...string[]];
+  readonly at: number;
+  readonly text: string;
+}
+
+/** A row a store writes: an entry, and the keys that point at it. */
+export interface NewEntry {
+  readonly position: number;
+  readonly stream: string;
+  readonly version: number;
+  readonly keys: readonly [string, ...string[]];
+  readonly at: number;
+  readonly text: string;
+}
+
+/** What a store tells the planner, as of the moment inside its write transaction. */
+export interface LogView {
+  positionOfKey(key: string): number | undefined;
+  streamVersion(stream: string): number;
+  /** The last global position (0 when the log is empty). */
+  head(): number;
+}
+
+/** An append decided: rows to write and the result to report, or a conflict. */
+export type AppendPlan =
+  | { readonly kind: 'write'; readonly rows: readonly NewEntry[]; readonly result: AppendResult }
+  | { readonly kind: 'conflict'; readonly error: VersionConflictError };
+
+/**
+ * Computes keys and stored text for each item; throws a `TypeError` for an item that is not one.
+ * @example prepareItems([{ kind: 'input', at: 5, record: { at: 5, type: 'tick' } }])
+ */
+export function prepareItems(items: readonly LogItem[]): PreparedItem[] {
+  if (!Array.isArray(items)) throw new TypeError('items must be an array of log items');
+  return items.map((item: LogItem, index) => {
+    if (item?.kind !== 'input' && item?.kind !== 'reject') {
+      throw new TypeError(`items[${index}] is not a log item (kind 'input' or 'reject')`);
+    }
+    if (typeof item.at !== 'number' || !Number.isFinite(item.at) || item.at < 0) {
+      throw new TypeError(`items[${index}].at must be a time in ms, not ${String(item.at)}`);
+    }
+    return { keys: idempotencyKeys(item), at: item.at, text: encodeItem(item) };
+  });
+}
+
+/**
+ * Decides one append against the log as it stands: repeats keep their first position, a batch of
+ * repeats only is a retry (no version check), anything else must match `expected`.
+ * @example
+ * const plan = planAppend(view, 'clock', prepareItems([tick]), 0);
+ * if (plan.kind === 'write') for (const row of plan.rows) insert(row);
+ */
+export function planAppend(
+  view: LogView,
+  stream: string,
+  items: readonly PreparedItem[],
+  expected: ExpectedVersion,
+): AppendPlan {
+  const ownKeys = new Map<string, number>();
+  const positions: number[] = [];
+  const repeated: boolean[] = [];
+  const fresh: PreparedItem[] = [];
+  const first = view.head() + 1;
+  let next = first;
+  for (const item of items) {
+    const earlier = firstPosition(item.keys, ownKeys, view);
+    repeated.push(earlier !== undefined);
+    if (earlier !== undefined) {
+      positions.push(earlier);
+      continue;
+    }
+    positions.push(next);
+    for (const key of item.keys) ownKeys.set(key, next);
+    fresh.push(item);
+    next += 1;
+  }
+  const current = view.streamVersion(stream);
+  const retry = items.length > 0 && fresh.length === 0;
+  if (!retry && expected !== 'any' && expected !== current) {
+    return { kind: 'conflict', error: new VersionConflictError(stream, expected, current) };
+  }
+  const rows = fresh.map((item, index) => ({
+    position: first + index,
+    stream,
+    version: current + index + 1,
+    keys: item.keys,
+    at: item.at,
+    text: item.text,
+  }));
+  return { kind: 'write', rows, result: { positions, repeated, version: current + rows.length } };
+}
+
+function firstPosition(
+  keys: readonly string[],
+  ownKeys: ReadonlyMap<string, number>,
+  view: LogView,
+): number | undefined {
+  for (const key of keys) {
+    const position = ownKeys.get(key) ?? view.positionOfKey(key);
+    if (position !== undefined) return position;
+  }
+  return undefined;
+}

@@ -1,0 +1,40 @@
+/**
+ * An append expected a stream version the stream no longer (or not yet) has: another writer got
+ * there first. Re-read the stream, decide again, retry.
+ */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+  readonly stream: string;
+  readonly expected: number;
+  readonly actual: number;
+
+  constructor(stream: string, expected: number, actual: number) {
+    super(`stream '${stream}' is at version ${actual}, not the expected ${expected}`);
+    this.stream = stream;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/**
+ * The log file cannot be used: not a SQLite file, another application's database, corrupted,
+ * written by a newer recwatch, or a write that failed. `file` names it; `cause` has the detail.
+ */
+export class LogFileError extends Error {
+  override readonly name = 'LogFileError';
+  readonly file: string;
+
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(`event log ${file}: ${problem}`, options);
+    this.file = file;
+  }
+}
+
+/** The log was closed: nothing more can be appended or read through this handle. */
+export class LogClosedError extends Error {
+  override readonly name = 'LogClosedError';
+
+  constructor() {
+    super('the event log is closed');
+  }
+}

@@ -1,0 +1,88 @@
+import type { Database } from 'better-sqlite3';
+import { LogFileError } from './errors.js';
+import { keep, readPragma, readPragmaRows } from './sqlite-keep.js';
+
+/** `PRAGMA application_id` of recwatch log files: 'RWLG' in ASCII. */
+export const LOG_APPLICATION_ID = 0x52574c47;
+
+// Each migration takes the schema one version up; the index + 1 is the version it produces.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE entries (
+     position INTEGER PRIMARY KEY,
+     stream TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     key TEXT NOT NULL,
+     at NUMERIC NOT NULL,
+     item TEXT NOT NULL,
+     UNIQUE (stream, version)
+   );
+   CREATE TABLE entry_keys (
+     key TEXT PRIMARY KEY,
+     position INTEGER NOT NULL REFERENCES entries (position)
+   ) WITHOUT ROWID;
+   CREATE TABLE snapshots (
+     schema_version INTEGER PRIMARY KEY,
+     position INTEGER NOT NULL,
+     state TEXT NOT NULL
+   );`,
+];
+
+/** The schema version this recwatch writes. */
+export const LOG_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Makes sure `db` is a recwatch log at the current schema: creates it in an empty file, migrates
+ * an older one, and refuses (with `LogFileError`) another application's database, a newer schema
+ * or, with `quickCheck`, a damaged file. Must run before WAL is switched on, so a foreign file is
+ * refused before it is changed.
+ * @example prepareSchema(new Database(file), file, true)
+ */
+export function prepareSchema(db: Database, file: string, quickCheck: boolean): void {
+  // Reading the header first: a file that is not SQLite fails here, unchanged.
+  const applicationId = readPragma(db, 'application_id') as number;
+  const objects = keep(db.prepare('SELECT count(*) FROM sqlite_schema')).pluck().get() as number;
+  if (applicationId !== LOG_APPLICATION_ID && !(applicationId === 0 && objects === 0)) {
+    throw new LogFileError(
+      file,
+      `a SQLite database of another application (application_id ${applicationId}, ${objects} schema objects), not a recwatch log`,
+    );
+  }
+  if (quickCheck) checkPages(db, file);
+  const stored = storedVersion(db, file);
+  // A log at the current schema is opened without writing (and fsyncing) anything.
+  if (stored < LOG_SCHEMA_VERSION) db.transaction(() => migrate(db, file)).immediate();
+}
+
+// quick_check reads every page (about 1 ms per MB): damage is found at open, not mid-replay.
+function checkPages(db: Database, file: string): void {
+  const found = readPragmaRows(db, 'quick_check(5)').filter((problem) => problem !== 'ok');
+  if (found.length > 0) throw new LogFileError(file, `damaged: ${found.join('; ')}`);
+}
+
+// Inside the write lock: another process may have migrated the file since it was first read.
+function migrate(db: Database, file: string): void {
+  const current = storedVersion(db, file);
+  db.exec('CREATE TABLE IF NOT EXISTS recwatch_schema (version INTEGER PRIMARY KEY)');
+  const record = keep(db.prepare('INSERT INTO recwatch_schema (version) VALUES (?)'));
+  for (let version = current + 1; version <= LOG_SCHEMA_VERSION; version += 1) {
+    db.exec(MIGRATIONS[version - 1]!);
+    record.run(version);
+  }
+  db.exec(`PRAGMA application_id = ${LOG_APPLICATION_ID}`);
+}
+
+/** The schema version recorded in the file (0 for a new one); refuses a newer one. */
+function storedVersion(db: Database, file: string): number {
+  const table =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'recwatch_schema'";
+  if (keep(db.prepare(table)).pluck().get() === 0) return 0;
+  const latest = keep(db.prepare('SELECT max(version) FROM recwatch_schema')).pluck().get();
+  const version = (latest as number | null) ?? 0;
+  if (version > LOG_SCHEMA_VERSION) {
+    throw new LogFileError(
+      file,
+      `written with log schema ${version}; this recwatch reads up to ${LOG_SCHEMA_VERSION}`,
+    );
+  }
+  return version;
+}

@@ -1,0 +1,297 @@
+import { setImmediate } from 'node:timers';
+import Database from 'better-sqlite3';
+import { type AppendPlan, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
+import { checkCount, checkExpectedVersion, checkStream, snapshotText } from './checks.js';
+import { decodeItem } from './codec.js';
+import { LogClosedError, LogFileError } from './errors.js';
+import { keep, readPragma } from './sqlite-keep.js';
+import { prepareSchema } from './sqlite-schema.js';
+import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventLog,
+  ExpectedVersion,
+  LogEntry,
+  LogItem,
+  ReadAllOptions,
+  ReadStreamOptions,
+  Snapshot,
+} from './types.js';
+
+/** Options of `openSqliteLog`. */
+export interface SqliteLogOptions {
+  /** How long a write waits for another process holding the file's lock; default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+  /** Most items one group commit writes; the rest go in the next one. Default 10000. */
+  readonly maxItemsPerCommit?: number;
+  /**
+   * Check every page at open (`PRAGMA quick_check`, about 1 ms per MB), so damage is reported
+   * before the log is used. Default true; a host with a very large log may skip it.
+   */
+  readonly quickCheck?: boolean;
+}
+
+/** Counters of a SQLite log's group commit, since it was opened. */
+export interface CommitStats {
+  /** Transactions committed (each one fsync). */
+  readonly commits: number;
+  /** Appends settled by those commits (written, repeated or in conflict). */
+  readonly appends: number;
+  /** Items written. */
+  readonly items: number;
+}
+
+/** A SQLite event log: the `EventLog` contract, plus its file and group-commit counters. */
+export interface SqliteEventLog extends EventLog {
+  readonly file: string;
+  stats(): CommitStats;
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly items: readonly PreparedItem[];
+  readonly expected: ExpectedVersion;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Opens (creating or migrating) a SQLite event log in one file: WAL, `synchronous=FULL`, so an
+ * acknowledged append survives a crash or power loss. Group commit: appends issued in one turn
+ * of the event loop, and those that queue up while a commit runs, are written in one transaction
+ * (one fsync), each checked and settled on its own. A file that is not a recwatch log, or a
+ * damaged one, rejects with `LogFileError`.
+ * @example
+ * const log = await openSqliteLog('recwatch.db');
+ * await log.append('recording-r1', [toLogItem(input, Date.now())], { expectedVersion: 'any' });
+ */
+export async function openSqliteLog(
+  file: string,
+  options: SqliteLogOptions = {},
+): Promise<SqliteEventLog> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const maxItems = options.maxItemsPerCommit ?? 10_000;
+  checkCount('busyTimeoutMs', busyTimeoutMs, 0);
+  checkCount('maxItemsPerCommit', maxItems, 1);
+  let db: Database.Database | undefined;
+  try {
+    db = keep(new Database(file, { timeout: busyTimeoutMs }));
+    prepareSchema(db, file, options.quickCheck ?? true);
+    const mode = readPragma(db, 'journal_mode = WAL');
+    if (mode !== 'wal') throw new LogFileError(file, `cannot use WAL (journal mode ${mode})`);
+    db.exec('PRAGMA synchronous = FULL');
+    return new SqliteLog(file, db, sqliteStatements(db), maxItems);
+  } catch (error) {
+    db?.close();
+    throw asFileError(file, 'cannot open', error);
+  }
+}
+
+class SqliteLog implements SqliteEventLog {
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #sql: SqliteStatements;
+  readonly #maxItems: number;
+  readonly #commit: (group: readonly PendingAppend[]) => AppendPlan[];
+  #queue: PendingAppend[] = [];
+  #flushScheduled = false;
+  #closed = false;
+  #stats = { commits: 0, appends: 0, items: 0 };
+
+  constructor(file: string, db: Database.Database, sql: SqliteStatements, maxItems: number) {
+    this.file = file;
+    this.#db = db;
+    this.#sql = sql;
+    this.#maxItems = maxItems;
+    const apply = (group: readonly PendingAppend[]) => group.map((each) => this.#apply(each));
+    const transaction = db.transaction(apply);
+    this.#commit = (group) => transaction.immediate(group);
+  }
+
+  append(stream: string, items: readonly LogItem[], options: AppendOptions): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#open();
+      checkStream(stream);
+      checkExpectedVersion(options?.expectedVersion);
+      const prepared = prepareItems(items);
+      this.#queue.push({
+        stream,
+        items: prepared,
+        expected: options.expectedVersion,
+        resolve,
+        reject,
+      });
+      this.#scheduleFlush();
+    });
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly LogEntry[]> {
+    this.#open();
+    checkStream(stream);
+    const from = options.fromVersion ?? 1;
+    checkCount('fromVersion', from, 1);
+    if (options.limit !== undefined) checkCount('limit', options.limit, 1);
+    // SQLite reads LIMIT -1 as no limit.
+    return this.#read(() => this.#sql.readStream.all(stream, from, options.limit ?? -1));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<readonly LogEntry[]> {
+    this.#open();
+    const from = options.fromPosition ?? 1;
+    const limit = options.limit ?? 1000;
+    checkCount('fromPosition', from, 1);
+    checkCount('limit', limit, 1);
+    return this.#read(() => this.#sql.readAll.all(from, limit));
+  }
+
+  async streamVersion(stream: string): Promise<number> {
+    this.#open();
+    checkStream(stream);
+    return this.#guard('cannot read', () => this.#sql.streamVersion.get(stream) as number);
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    this.#open();
+    const head = this.#guard('cannot read', () => this.#sql.head.get() as number);
+    const state = snapshotText(snapshot, head);
+    this.#guard('cannot write', () =>
+      this.#sql.saveSnapshot.run(snapshot.schemaVersion, snapshot.position, state),
+    );
+  }
+
+  async loadSnapshot(schemaVersion: number): Promise<Snapshot | null> {
+    this.#open();
+    checkCount('schemaVersion', schemaVersion, 0);
+    const row = this.#guard(
+      'cannot read',
+      () =>
+        this.#sql.loadSnapshot.get(schemaVersion) as
+          | { position: number; state: string }
+          | undefined,
+    );
+    if (row === undefined) return null;
+    const state = this.#guard('unreadable snapshot', () => JSON.parse(row.state) as unknown);
+    return { position: row.position, schemaVersion, state };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    while (this.#queue.length > 0) this.#flush();
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  stats(): CommitStats {
+    return { ...this.#stats };
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // setImmediate runs after this turn's I/O callbacks, so every append they issue joins the
+    // group; taken from node:timers so a host's fake timers do not stall the log.
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      if (this.#queue.length > 0) this.#flush();
+    });
+  }
+
+  #flush(): void {
+    const group = this.#takeGroup();
+    if (this.#queue.length > 0) this.#scheduleFlush();
+    let plans: AppendPlan[];
+    try {
+      plans = this.#commit(group);
+    } catch (error) {
+      const failure = asFileError(this.file, 'cannot append', error);
+      for (const pending of group) pending.reject(failure);
+      return;
+    }
+    this.#stats.commits += 1;
+    this.#stats.appends += group.length;
+    group.forEach((pending, index) => {
+      const plan = plans[index]!;
+      if (plan.kind === 'conflict') {
+        pending.reject(plan.error);
+      } else {
+        this.#stats.items += plan.rows.length;
+        pending.resolve(plan.result);
+      }
+    });
+  }
+
+  #takeGroup(): PendingAppend[] {
+    let items = 0;
+    let count = 0;
+    while (count < this.#queue.length && (count === 0 || items < this.#maxItems)) {
+      items += this.#queue[count]!.items.length;
+      count += 1;
+    }
+    return this.#queue.splice(0, count);
+  }
+
+  // Runs inside the group's transaction; a conflict writes nothing and spoils nothing else.
+  #apply(pending: PendingAppend): AppendPlan {
+    const sql = this.#sql;
+    const plan = planAppend(
+      {
+        positionOfKey: (key) => sql.positionOfKey.get(key) as number | undefined,
+        streamVersion: (stream) => sql.streamVersion.get(stream) as number,
+        head: () => sql.head.get() as number,
+      },
+      pending.stream,
+      pending.items,
+      pending.expected,
+    );
+    if (plan.kind === 'write') {
+      for (const row of plan.rows) {
+        sql.insertEntry.run(row.position, row.stream, row.version, row.keys[0], row.at, row.text);
+        for (const key of row.keys) sql.insertKey.run(key, row.position);
+      }
+    }
+    return plan;
+  }
+
+  #read(rows: () => unknown[]): readonly LogEntry[] {
+    const read = this.#guard('cannot read', rows) as StoredRow[];
+    return read.map((row) =>
+      this.#guard(`unreadable entry at position ${row.position}`, () => toEntry(row)),
+    );
+  }
+
+  #guard<T>(problem: string, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      throw asFileError(this.file, problem, error);
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new LogClosedError();
+  }
+}
+
+interface StoredRow {
+  readonly position: number;
+  readonly stream: string;
+  readonly version: number;
+  readonly key: string;
+  readonly item: string;
+}
+
+function toEntry(row: StoredRow): LogEntry {
+  const item = decodeItem(row.item);
+  const { position, stream, version, key } = row;
+  return { position, stream, version, key, at: item.at, item };
+}
+
+// Our own typed errors pass through; anything from SQLite or decoding is about the file.
+function asFileError(file: string, problem: string, error: unknown): Error {
+  if (error instanceof LogFileError || error instanceof RangeError || error instanceof TypeError) {
+    return error;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new LogFileError(file, `${problem}: ${detail}`, { cause: error });
+}
