@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { idempotencyKeys, type LogItem } from '../../src/index.js';
+import { legacyNotificationBody, notificationBody } from '../fixtures/agora.js';
+import { notification, query, rawNotification, reject, stop, tick } from './items.js';
+
+describe('idempotencyKeys', () => {
+  it('keys a notification by sid, eventType and sequence, and by its noticeId', () => {
+    const item = notification(9, { eventType: 40, sid: 'S1', sequence: 3, noticeId: 'n-1' });
+    expect(idempotencyKeys(item)).toEqual(['notification["S1",40,3]', 'notice["n-1"]']);
+  });
+
+  it('keys a notification the same whatever its envelope or form (object, text, bytes)', () => {
+    const options = { eventType: 12, sid: 'S1', sequence: 4, noticeId: 'n-4', sendts: 5 };
+    const body = notificationBody(options);
+    const text = JSON.stringify(body);
+    const forms = [body, legacyNotificationBody(options), text, new TextEncoder().encode(text)].map(
+      (form, index) => idempotencyKeys(rawNotification(index, form)),
+    );
+    for (const keys of forms) expect(keys).toEqual(forms[0]);
+  });
+
+  it('keys a query by recording, sid and time', () => {
+    expect(idempotencyKeys(query(5000, 'r1', 'S1'))).toEqual(['query["r1","S1",5000]']);
+    expect(idempotencyKeys(query(5001, 'r1', 'S1'))).not.toEqual(
+      idempotencyKeys(query(5000, 'r1', 'S1')),
+    );
+  });
+
+  it('keys other commands by type, recording and time, and a tick by its time', () => {
+    expect(idempotencyKeys(stop(7, 'r2'))).toEqual(['stop["r2",7]']);
+    const start: LogItem = {
+      kind: 'input',
+      at: 7,
+      record: { at: 7, type: 'start', recording: 'r2', cname: 'c', uid: '1', mode: 'mix' },
+    };
+    expect(idempotencyKeys(start)).toEqual(['start["r2",7]']);
+    expect(idempotencyKeys(tick(7))).toEqual(['tick[7]']);
+  });
+
+  it('keys a reject by its raw value and time', () => {
+    const [key] = idempotencyKeys(reject(1, { type: 'teleport' }, 'one reason'));
+    expect(key).toMatch(/^reject\[[\w-]{43}\]$/);
+    expect(idempotencyKeys(reject(1, { type: 'teleport' }, 'another reason'))).toEqual([key]);
+    expect(idempotencyKeys(reject(2, { type: 'teleport' }))).not.toEqual([key]);
+  });
+
+  it('tells raw bytes from the same text', () => {
+    const text = 'AQID';
+    expect(idempotencyKeys(reject(1, text))).not.toEqual(
+      idempotencyKeys(reject(1, new Uint8Array([1, 2, 3]))),
+    );
+  });
+
+  it('gives distinct queries distinct keys, whatever characters their ids hold', () => {
+    const ids = fc.tuple(fc.string(), fc.string(), fc.nat());
+    fc.assert(
+      fc.property(ids, ids, ([r1, s1, at1], [r2, s2, at2]) => {
+        const same = r1 === r2 && s1 === s2 && at1 === at2;
+        const [a] = idempotencyKeys(query(at1, r1, s1));
+        const [b] = idempotencyKeys(query(at2, r2, s2));
+        expect(a === b).toBe(same);
+      }),
+    );
+  });
+});
