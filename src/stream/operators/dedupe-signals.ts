@@ -1,0 +1,32 @@
+import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import type { Signal } from '../../signals/index.js';
+import { createDedupe, type DedupeOptions, dedupe } from '../dedupe.js';
+
+export interface DedupeSignalsOptions extends Partial<Pick<DedupeOptions, 'maxKeys'>> {
+  /** Told of every duplicate dropped, so none disappears unseen. */
+  readonly onDuplicate?: (signal: Signal) => void;
+}
+
+/**
+ * Drops second copies of notifications (same sid, eventType and sequence, or same noticeId);
+ * everything else passes. Memory is bounded by `maxKeys` (whole sids evicted, least recently
+ * seen first); each subscription has its own memory.
+ * @example
+ * signals$.pipe(dedupeSignals({ onDuplicate: (s) => log.debug('duplicate', s) }))
+ */
+export function dedupeSignals(
+  options: DedupeSignalsOptions = {},
+): MonoTypeOperatorFunction<Signal> {
+  return (source) => {
+    let state = createDedupe(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys });
+    return source.pipe(
+      filter((signal) => {
+        if (signal.type !== 'notification') return true;
+        const result = dedupe(state, signal.notification, signal.at);
+        state = result.state;
+        if (result.duplicate) options.onDuplicate?.(signal);
+        return !result.duplicate;
+      }),
+    );
+  };
+}

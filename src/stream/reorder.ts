@@ -1,0 +1,193 @@
+// Rule 9, pure: deliver each sid's notifications in `sequence` order. One that arrives before
+// its predecessor is held for up to `holdMs` of observed time, then released in order with the
+// gap noted; one that arrives after its successors were delivered is late: delivered, marked.
+import { PersistentMap } from './persistent-map.js';
+
+export interface ReorderOptions {
+  /** How long a notification waits for a missing predecessor (observed time). Default 2 s. */
+  readonly holdMs: number;
+}
+
+export const DEFAULT_REORDER_OPTIONS: ReorderOptions = { holdMs: 2000 };
+
+interface Held<T> {
+  readonly sequence: number;
+  readonly item: T;
+  readonly heldAt: number;
+}
+
+/** Per sid: the next sequence expected (null before the first), and what waits for it. */
+interface SidOrder<T> {
+  readonly next: number | null;
+  readonly held: readonly Held<T>[];
+}
+
+/** Reorder's memory. Immutable: every operation returns a new state. */
+export interface ReorderState<T> {
+  readonly sids: PersistentMap<SidOrder<T>>;
+  /** The earliest time a hold runs out, or null: `advance` before it is free. */
+  readonly nextDue: number | null;
+  readonly options: ReorderOptions;
+}
+
+/** An item let through, in order, with what happened on the way. */
+export interface Released<T> {
+  readonly sid: string;
+  readonly sequence: number;
+  readonly item: T;
+  /** Sequences skipped just before this one (their hold ran out), or null. */
+  readonly gap: { readonly from: number; readonly to: number } | null;
+  /** It came after later sequences had been delivered. */
+  readonly late: boolean;
+  /** How long it was held (0 if not). */
+  readonly heldFor: number;
+}
+
+export interface ReorderResult<T> {
+  readonly state: ReorderState<T>;
+  readonly released: readonly Released<T>[];
+  /** The offered item is waiting for a predecessor. */
+  readonly held: boolean;
+}
+
+export function createReorder<T>(options: Partial<ReorderOptions> = {}): ReorderState<T> {
+  return {
+    sids: PersistentMap.empty(),
+    nextDue: null,
+    options: { ...DEFAULT_REORDER_OPTIONS, ...options },
+  };
+}
+
+/**
+ * Offers one notification of `sid` observed at `at`; returns what can be delivered now, in order.
+ * A sid's first notification with sequence 0 goes straight through; with a higher sequence it
+ * waits for the ones before it.
+ * @example
+ * let r = offer(createReorder<string>(), 'S1', 1, 'b', 1000); // held: 0 is missing
+ * r = offer(r.state, 'S1', 0, 'a', 1500); // released: a then b
+ */
+export function offer<T>(
+  state: ReorderState<T>,
+  sid: string,
+  sequence: number,
+  item: T,
+  at: number,
+): ReorderResult<T> {
+  const order = state.sids.get(sid) ?? { next: null, held: [] };
+  const next = order.next ?? 0;
+  if (sequence < next) {
+    const released = [{ sid, sequence, item, gap: null, late: true, heldFor: 0 }];
+    return { state, released, held: false };
+  }
+  if (sequence > next) {
+    const held = insertHeld(order.held, { sequence, item, heldAt: at });
+    const due = at + state.options.holdMs;
+    const nextDue = state.nextDue === null ? due : Math.min(state.nextDue, due);
+    const next = { ...withOrder(state, sid, { next: order.next, held }), nextDue };
+    return { state: next, released: [], held: true };
+  }
+  const released: Released<T>[] = [{ sid, sequence, item, gap: null, late: false, heldFor: 0 }];
+  const drained = drain(sid, { next: sequence + 1, held: order.held }, at, released, state.options);
+  return { state: withOrder(state, sid, drained), released, held: false };
+}
+
+/**
+ * Lets time pass to `at`: every sid whose oldest held item has waited `holdMs` releases, in
+ * sequence order, everything up to that item, noting the gaps, then whatever follows in order.
+ */
+export function advance<T>(state: ReorderState<T>, at: number): ReorderResult<T> {
+  if (state.nextDue === null || state.nextDue > at) return { state, released: [], held: false };
+  const released: Released<T>[] = [];
+  let sids = state.sids;
+  for (const [sid, order] of state.sids) {
+    if (!order.held.some((h) => h.heldAt + state.options.holdMs <= at)) continue;
+    sids = sids.set(sid, drain(sid, order, at, released, state.options));
+  }
+  return { state: withDue({ ...state, sids }), released, held: false };
+}
+
+/** The earliest time at which `advance` would release something, or null. */
+export function nextRelease<T>(state: ReorderState<T>): number | null {
+  return state.nextDue;
+}
+
+/** Forgets a sid (it is finished); anything still held for it is returned, in order. */
+export function forgetSid<T>(state: ReorderState<T>, sid: string, at: number): ReorderResult<T> {
+  const order = state.sids.get(sid);
+  if (order === undefined) return { state, released: [], held: false };
+  const released: Released<T>[] = [];
+  drain(sid, order, Number.POSITIVE_INFINITY, released, state.options, at);
+  const sids = state.sids.delete(sid);
+  return {
+    state: order.held.length > 0 ? withDue({ ...state, sids }) : { ...state, sids },
+    released,
+    held: false,
+  };
+}
+
+/** How many notifications are held, over all sids. */
+export function heldCount<T>(state: ReorderState<T>): number {
+  let count = 0;
+  for (const order of state.sids.values()) count += order.held.length;
+  return count;
+}
+
+/**
+ * Releases from `order.held`, in sequence order: consecutive ones, and any held item that has
+ * waited long enough together with everything held before it (noting the gaps).
+ */
+function drain<T>(
+  sid: string,
+  order: SidOrder<T>,
+  at: number,
+  released: Released<T>[],
+  options: ReorderOptions,
+  observedAt: number = at,
+): SidOrder<T> {
+  const held = order.held;
+  let next = order.next ?? 0;
+  // The last held item whose hold ran out: everything up to it goes, gaps or not.
+  let lastExpired = -1;
+  held.forEach((h, index) => {
+    if (h.heldAt + options.holdMs <= at) lastExpired = index;
+  });
+  let index = 0;
+  while (index < held.length) {
+    const h = held[index] as Held<T>;
+    if (h.sequence > next && index > lastExpired) break;
+    const gap = h.sequence > next ? { from: next, to: h.sequence - 1 } : null;
+    released.push({
+      sid,
+      sequence: h.sequence,
+      item: h.item,
+      gap,
+      late: h.sequence < next,
+      heldFor: Math.max(0, observedAt - h.heldAt),
+    });
+    next = Math.max(next, h.sequence + 1);
+    index += 1;
+  }
+  if (index === 0 && order.next !== null) return order;
+  return { next, held: held.slice(index) };
+}
+
+function insertHeld<T>(held: readonly Held<T>[], item: Held<T>): readonly Held<T>[] {
+  const index = held.findIndex((h) => h.sequence > item.sequence);
+  return index < 0 ? [...held, item] : [...held.slice(0, index), item, ...held.slice(index)];
+}
+
+/** Recomputes `nextDue` after holds were released (a scan, only when something was due). */
+function withDue<T>(state: ReorderState<T>): ReorderState<T> {
+  let nextDue: number | null = null;
+  for (const order of state.sids.values()) {
+    for (const { heldAt } of order.held) {
+      const due = heldAt + state.options.holdMs;
+      if (nextDue === null || due < nextDue) nextDue = due;
+    }
+  }
+  return { ...state, nextDue };
+}
+
+function withOrder<T>(state: ReorderState<T>, sid: string, order: SidOrder<T>): ReorderState<T> {
+  return { ...state, sids: state.sids.set(sid, order) };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createDedupe,
+  dedupe,
+  dedupeSize,
+  expireDedupe,
+  finishSid,
+} from '../../src/stream/index.js';
+
+const n = (
+  sid: string,
+  eventType: number,
+  sequence: number,
+  noticeId = `${sid}-${eventType}-${sequence}`,
+) => ({
+  sid,
+  eventType,
+  sequence,
+  noticeId,
+});
+
+describe('dedupe', () => {
+  it('lets the first copy through and flags a second with the same sid, eventType and sequence', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 0), 1000);
+    expect(first.duplicate).toBe(false);
+    expect(dedupe(first.state, n('S1', 40, 0, 'resent-with-new-id'), 1100).duplicate).toBe(true);
+  });
+
+  it('flags a second copy with the same noticeId even if its sequence differs', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 0, 'notice-1'), 1000);
+    expect(dedupe(first.state, n('S1', 40, 7, 'notice-1'), 1100).duplicate).toBe(true);
+  });
+
+  it('tells apart the same sequence on another event type or another sid', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 3), 1000);
+    expect(dedupe(first.state, n('S1', 43, 3), 1001).duplicate).toBe(false);
+    expect(dedupe(first.state, n('S2', 40, 3), 1001).duplicate).toBe(false);
+  });
+
+  it('leaves the state untouched on a duplicate', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 0), 1000);
+    expect(dedupe(first.state, n('S1', 40, 0), 5000).state).toBe(first.state);
+  });
+
+  it('forgets a finished sid once its retention has passed, not before', () => {
+    let state = dedupe(createDedupe({ retainFinishedMs: 60_000 }), n('S1', 11, 5), 1000).state;
+    state = finishSid(state, 'S1', 2000);
+    state = expireDedupe(state, 61_999);
+    expect(dedupe(state, n('S1', 11, 5), 61_999).duplicate).toBe(true);
+    state = expireDedupe(state, 62_000);
+    expect(dedupeSize(state)).toEqual({ sids: 0, keys: 0 });
+    expect(dedupe(state, n('S1', 11, 5), 62_000).duplicate).toBe(false);
+  });
+
+  it('past maxKeys, evicts finished sids first, then the least recently seen, down to 90%', () => {
+    // Each notification costs two keys (sequence and noticeId); cap 20 keys → keep at most 18.
+    let state = createDedupe({ maxKeys: 20 });
+    for (const [sid, at] of [
+      ['A', 1],
+      ['B', 2],
+      ['C', 3],
+      ['D', 4],
+    ] as const) {
+      state = dedupe(state, n(sid, 40, 0), at).state;
+      state = dedupe(state, n(sid, 43, 1), at).state;
+    }
+    state = finishSid(state, 'C', 10); // finished: evicted first despite being newer than A, B
+    state = dedupe(state, n('A', 44, 2), 11).state; // A is now the most recent live sid
+    expect(dedupeSize(state).keys).toBe(18);
+    state = dedupe(state, n('E', 40, 0), 12).state; // 20 keys
+    state = dedupe(state, n('E', 43, 1), 13).state; // 22 > 20: C goes first (finished)
+    expect(dedupeSize(state)).toEqual({ sids: 4, keys: 18 });
+    expect(dedupe(state, n('C', 40, 0), 14).duplicate).toBe(false);
+    state = dedupe(state, n('F', 40, 0), 14).state;
+    state = dedupe(state, n('F', 43, 1), 15).state; // 22 > 20 again: B, the least recently seen
+    expect(dedupeSize(state)).toEqual({ sids: 4, keys: 18 });
+    expect(dedupe(state, n('B', 40, 0), 16).duplicate).toBe(false);
+    for (const sid of ['A', 'D', 'E', 'F'])
+      expect(dedupe(state, n(sid, 40, 0), 16).duplicate).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PersistentMap } from '../../src/stream/index.js';
+
+const op = fc.oneof(
+  fc.record({
+    kind: fc.constant('set' as const),
+    key: fc.string({ maxLength: 4 }),
+    value: fc.integer(),
+  }),
+  fc.record({ kind: fc.constant('delete' as const), key: fc.string({ maxLength: 4 }) }),
+);
+
+describe('PersistentMap', () => {
+  it('behaves like a Map under any sequence of sets and deletes', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        let map = PersistentMap.empty<number>();
+        const model = new Map<string, number>();
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            map = map.set(o.key, o.value);
+            model.set(o.key, o.value);
+          } else {
+            map = map.delete(o.key);
+            model.delete(o.key);
+          }
+          expect(map.size).toBe(model.size);
+        }
+        for (const [key, value] of model) expect(map.get(key)).toBe(value);
+        expect(new Map(map.entries())).toEqual(model);
+      }),
+    );
+  });
+
+  it('never changes an earlier version', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 200 }), (keys) => {
+        const versions = [PersistentMap.empty<number>()];
+        keys.forEach((key, i) =>
+          versions.push((versions.at(-1) as PersistentMap<number>).set(key, i)),
+        );
+        versions.forEach((version, n) => {
+          expect(version.size).toBe(n);
+          keys.forEach((key, i) => expect(version.get(key)).toBe(i < n ? i : undefined));
+        });
+      }),
+    );
+  });
+
+  it('iterates in an order that depends only on its keys', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string(), { maxLength: 200 }), fc.nat(), (keys, seed) => {
+        const shuffled = [...keys].sort(
+          (a, b) => ((a.length * 31 + seed) % 7) - ((b.length * 31 + seed) % 7),
+        );
+        const a = PersistentMap.from(keys.map((k) => [k, 1] as const));
+        const b = PersistentMap.from(shuffled.map((k) => [k, 1] as const));
+        expect([...a.keys()]).toEqual([...b.keys()]);
+      }),
+    );
+  });
+
+  it('returns itself when nothing changes', () => {
+    const map = PersistentMap.empty<number>().set('a', 1);
+    expect(map.set('a', 1)).toBe(map);
+    expect(map.delete('zz')).toBe(map);
+  });
+
+  it('keeps colliding keys apart', () => {
+    // Many keys guarantee shared hash prefixes and exercise deep branches.
+    let map = PersistentMap.empty<number>();
+    for (let i = 0; i < 20_000; i += 1) map = map.set(`sid-${i}`, i);
+    for (let i = 0; i < 20_000; i += 3) map = map.delete(`sid-${i}`);
+    expect(map.size).toBe(20_000 - Math.ceil(20_000 / 3));
+    expect(map.get('sid-1')).toBe(1);
+    expect(map.get('sid-3')).toBeUndefined();
+  });
+});
