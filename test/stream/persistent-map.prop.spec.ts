@@ -37,13 +37,14 @@ describe('PersistentMap', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 200 }), (keys) => {
         const versions = [PersistentMap.empty<number>()];
-        keys.forEach((key, i) =>
-          versions.push((versions.at(-1) as PersistentMap<number>).set(key, i)),
-        );
-        versions.forEach((version, n) => {
+        for (const [i, key] of keys.entries()) {
+          versions.push((versions.at(-1) as PersistentMap<number>).set(key, i));
+        }
+        for (const [n, version] of versions.entries()) {
           expect(version.size).toBe(n);
-          keys.forEach((key, i) => expect(version.get(key)).toBe(i < n ? i : undefined));
-        });
+          for (const [i, key] of keys.entries())
+            expect(version.get(key)).toBe(i < n ? i : undefined);
+        }
       }),
     );
   });
