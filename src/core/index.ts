@@ -1,0 +1,16 @@
+export type { CoreOutput, Decision, DecisionKind, RecordingOutputOf } from './decisions.js';
+export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
+export type { CoreOptions } from './options.js';
+export { DEFAULT_CORE_OPTIONS } from './options.js';
+export type { Picture, RecordingPicture } from './picture.js';
+export { picture } from './picture.js';
+export type { ReplayOptions } from './replay.js';
+export { replay } from './replay.js';
+export type { CoreStateJson } from './serialize.js';
+export { CoreStateError, deserializeCore, serializeCore } from './serialize.js';
+export type { CoreState, Parked, RecordingEntry } from './state.js';
+export { CORE_STATE_VERSION, createCore, nextWakeOf, recordingState } from './state.js';
+export type { CoreStep } from './step.js';
+export { step, stepRejected } from './step.js';
+export type { TraceLine, TraceProblem } from './trace.js';
+export { readTrace, rejectLine, writeTrace } from './trace.js';

@@ -1,0 +1,77 @@
+// Normalized signals, mapped onto the lifecycle machine's own vocabulary.
+import type { RecordingEvent, RecordingNotification } from '../../machines/index.js';
+import type { Notification, Signal } from '../signals/index.js';
+
+/** The fields of a notification the lifecycle reads. */
+export function toRecordingNotification(notification: Notification): RecordingNotification {
+  const { eventType, uid, sendts } = notification;
+  const reduced: { -readonly [K in keyof RecordingNotification]: RecordingNotification[K] } = {
+    eventType,
+    uid,
+    sendts,
+  };
+  if (!notification.known) return reduced;
+  switch (notification.eventType) {
+    case 1:
+      if (notification.details.errorLevel !== undefined)
+        reduced.errorLevel = notification.details.errorLevel;
+      break;
+    case 11:
+      if (notification.details.exitStatus !== undefined)
+        reduced.exitStatus = notification.details.exitStatus;
+      break;
+    case 12:
+      if (notification.details.newUid !== undefined) reduced.newUid = notification.details.newUid;
+      break;
+    case 41:
+      if (notification.details.leaveCode !== undefined)
+        reduced.leaveCode = notification.details.leaveCode;
+      break;
+    case 71:
+      if (notification.details.code !== undefined) reduced.code = notification.details.code;
+      if (notification.details.fileList !== undefined)
+        reduced.files = notification.details.fileList;
+      break;
+    case 3:
+    case 4:
+    case 31:
+    case 32:
+      if (notification.details.fileList !== undefined)
+        reduced.files = notification.details.fileList;
+      break;
+  }
+  return reduced;
+}
+
+/** The machine event for a signal addressed to a recording (notifications go through routing). */
+export function toRecordingEvent(
+  signal: Exclude<Signal, { type: 'notification' }>,
+): RecordingEvent {
+  switch (signal.type) {
+    case 'start':
+      return {
+        type: 'start',
+        at: signal.at,
+        cname: signal.cname,
+        uid: signal.uid,
+        mode: signal.mode,
+        ...(signal.backupUid !== undefined && { backupUid: signal.backupUid }),
+      };
+    case 'started':
+      return {
+        type: 'started',
+        at: signal.at,
+        sid: signal.sid,
+        resourceId: signal.resourceId,
+        uid: signal.uid,
+      };
+    case 'startFailed':
+    case 'stopResult':
+      return { type: signal.type, at: signal.at, outcome: signal.outcome };
+    case 'query':
+      return { type: 'query', at: signal.at, sid: signal.sid, outcome: signal.outcome };
+    case 'tick':
+    case 'stop':
+      return { type: signal.type, at: signal.at };
+  }
+}

@@ -1,0 +1,139 @@
+// The core state as plain JSON and back: for snapshots in the log and for determinism checks.
+// Maps are written as entries sorted by key, so equal states serialize to equal text.
+import {
+  type PersistedRecording,
+  persistRecording,
+  restoreRecording,
+} from '../../machines/index.js';
+import { type DedupeState, PersistentMap, type ReorderState } from '../stream/index.js';
+import type { CoreOptions } from './options.js';
+import {
+  CORE_STATE_VERSION,
+  type CoreState,
+  entryFor,
+  type Parked,
+  type RecordingEntry,
+} from './state.js';
+
+/** The JSON shape of a core state (version 1). */
+export interface CoreStateJson {
+  readonly version: typeof CORE_STATE_VERSION;
+  readonly position: number;
+  readonly now: number;
+  readonly recordings: readonly [string, PersistedRecording][];
+  readonly sidOwners: readonly [string, string][];
+  readonly dedupe: {
+    readonly sids: readonly [
+      string,
+      { keys: string[]; lastAt: number; finishedAt: number | null },
+    ][];
+    readonly keyCount: number;
+    readonly finished: DedupeState['finished'];
+    readonly options: DedupeState['options'];
+  };
+  readonly reorder: {
+    readonly sids: readonly [
+      string,
+      { next: number | null; held: { sequence: number; item: Parked; heldAt: number }[] },
+    ][];
+    readonly nextDue: number | null;
+    readonly options: ReorderState<Parked>['options'];
+  };
+  readonly unknownSids: readonly [string, readonly Parked[]][];
+  readonly earliestWake: number | null;
+  readonly options: CoreOptions;
+}
+
+function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [string, J][] {
+  return [...map.keys()].sort().map((key) => [key, toJson(map.get(key) as V)]);
+}
+
+/**
+ * The state as JSON-ready data.
+ * @example JSON.stringify(serializeCore(state))
+ */
+export function serializeCore(state: CoreState): CoreStateJson {
+  return {
+    version: CORE_STATE_VERSION,
+    position: state.position,
+    now: state.now,
+    recordings: sortedEntries(state.recordings, (entry) => persistRecording(entry.snapshot)),
+    sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
+    dedupe: {
+      sids: sortedEntries(state.dedupe.sids, (memory) => ({
+        keys: [...memory.keys.keys()].sort(),
+        lastAt: memory.lastAt,
+        finishedAt: memory.finishedAt,
+      })),
+      keyCount: state.dedupe.keyCount,
+      finished: state.dedupe.finished,
+      options: state.dedupe.options,
+    },
+    reorder: {
+      sids: sortedEntries(state.reorder.sids, (order) => ({
+        next: order.next,
+        held: [...order.held],
+      })),
+      nextDue: state.reorder.nextDue,
+      options: state.reorder.options,
+    },
+    unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
+    earliestWake: state.earliestWake,
+    options: state.options,
+  };
+}
+
+/** Thrown for a serialized state that is not of this version or not well formed. */
+export class CoreStateError extends Error {
+  override readonly name = 'CoreStateError';
+}
+
+/**
+ * Rebuilds a state from `serializeCore` output; stepping it gives exactly what the original gives.
+ * @example const state = deserializeCore(JSON.parse(text));
+ */
+export function deserializeCore(json: unknown): CoreState {
+  const data = json as CoreStateJson;
+  if (data === null || typeof data !== 'object' || data.version !== CORE_STATE_VERSION) {
+    throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`);
+  }
+  try {
+    return {
+      position: data.position,
+      now: data.now,
+      recordings: PersistentMap.from(
+        data.recordings.map(([id, persisted]): [string, RecordingEntry] => {
+          return [id, entryFor(restoreRecording(persisted))];
+        }),
+      ),
+      sidOwners: PersistentMap.from(data.sidOwners),
+      dedupe: {
+        sids: PersistentMap.from(
+          data.dedupe.sids.map(([sid, memory]) => [
+            sid,
+            {
+              keys: PersistentMap.from(memory.keys.map((key) => [key, true as const])),
+              lastAt: memory.lastAt,
+              finishedAt: memory.finishedAt,
+            },
+          ]),
+        ),
+        keyCount: data.dedupe.keyCount,
+        finished: data.dedupe.finished,
+        options: data.dedupe.options,
+      },
+      reorder: {
+        sids: PersistentMap.from(data.reorder.sids),
+        nextDue: data.reorder.nextDue,
+        options: data.reorder.options,
+      },
+      unknownSids: PersistentMap.from(data.unknownSids),
+      earliestWake: data.earliestWake,
+      options: data.options,
+    };
+  } catch (error) {
+    throw new CoreStateError(
+      `malformed core state: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

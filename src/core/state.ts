@@ -1,0 +1,106 @@
+import {
+  createRecording,
+  type LifecycleState,
+  lifecycleState,
+  nextWake,
+  type RecordingSnapshot,
+} from '../../machines/index.js';
+import type { Notification } from '../signals/index.js';
+import {
+  createDedupe,
+  createReorder,
+  type DedupeState,
+  PersistentMap,
+  type ReorderState,
+} from '../stream/index.js';
+import { type CoreOptions, resolveCoreOptions } from './options.js';
+
+/** The version of the core state's shape; snapshots of another version are not read. */
+export const CORE_STATE_VERSION = 1;
+
+/** One supervised recording: its machine snapshot and its earliest deadline. */
+export interface RecordingEntry {
+  readonly snapshot: RecordingSnapshot;
+  readonly wake: number | null;
+}
+
+/** A notification waiting in the core (reorder hold, or an unknown sid), with its input position. */
+export interface Parked {
+  readonly position: number;
+  /** When it was observed. */
+  readonly at: number;
+  readonly notification: Notification;
+}
+
+/**
+ * Everything the core knows, as an immutable value: recordings, which sid belongs to which,
+ * dedupe and reorder memory, and notifications waiting for their sid.
+ */
+export interface CoreState {
+  /** Inputs consumed so far: the position of the last one. */
+  readonly position: number;
+  /** The latest observed time seen (ms). */
+  readonly now: number;
+  readonly recordings: PersistentMap<RecordingEntry>;
+  /** Every sid adopted by a recording, current or previous, and its recording. */
+  readonly sidOwners: PersistentMap<string>;
+  readonly dedupe: DedupeState;
+  readonly reorder: ReorderState<Parked>;
+  /** Notifications whose sid no `started` has named yet, by sid. */
+  readonly unknownSids: PersistentMap<readonly Parked[]>;
+  /** A time at or before the earliest recording deadline (exact after a tick). */
+  readonly earliestWake: number | null;
+  readonly options: CoreOptions;
+}
+
+/**
+ * An empty core.
+ * @example let state = createCore({ recording: { pollIntervalMs: 90_000 } });
+ */
+export function createCore(options: Partial<CoreOptions> = {}): CoreState {
+  const resolved = resolveCoreOptions(options);
+  return {
+    position: 0,
+    now: 0,
+    recordings: PersistentMap.empty(),
+    sidOwners: PersistentMap.empty(),
+    dedupe: createDedupe(resolved.dedupe),
+    reorder: createReorder(resolved.reorder),
+    unknownSids: PersistentMap.empty(),
+    earliestWake: null,
+    options: resolved,
+  };
+}
+
+export function newRecording(state: CoreState, recording: string): RecordingEntry {
+  return { snapshot: createRecording({ recording, options: state.options.recording }), wake: null };
+}
+
+export function entryFor(snapshot: RecordingSnapshot): RecordingEntry {
+  return {
+    snapshot,
+    wake: snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null,
+  };
+}
+
+/** The top-level state of a recording, or undefined if the core does not know it. */
+export function recordingState(state: CoreState, recording: string): LifecycleState | undefined {
+  const entry = state.recordings.get(recording);
+  return entry === undefined ? undefined : lifecycleState(entry.snapshot);
+}
+
+/**
+ * When the core next needs a `tick`: the earliest recording deadline, reorder hold or
+ * unknown-sid hold. The shell arms one timer for it.
+ */
+export function nextWakeOf(state: CoreState): number | null {
+  let earliest = state.reorder.nextDue;
+  for (const entry of state.recordings.values()) {
+    if (entry.wake !== null && (earliest === null || entry.wake < earliest)) earliest = entry.wake;
+  }
+  for (const parked of state.unknownSids.values()) {
+    const due = (parked[0]?.at ?? 0) + state.options.unknownSidHoldMs;
+    if (earliest === null || due < earliest) earliest = due;
+  }
+  return earliest;
+}

@@ -1,0 +1,77 @@
+// The trace format v1 (lifecycle-rules.md §2): JSON Lines, one input as received per line.
+import { parseTraceRecord } from '../signals/index.js';
+
+/**
+ * A trace line: an input as received, or a reject the log kept (its reason and raw value), so
+ * an exported log replays to the same positions and decisions.
+ */
+export type TraceLine =
+  | { readonly kind: 'input'; readonly line: number; readonly record: unknown }
+  | {
+      readonly kind: 'reject';
+      readonly line: number;
+      readonly at: number;
+      readonly reason: string;
+      readonly raw: unknown;
+    };
+
+/** A line that could not be read, and why; it is skipped, never fatal. */
+export interface TraceProblem {
+  readonly line: number;
+  readonly message: string;
+}
+
+/**
+ * Reads a trace: every line that is a valid record, and a problem for every other non-blank
+ * line. Records are kept as written (unknown fields ignored later, bodies untouched).
+ * @example
+ * const { records, problems } = readTrace(readFileSync('trace.jsonl', 'utf8'));
+ * for (const p of problems) console.error(`line ${p.line}: ${p.message}`);
+ */
+export function readTrace(text: string): { records: TraceLine[]; problems: TraceProblem[] } {
+  const records: TraceLine[] = [];
+  const problems: TraceProblem[] = [];
+  for (const [index, content] of text.split('\n').entries()) {
+    const line = index + 1;
+    if (content.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(content);
+    } catch (error) {
+      problems.push({
+        line,
+        message: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      continue;
+    }
+    const reject = readReject(value);
+    const record = reject === null ? parseTraceRecord(value) : null;
+    if (reject !== null) records.push({ kind: 'reject', line, ...reject });
+    else if (record?.ok) records.push({ kind: 'input', line, record: value });
+    else if (record !== null) problems.push({ line, message: record.error.message });
+  }
+  return { records, problems };
+}
+
+/** The trace line of a reject the log kept: `{"at", "type": "reject", "reason", "raw"}`. */
+export function rejectLine(at: number, reason: string, raw: unknown): Record<string, unknown> {
+  return { at, type: 'reject', reason, raw };
+}
+
+function readReject(value: unknown): { at: number; reason: string; raw: unknown } | null {
+  if (value === null || typeof value !== 'object') return null;
+  const line = value as Record<string, unknown>;
+  if (line.type !== 'reject' || typeof line.at !== 'number' || typeof line.reason !== 'string')
+    return null;
+  return { at: line.at, reason: line.reason, raw: line.raw };
+}
+
+/**
+ * Writes records as a trace: one JSON object per line.
+ * @example writeTrace([{ at: 1700000090000, type: 'tick' }]) // '{"at":1700000090000,"type":"tick"}\n'
+ */
+export function writeTrace(records: Iterable<unknown>): string {
+  let text = '';
+  for (const record of records) text += `${JSON.stringify(record)}\n`;
+  return text;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { type CoreOutput, type Decision, picture, replay } from '../../src/index.js';
+import { alive, at, note, start, started, stop, tick } from './inputs.js';
+
+function run(inputs: unknown[]) {
+  const outputs: CoreOutput[] = [];
+  const { state } = replay(inputs, { onOutput: (output) => outputs.push(output) });
+  const decisions = outputs.filter((o): o is Decision => o.kind === 'decision');
+  return {
+    state,
+    outputs,
+    decisions,
+    of: (position: number) => decisions.filter((d) => d.position === position),
+  };
+}
+
+const live = [start(0), started(0.8, 'S1'), note(1, 'S1', 0, 40)];
+
+describe('the core decides every input', () => {
+  it('applies inputs in order and says the state after', () => {
+    const { of } = run(live);
+    expect(of(1)).toMatchObject([{ decision: 'applied', recording: 'r1', state: 'starting' }]);
+    expect(of(3)).toMatchObject([
+      { decision: 'applied', recording: 'r1', sid: 'S1', state: 'recording' },
+    ]);
+  });
+
+  it('marks a second copy duplicate (same sid, eventType, sequence, or same noticeId)', () => {
+    const { of, state } = run([
+      ...live,
+      note(1.2, 'S1', 0, 40, {}, { noticeId: 'resent-1' }),
+      note(2, 'S1', 1, 30, {}, { noticeId: 'same' }),
+      note(2.1, 'S1', 7, 30, {}, { noticeId: 'same' }),
+    ]);
+    expect(of(4)).toMatchObject([{ decision: 'duplicate' }]);
+    expect(of(5)).toMatchObject([{ decision: 'applied' }]);
+    expect(of(6)).toMatchObject([{ decision: 'duplicate' }]);
+    expect(picture(state).recordings.r1?.state).toBe('recording');
+  });
+
+  it('holds a notification whose predecessor is missing, then applies both in order', () => {
+    const { of } = run([...live, note(10, 'S1', 2, 43), note(10.5, 'S1', 1, 44)]);
+    expect(of(4)).toMatchObject([
+      { decision: 'held', reason: 'waiting for an earlier sequence' },
+      { decision: 'applied', at: at(10.5) },
+    ]);
+    expect(of(5)).toMatchObject([{ decision: 'applied' }]);
+  });
+
+  it('releases a held notification after 2 s at a tick, with the gap noted', () => {
+    const { of } = run([...live, note(10, 'S1', 3, 43), tick(11.9), tick(12)]);
+    expect(of(4)).toMatchObject([
+      { decision: 'held' },
+      { decision: 'releasedAfterGap', gap: { from: 1, to: 2 }, at: at(12) },
+    ]);
+  });
+
+  it('applies a notification that comes after its successors, marked late', () => {
+    const { of } = run([...live, note(10, 'S1', 2, 43), tick(12), note(13, 'S1', 1, 44)]);
+    expect(of(6)).toMatchObject([{ decision: 'late', recording: 'r1' }]);
+  });
+
+  it('holds notifications for a sid no start has named yet, and applies them once it is', () => {
+    const { of, state } = run([start(0), note(0.5, 'S1', 0, 40), started(0.8, 'S1')]);
+    expect(of(2)).toMatchObject([
+      { decision: 'held', reason: 'sid S1 not known yet' },
+      { decision: 'applied', state: 'recording' },
+    ]);
+    expect(picture(state).recordings.r1?.state).toBe('recording');
+  });
+
+  it('keeps a notification unrouted when no start names its sid within 30 s', () => {
+    const { of } = run([start(0), note(1, 'S-unknown', 0, 40), tick(30.9), tick(31)]);
+    expect(of(2)).toMatchObject([{ decision: 'held' }, { decision: 'unrouted', at: at(31) }]);
+  });
+
+  it('marks notifications of a previous sid stale and never applies them', () => {
+    const { of, state } = run([
+      ...live,
+      note(20, 'S1', 1, 11, { exitStatus: 0 }),
+      started(21, 'S2'),
+      note(22, 'S2', 0, 40),
+      note(30, 'S1', 2, 31),
+      note(31, 'S1', 3, 11, { exitStatus: 1 }),
+    ]);
+    expect(of(7)).toMatchObject([{ decision: 'stale', sid: 'S1', state: 'recording' }]);
+    expect(of(8)).toMatchObject([{ decision: 'stale' }]);
+    expect(picture(state).recordings.r1).toMatchObject({
+      state: 'recording',
+      sid: 'S2',
+      restarts: 1,
+    });
+  });
+
+  it('marks a query for a previous sid stale', () => {
+    const { of } = run([...live, note(20, 'S1', 1, 11), started(21, 'S2'), alive(22, 'S1', 8)]);
+    expect(of(6)).toMatchObject([{ decision: 'stale', reason: 'a previous sid' }]);
+  });
+
+  it('rejects an input that does not validate, with the reason, and goes on', () => {
+    const { of, state } = run([
+      ...live,
+      { at: at(5), type: 'teleport' },
+      'garbage',
+      stop(6),
+      { at: at(7), type: 'stop', recording: 'r9' },
+    ]);
+    expect(of(4)).toMatchObject([
+      { decision: 'rejected', reason: expect.stringContaining('type') },
+    ]);
+    expect(of(5)).toMatchObject([{ decision: 'rejected', input: 'unreadable input' }]);
+    expect(of(6)).toMatchObject([{ decision: 'applied', state: 'stopping' }]);
+    expect(of(7)).toMatchObject([{ decision: 'rejected', reason: "unknown recording 'r9'" }]);
+    expect(picture(state).recordings.r1?.state).toBe('stopping');
+  });
+
+  it('rejects a notification whose body is not a notification, naming the path', () => {
+    const { of } = run([
+      ...live,
+      { at: at(5), type: 'notification', body: { eventType: 40, payload: { sid: 'S1' } } },
+    ]);
+    expect(of(4)).toMatchObject([
+      { decision: 'rejected', reason: expect.stringMatching(/^body\.payload\.sequence: /) },
+    ]);
+  });
+
+  it('fires due deadlines on a tick, in every recording', () => {
+    const { outputs } = run([
+      start(0),
+      started(1, 'S1'),
+      start(0, 'r2'),
+      started(1, 'S2', 'r2'),
+      tick(6),
+    ]);
+    const queries = outputs.filter((o) => o.kind === 'effect' && o.type === 'query');
+    expect(queries.map((q) => q.recording).sort()).toEqual(['r1', 'r2']);
+  });
+
+  it('gives a decision to every input, even when it reaches nothing', () => {
+    const inputs = [...live, tick(2), note(3, 'S1', 1, 43), note(3, 'S1', 1, 43)];
+    const { decisions } = run(inputs);
+    const decided = new Set(decisions.map((d) => d.position));
+    expect([...decided].sort((a, b) => a - b)).toEqual(inputs.map((_, i) => i + 1));
+  });
+});

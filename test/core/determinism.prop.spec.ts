@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type CoreOutput,
+  type CoreState,
+  createCore,
+  deserializeCore,
+  serializeCore,
+  step,
+} from '../../src/index.js';
+import { fleetArb } from './arbitraries.js';
+
+function fold(inputs: readonly unknown[], from: CoreState = createCore()) {
+  let state = from;
+  const outputs: CoreOutput[] = [];
+  for (const input of inputs) {
+    const result = step(state, input);
+    state = result.state;
+    outputs.push(...result.outputs);
+  }
+  return { state, outputs };
+}
+
+describe('replay is deterministic', () => {
+  it('gives the same state and outputs, byte for byte, on every replay of a trace', () => {
+    fc.assert(
+      fc.property(fleetArb, (trace) => {
+        const first = fold(trace);
+        const second = fold(trace);
+        expect(JSON.stringify(serializeCore(second.state))).toBe(
+          JSON.stringify(serializeCore(first.state)),
+        );
+        expect(JSON.stringify(second.outputs)).toBe(JSON.stringify(first.outputs));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives the same result after serializing and reloading the state midway', () => {
+    fc.assert(
+      fc.property(fleetArb, fc.double({ min: 0, max: 1, noNaN: true }), (trace, cut) => {
+        const whole = fold(trace);
+        const at = Math.floor(cut * trace.length);
+        const head = fold(trace.slice(0, at));
+        const reloaded = deserializeCore(JSON.parse(JSON.stringify(serializeCore(head.state))));
+        const tail = fold(trace.slice(at), reloaded);
+        expect(JSON.stringify(serializeCore(tail.state))).toBe(
+          JSON.stringify(serializeCore(whole.state)),
+        );
+        expect(JSON.stringify([...head.outputs, ...tail.outputs])).toBe(
+          JSON.stringify(whole.outputs),
+        );
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('never changes the state it is given', () => {
+    fc.assert(
+      fc.property(fleetArb, (trace) => {
+        let state = createCore();
+        for (const input of trace) {
+          const before = JSON.stringify(serializeCore(state));
+          const next = step(state, input).state;
+          expect(JSON.stringify(serializeCore(state))).toBe(before);
+          state = next;
+        }
+      }),
+      { numRuns: 10 },
+    );
+  });
+});

@@ -1,0 +1,277 @@
+// The core's promises, as properties over generated fleets with network faults.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type CoreOutput,
+  type CoreState,
+  createCore,
+  persistRecording,
+  picture,
+  step,
+} from '../../src/index.js';
+import {
+  fleetTrace,
+  NO_FAULTS,
+  rng,
+  scriptTrace,
+  sortByArrival,
+  type TraceInput,
+  ticks,
+} from '../fixtures/scenario.js';
+import { faultsArb, fleetArb, scriptArb } from './arbitraries.js';
+
+function fold(inputs: readonly unknown[]) {
+  let state: CoreState = createCore();
+  const outputs: CoreOutput[] = [];
+  for (const input of inputs) {
+    const result = step(state, input);
+    state = result.state;
+    outputs.push(...result.outputs);
+  }
+  return { state, outputs };
+}
+
+/** What the recordings are and what their machines said: everything but bookkeeping and decisions. */
+function lifecycle(result: ReturnType<typeof fold>) {
+  return {
+    recordings: [...result.state.recordings.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, entry]) => [id, persistRecording(entry.snapshot)]),
+    outputs: result.outputs.filter((o) => o.kind !== 'decision'),
+  };
+}
+
+const isNotification = (input: TraceInput) => input.type === 'notification';
+const sidOf = (input: TraceInput) => (input.body as { payload: { sid: string } }).payload.sid;
+const sequenceOf = (input: TraceInput) =>
+  (input.body as { payload: { sequence: number } }).payload.sequence;
+
+describe('core properties', () => {
+  it('a duplicate never changes state or outputs beyond the first copy', () => {
+    fc.assert(
+      fc.property(
+        fleetArb,
+        fc.array(fc.record({ pick: fc.nat(), after: fc.nat(), resend: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (trace, copies) => {
+          const notifications = trace
+            .map((input, index) => ({ input, index }))
+            .filter(({ input }) => isNotification(input));
+          fc.pre(notifications.length > 0);
+          const withCopies = [...trace];
+          // Insert from the back so earlier indices stay valid; each copy lands after its original.
+          const inserts = copies
+            .map(({ pick, after, resend }) => {
+              const original = notifications[
+                pick % notifications.length
+              ] as (typeof notifications)[number];
+              const span = trace.length - original.index;
+              const where = original.index + 1 + (after % span);
+              const body = original.input.body as { noticeId: string };
+              const copy = resend
+                ? { ...original.input, body: { ...body, noticeId: `${body.noticeId}-resent` } }
+                : original.input;
+              return { where, copy };
+            })
+            .sort((a, b) => b.where - a.where);
+          for (const { where, copy } of inserts) withCopies.splice(where, 0, copy);
+          expect(lifecycle(fold(withCopies))).toEqual(lifecycle(fold(trace)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('any permutation of a sid’s notifications within the hold window ends in the in-order state', () => {
+    fc.assert(
+      fc.property(
+        scriptArb,
+        fc.integer(),
+        fc.nat(),
+        fc.integer({ min: 2, max: 5 }),
+        fc.nat(),
+        (script, seed, startPick, size, permutationSeed) => {
+          const clean = scriptTrace(
+            { ...script, recording: 'r1', t0: 1_700_000_000_000 },
+            rng(seed),
+          );
+          const last = clean.at(-1)?.at ?? 0;
+          const base = sortByArrival([
+            ...clean,
+            ...ticks(1_700_000_000_000, last + 120_000, 1_000),
+          ]);
+          const sids = [...new Set(base.filter(isNotification).map(sidOf))];
+          const sid = sids[startPick % Math.max(1, sids.length)];
+          const ofSid = base
+            .map((input, index) => ({ input, index }))
+            .filter(({ input }) => isNotification(input) && sidOf(input) === sid);
+          fc.pre(ofSid.length >= 2);
+          const from = startPick % (ofSid.length - 1);
+          const window = ofSid.slice(from, from + size);
+          const t = window[0]?.input.at ?? 0;
+          // The window's notifications arrive within 1.9 s; nothing else of the recording does.
+          const times = window.map((_, i) => t + Math.floor((i * 1_900) / window.length));
+          const others = base.filter(
+            (input, index) =>
+              !window.some((w) => w.index === index) &&
+              input.type !== 'tick' &&
+              input.at >= t &&
+              input.at <= t + 2_000,
+          );
+          fc.pre(others.length === 0);
+          const rest = base.filter((_, index) => !window.some((w) => w.index === index));
+          const order = shuffle(
+            window.map((w) => w.input),
+            permutationSeed,
+          );
+          const inOrder = sortByArrival([
+            ...rest,
+            ...window.map((w, i) => ({ ...w.input, at: times[i] as number })),
+          ]);
+          const permuted = sortByArrival([
+            ...rest,
+            ...order.map((input, i) => ({ ...input, at: times[i] as number })),
+          ]);
+          expect(picture(fold(permuted).state)).toEqual(picture(fold(inOrder).state));
+          expect(order.map(sequenceOf).length).toBe(window.length);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('a notification from a previous sid never changes a recording’s lifecycle', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.array(
+          fc.record({
+            eventType: fc.constantFrom(11, 12, 31, 32, 40, 41, 1, 3, 71, 72),
+            delayMs: fc.integer({ min: 0, max: 120_000 }),
+            sequence: fc.integer({ min: 0, max: 50 }),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        (seed, stale) => {
+          const trace = fleetTrace(
+            2,
+            { minutes: 2, failovers: 0, ending: 'exit', restartReports: true, chatterPerMinute: 1 },
+            NO_FAULTS,
+            seed,
+          );
+          const restarts = trace.filter(
+            (input) => input.type === 'started' && String(input.sid).endsWith('-S2'),
+          );
+          fc.pre(restarts.length > 0);
+          const injected = stale.map(({ eventType, delayMs, sequence }, i) => {
+            const restart = restarts[i % restarts.length] as TraceInput;
+            const recording = String(restart.recording);
+            const at = restart.at + 1 + delayMs;
+            return {
+              at,
+              type: 'notification',
+              body: {
+                noticeId: `stale-${i}`,
+                productId: 3,
+                eventType,
+                payload: {
+                  cname: `room-${recording}`,
+                  uid: '1001',
+                  sid: `${recording}-S1`,
+                  sequence: 100 + sequence,
+                  sendts: at,
+                  details: { exitStatus: 1, newUid: 9999, leaveCode: 4, errorLevel: 5, code: 3 },
+                },
+              },
+            };
+          });
+          const result = fold(sortByArrival([...trace, ...injected]));
+          expect(lifecycle(result)).toEqual(lifecycle(fold(trace)));
+          const staleDecisions = result.outputs.filter(
+            (o) => o.kind === 'decision' && o.input.includes('-S1#') && o.decision === 'stale',
+          );
+          expect(staleDecisions.length).toBeGreaterThanOrEqual(injected.length);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('haAttempts never exceeds 3, and a recording the host stopped is never restarted', () => {
+    fc.assert(
+      fc.property(
+        scriptArb.map((s) => ({
+          ...s,
+          failovers: Math.max(s.failovers, 3),
+          ending: 'stop' as const,
+        })),
+        faultsArb,
+        fc.integer(),
+        fc.array(fc.constantFrom(11, 12, 31, 41, 40), { maxLength: 6 }),
+        (script, faults, seed, afterStop) => {
+          const trace = fleetTrace(2, script, faults, seed);
+          const extra: TraceInput[] = [];
+          for (const input of trace) {
+            if (input.type !== 'stopResult') continue;
+            afterStop.forEach((eventType, i) => {
+              extra.push({
+                at: input.at + 5_000 + i * 1_000,
+                type: 'startFailed',
+                recording: input.recording,
+                httpStatus: 503,
+                body: null,
+              });
+              extra.push({
+                at: input.at + 5_500 + i * 1_000,
+                type: 'query',
+                recording: input.recording,
+                sid: `${input.recording}-S1`,
+                httpStatus: eventType === 40 ? 200 : 404,
+                body: eventType === 40 ? { serverResponse: { status: 5 } } : { code: 404 },
+              });
+            });
+          }
+          let state: CoreState = createCore();
+          const stopped = new Set<string>();
+          for (const input of sortByArrival([...trace, ...extra])) {
+            const result = step(state, input);
+            state = result.state;
+            for (const output of result.outputs) {
+              if (
+                output.kind === 'decision' &&
+                output.input.startsWith('stop ') &&
+                output.decision === 'applied'
+              ) {
+                stopped.add(output.recording as string);
+              }
+              if (output.kind !== 'decision' && stopped.has(output.recording)) {
+                expect(output.type).not.toBe('acquireAndStart');
+                expect(output.type).not.toBe('restarting');
+              }
+            }
+            for (const [id, entry] of state.recordings) {
+              expect(entry.snapshot.context.haAttempts).toBeLessThanOrEqual(3);
+              if (stopped.has(id))
+                expect(['stopping', 'stopped', 'failed']).toContain(
+                  picture(state).recordings[id]?.state,
+                );
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const random = rng(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
