@@ -1,0 +1,100 @@
+// Append before act: every input is made durable in the event log, then stepped through the
+// core. The journal is the event-sourcing spine the supervisor builds on.
+import type { CoreOptions, CoreOutput, CoreState } from '../core/index.js';
+import { type EventLog, type LogItem, streamOf, toLogItem } from '../log/index.js';
+import { rebuildFromLog, saveCoreSnapshot, stepItem } from './rebuild.js';
+import { SnapshotPolicy } from './snapshot-policy.js';
+
+export interface JournalOptions {
+  readonly core?: Partial<CoreOptions>;
+  /** Snapshot once a recording has had this many inputs since the last one. Default 1000. */
+  readonly snapshotEvery?: number;
+}
+
+/** What receiving one input did. */
+export interface Received {
+  /** Its position in the log. */
+  readonly position: number;
+  /** It was already in the log (a resend or retry): stored once, not acted on again. */
+  readonly repeated: boolean;
+  readonly outputs: readonly CoreOutput[];
+}
+
+/**
+ * The log and the core, kept in step: `receive` appends first (durably) and acts after. Inputs
+ * received concurrently share one group commit and are acted on in log order.
+ * @example
+ * const journal = await Journal.open(await openSqliteLog('recwatch.db'));
+ * const { outputs } = await journal.receive({ at: Date.now(), type: 'tick' }, Date.now());
+ */
+export class Journal {
+  private readonly policy: SnapshotPolicy;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly log: EventLog,
+    private current: CoreState,
+    options: JournalOptions,
+  ) {
+    this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
+  }
+
+  /** Opens a journal on a log, rebuilding the state from its latest snapshot and tail. */
+  static async open(log: EventLog, options: JournalOptions = {}): Promise<Journal> {
+    const { state } = await rebuildFromLog(
+      log,
+      options.core === undefined ? {} : { options: options.core },
+    );
+    return new Journal(log, state, options);
+  }
+
+  get state(): CoreState {
+    return this.current;
+  }
+
+  /**
+   * Appends what was received (an input, or a reject if it does not validate), then steps the core
+   * with it. A repeat of something already logged is acknowledged without acting again.
+   */
+  async receive(raw: unknown, receivedAt: number): Promise<Received> {
+    const item = toLogItem(raw, receivedAt);
+    const appended = await this.log.append(streamOf(item), [item], { expectedVersion: 'any' });
+    const position = appended.positions[0] as number;
+    if (appended.repeated[0] === true) return { position, repeated: true, outputs: [] };
+    // Appends resolve in commit order, but acting is chained so it follows log positions exactly.
+    const acted = this.tail.then(() => this.act(position, item));
+    this.tail = acted.catch(() => {});
+    return acted;
+  }
+
+  /** Writes a snapshot of the current state now. */
+  async snapshot(): Promise<void> {
+    await this.tail;
+    await saveCoreSnapshot(this.log, this.current);
+    this.policy.reset();
+  }
+
+  private async act(position: number, item: LogItem): Promise<Received> {
+    const outputs: CoreOutput[] = [];
+    // Another writer may have appended in between: step its entries first, in log order.
+    while (this.current.position + 1 < position) {
+      const from = this.current.position + 1;
+      const missing = await this.log.readAll({ fromPosition: from, limit: position - from });
+      if (missing.length === 0)
+        throw new Error(`log positions ${from}..${position - 1} cannot be read`);
+      for (const entry of missing) this.apply(entry.item, outputs);
+    }
+    this.apply(item, outputs);
+    if (this.policy.observe(outputs)) {
+      await saveCoreSnapshot(this.log, this.current);
+      this.policy.reset();
+    }
+    return { position, repeated: false, outputs };
+  }
+
+  private apply(item: LogItem, outputs: CoreOutput[]): void {
+    const result = stepItem(this.current, item);
+    this.current = result.state;
+    outputs.push(...result.outputs);
+  }
+}

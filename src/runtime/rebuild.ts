@@ -1,0 +1,72 @@
+// Rebuilding the core's state from the event log: the latest snapshot plus the tail.
+import {
+  CORE_STATE_VERSION,
+  type CoreOptions,
+  type CoreOutput,
+  type CoreState,
+  createCore,
+  deserializeCore,
+  serializeCore,
+  step,
+  stepRejected,
+} from '../core/index.js';
+import { allEntries, type EventLog, type LogEntry, type LogItem } from '../log/index.js';
+
+/** Feeds one logged item to the core: an input is stepped, a reject recorded with its reason. */
+export function stepItem(state: CoreState, item: LogItem) {
+  return item.kind === 'input'
+    ? step(state, item.record)
+    : stepRejected(state, item.at, item.reason, item.raw);
+}
+
+export interface RebuildOptions {
+  /** Options of a new core, when there is no snapshot to start from. */
+  readonly options?: Partial<CoreOptions>;
+  /** Start from the latest snapshot (default); false replays the whole log. */
+  readonly useSnapshot?: boolean;
+  readonly onOutput?: (output: CoreOutput, entry: LogEntry, state: CoreState) => void;
+}
+
+export interface Rebuilt {
+  readonly state: CoreState;
+  /** The snapshot position started from (0 = the beginning). */
+  readonly fromPosition: number;
+  /** Entries replayed after it. */
+  readonly replayed: number;
+}
+
+/**
+ * Rebuilds the core state from a log: the latest snapshot of this state version (one of an older
+ * version is ignored, never misread), then every entry after it.
+ * @example const { state } = await rebuildFromLog(await openSqliteLog('recwatch.db'));
+ */
+export async function rebuildFromLog(
+  log: EventLog,
+  options: RebuildOptions = {},
+): Promise<Rebuilt> {
+  const snapshot =
+    options.useSnapshot === false ? null : await log.loadSnapshot(CORE_STATE_VERSION);
+  let state = snapshot === null ? createCore(options.options) : deserializeCore(snapshot.state);
+  const fromPosition = snapshot?.position ?? 0;
+  let replayed = 0;
+  for await (const entry of allEntries(log, { fromPosition: fromPosition + 1 })) {
+    const result = stepItem(state, entry.item);
+    state = result.state;
+    replayed += 1;
+    if (options.onOutput !== undefined)
+      for (const output of result.outputs) options.onOutput(output, entry, state);
+  }
+  return { state, fromPosition, replayed };
+}
+
+/**
+ * Writes a snapshot of the state at its position.
+ * @example await saveCoreSnapshot(log, state);
+ */
+export async function saveCoreSnapshot(log: EventLog, state: CoreState): Promise<void> {
+  await log.saveSnapshot({
+    position: state.position,
+    schemaVersion: CORE_STATE_VERSION,
+    state: serializeCore(state),
+  });
+}

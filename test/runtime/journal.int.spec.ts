@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CORE_STATE_VERSION,
+  createMemoryLog,
+  type EventLog,
+  Journal,
+  openSqliteLog,
+  rebuildFromLog,
+  serializeCore,
+} from '../../src/index.js';
+import { fleetTrace } from '../fixtures/scenario.js';
+
+const work = mkdtempSync(join(tmpdir(), 'recwatch-journal-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const trace = fleetTrace(
+  4,
+  { minutes: 3, failovers: 1, ending: 'exit', restartReports: true, chatterPerMinute: 2 },
+  { duplicate: 0.1, delay: 0.1, maxDelayMs: 3_000, loss: 0.02 },
+  7,
+);
+
+const stores: [string, () => Promise<EventLog>][] = [
+  ['memory', async () => createMemoryLog()],
+  [
+    'SQLite',
+    async () => openSqliteLog(join(work, `journal-${Math.random().toString(36).slice(2)}.db`)),
+  ],
+];
+
+describe.each(stores)('Journal on the %s log', (_name, open) => {
+  it('appends before acting: every input is in the log, and the core is at the log head', async () => {
+    const log = await open();
+    const journal = await Journal.open(log, { snapshotEvery: 50 });
+    let last = 0;
+    for (const input of trace) last = (await journal.receive(input, input.at)).position;
+    expect(journal.state.position).toBe(last);
+    const head = await log.readAll({ fromPosition: last, limit: 1 });
+    expect(head[0]?.position).toBe(last);
+    await log.close();
+  });
+
+  it('acknowledges a resend without acting on it again', async () => {
+    const log = await open();
+    const journal = await Journal.open(log);
+    const first = await journal.receive(trace[0], 1);
+    const again = await journal.receive(trace[0], 2);
+    expect(again).toEqual({ position: first.position, repeated: true, outputs: [] });
+    expect(journal.state.position).toBe(1);
+    await log.close();
+  });
+
+  it('keeps what fails validation as a reject, with its reason, and goes on', async () => {
+    const log = await open();
+    const journal = await Journal.open(log);
+    const received = await journal.receive({ at: 5, type: 'warp' }, 5);
+    expect(received.outputs).toMatchObject([
+      { decision: 'rejected', reason: expect.stringContaining('type') },
+    ]);
+    const [entry] = await log.readAll();
+    expect(entry?.item).toMatchObject({ kind: 'reject', raw: { at: 5, type: 'warp' } });
+    await log.close();
+  });
+
+  it('acts on concurrent receives in log order', async () => {
+    const log = await open();
+    const journal = await Journal.open(log);
+    const results = await Promise.all(
+      trace.slice(0, 200).map((input) => journal.receive(input, input.at)),
+    );
+    const positions = results.filter((r) => !r.repeated).map((r) => r.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    const fresh = await Journal.open(log);
+    expect(JSON.stringify(serializeCore(fresh.state))).toBe(
+      JSON.stringify(serializeCore(journal.state)),
+    );
+    await log.close();
+  });
+
+  it('rebuilds from the latest snapshot plus the tail exactly as a full replay does', async () => {
+    const log = await open();
+    const journal = await Journal.open(log, { snapshotEvery: 10 });
+    for (const input of trace) await journal.receive(input, input.at);
+    const snapshot = await log.loadSnapshot(CORE_STATE_VERSION);
+    expect(snapshot).not.toBeNull();
+    expect(snapshot?.position).toBeGreaterThan(0);
+    const fromSnapshot = await rebuildFromLog(log);
+    const full = await rebuildFromLog(log, { useSnapshot: false });
+    expect(fromSnapshot.fromPosition).toBe(snapshot?.position);
+    expect(fromSnapshot.replayed).toBeLessThan(full.replayed);
+    expect(JSON.stringify(serializeCore(fromSnapshot.state))).toBe(
+      JSON.stringify(serializeCore(full.state)),
+    );
+    expect(JSON.stringify(serializeCore(journal.state))).toBe(
+      JSON.stringify(serializeCore(full.state)),
+    );
+    await log.close();
+  });
+
+  it('ignores a snapshot of another state version and replays from the start', async () => {
+    const log = await open();
+    const journal = await Journal.open(log);
+    for (const input of trace.slice(0, 100)) await journal.receive(input, input.at);
+    await log.saveSnapshot({
+      position: 50,
+      schemaVersion: CORE_STATE_VERSION - 1,
+      state: { garbage: true },
+    });
+    const rebuilt = await rebuildFromLog(log);
+    expect(rebuilt.fromPosition).toBe(0);
+    expect(JSON.stringify(serializeCore(rebuilt.state))).toBe(
+      JSON.stringify(serializeCore(journal.state)),
+    );
+    await log.close();
+  });
+
+  it('snapshots on demand', async () => {
+    const log = await open();
+    const journal = await Journal.open(log, { snapshotEvery: 1_000_000 });
+    for (const input of trace.slice(0, 30)) await journal.receive(input, input.at);
+    expect(await log.loadSnapshot(CORE_STATE_VERSION)).toBeNull();
+    await journal.snapshot();
+    expect((await log.loadSnapshot(CORE_STATE_VERSION))?.position).toBe(journal.state.position);
+    await log.close();
+  });
+});
