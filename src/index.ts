@@ -1,4 +1,11 @@
 // The public surface of recwatch, grouped by folder. Anything not listed here is internal.
 
+export * from '../machines/index.js';
+export * from './core/index.js';
 export * from './log/index.js';
+export * from './runtime/index.js';
 export * from './signals/index.js';
+export * as Dedupe from './stream/dedupe.js';
+export type { DedupeSignalsOptions, OrderedSignal, ReorderSignalsOptions } from './stream/index.js';
+export { dedupeSignals, PersistentMap, reorderSignals } from './stream/index.js';
+export * as Reorder from './stream/reorder.js';

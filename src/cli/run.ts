@@ -1,3 +1,6 @@
+import { LogFileError } from '../log/index.js';
+import { EXPORT_USAGE, exportCommand } from './commands/export.js';
+import { REPLAY_USAGE, replayCommand } from './commands/replay.js';
 import { packageVersion } from './version.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -6,22 +9,34 @@ export interface CliIo {
   readonly err: { write(text: string): unknown };
 }
 
+const indent = (text: string) => text.replace(/^/gm, '  ');
+
 const HELP = `recwatch: the truth about your Agora cloud recordings
 
 Usage:
+${indent(REPLAY_USAGE)}
+
+${indent(EXPORT_USAGE)}
+
   recwatch --help          show this help
   recwatch --version       print the version
 
-recwatch is a library first: import { parseNotification, classifyQuery, verifySignature }
-from 'recwatch'. See the README for a tour.
+recwatch is a library first: see the README for a tour.
 `;
 
+const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> =
+  {
+    replay: replayCommand,
+    export: exportCommand,
+  };
+
 /**
- * Runs the recwatch command line and resolves to the exit code (0 ok, 64 usage error).
- * @example await runCli(['--version'], { out: process.stdout, err: process.stderr })
+ * Runs the recwatch command line and resolves to the exit code (0 ok, 64 usage error, 66 a file
+ * that cannot be read as asked).
+ * @example await runCli(['replay', 'trace.jsonl', '--json'], { out: process.stdout, err: process.stderr })
  */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
-  const [command] = args;
+  const [command, ...rest] = args;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out.write(HELP);
     return 0;
@@ -30,6 +45,26 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     io.out.write(`${packageVersion()}\n`);
     return 0;
   }
-  io.err.write(`recwatch: unknown command '${command}'\n\n${HELP}`);
-  return 64;
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    io.err.write(`recwatch: unknown command '${command}'\n\n${HELP}`);
+    return 64;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof LogFileError || isFileError(error)) {
+      io.err.write(`recwatch ${command}: ${(error as Error).message}\n`);
+      return 66;
+    }
+    throw error;
+  }
+}
+
+function isFileError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'EACCES')
+  );
 }

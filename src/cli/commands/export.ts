@@ -1,0 +1,44 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rejectLine } from '../../core/index.js';
+import { allEntries, openSqliteLog } from '../../log/index.js';
+import type { CliIo } from '../run.js';
+
+export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl]
+  Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
+  rejects included as {"type":"reject"} lines. Prints to stdout unless --out is given.`;
+
+/** `recwatch export`: resolves to the exit code. */
+export async function exportCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const outAt = args.indexOf('--out');
+  const outPath = outAt >= 0 ? args[outAt + 1] : undefined;
+  const rest = args.filter((_, i) => outAt < 0 || (i !== outAt && i !== outAt + 1));
+  const [path] = rest;
+  if (path === undefined || rest.length > 1 || (outAt >= 0 && outPath === undefined)) {
+    io.err.write(`usage: ${EXPORT_USAGE}\n`);
+    return 64;
+  }
+  const file = outPath === undefined ? null : createWriteStream(outPath);
+  const write = async (text: string) => {
+    if (file === null) io.out.write(text);
+    else if (!file.write(text)) await once(file, 'drain');
+  };
+  const log = await openSqliteLog(path);
+  let count = 0;
+  try {
+    for await (const entry of allEntries(log)) {
+      const { item } = entry;
+      const line = item.kind === 'input' ? item.record : rejectLine(item.at, item.reason, item.raw);
+      await write(`${JSON.stringify(line)}\n`);
+      count += 1;
+    }
+  } finally {
+    await log.close();
+    if (file !== null) {
+      file.end();
+      await once(file, 'close');
+    }
+  }
+  if (outPath !== undefined) io.err.write(`recwatch: exported ${count} inputs to ${outPath}\n`);
+  return 0;
+}

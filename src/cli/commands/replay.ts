@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import {
+  type CoreOutput,
+  type CoreState,
+  createCore,
+  picture,
+  readTrace,
+  step,
+  stepRejected,
+} from '../../core/index.js';
+import { openSqliteLog } from '../../log/index.js';
+import { rebuildFromLog } from '../../runtime/index.js';
+import type { CliIo } from '../run.js';
+import { isSqliteFile } from '../sources.js';
+import { formatOutput, formatPicture } from '../timeline.js';
+
+export const REPLAY_USAGE = `recwatch replay <trace.jsonl | log.db> [--json]
+  Rebuilds every recording's state from a trace (JSON Lines, format v1) or a SQLite event log,
+  with no network and no clock. Prints a timeline (time, position, decision, input, state after)
+  and the final picture; --json prints only the final picture as JSON. Unreadable trace lines are
+  reported with their line number and skipped.`;
+
+/** `recwatch replay`: resolves to the exit code. */
+export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const json = args.includes('--json');
+  const paths = args.filter((arg) => arg !== '--json');
+  const [path] = paths;
+  if (path === undefined || paths.length > 1 || paths.some((arg) => arg.startsWith('--'))) {
+    io.err.write(`usage: ${REPLAY_USAGE}\n`);
+    return 64;
+  }
+  const print = json ? () => {} : (output: CoreOutput) => io.out.write(`${formatOutput(output)}\n`);
+  let state: CoreState;
+  if (isSqliteFile(path)) {
+    const log = await openSqliteLog(path);
+    try {
+      // The picture alone can start from the latest snapshot; a timeline shows every input.
+      ({ state } = await rebuildFromLog(log, { useSnapshot: json, onOutput: print }));
+    } finally {
+      await log.close();
+    }
+  } else {
+    const { records, problems } = readTrace(readFileSync(path, 'utf8'));
+    for (const problem of problems)
+      io.err.write(`${path}:${problem.line}: skipped: ${problem.message}\n`);
+    state = createCore();
+    for (const line of records) {
+      const result =
+        line.kind === 'input'
+          ? step(state, line.record)
+          : stepRejected(state, line.at, line.reason, line.raw);
+      state = result.state;
+      for (const output of result.outputs) print(output);
+    }
+  }
+  io.out.write(
+    json ? `${JSON.stringify(picture(state))}\n` : `\n${formatPicture(picture(state))}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,54 @@
+// How a replay reads on a terminal: one line per decision, its outputs beneath, then the picture.
+import type { CoreOutput, Picture } from '../core/index.js';
+
+const WIDTH = { position: 6, decision: 17, input: 58 };
+
+/** One timeline line per decision; effects and domain events indented under the decision. */
+export function formatOutput(output: CoreOutput): string {
+  if (output.kind === 'decision') {
+    const time = new Date(output.at).toISOString();
+    const where =
+      output.recording === undefined ? '' : `${output.recording} ${output.state ?? ''}`.trim();
+    const why = [
+      output.reason,
+      output.gap === undefined ? undefined : `gap ${output.gap.from}..${output.gap.to}`,
+    ]
+      .filter((part) => part !== undefined)
+      .join('; ');
+    return [
+      time,
+      String(output.position).padStart(WIDTH.position),
+      output.decision.padEnd(WIDTH.decision),
+      output.input.padEnd(WIDTH.input),
+      where,
+      why === '' ? '' : `(${why})`,
+    ]
+      .join('  ')
+      .trimEnd();
+  }
+  const { kind, type, recording, ...fields } = output;
+  const detail = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${' '.repeat(26 + WIDTH.position)}→ ${kind} ${type} ${recording} ${detail}`.trimEnd();
+}
+
+/** The final picture as a table a person can read. */
+export function formatPicture(picture: Picture): string {
+  const rows = Object.entries(picture.recordings).map(([id, r]) =>
+    [
+      id,
+      r.state,
+      `sid=${r.sid ?? '-'}`,
+      `uid=${r.uid ?? '-'}`,
+      `haAttempts=${r.haAttempts}`,
+      `filePrefix=${r.filePrefix === '' ? "''" : r.filePrefix}`,
+      `restarts=${r.restarts}`,
+      `quitReason=${r.quitReason ?? '-'}`,
+    ].join('  '),
+  );
+  return [
+    'Final picture:',
+    ...(rows.length === 0 ? ['  (no recordings)'] : rows.map((row) => `  ${row}`)),
+  ].join('\n');
+}

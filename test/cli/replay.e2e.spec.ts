@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Journal, openSqliteLog } from '../../src/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const traces = join(root, 'test/traces');
+const bin = join(root, 'dist/src/cli/main.js');
+const work = mkdtempSync(join(tmpdir(), 'recwatch-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function recwatch(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
+}
+
+const ruleTraces = readdirSync(traces)
+  .filter((name) => name.endsWith('.jsonl'))
+  .sort();
+
+describe('recwatch replay', () => {
+  it('has a trace for each lifecycle rule', () => {
+    expect(ruleTraces.map((name) => name.slice(0, 7))).toEqual(
+      Array.from({ length: 10 }, (_, i) => `rule-${String(i + 1).padStart(2, '0')}`),
+    );
+  });
+
+  it.each(ruleTraces)('prints the right final picture for %s', (name) => {
+    const result = recwatch('replay', join(traces, name), '--json');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const expected = JSON.parse(
+      readFileSync(join(traces, name.replace('.jsonl', '.expected.json')), 'utf8'),
+    );
+    expect(JSON.parse(result.stdout)).toEqual(expected);
+    expect(result.stdout.trim()).toBe(JSON.stringify(expected));
+  });
+
+  it('prints a timeline: time, position, decision, input, state after; then the picture', () => {
+    const result = recwatch('replay', join(traces, 'rule-08-redundancy.jsonl'));
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^2023-11-14T22:13:20\.000Z +1 +applied +start r1 \(uid 1001, mix\) +r1 starting$/,
+    );
+    expect(lines.some((l) => /\s7\s+duplicate\s+notification 11 session_exit S1#1/.test(l))).toBe(
+      true,
+    );
+    expect(
+      lines.some((l) => /stale\s+notification 31 uploaded S1#2 .*\(a previous sid\)$/.test(l)),
+    ).toBe(true);
+    expect(result.stdout).toContain('→ event restarted r1 sid=S2 restarts=1');
+    expect(result.stdout).toMatch(/Final picture:\n {2}r1 {2}recording {2}sid=S2/);
+  });
+
+  it('reports bad lines with their number, skips them, and still gives the picture', () => {
+    const lines = readFileSync(join(traces, 'rule-10-host-stop.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    lines.splice(2, 0, '{"at": oops', '{"type":"tick"}');
+    const path = join(work, 'broken.jsonl');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const result = recwatch('replay', path, '--json');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`${path}:3: skipped: not JSON`);
+    expect(result.stderr).toContain(`${path}:4: skipped: at: `);
+    expect(JSON.parse(result.stdout).recordings.r1.state).toBe('stopped');
+  });
+
+  it('refuses a missing file and a missing argument with clear exit codes', () => {
+    expect(recwatch('replay').status).toBe(64);
+    const missing = recwatch('replay', join(work, 'nope.jsonl'));
+    expect(missing.status).toBe(66);
+    expect(missing.stderr).toContain('nope.jsonl');
+  });
+});
+
+describe('recwatch replay and export on a SQLite log', () => {
+  it('replays a log to the same picture as its trace, and exports the trace back', async () => {
+    const trace = readFileSync(join(traces, 'rule-07-restart.jsonl'), 'utf8');
+    const file = join(work, 'rule-07.db');
+    const log = await openSqliteLog(file);
+    const journal = await Journal.open(log, { snapshotEvery: 3 });
+    for (const [t, line] of trace.trimEnd().split('\n').entries()) {
+      await journal.receive(JSON.parse(line), t + 1);
+    }
+    await journal.receive({ type: 'broken' }, 99);
+    await log.close();
+
+    const fromLog = recwatch('replay', file, '--json');
+    expect(fromLog.status).toBe(0);
+    const expected = JSON.parse(
+      readFileSync(join(traces, 'rule-07-restart.expected.json'), 'utf8'),
+    );
+    expect(JSON.parse(fromLog.stdout)).toEqual(expected);
+
+    const exported = recwatch('export', file);
+    expect(exported.status).toBe(0);
+    const lines = exported.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l))).toEqual(
+      trace
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({
+      at: 99,
+      type: 'reject',
+      raw: { type: 'broken' },
+    });
+
+    const out = join(work, 'exported.jsonl');
+    expect(recwatch('export', file, '--out', out).status).toBe(0);
+    const again = recwatch('replay', out, '--json');
+    expect(JSON.parse(again.stdout)).toEqual(expected);
+  });
+
+  it('names the file when it is not a recwatch log', () => {
+    const file = join(work, 'foreign.db');
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080)]));
+    const result = recwatch('replay', file);
+    expect(result.status).toBe(66);
+    expect(result.stderr).toContain(file);
+  });
+});
