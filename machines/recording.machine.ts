@@ -1,7 +1,7 @@
 // The lifecycle of one supervised recording, as lifecycle-rules.md §1 states it. Read the states
 // top to bottom: each transition names its guard (when) and its reactions (what it does).
 // Time is an input: deadlines live in context and a `tick` fires the ones that are due.
-import { and, setup } from 'xstate';
+import { setup } from 'xstate';
 import * as is from './recording/guards.js';
 import { resolveOptions } from './recording/options.js';
 import { react } from './recording/react.js';
@@ -9,12 +9,30 @@ import * as to from './recording/reactions.js';
 import { NO_DEADLINES } from './recording/schedule.js';
 import type { RecordingContext, RecordingEvent, RecordingInput, RecordingOutput } from './recording/types.js';
 
-const guard =
+/** Every guard of guards.ts, in XState's shape. */
+const guards = mapValues(
+  is,
   (predicate: is.Guard) =>
-  ({ context, event }: { context: RecordingContext; event: RecordingEvent }) =>
-    predicate(context, event);
+    ({ context, event }: GuardArgs) =>
+      predicate(context, event),
+);
 
-function initialContext(input: RecordingInput): RecordingContext {
+interface GuardArgs {
+  readonly context: RecordingContext;
+  readonly event: RecordingEvent;
+}
+
+function mapValues<T extends Record<string, unknown>, R>(
+  source: T,
+  map: (value: T[keyof T]) => R,
+): { [K in keyof T]: R } {
+  const out: Partial<Record<keyof T, R>> = {};
+  for (const key of Object.keys(source) as (keyof T)[]) out[key] = map(source[key]);
+  return out as { [K in keyof T]: R };
+}
+
+/** The context of a new recording. */
+export function initialContext(input: RecordingInput): RecordingContext {
   return {
     recording: input.recording,
     cname: null,
@@ -50,64 +68,8 @@ export const recordingMachine = setup({
     input: {} as RecordingInput,
     emitted: {} as RecordingOutput,
   },
-  guards: {
-    queryShowsAlive: guard(is.queryShowsAlive),
-    queryShowsQuit: guard(is.queryShowsQuit),
-    queryNotFound: guard(is.queryNotFound),
-    queryUncertain: guard(is.queryUncertain),
-    queryRejected: guard(is.queryRejected),
-    probingRunsOut: guard(is.probingRunsOut),
-    failoverPlausible: guard(is.failoverPlausible),
-    notifiesQuit: guard(is.notifiesQuit),
-    notifiesFailover: guard(is.notifiesFailover),
-    failoverExhaustsHa: guard(is.failoverExhaustsHa),
-    notifiesLife: guard(is.notifiesLife),
-    notifiesNewRecorder: guard(is.notifiesNewRecorder),
-    notificationPromptsQuery: guard(is.notificationPromptsQuery),
-    startRejected: guard(is.startRejected),
-    startCanRetry: guard(is.startCanRetry),
-    startInFlight: guard(is.startInFlight),
-    restartAllowed: guard(is.restartAllowed),
-    restartBudgetSpent: guard(is.restartBudgetSpent),
-    stopConfirmed: guard(is.stopConfirmed),
-    stopRejected: guard(is.stopRejected),
-    queryConfirmsStop: guard(is.queryConfirmsStop),
-    startDeadlinePassed: guard(is.startDeadlinePassed),
-    failoverDeadlinePassed: guard(is.failoverDeadlinePassed),
-    queryDue: guard(is.queryDue),
-    startDue: guard(is.startDue),
-  },
-  actions: {
-    acceptStart: react(to.acceptStart),
-    scheduleStartRetry: react(to.scheduleStartRetry),
-    retryStart: react(to.retryStart),
-    adoptSid: react(to.adoptSid),
-    announceRestarted: react(to.announceRestarted),
-    confirmStarted: react(to.confirmStarted),
-    noteQuery: react(to.noteQuery),
-    backOffQuery: react(to.backOffQuery),
-    pollWhileStarting: react(to.pollWhileStarting),
-    pollRegularly: react(to.pollRegularly),
-    pollDuringFailover: react(to.pollDuringFailover),
-    queryNow: react(to.queryNow),
-    noteNotification: react(to.noteNotification),
-    beginFailover: react(to.beginFailover),
-    suspectFailover: react(to.suspectFailover),
-    resumeAfterFailover: react(to.resumeAfterFailover),
-    quitNotStarted: react(to.quitNotStarted),
-    quitLost: react(to.quitLost),
-    quitFailoverTimeout: react(to.quitFailoverTimeout),
-    quitHaExhausted: react(to.quitHaExhausted),
-    quitOnEvidence: react(to.quitOnEvidence),
-    beginRestart: react(to.beginRestart),
-    launchRestart: react(to.launchRestart),
-    failConfiguration: react(to.failConfiguration),
-    failRestartBudget: react(to.failRestartBudget),
-    requestStop: react(to.requestStop),
-    checkStopLater: react(to.checkStopLater),
-    closeFailoverWindow: react(to.closeFailoverWindow),
-    concludeStopped: react(to.concludeStopped),
-  },
+  guards,
+  actions: mapValues(to, react),
 }).createMachine({
   id: 'recording',
   context: ({ input }) => initialContext(input),
@@ -139,7 +101,7 @@ export const recordingMachine = setup({
           { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
           { guard: 'notifiesLife', target: 'recording', actions: ['noteNotification', 'confirmStarted'] },
           { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-          { actions: 'noteNotification' },
+          { guard: 'notificationNoteworthy', actions: 'noteNotification' },
         ],
         tick: [
           { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
@@ -178,12 +140,8 @@ export const recordingMachine = setup({
         query: [
           { guard: 'queryShowsAlive', target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
           { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
-          // Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost.
-          {
-            guard: and(['probingRunsOut', 'failoverPlausible']),
-            target: 'failoverPending',
-            actions: ['noteQuery', 'suspectFailover'],
-          },
+          // Probing ran out after a fatal error or an ambiguous leave: maybe a failover whose 12 was lost.
+          { guard: 'probingRunsOutOnHint', target: 'failoverPending', actions: ['noteQuery', 'suspectFailover'] },
           { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitLost'] },
           { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
           { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
@@ -196,7 +154,7 @@ export const recordingMachine = setup({
           { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
           { guard: 'notifiesLife', target: '.healthy', actions: ['noteNotification', 'pollRegularly'] },
           { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-          { actions: 'noteNotification' },
+          { guard: 'notificationNoteworthy', actions: 'noteNotification' },
         ],
         tick: { guard: 'queryDue', actions: 'queryNow' },
         stop: 'stopping',
@@ -217,7 +175,7 @@ export const recordingMachine = setup({
           { guard: 'notifiesFailover', target: 'failoverPending', reenter: true, actions: 'beginFailover' },
           { guard: 'notifiesNewRecorder', target: 'recording', actions: ['noteNotification', 'resumeAfterFailover'] },
           { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-          { actions: 'noteNotification' },
+          { guard: 'notificationNoteworthy', actions: 'noteNotification' },
         ],
         query: [
           { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'resumeAfterFailover'] },

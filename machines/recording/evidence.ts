@@ -70,6 +70,16 @@ export function hintsFailover(notification: RecordingNotification): boolean {
   return isFatalError(notification) || isAmbiguousLeave(notification);
 }
 
+/** The failover hint after a notification: set by a hint, cleared by life, else unchanged. */
+export function failoverHintAfter(
+  current: number | null,
+  notification: RecordingNotification,
+  at: number,
+): number | null {
+  if (hintsFailover(notification)) return at;
+  return isLifeEvidence(notification) ? null : current;
+}
+
 export function isAliveStatus(status: number | undefined): boolean {
   return status === 4 || status === 5;
 }

@@ -1,5 +1,6 @@
 // Guards of the lifecycle machine: pure predicates over (context, event).
 import {
+  failoverHintAfter,
   isAliveStatus,
   isLifeEvidence,
   promptsQuery,
@@ -7,6 +8,7 @@ import {
   queryShowsLife,
   quitReasonOf,
 } from './evidence.js';
+import { newFileNames } from './files.js';
 import { isDue, nextBackoff, probingExhausted, startRetryDelay } from './schedule.js';
 import type { RecordingContext as Context, RecordingEvent as Event } from './types.js';
 
@@ -70,6 +72,16 @@ export const notifiesNewRecorder: Guard = (c, e) => {
   if (uid === '') return isLifeEvidence(e.notification);
   return uid === c.uid;
 };
+
+/** A notification with something to note besides its lifecycle meaning: new files, a hint change. */
+export const notificationNoteworthy: Guard = (c, e) =>
+  e.type === 'notification' &&
+  (newFileNames(c, e.notification.files).length > 0 ||
+    failoverHintAfter(c.failoverHint, e.notification, e.at) !== c.failoverHint);
+
+/** Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost. */
+export const probingRunsOutOnHint: Guard = (c, e) =>
+  probingRunsOut(c, e) && failoverPlausible(c, e);
 
 export const notificationPromptsQuery: Guard = (_, e) =>
   e.type === 'notification' && promptsQuery(e.notification);

@@ -1,6 +1,7 @@
 // What the machine does on its transitions, as pure functions: (context, event) → a context patch
 // and the outputs to emit. The machine file wires them to states; `react` adapts them to XState.
-import { hintsFailover, isLifeEvidence, queryQuitReason, quitReasonOf } from './evidence.js';
+import { failoverHintAfter, queryQuitReason, quitReasonOf } from './evidence.js';
+import { newFileNames } from './files.js';
 import {
   backoffDelay,
   deriveBackupUid,
@@ -158,7 +159,7 @@ export const noteQuery: Reactor = (context, event) => {
     outcome.kind === 'serverError' ||
     outcome.kind === 'transient' ||
     outcome.kind === 'rateLimited';
-  const files = newFiles(context, outcome.files);
+  const files = newFileNames(context, outcome.files);
   const emit: RecordingOutput[] = [];
   if (files.length > 0) emit.push(filesReported(context, files));
   if (uncertain && context.uncertainSince === null)
@@ -212,12 +213,8 @@ export const queryNow: Reactor = (context, event) => ({
 export const noteNotification: Reactor = (context, event) => {
   if (event.type !== 'notification') return NOTHING;
   const { notification } = event;
-  const files = newFiles(context, notification.files);
-  const hint = hintsFailover(notification)
-    ? event.at
-    : isLifeEvidence(notification)
-      ? null
-      : context.failoverHint;
+  const files = newFileNames(context, notification.files);
+  const hint = failoverHintAfter(context.failoverHint, notification, event.at);
   if (files.length === 0 && hint === context.failoverHint) return NOTHING;
   return {
     patch: { failoverHint: hint, ...(files.length > 0 && { files: [...context.files, ...files] }) },
@@ -411,22 +408,6 @@ export const concludeStopped: Reactor = (context) => ({
 });
 
 // Helpers
-
-function newFiles(
-  context: Context,
-  files: readonly { readonly fileName: string }[] | undefined,
-): readonly string[] {
-  if (files === undefined || files.length === 0) return [];
-  const known = new Set(context.files);
-  const fresh: string[] = [];
-  for (const { fileName } of files) {
-    if (!known.has(fileName)) {
-      known.add(fileName);
-      fresh.push(fileName);
-    }
-  }
-  return fresh;
-}
 
 function filesReported(context: Context, files: readonly string[]): RecordingOutput {
   return { kind: 'event', type: 'filesReported', sid: context.sid ?? '', files };

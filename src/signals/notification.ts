@@ -93,37 +93,42 @@ export function parseNotification(body: unknown): ParseResult<Notification> {
 function parseEnvelope(body: unknown): ParseResult<Notification> {
   const parsed = envelope.safeParse(body);
   if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
-  const { payload, ...top } = parsed.data;
+  // Built field by field, not with spreads: this runs for every webhook and every replayed one.
+  const top = parsed.data;
+  const payload = top.payload;
   const noticeId = top.noticeId ?? top.notificationId;
-  if (noticeId === undefined)
+  if (noticeId === undefined) {
     return fail('noticeId', 'expected noticeId (or legacy notificationId)');
+  }
   const sid = payload.sid ?? top.sid;
   if (sid === undefined || sid === '') return fail('payload.sid', 'expected a non-empty sid');
   const sendts = payload.sendts ?? top.notifyMs;
   if (sendts === undefined) return fail('payload.sendts', 'expected sendts (or notifyMs)');
-  const base = {
+  const base: { -readonly [K in keyof NotificationBase]: NotificationBase[K] } = {
     noticeId,
     eventType: top.eventType,
+    eventName: '',
     sid,
     uid: payload.uid ?? '',
     cname: payload.cname ?? '',
     sequence: payload.sequence,
     sendts,
-    ...(top.notifyMs !== undefined && { notifyMs: top.notifyMs }),
-    ...(top.productId !== undefined && { productId: top.productId }),
-    ...(payload.serviceType !== undefined && { serviceType: payload.serviceType }),
     legacy: top.noticeId === undefined,
   };
+  if (top.notifyMs !== undefined) base.notifyMs = top.notifyMs;
+  if (top.productId !== undefined) base.productId = top.productId;
+  if (payload.serviceType !== undefined) base.serviceType = payload.serviceType;
   const rawDetails = payload.details ?? {};
   const eventType = top.eventType;
   if (!isKnownEventType(eventType)) {
     const msgName = rawDetails.msgName;
-    const eventName = typeof msgName === 'string' ? msgName : `event_${eventType}`;
-    return { ok: true, value: { ...base, eventName, known: false, details: rawDetails } };
+    base.eventName = typeof msgName === 'string' ? msgName : `event_${eventType}`;
+    return { ok: true, value: Object.assign(base, { known: false as const, details: rawDetails }) };
   }
   const details = EVENT_DETAILS[eventType].safeParse(rawDetails);
   if (!details.success) return { ok: false, error: fromZod(details.error, 'payload.details') };
-  const value = { ...base, eventName: EVENT_NAMES[eventType], known: true, details: details.data };
+  base.eventName = EVENT_NAMES[eventType];
+  const value = Object.assign(base, { known: true as const, details: details.data });
   return { ok: true, value: value as KnownNotification };
 }
 

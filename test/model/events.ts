@@ -72,7 +72,7 @@ export function eventsFor(snapshot: RecordingSnapshot): RecordingEvent[] {
     query({ kind: 'clientError', httpStatus: 401 }),
     notification(40),
     notification(43, { uid: 'stranger' }),
-    notification(4, { files: [{ fileName: `${context.filePrefix}${sid}_room-7781.m3u8` }] }),
+    notification(4, { files: [{ fileName: `${context.filePrefix}${sid}_room-7781_audio.m3u8` }] }),
     notification(11, { exitStatus: 0 }),
     notification(11, { exitStatus: 1 }),
     notification(31),
