@@ -12,6 +12,7 @@ export {
   persistRecording,
   restoreRecording,
   stepRecording,
+  toMachineSnapshot,
 } from './recording/step.js';
 export type {
   Backoff,

@@ -3,10 +3,39 @@ import type { Reactor } from './reactions.js';
 import { nextWake } from './schedule.js';
 import type { RecordingContext, RecordingEvent, RecordingOutput } from './types.js';
 
+/** What running a reaction means, in both steppers: the context assignment and the outputs. */
+export interface ReactionOutcome {
+  readonly assignment: Partial<RecordingContext>;
+  readonly outputs: readonly RecordingOutput[];
+}
+
 /**
- * Adapts a pure reaction to an XState action: assigns its patch, emits its outputs, and emits
- * `wakeAt` when the earliest deadline moved, so a pure `transition()` exposes everything.
+ * A reaction's patch (stamped with `updatedAt`) and its outputs, plus `wakeAt` when the earliest
+ * deadline moved, so a pure step exposes everything the shell must do.
  */
+export function outcomeOf(
+  reactor: Reactor,
+  context: RecordingContext,
+  event: RecordingEvent,
+): ReactionOutcome {
+  const { patch, emit } = reactor(context, event);
+  const assignment =
+    patch === undefined ? { updatedAt: event.at } : { ...patch, updatedAt: event.at };
+  const wake = wakeMoved(context, patch);
+  return { assignment, outputs: wake === null ? (emit ?? []) : [...(emit ?? []), wake] };
+}
+
+/** The `wakeAt` effect when a patch moves the earliest deadline, else null. */
+export function wakeMoved(
+  context: RecordingContext,
+  patch: Partial<RecordingContext> | undefined,
+): RecordingOutput | null {
+  const wake = patch?.deadlines === undefined ? null : nextWake(patch.deadlines);
+  if (wake === null || wake === nextWake(context.deadlines)) return null;
+  return { kind: 'effect', recording: context.recording, type: 'wakeAt', at: wake };
+}
+
+/** Adapts a pure reaction to an XState action: assigns its patch and emits its outputs. */
 export function react(reactor: Reactor) {
   return enqueueActions<
     RecordingContext,
@@ -19,15 +48,8 @@ export function react(reactor: Reactor) {
     never,
     RecordingOutput & EventObject
   >(({ context, event, enqueue }) => {
-    const { patch, emit } = reactor(context, event);
-    enqueue.assign(
-      patch === undefined ? { updatedAt: event.at } : { ...patch, updatedAt: event.at },
-    );
-    for (const output of emit ?? []) enqueue.emit(output);
-    if (patch?.deadlines === undefined) return;
-    const wake = nextWake(patch.deadlines);
-    if (wake !== null && wake !== nextWake(context.deadlines)) {
-      enqueue.emit({ kind: 'effect', type: 'wakeAt', at: wake });
-    }
+    const { assignment, outputs } = outcomeOf(reactor, context, event);
+    enqueue.assign(assignment);
+    for (const output of outputs) enqueue.emit(output);
   });
 }

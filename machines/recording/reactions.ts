@@ -39,6 +39,7 @@ function deadlines(context: Context, changes: Partial<Deadlines>): Deadlines {
 function acquireAndStart(context: Context, uid: string): RecordingOutput {
   return {
     kind: 'effect',
+    recording: context.recording,
     type: 'acquireAndStart',
     cname: context.cname ?? '',
     uid,
@@ -49,7 +50,13 @@ function acquireAndStart(context: Context, uid: string): RecordingOutput {
 function queryEffect(context: Context): readonly RecordingOutput[] {
   if (context.sid === null) return [];
   return [
-    { kind: 'effect', type: 'query', sid: context.sid, resourceId: context.resourceId ?? '' },
+    {
+      kind: 'effect',
+      recording: context.recording,
+      type: 'query',
+      sid: context.sid,
+      resourceId: context.resourceId ?? '',
+    },
   ];
 }
 
@@ -127,7 +134,15 @@ export const adoptSid: Reactor = (context, event) => {
 export const announceRestarted: Reactor = (context, event) => {
   if (event.type !== 'started') return NOTHING;
   return {
-    emit: [{ kind: 'event', type: 'restarted', sid: event.sid, restarts: context.restarts }],
+    emit: [
+      {
+        kind: 'event',
+        recording: context.recording,
+        type: 'restarted',
+        sid: event.sid,
+        restarts: context.restarts,
+      },
+    ],
   };
 };
 
@@ -139,7 +154,15 @@ export const confirmStarted: Reactor = (context, event) => ({
     uncertainSince: null,
     deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
   },
-  emit: [{ kind: 'event', type: 'started', sid: context.sid ?? '', uid: context.uid ?? '' }],
+  emit: [
+    {
+      kind: 'event',
+      recording: context.recording,
+      type: 'started',
+      sid: context.sid ?? '',
+      uid: context.uid ?? '',
+    },
+  ],
 });
 
 // Queries (rules 3, 5)
@@ -163,7 +186,7 @@ export const noteQuery: Reactor = (context, event) => {
   const emit: RecordingOutput[] = [];
   if (files.length > 0) emit.push(filesReported(context, files));
   if (uncertain && context.uncertainSince === null)
-    emit.push({ kind: 'event', type: 'uncertain', since: event.at });
+    emit.push({ kind: 'event', recording: context.recording, type: 'uncertain', since: event.at });
   return {
     patch: {
       lastQuery: { at: event.at, kind: outcome.kind, status: outcome.status ?? null },
@@ -246,6 +269,7 @@ export const beginFailover: Reactor = (context, event) => {
     emit: [
       {
         kind: 'event',
+        recording: context.recording,
         type: 'failover',
         sid: context.sid ?? '',
         uid: uid ?? '',
@@ -282,7 +306,15 @@ export const resumeAfterFailover: Reactor = (context, event) => ({
     failoverSuspected: false,
     deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
   },
-  emit: [{ kind: 'event', type: 'resumed', sid: context.sid ?? '', uid: context.uid ?? '' }],
+  emit: [
+    {
+      kind: 'event',
+      recording: context.recording,
+      type: 'resumed',
+      sid: context.sid ?? '',
+      uid: context.uid ?? '',
+    },
+  ],
 });
 
 // Quitting, restarting, failing (rules 2, 4, 6, 7, 10)
@@ -298,7 +330,7 @@ function quit(context: Context, reason: QuitReason): Reaction {
       failoverSuspected: false,
       deadlines: NO_DEADLINES,
     },
-    emit: [{ kind: 'event', type: 'quit', sid: context.sid, reason }],
+    emit: [{ kind: 'event', recording: context.recording, type: 'quit', sid: context.sid, reason }],
   };
 }
 
@@ -338,7 +370,7 @@ export const beginRestart: Reactor = (context, event) => {
         : { ...NO_DEADLINES, startAt: event.at + delay },
     },
     emit: [
-      { kind: 'event', type: 'restarting', restarts, uid },
+      { kind: 'event', recording: context.recording, type: 'restarting', restarts, uid },
       ...(launchNow ? [acquireAndStart(context, uid)] : []),
     ],
   };
@@ -356,15 +388,15 @@ export const launchRestart: Reactor = (context, event) => {
   };
 };
 
-function fail(reason: QuitReason): Reaction {
+function fail(context: Context, reason: QuitReason): Reaction {
   return {
     patch: { quitReason: reason, deadlines: NO_DEADLINES, backoff: null },
-    emit: [{ kind: 'event', type: 'failed', reason }],
+    emit: [{ kind: 'event', recording: context.recording, type: 'failed', reason }],
   };
 }
 
-export const failConfiguration: Reactor = () => fail('configuration');
-export const failRestartBudget: Reactor = () => fail('restartBudgetExhausted');
+export const failConfiguration: Reactor = (context) => fail(context, 'configuration');
+export const failRestartBudget: Reactor = (context) => fail(context, 'restartBudgetExhausted');
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
 export const requestStop: Reactor = (context, event) => {
@@ -381,7 +413,15 @@ export const requestStop: Reactor = (context, event) => {
     },
     emit:
       live && context.sid !== null
-        ? [{ kind: 'effect', type: 'stop', sid: context.sid, resourceId: context.resourceId ?? '' }]
+        ? [
+            {
+              kind: 'effect',
+              recording: context.recording,
+              type: 'stop',
+              sid: context.sid,
+              resourceId: context.resourceId ?? '',
+            },
+          ]
         : [],
   };
 };
@@ -404,11 +444,17 @@ export const closeFailoverWindow: Reactor = (context) => ({
 
 export const concludeStopped: Reactor = (context) => ({
   patch: { quitReason: 'stopped', deadlines: NO_DEADLINES, backoff: null },
-  emit: [{ kind: 'event', type: 'stopped', sid: context.sid }],
+  emit: [{ kind: 'event', recording: context.recording, type: 'stopped', sid: context.sid }],
 });
 
 // Helpers
 
 function filesReported(context: Context, files: readonly string[]): RecordingOutput {
-  return { kind: 'event', type: 'filesReported', sid: context.sid ?? '', files };
+  return {
+    kind: 'event',
+    recording: context.recording,
+    type: 'filesReported',
+    sid: context.sid ?? '',
+    files,
+  };
 }

@@ -1,16 +1,9 @@
-import {
-  type ActorScope,
-  createActor,
-  type EventObject,
-  initialTransition,
-  type SnapshotFrom,
-  type StateValue,
-} from 'xstate';
-import { recordingMachine } from '../recording.machine.js';
+import type { SnapshotFrom, StateValue } from 'xstate';
+import { initialContext, recordingMachine } from '../recording.machine.js';
+import { INITIAL_VALUE, type RecordingSnapshot, stepCompiled } from './compiled.js';
 import type { RecordingContext, RecordingEvent, RecordingInput, RecordingOutput } from './types.js';
 
-/** A recording's machine snapshot. */
-export type RecordingSnapshot = SnapshotFrom<typeof recordingMachine>;
+export type { RecordingSnapshot } from './compiled.js';
 
 /** The top-level lifecycle states (sub-states such as probing report their parent). */
 export type LifecycleState =
@@ -36,51 +29,29 @@ export interface RecordingStep {
   readonly outputs: readonly RecordingOutput[];
 }
 
+const FINAL: ReadonlySet<string> = new Set(['stopped', 'failed']);
+
 /**
  * A fresh recording in `idle`.
  * @example const snapshot = createRecording({ recording: 'r1' });
  */
 export function createRecording(input: RecordingInput): RecordingSnapshot {
-  return initialTransition(recordingMachine, input)[0];
+  return { value: INITIAL_VALUE, context: initialContext(input), status: 'active' };
 }
-
-// `transition()` from xstate builds a new actor (and actor system) on every call to get an
-// inert scope; this scope is built once and reused. Nothing in the machine spawns, sends or
-// delays, so the scope only ever sees emitted events, which are collected per step.
-let collected: RecordingOutput[] = [];
-const self = createActor(recordingMachine, { input: { recording: '(scope)' } });
-const scope = {
-  self,
-  id: '',
-  sessionId: '',
-  logger: () => {},
-  defer: () => {},
-  system: self.system,
-  stopChild: () => {},
-  emit: () => {},
-  actionExecutor: (action: { type: string; params?: unknown }) => {
-    if (action.type === 'xstate.emit') {
-      collected.push((action.params as { event: RecordingOutput }).event);
-    }
-  },
-} as unknown as ActorScope<RecordingSnapshot, RecordingEvent, never, RecordingOutput & EventObject>;
 
 /**
  * One pure step of the machine: the next snapshot and the outputs (effects and domain events).
- * Same result as `transition(recordingMachine, snapshot, event)`, without its per-call actor.
+ * Same result as `transition(recordingMachine, snapshot, event)` from xstate, on the compiled
+ * fast path (see compiled.ts).
  * @example
  * const { snapshot: next, outputs } = stepRecording(snapshot, { type: 'tick', at: 1_700_000_090_000 });
  */
 export function stepRecording(snapshot: RecordingSnapshot, event: RecordingEvent): RecordingStep {
-  collected = [];
-  const next = recordingMachine.transition(snapshot, event, scope);
-  const outputs = collected;
-  collected = [];
-  return { snapshot: next, outputs };
+  return stepCompiled(snapshot, event);
 }
 
 /** The top-level state of a snapshot. */
-export function lifecycleState(snapshot: RecordingSnapshot): LifecycleState {
+export function lifecycleState(snapshot: Pick<RecordingSnapshot, 'value'>): LifecycleState {
   const { value } = snapshot;
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as LifecycleState;
 }
@@ -92,5 +63,16 @@ export function persistRecording(snapshot: RecordingSnapshot): PersistedRecordin
 
 /** Restores a persisted snapshot; stepping it gives the same results as the original. */
 export function restoreRecording(persisted: PersistedRecording): RecordingSnapshot {
-  return recordingMachine.resolveState({ value: persisted.value, context: persisted.context });
+  const done = typeof persisted.value === 'string' && FINAL.has(persisted.value);
+  return { value: persisted.value, context: persisted.context, status: done ? 'done' : 'active' };
+}
+
+/**
+ * The XState snapshot of a recording, for XState's own tools (inspector, `transition()`, actors).
+ * @example createActor(recordingMachine, { snapshot: toMachineSnapshot(snapshot) })
+ */
+export function toMachineSnapshot(
+  snapshot: RecordingSnapshot,
+): SnapshotFrom<typeof recordingMachine> {
+  return recordingMachine.resolveState({ value: snapshot.value, context: snapshot.context });
 }

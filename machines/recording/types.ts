@@ -84,68 +84,87 @@ export type RecordingEvent =
   | { readonly type: 'stop'; readonly at: number }
   | { readonly type: 'stopResult'; readonly at: number; readonly outcome: CallResult };
 
-/** What the machine asks the outside world to do. */
-export type Effect =
-  | {
-      readonly kind: 'effect';
-      readonly type: 'query';
-      readonly sid: string;
-      readonly resourceId: string;
-    }
-  | {
-      readonly kind: 'effect';
-      readonly type: 'acquireAndStart';
-      readonly cname: string;
-      readonly uid: string;
-      readonly mode: Mode;
-    }
-  | {
-      readonly kind: 'effect';
-      readonly type: 'stop';
-      readonly sid: string;
-      readonly resourceId: string;
-    }
-  | { readonly kind: 'effect'; readonly type: 'wakeAt'; readonly at: number };
+/** What the machine asks the outside world to do, for which recording. */
+export type Effect = WhichRecording &
+  (
+    | {
+        readonly kind: 'effect';
+        readonly type: 'query';
+        readonly sid: string;
+        readonly resourceId: string;
+      }
+    | {
+        readonly kind: 'effect';
+        readonly type: 'acquireAndStart';
+        readonly cname: string;
+        readonly uid: string;
+        readonly mode: Mode;
+      }
+    | {
+        readonly kind: 'effect';
+        readonly type: 'stop';
+        readonly sid: string;
+        readonly resourceId: string;
+      }
+    | { readonly kind: 'effect'; readonly type: 'wakeAt'; readonly at: number }
+  );
+
+/** Every output names the recording it concerns. */
+export interface WhichRecording {
+  readonly recording: string;
+}
 
 /** What happened to the recording, for the host. */
-export type DomainEvent =
-  | { readonly kind: 'event'; readonly type: 'started'; readonly sid: string; readonly uid: string }
-  | {
-      readonly kind: 'event';
-      readonly type: 'failover';
-      readonly sid: string;
-      readonly uid: string;
-      readonly haAttempts: number;
-      readonly filePrefix: string;
-    }
-  | { readonly kind: 'event'; readonly type: 'resumed'; readonly sid: string; readonly uid: string }
-  | { readonly kind: 'event'; readonly type: 'uncertain'; readonly since: number }
-  | {
-      readonly kind: 'event';
-      readonly type: 'quit';
-      readonly sid: string | null;
-      readonly reason: QuitReason;
-    }
-  | {
-      readonly kind: 'event';
-      readonly type: 'restarting';
-      readonly restarts: number;
-      readonly uid: string;
-    }
-  | {
-      readonly kind: 'event';
-      readonly type: 'restarted';
-      readonly sid: string;
-      readonly restarts: number;
-    }
-  | { readonly kind: 'event'; readonly type: 'stopped'; readonly sid: string | null }
-  | { readonly kind: 'event'; readonly type: 'failed'; readonly reason: QuitReason }
-  | {
-      readonly kind: 'event';
-      readonly type: 'filesReported';
-      readonly sid: string;
-      readonly files: readonly string[];
-    };
+export type DomainEvent = WhichRecording &
+  (
+    | {
+        readonly kind: 'event';
+        readonly type: 'started';
+        readonly sid: string;
+        readonly uid: string;
+      }
+    | {
+        readonly kind: 'event';
+        readonly type: 'failover';
+        readonly sid: string;
+        readonly uid: string;
+        readonly haAttempts: number;
+        readonly filePrefix: string;
+      }
+    | {
+        readonly kind: 'event';
+        readonly type: 'resumed';
+        readonly sid: string;
+        readonly uid: string;
+      }
+    | { readonly kind: 'event'; readonly type: 'uncertain'; readonly since: number }
+    | {
+        readonly kind: 'event';
+        readonly type: 'quit';
+        readonly sid: string | null;
+        readonly reason: QuitReason;
+      }
+    | {
+        readonly kind: 'event';
+        readonly type: 'restarting';
+        readonly restarts: number;
+        readonly uid: string;
+      }
+    | {
+        readonly kind: 'event';
+        readonly type: 'restarted';
+        readonly sid: string;
+        readonly restarts: number;
+      }
+    | { readonly kind: 'event'; readonly type: 'stopped'; readonly sid: string | null }
+    | { readonly kind: 'event'; readonly type: 'failed'; readonly reason: QuitReason }
+    | {
+        readonly kind: 'event';
+        readonly type: 'filesReported';
+        readonly sid: string;
+        readonly files: readonly string[];
+      }
+  );
 
 /** Everything the machine emits. */
 export type RecordingOutput = Effect | DomainEvent;

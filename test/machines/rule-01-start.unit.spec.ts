@@ -8,6 +8,7 @@ describe('rule 1: start', () => {
     expect(r.value).toEqual({ starting: 'acquiring' });
     expect(outputs).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'acquireAndStart',
       cname: 'room1',
       uid: UID,
@@ -18,9 +19,15 @@ describe('rule 1: start', () => {
   it('queries first 5 s after the sid is known', () => {
     const r = new Recording();
     r.send(start(0));
-    expect(r.send(started(1))).toContainEqual({ kind: 'effect', type: 'wakeAt', at: at(6) });
+    expect(r.send(started(1))).toContainEqual({
+      kind: 'effect',
+      recording: 'r1',
+      type: 'wakeAt',
+      at: at(6),
+    });
     expect(r.send(tick(6))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'query',
       sid: 'S1',
       resourceId: 'R-S1',
@@ -32,6 +39,7 @@ describe('rule 1: start', () => {
     r.send(start(0), started(1), tick(6));
     expect(r.send(alive(6, status))).toContainEqual({
       kind: 'event',
+      recording: 'r1',
       type: 'started',
       sid: 'S1',
       uid: UID,
@@ -51,7 +59,7 @@ describe('rule 1: start', () => {
     r.send(start(0), started(1), tick(6));
     const outputs = r.send(alive(6, status));
     expect(r.value).toEqual({ starting: 'confirming' });
-    expect(outputs).toContainEqual({ kind: 'effect', type: 'wakeAt', at: at(16) });
+    expect(outputs).toContainEqual({ kind: 'effect', recording: 'r1', type: 'wakeAt', at: at(16) });
   });
 
   it('quits with notStarted when no evidence comes within 90 s of the sid', () => {
@@ -69,6 +77,7 @@ describe('rule 1: start', () => {
     r.send(start(0), started(1), tick(6));
     expect(r.send(queryFails(6, 'notFound'))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(11),
     });
@@ -76,12 +85,14 @@ describe('rule 1: start', () => {
     r.send(tick(11));
     expect(r.send(queryFails(11, 'notFound'))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(21),
     });
     r.send(tick(21));
     expect(r.send(queryFails(21, 'notFound'))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(36),
     });

@@ -6,24 +6,30 @@ const noRestart = { restartBudget: 0 };
 
 describe('rule 2: quit evidence', () => {
   it.each([
-    ['11 with exitStatus 0', notify(10, 11, { exitStatus: 0 }), 'exited'],
-    ['11 with exitStatus 1', notify(10, 11, { exitStatus: 1 }), 'abnormalExit'],
-    ['31 uploaded', notify(10, 31), 'uploaded'],
-    ['32 backuped', notify(10, 32), 'uploaded'],
-    ['41 with the idle bit', notify(10, 41, { leaveCode: 4 }), 'idle'],
-    ['41 with idle among other bits', notify(10, 41, { leaveCode: 4 | 16 }), 'idle'],
-    ['71 with code 1', notify(10, 71, { code: 1 }), 'webRecorderStopped'],
-    ['72 capability limit', notify(10, 72), 'webRecorderStopped'],
-    ['query status 6', alive(10, 6), 'exited'],
-    ['query status 7', alive(10, 7), 'exited'],
-    ['query status 8', alive(10, 8), 'exited'],
-    ['query status 20', alive(10, 20), 'abnormalExit'],
-  ] as const)('quits on %s with reason %s', (_name, event, reason) => {
+    ['11 with exitStatus 0', 'exited', notify(10, 11, { exitStatus: 0 })],
+    ['11 with exitStatus 1', 'abnormalExit', notify(10, 11, { exitStatus: 1 })],
+    ['31 uploaded', 'uploaded', notify(10, 31)],
+    ['32 backuped', 'uploaded', notify(10, 32)],
+    ['41 with the idle bit', 'idle', notify(10, 41, { leaveCode: 4 })],
+    ['41 with idle among other bits', 'idle', notify(10, 41, { leaveCode: 4 | 16 })],
+    ['71 with code 1', 'webRecorderStopped', notify(10, 71, { code: 1 })],
+    ['72 capability limit', 'webRecorderStopped', notify(10, 72)],
+    ['query status 6', 'exited', alive(10, 6)],
+    ['query status 7', 'exited', alive(10, 7)],
+    ['query status 8', 'exited', alive(10, 8)],
+    ['query status 20', 'abnormalExit', alive(10, 20)],
+  ] as const)('quits on %s with reason %s', (_name, reason, event) => {
     const r = recordingAlive(noRestart);
     const outputs = r.send(event);
     expect(r.state).toBe('quit');
     expect(r.context.quitReason).toBe(reason);
-    expect(outputs).toContainEqual({ kind: 'event', type: 'quit', sid: 'S1', reason });
+    expect(outputs).toContainEqual({
+      kind: 'event',
+      recording: 'r1',
+      type: 'quit',
+      sid: 'S1',
+      reason,
+    });
   });
 
   it.each([
@@ -36,6 +42,7 @@ describe('rule 2: quit evidence', () => {
     expect(r.state).toBe('recording');
     expect(outputs).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'query',
       sid: 'S1',
       resourceId: 'R-S1',

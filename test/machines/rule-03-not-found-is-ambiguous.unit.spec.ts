@@ -6,6 +6,7 @@ describe('rule 3: a 404 is ambiguous', () => {
     const r = recordingAlive();
     expect(r.send(queryFails(66, 'notFound'))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(71),
     });
@@ -13,12 +14,14 @@ describe('rule 3: a 404 is ambiguous', () => {
     r.send(tick(71));
     expect(r.send(queryFails(71, 'notFound'))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(81),
     });
     r.send(tick(81));
     expect(r.send(queryFails(81, 'notFound'))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(96),
     });
@@ -53,6 +56,7 @@ describe('rule 3: a 404 is ambiguous', () => {
     const r = recordingAlive();
     expect(r.send(notify(10, 1, { errorLevel: 5 }))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'query',
       sid: 'S1',
       resourceId: 'R-S1',

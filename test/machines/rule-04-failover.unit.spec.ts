@@ -9,6 +9,7 @@ describe('rule 4: failover', () => {
     expect(r.context).toMatchObject({ haAttempts: 1, uid: '2002', filePrefix: 'bak0_', sid: 'S1' });
     expect(outputs).toContainEqual({
       kind: 'event',
+      recording: 'r1',
       type: 'failover',
       sid: 'S1',
       uid: '2002',
@@ -22,6 +23,7 @@ describe('rule 4: failover', () => {
     r.send(notify(20, 12, { newUid: '2002' }));
     expect(r.send(notify(25, 43, { uid: '2002' }))).toContainEqual({
       kind: 'event',
+      recording: 'r1',
       type: 'resumed',
       sid: 'S1',
       uid: '2002',

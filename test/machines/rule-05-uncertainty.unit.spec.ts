@@ -21,7 +21,9 @@ describe('rule 5: 50x, 206 and 429 never change the lifecycle', () => {
     expect(waits).toEqual([5, 10, 15, 30, 30]);
     expect(r.value).toEqual({ recording: 'uncertain' });
     expect(r.context.uncertainSince).toBe(at(66));
-    expect(r.events('uncertain')).toEqual([{ kind: 'event', type: 'uncertain', since: at(66) }]);
+    expect(r.events('uncertain')).toEqual([
+      { kind: 'event', recording: 'r1', type: 'uncertain', since: at(66) },
+    ]);
   });
 
   it('treats no response like a 50x', () => {

@@ -9,7 +9,7 @@ describe('rule 6: other 40x are configuration errors', () => {
     expect(r.context.quitReason).toBe('configuration');
     expect(r.snapshot.status).toBe('done');
     expect(r.events('failed')).toEqual([
-      { kind: 'event', type: 'failed', reason: 'configuration' },
+      { kind: 'event', recording: 'r1', type: 'failed', reason: 'configuration' },
     ]);
   });
 

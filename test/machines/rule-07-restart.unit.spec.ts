@@ -17,9 +17,16 @@ describe('rule 7: restart', () => {
     const r = recordingAlive();
     const outputs = r.send(notify(30, 11, { exitStatus: 1 }));
     expect(r.state).toBe('restarting');
-    expect(outputs).toContainEqual({ kind: 'event', type: 'restarting', restarts: 1, uid: UID });
+    expect(outputs).toContainEqual({
+      kind: 'event',
+      recording: 'r1',
+      type: 'restarting',
+      restarts: 1,
+      uid: UID,
+    });
     expect(outputs).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'acquireAndStart',
       cname: 'room1',
       uid: UID,
@@ -27,6 +34,7 @@ describe('rule 7: restart', () => {
     });
     expect(r.send(started(31, 'S2'))).toContainEqual({
       kind: 'event',
+      recording: 'r1',
       type: 'restarted',
       sid: 'S2',
       restarts: 1,
@@ -67,7 +75,7 @@ describe('rule 7: restart', () => {
     r.send(notify(30, 11, { exitStatus: 1 }), started(31, 'S2'), notify(32, 40));
     const outputs = r.send(notify(40, 11, { exitStatus: 1 }));
     expect(outputs.filter((o) => o.type === 'acquireAndStart')).toEqual([]);
-    expect(outputs).toContainEqual({ kind: 'effect', type: 'wakeAt', at: at(50) });
+    expect(outputs).toContainEqual({ kind: 'effect', recording: 'r1', type: 'wakeAt', at: at(50) });
     expect(r.send(tick(50))).toContainEqual(expect.objectContaining({ type: 'acquireAndStart' }));
   });
 
@@ -89,6 +97,7 @@ describe('rule 7: restart', () => {
     const outputs = r.send(startFailed(now, 503));
     expect(outputs).toContainEqual({
       kind: 'event',
+      recording: 'r1',
       type: 'quit',
       sid: null,
       reason: 'notStarted',
@@ -119,12 +128,14 @@ describe('rule 7: restart', () => {
     r.send(start(0));
     expect(r.send(startFailed(1, 206, 65))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(4),
     });
     r.send(tick(4));
     expect(r.send(startFailed(5, 206, 65))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'wakeAt',
       at: at(11),
     });

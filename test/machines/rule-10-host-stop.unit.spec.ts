@@ -18,6 +18,7 @@ describe('rule 10: host stop', () => {
     const r = recordingAlive();
     expect(r.send(stop(30))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'stop',
       sid: 'S1',
       resourceId: 'R-S1',
@@ -25,6 +26,7 @@ describe('rule 10: host stop', () => {
     expect(r.state).toBe('stopping');
     expect(r.send(stopResult(31, 'ok'))).toContainEqual({
       kind: 'event',
+      recording: 'r1',
       type: 'stopped',
       sid: 'S1',
     });
@@ -79,6 +81,7 @@ describe('rule 10: host stop', () => {
     expect(r.effects('stop')).toHaveLength(0);
     expect(r.send(started(2))).toContainEqual({
       kind: 'effect',
+      recording: 'r1',
       type: 'stop',
       sid: 'S1',
       resourceId: 'R-S1',

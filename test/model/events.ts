@@ -11,13 +11,13 @@ export const T0 = 1_700_000_000_000;
 export const HOST_UID = '1001';
 
 /** "Now" for a snapshot: a second after its last change, and always before its next deadline. */
-export function nowOf(snapshot: RecordingSnapshot): number {
+export function nowOf(snapshot: Pick<RecordingSnapshot, 'context'>): number {
   const soon = (snapshot.context.updatedAt ?? T0) + 1000;
   const wake = nextWake(snapshot.context.deadlines);
   return wake === null ? soon : Math.min(soon, wake - 1);
 }
 
-export function eventsFor(snapshot: RecordingSnapshot): RecordingEvent[] {
+export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): RecordingEvent[] {
   const context = snapshot.context;
   const at = nowOf(snapshot);
   const sid = context.sid ?? 'S1';

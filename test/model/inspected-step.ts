@@ -5,16 +5,19 @@ import {
   type AnyTransitionDefinition,
   createActor,
   type EventObject,
+  type SnapshotFrom,
 } from 'xstate';
 import {
   type RecordingEvent,
   type RecordingOutput,
-  type RecordingSnapshot,
   recordingMachine,
 } from '../../machines/index.js';
 
+/** XState's own snapshot of the machine. */
+export type MachineSnapshot = SnapshotFrom<typeof recordingMachine>;
+
 export interface InspectedStep {
-  readonly snapshot: RecordingSnapshot;
+  readonly snapshot: MachineSnapshot;
   readonly outputs: readonly RecordingOutput[];
   readonly transitions: readonly AnyTransitionDefinition[];
 }
@@ -40,9 +43,10 @@ const scope = {
     if (action.type === 'xstate.emit')
       outputs.push((action.params as { event: RecordingOutput }).event);
   },
-} as unknown as ActorScope<RecordingSnapshot, RecordingEvent, never, RecordingOutput & EventObject>;
+} as unknown as ActorScope<MachineSnapshot, RecordingEvent, never, RecordingOutput & EventObject>;
 
-export function inspectedStep(snapshot: RecordingSnapshot, event: RecordingEvent): InspectedStep {
+/** One step of XState's own interpreter, reporting the transitions it took. */
+export function inspectedStep(snapshot: MachineSnapshot, event: RecordingEvent): InspectedStep {
   outputs = [];
   transitions = [];
   const next = recordingMachine.transition(snapshot, event, scope);

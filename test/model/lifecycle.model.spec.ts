@@ -3,7 +3,7 @@
 // paths must visit every state and every transition the machine defines.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AnyTransitionDefinition } from 'xstate';
+import { type AnyTransitionDefinition, initialTransition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import {
   createRecording,
@@ -15,7 +15,7 @@ import {
 } from '../../machines/index.js';
 import { allStateIds, allTransitions } from './coverage.js';
 import { eventsFor } from './events.js';
-import { inspectedStep } from './inspected-step.js';
+import { inspectedStep, type MachineSnapshot } from './inspected-step.js';
 import { checkStep } from './invariants.js';
 
 const input = { recording: 'r1' };
@@ -24,7 +24,7 @@ const input = { recording: 'r1' };
  * Finite search for shortest paths: the state value plus the counters and flags that guards
  * read (failovers, restarts, back-off step, start retries, failover hints). Every one is bounded.
  */
-function serializeForShortest(snapshot: RecordingSnapshot): string {
+function serializeForShortest(snapshot: MachineSnapshot): string {
   const c = snapshot.context;
   return JSON.stringify([
     snapshot.value,
@@ -42,7 +42,7 @@ function serializeForShortest(snapshot: RecordingSnapshot): string {
  * ~1.6k; adding haAttempts makes ~214k. So simple paths cover the orders in which top-level
  * states follow each other, and the shortest paths above cover the counters.
  */
-function serializeForSimple(snapshot: RecordingSnapshot): string {
+function serializeForSimple(snapshot: MachineSnapshot): string {
   return lifecycleState(snapshot);
 }
 
@@ -67,39 +67,64 @@ const visitedStates = new Set<string>();
 const visitedTransitions = new Set<AnyTransitionDefinition>();
 let transitionPaths = 0;
 
-/** One step, checked three ways: invariants, the fast path against XState, and coverage. */
-function checkedStep(snapshot: RecordingSnapshot, event: RecordingEvent, stopped: boolean) {
-  const step = stepRecording(snapshot, event);
-  const inspected = inspectedStep(snapshot, event);
+/** Where a path stands: the fast path's snapshot and XState's, kept side by side. */
+interface Position {
+  readonly snapshot: RecordingSnapshot;
+  readonly machine: MachineSnapshot;
+  readonly stopped: boolean;
+}
+
+/**
+ * One step, checked three ways: the compiled fast path must agree with XState's interpreter
+ * (state, context, outputs), the invariants must hold, and XState reports what it covered.
+ */
+function checkedStep(from: Position, event: RecordingEvent): Position {
+  const step = stepRecording(from.snapshot, event);
+  const inspected = inspectedStep(from.machine, event);
   for (const t of inspected.transitions) visitedTransitions.add(t);
-  for (const node of step.snapshot._nodes) visitedStates.add(node.id);
-  if (JSON.stringify(inspected.snapshot.context) !== JSON.stringify(step.snapshot.context)) {
-    expect(step.snapshot.context).toEqual(inspected.snapshot.context);
+  for (const node of inspected.snapshot._nodes) visitedStates.add(node.id);
+  if (
+    JSON.stringify(step.snapshot.value) !== JSON.stringify(inspected.snapshot.value) ||
+    JSON.stringify(step.snapshot.context) !== JSON.stringify(inspected.snapshot.context) ||
+    JSON.stringify(step.outputs) !== JSON.stringify(inspected.outputs) ||
+    step.snapshot.status !== inspected.snapshot.status
+  ) {
+    expect({ ...step, status: step.snapshot.status }).toEqual({
+      snapshot: {
+        value: inspected.snapshot.value,
+        context: inspected.snapshot.context,
+        status: inspected.snapshot.status,
+      },
+      outputs: inspected.outputs,
+      status: inspected.snapshot.status,
+    });
   }
-  expect(step.outputs.length).toBe(inspected.outputs.length);
-  const stillStopped = checkStep(
-    { before: snapshot, event, after: step.snapshot, outputs: step.outputs },
-    stopped,
+  const stopped = checkStep(
+    { before: from.snapshot, event, after: step.snapshot, outputs: step.outputs },
+    from.stopped,
   );
-  return { snapshot: step.snapshot, stopped: stillStopped };
+  return { snapshot: step.snapshot, machine: inspected.snapshot, stopped };
 }
 
 /** Replays a path with every step checked; returns where it ends. */
-function runPath(events: readonly RecordingEvent[]) {
-  let snapshot = createRecording(input);
-  for (const node of snapshot._nodes) visitedStates.add(node.id);
-  let stopped = false;
-  for (const event of events) ({ snapshot, stopped } = checkedStep(snapshot, event, stopped));
-  return { snapshot, stopped };
+function runPath(events: readonly RecordingEvent[]): Position {
+  let position: Position = {
+    snapshot: createRecording(input),
+    machine: initialTransition(recordingMachine, input)[0],
+    stopped: false,
+  };
+  for (const node of position.machine._nodes) visitedStates.add(node.id);
+  for (const event of events) position = checkedStep(position, event);
+  return position;
 }
 
 /**
  * Every one-event extension of a path: together with the shortest paths, one path through each
  * edge of the graph (the prefix is replayed once and shared).
  */
-function runExtensions(end: { snapshot: RecordingSnapshot; stopped: boolean }): void {
+function runExtensions(end: Position): void {
   for (const event of eventsFor(end.snapshot)) {
-    checkedStep(end.snapshot, event, end.stopped);
+    checkedStep(end, event);
     transitionPaths += 1;
   }
 }
