@@ -3,6 +3,7 @@ import { type CallOutcome, classifyCall } from './call-outcome.js';
 import { idLike } from './liberal.js';
 import { type Notification, parseNotification } from './notification.js';
 import { classifyQuery, type QueryOutcome } from './query-outcome.js';
+import { readRecordFast } from './record-fast.js';
 import { fail, fromZod, guarded, type ParseResult } from './result.js';
 
 /** Agora's recording modes. */
@@ -73,14 +74,13 @@ export type Signal =
     }
   | { readonly at: number; readonly type: 'notification'; readonly notification: Notification };
 
-const at = z
-  .number()
-  .refine(Number.isFinite, 'expected a finite time in ms')
-  .pipe(z.number().min(0));
+// zod 4's number() already refuses NaN and ±Infinity.
+const at = z.number().min(0);
 const name = z.string().min(1);
 const httpStatus = z.number().nullable();
 
-const recordSchema = z.discriminatedUnion('type', [
+/** The trace record schema: liberal readings and error messages (record-fast.ts has the common case). */
+export const recordSchema = z.discriminatedUnion('type', [
   z.object({
     at,
     type: z.literal('start'),
@@ -126,6 +126,8 @@ const recordSchema = z.discriminatedUnion('type', [
  */
 export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
   return guarded(() => {
+    const fast = readRecordFast(raw);
+    if (fast !== undefined) return { ok: true, value: fast };
     const parsed = recordSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
     return { ok: true, value: parsed.data as TraceRecord };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type EnvelopeFields, readEnvelopeFast } from './envelope-fast.js';
 import {
   EVENT_DETAILS,
   EVENT_NAMES,
@@ -53,7 +54,8 @@ export type Notification = KnownNotification | UnknownNotification;
 /** The product id of cloud recording in Agora's notification service. */
 export const CLOUD_RECORDING_PRODUCT_ID = 3;
 
-const envelope = z.looseObject({
+/** The envelope schema: liberal readings and error messages (see envelope-fast.ts for the common case). */
+export const envelopeSchema = z.looseObject({
   noticeId: idLike.optional(),
   notificationId: idLike.optional(),
   productId: numberLike.optional(),
@@ -91,10 +93,13 @@ export function parseNotification(body: unknown): ParseResult<Notification> {
 }
 
 function parseEnvelope(body: unknown): ParseResult<Notification> {
-  const parsed = envelope.safeParse(body);
-  if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+  let top: EnvelopeFields | undefined = readEnvelopeFast(body);
+  if (top === undefined) {
+    const parsed = envelopeSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+    top = parsed.data;
+  }
   // Built field by field, not with spreads: this runs for every webhook and every replayed one.
-  const top = parsed.data;
   const payload = top.payload;
   const noticeId = top.noticeId ?? top.notificationId;
   if (noticeId === undefined) {

@@ -1,6 +1,7 @@
 import { type CallFailure, classifyCall } from './call-outcome.js';
 import type { ExtensionServices } from './extension-services.js';
 import type { RecordedFile } from './files.js';
+import { readQueryResponseFast } from './query-fast.js';
 import { queryResponse, RECORDING_STATUS } from './query-response.js';
 
 /** A 200 `query`: the session exists; `status` says how far along it is. */
@@ -51,7 +52,9 @@ export function classifyQuery(httpStatus: number | null, body: unknown): QueryOu
 }
 
 function readAlive(body: unknown): QueryOutcome {
-  const parsed = queryResponse.safeParse(body);
+  const fast = readQueryResponseFast(body);
+  const parsed =
+    fast === undefined ? queryResponse.safeParse(body) : { success: true as const, data: fast };
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || '(root)';

@@ -7,7 +7,14 @@ import {
   parseNotification,
   verifySignature,
 } from '../../src/index.js';
+import { readEnvelopeFast } from '../../src/signals/envelope-fast.js';
+import { recordSchema } from '../../src/signals/input.js';
+import { envelopeSchema } from '../../src/signals/notification.js';
+import { readQueryResponseFast } from '../../src/signals/query-fast.js';
+import { queryResponse } from '../../src/signals/query-response.js';
+import { readRecordFast } from '../../src/signals/record-fast.js';
 import { DETAILS, legacyNotificationBody, notificationBody, queryBody } from '../fixtures/agora.js';
+import { fleetTrace, NO_FAULTS } from '../fixtures/scenario.js';
 
 const QUERY_KINDS = ['alive', 'notFound', 'transient', 'rateLimited', 'serverError', 'clientError'];
 
@@ -181,6 +188,105 @@ describe('parsing never throws and always explains a rejection', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the fast envelope reader', () => {
+  it('agrees with the schema wherever it answers, and answers for canonical bodies', () => {
+    fc.assert(
+      fc.property(
+        validBody,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.boolean(),
+        fc.boolean(),
+        (body, path, replacement, remove, mutateIt) => {
+          const candidate = mutateIt ? mutate(body, path, replacement, remove) : body;
+          const fast = readEnvelopeFast(candidate);
+          const schema = envelopeSchema.safeParse(candidate);
+          if (fast !== undefined) {
+            expect(schema.success).toBe(true);
+            expect(fast).toEqual(schema.data);
+          }
+          const legacy = typeof (body as { notificationId?: unknown }).notificationId === 'string';
+          if (!mutateIt && !legacy) expect(fast).toBeDefined();
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the fast trace-record reader', () => {
+  const records = fleetTrace(
+    2,
+    { minutes: 2, failovers: 1, ending: 'stop', restartReports: true, chatterPerMinute: 1 },
+    NO_FAULTS,
+    3,
+  );
+  const startRecord = {
+    at: 1,
+    type: 'start',
+    recording: 'r1',
+    cname: 'c',
+    uid: '1001',
+    mode: 'web',
+    backupUid: '1002',
+  };
+
+  it('agrees with the schema wherever it answers, and answers for canonical records', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...records, startRecord),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.boolean(),
+        fc.boolean(),
+        (record, path, replacement, remove, mutateIt) => {
+          const candidate = mutateIt ? mutate(record, path, replacement, remove) : record;
+          const fast = readRecordFast(candidate);
+          const schema = recordSchema.safeParse(candidate);
+          if (fast !== undefined) {
+            expect(schema.success).toBe(true);
+            expect(fast).toStrictEqual(schema.data);
+          }
+          if (!mutateIt) expect(fast).toBeDefined();
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the fast query-response reader', () => {
+  const bodies = [
+    queryBody(5),
+    queryBody(4, { sliceStartTime: 1_700_000_004 }),
+    { serverResponse: { status: 5, fileList: '' } },
+    { sid: 'S1', serverResponse: { status: 2 } },
+  ];
+
+  it('agrees with the schema wherever it answers, and answers for canonical bodies', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...bodies),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.boolean(),
+        fc.boolean(),
+        (body, path, replacement, remove, mutateIt) => {
+          const candidate = mutateIt ? mutate(body, path, replacement, remove) : body;
+          const fast = readQueryResponseFast(candidate);
+          const schema = queryResponse.safeParse(candidate);
+          if (fast !== undefined) {
+            expect(schema.success).toBe(true);
+            expect(fast).toStrictEqual(schema.data);
+          }
+          if (!mutateIt) expect(fast).toBeDefined();
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

@@ -1,0 +1,69 @@
+// The common case of a trace record, read without zod (see envelope-fast.ts for why): records in
+// the canonical shape are copied field by field, exactly as the schema would output them; any
+// other shape gives undefined and goes through the schema, which explains what is wrong.
+import type { TraceRecord } from './input.js';
+
+type Plain = Record<string, unknown>;
+
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isStatus = (value: unknown): value is number | null =>
+  value === null || (typeof value === 'number' && Number.isFinite(value));
+const MODES: ReadonlySet<unknown> = new Set(['individual', 'mix', 'web']);
+
+/** The record the schema would output, if `raw` has the canonical shape; else undefined. */
+export function readRecordFast(raw: unknown): TraceRecord | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const r = raw as Plain;
+  const { at, type } = r;
+  if (!isTime(at)) return undefined;
+  switch (type) {
+    case 'tick':
+      return { at, type };
+    case 'notification':
+      return 'body' in r ? { at, type, body: r.body } : undefined;
+    case 'stop':
+      return isName(r.recording) ? { at, type, recording: r.recording } : undefined;
+    case 'query':
+      if (!isName(r.recording) || !isName(r.sid) || !isStatus(r.httpStatus) || !('body' in r))
+        return undefined;
+      return {
+        at,
+        type,
+        recording: r.recording,
+        sid: r.sid,
+        httpStatus: r.httpStatus,
+        body: r.body,
+      };
+    case 'startFailed':
+      if (!isName(r.recording) || !isStatus(r.httpStatus) || !('body' in r)) return undefined;
+      return { at, type, recording: r.recording, httpStatus: r.httpStatus, body: r.body };
+    case 'stopResult': {
+      if (!isName(r.recording) || !isStatus(r.httpStatus) || !('body' in r)) return undefined;
+      if ('sid' in r && !isName(r.sid)) return undefined;
+      const result = { at, type, recording: r.recording, httpStatus: r.httpStatus, body: r.body };
+      return isName(r.sid) ? { ...result, sid: r.sid } : result;
+    }
+    case 'started':
+      if (
+        !isName(r.recording) ||
+        !isName(r.resourceId) ||
+        !isName(r.sid) ||
+        typeof r.uid !== 'string'
+      ) {
+        return undefined;
+      }
+      return { at, type, recording: r.recording, resourceId: r.resourceId, sid: r.sid, uid: r.uid };
+    case 'start': {
+      const { recording, cname, uid, mode } = r;
+      if (!isName(recording) || !isName(cname) || typeof uid !== 'string' || !MODES.has(mode))
+        return undefined;
+      if ('backupUid' in r && typeof r.backupUid !== 'string') return undefined;
+      const start = { at, type, recording, cname, uid, mode: mode as 'individual' | 'mix' | 'web' };
+      return typeof r.backupUid === 'string' ? { ...start, backupUid: r.backupUid } : start;
+    }
+    default:
+      return undefined;
+  }
+}
