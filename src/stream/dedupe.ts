@@ -1,7 +1,12 @@
 // Rule 8, pure: is this notification a second copy? A copy has the same (sid, eventType,
-// sequence) or the same noticeId as one seen before. Memory is bounded two ways: a finished
-// sid is forgotten a while after it finished, and past a size cap whole sids are evicted.
-import { PersistentMap } from './persistent-map.js';
+// sequence) or the same noticeId as one seen before. Memory is bounded three ways:
+// - per sid, keys live in two generations: a key is remembered for at least `windowMs` after it
+//   was seen and at most twice that (copies come within minutes: Agora's redundant sending and
+//   its resends), so a long recording does not grow its memory;
+// - a finished sid is forgotten `retainFinishedMs` after it finished;
+// - past `maxKeys` in all, whole sids are evicted (see `evict`).
+import { EMPTY_KEY_SET, hasKey, type KeySet, keyCount, withKey } from './key-set.js';
+import { type Edit, PersistentMap } from './persistent-map.js';
 
 /** What dedupe needs to know of a notification. */
 export interface DedupeKey {
@@ -11,9 +16,20 @@ export interface DedupeKey {
   readonly noticeId: string;
 }
 
-/** What dedupe remembers of one sid. */
+/** The keys seen in one window: (eventType, sequence) pairs and noticeIds, kept apart. */
+interface Generation {
+  readonly sequences: KeySet;
+  readonly notices: KeySet;
+}
+
+/** What dedupe remembers of one sid: keys seen in this window and the one before. */
 interface SidMemory {
-  readonly keys: PersistentMap<true>;
+  readonly current: Generation;
+  readonly previous: Generation;
+  /** When `current` was started (observed time). */
+  readonly since: number;
+  /** The highest sequence seen: a higher one cannot be a copy by (eventType, sequence). */
+  readonly maxSequence: number;
   /** When a notification of this sid was last seen (observed time). */
   readonly lastAt: number;
   /** When the sid was marked finished; null while it may still be live. */
@@ -21,6 +37,8 @@ interface SidMemory {
 }
 
 export interface DedupeOptions {
+  /** The shortest time a key is remembered. Default 10 min. */
+  readonly windowMs: number;
   /** How long a finished sid is still remembered, for late redundant copies. Default 10 min. */
   readonly retainFinishedMs: number;
   /** Most keys remembered over all sids; past it, whole sids are evicted. Default 200,000. */
@@ -28,6 +46,7 @@ export interface DedupeOptions {
 }
 
 export const DEFAULT_DEDUPE_OPTIONS: DedupeOptions = {
+  windowMs: 10 * 60_000,
   retainFinishedMs: 10 * 60_000,
   maxKeys: 200_000,
 };
@@ -56,52 +75,86 @@ export function createDedupe(options: Partial<DedupeOptions> = {}): DedupeState 
   };
 }
 
+const EMPTY_GENERATION: Generation = { sequences: EMPTY_KEY_SET, notices: EMPTY_KEY_SET };
 const sequenceKey = (key: DedupeKey) => `${key.eventType}:${key.sequence}`;
-const noticeKey = (key: DedupeKey) => `n:${key.noticeId}`;
+const generationSize = (g: Generation) => keyCount(g.sequences) + keyCount(g.notices);
+const sizeOf = (memory: SidMemory) =>
+  generationSize(memory.current) + generationSize(memory.previous);
+const knowsSequence = (memory: SidMemory, key: string) =>
+  hasKey(memory.current.sequences, key) || hasKey(memory.previous.sequences, key);
+// The noticeId itself is the key: a string the payload already holds, its hash computed once.
+const knowsNotice = (memory: SidMemory, noticeId: string) =>
+  hasKey(memory.current.notices, noticeId) || hasKey(memory.previous.notices, noticeId);
 
 /**
  * Decides whether a notification is a copy of one already seen, and remembers it if not. A
- * duplicate leaves the state exactly as it was.
+ * duplicate leaves the state exactly as it was. `edit`: see `PersistentMap`.
  * @example
  * const first = dedupe(createDedupe(), { sid: 'S1', eventType: 40, sequence: 0, noticeId: 'n1' }, 1000);
  * dedupe(first.state, { sid: 'S1', eventType: 40, sequence: 0, noticeId: 'n2' }, 1200).duplicate; // true
  */
-export function dedupe(state: DedupeState, key: DedupeKey, at: number): DedupeResult {
+export function dedupe(
+  state: DedupeState,
+  key: DedupeKey,
+  at: number,
+  edit: Edit | null = null,
+): DedupeResult {
   const memory = state.sids.get(key.sid);
   const bySequence = sequenceKey(key);
-  const byNotice = noticeKey(key);
-  if (memory !== undefined && (memory.keys.has(bySequence) || memory.keys.has(byNotice))) {
+  // Most notifications come in order, above every sequence seen: one lookup fewer per map.
+  const seenSequence =
+    memory !== undefined && key.sequence <= memory.maxSequence && knowsSequence(memory, bySequence);
+  if (seenSequence || (memory !== undefined && knowsNotice(memory, key.noticeId))) {
     return { state, duplicate: true };
   }
-  const keys = (memory?.keys ?? PersistentMap.empty<true>())
-    .set(bySequence, true)
-    .set(byNotice, true);
-  const added = keys.size - (memory?.keys.size ?? 0);
-  const next: DedupeState = {
-    ...state,
-    sids: state.sids.set(key.sid, {
-      keys,
-      lastAt: Math.max(at, memory?.lastAt ?? at),
-      finishedAt: memory?.finishedAt ?? null,
-    }),
-    keyCount: state.keyCount + added,
+  // Sizes are read before the sets: with an edit token, maps may change in place.
+  const before = memory === undefined ? 0 : sizeOf(memory);
+  const rotate = memory === undefined || at - memory.since >= state.options.windowMs;
+  const previous =
+    memory === undefined ? EMPTY_GENERATION : rotate ? memory.current : memory.previous;
+  const base = memory === undefined || rotate ? EMPTY_GENERATION : memory.current;
+  const current: Generation = {
+    sequences: withKey(base.sequences, bySequence, edit),
+    notices: withKey(base.notices, key.noticeId, edit),
   };
-  return { state: next.keyCount > next.options.maxKeys ? evict(next) : next, duplicate: false };
+  const next: SidMemory = {
+    current,
+    previous,
+    since: rotate ? at : (memory as SidMemory).since,
+    maxSequence: Math.max(key.sequence, memory?.maxSequence ?? -1),
+    lastAt: Math.max(at, memory?.lastAt ?? at),
+    finishedAt: memory?.finishedAt ?? null,
+  };
+  const keyCount = state.keyCount - before + sizeOf(next);
+  const result: DedupeState = { ...state, sids: state.sids.set(key.sid, next, edit), keyCount };
+  return {
+    state: keyCount > state.options.maxKeys ? evict(result, edit) : result,
+    duplicate: false,
+  };
 }
 
 /** Marks a sid finished at `at`: it is forgotten `retainFinishedMs` later. */
-export function finishSid(state: DedupeState, sid: string, at: number): DedupeState {
+export function finishSid(
+  state: DedupeState,
+  sid: string,
+  at: number,
+  edit: Edit | null = null,
+): DedupeState {
   const memory = state.sids.get(sid);
   if (memory === undefined || memory.finishedAt !== null) return state;
   return {
     ...state,
-    sids: state.sids.set(sid, { ...memory, finishedAt: at }),
+    sids: state.sids.set(sid, { ...memory, finishedAt: at }, edit),
     finished: [...state.finished, { sid, at }],
   };
 }
 
 /** Forgets the finished sids whose retention ran out by `at`. */
-export function expireDedupe(state: DedupeState, at: number): DedupeState {
+export function expireDedupe(
+  state: DedupeState,
+  at: number,
+  edit: Edit | null = null,
+): DedupeState {
   const { retainFinishedMs } = state.options;
   let count = 0;
   while (
@@ -123,8 +176,8 @@ export function expireDedupe(state: DedupeState, at: number): DedupeState {
     ) {
       continue;
     }
-    sids = sids.delete(sid);
-    keyCount -= memory.keys.size;
+    sids = sids.delete(sid, edit);
+    keyCount -= sizeOf(memory);
   }
   return { ...state, sids, keyCount, finished: state.finished.slice(count) };
 }
@@ -139,7 +192,7 @@ export function dedupeSize(state: DedupeState): { sids: number; keys: number } {
  * remain (so eviction is rare, not on every insert): finished sids first, earliest finished
  * first; then live ones, least recently seen first. Ties go by sid, so replay is deterministic.
  */
-export function evict(state: DedupeState): DedupeState {
+export function evict(state: DedupeState, edit: Edit | null = null): DedupeState {
   const target = Math.floor(state.options.maxKeys * 0.9);
   const order = [...state.sids.entries()].sort(([sidA, a], [sidB, b]) => {
     const finishedA = a.finishedAt ?? Number.POSITIVE_INFINITY;
@@ -153,8 +206,8 @@ export function evict(state: DedupeState): DedupeState {
   const forgotten = new Set<string>();
   for (const [sid, memory] of order) {
     if (keyCount <= target) break;
-    sids = sids.delete(sid);
-    keyCount -= memory.keys.size;
+    sids = sids.delete(sid, edit);
+    keyCount -= sizeOf(memory);
     forgotten.add(sid);
   }
   return {

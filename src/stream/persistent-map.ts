@@ -1,12 +1,23 @@
 // A persistent (immutable, structurally shared) hash map with string keys: a hash array mapped
 // trie. Updates copy only the path to the changed leaf (a few small arrays), so the pure core
 // can return a new state per input without copying thousands of recordings or keys.
+//
+// Replay folds millions of inputs into a state nobody else sees until the end; copying paths
+// there is pure waste (most of replay's garbage). So an update may carry an `Edit` token, as
+// Clojure's transients do: nodes created under a token belong to it and later updates with the
+// same token change them in place. A map reached without the token (anything the caller passed
+// in) is never changed: it is copied first, as usual. Whoever holds a token must not let a map
+// built with it escape before it stops using the token.
 
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 const MAX_SHIFT = 30;
 
-type Node<V> = Branch<V> | Leaf<V> | Collision<V>;
+/** The right to change, in place, the nodes created with it. */
+export class Edit {
+  /** Tokens are told apart by identity; this field only keeps the type nominal. */
+  protected readonly edit = 'edit' as const;
+}
 
 interface Leaf<V> {
   readonly kind: 0;
@@ -17,8 +28,9 @@ interface Leaf<V> {
 
 interface Branch<V> {
   readonly kind: 1;
-  readonly bitmap: number;
-  readonly children: readonly Node<V>[];
+  bitmap: number;
+  children: Node<V>[];
+  readonly edit: Edit | null;
 }
 
 interface Collision<V> {
@@ -26,6 +38,8 @@ interface Collision<V> {
   readonly hash: number;
   readonly leaves: readonly Leaf<V>[];
 }
+
+type Node<V> = Branch<V> | Leaf<V> | Collision<V>;
 
 /** FNV-1a, 32-bit: cheap, well spread for short ids. */
 function hashOf(key: string): number {
@@ -43,7 +57,17 @@ function popcount(bits: number): number {
   return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-const EMPTY_BRANCH: Branch<never> = { kind: 1, bitmap: 0, children: [] };
+function branch<V>(bitmap: number, children: Node<V>[], edit: Edit | null): Branch<V> {
+  return { kind: 1, bitmap, children, edit };
+}
+
+const EMPTY_ROOT: Branch<never> = branch(0, [], null);
+
+/** One update's bookkeeping: the token it may edit with, and whether a key was added. */
+interface Update {
+  readonly edit: Edit | null;
+  added: number;
+}
 
 /**
  * An immutable map from strings to values; `set` and `delete` return a new map sharing
@@ -53,12 +77,12 @@ const EMPTY_BRANCH: Branch<never> = { kind: 1, bitmap: 0, children: [] };
  * const b = a.set('S2', 2); // a still has one entry
  */
 export class PersistentMap<V> {
-  private static readonly EMPTY = new PersistentMap<never>(EMPTY_BRANCH, 0);
+  private static readonly EMPTY = new PersistentMap<never>(EMPTY_ROOT, 0, null);
 
   private constructor(
-    private readonly root: Branch<V>,
-    /** Number of entries. */
-    readonly size: number,
+    private root: Branch<V>,
+    private count: number,
+    private readonly edit: Edit | null,
   ) {}
 
   static empty<V>(): PersistentMap<V> {
@@ -67,9 +91,15 @@ export class PersistentMap<V> {
 
   /** A map of these entries (later duplicates win). */
   static from<V>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
+    const edit = new Edit();
     let map = PersistentMap.empty<V>();
-    for (const [key, value] of entries) map = map.set(key, value);
+    for (const [key, value] of entries) map = map.set(key, value, edit);
     return map;
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.count;
   }
 
   get(key: string): V | undefined {
@@ -90,21 +120,17 @@ export class PersistentMap<V> {
     return this.get(key) !== undefined;
   }
 
-  set(key: string, value: V): PersistentMap<V> {
-    const added = { count: 0 };
-    const root = setIn(this.root, 0, hashOf(key), key, value, added) as Branch<V>;
-    return root === this.root ? this : new PersistentMap(root, this.size + added.count);
+  /** The map with `key` set; with an `edit` token, nodes of that token are changed in place. */
+  set(key: string, value: V, edit: Edit | null = null): PersistentMap<V> {
+    const update: Update = { edit, added: 0 };
+    const root = setIn(this.root, 0, hashOf(key), key, value, update) as Branch<V>;
+    return this.next(root, this.count + update.added, edit);
   }
 
-  delete(key: string): PersistentMap<V> {
-    const root = deleteIn(this.root, 0, hashOf(key), key);
-    if (root === this.root) return this;
-    return new PersistentMap((root ?? EMPTY_BRANCH) as Branch<V>, this.size - 1);
-  }
-
-  /** Returns a map with `key` updated by `update` (given undefined when absent). */
-  update(key: string, update: (current: V | undefined) => V): PersistentMap<V> {
-    return this.set(key, update(this.get(key)));
+  delete(key: string, edit: Edit | null = null): PersistentMap<V> {
+    if (this.get(key) === undefined) return this;
+    const root = deleteIn(this.root, 0, hashOf(key), key, edit);
+    return this.next((root ?? EMPTY_ROOT) as Branch<V>, this.count - 1, edit);
   }
 
   *entries(): IterableIterator<[string, V]> {
@@ -122,6 +148,16 @@ export class PersistentMap<V> {
   [Symbol.iterator](): IterableIterator<[string, V]> {
     return this.entries();
   }
+
+  private next(root: Branch<V>, count: number, edit: Edit | null): PersistentMap<V> {
+    if (edit !== null && this.edit === edit) {
+      this.root = root;
+      this.count = count;
+      return this;
+    }
+    if (root === this.root && count === this.count) return this;
+    return new PersistentMap(root, count, edit);
+  }
 }
 
 function* walk<V>(node: Node<V>): IterableIterator<[string, V]> {
@@ -130,61 +166,69 @@ function* walk<V>(node: Node<V>): IterableIterator<[string, V]> {
   else for (const child of node.children) yield* walk(child);
 }
 
+/** A branch the update may change: itself if the token owns it, else a copy the token owns. */
+function editable<V>(node: Branch<V>, edit: Edit | null): Branch<V> {
+  if (edit !== null && node.edit === edit) return node;
+  return branch(node.bitmap, node.children.slice(), edit);
+}
+
 function setIn<V>(
   node: Node<V>,
   shift: number,
   hash: number,
   key: string,
   value: V,
-  added: { count: number },
+  update: Update,
 ): Node<V> {
   if (node.kind === 0) {
     if (node.key === key)
       return Object.is(node.value, value) ? node : { kind: 0, hash, key, value };
-    added.count = 1;
-    return merge(node, { kind: 0, hash, key, value }, shift);
+    update.added = 1;
+    return merge(node, { kind: 0, hash, key, value }, shift, update.edit);
   }
   if (node.kind === 2) {
     const index = node.leaves.findIndex((leaf) => leaf.key === key);
-    if (index < 0) {
-      added.count = 1;
-      return { kind: 2, hash, leaves: [...node.leaves, { kind: 0, hash, key, value }] };
-    }
     const leaves = node.leaves.slice();
-    leaves[index] = { kind: 0, hash, key, value };
+    if (index < 0) {
+      update.added = 1;
+      leaves.push({ kind: 0, hash, key, value });
+    } else {
+      leaves[index] = { kind: 0, hash, key, value };
+    }
     return { kind: 2, hash, leaves };
   }
   const bit = 1 << ((hash >>> shift) & MASK);
   const index = popcount(node.bitmap & (bit - 1));
   if ((node.bitmap & bit) === 0) {
-    added.count = 1;
-    const children = node.children.slice();
-    children.splice(index, 0, { kind: 0, hash, key, value });
-    return { kind: 1, bitmap: node.bitmap | bit, children };
+    update.added = 1;
+    const target = editable(node, update.edit);
+    target.children.splice(index, 0, { kind: 0, hash, key, value });
+    target.bitmap |= bit;
+    return target;
   }
   const child = node.children[index] as Node<V>;
-  const next = setIn(child, shift + BITS, hash, key, value, added);
+  const next = setIn(child, shift + BITS, hash, key, value, update);
   if (next === child) return node;
-  const children = node.children.slice();
-  children[index] = next;
-  return { kind: 1, bitmap: node.bitmap, children };
+  const target = editable(node, update.edit);
+  target.children[index] = next;
+  return target;
 }
 
-function merge<V>(a: Leaf<V>, b: Leaf<V>, shift: number): Node<V> {
+function merge<V>(a: Leaf<V>, b: Leaf<V>, shift: number, edit: Edit | null): Node<V> {
   if (shift > MAX_SHIFT || a.hash === b.hash) return { kind: 2, hash: a.hash, leaves: [a, b] };
   const bitA = (a.hash >>> shift) & MASK;
   const bitB = (b.hash >>> shift) & MASK;
-  if (bitA === bitB) {
-    return { kind: 1, bitmap: 1 << bitA, children: [merge(a, b, shift + BITS)] };
-  }
-  return {
-    kind: 1,
-    bitmap: (1 << bitA) | (1 << bitB),
-    children: bitA < bitB ? [a, b] : [b, a],
-  };
+  if (bitA === bitB) return branch(1 << bitA, [merge(a, b, shift + BITS, edit)], edit);
+  return branch((1 << bitA) | (1 << bitB), bitA < bitB ? [a, b] : [b, a], edit);
 }
 
-function deleteIn<V>(node: Node<V>, shift: number, hash: number, key: string): Node<V> | null {
+function deleteIn<V>(
+  node: Node<V>,
+  shift: number,
+  hash: number,
+  key: string,
+  edit: Edit | null,
+): Node<V> | null {
   if (node.kind === 0) return node.key === key ? null : node;
   if (node.kind === 2) {
     const leaves = node.leaves.filter((leaf) => leaf.key !== key);
@@ -195,20 +239,23 @@ function deleteIn<V>(node: Node<V>, shift: number, hash: number, key: string): N
   if ((node.bitmap & bit) === 0) return node;
   const index = popcount(node.bitmap & (bit - 1));
   const child = node.children[index] as Node<V>;
-  const next = deleteIn(child, shift + BITS, hash, key);
+  const next = deleteIn(child, shift + BITS, hash, key, edit);
   if (next === child) return node;
   if (next === null) {
     const bitmap = node.bitmap & ~bit;
     if (bitmap === 0) return null;
-    const children = node.children.filter((_, i) => i !== index);
     // A lone leaf moves up, so lookups stay short and equal maps have equal shapes.
-    if (children.length === 1 && (children[0] as Node<V>).kind !== 1 && shift > 0) {
-      return children[0] as Node<V>;
+    if (node.children.length === 2 && shift > 0) {
+      const other = node.children[index === 0 ? 1 : 0] as Node<V>;
+      if (other.kind !== 1) return other;
     }
-    return { kind: 1, bitmap, children };
+    const target = editable(node, edit);
+    target.children.splice(index, 1);
+    target.bitmap = bitmap;
+    return target;
   }
-  const children = node.children.slice();
-  children[index] = next;
-  if (children.length === 1 && next.kind !== 1 && shift > 0) return next;
-  return { kind: 1, bitmap: node.bitmap, children };
+  if (node.children.length === 1 && next.kind !== 1 && shift > 0) return next;
+  const target = editable(node, edit);
+  target.children[index] = next;
+  return target;
 }

@@ -1,7 +1,7 @@
 // Rule 9, pure: deliver each sid's notifications in `sequence` order. One that arrives before
 // its predecessor is held for up to `holdMs` of observed time, then released in order with the
 // gap noted; one that arrives after its successors were delivered is late: delivered, marked.
-import { PersistentMap } from './persistent-map.js';
+import { type Edit, PersistentMap } from './persistent-map.js';
 
 export interface ReorderOptions {
   /** How long a notification waits for a missing predecessor (observed time). Default 2 s. */
@@ -25,6 +25,8 @@ interface SidOrder<T> {
 /** Reorder's memory. Immutable: every operation returns a new state. */
 export interface ReorderState<T> {
   readonly sids: PersistentMap<SidOrder<T>>;
+  /** The sids holding something: time only needs to look at these. */
+  readonly holding: PersistentMap<true>;
   /** The earliest time a hold runs out, or null: `advance` before it is free. */
   readonly nextDue: number | null;
   readonly options: ReorderOptions;
@@ -53,6 +55,7 @@ export interface ReorderResult<T> {
 export function createReorder<T>(options: Partial<ReorderOptions> = {}): ReorderState<T> {
   return {
     sids: PersistentMap.empty(),
+    holding: PersistentMap.empty(),
     nextDue: null,
     options: { ...DEFAULT_REORDER_OPTIONS, ...options },
   };
@@ -72,6 +75,7 @@ export function offer<T>(
   sequence: number,
   item: T,
   at: number,
+  edit: Edit | null = null,
 ): ReorderResult<T> {
   const order = state.sids.get(sid) ?? { next: null, held: [] };
   const next = order.next ?? 0;
@@ -83,27 +87,41 @@ export function offer<T>(
     const held = insertHeld(order.held, { sequence, item, heldAt: at });
     const due = at + state.options.holdMs;
     const nextDue = state.nextDue === null ? due : Math.min(state.nextDue, due);
-    const next = { ...withOrder(state, sid, { next: order.next, held }), nextDue };
+    const next = { ...withOrder(state, sid, { next: order.next, held }, edit), nextDue };
     return { state: next, released: [], held: true };
   }
   const released: Released<T>[] = [{ sid, sequence, item, gap: null, late: false, heldFor: 0 }];
+  // In order with nothing held: the common case, so it skips the drain.
+  if (order.held.length === 0) {
+    return {
+      state: withOrder(state, sid, { next: sequence + 1, held: order.held }, edit),
+      released,
+      held: false,
+    };
+  }
   const drained = drain(sid, { next: sequence + 1, held: order.held }, at, released, state.options);
-  return { state: withOrder(state, sid, drained), released, held: false };
+  return { state: withOrder(state, sid, drained, edit), released, held: false };
 }
 
 /**
  * Lets time pass to `at`: every sid whose oldest held item has waited `holdMs` releases, in
  * sequence order, everything up to that item, noting the gaps, then whatever follows in order.
  */
-export function advance<T>(state: ReorderState<T>, at: number): ReorderResult<T> {
+export function advance<T>(
+  state: ReorderState<T>,
+  at: number,
+  edit: Edit | null = null,
+): ReorderResult<T> {
   if (state.nextDue === null || state.nextDue > at) return { state, released: [], held: false };
   const released: Released<T>[] = [];
-  let sids = state.sids;
-  for (const [sid, order] of state.sids) {
+  let next = state;
+  // A list first: with an edit token, `holding` changes in place as sids are drained.
+  for (const sid of [...state.holding.keys()]) {
+    const order = state.sids.get(sid) as SidOrder<T>;
     if (!order.held.some((h) => h.heldAt + state.options.holdMs <= at)) continue;
-    sids = sids.set(sid, drain(sid, order, at, released, state.options));
+    next = withOrder(next, sid, drain(sid, order, at, released, state.options), edit);
   }
-  return { state: withDue({ ...state, sids }), released, held: false };
+  return { state: withDue(next), released, held: false };
 }
 
 /** The earliest time at which `advance` would release something, or null. */
@@ -112,23 +130,28 @@ export function nextRelease<T>(state: ReorderState<T>): number | null {
 }
 
 /** Forgets a sid (it is finished); anything still held for it is returned, in order. */
-export function forgetSid<T>(state: ReorderState<T>, sid: string, at: number): ReorderResult<T> {
+export function forgetSid<T>(
+  state: ReorderState<T>,
+  sid: string,
+  at: number,
+  edit: Edit | null = null,
+): ReorderResult<T> {
   const order = state.sids.get(sid);
   if (order === undefined) return { state, released: [], held: false };
   const released: Released<T>[] = [];
   drain(sid, order, Number.POSITIVE_INFINITY, released, state.options, at);
-  const sids = state.sids.delete(sid);
-  return {
-    state: order.held.length > 0 ? withDue({ ...state, sids }) : { ...state, sids },
-    released,
-    held: false,
+  const forgotten = {
+    ...state,
+    sids: state.sids.delete(sid, edit),
+    holding: state.holding.delete(sid, edit),
   };
+  return { state: order.held.length > 0 ? withDue(forgotten) : forgotten, released, held: false };
 }
 
 /** How many notifications are held, over all sids. */
 export function heldCount<T>(state: ReorderState<T>): number {
   let count = 0;
-  for (const order of state.sids.values()) count += order.held.length;
+  for (const sid of state.holding.keys()) count += state.sids.get(sid)?.held.length ?? 0;
   return count;
 }
 
@@ -179,8 +202,8 @@ function insertHeld<T>(held: readonly Held<T>[], item: Held<T>): readonly Held<T
 /** Recomputes `nextDue` after holds were released (a scan, only when something was due). */
 function withDue<T>(state: ReorderState<T>): ReorderState<T> {
   let nextDue: number | null = null;
-  for (const order of state.sids.values()) {
-    for (const { heldAt } of order.held) {
+  for (const sid of state.holding.keys()) {
+    for (const { heldAt } of state.sids.get(sid)?.held ?? []) {
       const due = heldAt + state.options.holdMs;
       if (nextDue === null || due < nextDue) nextDue = due;
     }
@@ -188,6 +211,13 @@ function withDue<T>(state: ReorderState<T>): ReorderState<T> {
   return { ...state, nextDue };
 }
 
-function withOrder<T>(state: ReorderState<T>, sid: string, order: SidOrder<T>): ReorderState<T> {
-  return { ...state, sids: state.sids.set(sid, order) };
+function withOrder<T>(
+  state: ReorderState<T>,
+  sid: string,
+  order: SidOrder<T>,
+  edit: Edit | null,
+): ReorderState<T> {
+  const holding =
+    order.held.length > 0 ? state.holding.set(sid, true, edit) : state.holding.delete(sid, edit);
+  return { ...state, sids: state.sids.set(sid, order, edit), holding };
 }

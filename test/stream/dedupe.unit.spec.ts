@@ -78,4 +78,15 @@ describe('dedupe', () => {
     for (const sid of ['A', 'D', 'E', 'F'])
       expect(dedupe(state, n(sid, 40, 0), 16).duplicate).toBe(true);
   });
+
+  it('remembers a key at least one window and forgets it after two, so a long recording stays small', () => {
+    let state = createDedupe({ windowMs: 1_000 });
+    state = dedupe(state, n('S1', 43, 0), 0).state;
+    for (let i = 1; i <= 1_000; i += 1) state = dedupe(state, n('S1', 43, i), i * 10).state;
+    // seq 900 was seen at 9,000: within a window of the last rotation, still known.
+    expect(dedupe(state, n('S1', 43, 900), 10_000).duplicate).toBe(true);
+    // seq 0 was seen at 0, more than two windows ago: forgotten.
+    expect(dedupe(state, n('S1', 43, 0), 10_000).duplicate).toBe(false);
+    expect(dedupeSize(state).keys).toBeLessThanOrEqual(2 * 2 * 100 + 2);
+  });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PersistentMap } from '../../src/stream/index.js';
+import { Edit, PersistentMap } from '../../src/stream/persistent-map.js';
 
 const op = fc.oneof(
   fc.record({
@@ -76,5 +76,35 @@ describe('PersistentMap', () => {
     expect(map.size).toBe(20_000 - Math.ceil(20_000 / 3));
     expect(map.get('sid-1')).toBe(1);
     expect(map.get('sid-3')).toBeUndefined();
+  });
+});
+
+describe('PersistentMap with an edit token (transient updates)', () => {
+  it('gives the same map as plain updates, and never changes a map reached without the token', () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 200 }),
+        fc.array(op, { maxLength: 200 }),
+        (before, during) => {
+          let base = PersistentMap.empty<number>();
+          for (const o of before)
+            base = o.kind === 'set' ? base.set(o.key, o.value) : base.delete(o.key);
+          const snapshot = [...base.entries()];
+          const edit = new Edit();
+          let transient = base;
+          let plain = base;
+          for (const o of during) {
+            transient =
+              o.kind === 'set'
+                ? transient.set(o.key, o.value, edit)
+                : transient.delete(o.key, edit);
+            plain = o.kind === 'set' ? plain.set(o.key, o.value) : plain.delete(o.key);
+          }
+          expect([...base.entries()]).toEqual(snapshot);
+          expect(transient.size).toBe(plain.size);
+          expect([...transient.entries()]).toEqual([...plain.entries()]);
+        },
+      ),
+    );
   });
 });

@@ -1,0 +1,50 @@
+// A set of strings for dedupe's memory: persistent (a PersistentMap) for anyone, and a plain JS
+// Set while a replay owns it. A replay's fold changes its own sets in place (an edit token, as
+// in PersistentMap): a JS Set looks up a string in a fraction of a trie's time, and most of a
+// replay's dedupe work is lookups. Anyone without the token gets a persistent copy on their
+// first change, so an owned set is never changed under someone else's feet.
+import { type Edit, PersistentMap } from './persistent-map.js';
+
+export type KeySet = PersistentMap<true> | OwnedKeys;
+
+/** A JS Set that only its edit token may change. */
+export class OwnedKeys {
+  constructor(
+    readonly keys: Set<string>,
+    readonly edit: Edit,
+  ) {}
+}
+
+export const EMPTY_KEY_SET: KeySet = PersistentMap.empty<true>();
+
+export function hasKey(set: KeySet, key: string): boolean {
+  return set instanceof OwnedKeys ? set.keys.has(key) : set.has(key);
+}
+
+export function keyCount(set: KeySet): number {
+  return set instanceof OwnedKeys ? set.keys.size : set.size;
+}
+
+/** The set with `key` added: in place if `edit` owns it; otherwise a new one. */
+export function withKey(set: KeySet, key: string, edit: Edit | null): KeySet {
+  if (set instanceof OwnedKeys) {
+    if (set.edit === edit) {
+      set.keys.add(key);
+      return set;
+    }
+    return PersistentMap.from([...set.keys, key].map((k) => [k, true] as const));
+  }
+  if (edit === null) return set.set(key, true);
+  // A replay takes over a set it did not make by copying it into one it owns.
+  return new OwnedKeys(new Set([...set.keys(), key]), edit);
+}
+
+/** Every key, in no particular order. */
+export function keysOf(set: KeySet): Iterable<string> {
+  return set instanceof OwnedKeys ? set.keys : set.keys();
+}
+
+/** A persistent set of these keys. */
+export function keySetOf(keys: Iterable<string>): KeySet {
+  return PersistentMap.from([...keys].map((k) => [k, true] as const));
+}
