@@ -36,8 +36,8 @@ export interface Decision {
   readonly state?: LifecycleState;
 }
 
-/** A machine output, tagged with the recording it concerns. */
-export type RecordingOutputOf = (Effect | DomainEvent) & { readonly recording: string };
+/** A machine output: an effect or a domain event, naming its recording. */
+export type RecordingOutputOf = Effect | DomainEvent;
 
 /** Everything a step of the core produces, in order. */
 export type CoreOutput = Decision | RecordingOutputOf;

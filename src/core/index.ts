@@ -5,7 +5,7 @@ export { DEFAULT_CORE_OPTIONS } from './options.js';
 export type { Picture, RecordingPicture } from './picture.js';
 export { picture } from './picture.js';
 export type { ReplayOptions } from './replay.js';
-export { replay } from './replay.js';
+export { Replay, replay } from './replay.js';
 export type { CoreStateJson } from './serialize.js';
 export { CoreStateError, deserializeCore, serializeCore } from './serialize.js';
 export type { CoreState, Parked, RecordingEntry } from './state.js';

@@ -1,19 +1,82 @@
+import { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput } from './decisions.js';
 import type { CoreOptions } from './options.js';
 import { type CoreState, createCore } from './state.js';
-import { step } from './step.js';
+import { stepRejected, stepWith } from './step.js';
+
+/**
+ * A fold of inputs into a state it owns until `finish`: each step updates that state in place
+ * (an edit token on its persistent maps) instead of copying paths, which makes replay several
+ * times lighter on memory than folding `step`, with the same result. The state it starts from is
+ * never changed; intermediate states are not shown, since they are changed in place.
+ * @example
+ * const fold = new Replay(createCore());
+ * for (const line of lines) fold.input(line.record);
+ * const state = fold.finish();
+ */
+export class Replay {
+  private current: CoreState;
+  private edit: Edit | null = new Edit();
+
+  /** With `outputs: false`, only the state is wanted: decisions and outputs are not even made. */
+  constructor(
+    from: CoreState,
+    private readonly options: { readonly outputs?: boolean } = {},
+  ) {
+    this.current = from;
+  }
+
+  /** Steps one input; returns its outputs (none when made with `outputs: false`). */
+  input(raw: unknown): readonly CoreOutput[] {
+    const result = stepWith(this.current, raw, this.token(), this.options.outputs === false);
+    this.current = result.state;
+    return result.outputs;
+  }
+
+  /** Records an input rejected before the core (a log reject). */
+  reject(at: number, reason: string, raw: unknown): readonly CoreOutput[] {
+    const result = stepRejected(
+      this.current,
+      at,
+      reason,
+      raw,
+      this.token(),
+      this.options.outputs === false,
+    );
+    this.current = result.state;
+    return result.outputs;
+  }
+
+  /** Inputs folded so far. */
+  get position(): number {
+    return this.current.position;
+  }
+
+  /** The state, from now on immutable like any other; the fold cannot go on. */
+  finish(): CoreState {
+    this.token();
+    this.edit = null;
+    return this.current;
+  }
+
+  private token(): Edit {
+    if (this.edit === null) throw new Error('this replay is finished');
+    return this.edit;
+  }
+}
 
 export interface ReplayOptions {
-  /** Start from this state instead of an empty core (e.g. a snapshot). */
+  /** Start from this state instead of an empty core (e.g. a snapshot). It is not changed. */
   readonly from?: CoreState;
   /** Options of a new core (ignored with `from`). */
   readonly options?: Partial<CoreOptions>;
   /** Receives every output, in order; replay runs no effects. */
-  readonly onOutput?: (output: CoreOutput, state: CoreState) => void;
+  readonly onOutput?: (output: CoreOutput) => void;
 }
 
 /**
- * Folds inputs through the core: the same inputs always give the same state and outputs.
+ * Folds inputs through the core: the same inputs always give the same state and outputs, and
+ * the same as folding `step` over them.
  * @example
  * const { state } = replay(traceRecords);
  * picture(state).recordings.r1?.state; // 'recording'
@@ -22,12 +85,13 @@ export function replay(
   inputs: Iterable<unknown>,
   options: ReplayOptions = {},
 ): { state: CoreState } {
-  let state = options.from ?? createCore(options.options);
   const { onOutput } = options;
+  const fold = new Replay(options.from ?? createCore(options.options), {
+    outputs: onOutput !== undefined,
+  });
   for (const input of inputs) {
-    const result = step(state, input);
-    state = result.state;
-    if (onOutput !== undefined) for (const output of result.outputs) onOutput(output, state);
+    const outputs = fold.input(input);
+    if (onOutput !== undefined) for (const output of outputs) onOutput(output);
   }
-  return { state };
+  return { state: fold.finish() };
 }

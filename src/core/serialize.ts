@@ -6,6 +6,7 @@ import {
   restoreRecording,
 } from '../../machines/index.js';
 import { type DedupeState, PersistentMap, type ReorderState } from '../stream/index.js';
+import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
 import type { CoreOptions } from './options.js';
 import {
   CORE_STATE_VERSION,
@@ -14,6 +15,23 @@ import {
   type Parked,
   type RecordingEntry,
 } from './state.js';
+import { wakeQueueOf } from './wake-queue.js';
+
+/** One dedupe window's keys, sorted. */
+interface GenerationJson {
+  readonly sequences: string[];
+  readonly notices: string[];
+}
+
+const generationToJson = (g: { sequences: KeySet; notices: KeySet }): GenerationJson => ({
+  sequences: [...keysOf(g.sequences)].sort(),
+  notices: [...keysOf(g.notices)].sort(),
+});
+
+const generationFromJson = (g: GenerationJson) => ({
+  sequences: keySetOf(g.sequences),
+  notices: keySetOf(g.notices),
+});
 
 /** The JSON shape of a core state (version 1). */
 export interface CoreStateJson {
@@ -25,7 +43,14 @@ export interface CoreStateJson {
   readonly dedupe: {
     readonly sids: readonly [
       string,
-      { keys: string[]; lastAt: number; finishedAt: number | null },
+      {
+        current: GenerationJson;
+        previous: GenerationJson;
+        since: number;
+        maxSequence: number;
+        lastAt: number;
+        finishedAt: number | null;
+      },
     ][];
     readonly keyCount: number;
     readonly finished: DedupeState['finished'];
@@ -40,7 +65,6 @@ export interface CoreStateJson {
     readonly options: ReorderState<Parked>['options'];
   };
   readonly unknownSids: readonly [string, readonly Parked[]][];
-  readonly earliestWake: number | null;
   readonly options: CoreOptions;
 }
 
@@ -61,7 +85,10 @@ export function serializeCore(state: CoreState): CoreStateJson {
     sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
     dedupe: {
       sids: sortedEntries(state.dedupe.sids, (memory) => ({
-        keys: [...memory.keys.keys()].sort(),
+        current: generationToJson(memory.current),
+        previous: generationToJson(memory.previous),
+        since: memory.since,
+        maxSequence: memory.maxSequence,
         lastAt: memory.lastAt,
         finishedAt: memory.finishedAt,
       })),
@@ -78,7 +105,6 @@ export function serializeCore(state: CoreState): CoreStateJson {
       options: state.reorder.options,
     },
     unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
-    earliestWake: state.earliestWake,
     options: state.options,
   };
 }
@@ -98,21 +124,26 @@ export function deserializeCore(json: unknown): CoreState {
     throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`);
   }
   try {
+    const recordings = PersistentMap.from(
+      data.recordings.map(([id, persisted]): [string, RecordingEntry] => [
+        id,
+        entryFor(restoreRecording(persisted)),
+      ]),
+    );
     return {
       position: data.position,
       now: data.now,
-      recordings: PersistentMap.from(
-        data.recordings.map(([id, persisted]): [string, RecordingEntry] => {
-          return [id, entryFor(restoreRecording(persisted))];
-        }),
-      ),
+      recordings,
       sidOwners: PersistentMap.from(data.sidOwners),
       dedupe: {
         sids: PersistentMap.from(
           data.dedupe.sids.map(([sid, memory]) => [
             sid,
             {
-              keys: PersistentMap.from(memory.keys.map((key) => [key, true as const])),
+              current: generationFromJson(memory.current),
+              previous: generationFromJson(memory.previous),
+              since: memory.since,
+              maxSequence: memory.maxSequence,
               lastAt: memory.lastAt,
               finishedAt: memory.finishedAt,
             },
@@ -124,11 +155,16 @@ export function deserializeCore(json: unknown): CoreState {
       },
       reorder: {
         sids: PersistentMap.from(data.reorder.sids),
+        holding: PersistentMap.from(
+          data.reorder.sids
+            .filter(([, order]) => order.held.length > 0)
+            .map(([sid]) => [sid, true as const]),
+        ),
         nextDue: data.reorder.nextDue,
         options: data.reorder.options,
       },
       unknownSids: PersistentMap.from(data.unknownSids),
-      earliestWake: data.earliestWake,
+      wakes: wakeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
       options: data.options,
     };
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   type ReorderState,
 } from '../stream/index.js';
 import { type CoreOptions, resolveCoreOptions } from './options.js';
+import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
 /** The version of the core state's shape; snapshots of another version are not read. */
 export const CORE_STATE_VERSION = 1;
@@ -48,8 +49,8 @@ export interface CoreState {
   readonly reorder: ReorderState<Parked>;
   /** Notifications whose sid no `started` has named yet, by sid. */
   readonly unknownSids: PersistentMap<readonly Parked[]>;
-  /** A time at or before the earliest recording deadline (exact after a tick). */
-  readonly earliestWake: number | null;
+  /** When each recording next needs a tick (derived from the recordings; not serialized). */
+  readonly wakes: WakeQueue;
   readonly options: CoreOptions;
 }
 
@@ -67,7 +68,7 @@ export function createCore(options: Partial<CoreOptions> = {}): CoreState {
     dedupe: createDedupe(resolved.dedupe),
     reorder: createReorder(resolved.reorder),
     unknownSids: PersistentMap.empty(),
-    earliestWake: null,
+    wakes: EMPTY_WAKE_QUEUE,
     options: resolved,
   };
 }
@@ -94,10 +95,11 @@ export function recordingState(state: CoreState, recording: string): LifecycleSt
  * unknown-sid hold. The shell arms one timer for it.
  */
 export function nextWakeOf(state: CoreState): number | null {
+  // The queue's head may be an entry a recording has moved past: early, never late, and the
+  // tick it causes clears it.
   let earliest = state.reorder.nextDue;
-  for (const entry of state.recordings.values()) {
-    if (entry.wake !== null && (earliest === null || entry.wake < earliest)) earliest = entry.wake;
-  }
+  const wake = peekWake(state.wakes);
+  if (wake !== null && (earliest === null || wake.at < earliest)) earliest = wake.at;
   for (const parked of state.unknownSids.values()) {
     const due = (parked[0]?.at ?? 0) + state.options.unknownSidHoldMs;
     if (earliest === null || due < earliest) earliest = due;

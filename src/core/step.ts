@@ -1,7 +1,7 @@
 // The core's step: (state, input) → (state, outputs). Normalize → dedupe → reorder → route →
 // the machine of each recording, collecting a decision for every input and the machines' outputs.
 import { lifecycleState, type RecordingEvent, stepRecording } from '../../machines/index.js';
-import { normalizeInput, type Signal } from '../signals/index.js';
+import { type Notification, normalizeInput, type Signal } from '../signals/index.js';
 import {
   advance,
   dedupe,
@@ -11,10 +11,20 @@ import {
   offer,
   type Released,
 } from '../stream/index.js';
+import type { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput, Decision, DecisionKind } from './decisions.js';
 import { labelOf, labelOfRaw } from './labels.js';
 import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
-import { type CoreState, entryFor, newRecording, type Parked } from './state.js';
+import {
+  type CoreState,
+  entryFor,
+  newRecording,
+  type Parked,
+  type RecordingEntry,
+} from './state.js';
+import { peekWake, popWake, pushWake } from './wake-queue.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The result of one step. */
 export interface CoreStep {
@@ -34,16 +44,26 @@ const MAX_TICK_ROUNDS = 8;
  * ({ state } = step(state, { at: 0, type: 'start', recording: 'r1', cname: 'room1', uid: '1001', mode: 'mix' }));
  */
 export function step(state: CoreState, raw: unknown): CoreStep {
-  const run = new StepRun(state);
-  const position = state.position + 1;
-  run.state = { ...state, position };
+  return stepWith(state, raw, null);
+}
+
+/**
+ * `step`, with an edit token: maps the token owns are updated in place. Only for a fold that
+ * owns its state until it is done (see `Replay`); with null it is `step`.
+ */
+export function stepWith(
+  state: CoreState,
+  raw: unknown,
+  edit: Edit | null,
+  quiet = false,
+): CoreStep {
+  const run = new StepRun(state, edit, quiet);
   const normalized = normalizeInput(raw);
-  if (!normalized.ok) {
-    const at = readAt(raw) ?? state.now;
-    run.decide(position, at, 'rejected', labelOfRaw(raw), { reason: normalized.error.message });
-    return run.result();
-  }
-  run.consume(position, normalized.value);
+  if (normalized.ok) run.consume(normalized.value);
+  else
+    run.decide(run.position, readAt(raw) ?? state.now, 'rejected', labelOfRaw(raw), {
+      reason: normalized.error.message,
+    });
   return run.result();
 }
 
@@ -51,11 +71,16 @@ export function step(state: CoreState, raw: unknown): CoreStep {
  * Records an input that was rejected before it reached the core (a log reject), so positions
  * stay aligned with the log and the reason is in the timeline.
  */
-export function stepRejected(state: CoreState, at: number, reason: string, raw: unknown): CoreStep {
-  const run = new StepRun(state);
-  const position = state.position + 1;
-  run.state = { ...state, position };
-  run.decide(position, at, 'rejected', labelOfRaw(raw), { reason });
+export function stepRejected(
+  state: CoreState,
+  at: number,
+  reason: string,
+  raw: unknown,
+  edit: Edit | null = null,
+  quiet = false,
+): CoreStep {
+  const run = new StepRun(state, edit, quiet);
+  run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
 
@@ -64,14 +89,51 @@ function readAt(raw: unknown): number | undefined {
   return typeof raw.at === 'number' && Number.isFinite(raw.at) ? raw.at : undefined;
 }
 
-/** The work of one step: a current state, replaced as it changes, and the outputs so far. */
+/**
+ * The work of one step. It never changes the state it was given: it works on its own copies of
+ * the state's fields (persistent maps, so a change shares everything else) and builds the new
+ * state once, at the end.
+ */
 class StepRun {
   readonly outputs: CoreOutput[] = [];
+  readonly position: number;
+  private now: number;
+  private recordings: CoreState['recordings'];
+  private sidOwners: CoreState['sidOwners'];
+  private dedupe: CoreState['dedupe'];
+  private reorder: CoreState['reorder'];
+  private unknownSids: CoreState['unknownSids'];
+  private wakes: CoreState['wakes'];
 
-  constructor(public state: CoreState) {}
+  constructor(
+    private readonly base: CoreState,
+    private readonly edit: Edit | null,
+    /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
+    private readonly quiet: boolean,
+  ) {
+    this.position = base.position + 1;
+    this.now = base.now;
+    this.recordings = base.recordings;
+    this.sidOwners = base.sidOwners;
+    this.dedupe = base.dedupe;
+    this.reorder = base.reorder;
+    this.unknownSids = base.unknownSids;
+    this.wakes = base.wakes;
+  }
 
   result(): CoreStep {
-    return { state: this.state, outputs: this.outputs };
+    const state: CoreState = {
+      position: this.position,
+      now: this.now,
+      recordings: this.recordings,
+      sidOwners: this.sidOwners,
+      dedupe: this.dedupe,
+      reorder: this.reorder,
+      unknownSids: this.unknownSids,
+      wakes: this.wakes,
+      options: this.base.options,
+    };
+    return { state, outputs: this.outputs };
   }
 
   decide(
@@ -80,90 +142,81 @@ class StepRun {
     decision: DecisionKind,
     input: string,
     extra: Omit<Decision, 'kind' | 'position' | 'at' | 'decision' | 'input'> = {},
-  ): void {
-    this.outputs.push({ kind: 'decision', position, at, decision, input, ...extra });
+  ): Mutable<Decision> {
+    if (this.quiet) return DISCARDED;
+    const made: Mutable<Decision> = { kind: 'decision', position, at, decision, input };
+    // Copied field by field: a spread here costs more than the rest of a decision (runs per input).
+    if (extra.recording !== undefined) made.recording = extra.recording;
+    if (extra.sid !== undefined) made.sid = extra.sid;
+    if (extra.reason !== undefined) made.reason = extra.reason;
+    if (extra.gap !== undefined) made.gap = extra.gap;
+    if (extra.state !== undefined) made.state = extra.state;
+    this.outputs.push(made);
+    return made;
   }
 
-  consume(position: number, signal: Signal): void {
+  private labelOf(parked: Parked): string {
+    if (this.quiet) return '';
+    return labelOf({ at: parked.at, type: 'notification', notification: parked.notification });
+  }
+
+  consume(signal: Signal): void {
+    const { position } = this;
     const at = signal.at;
-    const label = labelOf(signal);
-    if (signal.type !== 'notification')
-      this.state = { ...this.state, now: Math.max(this.state.now, at) };
-    switch (signal.type) {
-      case 'notification':
-        this.notification(position, signal.notification, at, label);
-        return;
-      case 'tick':
-        // Time is an input: only a tick lets it pass (holds expire, deadlines fire), so any other
-        // input, a duplicate above all, changes nothing by the mere time it carries.
-        this.decide(position, at, 'applied', label);
-        this.passTime(this.state.now);
-        this.fireDue(this.state.now);
-        return;
-      case 'start': {
-        if (!this.state.recordings.has(signal.recording)) {
-          const entry = newRecording(this.state, signal.recording);
-          this.state = {
-            ...this.state,
-            recordings: this.state.recordings.set(signal.recording, entry),
-          };
-        }
-        this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
-        return;
-      }
-      case 'query': {
-        const entry = this.state.recordings.get(signal.recording);
-        if (entry === undefined) {
-          this.unknownRecording(position, signal.recording, at, label);
-          return;
-        }
-        if (entry.snapshot.context.sid !== signal.sid) {
-          const reason = this.state.sidOwners.has(signal.sid)
-            ? 'a previous sid'
-            : 'not the current sid';
-          this.decide(position, at, 'stale', label, {
-            recording: signal.recording,
-            sid: signal.sid,
-            reason,
-          });
-          return;
-        }
-        this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
-        return;
-      }
-      default: {
-        if (!this.state.recordings.has(signal.recording)) {
-          this.unknownRecording(position, signal.recording, at, label);
-          return;
-        }
-        this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
-        if (signal.type === 'started') this.adopt(signal.sid, signal.recording, at);
-      }
+    const label = this.quiet ? '' : labelOf(signal);
+    if (signal.type === 'notification') {
+      this.notification(signal.notification, at, label);
+      return;
     }
-  }
-
-  private unknownRecording(position: number, recording: string, at: number, label: string): void {
-    this.decide(position, at, 'rejected', label, {
-      recording,
-      reason: `unknown recording '${recording}'`,
-    });
+    this.now = Math.max(this.now, at);
+    if (signal.type === 'tick') {
+      // Time is an input: only a tick lets it pass (holds expire, deadlines fire), so any other
+      // input, a duplicate above all, changes nothing by the mere time it carries.
+      this.decide(position, at, 'applied', label);
+      this.passTime(this.now);
+      this.fireDue(this.now);
+      return;
+    }
+    if (signal.type === 'start' && !this.recordings.has(signal.recording)) {
+      const entry = newRecording(this.base, signal.recording);
+      this.recordings = this.recordings.set(signal.recording, entry, this.edit);
+    }
+    const entry = this.recordings.get(signal.recording);
+    if (entry === undefined) {
+      this.decide(position, at, 'rejected', label, {
+        recording: signal.recording,
+        reason: `unknown recording '${signal.recording}'`,
+      });
+      return;
+    }
+    if (signal.type === 'query' && entry.snapshot.context.sid !== signal.sid) {
+      const reason = this.sidOwners.has(signal.sid) ? 'a previous sid' : 'not the current sid';
+      this.decide(position, at, 'stale', label, {
+        recording: signal.recording,
+        sid: signal.sid,
+        reason,
+      });
+      return;
+    }
+    this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
+    if (signal.type === 'started') this.adopt(signal.sid, signal.recording, at);
   }
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    this.state = { ...this.state, dedupe: expireDedupe(this.state.dedupe, at) };
-    const expired = advance(this.state.reorder, at);
-    if (expired.released.length > 0) {
-      this.state = { ...this.state, reorder: expired.state };
-      for (const released of expired.released) this.route(released, at);
-    }
-    const holdMs = this.state.options.unknownSidHoldMs;
-    for (const [sid, parked] of this.state.unknownSids) {
+    this.dedupe = expireDedupe(this.dedupe, at, this.edit);
+    const expired = advance(this.reorder, at, this.edit);
+    this.reorder = expired.state;
+    for (const released of expired.released) this.route(released, at);
+    const holdMs = this.base.options.unknownSidHoldMs;
+    if (this.unknownSids.size === 0) return;
+    // A list first: with an edit token the map changes in place as entries expire.
+    for (const [sid, parked] of [...this.unknownSids]) {
       const first = parked[0];
       if (first === undefined || first.at + holdMs > at) continue;
-      this.state = { ...this.state, unknownSids: this.state.unknownSids.delete(sid) };
+      this.unknownSids = this.unknownSids.delete(sid, this.edit);
       for (const p of parked) {
-        this.decide(p.position, at, 'unrouted', notificationLabel(p), {
+        this.decide(p.position, at, 'unrouted', this.labelOf(p), {
           sid,
           reason: `no start named sid ${sid} within ${holdMs} ms`,
         });
@@ -172,30 +225,34 @@ class StepRun {
   }
 
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
-  private notification(
-    position: number,
-    notification: Parked['notification'],
-    at: number,
-    label: string,
-  ): void {
-    const checked = dedupe(this.state.dedupe, notification, at);
+  private notification(notification: Notification, at: number, label: string): void {
+    const { position } = this;
+    const checked = dedupe(this.dedupe, notification, at, this.edit);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
     }
-    this.state = { ...this.state, dedupe: checked.state, now: Math.max(this.state.now, at) };
-    const recording = this.state.sidOwners.get(notification.sid);
+    this.dedupe = checked.state;
+    this.now = Math.max(this.now, at);
+    const recording = this.sidOwners.get(notification.sid);
     if (
       recording !== undefined &&
-      this.state.recordings.get(recording)?.snapshot.context.sid !== notification.sid
+      this.recordings.get(recording)?.snapshot.context.sid !== notification.sid
     ) {
       // A previous sid's late news (redundant quits after a restart): kept, shown, never applied.
       this.stale(position, at, label, recording, notification.sid);
       return;
     }
     const parked: Parked = { position, at, notification };
-    const ordered = offer(this.state.reorder, notification.sid, notification.sequence, parked, at);
-    this.state = { ...this.state, reorder: ordered.state };
+    const ordered = offer(
+      this.reorder,
+      notification.sid,
+      notification.sequence,
+      parked,
+      at,
+      this.edit,
+    );
+    this.reorder = ordered.state;
     if (ordered.held) {
       this.decide(position, at, 'held', label, {
         sid: notification.sid,
@@ -209,21 +266,18 @@ class StepRun {
   private route(released: Released<Parked>, at: number): void {
     const { item, gap, late } = released;
     const { sid } = item.notification;
-    const label = notificationLabel(item);
-    const recording = this.state.sidOwners.get(sid);
+    const label = this.labelOf(item);
+    const recording = this.sidOwners.get(sid);
     if (recording === undefined) {
-      const waiting = this.state.unknownSids.get(sid) ?? [];
-      this.state = {
-        ...this.state,
-        unknownSids: this.state.unknownSids.set(sid, [...waiting, item]),
-      };
-      this.decide(item.position, at, 'held', label, {
+      this.unknownSids = this.unknownSids.set(
         sid,
-        reason: `sid ${sid} not known yet`,
-      });
+        [...(this.unknownSids.get(sid) ?? []), item],
+        this.edit,
+      );
+      this.decide(item.position, at, 'held', label, { sid, reason: `sid ${sid} not known yet` });
       return;
     }
-    const entry = this.state.recordings.get(recording);
+    const entry = this.recordings.get(recording);
     if (entry === undefined || entry.snapshot.context.sid !== sid) {
       this.stale(item.position, at, label, recording, sid);
       return;
@@ -238,7 +292,7 @@ class StepRun {
   }
 
   private stale(position: number, at: number, label: string, recording: string, sid: string): void {
-    const entry = this.state.recordings.get(recording);
+    const entry = this.recordings.get(recording);
     this.decide(position, at, 'stale', label, {
       recording,
       sid,
@@ -249,36 +303,44 @@ class StepRun {
 
   /** A `started` named a sid: it belongs to the recording now; what waited for it goes through. */
   private adopt(sid: string, recording: string, at: number): void {
-    this.state = { ...this.state, sidOwners: this.state.sidOwners.set(sid, recording) };
-    const waiting = this.state.unknownSids.get(sid);
+    this.sidOwners = this.sidOwners.set(sid, recording, this.edit);
+    const waiting = this.unknownSids.get(sid);
     if (waiting === undefined) return;
-    this.state = { ...this.state, unknownSids: this.state.unknownSids.delete(sid) };
-    for (const item of waiting)
+    this.unknownSids = this.unknownSids.delete(sid, this.edit);
+    for (const item of waiting) {
       this.route(
         { sid, sequence: item.notification.sequence, item, gap: null, late: false, heldFor: 0 },
         at,
       );
+    }
   }
 
-  /** Fires the deadlines due by `at`, in every recording that has one. */
+  /** Fires the deadlines due by `at`: pops due recordings off the wake queue, earliest first. */
   private fireDue(at: number): void {
-    const { earliestWake } = this.state;
-    if (earliestWake === null || earliestWake > at) return;
-    let earliest: number | null = null;
-    for (const [recording, entry] of this.state.recordings) {
-      let current = entry;
-      for (
-        let round = 0;
-        round < MAX_TICK_ROUNDS && current.wake !== null && current.wake <= at;
-        round += 1
-      ) {
-        this.stepMachine(recording, { type: 'tick', at });
-        current = this.state.recordings.get(recording) ?? current;
+    let rounds: Map<string, number> | null = null;
+    const deferred: string[] = [];
+    for (let due = peekWake(this.wakes); due !== null && due.at <= at; due = peekWake(this.wakes)) {
+      this.wakes = popWake(this.wakes);
+      const entry = this.recordings.get(due.recording);
+      if (entry === undefined || entry.wake === null) continue;
+      if (entry.wake !== due.at) {
+        // The recording's deadline moved later without a new entry (see stepMachine): queue it now.
+        if (entry.wake > due.at) this.wakes = pushWake(this.wakes, entry.wake, due.recording);
+        continue;
       }
-      if (current.wake !== null && (earliest === null || current.wake < earliest))
-        earliest = current.wake;
+      rounds ??= new Map();
+      const round = (rounds.get(due.recording) ?? 0) + 1;
+      rounds.set(due.recording, round);
+      if (round > MAX_TICK_ROUNDS) {
+        deferred.push(due.recording);
+        continue;
+      }
+      this.stepMachine(due.recording, entry, { type: 'tick', at });
     }
-    this.state = { ...this.state, earliestWake: earliest };
+    for (const recording of deferred) {
+      const wake = this.recordings.get(recording)?.wake;
+      if (wake !== undefined && wake !== null) this.wakes = pushWake(this.wakes, wake, recording);
+    }
   }
 
   /** Applies an event to a recording's machine and records the decision for its input. */
@@ -290,37 +352,30 @@ class StepRun {
     label: string,
     extra: Pick<Decision, 'gap'> = {},
   ): void {
-    const sidBefore = this.state.recordings.get(recording)?.snapshot.context.sid ?? null;
-    this.decide(position, event.at, decision, label, {
+    const entry = this.recordings.get(recording) as RecordingEntry;
+    const sid = entry.snapshot.context.sid ?? undefined;
+    const made = this.decide(position, event.at, decision, label, {
       recording,
-      ...(sidBefore !== null && { sid: sidBefore }),
-      ...extra,
+      sid,
+      gap: extra.gap,
     });
-    const decided = this.outputs.length - 1;
-    const state = this.stepMachine(recording, event);
-    const made = this.outputs[decided] as Decision;
-    this.outputs[decided] = { ...made, state };
+    // The decision is this step's own object until the step returns: it learns the state after.
+    made.state = this.stepMachine(recording, entry, event);
   }
 
-  /** One machine step; keeps the wake index, and retires sids the recording is done with. */
-  private stepMachine(recording: string, event: RecordingEvent) {
-    const entry = this.state.recordings.get(recording) as NonNullable<
-      ReturnType<CoreState['recordings']['get']>
-    >;
+  /** One machine step; queues its next wake, and retires sids the recording is done with. */
+  private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.sid;
     const { snapshot, outputs } = stepRecording(entry.snapshot, event);
     const next = entryFor(snapshot);
-    const earliestWake =
-      next.wake !== null &&
-      (this.state.earliestWake === null || next.wake < this.state.earliestWake)
-        ? next.wake
-        : this.state.earliestWake;
-    this.state = {
-      ...this.state,
-      recordings: this.state.recordings.set(recording, next),
-      earliestWake,
-    };
-    for (const output of outputs) this.outputs.push({ ...output, recording });
+    this.recordings = this.recordings.set(recording, next, this.edit);
+    // The queue needs an entry at or before each recording's wake. A wake that moves later keeps
+    // its earlier entry, which re-queues it when it surfaces: most steps push nothing.
+    const earlier = entry.wake === null || (next.wake !== null && next.wake < entry.wake);
+    if (next.wake !== null && (earlier || event.type === 'tick')) {
+      this.wakes = pushWake(this.wakes, next.wake, recording);
+    }
+    if (!this.quiet) for (const output of outputs) this.outputs.push(output);
     const after = snapshot.context.sid;
     if (before !== null && before !== after) this.retire(before, event.at);
     if (snapshot.status !== 'active' && after !== null) this.retire(after, event.at);
@@ -329,16 +384,12 @@ class StepRun {
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.state.reorder, sid, at);
-    this.state = {
-      ...this.state,
-      dedupe: finishSid(this.state.dedupe, sid, at),
-      reorder: forgotten.state,
-    };
+    const forgotten = forgetSid(this.reorder, sid, at, this.edit);
+    this.reorder = forgotten.state;
+    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
     for (const released of forgotten.released) this.route(released, at);
   }
 }
 
-function notificationLabel(parked: Parked): string {
-  return labelOf({ at: parked.at, type: 'notification', notification: parked.notification });
-}
+/** What a quiet step decides: written to, never read. */
+const DISCARDED = {} as Mutable<Decision>;

@@ -6,6 +6,7 @@ import {
   type CoreState,
   createCore,
   deserializeCore,
+  Replay,
   serializeCore,
   step,
   stepRejected,
@@ -19,12 +20,19 @@ export function stepItem(state: CoreState, item: LogItem) {
     : stepRejected(state, item.at, item.reason, item.raw);
 }
 
+/** Feeds one logged item to a replay fold. */
+function foldItem(fold: Replay, item: LogItem) {
+  return item.kind === 'input'
+    ? fold.input(item.record)
+    : fold.reject(item.at, item.reason, item.raw);
+}
+
 export interface RebuildOptions {
   /** Options of a new core, when there is no snapshot to start from. */
   readonly options?: Partial<CoreOptions>;
   /** Start from the latest snapshot (default); false replays the whole log. */
   readonly useSnapshot?: boolean;
-  readonly onOutput?: (output: CoreOutput, entry: LogEntry, state: CoreState) => void;
+  readonly onOutput?: (output: CoreOutput, entry: LogEntry) => void;
 }
 
 export interface Rebuilt {
@@ -46,16 +54,17 @@ export async function rebuildFromLog(
 ): Promise<Rebuilt> {
   const snapshot =
     options.useSnapshot === false ? null : await log.loadSnapshot(CORE_STATE_VERSION);
-  let state = snapshot === null ? createCore(options.options) : deserializeCore(snapshot.state);
+  const from = snapshot === null ? createCore(options.options) : deserializeCore(snapshot.state);
+  const fold = new Replay(from, { outputs: options.onOutput !== undefined });
   const fromPosition = snapshot?.position ?? 0;
   let replayed = 0;
   for await (const entry of allEntries(log, { fromPosition: fromPosition + 1 })) {
-    const result = stepItem(state, entry.item);
-    state = result.state;
+    const outputs = foldItem(fold, entry.item);
     replayed += 1;
     if (options.onOutput !== undefined)
-      for (const output of result.outputs) options.onOutput(output, entry, state);
+      for (const output of outputs) options.onOutput(output, entry);
   }
+  const state = fold.finish();
   return { state, fromPosition, replayed };
 }
 

@@ -5,6 +5,7 @@ import {
   type CoreState,
   createCore,
   deserializeCore,
+  replay,
   serializeCore,
   step,
 } from '../../src/index.js';
@@ -50,6 +51,32 @@ describe('replay is deterministic', () => {
         expect(JSON.stringify([...head.outputs, ...tail.outputs])).toBe(
           JSON.stringify(whole.outputs),
         );
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('replays (updating a state it owns in place) exactly as folding step does', () => {
+    fc.assert(
+      fc.property(fleetArb, fc.double({ min: 0, max: 1, noNaN: true }), (trace, cut) => {
+        const stepped = fold(trace);
+        const at = Math.floor(cut * trace.length);
+        const head = fold(trace.slice(0, at));
+        const before = JSON.stringify(serializeCore(head.state));
+        const outputs: CoreOutput[] = [...head.outputs];
+        const replayed = replay(trace.slice(at), {
+          from: head.state,
+          onOutput: (o) => outputs.push(o),
+        });
+        expect(JSON.stringify(serializeCore(replayed.state))).toBe(
+          JSON.stringify(serializeCore(stepped.state)),
+        );
+        expect(JSON.stringify(outputs)).toBe(JSON.stringify(stepped.outputs));
+        expect(JSON.stringify(serializeCore(head.state))).toBe(before);
+        // The replayed state is an ordinary immutable state afterwards: stepping it leaves it be.
+        const after = JSON.stringify(serializeCore(replayed.state));
+        step(replayed.state, trace[0]);
+        expect(JSON.stringify(serializeCore(replayed.state))).toBe(after);
       }),
       { numRuns: 40 },
     );

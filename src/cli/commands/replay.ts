@@ -4,9 +4,8 @@ import {
   type CoreState,
   createCore,
   picture,
+  Replay,
   readTrace,
-  step,
-  stepRejected,
 } from '../../core/index.js';
 import { openSqliteLog } from '../../log/index.js';
 import { rebuildFromLog } from '../../runtime/index.js';
@@ -43,15 +42,15 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     const { records, problems } = readTrace(readFileSync(path, 'utf8'));
     for (const problem of problems)
       io.err.write(`${path}:${problem.line}: skipped: ${problem.message}\n`);
-    state = createCore();
+    const fold = new Replay(createCore(), { outputs: !json });
     for (const line of records) {
-      const result =
+      const outputs =
         line.kind === 'input'
-          ? step(state, line.record)
-          : stepRejected(state, line.at, line.reason, line.raw);
-      state = result.state;
-      for (const output of result.outputs) print(output);
+          ? fold.input(line.record)
+          : fold.reject(line.at, line.reason, line.raw);
+      for (const output of outputs) print(output);
     }
+    state = fold.finish();
   }
   io.out.write(
     json ? `${JSON.stringify(picture(state))}\n` : `\n${formatPicture(picture(state))}\n`,
