@@ -1,5 +1,8 @@
 // The core's speed on the hot path, against a baseline measured in the same run: one live XState
 // actor per recording fed the same events, already clean (deduped, ordered, parsed), by send().
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type AnyActorRef,
   createActor,
@@ -15,7 +18,14 @@ import {
   recordingMachine,
   stepRecording,
 } from '../machines/index.js';
-import { type CoreOutput, createCore, replay, step } from '../src/core/index.js';
+import {
+  type CoreOutput,
+  createCore,
+  readTrace,
+  replay,
+  step,
+  writeTrace,
+} from '../src/core/index.js';
 import { toRecordingEvent, toRecordingNotification } from '../src/core/machine-events.js';
 import { normalizeInput } from '../src/signals/index.js';
 import { fleetTrace, type TraceInput } from '../test/fixtures/scenario.js';
@@ -51,7 +61,7 @@ export function workload(minutes: number, seed: number, chatterPerMinute = 1): T
  * Runs the core once and keeps, in order, the clean events its machines received: the inputs
  * that reached a machine, and a tick for each recording each time one of its deadlines came due.
  */
-export function deliveries(trace: readonly TraceInput[]): Delivery[] {
+export function deliveries(trace: readonly unknown[]): Delivery[] {
   const events: (Delivery | { kind: 'clock'; at: number })[] = [];
   const signals = trace.map((input) => normalizeInput(input));
   replay(trace, {
@@ -142,7 +152,7 @@ export function runFastPath(plan: readonly Delivery[]): number {
   return snapshots.size;
 }
 
-function runCore(trace: readonly TraceInput[]): number {
+function runCore(trace: readonly unknown[]): number {
   let state = createCore();
   let outputs = 0;
   for (const input of trace) {
@@ -153,8 +163,34 @@ function runCore(trace: readonly TraceInput[]): number {
   return outputs;
 }
 
-function runReplay(trace: readonly TraceInput[]): number {
+function runReplay(trace: readonly unknown[]): number {
   return replay(trace).state.position;
+}
+
+/**
+ * The trace as `recwatch replay` gets it: written to a JSONL file and read back, so its records
+ * are fresh objects in file order (as the generator's are not), and the read itself is timed.
+ */
+function asReadFromFile(inputs: readonly TraceInput[]): {
+  records: unknown[];
+  bytes: number;
+  readMs: number;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'recwatch-bench-'));
+  try {
+    const path = join(dir, 'trace.jsonl');
+    writeFileSync(path, writeTrace(inputs));
+    const start = performance.now();
+    const { records } = readTrace(readFileSync(path, 'utf8'));
+    const readMs = performance.now() - start;
+    return {
+      records: records.map((line) => (line.kind === 'input' ? line.record : line)),
+      bytes: statSync(path).size,
+      readMs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Median of `runs` timings (ms) of `work`, after one warm-up run. */
@@ -177,7 +213,7 @@ export async function runCoreBench(
   options: { replayInputs?: number } = {},
 ): Promise<Record<string, unknown>> {
   // Throughput: 1,000 recordings, 5% duplicates, 5% reordered within the hold time.
-  const trace = workload(15, 11);
+  const trace = asReadFromFile(workload(15, 11)).records;
   const plan = deliveries(trace);
   const events = plan.length;
   const baselineMs = time(() => runActors(plan), 5);
@@ -187,7 +223,10 @@ export async function runCoreBench(
 
   // Replay: a trace of about a million inputs, against the actors fed its clean events.
   const target = options.replayInputs ?? 1_000_000;
-  const big = workload(Math.ceil(target / (RECORDINGS * INPUTS_PER_RECORDING_MINUTE)), 12);
+  const file = asReadFromFile(
+    workload(Math.ceil(target / (RECORDINGS * INPUTS_PER_RECORDING_MINUTE)), 12),
+  );
+  const big = file.records;
   const bigPlan = deliveries(big);
   const bigBaselineMs = time(() => runActors(bigPlan), 2);
   const replayMs = time(() => runReplay(big), 2);
@@ -230,6 +269,8 @@ export async function runCoreBench(
       machineEvents: bigPlan.length,
       ms: round(replayMs),
       inputsPerSecond: perSecond(big.length, replayMs),
+      traceFileMB: round(file.bytes / 1e6, 1),
+      readAndParseMs: round(file.readMs),
       baselineMs: round(bigBaselineMs),
       ratioToBaseline: round(bigBaselineMs / replayMs),
       target: 1,
