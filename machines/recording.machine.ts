@@ -31,7 +31,10 @@ function mapValues<T extends Record<string, unknown>, R>(
   return out as { [K in keyof T]: R };
 }
 
-/** The context of a new recording. */
+/**
+ * The context of a new recording.
+ * @example initialContext({ recording: 'r1' }).haAttempts // 0
+ */
 export function initialContext(input: RecordingInput): RecordingContext {
   return {
     recording: input.recording,
@@ -61,6 +64,14 @@ export function initialContext(input: RecordingInput): RecordingContext {
   };
 }
 
+/**
+ * The lifecycle of one supervised recording (lifecycle-rules.md §1), as an XState v5 machine.
+ * The core steps it on the compiled fast path (`stepRecording`); XState's own tools work too.
+ * @example
+ * const actor = createActor(recordingMachine, { input: { recording: 'r1' } }).start();
+ * actor.on('*', (output) => console.log(output)); // effects and domain events
+ * actor.send({ type: 'start', at: Date.now(), cname: 'room1', uid: '1001', mode: 'mix' });
+ */
 export const recordingMachine = setup({
   types: {
     context: {} as RecordingContext,

@@ -21,7 +21,10 @@ export const DEFAULT_RECORDING_OPTIONS: RecordingOptions = {
   stopCheckDelayMs: 25_000,
 };
 
-/** The defaults with the host's choices on top. */
+/**
+ * The defaults with the host's choices on top.
+ * @example resolveOptions({ pollIntervalMs: 90_000 }).startTimeoutMs // 90000
+ */
 export function resolveOptions(overrides: Partial<RecordingOptions> = {}): RecordingOptions {
   return { ...DEFAULT_RECORDING_OPTIONS, ...overrides };
 }

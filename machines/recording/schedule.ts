@@ -7,7 +7,10 @@ export const NO_DEADLINES: Deadlines = {
   startAt: null,
 };
 
-/** The earliest armed deadline, or null when nothing is due ever. */
+/**
+ * The earliest armed deadline, or null when nothing is due ever.
+ * @example nextWake({ startBy: 90_000, failoverBy: null, queryAt: 5_000, startAt: null }) // 5000
+ */
 export function nextWake(deadlines: Deadlines): number | null {
   let earliest: number | null = null;
   for (const at of [
@@ -58,7 +61,10 @@ export function probingExhausted(options: RecordingOptions, backoff: Backoff): b
   return backoff.reason === 'notFound' && backoff.step >= options.notFoundBackoffMs.length;
 }
 
-/** The playlist prefix after `haAttempts` failovers: '' then bak0_, bak1_, bak2_. */
+/**
+ * The playlist prefix after `haAttempts` failovers: '' then bak0_, bak1_, bak2_.
+ * @example filePrefixFor(2) // 'bak1_'
+ */
 export function filePrefixFor(haAttempts: number): string {
   return haAttempts === 0 ? '' : `bak${haAttempts - 1}_`;
 }

@@ -50,18 +50,27 @@ export function stepRecording(snapshot: RecordingSnapshot, event: RecordingEvent
   return stepCompiled(snapshot, event);
 }
 
-/** The top-level state of a snapshot. */
+/**
+ * The top-level state of a snapshot.
+ * @example lifecycleState({ value: { recording: 'probing' } }) // 'recording'
+ */
 export function lifecycleState(snapshot: Pick<RecordingSnapshot, 'value'>): LifecycleState {
   const { value } = snapshot;
   return (typeof value === 'string' ? value : Object.keys(value)[0]) as LifecycleState;
 }
 
-/** A snapshot as plain JSON. */
+/**
+ * A snapshot as plain JSON.
+ * @example const saved = JSON.stringify(persistRecording(snapshot));
+ */
 export function persistRecording(snapshot: RecordingSnapshot): PersistedRecording {
   return { value: snapshot.value, context: snapshot.context };
 }
 
-/** Restores a persisted snapshot; stepping it gives the same results as the original. */
+/**
+ * Restores a persisted snapshot; stepping it gives the same results as the original.
+ * @example const snapshot = restoreRecording(JSON.parse(saved));
+ */
 export function restoreRecording(persisted: PersistedRecording): RecordingSnapshot {
   const done = typeof persisted.value === 'string' && FINAL.has(persisted.value);
   return { value: persisted.value, context: persisted.context, status: done ? 'done' : 'active' };

@@ -2,7 +2,10 @@
 import type { RecordingEvent, RecordingNotification } from '../../machines/index.js';
 import type { Notification, Signal } from '../signals/index.js';
 
-/** The fields of a notification the lifecycle reads. */
+/**
+ * The fields of a notification the lifecycle reads.
+ * @example toRecordingNotification(parsed.value) // { eventType: 11, uid: '1001', sendts: ..., exitStatus: 0 }
+ */
 export function toRecordingNotification(notification: Notification): RecordingNotification {
   const { eventType, uid, sendts } = notification;
   const reduced: { -readonly [K in keyof RecordingNotification]: RecordingNotification[K] } = {
@@ -43,7 +46,10 @@ export function toRecordingNotification(notification: Notification): RecordingNo
   return reduced;
 }
 
-/** The machine event for a signal addressed to a recording (notifications go through routing). */
+/**
+ * The machine event for a signal addressed to a recording (notifications go through routing).
+ * @example toRecordingEvent({ at: 5, type: 'stop', recording: 'r1' }) // { type: 'stop', at: 5 }
+ */
 export function toRecordingEvent(
   signal: Exclude<Signal, { type: 'notification' }>,
 ): RecordingEvent {

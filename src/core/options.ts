@@ -11,6 +11,7 @@ export interface CoreOptions {
   readonly unknownSidHoldMs: number;
 }
 
+/** The core's defaults: lifecycle-rules.md's, and 30 s for notifications of an unknown sid. */
 export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   recording: {},
   dedupe: {},
@@ -18,6 +19,7 @@ export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   unknownSidHoldMs: 30_000,
 };
 
+/** The defaults with the host's choices on top. */
 export function resolveCoreOptions(options: Partial<CoreOptions> = {}): CoreOptions {
   return { ...DEFAULT_CORE_OPTIONS, ...options };
 }

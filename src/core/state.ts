@@ -84,7 +84,10 @@ export function entryFor(snapshot: RecordingSnapshot): RecordingEntry {
   };
 }
 
-/** The top-level state of a recording, or undefined if the core does not know it. */
+/**
+ * The top-level state of a recording, or undefined if the core does not know it.
+ * @example recordingState(state, 'r1') // 'recording'
+ */
 export function recordingState(state: CoreState, recording: string): LifecycleState | undefined {
   const entry = state.recordings.get(recording);
   return entry === undefined ? undefined : lifecycleState(entry.snapshot);
@@ -93,6 +96,7 @@ export function recordingState(state: CoreState, recording: string): LifecycleSt
 /**
  * When the core next needs a `tick`: the earliest recording deadline, reorder hold or
  * unknown-sid hold. The shell arms one timer for it.
+ * @example const wake = nextWakeOf(state); if (wake !== null) setTimeout(tick, wake - Date.now());
  */
 export function nextWakeOf(state: CoreState): number | null {
   // The queue's head may be an entry a recording has moved past: early, never late, and the

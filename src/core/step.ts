@@ -70,6 +70,7 @@ export function stepWith(
 /**
  * Records an input that was rejected before it reached the core (a log reject), so positions
  * stay aligned with the log and the reason is in the timeline.
+ * @example ({ state } = stepRejected(state, Date.now(), 'at: expected a number', raw));
  */
 export function stepRejected(
   state: CoreState,

@@ -53,7 +53,10 @@ export function readTrace(text: string): { records: TraceLine[]; problems: Trace
   return { records, problems };
 }
 
-/** The trace line of a reject the log kept: `{"at", "type": "reject", "reason", "raw"}`. */
+/**
+ * The trace line of a reject the log kept: `{"at", "type": "reject", "reason", "raw"}`.
+ * @example rejectLine(5, 'type: invalid', { type: 'warp' }) // { at: 5, type: 'reject', ... }
+ */
 export function rejectLine(at: number, reason: string, raw: unknown): Record<string, unknown> {
   return { at, type: 'reject', reason, raw };
 }

@@ -13,7 +13,10 @@ import {
 } from '../core/index.js';
 import { allEntries, type EventLog, type LogEntry, type LogItem } from '../log/index.js';
 
-/** Feeds one logged item to the core: an input is stepped, a reject recorded with its reason. */
+/**
+ * Feeds one logged item to the core: an input is stepped, a reject recorded with its reason.
+ * @example for (const entry of page) ({ state } = stepItem(state, entry.item));
+ */
 export function stepItem(state: CoreState, item: LogItem) {
   return item.kind === 'input'
     ? step(state, item.record)

@@ -113,6 +113,10 @@ export type KnownEventType = keyof typeof EVENT_DETAILS;
 /** The typed `details` of a known event type. */
 export type EventDetails<K extends KnownEventType> = z.output<(typeof EVENT_DETAILS)[K]>;
 
+/**
+ * Whether recwatch knows an event type's details (the domain doc's table).
+ * @example isKnownEventType(12) // true; isKnownEventType(777) // false
+ */
 export function isKnownEventType(eventType: number): eventType is KnownEventType {
   return Object.hasOwn(EVENT_DETAILS, eventType);
 }

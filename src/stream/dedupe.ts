@@ -45,6 +45,7 @@ export interface DedupeOptions {
   readonly maxKeys: number;
 }
 
+/** Dedupe's defaults. */
 export const DEFAULT_DEDUPE_OPTIONS: DedupeOptions = {
   windowMs: 10 * 60_000,
   retainFinishedMs: 10 * 60_000,
@@ -66,6 +67,10 @@ export interface DedupeResult {
   readonly duplicate: boolean;
 }
 
+/**
+ * An empty dedupe memory.
+ * @example let memory = createDedupe({ windowMs: 5 * 60_000 });
+ */
 export function createDedupe(options: Partial<DedupeOptions> = {}): DedupeState {
   return {
     sids: PersistentMap.empty(),
@@ -133,7 +138,10 @@ export function dedupe(
   };
 }
 
-/** Marks a sid finished at `at`: it is forgotten `retainFinishedMs` later. */
+/**
+ * Marks a sid finished at `at`: it is forgotten `retainFinishedMs` later.
+ * @example memory = finishSid(memory, 'S1', Date.now());
+ */
 export function finishSid(
   state: DedupeState,
   sid: string,
@@ -149,7 +157,10 @@ export function finishSid(
   };
 }
 
-/** Forgets the finished sids whose retention ran out by `at`. */
+/**
+ * Forgets the finished sids whose retention ran out by `at`.
+ * @example memory = expireDedupe(memory, Date.now());
+ */
 export function expireDedupe(
   state: DedupeState,
   at: number,
@@ -182,7 +193,10 @@ export function expireDedupe(
   return { ...state, sids, keyCount, finished: state.finished.slice(count) };
 }
 
-/** How many sids and keys are remembered. */
+/**
+ * How many sids and keys are remembered.
+ * @example dedupeSize(memory) // { sids: 12, keys: 830 }
+ */
 export function dedupeSize(state: DedupeState): { sids: number; keys: number } {
   return { sids: state.sids.size, keys: state.keyCount };
 }
@@ -191,6 +205,8 @@ export function dedupeSize(state: DedupeState): { sids: number; keys: number } {
  * The eviction rule, past `maxKeys`: forget whole sids until at most 90% of `maxKeys` keys
  * remain (so eviction is rare, not on every insert): finished sids first, earliest finished
  * first; then live ones, least recently seen first. Ties go by sid, so replay is deterministic.
+ * `dedupe` applies it by itself; it is exported for tests and tools.
+ * @example memory = evict(memory);
  */
 export function evict(state: DedupeState, edit: Edit | null = null): DedupeState {
   const target = Math.floor(state.options.maxKeys * 0.9);

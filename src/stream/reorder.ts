@@ -8,6 +8,7 @@ export interface ReorderOptions {
   readonly holdMs: number;
 }
 
+/** Reorder's defaults: a 2 s hold, as lifecycle-rules.md rule 9 says. */
 export const DEFAULT_REORDER_OPTIONS: ReorderOptions = { holdMs: 2000 };
 
 interface Held<T> {
@@ -52,6 +53,10 @@ export interface ReorderResult<T> {
   readonly held: boolean;
 }
 
+/**
+ * An empty reorder memory, for items of type T.
+ * @example let order = createReorder<Notification>({ holdMs: 1500 });
+ */
 export function createReorder<T>(options: Partial<ReorderOptions> = {}): ReorderState<T> {
   return {
     sids: PersistentMap.empty(),
@@ -106,6 +111,7 @@ export function offer<T>(
 /**
  * Lets time pass to `at`: every sid whose oldest held item has waited `holdMs` releases, in
  * sequence order, everything up to that item, noting the gaps, then whatever follows in order.
+ * @example const { state, released } = advance(order, Date.now());
  */
 export function advance<T>(
   state: ReorderState<T>,
@@ -124,12 +130,18 @@ export function advance<T>(
   return { state: withDue(next), released, held: false };
 }
 
-/** The earliest time at which `advance` would release something, or null. */
+/**
+ * The earliest time at which `advance` would release something, or null.
+ * @example nextRelease(order) // 1700000002000
+ */
 export function nextRelease<T>(state: ReorderState<T>): number | null {
   return state.nextDue;
 }
 
-/** Forgets a sid (it is finished); anything still held for it is returned, in order. */
+/**
+ * Forgets a sid (it is finished); anything still held for it is returned, in order.
+ * @example const { released } = forgetSid(order, 'S1', Date.now());
+ */
 export function forgetSid<T>(
   state: ReorderState<T>,
   sid: string,
@@ -148,7 +160,10 @@ export function forgetSid<T>(
   return { state: order.held.length > 0 ? withDue(forgotten) : forgotten, released, held: false };
 }
 
-/** How many notifications are held, over all sids. */
+/**
+ * How many notifications are held, over all sids.
+ * @example heldCount(order) // 3
+ */
 export function heldCount<T>(state: ReorderState<T>): number {
   let count = 0;
   for (const sid of state.holding.keys()) count += state.sids.get(sid)?.held.length ?? 0;
