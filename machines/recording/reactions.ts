@@ -47,17 +47,11 @@ function acquireAndStart(context: Context, uid: string): RecordingOutput {
   };
 }
 
-function queryEffect(context: Context): readonly RecordingOutput[] {
+/** A `query` or `stop` of the current session, or nothing without a sid. */
+function sessionEffect(context: Context, type: 'query' | 'stop'): readonly RecordingOutput[] {
   if (context.sid === null) return [];
-  return [
-    {
-      kind: 'effect',
-      recording: context.recording,
-      type: 'query',
-      sid: context.sid,
-      resourceId: context.resourceId ?? '',
-    },
-  ];
+  const { recording, sid } = context;
+  return [{ kind: 'effect', recording, type, sid, resourceId: context.resourceId ?? '' }];
 }
 
 // Starting (rules 1, 7)
@@ -227,7 +221,7 @@ export const pollDuringFailover = pollAfter((c) => c.options.failoverQueryInterv
 /** Query now; if no answer comes, query again after the poll interval. */
 export const queryNow: Reactor = (context, event) => ({
   patch: { deadlines: deadlines(context, { queryAt: event.at + context.options.pollIntervalMs }) },
-  emit: queryEffect(context),
+  emit: sessionEffect(context, 'query'),
 });
 
 // Notifications (rules 2, 3, 4)
@@ -411,18 +405,7 @@ export const requestStop: Reactor = (context, event) => {
         queryAt: live ? event.at + context.options.stopCheckDelayMs : null,
       },
     },
-    emit:
-      live && context.sid !== null
-        ? [
-            {
-              kind: 'effect',
-              recording: context.recording,
-              type: 'stop',
-              sid: context.sid,
-              resourceId: context.resourceId ?? '',
-            },
-          ]
-        : [],
+    emit: live ? sessionEffect(context, 'stop') : [],
   };
 };
 

@@ -4,6 +4,8 @@
 // anything else, which then goes through the zod schema: the liberal readings and the error
 // messages live there, once. A property test checks both readers agree wherever this one answers.
 
+import { isCount, isPlain, optionalNumber, optionalString } from './canonical.js';
+
 /** The envelope as the zod schema outputs it. */
 export interface EnvelopeFields {
   readonly noticeId?: string;
@@ -22,19 +24,6 @@ export interface EnvelopeFields {
     readonly details?: Record<string, unknown>;
   };
 }
-
-type Plain = Record<string, unknown>;
-
-const isPlain = (value: unknown): value is Plain =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  Object.getPrototypeOf(value) === Object.prototype;
-const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
-const optionalNumber = (value: unknown) =>
-  value === undefined || (typeof value === 'number' && Number.isFinite(value));
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 /** The envelope's fields if the body has the canonical shape, else undefined (use the schema). */
 export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {

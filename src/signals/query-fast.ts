@@ -2,19 +2,10 @@
 // comes for every recording every minute. A body in the canonical shape (numbers as numbers, a
 // string file list, no web-mode services) is read here exactly as the schema would read it;
 // anything else gives undefined and goes through the schema.
+import { isNumber, isPlain } from './canonical.js';
 import type { RecordedFile } from './files.js';
 import { toEpochMs } from './liberal.js';
 import type { QueryResponse, QueryServerResponse } from './query-response.js';
-
-type Plain = Record<string, unknown>;
-
-const isPlain = (value: unknown): value is Plain =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  Object.getPrototypeOf(value) === Object.prototype;
-const isNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
 
 /** The response the schema would output, if `body` has the canonical shape; else undefined. */
 export function readQueryResponseFast(body: unknown): QueryResponse | undefined {

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CoreOutput,
-  type CoreState,
   createCore,
   deserializeCore,
   replay,
@@ -10,17 +9,7 @@ import {
   step,
 } from '../../src/index.js';
 import { fleetArb } from './arbitraries.js';
-
-function fold(inputs: readonly unknown[], from: CoreState = createCore()) {
-  let state = from;
-  const outputs: CoreOutput[] = [];
-  for (const input of inputs) {
-    const result = step(state, input);
-    state = result.state;
-    outputs.push(...result.outputs);
-  }
-  return { state, outputs };
-}
+import { fold } from './fold.js';
 
 describe('replay is deterministic', () => {
   it('gives the same state and outputs, byte for byte, on every replay of a trace', () => {

@@ -1,14 +1,7 @@
 // The core's promises, as properties over generated fleets with network faults.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type CoreOutput,
-  type CoreState,
-  createCore,
-  persistRecording,
-  picture,
-  step,
-} from '../../src/index.js';
+import { type CoreState, createCore, persistRecording, picture, step } from '../../src/index.js';
 import {
   fleetTrace,
   NO_FAULTS,
@@ -19,17 +12,7 @@ import {
   ticks,
 } from '../fixtures/scenario.js';
 import { faultsArb, fleetArb, scriptArb } from './arbitraries.js';
-
-function fold(inputs: readonly unknown[]) {
-  let state: CoreState = createCore();
-  const outputs: CoreOutput[] = [];
-  for (const input of inputs) {
-    const result = step(state, input);
-    state = result.state;
-    outputs.push(...result.outputs);
-  }
-  return { state, outputs };
-}
+import { fold } from './fold.js';
 
 /** What the recordings are and what their machines said: everything but bookkeeping and decisions. */
 function lifecycle(result: ReturnType<typeof fold>) {

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEntries, type LogEntry, type LogItem, openSqliteLog } from '../../src/index.js';
+import { rng } from '../fixtures/random.js';
 import { tempDir } from './temp-dir.js';
 
 const WRITER = fileURLToPath(new URL('./crash-writer.mjs', import.meta.url));
@@ -24,18 +25,6 @@ interface Ack {
 }
 
 type WriterEvent = Sent | Ack | { readonly ready: true };
-
-/** A small seeded generator (mulberry32): the same seed gives the same kill points. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the writer and SIGKILLs it once it has printed `killAt` lines; resolves when it is gone. */
 function runUntilKilled(args: readonly string[], killAt: number) {
@@ -79,7 +68,7 @@ describe('a SQLite log written by a process killed at random points', () => {
   it(`loses no acknowledged input and writes no partial batch, over ${KILLS} kills`, async () => {
     const file = dir.file('crash.db');
     const retryFile = dir.file('retry.json');
-    const random = seeded(SEED);
+    const random = rng(SEED);
     const sent = new Map<string, Sent>();
     const acked = new Map<string, Ack>();
     let unackedAtKill = 0;
