@@ -76,6 +76,8 @@ export class Journal {
 
   private async act(position: number, item: LogItem): Promise<Received> {
     const outputs: CoreOutput[] = [];
+    // Already stepped while catching up on an earlier call: its outputs went there.
+    if (position <= this.current.position) return { position, repeated: false, outputs };
     // Another writer may have appended in between: step its entries first, in log order.
     while (this.current.position + 1 < position) {
       const from = this.current.position + 1;

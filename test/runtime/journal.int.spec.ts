@@ -117,6 +117,27 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     await log.close();
   });
 
+  it('steps what another writer appended in between, in log order', async () => {
+    const log = await open();
+    const first = await Journal.open(log);
+    const second = await Journal.open(log);
+    for (const [i, input] of trace.slice(0, 60).entries()) {
+      await (i % 3 === 0 ? second : first).receive(input, input.at);
+    }
+    const [last] = trace.slice(60, 61);
+    await first.receive(last, 0);
+    await second.receive(last, 0);
+    await second.receive(trace[61], 0);
+    await first.receive(trace[62], 0);
+    const fresh = await Journal.open(log);
+    expect(first.state.position).toBe(fresh.state.position);
+    expect(JSON.stringify(serializeCore(first.state))).toBe(
+      JSON.stringify(serializeCore(fresh.state)),
+    );
+    expect(second.state.position).toBe(fresh.state.position - 1);
+    await log.close();
+  });
+
   it('snapshots on demand', async () => {
     const log = await open();
     const journal = await Journal.open(log, { snapshotEvery: 1_000_000 });
