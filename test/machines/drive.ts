@@ -166,3 +166,10 @@ export function recordingAlive(options: Partial<RecordingOptions> = {}): Recordi
   r.send(start(0), started(1), tick(6), alive(6, 5));
   return r;
 }
+
+/** When the outputs ask to be woken: the last `wakeAt`, or undefined. */
+export function wakeAt(outputs: readonly RecordingOutput[]): number | undefined {
+  const wakes = outputs.filter((o) => o.kind === 'effect' && o.type === 'wakeAt');
+  const last = wakes.at(-1);
+  return last?.type === 'wakeAt' ? last.at : undefined;
+}

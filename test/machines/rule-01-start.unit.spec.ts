@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { alive, at, notify, queryFails, Recording, start, started, tick, UID } from './drive.js';
+import {
+  alive,
+  at,
+  notify,
+  queryFails,
+  Recording,
+  start,
+  started,
+  tick,
+  UID,
+  wakeAt,
+} from './drive.js';
 
 describe('rule 1: start', () => {
   it('asks for acquire+start with the host uid and waits in starting', () => {
@@ -19,12 +30,7 @@ describe('rule 1: start', () => {
   it('queries first 5 s after the sid is known', () => {
     const r = new Recording();
     r.send(start(0));
-    expect(r.send(started(1))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(6),
-    });
+    expect(wakeAt(r.send(started(1)))).toBe(at(6));
     expect(r.send(tick(6))).toContainEqual({
       kind: 'effect',
       recording: 'r1',
@@ -59,7 +65,7 @@ describe('rule 1: start', () => {
     r.send(start(0), started(1), tick(6));
     const outputs = r.send(alive(6, status));
     expect(r.value).toEqual({ starting: 'confirming' });
-    expect(outputs).toContainEqual({ kind: 'effect', recording: 'r1', type: 'wakeAt', at: at(16) });
+    expect(wakeAt(outputs)).toBe(at(16));
   });
 
   it('quits with notStarted when no evidence comes within 90 s of the sid', () => {
@@ -75,27 +81,12 @@ describe('rule 1: start', () => {
   it('backs off 5, 10, 15 s on 404 while starting, then counts it as not started', () => {
     const r = new Recording({ restartBudget: 0 });
     r.send(start(0), started(1), tick(6));
-    expect(r.send(queryFails(6, 'notFound'))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(11),
-    });
+    expect(wakeAt(r.send(queryFails(6, 'notFound')))).toBe(at(11));
     expect(r.value).toEqual({ starting: 'probing' });
     r.send(tick(11));
-    expect(r.send(queryFails(11, 'notFound'))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(21),
-    });
+    expect(wakeAt(r.send(queryFails(11, 'notFound')))).toBe(at(21));
     r.send(tick(21));
-    expect(r.send(queryFails(21, 'notFound'))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(36),
-    });
+    expect(wakeAt(r.send(queryFails(21, 'notFound')))).toBe(at(36));
     r.send(tick(36), queryFails(36, 'notFound'));
     expect(r.state).toBe('quit');
     expect(r.context.quitReason).toBe('notStarted');

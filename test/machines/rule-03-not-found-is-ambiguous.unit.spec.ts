@@ -1,30 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { alive, at, notify, queryFails, recordingAlive, tick } from './drive.js';
+import { alive, at, notify, queryFails, recordingAlive, tick, wakeAt } from './drive.js';
 
 describe('rule 3: a 404 is ambiguous', () => {
   it('probes after a 404 in recording: queries again after 5, 10, 15 s', () => {
     const r = recordingAlive();
-    expect(r.send(queryFails(66, 'notFound'))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(71),
-    });
+    expect(wakeAt(r.send(queryFails(66, 'notFound')))).toBe(at(71));
     expect(r.value).toEqual({ recording: 'probing' });
     r.send(tick(71));
-    expect(r.send(queryFails(71, 'notFound'))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(81),
-    });
+    expect(wakeAt(r.send(queryFails(71, 'notFound')))).toBe(at(81));
     r.send(tick(81));
-    expect(r.send(queryFails(81, 'notFound'))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(96),
-    });
+    expect(wakeAt(r.send(queryFails(81, 'notFound')))).toBe(at(96));
     expect(r.state).toBe('recording');
   });
 

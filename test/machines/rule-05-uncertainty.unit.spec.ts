@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordingEvent } from '../../machines/index.js';
-import { alive, at, queryFails, Recording, recordingAlive, start, started, tick } from './drive.js';
+import {
+  alive,
+  at,
+  queryFails,
+  Recording,
+  recordingAlive,
+  start,
+  started,
+  tick,
+  wakeAt,
+} from './drive.js';
 
-function wakeAfter(r: Recording, event: RecordingEvent): number | undefined {
-  const wake = r.send(event).find((o) => o.kind === 'effect' && o.type === 'wakeAt');
-  return wake?.type === 'wakeAt' ? wake.at : undefined;
-}
+const wakeAfter = (r: Recording, event: RecordingEvent) => wakeAt(r.send(event));
 
 describe('rule 5: 50x, 206 and 429 never change the lifecycle', () => {
   it('backs off 5, 10, 15, 30, 30 s on 50x and stays recording, uncertain', () => {

@@ -10,6 +10,7 @@ import {
   startFailed,
   tick,
   UID,
+  wakeAt,
 } from './drive.js';
 
 describe('rule 7: restart', () => {
@@ -75,7 +76,7 @@ describe('rule 7: restart', () => {
     r.send(notify(30, 11, { exitStatus: 1 }), started(31, 'S2'), notify(32, 40));
     const outputs = r.send(notify(40, 11, { exitStatus: 1 }));
     expect(outputs.filter((o) => o.type === 'acquireAndStart')).toEqual([]);
-    expect(outputs).toContainEqual({ kind: 'effect', recording: 'r1', type: 'wakeAt', at: at(50) });
+    expect(wakeAt(outputs)).toBe(at(50));
     expect(r.send(tick(50))).toContainEqual(expect.objectContaining({ type: 'acquireAndStart' }));
   });
 
@@ -126,19 +127,9 @@ describe('rule 7: restart', () => {
   it('retries a 206 start twice, after 3 and 6 s', () => {
     const r = new Recording();
     r.send(start(0));
-    expect(r.send(startFailed(1, 206, 65))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(4),
-    });
+    expect(wakeAt(r.send(startFailed(1, 206, 65)))).toBe(at(4));
     r.send(tick(4));
-    expect(r.send(startFailed(5, 206, 65))).toContainEqual({
-      kind: 'effect',
-      recording: 'r1',
-      type: 'wakeAt',
-      at: at(11),
-    });
+    expect(wakeAt(r.send(startFailed(5, 206, 65)))).toBe(at(11));
     r.send(tick(11), startFailed(12, 206, 65));
     expect(r.state).toBe('restarting');
   });
