@@ -191,6 +191,14 @@ function leafOf(value: StateValue): Leaf {
   return leaf;
 }
 
+/**
+ * Whether a state value names one of the machine's final states (an unknown value throws).
+ * @example isFinalValue('stopped') // true
+ */
+export function isFinalValue(value: StateValue): boolean {
+  return leafOf(value).final;
+}
+
 /** The state value of a new recording. */
 export const INITIAL_VALUE: StateValue = initial.value;
 

@@ -1,6 +1,6 @@
 import type { SnapshotFrom, StateValue } from 'xstate';
 import { initialContext, recordingMachine } from '../recording.machine.js';
-import { INITIAL_VALUE, type RecordingSnapshot, stepCompiled } from './compiled.js';
+import { INITIAL_VALUE, isFinalValue, type RecordingSnapshot, stepCompiled } from './compiled.js';
 import type { RecordingContext, RecordingEvent, RecordingInput, RecordingOutput } from './types.js';
 
 export type { RecordingSnapshot } from './compiled.js';
@@ -28,8 +28,6 @@ export interface RecordingStep {
   readonly snapshot: RecordingSnapshot;
   readonly outputs: readonly RecordingOutput[];
 }
-
-const FINAL: ReadonlySet<string> = new Set(['stopped', 'failed']);
 
 /**
  * A fresh recording in `idle`.
@@ -68,11 +66,12 @@ export function persistRecording(snapshot: RecordingSnapshot): PersistedRecordin
 }
 
 /**
- * Restores a persisted snapshot; stepping it gives the same results as the original.
+ * Restores a persisted snapshot; stepping it gives the same results as the original. A state
+ * value the machine does not have throws.
  * @example const snapshot = restoreRecording(JSON.parse(saved));
  */
 export function restoreRecording(persisted: PersistedRecording): RecordingSnapshot {
-  const done = typeof persisted.value === 'string' && FINAL.has(persisted.value);
+  const done = isFinalValue(persisted.value);
   return { value: persisted.value, context: persisted.context, status: done ? 'done' : 'active' };
 }
 
