@@ -148,15 +148,7 @@ export const confirmStarted: Reactor = (context, event) => ({
     uncertainSince: null,
     deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
   },
-  emit: [
-    {
-      kind: 'event',
-      recording: context.recording,
-      type: 'started',
-      sid: context.sid ?? '',
-      uid: context.uid ?? '',
-    },
-  ],
+  emit: [sessionEvent(context, 'started')],
 });
 
 // Queries (rules 3, 5)
@@ -300,15 +292,7 @@ export const resumeAfterFailover: Reactor = (context, event) => ({
     failoverSuspected: false,
     deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
   },
-  emit: [
-    {
-      kind: 'event',
-      recording: context.recording,
-      type: 'resumed',
-      sid: context.sid ?? '',
-      uid: context.uid ?? '',
-    },
-  ],
+  emit: [sessionEvent(context, 'resumed')],
 });
 
 // Quitting, restarting, failing (rules 2, 4, 6, 7, 10)
@@ -431,6 +415,17 @@ export const concludeStopped: Reactor = (context) => ({
 });
 
 // Helpers
+
+/** The session runs, on its first server (`started`) or a new one (`resumed`). */
+function sessionEvent(context: Context, type: 'started' | 'resumed'): RecordingOutput {
+  return {
+    kind: 'event',
+    recording: context.recording,
+    type,
+    sid: context.sid ?? '',
+    uid: context.uid ?? '',
+  };
+}
 
 function filesReported(context: Context, files: readonly string[]): RecordingOutput {
   return {
