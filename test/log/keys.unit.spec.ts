@@ -17,7 +17,8 @@ describe('idempotencyKeys', () => {
     const forms = [body, legacyNotificationBody(options), text, new TextEncoder().encode(text)].map(
       (form, index) => idempotencyKeys(rawNotification(index, form)),
     );
-    for (const keys of forms) expect(keys).toEqual(forms[0]);
+    const expected = ['notification["S1",12,4]', 'notice["n-4"]'];
+    expect(forms).toEqual([expected, expected, expected, expected]);
   });
 
   it('keys a query by recording, sid and time', () => {
