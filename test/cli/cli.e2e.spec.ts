@@ -1,18 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
-  version: string;
-  bin: { recwatch: string };
-};
-const bin = `${root}${pkg.bin.recwatch}`;
-
-function recwatch(...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
-}
+import { pkg, recwatch, root } from './recwatch.js';
 
 describe('the recwatch command (built)', () => {
   it('prints its version', () => {

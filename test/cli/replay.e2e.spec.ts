@@ -1,20 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Journal, openSqliteLog } from '../../src/index.js';
+import { tempDir } from '../fixtures/temp-dir.js';
+import { recwatch, root } from './recwatch.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const traces = join(root, 'test/traces');
-const bin = join(root, 'dist/src/cli/main.js');
-const work = mkdtempSync(join(tmpdir(), 'recwatch-cli-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function recwatch(...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
-}
+const work = tempDir('recwatch-cli-');
+afterAll(() => work.remove());
 
 const ruleTraces = readdirSync(traces)
   .filter((name) => name.endsWith('.jsonl'))
@@ -60,7 +53,7 @@ describe('recwatch replay', () => {
       .trimEnd()
       .split('\n');
     lines.splice(2, 0, '{"at": oops', '{"type":"tick"}');
-    const path = join(work, 'broken.jsonl');
+    const path = work.file('broken.jsonl');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const result = recwatch('replay', path, '--json');
     expect(result.status).toBe(0);
@@ -71,7 +64,7 @@ describe('recwatch replay', () => {
 
   it('refuses a missing file and a missing argument with clear exit codes', () => {
     expect(recwatch('replay').status).toBe(64);
-    const missing = recwatch('replay', join(work, 'nope.jsonl'));
+    const missing = recwatch('replay', work.file('nope.jsonl'));
     expect(missing.status).toBe(66);
     expect(missing.stderr).toContain('nope.jsonl');
   });
@@ -80,7 +73,7 @@ describe('recwatch replay', () => {
 describe('recwatch replay and export on a SQLite log', () => {
   it('replays a log to the same picture as its trace, and exports the trace back', async () => {
     const trace = readFileSync(join(traces, 'rule-07-restart.jsonl'), 'utf8');
-    const file = join(work, 'rule-07.db');
+    const file = work.file('rule-07.db');
     const log = await openSqliteLog(file);
     const journal = await Journal.open(log, { snapshotEvery: 3 });
     for (const [t, line] of trace.trimEnd().split('\n').entries()) {
@@ -111,14 +104,14 @@ describe('recwatch replay and export on a SQLite log', () => {
       raw: { type: 'broken' },
     });
 
-    const out = join(work, 'exported.jsonl');
+    const out = work.file('exported.jsonl');
     expect(recwatch('export', file, '--out', out).status).toBe(0);
     const again = recwatch('replay', out, '--json');
     expect(JSON.parse(again.stdout)).toEqual(expected);
   });
 
   it('names the file when it is not a recwatch log', () => {
-    const file = join(work, 'foreign.db');
+    const file = work.file('foreign.db');
     writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080)]));
     const result = recwatch('replay', file);
     expect(result.status).toBe(66);

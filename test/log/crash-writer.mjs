@@ -14,6 +14,7 @@ const run = Number(runText);
 let seed = Number(seedText) >>> 0;
 const STREAMS = ['recording-r0', 'recording-r1', 'recording-r2', 'recording-r3', 'recording-r4'];
 
+// mulberry32, as in test/fixtures/random.ts: this plain-Node child cannot import TypeScript.
 function random() {
   seed = (seed + 0x6d2b79f5) >>> 0;
   let t = seed;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEntries, type LogEntry, type LogItem, openSqliteLog } from '../../src/index.js';
 import { rng } from '../fixtures/random.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 
 const WRITER = fileURLToPath(new URL('./crash-writer.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/src/log/index.js', import.meta.url));

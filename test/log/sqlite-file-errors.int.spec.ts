@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_APPLICATION_ID, LogFileError, openSqliteLog } from '../../src/index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 import { query } from './items.js';
-import { tempDir } from './temp-dir.js';
 
 describe('SQLite log files that are not usable', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogFileError, openSqliteLog, type SqliteEventLog } from '../../src/index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 import { tick, ticks } from './items.js';
-import { tempDir } from './temp-dir.js';
 
 describe('SQLite group commit', () => {
   let dir: ReturnType<typeof tempDir>;

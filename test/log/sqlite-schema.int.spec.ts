@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION, openSqliteLog } from '../../src/index.js';
 import { keep, readPragma } from '../../src/log/sqlite-keep.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 import { tick } from './items.js';
-import { tempDir } from './temp-dir.js';
 
 describe('SQLite log schema', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -1,6 +1,6 @@
 import { openSqliteLog } from '../../src/index.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 import { eventLogContract } from './event-log.contract.js';
-import { tempDir } from './temp-dir.js';
 
 eventLogContract('SQLite store', {
   durable: true,

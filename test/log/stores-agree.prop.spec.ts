@@ -8,8 +8,8 @@ import {
   openSqliteLog,
   VersionConflictError,
 } from '../../src/index.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 import { notification, query, reject, tick } from './items.js';
-import { tempDir } from './temp-dir.js';
 
 // A small pool of items, so that random appends repeat one another often.
 const POOL: readonly LogItem[] = [

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { queryFails, Recording, recordingAlive, start, started, startFailed } from './drive.js';
+import {
+  at,
+  queryFails,
+  Recording,
+  recordingAlive,
+  SID,
+  start,
+  started,
+  startFailed,
+} from './drive.js';
 
 describe('rule 6: other 40x are configuration errors', () => {
   it('fails with configuration on a 401 query in recording', () => {
@@ -17,20 +26,18 @@ describe('rule 6: other 40x are configuration errors', () => {
     const r = new Recording();
     r.send(start(0), started(1), {
       type: 'query',
-      at: 0,
-      sid: 'S1',
+      at: at(6),
+      sid: SID,
       outcome: { kind: 'clientError', httpStatus: 404 },
     });
     expect(r.context.quitReason).toBe('configuration');
   });
 
-  it('fails with configuration when start is refused with 401 or 400', () => {
-    for (const status of [401, 400]) {
-      const r = new Recording();
-      r.send(start(0), startFailed(1, status));
-      expect(r.state).toBe('failed');
-      expect(r.context.quitReason).toBe('configuration');
-    }
+  it.each([401, 400])('fails with configuration when start is refused with %i', (status) => {
+    const r = new Recording();
+    r.send(start(0), startFailed(1, status));
+    expect(r.state).toBe('failed');
+    expect(r.context.quitReason).toBe('configuration');
   });
 
   it('emits nothing once failed', () => {

@@ -52,8 +52,8 @@ describe('rule 10: host stop', () => {
     const after = r.send(
       notify(40, 11, { exitStatus: 1 }),
       alive(50, 5),
-      tick(10_000),
       started(60, 'S9'),
+      tick(10_000),
     );
     expect(after).toEqual([]);
     expect(r.state).toBe('stopped');

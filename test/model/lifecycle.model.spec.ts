@@ -83,6 +83,7 @@ function checkedStep(from: Position, event: RecordingEvent): Position {
   const inspected = inspectedStep(from.machine, event);
   for (const t of inspected.transitions) visitedTransitions.add(t);
   for (const node of inspected.snapshot._nodes) visitedStates.add(node.id);
+  // A cheap comparison first (this runs on every generated step); toEqual judges and explains.
   if (
     JSON.stringify(step.snapshot.value) !== JSON.stringify(inspected.snapshot.value) ||
     JSON.stringify(step.snapshot.context) !== JSON.stringify(inspected.snapshot.context) ||

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CORE_STATE_VERSION,
@@ -12,9 +9,11 @@ import {
   serializeCore,
 } from '../../src/index.js';
 import { fleetTrace } from '../fixtures/scenario.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'recwatch-journal-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('recwatch-journal-');
+afterAll(() => work.remove());
+let logs = 0;
 
 const trace = fleetTrace(
   4,
@@ -27,7 +26,10 @@ const stores: [string, () => Promise<EventLog>][] = [
   ['memory', async () => createMemoryLog()],
   [
     'SQLite',
-    async () => openSqliteLog(join(work, `journal-${Math.random().toString(36).slice(2)}.db`)),
+    async () => {
+      logs += 1;
+      return openSqliteLog(work.file(`journal-${logs}.db`));
+    },
   ],
 ];
 
