@@ -70,11 +70,29 @@ function readReject(value: unknown): { at: number; reason: string; raw: unknown 
 }
 
 /**
- * Writes records as a trace: one JSON object per line.
+ * Writes records as a trace: one JSON object per line (see `traceLineText`).
  * @example writeTrace([{ at: 1700000090000, type: 'tick' }]) // '{"at":1700000090000,"type":"tick"}\n'
  */
 export function writeTrace(records: Iterable<unknown>): string {
   let text = '';
-  for (const record of records) text += `${JSON.stringify(record)}\n`;
+  for (const record of records) text += `${traceLineText(record)}\n`;
   return text;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * One record or reject as a trace line's JSON. A notification body or a raw value received as
+ * bytes is written as the text it carried (JSON has no bytes; webhook bodies are UTF-8 text).
+ * @example traceLineText({ at: 5, type: 'notification', body: bytes }) // '{"at":5,...,"body":"{\\"eventType\\":40,...}"}'
+ */
+export function traceLineText(line: unknown): string {
+  if (line !== null && typeof line === 'object') {
+    const fields = line as Record<string, unknown>;
+    if (fields.body instanceof Uint8Array)
+      return JSON.stringify({ ...fields, body: utf8.decode(fields.body) });
+    if (fields.raw instanceof Uint8Array)
+      return JSON.stringify({ ...fields, raw: utf8.decode(fields.raw) });
+  }
+  return JSON.stringify(line);
 }

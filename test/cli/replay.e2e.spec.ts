@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Journal, openSqliteLog } from '../../src/index.js';
+import { at, start, started } from '../core/inputs.js';
+import { notificationBody } from '../fixtures/agora.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { recwatch, root } from './recwatch.js';
 
@@ -108,6 +110,32 @@ describe('recwatch replay and export on a SQLite log', () => {
     expect(recwatch('export', file, '--out', out).status).toBe(0);
     const again = recwatch('replay', out, '--json');
     expect(JSON.parse(again.stdout)).toEqual(expected);
+  });
+
+  it('exports bodies received as bytes as their text, so the export replays like the log', async () => {
+    const file = work.file('bytes.db');
+    const log = await openSqliteLog(file);
+    const journal = await Journal.open(log);
+    const bytes = (value: unknown) =>
+      new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+    await journal.receive(start(0), 1);
+    await journal.receive(started(1, 'S1'), 2);
+    const body = notificationBody({ eventType: 40, sid: 'S1', sequence: 0, sendts: at(2) });
+    await journal.receive({ at: at(2), type: 'notification', body: bytes(body) }, 3);
+    await journal.receive(bytes('{"eventType":'), 4);
+    await log.close();
+
+    const fromLog = JSON.parse(recwatch('replay', file, '--json').stdout);
+    expect(fromLog.recordings.r1.state).toBe('recording');
+    const out = work.file('bytes.jsonl');
+    expect(recwatch('export', file, '--out', out).status).toBe(0);
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines[2].body).toBe(JSON.stringify(body));
+    expect(lines[3]).toMatchObject({ type: 'reject', raw: '{"eventType":' });
+    expect(JSON.parse(recwatch('replay', out, '--json').stdout)).toEqual(fromLog);
   });
 
   it('names the file when it is not a recwatch log', () => {

@@ -39,4 +39,17 @@ describe('trace format v1', () => {
       { kind: 'reject', line: 2, at: 6, reason: 'at: expected a number', raw: { type: 'tick' } },
     ]);
   });
+
+  it('writes a body or raw value received as bytes as the text it carried', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const body = '{"eventType":40,"payload":{"sid":"S1"}}';
+    const written = writeTrace([
+      { at: 5, type: 'notification', body: bytes(body) },
+      rejectLine(6, 'body: not JSON', bytes('{"eventType":')),
+    ]);
+    expect(readTrace(written).records).toEqual([
+      { kind: 'input', line: 1, record: { at: 5, type: 'notification', body } },
+      { kind: 'reject', line: 2, at: 6, reason: 'body: not JSON', raw: '{"eventType":' },
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rejectLine } from '../../core/index.js';
+import { rejectLine, traceLineText } from '../../core/index.js';
 import { allEntries, openSqliteLog } from '../../log/index.js';
 import type { CliIo } from '../run.js';
 
@@ -18,18 +18,18 @@ export async function exportCommand(args: readonly string[], io: CliIo): Promise
     io.err.write(`usage: ${EXPORT_USAGE}\n`);
     return 64;
   }
-  const file = outPath === undefined ? null : createWriteStream(outPath);
-  const write = async (text: string) => {
-    if (file === null) io.out.write(text);
-    else if (!file.write(text)) await once(file, 'drain');
-  };
+  // The log first: a file that is not a log must not leave an empty export behind.
   const log = await openSqliteLog(path);
+  const file = outPath === undefined ? null : createWriteStream(outPath);
+  const sink = file ?? io.out;
   let count = 0;
   try {
     for await (const entry of allEntries(log)) {
       const { item } = entry;
       const line = item.kind === 'input' ? item.record : rejectLine(item.at, item.reason, item.raw);
-      await write(`${JSON.stringify(line)}\n`);
+      // Wait for a full stream to drain (a file, or stdout into a slow pipe): memory stays flat.
+      if (sink.write(`${traceLineText(line)}\n`) === false && sink instanceof EventEmitter)
+        await once(sink, 'drain');
       count += 1;
     }
   } finally {

@@ -34,7 +34,10 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     const log = await openSqliteLog(path);
     try {
       // The picture alone can start from the latest snapshot; a timeline shows every input.
-      ({ state } = await rebuildFromLog(log, { useSnapshot: json, onOutput: print }));
+      ({ state } = await rebuildFromLog(
+        log,
+        json ? { useSnapshot: true } : { useSnapshot: false, onOutput: print },
+      ));
     } finally {
       await log.close();
     }
