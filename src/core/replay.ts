@@ -2,7 +2,7 @@ import { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput } from './decisions.js';
 import type { CoreOptions } from './options.js';
 import { type CoreState, createCore } from './state.js';
-import { stepRejected, stepWith } from './step.js';
+import { type ReceivedLine, stepRejected, stepWith } from './step.js';
 
 /**
  * A fold of inputs into a state it owns until `finish`: each step updates that state in place
@@ -45,6 +45,13 @@ export class Replay {
     );
     this.current = result.state;
     return result.outputs;
+  }
+
+  /** Steps a logged item or a trace line: an input, or a reject with its reason. */
+  line(line: ReceivedLine): readonly CoreOutput[] {
+    return line.kind === 'input'
+      ? this.input(line.record)
+      : this.reject(line.at, line.reason, line.raw);
   }
 
   /** Inputs folded so far. */

@@ -33,7 +33,7 @@ export interface CoreStep {
 }
 
 /** A deadline loop bound: a tick fires what is due; this many rounds cover any cascade. */
-const MAX_TICK_ROUNDS = 8;
+export const MAX_TICK_ROUNDS = 8;
 
 /**
  * Consumes one input (a trace record as received: unknown until validated) and returns the new
@@ -83,6 +83,29 @@ export function stepRejected(
   const run = new StepRun(state, edit, quiet);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
+}
+
+/**
+ * What was received, as a log entry or a trace line keeps it: an input as received, or a reject
+ * with its reason. `LogItem` and `TraceLine` are both of this shape.
+ */
+export type ReceivedLine =
+  | { readonly kind: 'input'; readonly record: unknown }
+  | {
+      readonly kind: 'reject';
+      readonly at: number;
+      readonly reason: string;
+      readonly raw: unknown;
+    };
+
+/**
+ * Steps a logged item or a trace line: an input is stepped, a reject recorded with its reason.
+ * @example for (const entry of page) ({ state } = stepLine(state, entry.item));
+ */
+export function stepLine(state: CoreState, line: ReceivedLine): CoreStep {
+  return line.kind === 'input'
+    ? step(state, line.record)
+    : stepRejected(state, line.at, line.reason, line.raw);
 }
 
 function readAt(raw: unknown): number | undefined {

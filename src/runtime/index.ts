@@ -1,5 +1,5 @@
 export type { JournalOptions, Received } from './journal.js';
 export { Journal } from './journal.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
-export { rebuildFromLog, saveCoreSnapshot, stepItem } from './rebuild.js';
+export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 export { SnapshotPolicy } from './snapshot-policy.js';

@@ -1,8 +1,8 @@
 // Append before act: every input is made durable in the event log, then stepped through the
 // core. The journal is the event-sourcing spine the supervisor builds on.
-import type { CoreOptions, CoreOutput, CoreState } from '../core/index.js';
+import { type CoreOptions, type CoreOutput, type CoreState, stepLine } from '../core/index.js';
 import { type EventLog, type LogItem, streamOf, toLogItem } from '../log/index.js';
-import { rebuildFromLog, saveCoreSnapshot, stepItem } from './rebuild.js';
+import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
 
 export interface JournalOptions {
@@ -95,7 +95,7 @@ export class Journal {
   }
 
   private apply(item: LogItem, outputs: CoreOutput[]): void {
-    const result = stepItem(this.current, item);
+    const result = stepLine(this.current, item);
     this.current = result.state;
     outputs.push(...result.outputs);
   }

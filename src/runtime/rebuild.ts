@@ -8,27 +8,8 @@ import {
   deserializeCore,
   Replay,
   serializeCore,
-  step,
-  stepRejected,
 } from '../core/index.js';
-import { allEntries, type EventLog, type LogEntry, type LogItem } from '../log/index.js';
-
-/**
- * Feeds one logged item to the core: an input is stepped, a reject recorded with its reason.
- * @example for (const entry of page) ({ state } = stepItem(state, entry.item));
- */
-export function stepItem(state: CoreState, item: LogItem) {
-  return item.kind === 'input'
-    ? step(state, item.record)
-    : stepRejected(state, item.at, item.reason, item.raw);
-}
-
-/** Feeds one logged item to a replay fold. */
-function foldItem(fold: Replay, item: LogItem) {
-  return item.kind === 'input'
-    ? fold.input(item.record)
-    : fold.reject(item.at, item.reason, item.raw);
-}
+import { allEntries, type EventLog, type LogEntry } from '../log/index.js';
 
 export interface RebuildOptions {
   /** Options of a new core, when there is no snapshot to start from. */
@@ -60,15 +41,13 @@ export async function rebuildFromLog(
   const from = snapshot === null ? createCore(options.options) : deserializeCore(snapshot.state);
   const fold = new Replay(from, { outputs: options.onOutput !== undefined });
   const fromPosition = snapshot?.position ?? 0;
-  let replayed = 0;
   for await (const entry of allEntries(log, { fromPosition: fromPosition + 1 })) {
-    const outputs = foldItem(fold, entry.item);
-    replayed += 1;
+    const outputs = fold.line(entry.item);
     if (options.onOutput !== undefined)
       for (const output of outputs) options.onOutput(output, entry);
   }
   const state = fold.finish();
-  return { state, fromPosition, replayed };
+  return { state, fromPosition, replayed: state.position - fromPosition };
 }
 
 /**

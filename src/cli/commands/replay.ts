@@ -46,13 +46,7 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     for (const problem of problems)
       io.err.write(`${path}:${problem.line}: skipped: ${problem.message}\n`);
     const fold = new Replay(createCore(), { outputs: !json });
-    for (const line of records) {
-      const outputs =
-        line.kind === 'input'
-          ? fold.input(line.record)
-          : fold.reject(line.at, line.reason, line.raw);
-      for (const output of outputs) print(output);
-    }
+    for (const line of records) for (const output of fold.line(line)) print(output);
     state = fold.finish();
   }
   io.out.write(
