@@ -27,6 +27,7 @@ import {
   writeTrace,
 } from '../src/core/index.js';
 import { toRecordingEvent, toRecordingNotification } from '../src/core/machine-events.js';
+import { MAX_TICK_ROUNDS } from '../src/core/step.js';
 import { normalizeInput } from '../src/signals/index.js';
 import { fleetTrace, type TraceInput } from '../test/fixtures/scenario.js';
 
@@ -35,7 +36,7 @@ const FAULTS = { duplicate: 0.05, delay: 0.05, maxDelayMs: 1_900, loss: 0 };
 const INPUTS_PER_RECORDING_MINUTE = 3;
 
 /** What the machines of a trace are fed, once the core has cleaned it: events, and clock ticks. */
-export interface Delivery {
+interface Delivery {
   readonly kind: 'event';
   readonly recording: string;
   readonly event: RecordingEvent;
@@ -43,8 +44,8 @@ export interface Delivery {
 
 /**
  * A fleet's trace as Agora's traffic looks: per recording and minute, a query result, an
- * uploading_progress (33), a stream-state change (43/44), and the shell's ticks; a failover in
- * some recordings. About 3 inputs per recording-minute.
+ * uploading_progress (33), a stream-state change (43/44), and the shell's ticks; one failover in
+ * each recording. About 3 inputs per recording-minute.
  */
 export function workload(minutes: number, seed: number, chatterPerMinute = 1): TraceInput[] {
   const script = {
@@ -61,7 +62,7 @@ export function workload(minutes: number, seed: number, chatterPerMinute = 1): T
  * Runs the core once and keeps, in order, the clean events its machines received: the inputs
  * that reached a machine, and a tick for each recording each time one of its deadlines came due.
  */
-export function deliveries(trace: readonly unknown[]): Delivery[] {
+function deliveries(trace: readonly unknown[]): Delivery[] {
   const events: (Delivery | { kind: 'clock'; at: number })[] = [];
   const signals = trace.map((input) => normalizeInput(input));
   replay(trace, {
@@ -103,10 +104,9 @@ export function deliveries(trace: readonly unknown[]): Delivery[] {
       deliver(item.recording, item.event);
       continue;
     }
-    if (item.kind !== 'clock') continue;
     for (const [recording, snapshot] of [...snapshots].sort(([a], [b]) => (a < b ? -1 : 1))) {
       let current = snapshot;
-      for (let round = 0; round < 8; round += 1) {
+      for (let round = 0; round < MAX_TICK_ROUNDS; round += 1) {
         const wake = current.status === 'active' ? nextWake(current.context.deadlines) : null;
         if (wake === null || wake > item.at) break;
         deliver(recording, { type: 'tick', at: item.at });
@@ -118,7 +118,7 @@ export function deliveries(trace: readonly unknown[]): Delivery[] {
 }
 
 /** The baseline: one live actor per recording, fed the clean events with `send`. */
-export function runActors(plan: readonly Delivery[]): number {
+function runActors(plan: readonly Delivery[]): number {
   const actors = new Map<string, AnyActorRef>();
   for (const { recording, event } of plan) {
     let actor = actors.get(recording);
@@ -143,7 +143,7 @@ function runNaive(plan: readonly Delivery[]): number {
 }
 
 /** The compiled fast path alone (stepRecording), for the machine's share of the core's time. */
-export function runFastPath(plan: readonly Delivery[]): number {
+function runFastPath(plan: readonly Delivery[]): number {
   const snapshots = new Map<string, RecordingSnapshot>();
   for (const { recording, event } of plan) {
     const current = snapshots.get(recording) ?? createRecording({ recording });
@@ -184,7 +184,11 @@ function asReadFromFile(inputs: readonly TraceInput[]): {
     const { records } = readTrace(readFileSync(path, 'utf8'));
     const readMs = performance.now() - start;
     return {
-      records: records.map((line) => (line.kind === 'input' ? line.record : line)),
+      records: records.map((line) => {
+        if (line.kind !== 'input')
+          throw new Error(`the workload has a reject at line ${line.line}`);
+        return line.record;
+      }),
       bytes: statSync(path).size,
       readMs,
     };
@@ -194,7 +198,7 @@ function asReadFromFile(inputs: readonly TraceInput[]): {
 }
 
 /** Median of `runs` timings (ms) of `work`, after one warm-up run. */
-function time(work: () => unknown, runs: number): number {
+export function time(work: () => unknown, runs: number): number {
   work();
   const samples: number[] = [];
   for (let i = 0; i < runs; i += 1) {

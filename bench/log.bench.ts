@@ -1,11 +1,15 @@
 // The event log's throughput: group-commit appends against a one-INSERT-per-input baseline with
-// the same durability (WAL, synchronous=FULL), measured in the same run; then replay speed.
+// the same durability (WAL, synchronous=FULL), measured in the same run; then reading a log back,
+// and rebuilding the core from it against replaying the same trace from memory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createCore, Replay } from '../src/core/index.js';
 import { allEntries, type LogItem, openSqliteLog } from '../src/log/index.js';
 import { keep } from '../src/log/sqlite-keep.js';
+import { Journal, rebuildFromLog } from '../src/runtime/index.js';
+import { time, workload } from './core.bench.js';
 
 const APPENDERS = 64;
 const BATCH_SIZES = [1, 10, 100] as const;
@@ -100,11 +104,48 @@ async function replay(file: string): Promise<Record<string, number>> {
   const openMs = round(performance.now() - opening);
   const start = performance.now();
   let entries = 0;
-  for await (const entry of allEntries(reopened)) if (entry.position > 0) entries += 1;
+  for await (const _ of allEntries(reopened)) entries += 1;
   const seconds = (performance.now() - start) / 1000;
   await reopened.close();
   const inputsPerSecond = Math.round(entries / seconds);
   return { entries, seconds: round(seconds), inputsPerSecond, openWithQuickCheckMs: openMs };
+}
+
+/**
+ * The core rebuilt from a SQLite log of the core benchmark's workload (as a host restarts, with
+ * no snapshot), against folding the same logged items already in memory: the log's share.
+ */
+async function rebuild(file: string): Promise<Record<string, number>> {
+  const trace = workload(15, 11);
+  const log = await openSqliteLog(file);
+  const journal = await Journal.open(log, { snapshotEvery: Number.MAX_SAFE_INTEGER });
+  // Received concurrently: appends share commits and keep the order they were received in.
+  await Promise.all(trace.map((input) => journal.receive(input, input.at)));
+  await log.close();
+  const reopened = await openSqliteLog(file);
+  const items: LogItem[] = [];
+  for await (const entry of allEntries(reopened)) items.push(entry.item);
+  const fromMemoryMs = time(() => {
+    const fold = new Replay(createCore(), { outputs: false });
+    for (const item of items) fold.line(item);
+    return fold.finish();
+  }, 3);
+  const samples: number[] = [];
+  for (let run = 0; run < 3; run += 1) {
+    const start = performance.now();
+    await rebuildFromLog(reopened, { useSnapshot: false });
+    samples.push(performance.now() - start);
+  }
+  await reopened.close();
+  const ms = samples.sort((a, b) => a - b)[1] as number;
+  return {
+    received: trace.length,
+    logged: items.length,
+    ms: round(ms),
+    inputsPerSecond: Math.round((items.length / ms) * 1000),
+    fromMemoryMs: round(fromMemoryMs),
+    vsFromMemory: round(fromMemoryMs / ms),
+  };
 }
 
 /**
@@ -130,6 +171,10 @@ export async function runLogBench(): Promise<Record<string, unknown>> {
       baseline: { what: 'one INSERT per input, autocommit', ...base },
       groupCommit: cases,
       replay: await replay(join(dir, 'replay.db')),
+      rebuild: {
+        what: 'rebuildFromLog (no snapshot) of the core workload, against the same items folded from memory',
+        ...(await rebuild(join(dir, 'rebuild.db'))),
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
