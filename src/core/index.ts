@@ -11,6 +11,6 @@ export { CoreStateError, deserializeCore, serializeCore } from './serialize.js';
 export type { CoreState, Parked, RecordingEntry } from './state.js';
 export { CORE_STATE_VERSION, createCore, nextWakeOf, recordingState } from './state.js';
 export type { CoreStep, ReceivedLine } from './step.js';
-export { step, stepLine, stepRejected } from './step.js';
+export { step, stepLine, stepRejected, stepSignal } from './step.js';
 export type { TraceLine, TraceProblem } from './trace.js';
 export { readTrace, rejectLine, traceLineText, writeTrace } from './trace.js';

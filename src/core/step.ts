@@ -68,6 +68,17 @@ export function stepWith(
 }
 
 /**
+ * `step` for an input already normalized (`normalizeInput`): the same result, without reading
+ * the input again. For a shell that validated it on receipt.
+ * @example ({ state } = stepSignal(state, signal));
+ */
+export function stepSignal(state: CoreState, signal: Signal): CoreStep {
+  const run = new StepRun(state, null, false);
+  run.consume(signal);
+  return run.result();
+}
+
+/**
  * Records an input that was rejected before it reached the core (a log reject), so positions
  * stay aligned with the log and the reason is in the timeline.
  * @example ({ state } = stepRejected(state, Date.now(), 'at: expected a number', raw));

@@ -9,6 +9,17 @@ type StoredItem = LogItem & { readonly bytes?: true };
  * @example encodeItem({ kind: 'input', at: 5, record: { at: 5, type: 'tick' } }) // '{"kind":"input",...}'
  */
 export function encodeItem(item: LogItem): string {
+  // Items are immutable: one encoding serves the check on receipt and the append.
+  const known = encodings.get(item);
+  if (known !== undefined) return known;
+  const text = encode(item);
+  encodings.set(item, text);
+  return text;
+}
+
+const encodings = new WeakMap<LogItem, string>();
+
+function encode(item: LogItem): string {
   if (item.kind === 'reject' && item.raw instanceof Uint8Array) {
     return stringify({ ...item, raw: toBase64(item.raw), bytes: true });
   }

@@ -8,7 +8,8 @@ export { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION } from './sqlite-schema.js';
 export type { CommitStats, SqliteEventLog, SqliteLogOptions } from './sqlite-store.js';
 export { openSqliteLog } from './sqlite-store.js';
 export { streamOf } from './stream-of.js';
-export { toLogItem } from './to-log-item.js';
+export type { ReceivedItem } from './to-log-item.js';
+export { readReceived, toLogItem } from './to-log-item.js';
 export type {
   AppendOptions,
   AppendResult,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseNotification } from '../signals/index.js';
 import { rawText } from './codec.js';
+import { notificationIdentity } from './notification-identity.js';
 import type { LogItem } from './types.js';
 
 /** An item's idempotency keys: the first is its own key; any of them already stored makes it a repeat. */
@@ -19,11 +19,11 @@ export function idempotencyKeys(item: LogItem): IdempotencyKeys {
   const record = item.record;
   switch (record.type) {
     case 'notification': {
-      const parsed = parseNotification(record.body);
+      const identity = notificationIdentity(record);
       // Unreachable for validated inputs; a body that cannot be read is keyed by its content.
-      if (!parsed.ok)
+      if (identity === null)
         return [`notification-raw[${digest(`${rawText(record.body)}\n${record.at}`)}]`];
-      const { sid, eventType, sequence, noticeId } = parsed.value;
+      const { sid, eventType, sequence, noticeId } = identity;
       return [`notification${json([sid, eventType, sequence])}`, `notice${json([noticeId])}`];
     }
     case 'query':

@@ -1,4 +1,4 @@
-import { parseNotification } from '../signals/index.js';
+import { notificationIdentity } from './notification-identity.js';
 import type { LogItem } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ export function streamOf(item: LogItem): string {
   const record = item.record;
   if (record.type === 'tick') return 'clock';
   if (record.type !== 'notification') return `recording-${record.recording}`;
-  const parsed = parseNotification(record.body);
+  const identity = notificationIdentity(record);
   // Unreachable for validated inputs: a notification whose sid cannot be read has no session.
-  return parsed.ok ? `sid-${parsed.value.sid}` : 'rejects';
+  return identity === null ? 'rejects' : `sid-${identity.sid}`;
 }

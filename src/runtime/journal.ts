@@ -1,7 +1,14 @@
 // Append before act: every input is made durable in the event log, then stepped through the
 // core. The journal is the event-sourcing spine the supervisor builds on.
-import { type CoreOptions, type CoreOutput, type CoreState, stepLine } from '../core/index.js';
-import { type EventLog, type LogItem, streamOf, toLogItem } from '../log/index.js';
+import {
+  type CoreOptions,
+  type CoreOutput,
+  type CoreState,
+  type CoreStep,
+  stepLine,
+  stepSignal,
+} from '../core/index.js';
+import { type EventLog, type ReceivedItem, readReceived, streamOf } from '../log/index.js';
 import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
 
@@ -17,6 +24,12 @@ export interface Received {
   readonly position: number;
   /** It was already in the log (a resend or retry): stored once, not acted on again. */
   readonly repeated: boolean;
+  /**
+   * What acting on it gave, in log order. When the log holds entries before it that this journal
+   * has not stepped yet (another writer's, or its own whose append a store acknowledged later),
+   * they are stepped first and their outputs come here too; a receive whose entry was stepped
+   * that way has none of its own.
+   */
   readonly outputs: readonly CoreOutput[];
 }
 
@@ -57,12 +70,13 @@ export class Journal {
    * with it. A repeat of something already logged is acknowledged without acting again.
    */
   async receive(raw: unknown, receivedAt: number): Promise<Received> {
-    const item = toLogItem(raw, receivedAt);
+    const received = readReceived(raw, receivedAt);
+    const { item } = received;
     const appended = await this.log.append(streamOf(item), [item], { expectedVersion: 'any' });
     const position = appended.positions[0] as number;
     if (appended.repeated[0] === true) return { position, repeated: true, outputs: [] };
     // Appends resolve in commit order, but acting is chained so it follows log positions exactly.
-    const acted = this.tail.then(() => this.act(position, item));
+    const acted = this.tail.then(() => this.act(position, received));
     this.tail = acted.catch(() => {});
     return acted;
   }
@@ -74,7 +88,7 @@ export class Journal {
     this.policy.reset();
   }
 
-  private async act(position: number, item: LogItem): Promise<Received> {
+  private async act(position: number, received: ReceivedItem): Promise<Received> {
     const outputs: CoreOutput[] = [];
     // Already stepped while catching up on an earlier call: its outputs went there.
     if (position <= this.current.position) return { position, repeated: false, outputs };
@@ -84,9 +98,13 @@ export class Journal {
       const missing = await this.log.readAll({ fromPosition: from, limit: position - from });
       if (missing.length === 0)
         throw new Error(`log positions ${from}..${position - 1} cannot be read`);
-      for (const entry of missing) this.apply(entry.item, outputs);
+      for (const entry of missing) this.collect(stepLine(this.current, entry.item), outputs);
     }
-    this.apply(item, outputs);
+    const { item, signal } = received;
+    this.collect(
+      signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
+      outputs,
+    );
     if (this.policy.observe(outputs)) {
       await saveCoreSnapshot(this.log, this.current);
       this.policy.reset();
@@ -94,8 +112,7 @@ export class Journal {
     return { position, repeated: false, outputs };
   }
 
-  private apply(item: LogItem, outputs: CoreOutput[]): void {
-    const result = stepLine(this.current, item);
+  private collect(result: CoreStep, outputs: CoreOutput[]): void {
     this.current = result.state;
     outputs.push(...result.outputs);
   }

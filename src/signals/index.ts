@@ -5,7 +5,7 @@ export { EVENT_NAMES, isKnownEventType } from './event-details.js';
 export type { ExtensionServices, RtmpOutput, WebRecorderState } from './extension-services.js';
 export type { RecordedFile } from './files.js';
 export type { RecordingMode, Signal, TraceRecord, TraceRecordType } from './input.js';
-export { normalizeInput, parseTraceRecord } from './input.js';
+export { normalizeInput, normalizeRecord, parseTraceRecord } from './input.js';
 export type {
   KnownNotification,
   Notification,

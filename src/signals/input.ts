@@ -144,10 +144,17 @@ export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
 export function normalizeInput(raw: unknown): ParseResult<Signal> {
   const record = parseTraceRecord(raw);
   if (!record.ok) return record;
-  return toSignal(record.value);
+  return normalizeRecord(record.value);
 }
 
-function toSignal(record: TraceRecord): ParseResult<Signal> {
+/**
+ * Normalizes a validated trace record (what `parseTraceRecord` gave): the second half of
+ * `normalizeInput`, for callers that keep the record too.
+ * @example
+ * const record = parseTraceRecord(raw);
+ * const signal = record.ok ? normalizeRecord(record.value) : record;
+ */
+export function normalizeRecord(record: TraceRecord): ParseResult<Signal> {
   switch (record.type) {
     case 'notification': {
       const parsed = parseNotification(record.body);
