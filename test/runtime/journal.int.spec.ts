@@ -149,4 +149,43 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     expect((await log.loadSnapshot(CORE_STATE_VERSION))?.position).toBe(journal.state.position);
     await log.close();
   });
+
+  it('acts in log order even when a store resolves appends out of order', async () => {
+    const log = await open();
+    // A store whose first append is acknowledged only after the second one was acted on.
+    let releaseFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let appends = 0;
+    const reordering: EventLog = {
+      append: async (...args) => {
+        appends += 1;
+        const isFirst = appends === 1;
+        const result = await log.append(...args);
+        if (isFirst) await firstHeld;
+        return result;
+      },
+      readStream: (...args) => log.readStream(...args),
+      readAll: (...args) => log.readAll(...args),
+      streamVersion: (...args) => log.streamVersion(...args),
+      saveSnapshot: (...args) => log.saveSnapshot(...args),
+      loadSnapshot: (...args) => log.loadSnapshot(...args),
+      close: () => log.close(),
+    };
+    const journal = await Journal.open(reordering);
+    const [a, b] = [trace[0], trace[1]] as [(typeof trace)[number], (typeof trace)[number]];
+    const pending = journal.receive(a, a.at);
+    const second = await journal.receive(b, b.at);
+    releaseFirst();
+    const first = await pending;
+    expect([first.position, second.position]).toEqual([1, 2]);
+    // The second acknowledgement stepped both, in log order, and carries both decisions.
+    expect(second.outputs.filter((o) => o.kind === 'decision').map((o) => o.position)).toEqual([
+      1, 2,
+    ]);
+    expect(first.outputs).toEqual([]);
+    expect(journal.state.position).toBe(2);
+    await log.close();
+  });
 });
