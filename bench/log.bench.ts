@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createCore, Replay } from '../src/core/index.js';
-import { allEntries, type LogItem, openSqliteLog } from '../src/log/index.js';
+import { createCore, Replay, step } from '../src/core/index.js';
+import { allEntries, createMemoryLog, type LogItem, openSqliteLog } from '../src/log/index.js';
 import { keep } from '../src/log/sqlite-keep.js';
 import { Journal, rebuildFromLog } from '../src/runtime/index.js';
 import { time, workload } from './core.bench.js';
@@ -149,6 +149,40 @@ async function rebuild(file: string): Promise<Record<string, number>> {
 }
 
 /**
+ * Append before act: a Journal on the in-memory log receiving the core workload as a webhook
+ * endpoint gets it (notification bodies as text), one input at a time, against `step` alone on
+ * the same inputs: what the log's bookkeeping (keys, stream, encoding, append) adds.
+ */
+async function journal(): Promise<Record<string, number>> {
+  const inputs = workload(15, 11).map((input) =>
+    input.type === 'notification' ? { ...input, body: JSON.stringify(input.body) } : input,
+  );
+  const stepMs = time(() => {
+    let state = createCore();
+    for (const input of inputs) state = step(state, input).state;
+    return state;
+  }, 3);
+  const samples: number[] = [];
+  for (let run = 0; run < 4; run += 1) {
+    const receiver = await Journal.open(createMemoryLog(), {
+      snapshotEvery: Number.MAX_SAFE_INTEGER,
+    });
+    const start = performance.now();
+    for (const input of inputs) await receiver.receive(input, input.at);
+    samples.push(performance.now() - start);
+  }
+  // The first run warms up; the median of the other three.
+  const ms = samples.slice(1).sort((a, b) => a - b)[1] as number;
+  return {
+    inputs: inputs.length,
+    ms: round(ms),
+    inputsPerSecond: Math.round((inputs.length / ms) * 1000),
+    stepAloneMs: round(stepMs),
+    vsStepAlone: round(stepMs / ms),
+  };
+}
+
+/**
  * Runs the log benchmarks on temporary SQLite files (about 20 s) and returns their figures.
  * @example const results = await runLogBench(); // { baseline: {...}, groupCommit: {...}, replay: {...} }
  */
@@ -174,6 +208,10 @@ export async function runLogBench(): Promise<Record<string, unknown>> {
       rebuild: {
         what: 'rebuildFromLog (no snapshot) of the core workload, against the same items folded from memory',
         ...(await rebuild(join(dir, 'rebuild.db'))),
+      },
+      journal: {
+        what: 'Journal.receive on the memory log, one input at a time, against step() alone',
+        ...(await journal()),
       },
     };
   } finally {
