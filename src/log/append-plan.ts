@@ -1,11 +1,11 @@
 import { encodeItem } from './codec.js';
 import { VersionConflictError } from './errors.js';
-import { idempotencyKeys } from './keys.js';
+import { type IdempotencyKeys, idempotencyKeys } from './keys.js';
 import type { AppendResult, ExpectedVersion, LogItem } from './types.js';
 
 /** An item made ready outside any transaction: its keys and its stored text. */
 export interface PreparedItem {
-  readonly keys: readonly [string, ...string[]];
+  readonly keys: IdempotencyKeys;
   readonly at: number;
   readonly text: string;
 }
@@ -15,7 +15,7 @@ export interface NewEntry {
   readonly position: number;
   readonly stream: string;
   readonly version: number;
-  readonly keys: readonly [string, ...string[]];
+  readonly keys: IdempotencyKeys;
   readonly at: number;
   readonly text: string;
 }

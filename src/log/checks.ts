@@ -1,4 +1,4 @@
-import type { ExpectedVersion, Snapshot } from './types.js';
+import type { ExpectedVersion, ReadAllOptions, ReadStreamOptions, Snapshot } from './types.js';
 
 // Argument checks shared by every store, so they all refuse the same calls the same way.
 
@@ -31,6 +31,33 @@ export function checkExpectedVersion(expected: unknown): asserts expected is Exp
 export function checkCount(name: string, value: unknown, min: number): asserts value is number {
   if (!isCount(value, min))
     throw new RangeError(`${name} must be an integer >= ${min}, not ${String(value)}`);
+}
+
+/**
+ * A `readStream` call's stream and range, checked and defaulted: from version 1, no limit.
+ * @example streamRange('recording-r1', { limit: 10 }) // { from: 1, limit: 10 }
+ */
+export function streamRange(
+  stream: unknown,
+  options: ReadStreamOptions,
+): { from: number; limit: number | undefined } {
+  checkStream(stream);
+  const from = options.fromVersion ?? 1;
+  checkCount('fromVersion', from, 1);
+  if (options.limit !== undefined) checkCount('limit', options.limit, 1);
+  return { from, limit: options.limit };
+}
+
+/**
+ * A `readAll` call's page, checked and defaulted: from position 1, 1,000 entries.
+ * @example pageRange({ fromPosition: 5 }) // { from: 5, limit: 1000 }
+ */
+export function pageRange(options: ReadAllOptions): { from: number; limit: number } {
+  const from = options.fromPosition ?? 1;
+  const limit = options.limit ?? 1000;
+  checkCount('fromPosition', from, 1);
+  checkCount('limit', limit, 1);
+  return { from, limit };
 }
 
 function isCount(value: unknown, min: number): value is number {

@@ -1,4 +1,4 @@
-import type { LogItem } from './types.js';
+import type { LogEntry, LogItem } from './types.js';
 
 // Raw bytes (a webhook body as received) cannot be JSON: they are stored as base64, flagged.
 type StoredItem = LogItem & { readonly bytes?: true };
@@ -42,6 +42,16 @@ export function decodeItem(text: string): LogItem {
   if (item.kind === 'reject') return { ...item, raw: fromBase64(item.raw) };
   const record = item.record as { body?: unknown };
   return { ...item, record: { ...item.record, body: fromBase64(record.body) } } as LogItem;
+}
+
+/**
+ * An entry as a store read it: where it sits, and its stored text decoded.
+ * @example decodeEntry({ position: 1, stream: 'clock', version: 1, key: 'tick[5]' }, text)
+ */
+export function decodeEntry(place: Omit<LogEntry, 'at' | 'item'>, text: string): LogEntry {
+  const item = decodeItem(text);
+  const { position, stream, version, key } = place;
+  return { position, stream, version, key, at: item.at, item };
 }
 
 /**

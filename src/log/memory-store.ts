@@ -1,6 +1,13 @@
 import { type NewEntry, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
-import { checkCount, checkExpectedVersion, checkStream, snapshotText } from './checks.js';
-import { decodeItem } from './codec.js';
+import {
+  checkCount,
+  checkExpectedVersion,
+  checkStream,
+  pageRange,
+  snapshotText,
+  streamRange,
+} from './checks.js';
+import { decodeEntry } from './codec.js';
 import { LogClosedError } from './errors.js';
 import type {
   AppendOptions,
@@ -45,23 +52,17 @@ class MemoryLog implements EventLog {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly LogEntry[]> {
     this.#open();
-    checkStream(stream);
-    const from = options.fromVersion ?? 1;
-    checkCount('fromVersion', from, 1);
-    if (options.limit !== undefined) checkCount('limit', options.limit, 1);
+    const { from, limit } = streamRange(stream, options);
     const positions = this.#streams.get(stream) ?? [];
-    const end = options.limit === undefined ? undefined : from - 1 + options.limit;
+    const end = limit === undefined ? undefined : from - 1 + limit;
     return positions.slice(from - 1, end).map((position) => this.#entry(position));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly LogEntry[]> {
     this.#open();
-    const from = options.fromPosition ?? 1;
-    const limit = options.limit ?? 1000;
-    checkCount('fromPosition', from, 1);
-    checkCount('limit', limit, 1);
+    const { from, limit } = pageRange(options);
     const rows = this.#entries.slice(from - 1, from - 1 + limit);
-    return rows.map((row) => toEntry(row));
+    return rows.map((row) => entryOf(row));
   }
 
   async streamVersion(stream: string): Promise<number> {
@@ -115,7 +116,7 @@ class MemoryLog implements EventLog {
   }
 
   #entry(position: number): LogEntry {
-    return toEntry(this.#entries[position - 1]!);
+    return entryOf(this.#entries[position - 1]!);
   }
 
   #open(): void {
@@ -123,14 +124,7 @@ class MemoryLog implements EventLog {
   }
 }
 
-function toEntry(row: NewEntry): LogEntry {
-  const item = decodeItem(row.text);
-  return {
-    position: row.position,
-    stream: row.stream,
-    version: row.version,
-    key: row.keys[0],
-    at: item.at,
-    item,
-  };
+function entryOf(row: NewEntry): LogEntry {
+  const { position, stream, version, keys } = row;
+  return decodeEntry({ position, stream, version, key: keys[0] }, row.text);
 }

@@ -1,8 +1,15 @@
 import { setImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
 import { type AppendPlan, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
-import { checkCount, checkExpectedVersion, checkStream, snapshotText } from './checks.js';
-import { decodeItem } from './codec.js';
+import {
+  checkCount,
+  checkExpectedVersion,
+  checkStream,
+  pageRange,
+  snapshotText,
+  streamRange,
+} from './checks.js';
+import { decodeEntry } from './codec.js';
 import { LogClosedError, LogFileError } from './errors.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { prepareSchema } from './sqlite-schema.js';
@@ -128,20 +135,14 @@ class SqliteLog implements SqliteEventLog {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly LogEntry[]> {
     this.#open();
-    checkStream(stream);
-    const from = options.fromVersion ?? 1;
-    checkCount('fromVersion', from, 1);
-    if (options.limit !== undefined) checkCount('limit', options.limit, 1);
+    const { from, limit } = streamRange(stream, options);
     // SQLite reads LIMIT -1 as no limit.
-    return this.#read(() => this.#sql.readStream.all(stream, from, options.limit ?? -1));
+    return this.#read(() => this.#sql.readStream.all(stream, from, limit ?? -1));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly LogEntry[]> {
     this.#open();
-    const from = options.fromPosition ?? 1;
-    const limit = options.limit ?? 1000;
-    checkCount('fromPosition', from, 1);
-    checkCount('limit', limit, 1);
+    const { from, limit } = pageRange(options);
     return this.#read(() => this.#sql.readAll.all(from, limit));
   }
 
@@ -256,7 +257,7 @@ class SqliteLog implements SqliteEventLog {
   #read(rows: () => unknown[]): readonly LogEntry[] {
     const read = this.#guard('cannot read', rows) as StoredRow[];
     return read.map((row) =>
-      this.#guard(`unreadable entry at position ${row.position}`, () => toEntry(row)),
+      this.#guard(`unreadable entry at position ${row.position}`, () => decodeEntry(row, row.item)),
     );
   }
 
@@ -279,12 +280,6 @@ interface StoredRow {
   readonly version: number;
   readonly key: string;
   readonly item: string;
-}
-
-function toEntry(row: StoredRow): LogEntry {
-  const item = decodeItem(row.item);
-  const { position, stream, version, key } = row;
-  return { position, stream, version, key, at: item.at, item };
 }
 
 // Our own typed errors pass through; anything from SQLite or decoding is about the file.
