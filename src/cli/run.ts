@@ -1,6 +1,5 @@
-import { LogFileError } from '../log/index.js';
-import { EXPORT_USAGE, exportCommand } from './commands/export.js';
-import { REPLAY_USAGE, replayCommand } from './commands/replay.js';
+import { LogFileError } from '../log/errors.js';
+import { EXPORT_USAGE, REPLAY_USAGE } from './usage.js';
 import { packageVersion } from './version.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -24,10 +23,11 @@ ${indent(EXPORT_USAGE)}
 recwatch is a library first: see the README for a tour.
 `;
 
+// Loaded when run: help and version stay quick.
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> =
   {
-    replay: replayCommand,
-    export: exportCommand,
+    replay: async (args, io) => (await import('./commands/replay.js')).replayCommand(args, io),
+    export: async (args, io) => (await import('./commands/export.js')).exportCommand(args, io),
   };
 
 /**

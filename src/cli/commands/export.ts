@@ -3,10 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rejectLine, traceLineText } from '../../core/index.js';
 import { allEntries, openSqliteLog } from '../../log/index.js';
 import type { CliIo } from '../run.js';
-
-export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl]
-  Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
-  rejects included as {"type":"reject"} lines. Prints to stdout unless --out is given.`;
+import { EXPORT_USAGE } from '../usage.js';
 
 /** `recwatch export`: resolves to the exit code. */
 export async function exportCommand(args: readonly string[], io: CliIo): Promise<number> {

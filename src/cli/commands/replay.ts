@@ -12,12 +12,7 @@ import { rebuildFromLog } from '../../runtime/index.js';
 import type { CliIo } from '../run.js';
 import { isSqliteFile } from '../sources.js';
 import { formatOutput, formatPicture } from '../timeline.js';
-
-export const REPLAY_USAGE = `recwatch replay <trace.jsonl | log.db> [--json]
-  Rebuilds every recording's state from a trace (JSON Lines, format v1) or a SQLite event log,
-  with no network and no clock. Prints a timeline (time, position, decision, input, state after)
-  and the final picture; --json prints only the final picture as JSON. Unreadable trace lines are
-  reported with their line number and skipped.`;
+import { REPLAY_USAGE } from '../usage.js';
 
 /** `recwatch replay`: resolves to the exit code. */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
