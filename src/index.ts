@@ -2,6 +2,8 @@
 
 export * from '../machines/index.js';
 export * from './core/index.js';
+export type { RecwatchErrorCode } from './errors/index.js';
+export { isRecwatchError, RecwatchError } from './errors/index.js';
 export * from './log/index.js';
 export * from './runtime/index.js';
 export * from './signals/index.js';

@@ -5,6 +5,7 @@ import {
   persistRecording,
   restoreRecording,
 } from '../../machines/index.js';
+import { RecwatchError } from '../errors/index.js';
 import { type DedupeState, PersistentMap, type ReorderState } from '../stream/index.js';
 import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
 import type { CoreOptions } from './options.js';
@@ -110,8 +111,9 @@ export function serializeCore(state: CoreState): CoreStateJson {
 }
 
 /** Thrown for a serialized state that is not of this version or not well formed. */
-export class CoreStateError extends Error {
+export class CoreStateError extends RecwatchError {
   override readonly name = 'CoreStateError';
+  readonly code = 'CORE_STATE';
 }
 
 /**

@@ -1,9 +1,12 @@
+import { RecwatchError } from '../errors/index.js';
+
 /**
  * An append expected a stream version the stream no longer (or not yet) has: another writer got
  * there first. Re-read the stream, decide again, retry.
  */
-export class VersionConflictError extends Error {
+export class VersionConflictError extends RecwatchError {
   override readonly name = 'VersionConflictError';
+  readonly code = 'VERSION_CONFLICT';
   readonly stream: string;
   readonly expected: number;
   readonly actual: number;
@@ -20,8 +23,9 @@ export class VersionConflictError extends Error {
  * The log file cannot be used: not a SQLite file, another application's database, corrupted,
  * written by a newer recwatch, or a write that failed. `file` names it; `cause` has the detail.
  */
-export class LogFileError extends Error {
+export class LogFileError extends RecwatchError {
   override readonly name = 'LogFileError';
+  readonly code = 'LOG_FILE';
   readonly file: string;
 
   constructor(file: string, problem: string, options?: { cause?: unknown }) {
@@ -31,8 +35,9 @@ export class LogFileError extends Error {
 }
 
 /** The log was closed: nothing more can be appended or read through this handle. */
-export class LogClosedError extends Error {
+export class LogClosedError extends RecwatchError {
   override readonly name = 'LogClosedError';
+  readonly code = 'LOG_CLOSED';
 
   constructor() {
     super('the event log is closed');
