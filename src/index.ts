@@ -1,6 +1,8 @@
 // The public surface of recwatch, grouped by folder. Anything not listed here is internal.
 
 export * from '../machines/index.js';
+export type { Clock, ClockTimer, ScaledClockOptions } from './clock/index.js';
+export { scaledClock, systemClock, VirtualClock } from './clock/index.js';
 export * from './core/index.js';
 export type { RecwatchErrorCode } from './errors/index.js';
 export { isRecwatchError, RecwatchError } from './errors/index.js';
