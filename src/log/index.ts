@@ -4,7 +4,6 @@ export { LogClosedError, LogFileError, VersionConflictError } from './errors.js'
 export type { IdempotencyKeys } from './keys.js';
 export { idempotencyKeys } from './keys.js';
 export { createMemoryLog } from './memory-store.js';
-export { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION } from './sqlite-schema.js';
 export type { CommitStats, SqliteEventLog, SqliteLogOptions } from './sqlite-store.js';
 export { openSqliteLog } from './sqlite-store.js';
 export { streamOf } from './stream-of.js';

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type AppendPlan, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
 import {
   checkCount,
@@ -81,9 +81,11 @@ export async function openSqliteLog(
   const maxItems = options.maxItemsPerCommit ?? 10_000;
   checkCount('busyTimeoutMs', busyTimeoutMs, 0);
   checkCount('maxItemsPerCommit', maxItems, 1);
+  // Loaded here, not at the top: the native addon costs nothing to hosts that never open SQLite.
+  const { default: SqliteDatabase } = await import('better-sqlite3');
   let db: Database.Database | undefined;
   try {
-    db = keep(new Database(file, { timeout: busyTimeoutMs }));
+    db = keep(new SqliteDatabase(file, { timeout: busyTimeoutMs }));
     prepareSchema(db, file, options.quickCheck ?? true);
     const mode = readPragma(db, 'journal_mode = WAL');
     if (mode !== 'wal') throw new LogFileError(file, `cannot use WAL (journal mode ${mode})`);

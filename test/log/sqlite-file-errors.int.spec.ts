@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_APPLICATION_ID, LogFileError, openSqliteLog } from '../../src/index.js';
+import { LogFileError, openSqliteLog } from '../../src/index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
+import { LOG_APPLICATION_ID } from '../../src/log/sqlite-schema.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { query } from './items.js';
 

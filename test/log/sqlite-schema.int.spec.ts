@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION, openSqliteLog } from '../../src/index.js';
+import { openSqliteLog } from '../../src/index.js';
 import { keep, readPragma } from '../../src/log/sqlite-keep.js';
+import { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION } from '../../src/log/sqlite-schema.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { tick } from './items.js';
 
