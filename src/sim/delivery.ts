@@ -158,16 +158,21 @@ export class Delivery {
       return;
     }
     if (wait <= 0) {
-      this.ready.push(job);
-      this.pump();
+      this.enqueue(job);
       return;
     }
     const timer = this.options.clock.setTimeout(() => {
       this.timers.delete(timer);
-      this.ready.push(job);
-      this.pump();
+      this.enqueue(job);
     }, wait);
     this.timers.add(timer);
+  }
+
+  // Sent once the current task is done: a virtual clock advancing in one go must not fire the
+  // ack timeout of an attempt that has had no chance to reach the receiver yet.
+  private enqueue(job: Job): void {
+    this.ready.push(job);
+    queueMicrotask(() => this.pump());
   }
 
   private pump(): void {

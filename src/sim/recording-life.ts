@@ -374,6 +374,7 @@ export class Recording {
     this.onFailover?.();
     this.phase = 'starting';
     this.status = 1;
+    this.setState('recording');
     this.emit(12, { msgName: 'session_failover', newUid: Number(newUid) });
     this.climb(true);
     this.armProgress();
@@ -450,6 +451,7 @@ export class Recording {
   }
 
   private setState(state: TrueState): void {
+    if (this.truth.states.at(-1)?.state === state) return;
     this.truth.states.push({ at: this.now(), state });
   }
 
