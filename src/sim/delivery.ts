@@ -2,6 +2,7 @@
 // at growing intervals, and (by profile) lost, duplicated, delayed, reordered or sent twice.
 import type { Clock } from '../clock/index.js';
 import { type NotificationDraft, notificationBody } from './notifications.js';
+import { type PostAgents, post, postAgents } from './post.js';
 import type { Prng } from './prng.js';
 import type { DeliveryFaults } from './profiles.js';
 import { signatureHeaders } from './signature.js';
@@ -86,6 +87,7 @@ export class Delivery {
   private sending = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly agents: PostAgents = postAgents();
 
   constructor(private readonly options: DeliveryOptions) {}
 
@@ -149,6 +151,8 @@ export class Delivery {
     for (const timer of this.timers) this.options.clock.clearTimeout(timer);
     this.timers.clear();
     for (const job of this.ready.splice(0)) job.done?.();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
     this.wakeIdle();
   }
 
@@ -205,16 +209,16 @@ export class Delivery {
     const abort = new AbortController();
     const timeout = clock.setTimeout(() => abort.abort(), this.options.ackTimeoutMs);
     try {
-      const response = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signatureHeaders(body, secret) },
+      const httpStatus = await post(
+        webhookUrl,
         body,
-        signal: abort.signal,
-      });
-      await response.arrayBuffer().catch(() => undefined);
+        { 'content-type': 'application/json', ...signatureHeaders(body, secret) },
+        abort.signal,
+        this.agents,
+      );
       record.outcome = abort.signal.aborted
         ? { kind: 'timeout' }
-        : { kind: 'answered', httpStatus: response.status };
+        : { kind: 'answered', httpStatus };
     } catch (error) {
       record.outcome = abort.signal.aborted
         ? { kind: 'timeout' }

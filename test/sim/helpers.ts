@@ -1,5 +1,5 @@
 // Shared by the simulator's tests: a webhook receiver on loopback and a small REST client.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { Agent, createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Simulator } from '../../src/sim/index.js';
 
@@ -43,18 +43,34 @@ export async function startReceiver(
 /** A REST client for one simulator. */
 export function client(sim: Simulator) {
   const base = `${sim.baseUrl}/v1/apps/${sim.credentials.appId}/cloud_recording`;
+  // node:http with keep-alive: far quicker than fetch on a busy machine.
+  const agent = new Agent({ keepAlive: true });
   const call = async (
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
     authorization = sim.credentials.authorization,
   ) => {
-    const response = await fetch(`${base}/${path}`, {
-      method,
-      headers: { authorization, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    const text =
+      body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      const call = request(
+        `${base}/${path}`,
+        { method, agent, headers: { authorization, 'content-type': 'application/json' } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+            }),
+          );
+        },
+      );
+      call.on('error', reject);
+      call.end(text);
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   return {
     base,
