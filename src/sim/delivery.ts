@@ -23,7 +23,7 @@ export type DeliveryOutcome =
   | { readonly kind: 'answered'; readonly httpStatus: number }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'notSent'; readonly reason: 'lost' | 'noWebhook' | 'closed' };
+  | { readonly kind: 'notSent'; readonly reason: 'lost' | 'noWebhook' };
 
 /** One delivery attempt (or a notification that was never sent), as `deliveries()` lists it. */
 export interface DeliveryRecord {
@@ -40,7 +40,7 @@ export interface DeliveryRecord {
   /** 0 for the original, 1.. for duplicates and redundant copies. */
   readonly copy: number;
   readonly fault: DeliveryFault;
-  /** The raw body as sent (empty when it was not sent). */
+  /** The raw body as sent, or as it would have been without a webhook (empty when lost). */
   readonly body: string;
   /** Undefined while the attempt is in flight. */
   outcome?: DeliveryOutcome;
@@ -197,14 +197,14 @@ export class Delivery {
   private async attempt(job: Job): Promise<void> {
     const { clock, webhookUrl, secret } = this.options;
     if (this.closed) return;
+    const body = notificationBody(job.draft, clock.now());
     if (webhookUrl === undefined) {
-      this.record(job.draft, job.attempt, job.copy, job.fault, '', {
+      this.record(job.draft, job.attempt, job.copy, job.fault, body, {
         kind: 'notSent',
         reason: 'noWebhook',
       });
       return;
     }
-    const body = notificationBody(job.draft, clock.now());
     const record = this.record(job.draft, job.attempt, job.copy, job.fault, body);
     const abort = new AbortController();
     const timeout = clock.setTimeout(() => abort.abort(), this.options.ackTimeoutMs);

@@ -15,6 +15,8 @@ export interface LifeFaults {
   readonly capabilityLimitPerHour: number;
   /** Warnings (event 2) that change nothing. */
   readonly warningsPerHour: number;
+  /** Per recording that ends with files: some went to Agora's backup storage (32 instead of 31). */
+  readonly backupUploads: number;
 }
 
 /** Faults of the REST API, as probabilities per call. */
@@ -86,6 +88,7 @@ const CLEAN: Profile = {
     webRecorderStopPerHour: 0,
     capabilityLimitPerHour: 0,
     warningsPerHour: 0,
+    backupUploads: 0,
   },
   api: {
     startServerError: 0,
@@ -146,6 +149,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       webRecorderStopPerHour: 0.2,
       capabilityLimitPerHour: 0.1,
       warningsPerHour: 2,
+      backupUploads: 0.1,
     },
     api: {
       startServerError: 0.1,
@@ -233,6 +237,7 @@ const PROBABILITIES = new Set([
   'beforeStartResponse',
   'lateOldSidQuits',
   'idleExit',
+  'backupUploads',
 ]);
 
 function checkProfile(profile: Profile): void {

@@ -395,6 +395,7 @@ export class Recording {
   ): void {
     if (this.phase === 'exiting' || this.phase === 'ended') return;
     this.clearAll();
+    const backup = this.prng.chance(this.context.faults.backupUploads);
     this.phase = 'exiting';
     this.truth.quit = { at: this.now(), cause };
     this.setState(cause === 'stopped' ? 'stopped' : 'quit');
@@ -420,13 +421,17 @@ export class Recording {
     });
     this.after(800, () => this.emit(33, { msgName: 'uploading_progress', progress: 10_000 }));
     this.after(1_000, () => {
-      if (this.files.length > 0) {
-        this.quitNotices.push(
-          this.emit(31, { msgName: 'uploaded', status: 0, fileList: this.fileEntries() }),
-        );
-      }
+      if (this.files.length > 0) this.quitNotices.push(this.uploaded(backup));
       this.end();
     });
+  }
+
+  // 31 when every file reached the customer's storage; 32 when some went to Agora's backup.
+  private uploaded(backup: boolean): NotificationDraft {
+    if (!backup)
+      return this.emit(31, { msgName: 'uploaded', status: 0, fileList: this.fileEntries() });
+    const playlist = this.files.find((file) => file.fileName.endsWith('.m3u8')) ?? this.files[0]!;
+    return this.emit(32, { msgName: 'backuped', status: 0, fileList: playlist.fileName });
   }
 
   /** The files as a JSON file list (upload events, json mode). */
