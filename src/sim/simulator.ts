@@ -12,7 +12,7 @@ import {
 } from './profiles.js';
 import { listen } from './server.js';
 import { type RequestRecord, Service } from './service.js';
-import { type TruthRecord, truthToJsonl } from './truth.js';
+import { type TrueRecording, type TruthRecord, truthToJsonl } from './truth.js';
 
 /** Options of `startSimulator`; every one has a default. */
 export interface SimulatorOptions {
@@ -86,6 +86,8 @@ export interface Simulator {
   readonly profile: Profile;
   /** What really happened: one record per sid (and per refused start), live objects copied. */
   truth(): TruthRecord[];
+  /** The recordings of `truth()` (refused starts left out), in start order. */
+  recordings(): TrueRecording[];
   /** `truth()` as JSON Lines. */
   truthJsonl(): string;
   /** Every REST request received, with its answer. */
@@ -177,6 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     credentials: { appId, customerId, customerSecret, authorization, secret },
     profile,
     truth,
+    recordings: () => truth().filter((record) => record.type === 'recording'),
     truthJsonl: () => truthToJsonl(service.truth),
     requests: () => structuredClone(service.records),
     deliveries: () => structuredClone([...delivery.list()]),
