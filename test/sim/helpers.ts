@@ -10,7 +10,7 @@ export interface Received {
   readonly body: Record<string, unknown>;
 }
 
-/** A webhook receiver: `answer(n)` gives the HTTP status for the n-th POST (from 0). */
+/** A webhook receiver: `answer(n)` gives the HTTP status for the n-th POST (from 0); 0 never answers. */
 export async function startReceiver(
   answer: (n: number, body: Record<string, unknown>) => number = () => 200,
 ) {
@@ -24,12 +24,14 @@ export async function startReceiver(
       const body = JSON.parse(raw) as Record<string, unknown>;
       const status = answer(received.length, body);
       received.push({ raw, headers: request.headers, body });
+      if (status !== 0) {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end('{}');
+      }
       for (const waiter of waiters.filter((w) => w.test())) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
