@@ -405,4 +405,3 @@ function rtmpUrls(body: Record<string, unknown>): string[] {
   return urls;
 }
 
-export type { Mode };
