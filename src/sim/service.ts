@@ -404,4 +404,3 @@ function rtmpUrls(body: Record<string, unknown>): string[] {
   }
   return urls;
 }
-
