@@ -1,6 +1,9 @@
 /** The SQL of a PostgreSQL log, for one schema (already checked by `checkSchemaName`). */
 export interface PostgresStatements {
-  /** BEGIN, then the head row locked for the transaction (simple protocol, two results). */
+  /**
+   * BEGIN, a bound on how long this transaction may sit idle, then the head row locked for the
+   * transaction (simple protocol, three results; the lock is the last).
+   */
   readonly begin: string;
   readonly head: string;
   readonly positionsOfKeys: string;
@@ -41,7 +44,10 @@ export function postgresStatements(schema: string): PostgresStatements {
   const s = `"${schema}"`;
   const columns = 'position, stream, version, key, item';
   return {
-    begin: `BEGIN; SELECT position FROM ${s}.head FOR UPDATE`,
+    // Writers queue on the head: a client that stalls mid-transaction is cut off by the server
+    // after 10 s rather than holding every other writer up.
+    begin: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = 10000;
+      SELECT position FROM ${s}.head FOR UPDATE`,
     head: `SELECT position FROM ${s}.head`,
     positionsOfKeys: `SELECT key, position FROM ${s}.entry_keys WHERE key = ANY($1::text[])`,
     streamVersions: `SELECT stream, max(version) AS version FROM ${s}.entries

@@ -318,7 +318,7 @@ class PostgresLog implements PostgresEventLog {
     let broken: Error | undefined;
     try {
       // Simple protocol: BEGIN and the head's lock in one round trip.
-      const [, locked] = (await client.query(sql.begin)) as unknown as pg.QueryResult<{
+      const [, , locked] = (await client.query(sql.begin)) as unknown as pg.QueryResult<{
         position: string;
       }>[];
       let head = Number(locked?.rows[0]?.position ?? 0);
