@@ -10,3 +10,13 @@ export const REPLAY_USAGE = `recwatch replay <trace.jsonl | log.db> [--json]
 export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl]
   Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
   rejects included as {"type":"reject"} lines. Prints to stdout unless --out is given.`;
+
+export const MIGRATE_USAGE = `recwatch migrate <postgres://...> [--schema name]
+  Creates the event log's tables in a PostgreSQL schema (default "recwatch"), or upgrades an
+  older one; safe to run again. Opening a log migrates it too: this is for deploy scripts.`;
+
+export const IMPORT_USAGE = `recwatch import <trace.jsonl | -> --to <log.db | postgres://...> [--schema name] [--append]
+  Appends a trace (JSON Lines, format v1, as recwatch export writes it; - reads stdin) to a
+  SQLite or PostgreSQL event log, in order. Refuses a log that is not empty unless --append
+  (entries already there are then skipped by their keys). Moving a SQLite log to PostgreSQL:
+  recwatch export log.db | recwatch import - --to postgres://...`;

@@ -73,10 +73,11 @@ export interface MigrationResult {
 export async function migratePostgres(pool: pg.Pool, schema: string): Promise<MigrationResult> {
   checkSchemaName(schema);
   // A log already current is opened without taking locks or needing CREATE rights.
-  const found = await storedVersion(pool, schema);
-  if (found === POSTGRES_SCHEMA_VERSION) return { from: found, to: found };
-  const client = await pool.connect();
+  let client: pg.PoolClient | undefined;
   try {
+    const found = await storedVersion(pool, schema);
+    if (found === POSTGRES_SCHEMA_VERSION) return { from: found, to: found };
+    client = await pool.connect();
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recwatch:${schema}`]);
     // Inside the lock: another process may have migrated it since.
@@ -98,10 +99,10 @@ export async function migratePostgres(pool: pg.Pool, schema: string): Promise<Mi
     await client.query('COMMIT');
     return { from, to: POSTGRES_SCHEMA_VERSION };
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client?.query('ROLLBACK').catch(() => {});
     throw asDatabaseError(schema, 'cannot migrate', error);
   } finally {
-    client.release();
+    client?.release();
   }
 }
 

@@ -78,7 +78,9 @@ describePostgres('PostgreSQL log feed (watch)', (url) => {
     const log = await open(schema);
     await log.append('clock', [tick(1), tick(2), tick(3)], { expectedVersion: 0 });
     const received = firstValueFrom(
-      log.watch({ fromPosition: 2, pageSize: 1, clock: new VirtualClock(0) }).pipe(take(3), toArray()),
+      log
+        .watch({ fromPosition: 2, pageSize: 1, clock: new VirtualClock(0) })
+        .pipe(take(3), toArray()),
     );
     await vi.waitFor(async () => expect(await listening(schema)).toBe(1));
     await log.append('clock', [tick(4)], { expectedVersion: 3 });
