@@ -4,12 +4,6 @@
 import type { TestProject } from 'vitest/node';
 import { postgresBinaries, startPostgresCluster } from './fixtures/postgres-cluster.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresUrl: string | null;
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => void> {
   if (postgresBinaries() === null) {
     if (process.env.CI) {

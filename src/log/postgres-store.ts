@@ -330,10 +330,11 @@ class PostgresLog implements PostgresEventLog {
         keys,
       ]);
       const positions = new Map(known.rows.map((row) => [row.key, Number(row.position)]));
-      const current = await client.query<{ stream: string; version: number }>(sql.streamVersions, [
-        streams,
-      ]);
-      const versions = new Map(current.rows.map((row) => [row.stream, row.version]));
+      const current = await client.query<{ stream: string; version: number | null }>(
+        sql.streamVersions,
+        [streams],
+      );
+      const versions = new Map(current.rows.map((row) => [row.stream, row.version ?? 0]));
       const live = await this.#liveFences(client, group);
       const view = {
         positionOfKey: (key: string) => positions.get(key),
