@@ -46,6 +46,17 @@ export interface PostgresLeases {
   held(): Promise<Lease[]>;
 }
 
+/**
+ * Throws a `TypeError` unless `lease` has the shape of a `Lease` (as a fence or to renew).
+ * @example checkLease(await leases.acquire('recording-r1', 'host-a'))
+ */
+export function checkLease(lease: unknown): asserts lease is Lease {
+  const { name, holder, epoch } = (lease ?? {}) as Partial<Lease>;
+  if (typeof name !== 'string' || typeof holder !== 'string' || !Number.isSafeInteger(epoch)) {
+    throw new TypeError('a lease must be one acquire() gave: { name, holder, epoch, expiresAt }');
+  }
+}
+
 interface LeaseRow extends pg.QueryResultRow {
   readonly name: string;
   readonly holder: string;
@@ -98,6 +109,7 @@ export function postgresLeases(
       return rows[0] ?? null;
     },
     async renew(lease) {
+      checkLease(lease);
       const rows = await query(
         'cannot renew a lease',
         `UPDATE ${table} SET expires_at = ${nowSql(4)} + $5
@@ -120,6 +132,7 @@ export function postgresLeases(
       );
     },
     async release(lease) {
+      checkLease(lease);
       const rows = await query(
         'cannot release a lease',
         `UPDATE ${table} SET expires_at = 0 WHERE name = $1 AND holder = $2 AND epoch = $3

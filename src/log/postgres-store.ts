@@ -19,7 +19,7 @@ import {
 } from './checks.js';
 import { decodeEntry } from './codec.js';
 import { LeaseLostError, LogClosedError } from './errors.js';
-import { type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
+import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
 import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
 import {
   notificationChannel,
@@ -117,7 +117,8 @@ export async function openPostgresLog(
   const leaseTtlMs = options.leaseTtlMs ?? 15_000;
   checkCount('maxItemsPerCommit', maxItems, 1);
   checkCount('leaseTtlMs', leaseTtlMs, 1);
-  if (typeof database !== 'string' && !(database instanceof pg.Pool)) {
+  // By shape, not instanceof: the host's pool may come from another copy of pg.
+  if (typeof database !== 'string' && typeof database?.connect !== 'function') {
     throw new TypeError('openPostgresLog takes a pg.Pool or a connection string');
   }
   const owned = typeof database === 'string';
@@ -180,6 +181,7 @@ class PostgresLog implements PostgresEventLog {
       checkExpectedVersion(options?.expectedVersion);
       const prepared = prepareItems(items);
       const fence = options.fence;
+      if (fence !== undefined) checkLease(fence);
       this.#queue.push({
         stream,
         items: prepared,
@@ -272,10 +274,13 @@ class PostgresLog implements PostgresEventLog {
   #drain(): void {
     if (this.#draining !== null) return;
     this.#draining = (async () => {
-      // setImmediate lets every append issued in this turn join the first group.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (this.#queue.length > 0) await this.#flush(this.#takeGroup());
-      this.#draining = null;
+      try {
+        // setImmediate lets every append issued in this turn join the first group.
+        await new Promise((resolve) => setImmediate(resolve));
+        while (this.#queue.length > 0) await this.#flush(this.#takeGroup());
+      } finally {
+        this.#draining = null;
+      }
     })();
   }
 

@@ -3,7 +3,12 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../../src/index.js';
-import { LeaseLostError, openPostgresLog, type PostgresEventLog } from '../../src/postgres.js';
+import {
+  type Lease,
+  LeaseLostError,
+  openPostgresLog,
+  type PostgresEventLog,
+} from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { stop, tick } from './items.js';
 
@@ -190,5 +195,10 @@ describePostgres('PostgreSQL leases and fencing', (url) => {
     const { logs } = await instances(1);
     await expect(logs[0]!.leases.acquire('', 'host-a')).rejects.toThrow(TypeError);
     await expect(logs[0]!.leases.renewAll('')).rejects.toThrow(TypeError);
+    const fence = { name: 'recording-r1', holder: 'host-a' } as unknown as Lease;
+    await expect(
+      logs[0]!.append('clock', [tick(1)], { expectedVersion: 0, fence }),
+    ).rejects.toThrow(TypeError);
+    await expect(logs[0]!.leases.renew(fence)).rejects.toThrow(TypeError);
   });
 });
