@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { openPostgresLog, type PostgresEventLog } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
-import { stop, tick } from './items.js';
+import { notification, stop, tick } from './items.js';
 
 describePostgres('PostgreSQL positions under concurrent writers', (url) => {
   let admin: pg.Pool;
@@ -102,6 +102,31 @@ describePostgres('PostgreSQL positions under concurrent writers', (url) => {
       expect(entries.map((entry) => entry.version)).toEqual(entries.map((_, index) => index + 1));
     }
     await Promise.all([...writers, reader].map((log) => log.close()));
+  });
+
+  it('keeps one item appended by two instances at once as one entry, and lets one of two racing versions win', async () => {
+    const schema = freshSchema();
+    const [a, b] = [await openPostgresLog(url, { schema }), await openPostgresLog(url, { schema })];
+    try {
+      const resent = notification(1, { eventType: 40, sequence: 1, noticeId: 'n1' });
+      const [first, second] = await Promise.all([
+        a.append('sid-S1', [resent], { expectedVersion: 'any' }),
+        b.append('sid-S1', [resent], { expectedVersion: 'any' }),
+      ]);
+      expect(first.positions).toEqual(second.positions);
+      expect([first.repeated[0], second.repeated[0]].sort()).toEqual([false, true]);
+      const outcomes = await Promise.allSettled([
+        a.append('recording-r1', [stop(2)], { expectedVersion: 0 }),
+        b.append('recording-r1', [stop(3)], { expectedVersion: 0 }),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({
+        reason: { code: 'VERSION_CONFLICT', expected: 0, actual: 1 },
+      });
+      expect(await a.readAll()).toHaveLength(2);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 
   it('shares one transaction among appends issued together (group commit)', async () => {
