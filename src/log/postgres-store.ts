@@ -247,6 +247,7 @@ class PostgresLog implements PostgresEventLog {
   }
 
   watch(options: WatchOptions = {}): Observable<LogEntry> {
+    this.#open();
     return watchLog(this, {
       pool: this.#pool,
       channel: notificationChannel(this.schema),

@@ -20,6 +20,8 @@ export interface WatchOptions {
   readonly clock?: Clock;
   /** Set false to poll only, without `LISTEN` (for a connection pooler that cannot listen). */
   readonly listen?: boolean;
+  /** A read that failed (retried at the next poll), for the host's logs. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** What `watchLog` needs from the log that owns it. */
@@ -77,6 +79,7 @@ export function watchLog(log: EventLog, source: WatchSource): Observable<LogEntr
       } catch (error) {
         if (error instanceof LogClosedError) stop();
         // Anything else is retried at the next poll.
+        else options.onError?.(error);
       } finally {
         reading = false;
       }

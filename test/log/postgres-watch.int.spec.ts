@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { type LogEntry, VirtualClock } from '../../src/index.js';
+import { LogClosedError, type LogEntry, VirtualClock } from '../../src/index.js';
 import { openPostgresLog, type PostgresEventLog } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { tick } from './items.js';
@@ -130,6 +130,35 @@ describePostgres('PostgreSQL log feed (watch)', (url) => {
         Array.from({ length: total }, (_, index) => index + 1),
       );
     }
+  });
+
+  it('reports a read that fails and keeps polling', async () => {
+    const schema = freshSchema();
+    const log = await open(schema);
+    await admin.query(`ALTER TABLE "${schema}".entries RENAME TO entries_away`);
+    const clock = new VirtualClock(0);
+    const errors: unknown[] = [];
+    const seen: LogEntry[] = [];
+    const subscription = log
+      .watch({ clock, listen: false, pollIntervalMs: 100, onError: (error) => errors.push(error) })
+      .subscribe((entry) => seen.push(entry));
+    try {
+      await vi.waitFor(() => expect(errors).toHaveLength(1));
+      expect(errors[0]).toMatchObject({ code: 'LOG_DATABASE' });
+      await admin.query(`ALTER TABLE "${schema}".entries_away RENAME TO entries`);
+      await log.append('clock', [tick(1)], { expectedVersion: 0 });
+      clock.advanceBy(100);
+      await vi.waitFor(() => expect(seen.map((entry) => entry.position)).toEqual([1]));
+      expect(errors).toHaveLength(1);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('refuses to watch a closed log', async () => {
+    const log = await openPostgresLog(url, { schema: freshSchema() });
+    await log.close();
+    expect(() => log.watch()).toThrow(LogClosedError);
   });
 
   it('completes when the log closes, and frees its connection', async () => {
