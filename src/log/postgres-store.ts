@@ -102,6 +102,8 @@ type Outcome = AppendPlan | { readonly kind: 'fenced'; readonly error: LeaseLost
  * transaction, written with one multi-row INSERT; each is checked and settled on its own.
  * Positions are safe for catch-up: writers take the log's head row for their whole transaction,
  * so positions commit in order and a reader never passes a row still in flight.
+ * An append that fails with `LogDatabaseError` may still have been committed (a connection lost
+ * during COMMIT): retry it as is, its keys make a written item a repeat.
  * @throws LogDatabaseError when the server cannot be reached or the schema is not a recwatch log.
  * @example
  * const log = await openPostgresLog(process.env.DATABASE_URL, { schema: 'recwatch' });
