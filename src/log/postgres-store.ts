@@ -18,6 +18,7 @@ import {
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
+import { takeGroup } from './commit-group.js';
 import { LeaseLostError, LogClosedError } from './errors.js';
 import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
 import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
@@ -280,21 +281,11 @@ class PostgresLog implements PostgresEventLog {
       try {
         // setImmediate lets every append issued in this turn join the first group.
         await new Promise((resolve) => setImmediate(resolve));
-        while (this.#queue.length > 0) await this.#flush(this.#takeGroup());
+        while (this.#queue.length > 0) await this.#flush(takeGroup(this.#queue, this.#maxItems));
       } finally {
         this.#draining = null;
       }
     })();
-  }
-
-  #takeGroup(): PendingAppend[] {
-    let items = 0;
-    let count = 0;
-    while (count < this.#queue.length && (count === 0 || items < this.#maxItems)) {
-      items += this.#queue[count]!.items.length;
-      count += 1;
-    }
-    return this.#queue.splice(0, count);
   }
 
   async #flush(group: readonly PendingAppend[]): Promise<void> {
