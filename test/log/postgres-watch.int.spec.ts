@@ -155,6 +155,32 @@ describePostgres('PostgreSQL log feed (watch)', (url) => {
     }
   });
 
+  it('listens again at the next poll after its connection is cut', async () => {
+    const schema = freshSchema();
+    const [watcher, writer] = [await open(schema), await open(schema)];
+    const clock = new VirtualClock(0);
+    const seen: LogEntry[] = [];
+    const subscription = watcher
+      .watch({ clock, pollIntervalMs: 1000 })
+      .subscribe((entry) => seen.push(entry));
+    try {
+      await vi.waitFor(async () => expect(await listening(schema)).toBe(1));
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [
+        `LISTEN "recwatch.${schema}"`,
+      ]);
+      await vi.waitFor(async () => expect(await listening(schema)).toBe(0));
+      await writer.append('clock', [tick(1)], { expectedVersion: 0 });
+      clock.advanceBy(1000);
+      await vi.waitFor(async () => expect(await listening(schema)).toBe(1));
+      await vi.waitFor(() => expect(seen).toHaveLength(1));
+      // Listening again: the next entry comes by notification, with no poll.
+      await writer.append('clock', [tick(2)], { expectedVersion: 1 });
+      await vi.waitFor(() => expect(seen.map((entry) => entry.position)).toEqual([1, 2]));
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
   it('refuses to watch a closed log', async () => {
     const log = await openPostgresLog(url, { schema: freshSchema() });
     await log.close();
