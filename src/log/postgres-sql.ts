@@ -1,5 +1,7 @@
 /** The SQL of a PostgreSQL log, for one schema (already checked by `checkSchemaName`). */
 export interface PostgresStatements {
+  /** The channel appends are announced on (see `notificationChannel`). */
+  readonly channel: string;
   /**
    * BEGIN, a bound on how long this transaction may sit idle, then the head row locked for the
    * transaction (simple protocol, three results; the lock is the last).
@@ -44,6 +46,7 @@ export function postgresStatements(schema: string): PostgresStatements {
   const s = `"${schema}"`;
   const columns = 'position, stream, version, key, item';
   return {
+    channel: notificationChannel(schema),
     // Writers queue on the head: a client that stalls mid-transaction is cut off by the server
     // after 10 s rather than holding every other writer up.
     begin: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = 10000;

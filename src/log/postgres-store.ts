@@ -2,13 +2,7 @@ import { setImmediate } from 'node:timers';
 import pg from 'pg';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../clock/index.js';
-import {
-  type AppendPlan,
-  type NewEntry,
-  type PreparedItem,
-  planAppend,
-  prepareItems,
-} from './append-plan.js';
+import { prepareItems } from './append-plan.js';
 import {
   checkCount,
   checkExpectedVersion,
@@ -19,21 +13,17 @@ import {
 } from './checks.js';
 import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
-import { LeaseLostError, LogClosedError } from './errors.js';
+import { LogClosedError } from './errors.js';
+import { type CommitOutcome, commitGroup, type GroupAppend } from './postgres-commit.js';
 import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
 import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
-import {
-  notificationChannel,
-  type PostgresStatements,
-  postgresStatements,
-} from './postgres-sql.js';
+import { type PostgresStatements, postgresStatements } from './postgres-sql.js';
 import { type WatchOptions, watchLog } from './postgres-watch.js';
 import type { CommitStats } from './sqlite-store.js';
 import type {
   AppendOptions,
   AppendResult,
   EventLog,
-  ExpectedVersion,
   LogEntry,
   LogItem,
   ReadAllOptions,
@@ -85,16 +75,10 @@ export interface PostgresEventLog extends EventLog {
   stats(): CommitStats;
 }
 
-interface PendingAppend {
-  readonly stream: string;
-  readonly items: readonly PreparedItem[];
-  readonly expected: ExpectedVersion;
-  readonly fence: Lease | undefined;
+interface PendingAppend extends GroupAppend {
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: Error) => void;
 }
-
-type Outcome = AppendPlan | { readonly kind: 'fenced'; readonly error: LeaseLostError };
 
 /**
  * Opens (creating or migrating its schema) an event log in PostgreSQL, on a `pg.Pool` the host
@@ -253,7 +237,7 @@ class PostgresLog implements PostgresEventLog {
     this.#open();
     return watchLog(this, {
       pool: this.#pool,
-      channel: notificationChannel(this.schema),
+      channel: this.#sql.channel,
       options,
       onClose: (stop) => {
         this.#watchers.add(stop);
@@ -289,9 +273,9 @@ class PostgresLog implements PostgresEventLog {
   }
 
   async #flush(group: readonly PendingAppend[]): Promise<void> {
-    let outcomes: Outcome[];
+    let outcomes: CommitOutcome[];
     try {
-      outcomes = await this.#commit(group);
+      outcomes = await commitGroup(this.#pool, this.#sql, group, this.#clock);
     } catch (error) {
       const failure = asDatabaseError(this.schema, 'cannot append', error);
       for (const pending of group) pending.reject(failure);
@@ -308,81 +292,6 @@ class PostgresLog implements PostgresEventLog {
         pending.reject(outcome.error);
       }
     });
-  }
-
-  // One transaction: lock the head, read what the group's plans need, write every new row.
-  async #commit(group: readonly PendingAppend[]): Promise<Outcome[]> {
-    const sql = this.#sql;
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      // Simple protocol: BEGIN and the head's lock in one round trip.
-      const [, , locked] = (await client.query(sql.begin)) as unknown as pg.QueryResult<{
-        position: string;
-      }>[];
-      let head = Number(locked?.rows[0]?.position ?? 0);
-      const keys = [
-        ...new Set(group.flatMap((pending) => pending.items.flatMap((item) => item.keys))),
-      ];
-      const streams = [...new Set(group.map((pending) => pending.stream))];
-      const known = await client.query<{ key: string; position: string }>(sql.positionsOfKeys, [
-        keys,
-      ]);
-      const positions = new Map(known.rows.map((row) => [row.key, Number(row.position)]));
-      const current = await client.query<{ stream: string; version: number | null }>(
-        sql.streamVersions,
-        [streams],
-      );
-      const versions = new Map(current.rows.map((row) => [row.stream, row.version ?? 0]));
-      const live = await this.#liveFences(client, group);
-      const view = {
-        positionOfKey: (key: string) => positions.get(key),
-        streamVersion: (stream: string) => versions.get(stream) ?? 0,
-        head: () => head,
-      };
-      const written: NewEntry[] = [];
-      const outcomes = group.map((pending): Outcome => {
-        const { fence } = pending;
-        if (fence !== undefined && !live.has(fenceKey(fence))) {
-          return { kind: 'fenced', error: new LeaseLostError(fence.name, fence.epoch) };
-        }
-        const plan = planAppend(view, pending.stream, pending.items, pending.expected);
-        if (plan.kind !== 'write') return plan;
-        for (const row of plan.rows) {
-          for (const key of row.keys) positions.set(key, row.position);
-          versions.set(row.stream, row.version);
-          head = row.position;
-          written.push(row);
-        }
-        return plan;
-      });
-      if (written.length > 0)
-        await client.query(sql.write, writeParameters(written, head, this.schema));
-      await client.query('COMMIT');
-      return outcomes;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((failure: Error) => {
-        broken = failure;
-      });
-      throw error;
-    } finally {
-      // A connection whose rollback failed is dropped, not handed to the next group.
-      client.release(broken);
-    }
-  }
-
-  // The fencing leases of the group that are still held, locked (FOR SHARE) until commit.
-  async #liveFences(client: pg.PoolClient, group: readonly PendingAppend[]): Promise<Set<string>> {
-    const names = [
-      ...new Set(group.flatMap((pending) => (pending.fence ? [pending.fence.name] : []))),
-    ];
-    if (names.length === 0) return new Set();
-    const now = this.#clock === undefined ? null : Math.floor(this.#clock.now());
-    const rows = await client.query<{ name: string; holder: string; epoch: string }>(
-      this.#sql.liveLeases,
-      [names, now],
-    );
-    return new Set(rows.rows.map((row) => fenceKey({ ...row, epoch: Number(row.epoch) })));
   }
 
   async #read(text: string, values: unknown[]): Promise<readonly LogEntry[]> {
@@ -420,25 +329,4 @@ interface StoredRow extends pg.QueryResultRow {
   readonly version: number;
   readonly key: string;
   readonly item: string;
-}
-
-function fenceKey(lease: Pick<Lease, 'name' | 'holder' | 'epoch'>): string {
-  return JSON.stringify([lease.name, lease.holder, lease.epoch]);
-}
-
-// Column arrays for the one INSERT ... SELECT FROM unnest(...) that writes a whole group.
-function writeParameters(rows: readonly NewEntry[], head: number, schema: string): unknown[] {
-  const keyRows = rows.flatMap((row) => row.keys.map((key) => [key, row.position] as const));
-  return [
-    rows.map((row) => row.position),
-    rows.map((row) => row.stream),
-    rows.map((row) => row.version),
-    rows.map((row) => row.keys[0]),
-    rows.map((row) => row.at),
-    rows.map((row) => row.text),
-    keyRows.map(([key]) => key),
-    keyRows.map(([, position]) => position),
-    head,
-    notificationChannel(schema),
-  ];
 }
