@@ -17,7 +17,7 @@ const SECONDS_PER_CASE = 3;
 const REPLAY_ENTRIES = 200_000;
 
 /** A webhook as Agora sends it, in a trace record: what the log holds most of. */
-function notification(n: number): LogItem {
+export function notification(n: number): LogItem {
   const at = 1_700_000_000_000 + n;
   const body = {
     noticeId: `2000001428:4330:${n}`,

@@ -1,14 +1,16 @@
 // `npm run bench`: every benchmark, each against a baseline measured in the same run; results
-// go to bench/results.json. `npm run bench -- core` or `-- log` runs one suite and keeps the
-// other suites' last figures (each suite carries the date and Node it ran with).
+// go to bench/results.json. `npm run bench -- core` (or `log`, `postgres`) runs one suite and
+// keeps the other suites' last figures (each suite carries the date and Node it ran with).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runCoreBench } from './core.bench.js';
 import { runLogBench } from './log.bench.js';
+import { runPostgresBench } from './postgres.bench.js';
 
 const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   core: () => runCoreBench(),
   log: () => runLogBench(),
+  postgres: () => runPostgresBench(),
 };
 
 const asked = process.argv.slice(2);

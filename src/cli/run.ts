@@ -1,5 +1,6 @@
+import { isRecwatchError } from '../errors/index.js';
 import { LogFileError } from '../log/errors.js';
-import { EXPORT_USAGE, REPLAY_USAGE, SIM_USAGE } from './usage.js';
+import { EXPORT_USAGE, IMPORT_USAGE, MIGRATE_USAGE, REPLAY_USAGE, SIM_USAGE } from './usage.js';
 import { packageVersion } from './version.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -19,6 +20,10 @@ ${indent(EXPORT_USAGE)}
 
 ${indent(SIM_USAGE)}
 
+${indent(IMPORT_USAGE)}
+
+${indent(MIGRATE_USAGE)}
+
   recwatch --help          show this help
   recwatch --version       print the version
 
@@ -31,11 +36,13 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
     replay: async (args, io) => (await import('./commands/replay.js')).replayCommand(args, io),
     export: async (args, io) => (await import('./commands/export.js')).exportCommand(args, io),
     sim: async (args, io) => (await import('./commands/sim.js')).simCommand(args, io),
+    import: async (args, io) => (await import('./commands/import.js')).importCommand(args, io),
+    migrate: async (args, io) => (await import('./commands/migrate.js')).migrateCommand(args, io),
   };
 
 /**
  * Runs the recwatch command line and resolves to the exit code (0 ok, 64 usage error, 66 a file
- * that cannot be read as asked).
+ * that cannot be read as asked, 69 a database that cannot be used).
  * @example await runCli(['replay', 'trace.jsonl', '--json'], { out: process.stdout, err: process.stderr })
  */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
@@ -59,6 +66,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (error instanceof LogFileError || isFileError(error)) {
       io.err.write(`recwatch ${command}: ${(error as Error).message}\n`);
       return 66;
+    }
+    // A database that cannot be reached or used: one line, as sysexits' EX_UNAVAILABLE.
+    if (isRecwatchError(error, 'LOG_DATABASE')) {
+      io.err.write(`recwatch ${command}: ${error.message}\n`);
+      return 69;
     }
     throw error;
   }

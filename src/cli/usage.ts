@@ -19,3 +19,13 @@ export const SIM_USAGE = `recwatch sim [--profile <name>] [--seed <n>] [--speed 
   default clean), all drawn from --seed (default 1). --speed 60 runs an hour of simulated time in
   a minute. Prints the base URL and credentials; on exit prints a summary and, with --truth,
   writes what really happened to each recording as JSON Lines. See docs/simulator.md.`;
+
+export const MIGRATE_USAGE = `recwatch migrate <postgres://...> [--schema name]
+  Creates the event log's tables in a PostgreSQL schema (default "recwatch"), or upgrades an
+  older one; safe to run again. Opening a log migrates it too: this is for deploy scripts.`;
+
+export const IMPORT_USAGE = `recwatch import <trace.jsonl | -> --to <log.db | postgres://...> [--schema name] [--append]
+  Appends a trace (JSON Lines, format v1, as recwatch export writes it; - reads stdin) to a
+  SQLite or PostgreSQL event log, in order. Refuses a log that is not empty unless --append
+  (entries already there are then skipped by their keys). Moving a SQLite log to PostgreSQL:
+  recwatch export log.db | recwatch import - --to postgres://...`;

@@ -6,6 +6,8 @@ export type RecwatchErrorCode =
   | 'VERSION_CONFLICT'
   | 'LOG_FILE'
   | 'LOG_CLOSED'
+  | 'LOG_DATABASE'
+  | 'LEASE_LOST'
   | 'CORE_STATE'
   | (string & {});
 

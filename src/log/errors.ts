@@ -43,3 +43,36 @@ export class LogClosedError extends RecwatchError {
     super('the event log is closed');
   }
 }
+
+/**
+ * The PostgreSQL log cannot be used: the server cannot be reached, the schema holds something
+ * else or was written by a newer recwatch, or a statement failed. `schema` names the log; the
+ * message never holds the connection string (it may carry a password); `cause` has the detail.
+ */
+export class LogDatabaseError extends RecwatchError {
+  override readonly name = 'LogDatabaseError';
+  readonly code = 'LOG_DATABASE';
+  readonly schema: string;
+
+  constructor(schema: string, problem: string, options?: { cause?: unknown }) {
+    super(`event log in PostgreSQL schema "${schema}": ${problem}`, options);
+    this.schema = schema;
+  }
+}
+
+/**
+ * A fenced append or a lease renewal came from a holder whose lease is gone: it expired, or
+ * another holder took it over (a newer epoch). Nothing was written; stop acting for `lease`.
+ */
+export class LeaseLostError extends RecwatchError {
+  override readonly name = 'LeaseLostError';
+  readonly code = 'LEASE_LOST';
+  readonly lease: string;
+  readonly epoch: number;
+
+  constructor(lease: string, epoch: number) {
+    super(`lease '${lease}' at epoch ${epoch} is no longer held (expired or taken over)`);
+    this.lease = lease;
+    this.epoch = epoch;
+  }
+}

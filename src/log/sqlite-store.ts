@@ -10,6 +10,7 @@ import {
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
+import { takeGroup } from './commit-group.js';
 import { LogClosedError, LogFileError } from './errors.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { prepareSchema } from './sqlite-schema.js';
@@ -201,7 +202,7 @@ class SqliteLog implements SqliteEventLog {
   }
 
   #flush(): void {
-    const group = this.#takeGroup();
+    const group = takeGroup(this.#queue, this.#maxItems);
     if (this.#queue.length > 0) this.#scheduleFlush();
     let plans: AppendPlan[];
     try {
@@ -222,16 +223,6 @@ class SqliteLog implements SqliteEventLog {
         pending.resolve(plan.result);
       }
     });
-  }
-
-  #takeGroup(): PendingAppend[] {
-    let items = 0;
-    let count = 0;
-    while (count < this.#queue.length && (count === 0 || items < this.#maxItems)) {
-      items += this.#queue[count]!.items.length;
-      count += 1;
-    }
-    return this.#queue.splice(0, count);
   }
 
   // Runs inside the group's transaction; a conflict writes nothing and spoils nothing else.

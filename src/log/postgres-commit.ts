@@ -1,0 +1,126 @@
+import type pg from 'pg';
+import type { Clock } from '../clock/index.js';
+import { type AppendPlan, type NewEntry, type PreparedItem, planAppend } from './append-plan.js';
+import { LeaseLostError } from './errors.js';
+import type { Lease } from './postgres-leases.js';
+import type { PostgresStatements } from './postgres-sql.js';
+import type { ExpectedVersion } from './types.js';
+
+/** One append of a group, as the PostgreSQL log queued it. */
+export interface GroupAppend {
+  readonly stream: string;
+  readonly items: readonly PreparedItem[];
+  readonly expected: ExpectedVersion;
+  readonly fence: Lease | undefined;
+}
+
+/** What became of one append of a group: written (or all repeats), a conflict, or fenced out. */
+export type CommitOutcome =
+  | AppendPlan
+  | { readonly kind: 'fenced'; readonly error: LeaseLostError };
+
+/**
+ * Writes a group of appends in one transaction: locks the log's head (so positions commit in
+ * order), reads the keys, stream versions and fencing leases the group needs, plans each append in
+ * order as if alone (`planAppend`), and writes every new row with one statement, which also moves
+ * the head and sends the notification. Resolves to one outcome per append; rejects (rolling back,
+ * nothing written) when the database fails.
+ * @example const outcomes = await commitGroup(pool, postgresStatements('recwatch'), group);
+ */
+export async function commitGroup(
+  pool: pg.Pool,
+  sql: PostgresStatements,
+  group: readonly GroupAppend[],
+  clock?: Clock,
+): Promise<CommitOutcome[]> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    // Simple protocol: BEGIN and the head's lock in one round trip; the lock is the last result.
+    const results = (await client.query(sql.begin)) as unknown as pg.QueryResult[];
+    let head = Number(results.at(-1)?.rows[0]?.position ?? 0);
+    const keys = [...new Set(group.flatMap((each) => each.items.flatMap((item) => item.keys)))];
+    const streams = [...new Set(group.map((each) => each.stream))];
+    const known = await client.query<{ key: string; position: string }>(sql.positionsOfKeys, [
+      keys,
+    ]);
+    const positions = new Map(known.rows.map((row) => [row.key, Number(row.position)]));
+    const current = await client.query<{ stream: string; version: number | null }>(
+      sql.streamVersions,
+      [streams],
+    );
+    const versions = new Map(current.rows.map((row) => [row.stream, row.version ?? 0]));
+    const live = await liveFences(client, sql, group, clock);
+    const view = {
+      positionOfKey: (key: string) => positions.get(key),
+      streamVersion: (stream: string) => versions.get(stream) ?? 0,
+      head: () => head,
+    };
+    const written: NewEntry[] = [];
+    const outcomes = group.map((each): CommitOutcome => {
+      const { fence } = each;
+      if (fence !== undefined && !live.has(fenceKey(fence))) {
+        return { kind: 'fenced', error: new LeaseLostError(fence.name, fence.epoch) };
+      }
+      const plan = planAppend(view, each.stream, each.items, each.expected);
+      if (plan.kind !== 'write') return plan;
+      // Later appends of the group see this one's rows, as they would in the table.
+      for (const row of plan.rows) {
+        for (const key of row.keys) positions.set(key, row.position);
+        versions.set(row.stream, row.version);
+        head = row.position;
+        written.push(row);
+      }
+      return plan;
+    });
+    if (written.length > 0) await client.query(sql.write, writeParameters(written, head, sql));
+    await client.query('COMMIT');
+    return outcomes;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((failure: Error) => {
+      broken = failure;
+    });
+    throw error;
+  } finally {
+    // A connection whose rollback failed is dropped, not handed to the next group.
+    client.release(broken);
+  }
+}
+
+// The group's fencing leases still held at their epoch, locked (FOR SHARE) until commit.
+async function liveFences(
+  client: pg.PoolClient,
+  sql: PostgresStatements,
+  group: readonly GroupAppend[],
+  clock: Clock | undefined,
+): Promise<Set<string>> {
+  const names = [...new Set(group.flatMap((each) => (each.fence ? [each.fence.name] : [])))];
+  if (names.length === 0) return new Set();
+  const now = clock === undefined ? null : Math.floor(clock.now());
+  const rows = await client.query<{ name: string; holder: string; epoch: string }>(sql.liveLeases, [
+    names,
+    now,
+  ]);
+  return new Set(rows.rows.map((row) => fenceKey({ ...row, epoch: Number(row.epoch) })));
+}
+
+function fenceKey(lease: Pick<Lease, 'name' | 'holder' | 'epoch'>): string {
+  return JSON.stringify([lease.name, lease.holder, lease.epoch]);
+}
+
+// Column arrays for the one INSERT ... SELECT FROM unnest(...) that writes a whole group.
+function writeParameters(rows: readonly NewEntry[], head: number, sql: PostgresStatements) {
+  const keyRows = rows.flatMap((row) => row.keys.map((key) => [key, row.position] as const));
+  return [
+    rows.map((row) => row.position),
+    rows.map((row) => row.stream),
+    rows.map((row) => row.version),
+    rows.map((row) => row.keys[0]),
+    rows.map((row) => row.at),
+    rows.map((row) => row.text),
+    keyRows.map(([key]) => key),
+    keyRows.map(([, position]) => position),
+    head,
+    sql.channel,
+  ];
+}

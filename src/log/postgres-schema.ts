@@ -1,0 +1,153 @@
+import type pg from 'pg';
+import { RecwatchError } from '../errors/index.js';
+import { LogDatabaseError } from './errors.js';
+
+// Each migration takes the schema one version up; the index + 1 is the version it produces. `$s`
+// stands for the quoted schema. Items are kept as the codec's JSON text (as in SQLite), so a log
+// reads back byte for byte whichever store held it.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE $s.entries (
+     position bigint PRIMARY KEY,
+     stream text NOT NULL,
+     version integer NOT NULL,
+     key text NOT NULL,
+     at double precision NOT NULL,
+     item text NOT NULL,
+     UNIQUE (stream, version)
+   );
+   CREATE TABLE $s.entry_keys (
+     key text PRIMARY KEY,
+     position bigint NOT NULL REFERENCES $s.entries (position)
+   );
+   CREATE TABLE $s.snapshots (
+     schema_version integer PRIMARY KEY,
+     position bigint NOT NULL,
+     state text NOT NULL
+   );
+   -- The last position, one row: writers lock it for their whole transaction (see postgres-store).
+   CREATE TABLE $s.head (
+     one boolean PRIMARY KEY DEFAULT true CHECK (one),
+     position bigint NOT NULL
+   );
+   INSERT INTO $s.head (position) VALUES (0);`,
+  `CREATE TABLE $s.leases (
+     name text PRIMARY KEY,
+     holder text NOT NULL,
+     epoch bigint NOT NULL,
+     expires_at bigint NOT NULL
+   );
+   CREATE INDEX leases_holder ON $s.leases (holder);`,
+];
+
+/** The PostgreSQL log schema version this recwatch writes. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,53}$/;
+
+/**
+ * Throws a `TypeError` unless `schema` is a plain lower-case identifier of at most 54 characters
+ * (it is also part of the notification channel's name, which PostgreSQL caps at 63).
+ * @example checkSchemaName('recwatch') // passes; checkSchemaName('Drop Table') throws
+ */
+export function checkSchemaName(schema: unknown): asserts schema is string {
+  if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
+    throw new TypeError(
+      `a schema name must be lower-case letters, digits and _ (at most 54), not ${String(schema)}`,
+    );
+  }
+}
+
+/** What `migratePostgres` did: the schema version found, and the one it left. */
+export interface MigrationResult {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Creates the log's tables in `schema` (creating the schema), or brings an older one up to
+ * `POSTGRES_SCHEMA_VERSION`, recording each step in `<schema>.recwatch_migrations`. Safe to run
+ * again and from several processes at once (they queue on an advisory lock). Refuses, with
+ * `LogDatabaseError`, a schema holding tables that are not a recwatch log, or a newer schema.
+ * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 2 } the first time
+ */
+export async function migratePostgres(pool: pg.Pool, schema: string): Promise<MigrationResult> {
+  checkSchemaName(schema);
+  // A log already current is opened without taking locks or needing CREATE rights.
+  let client: pg.PoolClient | undefined;
+  try {
+    const found = await storedVersion(pool, schema);
+    if (found === POSTGRES_SCHEMA_VERSION) return { from: found, to: found };
+    client = await pool.connect();
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recwatch:${schema}`]);
+    // Inside the lock: another process may have migrated it since.
+    const from = await storedVersion(client, schema);
+    const quoted = `"${schema}"`;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${quoted}.recwatch_migrations (
+         version integer PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    for (let version = from + 1; version <= POSTGRES_SCHEMA_VERSION; version += 1) {
+      await client.query(MIGRATIONS[version - 1]!.replaceAll('$s', quoted));
+      await client.query(`INSERT INTO ${quoted}.recwatch_migrations (version) VALUES ($1)`, [
+        version,
+      ]);
+    }
+    await client.query('COMMIT');
+    return { from, to: POSTGRES_SCHEMA_VERSION };
+  } catch (error) {
+    await client?.query('ROLLBACK').catch(() => {});
+    throw asDatabaseError(schema, 'cannot migrate', error);
+  } finally {
+    client?.release();
+  }
+}
+
+/**
+ * The schema version recorded in `schema` (0 when there is no log there yet). Refuses a schema
+ * with tables but no migrations record (not ours), and a version newer than this recwatch's.
+ * @example await storedVersion(pool, 'recwatch') // 2
+ */
+export async function storedVersion(db: pg.Pool | pg.PoolClient, schema: string): Promise<number> {
+  const tables = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1`,
+    [schema],
+  );
+  const names = new Set(tables.rows.map((row) => row.name));
+  if (!names.has('recwatch_migrations')) {
+    if (names.size > 0) {
+      throw new LogDatabaseError(
+        schema,
+        `the schema holds ${names.size} tables and is not a recwatch log`,
+      );
+    }
+    return 0;
+  }
+  const latest = await db.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM "${schema}".recwatch_migrations`,
+  );
+  const version = latest.rows[0]?.version ?? 0;
+  if (version > POSTGRES_SCHEMA_VERSION) {
+    throw new LogDatabaseError(
+      schema,
+      `written with log schema ${version}; this recwatch reads up to ${POSTGRES_SCHEMA_VERSION}`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Our own errors and argument errors pass through; anything from the driver or the server becomes
+ * a `LogDatabaseError` naming the schema and the problem.
+ * @example throw asDatabaseError('recwatch', 'cannot read', error)
+ */
+export function asDatabaseError(schema: string, problem: string, error: unknown): Error {
+  if (error instanceof RecwatchError || error instanceof RangeError || error instanceof TypeError) {
+    return error;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new LogDatabaseError(schema, `${problem}: ${detail}`, { cause: error });
+}

@@ -1,0 +1,332 @@
+import { setImmediate } from 'node:timers';
+import pg from 'pg';
+import type { Observable } from 'rxjs';
+import type { Clock } from '../clock/index.js';
+import { prepareItems } from './append-plan.js';
+import {
+  checkCount,
+  checkExpectedVersion,
+  checkStream,
+  pageRange,
+  snapshotText,
+  streamRange,
+} from './checks.js';
+import { decodeEntry } from './codec.js';
+import { takeGroup } from './commit-group.js';
+import { LogClosedError } from './errors.js';
+import { type CommitOutcome, commitGroup, type GroupAppend } from './postgres-commit.js';
+import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
+import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
+import { type PostgresStatements, postgresStatements } from './postgres-sql.js';
+import { type WatchOptions, watchLog } from './postgres-watch.js';
+import type { CommitStats } from './sqlite-store.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventLog,
+  LogEntry,
+  LogItem,
+  ReadAllOptions,
+  ReadStreamOptions,
+  Snapshot,
+} from './types.js';
+
+/** Options of `openPostgresLog`. */
+export interface PostgresLogOptions {
+  /** The schema holding the log's tables, created if missing; default `recwatch`. */
+  readonly schema?: string;
+  /** Most items one group commit writes; the rest go in the next one. Default 10000. */
+  readonly maxItemsPerCommit?: number;
+  /** How long a lease lasts unless renewed, ms; default 15000. */
+  readonly leaseTtlMs?: number;
+  /**
+   * The time leases are measured in. Default: the database server's clock, one clock for every
+   * instance whatever their own clocks say. A test passes a virtual clock.
+   */
+  readonly clock?: Clock;
+}
+
+/** Options of a PostgreSQL append: the contract's, plus an optional fencing lease. */
+export interface PostgresAppendOptions extends AppendOptions {
+  /**
+   * Write only while this lease is still held at this epoch: checked inside the append's
+   * transaction (the lease row is locked until commit, so a take-over waits for it). A stale
+   * lease rejects with `LeaseLostError` and writes nothing.
+   */
+  readonly fence?: Lease;
+}
+
+/** A PostgreSQL event log: the `EventLog` contract, plus fencing, leases and a live feed. */
+export interface PostgresEventLog extends EventLog {
+  readonly schema: string;
+  append(
+    stream: string,
+    items: readonly LogItem[],
+    options: PostgresAppendOptions,
+  ): Promise<AppendResult>;
+  /** Leases in this log's schema, for instances sharing the work (see `PostgresLeases`). */
+  readonly leases: PostgresLeases;
+  /**
+   * Every entry from `fromPosition` on, as it is committed by any instance: woken by
+   * `LISTEN/NOTIFY`, with polling as the fallback. Completes when the log closes.
+   */
+  watch(options?: WatchOptions): Observable<LogEntry>;
+  /** Group-commit counters since this handle was opened. */
+  stats(): CommitStats;
+}
+
+interface PendingAppend extends GroupAppend {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Opens (creating or migrating its schema) an event log in PostgreSQL, on a `pg.Pool` the host
+ * owns or on a connection string (the log then owns its pool and ends it on close). Group
+ * commit: appends issued together, and those that queue while a commit runs, share one
+ * transaction, written with one multi-row INSERT; each is checked and settled on its own.
+ * Positions are safe for catch-up: writers take the log's head row for their whole transaction,
+ * so positions commit in order and a reader never passes a row still in flight.
+ * An append that fails with `LogDatabaseError` may still have been committed (a connection lost
+ * during COMMIT): retry it as is, its keys make a written item a repeat.
+ * @throws LogDatabaseError when the server cannot be reached or the schema is not a recwatch log.
+ * @example
+ * const log = await openPostgresLog(process.env.DATABASE_URL, { schema: 'recwatch' });
+ * await log.append('recording-r1', [toLogItem(input, Date.now())], { expectedVersion: 'any' });
+ */
+export async function openPostgresLog(
+  database: pg.Pool | string,
+  options: PostgresLogOptions = {},
+): Promise<PostgresEventLog> {
+  const schema = options.schema ?? 'recwatch';
+  checkSchemaName(schema);
+  const maxItems = options.maxItemsPerCommit ?? 10_000;
+  const leaseTtlMs = options.leaseTtlMs ?? 15_000;
+  checkCount('maxItemsPerCommit', maxItems, 1);
+  checkCount('leaseTtlMs', leaseTtlMs, 1);
+  // By shape, not instanceof: the host's pool may come from another copy of pg.
+  if (typeof database !== 'string' && typeof database?.connect !== 'function') {
+    throw new TypeError('openPostgresLog takes a pg.Pool or a connection string');
+  }
+  const owned = typeof database === 'string';
+  const pool = owned ? ownPool(database) : database;
+  try {
+    await migratePostgres(pool, schema);
+  } catch (error) {
+    if (owned) await pool.end();
+    throw asDatabaseError(schema, 'cannot open', error);
+  }
+  return new PostgresLog(pool, owned, schema, maxItems, leaseTtlMs, options.clock);
+}
+
+function ownPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString });
+  // An idle connection the server drops must not crash the host; the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+class PostgresLog implements PostgresEventLog {
+  readonly schema: string;
+  readonly leases: PostgresLeases;
+  readonly #pool: pg.Pool;
+  readonly #owned: boolean;
+  readonly #sql: PostgresStatements;
+  readonly #maxItems: number;
+  readonly #clock: Clock | undefined;
+  readonly #watchers = new Set<() => void>();
+  #queue: PendingAppend[] = [];
+  #draining: Promise<void> | null = null;
+  #closed = false;
+  #stats = { commits: 0, appends: 0, items: 0 };
+
+  constructor(
+    pool: pg.Pool,
+    owned: boolean,
+    schema: string,
+    maxItems: number,
+    leaseTtlMs: number,
+    clock: Clock | undefined,
+  ) {
+    this.schema = schema;
+    this.#pool = pool;
+    this.#owned = owned;
+    this.#sql = postgresStatements(schema);
+    this.#maxItems = maxItems;
+    this.#clock = clock;
+    this.leases = postgresLeases(pool, schema, { ttlMs: leaseTtlMs, clock });
+  }
+
+  append(
+    stream: string,
+    items: readonly LogItem[],
+    options: PostgresAppendOptions,
+  ): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.#open();
+      checkStream(stream);
+      checkExpectedVersion(options?.expectedVersion);
+      const prepared = prepareItems(items);
+      const fence = options.fence;
+      if (fence !== undefined) checkLease(fence);
+      this.#queue.push({
+        stream,
+        items: prepared,
+        expected: options.expectedVersion,
+        fence,
+        resolve,
+        reject,
+      });
+      this.#drain();
+    });
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly LogEntry[]> {
+    this.#open();
+    const { from, limit } = streamRange(stream, options);
+    // PostgreSQL reads LIMIT NULL as no limit.
+    return this.#read(this.#sql.readStream, [stream, from, limit ?? null]);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<readonly LogEntry[]> {
+    this.#open();
+    const { from, limit } = pageRange(options);
+    return this.#read(this.#sql.readAll, [from, limit]);
+  }
+
+  async streamVersion(stream: string): Promise<number> {
+    this.#open();
+    checkStream(stream);
+    const rows = await this.#query<{ version: number }>('cannot read', this.#sql.streamVersion, [
+      stream,
+    ]);
+    return rows[0]?.version ?? 0;
+  }
+
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    this.#open();
+    const rows = await this.#query<{ position: string }>('cannot read', this.#sql.head, []);
+    const state = snapshotText(snapshot, Number(rows[0]?.position ?? 0));
+    await this.#query('cannot write', this.#sql.saveSnapshot, [
+      snapshot.schemaVersion,
+      snapshot.position,
+      state,
+    ]);
+  }
+
+  async loadSnapshot(schemaVersion: number): Promise<Snapshot | null> {
+    this.#open();
+    checkCount('schemaVersion', schemaVersion, 0);
+    const rows = await this.#query<{ position: string; state: string }>(
+      'cannot read',
+      this.#sql.loadSnapshot,
+      [schemaVersion],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    let state: unknown;
+    try {
+      state = JSON.parse(row.state);
+    } catch (error) {
+      throw asDatabaseError(this.schema, 'unreadable snapshot', error);
+    }
+    return { position: Number(row.position), schemaVersion, state };
+  }
+
+  watch(options: WatchOptions = {}): Observable<LogEntry> {
+    this.#open();
+    return watchLog(this, {
+      pool: this.#pool,
+      channel: this.#sql.channel,
+      options,
+      onClose: (stop) => {
+        this.#watchers.add(stop);
+        return () => this.#watchers.delete(stop);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#draining !== null) await this.#draining;
+    for (const stop of [...this.#watchers]) stop();
+    if (this.#owned) await this.#pool.end();
+  }
+
+  stats(): CommitStats {
+    return { ...this.#stats };
+  }
+
+  // One group in flight at a time; appends issued meanwhile form the next group.
+  #drain(): void {
+    if (this.#draining !== null) return;
+    this.#draining = (async () => {
+      try {
+        // setImmediate lets every append issued in this turn join the first group.
+        await new Promise((resolve) => setImmediate(resolve));
+        while (this.#queue.length > 0) await this.#flush(takeGroup(this.#queue, this.#maxItems));
+      } finally {
+        this.#draining = null;
+      }
+    })();
+  }
+
+  async #flush(group: readonly PendingAppend[]): Promise<void> {
+    let outcomes: CommitOutcome[];
+    try {
+      outcomes = await commitGroup(this.#pool, this.#sql, group, this.#clock);
+    } catch (error) {
+      const failure = asDatabaseError(this.schema, 'cannot append', error);
+      for (const pending of group) pending.reject(failure);
+      return;
+    }
+    this.#stats.commits += 1;
+    this.#stats.appends += group.length;
+    group.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.kind === 'write') {
+        this.#stats.items += outcome.rows.length;
+        pending.resolve(outcome.result);
+      } else {
+        pending.reject(outcome.error);
+      }
+    });
+  }
+
+  async #read(text: string, values: unknown[]): Promise<readonly LogEntry[]> {
+    const rows = await this.#query<StoredRow>('cannot read', text, values);
+    return rows.map((row) => {
+      const place = { ...row, position: Number(row.position) };
+      try {
+        return decodeEntry(place, row.item);
+      } catch (error) {
+        throw asDatabaseError(this.schema, `unreadable entry at position ${place.position}`, error);
+      }
+    });
+  }
+
+  async #query<Row extends pg.QueryResultRow>(
+    problem: string,
+    text: string,
+    values: unknown[],
+  ): Promise<Row[]> {
+    try {
+      return (await this.#pool.query<Row>(text, values)).rows;
+    } catch (error) {
+      throw asDatabaseError(this.schema, problem, error);
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new LogClosedError();
+  }
+}
+
+interface StoredRow extends pg.QueryResultRow {
+  readonly position: string;
+  readonly stream: string;
+  readonly version: number;
+  readonly key: string;
+  readonly item: string;
+}
