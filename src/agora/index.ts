@@ -8,3 +8,10 @@ export type {
 export { createAgoraClient } from './client.js';
 export type { RawResponse } from './transport.js';
 export { AGORA_DOMAINS, DOMAIN_RETRY_DELAYS_MS } from './transport.js';
+export type {
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookReceiver,
+  WebhookVerdict,
+} from './webhook.js';
+export { createWebhookHandler, TEST_WEBHOOK_CNAME } from './webhook.js';

@@ -12,6 +12,7 @@ export type RecwatchErrorCode =
   | 'UNKNOWN_RECORDING'
   | 'RECORDING_EXISTS'
   | 'NO_SESSION'
+  | 'INVALID_COMMAND'
   | (string & {});
 
 /**
@@ -95,4 +96,14 @@ export class NoSessionError extends RecwatchError {
     super(`recording '${recording}' has no live session to update`);
     this.recording = recording;
   }
+}
+
+/**
+ * A host command's arguments cannot be used (a missing recording id, an unknown mode): the message
+ * names the field.
+ * @example await supervisor.start({ recording: '', ... }) // InvalidCommandError (code INVALID_COMMAND)
+ */
+export class InvalidCommandError extends RecwatchError {
+  override readonly name = 'InvalidCommandError';
+  readonly code = 'INVALID_COMMAND';
 }
