@@ -394,7 +394,7 @@ class SupervisorRuntime implements Supervisor {
     for (const start of plan.resend)
       this.once(`${start.recording}/start`, () => this.acquireAndStart(start));
     for (const intent of plan.settle) {
-      this.background(`settle ${intent.recording}`, () => this.settlements.watch(intent));
+      this.background(`settle ${intent.recording}`, () => this.io(this.settlements.watch(intent)));
     }
     for (const effect of plan.stop) this.run(effect);
     for (const effect of plan.query) {
@@ -550,15 +550,14 @@ class SupervisorRuntime implements Supervisor {
   }
 
   /** Runs work nobody awaits; a failure is a log line, never an unhandled rejection. */
+  // Not counted as busy: it may wait on the clock (the QPS budget, jitter); its I/O is counted.
   private background(what: string, work: () => Promise<unknown>): Promise<void> {
-    return this.io(
-      work().then(
-        () => {},
-        (error: unknown) => {
-          if (error instanceof SupervisorClosedError) return;
-          this.logger.error?.(`recwatch: ${what} failed: ${nameOf(error)}: ${messageOf(error)}`);
-        },
-      ),
+    return work().then(
+      () => {},
+      (error: unknown) => {
+        if (error instanceof SupervisorClosedError) return;
+        this.logger.error?.(`recwatch: ${what} failed: ${nameOf(error)}: ${messageOf(error)}`);
+      },
     );
   }
 
