@@ -5,14 +5,18 @@
 import type { Clock, ClockTimer } from '../clock/index.js';
 import { SupervisorClosedError } from '../errors/index.js';
 
-/** Which call goes first when several wait: a stop, then a start, then queries. */
-export type CallPriority = 'stop' | 'start' | 'urgentQuery' | 'routineQuery';
+/**
+ * Which call goes first when several wait: a stop, then a start (its `start` call before new
+ * `acquire`s, since a resource id should be used within seconds), then queries.
+ */
+export type CallPriority = 'stop' | 'start' | 'acquire' | 'urgentQuery' | 'routineQuery';
 
 const RANK: Readonly<Record<CallPriority, number>> = {
   stop: 0,
   start: 1,
-  urgentQuery: 2,
-  routineQuery: 3,
+  acquire: 2,
+  urgentQuery: 3,
+  routineQuery: 4,
 };
 
 /** Options of `RestScheduler`. */

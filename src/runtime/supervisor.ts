@@ -308,7 +308,7 @@ class SupervisorRuntime implements Supervisor {
       this.receive({ at: this.clock.now(), type: 'startFailed', recording, ...answer });
     const acquireRequest = await this.hostRequest('acquireRequest', recording, attempt);
     if (acquireRequest === null) return void (await startFailed(CALLBACK_FAILED));
-    const acquired = await this.call('start', (signal) =>
+    const acquired = await this.call('acquire', (signal) =>
       this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
     );
     if (acquired === null) return;
