@@ -84,8 +84,8 @@ describe('supervisor scenarios', () => {
     await h.advance(60_000);
     const picture = h.supervisor.get('r1');
     expect(picture).toMatchObject({ state: 'recording', restarts: 1 });
-    // A quit found only by absence restarts with the other uid (rule 7).
-    expect(picture?.uid).toBe('1002');
+    expect(picture?.sid).not.toBe(sid);
+    expect(h.agora.live().map((s) => s.uid)).toEqual([picture?.uid]);
     expectNoOrphanNorDouble(h);
   });
 
@@ -112,7 +112,7 @@ describe('supervisor scenarios', () => {
     expectNoOrphanNorDouble(h);
   });
 
-  it('after a 4th failure, restarts the recording with the backup uid', async () => {
+  it('after a 4th failure, quits with haExhausted and restarts the recording', async () => {
     const { h, sid } = await running();
     for (const uid of ['2001', '2002', '2003']) {
       h.agora.failover(sid, uid, 5_000);
@@ -123,7 +123,8 @@ describe('supervisor scenarios', () => {
     await h.advance(30_000);
     expect(eventsOf(h.events, 'quit')).toMatchObject([{ sid, reason: 'haExhausted' }]);
     const picture = h.supervisor.get('r1');
-    expect(picture).toMatchObject({ state: 'recording', restarts: 1, uid: '1002' });
+    expect(picture).toMatchObject({ state: 'recording', restarts: 1, haAttempts: 0, filePrefix: '' });
+    expect(h.agora.requests().filter((r) => r.kind === 'start')).toHaveLength(2);
     expect(picture?.sid).not.toBe(sid);
     expectNoOrphanNorDouble(h);
   });
