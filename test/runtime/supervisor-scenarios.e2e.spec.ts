@@ -123,7 +123,12 @@ describe('supervisor scenarios', () => {
     await h.advance(30_000);
     expect(eventsOf(h.events, 'quit')).toMatchObject([{ sid, reason: 'haExhausted' }]);
     const picture = h.supervisor.get('r1');
-    expect(picture).toMatchObject({ state: 'recording', restarts: 1, haAttempts: 0, filePrefix: '' });
+    expect(picture).toMatchObject({
+      state: 'recording',
+      restarts: 1,
+      haAttempts: 0,
+      filePrefix: '',
+    });
     expect(h.agora.requests().filter((r) => r.kind === 'start')).toHaveLength(2);
     expect(picture?.sid).not.toBe(sid);
     expectNoOrphanNorDouble(h);
