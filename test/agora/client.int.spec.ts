@@ -57,8 +57,23 @@ async function deadUrl(): Promise<string> {
 const credentials = { appId: 'app1', customerId: 'cid', customerSecret: 'csecret-77' };
 const session = { resourceId: 'R1', sid: 'S1', mode: 'mix', cname: 'room1', uid: '1001' } as const;
 
-/** Drives a call whose waits sit on a virtual clock: advance it timer by timer until it answers. */
-async function drive<T>(clock: VirtualClock, call: Promise<T>): Promise<T> {
+// Requests in flight through `countingFetch`: the clock moves only when none is.
+let inFlight = 0;
+const countingFetch: typeof fetch = async (...args) => {
+  inFlight += 1;
+  try {
+    return await fetch(...args);
+  } finally {
+    inFlight -= 1;
+  }
+};
+
+/** Drives a call whose waits sit on a virtual clock: when no request is in flight, moves to the next timer. */
+async function drive<T>(
+  clock: VirtualClock,
+  call: Promise<T>,
+  idle = () => inFlight === 0,
+): Promise<T> {
   let done = false;
   const result = call.finally(() => {
     done = true;
@@ -66,7 +81,7 @@ async function drive<T>(clock: VirtualClock, call: Promise<T>): Promise<T> {
   while (!done) {
     await new Promise((resolve) => setImmediate(resolve));
     const next = clock.nextAt();
-    if (!done && next !== undefined) clock.advanceTo(next);
+    if (!done && idle() && next !== undefined) clock.advanceTo(next);
   }
   return result;
 }
@@ -139,7 +154,12 @@ describe('createAgoraClient', () => {
       status: 200,
       body: { resourceId: 'R1', sid: 'S1', serverResponse: { status: 5 } },
     }));
-    const client = createAgoraClient({ ...credentials, baseUrl: [primary, fallback.url], clock });
+    const client = createAgoraClient({
+      ...credentials,
+      baseUrl: [primary, fallback.url],
+      clock,
+      fetch: countingFetch,
+    });
     const answer = await drive(clock, client.query(session));
     expect(answer.outcome).toMatchObject({ kind: 'alive', status: 5 });
     expect(fallback.seen).toHaveLength(1);
@@ -155,7 +175,11 @@ describe('createAgoraClient', () => {
       clock,
       timeoutMs: 1_000,
     });
-    const answer = await drive(clock, client.start({ ...session, clientRequest: {} }));
+    const answer = await drive(
+      clock,
+      client.start({ ...session, clientRequest: {} }),
+      () => agora.seen.length > 0,
+    );
     expect(answer).toMatchObject({ httpStatus: null, failure: 'timeout' });
     expect(agora.seen).toHaveLength(1);
   });
