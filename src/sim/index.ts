@@ -1,0 +1,30 @@
+export type { HostSpan } from './channel.js';
+export type { DeliveryFault, DeliveryOutcome, DeliveryRecord } from './delivery.js';
+export { SimulatorOptionsError } from './errors.js';
+export type {
+  ApiFaults,
+  DeliveryFaults,
+  HostFaults,
+  LifeFaults,
+  Profile,
+  ProfileName,
+  ProfileOverrides,
+} from './profiles.js';
+export { PROFILE_NAMES, PROFILES, resolveProfile } from './profiles.js';
+export type { RequestFault, RequestRecord } from './service.js';
+export type {
+  Simulator,
+  SimulatorCredentials,
+  SimulatorOptions,
+  SimulatorSummary,
+} from './simulator.js';
+export { startSimulator } from './simulator.js';
+export type {
+  QuitCause,
+  TrueFailover,
+  TrueRecording,
+  TrueStartRefusal,
+  TrueState,
+  TruthRecord,
+} from './truth.js';
+export { truthStateAt, truthToJsonl } from './truth.js';

@@ -1,0 +1,508 @@
+// One recording session (one sid) living on the clock: it starts, records while hosts publish,
+// fails over, and ends; it emits the notifications of each step and keeps its true story.
+import type { Clock, ClockTimer } from '../clock/index.js';
+import type { Channel } from './channel.js';
+import {
+  drawFailoverWindow,
+  drawLifeFault,
+  drawWarningWait,
+  type LifeFaultKind,
+} from './faults.js';
+import type { NotificationDraft } from './notifications.js';
+import type { Prng } from './prng.js';
+import type { LifeFaults } from './profiles.js';
+import type { QuitCause, TrueRecording, TrueState } from './truth.js';
+
+/** A recording mode of the REST path. */
+export type Mode = 'individual' | 'mix' | 'web';
+
+/** Where a recording is in its life, as the service sees it. */
+export type Phase = 'starting' | 'recording' | 'down' | 'exiting' | 'ended';
+
+/** A file the recording has uploaded. */
+export interface UploadedFile {
+  readonly fileName: string;
+  /** The host whose stream it holds (individual mode), else undefined. */
+  readonly hostUid?: number;
+  readonly trackType: 'audio_and_video';
+  readonly sliceStartTime: number;
+}
+
+/** What a recording needs from the service around it. */
+export interface LifeContext {
+  readonly clock: Clock;
+  readonly channel: Channel;
+  readonly faults: LifeFaults;
+  /** Sends a notification from the recording (the service adds noticeId and sequence). */
+  emit(
+    recording: Recording,
+    eventType: number,
+    details: Record<string, unknown>,
+  ): NotificationDraft;
+  /** Called once, when the recording has fully ended. */
+  ended(recording: Recording): void;
+}
+
+/** What the client asked for at start. */
+export interface StartRequest {
+  readonly sid: string;
+  readonly resourceId: string;
+  readonly appId: string;
+  readonly cname: string;
+  readonly uid: string;
+  readonly mode: Mode;
+  /** Seconds with no host before the service exits (`recordingConfig.maxIdleTime`, default 30). */
+  readonly maxIdleTime: number;
+  /** `recordingFileConfig.avFileType`: with `"mp4"`, mix mode reports its files as JSON. */
+  readonly mp4: boolean;
+  /** RTMP push targets (web mode), if any. */
+  readonly rtmpUrls: readonly string[];
+}
+
+// When each start-up step happens, ms after the start (or the rejoin after a failover).
+const STEP = { initialised: 500, componentsStarting: 1_000, someReady: 1_500, allReady: 2_000 };
+const FIRST_UPLOAD_MS = 4_000;
+const PROGRESS_EVERY_MS = 60_000;
+const ABNORMAL_STATUS_MS = 10_000;
+
+/** One recording session. Its REST view (`phase`, `status`, `files`) is read by the routes. */
+export class Recording {
+  phase: Phase = 'starting';
+  status = 0;
+  uid: string;
+  /** Failovers completed (0..3). */
+  haAttempts = 0;
+  sequence = 0;
+  readonly files: UploadedFile[] = [];
+  readonly truth: TrueRecording;
+  /** Until when a query still answers 200 with status 20 after an abnormal exit. */
+  abnormalUntil = -1;
+  stopRequested = false;
+  /** The 11 and 31 this recording sent when it quit, for late redundant copies. */
+  readonly quitNotices: NotificationDraft[] = [];
+  private readonly timers = new Set<ClockTimer>();
+  private hosts: number[] = [];
+  private streamEndedAt: number | undefined;
+  private idleTimer: ClockTimer | undefined;
+  private rtmpPublishing = false;
+
+  constructor(
+    readonly request: StartRequest,
+    private readonly context: LifeContext,
+    private readonly prng: Prng,
+  ) {
+    this.uid = request.uid;
+    const now = context.clock.now();
+    this.truth = {
+      type: 'recording',
+      sid: request.sid,
+      resourceId: request.resourceId,
+      cname: request.cname,
+      mode: request.mode,
+      startedAt: now,
+      uids: [request.uid],
+      states: [{ at: now, state: 'starting' }],
+      failovers: [],
+      quit: null,
+      files: [],
+    };
+  }
+
+  get sid(): string {
+    return this.request.sid;
+  }
+
+  /** The playlist prefix of the current server: `bak<n>_` after the n-th failover (n from 0). */
+  get prefix(): string {
+    return this.haAttempts === 0 ? '' : `bak${this.haAttempts - 1}_`;
+  }
+
+  /** True while the web recorder's RTMP outputs publish. */
+  get publishing(): boolean {
+    return this.rtmpPublishing;
+  }
+
+  /**
+   * Begins the life: status climbs, the first notifications go out. With `early`, 13 and 40
+   * (70 in web mode) are sent now, before the start response.
+   */
+  begin(early: boolean): NotificationDraft[] {
+    const sentEarly = early ? this.announce() : [];
+    this.climb(!early);
+    this.armProgress();
+    this.armWarnings();
+    return sentEarly;
+  }
+
+  /** The client's stop: the recorder leaves, uploads, and the session ends. */
+  stop(): void {
+    this.stopRequested = true;
+    this.finish('stopped', { exitStatus: 0, leaveCode: 16 });
+  }
+
+  /** Ends timers without emitting anything (the simulator is closing). */
+  dispose(): void {
+    this.clearAll();
+  }
+
+  private announce(): NotificationDraft[] {
+    const { mode } = this.request;
+    return [
+      this.emit(13, {}),
+      mode === 'web'
+        ? this.emit(70, { msgName: 'web_recorder_started', recorderStartTime: this.now() })
+        : this.emit(40, { msgName: 'recorder_started', status: 0 }),
+    ];
+  }
+
+  // Status 1..4 over the first two seconds; at 4 the recorder is in the channel.
+  private climb(announce: boolean): void {
+    this.after(STEP.initialised, () => this.setStatus(1));
+    this.after(STEP.componentsStarting, () => {
+      this.setStatus(2);
+      if (announce) this.emit(13, {});
+    });
+    this.after(STEP.someReady, () => {
+      this.setStatus(3);
+      if (!announce) return;
+      if (this.request.mode === 'web') {
+        this.emit(70, { msgName: 'web_recorder_started', recorderStartTime: this.now() });
+      } else this.emit(40, { msgName: 'recorder_started', status: 0 });
+    });
+    this.after(STEP.allReady, () => {
+      this.setStatus(4);
+      this.emit(30, { msgName: 'uploader_started', status: 0 });
+      this.phase = 'recording';
+      this.setState('recording');
+      this.joined();
+      this.armFault();
+    });
+  }
+
+  private joined(): void {
+    if (this.request.mode === 'web') {
+      this.after(FIRST_UPLOAD_MS, () =>
+        this.upload(`${this.prefix}${this.sid}_${this.request.cname}_0.mp4`),
+      );
+      if (this.request.rtmpUrls.length > 0) this.after(500, () => this.publishRtmp());
+      return;
+    }
+    this.hosts = [];
+    this.hostsChanged();
+    this.watchHosts();
+  }
+
+  private publishRtmp(): void {
+    this.rtmpPublishing = true;
+    for (const rtmpUrl of this.request.rtmpUrls) {
+      this.emit(100, { msgName: 'rtmp_publish_status', rtmpUrl, status: 'publishing' });
+    }
+  }
+
+  private watchHosts(): void {
+    const next = this.context.channel.nextChangeAfter(this.now());
+    if (next === undefined) return;
+    this.after(next - this.now(), () => {
+      this.hostsChanged();
+      this.watchHosts();
+    });
+  }
+
+  private hostsChanged(): void {
+    const now = this.now();
+    const present = this.context.channel.hostsAt(now);
+    const joined = present.filter((uid) => !this.hosts.includes(uid));
+    const left = this.hosts.filter((uid) => !present.includes(uid));
+    const wasStreaming = this.hosts.length > 0;
+    this.hosts = present;
+    for (const uid of left) this.streamState(uid, 1);
+    for (const uid of joined) this.streamState(uid, 0);
+    if (!wasStreaming && present.length > 0) {
+      this.clearIdle();
+      this.emit(42, {
+        msgName: 'recorder_slice_start',
+        startUtcMs: now,
+        discontinueUtcMs: this.streamEndedAt ?? now,
+        mixedAllUser: this.request.mode === 'mix',
+        streamUid: this.request.mode === 'mix' ? '0' : String(present[0]),
+        trackType: 'audio_and_video',
+      });
+    }
+    if (wasStreaming && present.length === 0) this.streamEndedAt = now;
+    if (present.length === 0 && this.idleTimer === undefined) {
+      this.idleTimer = this.after(this.request.maxIdleTime * 1_000, () =>
+        this.finish('idle', { exitStatus: 0, leaveCode: 4 }),
+      );
+    }
+    const { cname } = this.request;
+    if (this.request.mode === 'mix' && present.length > 0) {
+      const name = `${this.prefix}${this.sid}_${cname}.m3u8`;
+      this.after(FIRST_UPLOAD_MS, () => {
+        this.upload(name);
+        if (this.request.mp4) this.upload(`${this.prefix}${this.sid}_${cname}_0.mp4`);
+      });
+    }
+    if (this.request.mode === 'individual') {
+      for (const uid of joined) {
+        const name = `${this.prefix}${this.sid}_${cname}__uid_s_${uid}__uid_e_av.m3u8`;
+        this.after(FIRST_UPLOAD_MS, () => this.upload(name, uid));
+      }
+    }
+  }
+
+  private streamState(streamUid: number, state: 0 | 1): void {
+    const common = { streamUid: String(streamUid), state, UtcMs: this.now() };
+    this.emit(43, { msgName: 'recorder_audio_stream_state_changed', ...common });
+    this.emit(44, { msgName: 'recorder_video_stream_state_changed', ...common });
+  }
+
+  private upload(fileName: string, hostUid?: number): void {
+    if (this.files.some((file) => file.fileName === fileName)) return;
+    const firstOfServer = !this.files.some((file) => serverPrefix(file.fileName) === this.prefix);
+    this.files.push({
+      fileName,
+      ...(hostUid !== undefined && { hostUid }),
+      trackType: 'audio_and_video',
+      sliceStartTime: this.now() - FIRST_UPLOAD_MS,
+    });
+    this.truth.files.push({ fileName, uploadedAt: this.now() });
+    if (this.status < 5) this.setStatus(5);
+    if (firstOfServer && this.request.mode !== 'web') {
+      this.emit(4, { msgName: 'cloud_recording_file_infos', fileList: fileName });
+    }
+  }
+
+  private armProgress(): void {
+    this.after(PROGRESS_EVERY_MS, () => {
+      const progress = this.files.length === 0 ? 0 : 10_000 - this.prng.int(0, 400);
+      this.emit(33, { msgName: 'uploading_progress', progress });
+      this.armProgress();
+    });
+  }
+
+  private armWarnings(): void {
+    const wait = drawWarningWait(this.prng, this.context.faults);
+    if (wait === undefined) return;
+    this.after(wait, () => {
+      this.emit(2, { msgName: 'cloud_recording_warning', module: 1, warnCode: 32 });
+      this.armWarnings();
+    });
+  }
+
+  private armFault(): void {
+    const fault = drawLifeFault(this.prng, this.context.faults, this.request.mode);
+    if (fault !== undefined) this.after(fault.afterMs, () => this.strike(fault.kind));
+  }
+
+  private strike(kind: LifeFaultKind): void {
+    if (kind === 'processKill' || kind === 'serverLoss') {
+      this.fail(kind);
+      return;
+    }
+    if (kind === 'abnormalExit') {
+      this.abnormalUntil = this.now() + ABNORMAL_STATUS_MS;
+      this.status = 20;
+      this.finish('abnormalExit', {
+        exitStatus: 1,
+        leaveCode: 2,
+        first: [
+          1,
+          {
+            msgName: 'cloud_recording_error',
+            module: 1,
+            errorLevel: 5,
+            errorCode: 50,
+            stat: 0,
+            errorMsg: 'recorder exited abnormally',
+          },
+        ],
+      });
+      return;
+    }
+    if (kind === 'capabilityLimit') {
+      this.emit(72, {
+        msgName: 'web_recorder_capability_limit',
+        limitType: this.prng.pick(['cpu', 'memory']),
+      });
+      this.finish('webRecorderStopped', { exitStatus: 1, webCode: 2 });
+      return;
+    }
+    this.finish('webRecorderStopped', {
+      exitStatus: 1,
+      webCode: this.prng.pick([4, 5, 6]),
+    });
+  }
+
+  // The recorder's server dies: a move to a new server, or (the 4th time) the end.
+  private fail(kind: 'processKill' | 'serverLoss'): void {
+    const failedAt = this.now();
+    const window = drawFailoverWindow(this.prng, kind);
+    const newUid = String(this.prng.int(100_000, 2_000_000_000));
+    this.clearAll();
+    if (this.hosts.length > 0) this.streamEndedAt = failedAt;
+    this.hosts = [];
+    this.rtmpPublishing = false;
+    if (this.haAttempts >= 3) {
+      this.phase = 'exiting';
+      this.truth.quit = { at: failedAt, cause: 'haExhausted' };
+      this.setState('quit');
+      this.after(window, () => {
+        this.emit(1, {
+          msgName: 'cloud_recording_error',
+          module: 0,
+          errorLevel: 5,
+          errorCode: 30,
+          stat: 0,
+          errorMsg: 'failover limit reached',
+        });
+        this.quitNotices.push(this.emit(11, { msgName: 'session_exit', exitStatus: 1 }));
+        this.end();
+      });
+      return;
+    }
+    this.phase = 'down';
+    this.setState('failoverPending');
+    this.after(window, () => this.resume(kind, failedAt, newUid));
+  }
+
+  private resume(kind: 'processKill' | 'serverLoss', failedAt: number, newUid: string): void {
+    const n = this.haAttempts;
+    this.haAttempts += 1;
+    this.uid = newUid;
+    this.truth.uids.push(newUid);
+    this.truth.failovers.push({ n, kind, at: failedAt, resumedAt: this.now(), newUid });
+    this.onFailover?.();
+    this.phase = 'starting';
+    this.status = 1;
+    this.setState('recording');
+    this.emit(12, { msgName: 'session_failover', newUid: Number(newUid) });
+    this.climb(true);
+    this.armProgress();
+    this.armWarnings();
+  }
+
+  /** Set by the service: a failover restarts `sequence` when it reads that way. */
+  onFailover: (() => void) | undefined;
+
+  private finish(
+    cause: QuitCause,
+    how: {
+      exitStatus: 0 | 1;
+      leaveCode?: number;
+      webCode?: number;
+      first?: [number, Record<string, unknown>];
+    },
+  ): void {
+    if (this.phase === 'exiting' || this.phase === 'ended') return;
+    this.clearAll();
+    const backup = this.prng.chance(this.context.faults.backupUploads);
+    this.phase = 'exiting';
+    this.truth.quit = { at: this.now(), cause };
+    this.setState(cause === 'stopped' ? 'stopped' : 'quit');
+    if (how.first !== undefined) this.emit(...how.first);
+    const web = this.request.mode === 'web';
+    this.after(200, () => {
+      if (web) {
+        const code = how.webCode ?? 0;
+        this.emit(71, {
+          msgName: 'web_recorder_stopped',
+          code,
+          message: WEB_STOP_MESSAGES[code] ?? 'recorder_error',
+          details: '',
+          fileList: this.files.map((file) => ({
+            filename: file.fileName,
+            sliceStartTime: file.sliceStartTime,
+          })),
+        });
+      } else this.emit(41, { msgName: 'recorder_leave', leaveCode: how.leaveCode ?? 16 });
+    });
+    this.after(500, () => {
+      this.quitNotices.push(this.emit(11, { msgName: 'session_exit', exitStatus: how.exitStatus }));
+    });
+    this.after(800, () => this.emit(33, { msgName: 'uploading_progress', progress: 10_000 }));
+    this.after(1_000, () => {
+      if (this.files.length > 0) this.quitNotices.push(this.uploaded(backup));
+      this.end();
+    });
+  }
+
+  // 31 when every file reached the customer's storage; 32 when some went to Agora's backup.
+  private uploaded(backup: boolean): NotificationDraft {
+    if (!backup)
+      return this.emit(31, { msgName: 'uploaded', status: 0, fileList: this.fileEntries() });
+    const playlist = this.files.find((file) => file.fileName.endsWith('.m3u8')) ?? this.files[0]!;
+    return this.emit(32, { msgName: 'backuped', status: 0, fileList: playlist.fileName });
+  }
+
+  /** The files as a JSON file list (upload events, json mode). */
+  fileEntries(): Record<string, unknown>[] {
+    return this.files.map((file) => ({
+      fileName: file.fileName,
+      trackType: file.trackType,
+      uid: file.hostUid === undefined ? '0' : String(file.hostUid),
+      mixedAllUser: file.hostUid === undefined,
+      isPlayable: true,
+      sliceStartTime: file.sliceStartTime,
+    }));
+  }
+
+  private end(): void {
+    this.phase = 'ended';
+    this.context.ended(this);
+  }
+
+  private setStatus(status: number): void {
+    this.status = status;
+  }
+
+  private setState(state: TrueState): void {
+    if (this.truth.states.at(-1)?.state === state) return;
+    this.truth.states.push({ at: this.now(), state });
+  }
+
+  private emit(eventType: number, details: Record<string, unknown>): NotificationDraft {
+    return this.context.emit(this, eventType, details);
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer === undefined) return;
+    this.context.clock.clearTimeout(this.idleTimer);
+    this.timers.delete(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private after(ms: number, fire: () => void): ClockTimer {
+    const timer = this.context.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      if (timer === this.idleTimer) this.idleTimer = undefined;
+      fire();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clearAll(): void {
+    for (const timer of this.timers) this.context.clock.clearTimeout(timer);
+    this.timers.clear();
+    this.idleTimer = undefined;
+  }
+
+  private now(): number {
+    return this.context.clock.now();
+  }
+}
+
+const WEB_STOP_MESSAGES: Readonly<Record<number, string>> = {
+  0: 'ok',
+  1: 'max_recording_hour',
+  2: 'capability_limit',
+  3: 'start_engine_failed',
+  4: 'page_load_timeout',
+  5: 'access_url_failed',
+  6: 'recorder_error',
+};
+
+// The `bak<n>_` prefix of a file name, or '' for the first server's files (a sid is hex: no 'k').
+function serverPrefix(fileName: string): string {
+  return /^bak\d+_/.exec(fileName)?.[0] ?? '';
+}
