@@ -41,7 +41,9 @@ export function sessionOf(
     sid: effect.sid,
     mode: context?.mode ?? 'mix',
     cname: context?.cname ?? '',
-    uid: context?.uid ?? context?.attempt?.uid ?? '',
+    // The uid the session was started with: Agora matches it against the acquire, and a
+    // failover's new recorder uid is refused (400 code 432).
+    uid: context?.attempt?.uid ?? context?.primaryUid ?? context?.uid ?? '',
   };
 }
 
