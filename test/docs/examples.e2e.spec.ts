@@ -80,7 +80,9 @@ describe.each(cases)('%s', (_title, file, name) => {
         });
         // Ended once it has said so and Agora's notifications were acknowledged by it.
         const acknowledged = () =>
-          sim.deliveries().some((d) => d.outcome?.kind === 'answered' && d.outcome.httpStatus === 200);
+          sim
+            .deliveries()
+            .some((d) => d.outcome?.kind === 'answered' && d.outcome.httpStatus === 200);
         const watch = setInterval(() => {
           if (/r1 started: sid \w+/.test(out) && acknowledged()) child.kill('SIGKILL');
         }, 20);
