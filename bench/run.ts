@@ -6,11 +6,13 @@ import { cpus } from 'node:os';
 import { runCoreBench } from './core.bench.js';
 import { runLogBench } from './log.bench.js';
 import { runPostgresBench } from './postgres.bench.js';
+import { runSupervisorBench } from './supervisor.bench.js';
 
 const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   core: () => runCoreBench(),
   log: () => runLogBench(),
   postgres: () => runPostgresBench(),
+  supervisor: () => runSupervisorBench(),
 };
 
 const asked = process.argv.slice(2);

@@ -9,6 +9,12 @@ export type RecwatchErrorCode =
   | 'LOG_DATABASE'
   | 'LEASE_LOST'
   | 'CORE_STATE'
+  | 'CONFIGURATION'
+  | 'SUPERVISOR_CLOSED'
+  | 'UNKNOWN_RECORDING'
+  | 'RECORDING_EXISTS'
+  | 'NO_SESSION'
+  | 'INVALID_COMMAND'
   | (string & {});
 
 /**
@@ -27,4 +33,79 @@ export abstract class RecwatchError extends Error {
  */
 export function isRecwatchError(error: unknown, code?: RecwatchErrorCode): error is RecwatchError {
   return error instanceof RecwatchError && (code === undefined || error.code === code);
+}
+
+/**
+ * The host's options cannot work (a missing credential, a QPS that is not a positive number, an
+ * unknown log kind), or Agora refused them (401, 400): fix the configuration, retrying will not help.
+ * @example new ConfigurationError('agora.appId is required')
+ */
+export class ConfigurationError extends RecwatchError {
+  override readonly name = 'ConfigurationError';
+  readonly code = 'CONFIGURATION';
+}
+
+/**
+ * The supervisor was closed: it takes no more commands or webhooks.
+ * @example if (isRecwatchError(error, 'SUPERVISOR_CLOSED')) return;
+ */
+export class SupervisorClosedError extends RecwatchError {
+  override readonly name = 'SupervisorClosedError';
+  readonly code = 'SUPERVISOR_CLOSED';
+  constructor() {
+    super('the supervisor is closed');
+  }
+}
+
+/**
+ * A command named a recording the supervisor does not know.
+ * @example await supervisor.stop('nope') // throws UnknownRecordingError (code UNKNOWN_RECORDING)
+ */
+export class UnknownRecordingError extends RecwatchError {
+  override readonly name = 'UnknownRecordingError';
+  readonly code = 'UNKNOWN_RECORDING';
+  readonly recording: string;
+  constructor(recording: string) {
+    super(`no recording '${recording}' is supervised`);
+    this.recording = recording;
+  }
+}
+
+/**
+ * `start` named a recording id already in use: every logical recording has its own id.
+ * @example await supervisor.start({ recording: 'r1', ... }) // twice ⇒ RecordingExistsError
+ */
+export class RecordingExistsError extends RecwatchError {
+  override readonly name = 'RecordingExistsError';
+  readonly code = 'RECORDING_EXISTS';
+  readonly recording: string;
+  constructor(recording: string) {
+    super(`recording '${recording}' already exists; give a new recording its own id`);
+    this.recording = recording;
+  }
+}
+
+/**
+ * A host command needs a live session and the recording has none now (update before its start
+ * answered, or after it ended).
+ * @example await supervisor.update('r1', { clientRequest }) // before `started` ⇒ NoSessionError
+ */
+export class NoSessionError extends RecwatchError {
+  override readonly name = 'NoSessionError';
+  readonly code = 'NO_SESSION';
+  readonly recording: string;
+  constructor(recording: string) {
+    super(`recording '${recording}' has no live session to update`);
+    this.recording = recording;
+  }
+}
+
+/**
+ * A host command's arguments cannot be used (a missing recording id, an unknown mode): the message
+ * names the field.
+ * @example await supervisor.start({ recording: '', ... }) // InvalidCommandError (code INVALID_COMMAND)
+ */
+export class InvalidCommandError extends RecwatchError {
+  override readonly name = 'InvalidCommandError';
+  readonly code = 'INVALID_COMMAND';
 }

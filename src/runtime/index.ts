@@ -1,5 +1,19 @@
+export { DeadlineTimer } from './deadline-timer.js';
 export type { JournalOptions, Received } from './journal.js';
 export { Journal } from './journal.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
 export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
+export type { CallPriority, RestSchedulerOptions } from './scheduler.js';
+export { RestScheduler, seededRandom } from './scheduler.js';
 export { SnapshotPolicy } from './snapshot-policy.js';
+export { createSupervisor } from './supervisor.js';
+export type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+export { START_INTENTS_SLOT } from './supervisor-intents.js';
+export type {
+  ClientRequestFactory,
+  Logger,
+  StartAttemptInfo,
+  SupervisorOptions,
+} from './supervisor-options.js';
+export { SUPERVISOR_DEFAULTS } from './supervisor-options.js';
+export type { SupervisedRecording } from './supervisor-picture.js';

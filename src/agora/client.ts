@@ -1,0 +1,233 @@
+// The Agora cloud recording REST client: one method per call, each answering with the typed
+// outcome the core takes, plus the raw status and body the event log keeps.
+import { type Clock, systemClock } from '../clock/index.js';
+import { ConfigurationError } from '../errors/index.js';
+import {
+  type CallOutcome,
+  classifyCall,
+  classifyQuery,
+  parseAcquireResponse,
+  parseStartResponse,
+  type QueryOutcome,
+  type RecordingMode,
+} from '../signals/index.js';
+import {
+  AGORA_DOMAINS,
+  DOMAIN_RETRY_DELAYS_MS,
+  type RawResponse,
+  send,
+  type TransportOptions,
+} from './transport.js';
+
+/** How to reach Agora. The customer secret is only ever put in the Authorization header. */
+export interface AgoraClientOptions {
+  readonly appId: string;
+  readonly customerId: string;
+  readonly customerSecret: string;
+  /** A base URL, or [primary, fallback]. Default `['https://api.sd-rtn.com', 'https://api.agora.io']`. */
+  readonly baseUrl?: string | readonly [string, string];
+  /** A call with no response after this long is a transport error (counted as a 50x). Default 10 000 ms. */
+  readonly timeoutMs?: number;
+  /** Waits between attempts after no response (same domain once, then the other). Default 1, 3, 6 s. */
+  readonly retryDelaysMs?: readonly number[];
+  /** Time for timeouts and waits. Default the system clock. */
+  readonly clock?: Clock;
+  /** The fetch to use. Default the global one. */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** A call's answer: what the log keeps (`httpStatus`, `body`) and what it means (`outcome`). */
+export interface AgoraAnswer<O> {
+  /** null when no response came. */
+  readonly httpStatus: number | null;
+  /** The parsed JSON body (its text when not JSON), null when none. */
+  readonly body: unknown;
+  readonly outcome: O;
+  /** Why no response came, when none did. */
+  readonly failure?: RawResponse['failure'];
+}
+
+/** Which session a call is about. */
+export interface SessionRef {
+  readonly resourceId: string;
+  readonly sid: string;
+  readonly mode: RecordingMode;
+  readonly cname: string;
+  readonly uid: string;
+}
+
+/** Per call: an abort signal (the call then ends with no response). */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** The REST client of `createAgoraClient`. */
+export interface AgoraClient {
+  /** `POST acquire`: a resource id for one start, valid 5 minutes. */
+  acquire(
+    request: { cname: string; uid: string; clientRequest?: object },
+    options?: CallOptions,
+  ): Promise<AgoraAnswer<CallOutcome> & { readonly resourceId?: string }>;
+  /** `POST start`: `sid` is set when the session started. */
+  start(
+    request: {
+      resourceId: string;
+      mode: RecordingMode;
+      cname: string;
+      uid: string;
+      clientRequest: object;
+    },
+    options?: CallOptions,
+  ): Promise<AgoraAnswer<CallOutcome> & { readonly sid?: string }>;
+  /** `GET query`: alive with a status, or why not. */
+  query(session: SessionRef, options?: CallOptions): Promise<AgoraAnswer<QueryOutcome>>;
+  /** `POST update`. */
+  update(
+    session: SessionRef,
+    clientRequest: object,
+    options?: CallOptions,
+  ): Promise<AgoraAnswer<CallOutcome>>;
+  /** `POST updateLayout`. */
+  updateLayout(
+    session: SessionRef,
+    clientRequest: object,
+    options?: CallOptions,
+  ): Promise<AgoraAnswer<CallOutcome>>;
+  /** `POST stop`. */
+  stop(
+    session: SessionRef,
+    clientRequest?: object,
+    options?: CallOptions,
+  ): Promise<AgoraAnswer<CallOutcome>>;
+}
+
+/**
+ * A REST client for Agora cloud recording. Never throws for what Agora or the network does: every
+ * answer is an outcome (`classifyCall`/`classifyQuery`), with no response counted as a 50x.
+ * @throws ConfigurationError when a credential is missing or the timeout is not a positive number.
+ * @example
+ * const agora = createAgoraClient({ appId, customerId, customerSecret });
+ * const { outcome } = await agora.query({ resourceId, sid, mode: 'mix', cname: 'room1', uid: '1001' });
+ * if (outcome.kind === 'alive') console.log(outcome.status);
+ */
+export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
+  for (const key of ['appId', 'customerId', 'customerSecret'] as const) {
+    if (typeof options[key] !== 'string' || options[key] === '') {
+      throw new ConfigurationError(`agora.${key} is required (a non-empty string)`);
+    }
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ConfigurationError(`agora.timeoutMs must be a number of ms > 0, not ${timeoutMs}`);
+  }
+  const baseUrls = readBaseUrls(options.baseUrl);
+  const transport: TransportOptions = {
+    baseUrls,
+    authorization: `Basic ${Buffer.from(`${options.customerId}:${options.customerSecret}`).toString('base64')}`,
+    timeoutMs,
+    retryDelaysMs: options.retryDelaysMs ?? DOMAIN_RETRY_DELAYS_MS,
+    clock: options.clock ?? systemClock(),
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+  const root = `/v1/apps/${encodeURIComponent(options.appId)}/cloud_recording`;
+  const sessionPath = (s: SessionRef, action: string) =>
+    `${root}/resourceid/${encodeURIComponent(s.resourceId)}/sid/${encodeURIComponent(s.sid)}/mode/${s.mode}/${action}`;
+  const post = (
+    path: string,
+    body: unknown,
+    call: CallOptions | undefined,
+    retryAfterTimeout = true,
+  ) => send(transport, { method: 'POST', path, body, retryAfterTimeout, ...signalOf(call) });
+
+  return {
+    async acquire(request, call) {
+      const body = {
+        cname: request.cname,
+        uid: request.uid,
+        clientRequest: request.clientRequest ?? {},
+      };
+      const raw = await post(`${root}/acquire`, body, call);
+      const answer = callAnswer(raw);
+      if (answer.outcome.kind !== 'ok') return answer;
+      const parsed = parseAcquireResponse(raw.body);
+      return parsed.ok ? { ...answer, resourceId: parsed.value.resourceId } : unreadable(raw);
+    },
+    async start(request, call) {
+      const path = `${root}/resourceid/${encodeURIComponent(request.resourceId)}/mode/${request.mode}/start`;
+      const body = { cname: request.cname, uid: request.uid, clientRequest: request.clientRequest };
+      // A timed-out start may have started a recording: never sent twice blindly.
+      const raw = await post(path, body, call, false);
+      const answer = callAnswer(raw);
+      if (answer.outcome.kind !== 'ok') return answer;
+      const parsed = parseStartResponse(raw.body);
+      return parsed.ok ? { ...answer, sid: parsed.value.sid } : unreadable(raw);
+    },
+    async query(session, call) {
+      const raw = await send(transport, {
+        method: 'GET',
+        path: sessionPath(session, 'query'),
+        retryAfterTimeout: true,
+        ...signalOf(call),
+      });
+      return { ...rawOf(raw), outcome: classifyQuery(raw.httpStatus, raw.body) };
+    },
+    async update(session, clientRequest, call) {
+      return callAnswer(
+        await post(sessionPath(session, 'update'), sessionBody(session, clientRequest), call),
+      );
+    },
+    async updateLayout(session, clientRequest, call) {
+      return callAnswer(
+        await post(sessionPath(session, 'updateLayout'), sessionBody(session, clientRequest), call),
+      );
+    },
+    async stop(session, clientRequest, call) {
+      return callAnswer(
+        await post(sessionPath(session, 'stop'), sessionBody(session, clientRequest ?? {}), call),
+      );
+    },
+  };
+}
+
+function readBaseUrls(baseUrl: AgoraClientOptions['baseUrl']): readonly string[] {
+  const urls =
+    baseUrl === undefined ? AGORA_DOMAINS : typeof baseUrl === 'string' ? [baseUrl] : baseUrl;
+  if (urls.length === 0 || urls.length > 2) {
+    throw new ConfigurationError('agora.baseUrl must be a URL or [primary, fallback]');
+  }
+  for (const url of urls) {
+    if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) {
+      throw new ConfigurationError(`agora.baseUrl must be an http(s) URL, not '${String(url)}'`);
+    }
+  }
+  return urls;
+}
+
+function sessionBody(session: SessionRef, clientRequest: object): object {
+  return { cname: session.cname, uid: session.uid, clientRequest };
+}
+
+function signalOf(call: CallOptions | undefined): { signal?: AbortSignal } {
+  return call?.signal === undefined ? {} : { signal: call.signal };
+}
+
+function rawOf(raw: RawResponse): Omit<AgoraAnswer<never>, 'outcome'> {
+  return {
+    httpStatus: raw.httpStatus,
+    body: raw.body,
+    ...(raw.failure === undefined ? {} : { failure: raw.failure }),
+  };
+}
+
+function callAnswer(raw: RawResponse): AgoraAnswer<CallOutcome> {
+  return { ...rawOf(raw), outcome: classifyCall(raw.httpStatus, raw.body) };
+}
+
+// A 200 whose body lacks what it must hold: the call's result is unknown, as with a 50x.
+function unreadable(raw: RawResponse): AgoraAnswer<CallOutcome> {
+  return {
+    httpStatus: null,
+    body: raw.body,
+    outcome: { kind: 'serverError', httpStatus: null, reason: 'unreadable 200 response' },
+  };
+}

@@ -1,0 +1,17 @@
+export type {
+  AgoraAnswer,
+  AgoraClient,
+  AgoraClientOptions,
+  CallOptions,
+  SessionRef,
+} from './client.js';
+export { createAgoraClient } from './client.js';
+export type { RawResponse } from './transport.js';
+export { AGORA_DOMAINS, DOMAIN_RETRY_DELAYS_MS } from './transport.js';
+export type {
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookReceiver,
+  WebhookVerdict,
+} from './webhook.js';
+export { createWebhookHandler, TEST_WEBHOOK_CNAME } from './webhook.js';

@@ -1,0 +1,134 @@
+// The supervisor's options: what a host gives, the defaults, and the checks that turn a mistake
+// into a ConfigurationError before anything runs.
+import type { Clock } from '../clock/index.js';
+import type { CoreOptions } from '../core/index.js';
+import { ConfigurationError } from '../errors/index.js';
+import type { EventLog } from '../log/index.js';
+import type { RecordingMode } from '../signals/index.js';
+
+/** What a start is for, given to the host's `clientRequest` callback. */
+export interface StartAttemptInfo {
+  readonly cname: string;
+  /** The recorder uid of this attempt (the backup uid on some restarts). */
+  readonly uid: string;
+  readonly mode: RecordingMode;
+  /** Restarts of this recording so far (0 for the first start). */
+  readonly restarts: number;
+}
+
+/**
+ * Builds the `clientRequest` of an Agora call: tokens, recording and storage configuration. A
+ * callback rather than data because it holds secrets: recwatch sends it to Agora and keeps it
+ * nowhere (not in the log, a log line or an error message).
+ */
+export type ClientRequestFactory = (
+  recording: string,
+  attempt: StartAttemptInfo,
+) => object | Promise<object>;
+
+/** A console-compatible logger (console, pino): recwatch only ever passes it one string. */
+export interface Logger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+  error?(message: string): void;
+}
+
+/** Options of `createSupervisor`. */
+export interface SupervisorOptions {
+  readonly agora: {
+    readonly appId: string;
+    readonly customerId: string;
+    readonly customerSecret: string;
+    /** A base URL, or [primary, fallback]. Default Agora's two domains. */
+    readonly baseUrl?: string | readonly [string, string];
+    /** Default 10 000 ms. */
+    readonly timeoutMs?: number;
+    /** Waits between attempts when a call got no response. Default 1, 3, 6 s. */
+    readonly retryDelaysMs?: readonly number[];
+  };
+  /** The `clientRequest` of every `start` call (token, recordingConfig, storageConfig, ...). */
+  readonly clientRequest: ClientRequestFactory;
+  /** The `clientRequest` of every `acquire` call. Default `{ scene: 1 }` in web mode, else `{}`. */
+  readonly acquireRequest?: ClientRequestFactory;
+  /** A SQLite file path (default `'recwatch.db'`), `'memory'`, or any EventLog (not closed by `close`). */
+  readonly log?: string | EventLog;
+  /** Tunables of every rule (lifecycle-rules.md). */
+  readonly core?: Partial<CoreOptions>;
+  /** The app id's REST budget, calls per second, shared by every call. Default 10. */
+  readonly qps?: number;
+  /** Time for everything. Default the system clock. */
+  readonly clock?: Clock;
+  /** Where recwatch writes what it does. Default none. */
+  readonly logger?: Logger;
+  /** Routine queries wait a random 0..jitterMs first. Default 2 000 ms. */
+  readonly jitterMs?: number;
+  /** Seed of the jitter, so a run on a virtual clock repeats exactly. Default 1. */
+  readonly seed?: number;
+  /**
+   * After a restart of the host, how long a start whose answer was never logged waits for
+   * Agora's notifications to name its sid before it is started again with the other uid.
+   * Default 20 000 ms.
+   */
+  readonly settleStartMs?: number;
+  /** Snapshot a recording's state every this many inputs. Default 1000. */
+  readonly snapshotEvery?: number;
+}
+
+/** Agora's acquire body needs `scene: 1` for web recording; the other modes take the defaults. */
+export const defaultAcquireRequest: ClientRequestFactory = (_recording, attempt) =>
+  attempt.mode === 'web' ? { scene: 1 } : {};
+
+/** The defaults of the optional options. */
+export const SUPERVISOR_DEFAULTS = {
+  log: 'recwatch.db',
+  qps: 10,
+  jitterMs: 2_000,
+  seed: 1,
+  settleStartMs: 20_000,
+} as const;
+
+/**
+ * Refuses options that cannot work, naming the option (never its value when it is a credential).
+ * @throws ConfigurationError
+ */
+export function checkSupervisorOptions(options: SupervisorOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('createSupervisor needs an options object');
+  }
+  if (options.agora === null || typeof options.agora !== 'object') {
+    throw new ConfigurationError('agora: { appId, customerId, customerSecret } is required');
+  }
+  if (options.acquireRequest !== undefined && typeof options.acquireRequest !== 'function') {
+    throw new ConfigurationError(
+      'acquireRequest must be a function (recording, attempt) => object',
+    );
+  }
+  if (typeof options.clientRequest !== 'function') {
+    throw new ConfigurationError('clientRequest must be a function (recording, attempt) => object');
+  }
+  positive('qps', options.qps);
+  positive('settleStartMs', options.settleStartMs);
+  if (
+    options.jitterMs !== undefined &&
+    !(Number.isFinite(options.jitterMs) && options.jitterMs >= 0)
+  ) {
+    throw new ConfigurationError(`jitterMs must be a number of ms >= 0, not ${options.jitterMs}`);
+  }
+  const log = options.log;
+  if (
+    log !== undefined &&
+    typeof log !== 'string' &&
+    (log === null || typeof log.append !== 'function')
+  ) {
+    throw new ConfigurationError("log must be a SQLite path, 'memory', or an EventLog");
+  }
+  if (log === '')
+    throw new ConfigurationError("log must be a SQLite path, 'memory', or an EventLog");
+}
+
+function positive(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new ConfigurationError(`${name} must be a number > 0, not ${value}`);
+  }
+}

@@ -1,0 +1,243 @@
+// The webhook handler over real HTTP on loopback: behind node:http (webhook.node) and behind
+// Hono (webhook.fetch), with a supervisor on a real SQLite log.
+import { createHmac } from 'node:crypto';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createMemoryLog,
+  createSupervisor,
+  createWebhookHandler,
+  type EventLog,
+  type LogEntry,
+  openSqliteLog,
+  type Supervisor,
+  VirtualClock,
+} from '../../src/index.js';
+import { notificationBody } from '../fixtures/agora.js';
+import { tempDir } from '../fixtures/temp-dir.js';
+
+const SECRET = 'ncs-secret-for-tests';
+const work = tempDir('recwatch-webhook-');
+afterAll(() => work.remove());
+
+function sign(body: string, secret = SECRET): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'Agora-Signature-V2': createHmac('sha256', secret).update(body).digest('hex'),
+  };
+}
+
+async function supervisorOn(log: EventLog | string): Promise<Supervisor> {
+  return createSupervisor({
+    agora: { appId: 'a', customerId: 'c', customerSecret: 's', baseUrl: 'http://127.0.0.1:9' },
+    clientRequest: () => ({}),
+    log,
+    clock: new VirtualClock(1_700_000_000_000),
+  });
+}
+
+async function allEntriesOf(log: EventLog): Promise<LogEntry[]> {
+  return [...(await log.readAll({ limit: 10_000 }))];
+}
+
+type Mount = (
+  supervisor: Supervisor,
+  options: { secret: string; maxBodyBytes: number },
+) => Promise<{ url: string; close(): Promise<void> }>;
+
+const mounts: [string, Mount][] = [
+  [
+    'node:http (webhook.node)',
+    async (supervisor, options) => {
+      const webhook = createWebhookHandler(supervisor, options);
+      const server: Server = createServer(webhook.node);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/agora`,
+        close: () =>
+          new Promise<void>((resolve) => server.close(() => resolve())).then(() =>
+            server.closeAllConnections(),
+          ),
+      };
+    },
+  ],
+  [
+    'Hono (webhook.fetch)',
+    async (supervisor, options) => {
+      const webhook = createWebhookHandler(supervisor, options);
+      const app = new Hono();
+      app.post('/agora', (c) => webhook.fetch(c.req.raw));
+      const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      });
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/agora`,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
+    },
+  ],
+];
+
+describe.each(mounts)('the webhook handler behind %s', (_name, mount) => {
+  let log: EventLog;
+  let supervisor: Supervisor;
+  let endpoint: { url: string; close(): Promise<void> };
+  beforeEach(async () => {
+    log = createMemoryLog();
+    supervisor = await supervisorOn(log);
+    endpoint = await mount(supervisor, { secret: SECRET, maxBodyBytes: 4_096 });
+  });
+  afterEach(async () => {
+    await endpoint.close();
+    await supervisor.close();
+  });
+
+  it('answers 200 {} to a signed notification, once it is in the log', async () => {
+    const body = JSON.stringify(
+      notificationBody({ eventType: 40, sid: 'S1', details: { msgName: 'recorder_started' } }),
+    );
+    const response = await fetch(endpoint.url, { method: 'POST', headers: sign(body), body });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    const entries = await allEntriesOf(log);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.item).toMatchObject({
+      kind: 'input',
+      record: { type: 'notification', body: JSON.parse(body) },
+    });
+  });
+
+  it('accepts the older Agora-Signature (HMAC-SHA1) alone', async () => {
+    const body = JSON.stringify(notificationBody({ eventType: 30, sid: 'S1' }));
+    const headers = {
+      'content-type': 'application/json',
+      'Agora-Signature': createHmac('sha1', SECRET).update(body).digest('hex'),
+    };
+    expect((await fetch(endpoint.url, { method: 'POST', headers, body })).status).toBe(200);
+  });
+
+  it('refuses a missing or wrong signature with 401 and appends nothing', async () => {
+    const body = JSON.stringify(notificationBody({ eventType: 11, sid: 'S1' }));
+    const unsigned = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const wrong = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: sign(body, 'not-the-secret'),
+      body,
+    });
+    // Signed for other bytes: the signature is checked on the raw body.
+    const reformatted = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: sign(body),
+      body: JSON.stringify(JSON.parse(body), null, 2),
+    });
+    expect([unsigned.status, wrong.status, reformatted.status]).toEqual([401, 401, 401]);
+    expect(await allEntriesOf(log)).toEqual([]);
+  });
+
+  it('answers 400 to a signed body that is not JSON, and keeps it as a reject', async () => {
+    const body = 'eventType=11&sid=S1';
+    const response = await fetch(endpoint.url, { method: 'POST', headers: sign(body), body });
+    expect(response.status).toBe(400);
+    const entries = await allEntriesOf(log);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.item.kind).toBe('reject');
+    expect(JSON.stringify(entries[0]?.item)).toContain('eventType=11');
+  });
+
+  it("answers 200 to the console's test event", async () => {
+    const body = JSON.stringify(
+      notificationBody({ eventType: 1, cname: 'test_webhook', sid: 'test_sid' }),
+    );
+    expect((await fetch(endpoint.url, { method: 'POST', headers: sign(body), body })).status).toBe(
+      200,
+    );
+  });
+
+  it('answers 413 to a body over the cap, and appends nothing', async () => {
+    const body = JSON.stringify(
+      notificationBody({ eventType: 4, sid: 'S1', details: { pad: 'x'.repeat(10_000) } }),
+    );
+    const response = await fetch(endpoint.url, { method: 'POST', headers: sign(body), body });
+    expect(response.status).toBe(413);
+    expect(await allEntriesOf(log)).toEqual([]);
+  });
+});
+
+describe('the webhook handler and durability', () => {
+  it('answers only after the append is durable: a log that holds its appends holds the answer', async () => {
+    const inner = createMemoryLog();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: EventLog = Object.assign(Object.create(inner) as EventLog, {
+      append: async (...args: Parameters<EventLog['append']>) => {
+        await gate;
+        return inner.append(...args);
+      },
+      readAll: inner.readAll.bind(inner),
+      loadSnapshot: inner.loadSnapshot.bind(inner),
+      saveSnapshot: inner.saveSnapshot.bind(inner),
+      readStream: inner.readStream.bind(inner),
+      streamVersion: inner.streamVersion.bind(inner),
+      close: inner.close.bind(inner),
+    });
+    const supervisor = await supervisorOn(slow);
+    const webhook = createWebhookHandler(supervisor, { secret: SECRET });
+    const body = JSON.stringify(notificationBody({ eventType: 40, sid: 'S9' }));
+    let answered = false;
+    const response = webhook
+      .fetch(new Request('http://x/agora', { method: 'POST', headers: sign(body), body }))
+      .then((r) => {
+        answered = true;
+        return r;
+      });
+    for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    release();
+    expect((await response).status).toBe(200);
+    expect(await inner.readAll()).toHaveLength(1);
+    await supervisor.close();
+  });
+
+  it('answers 503 when the log cannot take the body (so Agora resends), and 405 to a GET', async () => {
+    const file = work.file('closed.db');
+    const log = await openSqliteLog(file);
+    const supervisor = await supervisorOn(log);
+    const webhook = createWebhookHandler(supervisor);
+    await log.close();
+    const body = JSON.stringify(notificationBody({ eventType: 40, sid: 'S9' }));
+    const failed = await webhook.fetch(new Request('http://x/agora', { method: 'POST', body }));
+    expect(failed.status).toBe(503);
+    expect((await webhook.fetch(new Request('http://x/agora'))).status).toBe(405);
+    await supervisor.close();
+  });
+
+  it('stops reading a body over the cap before its end (node)', async () => {
+    const supervisor = await supervisorOn('memory');
+    const webhook = createWebhookHandler(supervisor, { maxBodyBytes: 1_024 });
+    const server = createServer(webhook.node);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    // Chunked, no content-length: the handler must count as it reads.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/agora' }, (res) =>
+        resolve(res.statusCode ?? 0),
+      );
+      req.on('error', reject);
+      req.write('x'.repeat(2_048));
+      // The rest never comes: an answer now proves the handler did not wait for the end.
+    });
+    expect(status).toBe(413);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await supervisor.close();
+  });
+});
