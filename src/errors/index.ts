@@ -7,6 +7,8 @@ export type RecwatchErrorCode =
   | 'LOG_FILE'
   | 'LOG_CLOSED'
   | 'CORE_STATE'
+  | 'INVALID_TIME'
+  | 'JOURNAL_CLOSED'
   | (string & {});
 
 /**

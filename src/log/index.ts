@@ -1,6 +1,11 @@
 export type { AllEntriesOptions } from './all-entries.js';
 export { allEntries } from './all-entries.js';
-export { LogClosedError, LogFileError, VersionConflictError } from './errors.js';
+export {
+  InvalidTimeError,
+  LogClosedError,
+  LogFileError,
+  VersionConflictError,
+} from './errors.js';
 export type { IdempotencyKeys } from './keys.js';
 export { idempotencyKeys } from './keys.js';
 export { createMemoryLog } from './memory-store.js';

@@ -1,4 +1,5 @@
-export type { JournalOptions, Received } from './journal.js';
+export { JournalClosedError } from './errors.js';
+export type { HostRecord, JournalOptions, Received } from './journal.js';
 export { Journal } from './journal.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
 export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';

@@ -5,6 +5,10 @@
 // messages live there, once. A property test checks both readers agree wherever this one answers.
 
 import { isCount, isPlain, optionalNumber, optionalString } from './canonical.js';
+import { isTime } from './time.js';
+
+const optionalTime = (value: unknown): value is number | undefined =>
+  value === undefined || isTime(value);
 
 /** The envelope as the zod schema outputs it. */
 export interface EnvelopeFields {
@@ -31,14 +35,13 @@ export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
   const { noticeId, notificationId, productId, eventType, notifyMs, sid, payload } = body;
   if (!optionalString(noticeId) || !optionalString(notificationId) || !optionalString(sid))
     return undefined;
-  if (!optionalNumber(productId) || !optionalNumber(notifyMs) || !isCount(eventType))
+  if (!optionalNumber(productId) || !optionalTime(notifyMs) || !isCount(eventType))
     return undefined;
   if (!isPlain(payload)) return undefined;
   const { cname, uid, sequence, sendts, serviceType, details } = payload;
   if (!optionalString(cname) || !optionalString(uid) || !optionalString(payload.sid))
     return undefined;
-  if (!isCount(sequence) || !optionalNumber(sendts) || !optionalNumber(serviceType))
-    return undefined;
+  if (!isCount(sequence) || !optionalTime(sendts) || !optionalNumber(serviceType)) return undefined;
   if (details !== undefined && !isPlain(details)) return undefined;
   return {
     noticeId: noticeId as string | undefined,

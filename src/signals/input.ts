@@ -5,6 +5,7 @@ import { type Notification, parseNotification } from './notification.js';
 import { classifyQuery, type QueryOutcome } from './query-outcome.js';
 import { readRecordFast } from './record-fast.js';
 import { fail, fromZod, guarded, type ParseResult } from './result.js';
+import { isTime, TIME_PROBLEM } from './time.js';
 
 /** Agora's recording modes. */
 export type RecordingMode = 'individual' | 'mix' | 'web';
@@ -74,8 +75,7 @@ export type Signal =
     }
   | { readonly at: number; readonly type: 'notification'; readonly notification: Notification };
 
-// zod 4's number() already refuses NaN and ±Infinity.
-const at = z.number().min(0);
+const at = z.number().refine(isTime, TIME_PROBLEM);
 const name = z.string().min(1);
 const httpStatus = z.number().nullable();
 

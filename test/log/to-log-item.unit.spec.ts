@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toLogItem } from '../../src/index.js';
+import { InvalidTimeError, toLogItem } from '../../src/index.js';
 import { notificationBody } from '../fixtures/agora.js';
 
 describe('toLogItem', () => {
@@ -58,7 +58,9 @@ describe('toLogItem', () => {
     });
   });
 
-  it('refuses a receive time that is not one', () => {
-    expect(() => toLogItem({ at: 1, type: 'tick' }, Number.NaN)).toThrow(RangeError);
+  it('refuses a receive time that is not one, with a typed error', () => {
+    for (const receivedAt of [Number.NaN, -1, 1.5, 1e22, 8_640_000_000_000_001, Infinity]) {
+      expect(() => toLogItem({ at: 1, type: 'tick' }, receivedAt)).toThrow(InvalidTimeError);
+    }
   });
 });
