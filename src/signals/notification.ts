@@ -144,7 +144,8 @@ function readJson(body: unknown): ParseResult<unknown> {
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) return { ok: true, value: body };
   let text: string;
   try {
-    text = typeof body === 'string' ? body : decoder.decode(body);
+    // The decoder drops a leading BOM from bytes; the same text as a string is read alike.
+    text = typeof body === 'string' ? body.replace(/^\uFEFF/, '') : decoder.decode(body);
   } catch {
     return fail('(body)', 'not valid UTF-8');
   }
