@@ -22,7 +22,13 @@ let files = 0;
 
 const stores: [string, () => Promise<EventLog>][] = [
   ['memory', async () => createMemoryLog()],
-  ['SQLite', async () => openSqliteLog(work.file(`journal-api-${(files += 1)}.db`))],
+  [
+    'SQLite',
+    async () => {
+      files += 1;
+      return openSqliteLog(work.file(`journal-api-${files}.db`));
+    },
+  ],
 ];
 
 const startR1 = {
