@@ -14,7 +14,10 @@ export function formatOutput(output: CoreOutput): string {
 
 function formatLine(output: CoreOutput): string {
   if (output.kind === 'decision') {
-    const time = new Date(output.at).toISOString();
+    // Inputs are checked on receipt; a time no Date can show is still printed, never a crash.
+    const time = Number.isNaN(new Date(output.at).getTime())
+      ? String(output.at).padStart(24)
+      : new Date(output.at).toISOString();
     const where =
       output.recording === undefined ? '' : `${output.recording} ${output.state ?? ''}`.trim();
     const why = [

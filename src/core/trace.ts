@@ -1,5 +1,5 @@
 // The trace format v1 (lifecycle-rules.md §2): JSON Lines, one input as received per line.
-import { parseTraceRecord } from '../signals/index.js';
+import { isTime, parseTraceRecord } from '../signals/index.js';
 
 /**
  * A trace line: an input as received, or a reject the log kept (its reason and raw value), so
@@ -73,8 +73,7 @@ export function rejectLine(at: number, reason: string, raw: unknown): Record<str
 function readReject(value: unknown): { at: number; reason: string; raw: unknown } | null {
   if (value === null || typeof value !== 'object') return null;
   const line = value as Record<string, unknown>;
-  if (line.type !== 'reject' || typeof line.at !== 'number' || typeof line.reason !== 'string')
-    return null;
+  if (line.type !== 'reject' || !isTime(line.at) || typeof line.reason !== 'string') return null;
   return { at: line.at, reason: line.reason, raw: line.raw };
 }
 

@@ -42,3 +42,12 @@ describe('readTrace and replay fit together', () => {
     expect(records.map((line) => line.line)).toEqual([1, 2]);
   });
 });
+
+describe('a reject line with a time that is not one', () => {
+  it('is a problem line, not a reject', () => {
+    const text = '{"at":1e22,"type":"reject","reason":"x","raw":null}\n{"at":1,"type":"tick"}\n';
+    const { records, problems } = readTrace(text);
+    expect(records.map((line) => line.line)).toEqual([2]);
+    expect(problems.map((problem) => problem.line)).toEqual([1]);
+  });
+});
