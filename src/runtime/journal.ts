@@ -72,7 +72,7 @@ export class Journal {
   private readonly onSnapshotError: (error: unknown, position: number) => void;
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
-  private pending = 0;
+  private readonly inFlight = new Set<Promise<Received>>();
 
   private constructor(
     private readonly log: EventLog,
@@ -122,24 +122,30 @@ export class Journal {
    */
   async receiveUntrusted(raw: unknown, receivedAt: number): Promise<Received> {
     if (this.closing !== null) throw new JournalClosedError();
-    this.pending += 1;
-    try {
-      const received = readReceived(raw, receivedAt);
-      const { item } = received;
-      const appended = await this.log.append(streamOf(item), [item], { expectedVersion: 'any' });
-      const position = appended.positions[0] as number;
-      const repeated = appended.repeated[0] === true;
-      // A repeat already acted on is acknowledged; one whose first receive failed after its
-      // append (or another writer's) is acted on now, from the log.
-      if (repeated && position <= this.current.position) return { position, repeated, outputs: [] };
-      // Appends resolve in commit order, but acting is chained so it follows log positions.
-      const acted = this.tail.then(() => this.act(position, repeated ? null : received));
-      this.tail = acted.catch(() => {});
-      const outputs = await acted;
-      return { position, repeated, outputs };
-    } finally {
-      this.pending -= 1;
-    }
+    const work = this.appendAndAct(raw, receivedAt);
+    // `close` waits for receives under way, including those still appending.
+    this.inFlight.add(work);
+    work.then(
+      () => this.inFlight.delete(work),
+      () => this.inFlight.delete(work),
+    );
+    return work;
+  }
+
+  private async appendAndAct(raw: unknown, receivedAt: number): Promise<Received> {
+    const received = readReceived(raw, receivedAt);
+    const { item } = received;
+    const appended = await this.log.append(streamOf(item), [item], { expectedVersion: 'any' });
+    const position = appended.positions[0] as number;
+    const repeated = appended.repeated[0] === true;
+    // A repeat already acted on is acknowledged; one whose first receive failed after its
+    // append (or another writer's) is acted on now, from the log.
+    if (repeated && position <= this.current.position) return { position, repeated, outputs: [] };
+    // Appends resolve in commit order, but acting is chained so it follows log positions.
+    const acted = this.tail.then(() => this.act(position, repeated ? null : received));
+    this.tail = acted.catch(() => {});
+    const outputs = await acted;
+    return { position, repeated, outputs };
   }
 
   /**
@@ -164,8 +170,7 @@ export class Journal {
   }
 
   private async finish(): Promise<void> {
-    // Receives that were appending when close was called have not joined the chain yet.
-    while (this.pending > 0) await new Promise((resolve) => setImmediate(resolve));
+    await Promise.allSettled([...this.inFlight]);
     await this.tail;
     await this.log.close();
   }

@@ -93,6 +93,34 @@ describe.each(stores)('Journal API on the %s log', (_name, open) => {
     await journal.close();
   });
 
+  it('close() waits for a receive whose append has not finished yet', async () => {
+    const log = await open();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: EventLog = {
+      ...delegate(log),
+      append: async (...args) => {
+        await held;
+        return log.append(...args);
+      },
+    };
+    const journal = await Journal.open(slow);
+    const underWay = journal.receive(startR1);
+    let closed = false;
+    const closing = journal.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect((await underWay).outputs).toContainEqual(
+      expect.objectContaining({ type: 'acquireAndStart' }),
+    );
+  });
+
   it('delivers the outputs of an input whose snapshot fails, reports it, and tries again later', async () => {
     const log = await open();
     let failures = 0;
