@@ -197,6 +197,14 @@ describe('recwatch user errors are one line and an exit code', () => {
     }
   });
 
+  it('refuses a command named like an object property', async () => {
+    for (const command of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const result = await cli(command);
+      expect(result.status).toBe(64);
+      expectOneLine(result, `recwatch: unknown command '${command}' (see 'recwatch --help')`);
+    }
+  });
+
   it('refuses a file with no valid line (a picture, an empty file) with exit 65', async () => {
     const picture = join(root, 'test/traces/rule-07-restart.expected.json');
     const notTrace = await cli('replay', picture);
@@ -235,13 +243,16 @@ describe('recwatch user errors are one line and an exit code', () => {
     const file = work.file('bad-snapshot.db');
     await writeLog(file);
     const db = keep(new Database(file));
-    keep(db.prepare(`UPDATE snapshots SET state = '{"version":1,"position":"seven"}'`)).run();
+    const write = keep(db.prepare('UPDATE snapshots SET state = ?'));
+    for (const state of ['{"version":1,"position":"seven"}', '{"version":', '[]']) {
+      write.run(state);
+      const result = await cli('replay', file, '--json');
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual(expected);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
+    }
     db.close();
-    const result = await cli('replay', file, '--json');
-    expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual(expected);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
   });
 
   it('refuses a trace line over its size limit, reading each byte once', async () => {

@@ -8,7 +8,7 @@ import {
   readTraceLine,
   type TraceProblem,
 } from '../../core/index.js';
-import { LogFileError, openSqliteLog } from '../../log/index.js';
+import { openSqliteLog } from '../../log/index.js';
 import { rebuildFromLog } from '../../runtime/index.js';
 import { parseCommand } from '../args.js';
 import { CliError, EXIT, shortPath } from '../errors.js';
@@ -49,11 +49,12 @@ async function replayLog(
   const log = await openSqliteLog(path, { readOnly: true });
   try {
     if (!json) return (await rebuildFromLog(log, { useSnapshot: false, onOutput: print })).state;
-    // The picture alone can start from the latest snapshot; one that cannot be used is skipped.
+    // The picture alone can start from the latest snapshot; one that cannot be used (of the
+    // wrong shape, unreadable) is skipped. A damaged log fails the full replay too, and says so.
     try {
       return (await rebuildFromLog(log, { useSnapshot: true })).state;
     } catch (error) {
-      if (error instanceof LogFileError || !(error instanceof Error)) throw error;
+      if (!(error instanceof Error)) throw error;
       io.err.write(
         `recwatch replay: ${shortPath(path)}: snapshot not used (${printable(error.message)}); replaying the whole log\n`,
       );
