@@ -5,6 +5,9 @@
 /** The deepest nesting of objects and arrays received (Agora's bodies are about 6 deep). */
 export const MAX_DEPTH = 64;
 
+/** The most objects and arrays walked in one value (JSON text of tens of MB, or shared references). */
+export const MAX_OBJECTS = 1_000_000;
+
 /** Where a value stops being JSON, and why. */
 export interface ShapeProblem {
   readonly path: string;
@@ -12,57 +15,79 @@ export interface ShapeProblem {
 }
 
 /**
- * Why `value` cannot be kept as JSON (nested deeper than `MAX_DEPTH`, a cycle, a BigInt), or
- * undefined when it can. Bytes are not looked into; each object is visited once.
+ * Why `value` cannot be kept as JSON (nested deeper than `MAX_DEPTH`, a cycle, a BigInt, more
+ * than `MAX_OBJECTS` objects as JSON would write them out), or undefined when it can. Bytes are
+ * not looked into. Costs about one pass over the value, less than parsing it.
  * @example jsonShapeProblem({ a: 10n }) // { path: 'a', problem: 'a BigInt is not JSON' }
  */
 export function jsonShapeProblem(value: unknown): ShapeProblem | undefined {
-  // Depth-first, without recursion: `onPath` holds the objects being visited (a cycle leads back
-  // to one), `done` the ones finished (shared, not cyclic), so each is walked once.
-  const onPath = new Set<object>();
-  const done = new Set<object>();
-  const stack: { value: unknown; path: string; depth: number; leaving: boolean }[] = [
-    { value, path: '(root)', depth: 0, leaving: false },
-  ];
-  while (stack.length > 0) {
-    const frame = stack.pop() as (typeof stack)[number];
-    const current = frame.value;
-    if (typeof current === 'bigint') return at(frame.path, 'a BigInt is not JSON');
-    if (typeof current !== 'object' || current === null || ArrayBuffer.isView(current)) continue;
-    if (frame.leaving) {
-      onPath.delete(current);
-      done.add(current);
-      continue;
+  // Recursion is safe: it stops at MAX_DEPTH. The path is built only for a problem found.
+  const walk = new Walk();
+  const problem = walk.visit(value);
+  return problem === undefined ? undefined : at(pathOf(walk.keys), problem);
+}
+
+// No set of visited objects (that made a reject cost 10 times the parse): a cycle never ends,
+// so it shows as depth, and is told apart by the objects on the path, checked only then.
+class Walk {
+  readonly ancestors: object[] = [];
+  readonly keys: (string | number)[] = [];
+  objects = 0;
+
+  visit(value: unknown): string | undefined {
+    if (typeof value === 'bigint') return 'a BigInt is not JSON';
+    if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return undefined;
+    if (this.ancestors.length >= MAX_DEPTH) {
+      // A path that meets an object twice is a cycle, named where it first closes.
+      const path = [...this.ancestors, value];
+      const first = path.findIndex((each, index) => path.indexOf(each) < index);
+      if (first < 0) return `nested deeper than ${MAX_DEPTH} levels`;
+      this.keys.length = first;
+      return 'a cycle (the value contains itself)';
     }
-    if (done.has(current)) continue;
-    if (onPath.has(current)) return at(frame.path, 'a cycle (the value contains itself)');
-    if (frame.depth >= MAX_DEPTH) return at(frame.path, `nested deeper than ${MAX_DEPTH} levels`);
-    onPath.add(current);
-    stack.push({ ...frame, leaving: true });
-    const entries = Array.isArray(current)
-      ? current.map((item, index) => [`[${index}]`, item] as const)
-      : Object.keys(current).map(
-          (key) => [`.${key}`, (current as Record<string, unknown>)[key]] as const,
-        );
-    for (const [key, item] of entries) {
-      if (typeof item === 'object' || typeof item === 'bigint')
-        stack.push({
-          value: item,
-          path: join(frame.path, key),
-          depth: frame.depth + 1,
-          leaving: false,
-        });
-    }
+    this.objects += 1;
+    if (this.objects > MAX_OBJECTS) return `more than ${MAX_OBJECTS} objects and arrays`;
+    this.ancestors.push(value);
+    const problem = Array.isArray(value) ? this.items(value) : this.fields(value);
+    if (problem !== undefined) return problem;
+    this.ancestors.pop();
+    return undefined;
   }
-  return undefined;
+
+  private items(list: readonly unknown[]): string | undefined {
+    for (let index = 0; index < list.length; index += 1) {
+      const item = list[index];
+      if (typeof item !== 'object' && typeof item !== 'bigint') continue;
+      this.keys.push(index);
+      const problem = this.visit(item);
+      if (problem !== undefined) return problem;
+      this.keys.pop();
+    }
+    return undefined;
+  }
+
+  private fields(object: object): string | undefined {
+    for (const key in object) {
+      const item: unknown = (object as Record<string, unknown>)[key];
+      if ((typeof item !== 'object' && typeof item !== 'bigint') || !Object.hasOwn(object, key))
+        continue;
+      this.keys.push(key);
+      const problem = this.visit(item);
+      if (problem !== undefined) return problem;
+      this.keys.pop();
+    }
+    return undefined;
+  }
+}
+
+function pathOf(keys: readonly (string | number)[]): string {
+  let path = '';
+  for (const key of keys)
+    path += typeof key === 'number' ? `[${key}]` : path === '' ? key : `.${key}`;
+  return path === '' ? '(root)' : path;
 }
 
 // A path 64 levels deep is not worth reading in full.
 function at(path: string, problem: string): ShapeProblem {
   return { path: path.length > 80 ? `${path.slice(0, 60)}…` : path, problem };
-}
-
-function join(path: string, key: string): string {
-  if (path === '(root)') return key.startsWith('.') ? key.slice(1) : key;
-  return `${path}${key}`;
 }

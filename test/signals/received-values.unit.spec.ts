@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createCore,
@@ -6,6 +7,7 @@ import {
   serializeCore,
   step,
 } from '../../src/index.js';
+import { jsonShapeProblem } from '../../src/signals/json-shape.js';
 import { at, start, started } from '../core/inputs.js';
 import { notificationBody } from '../fixtures/agora.js';
 
@@ -108,5 +110,36 @@ describe('text edge cases', () => {
     const fromBytes = parseNotification(Buffer.from(text, 'utf8'));
     expect(fromBytes.ok).toBe(true);
     expect(fromString).toEqual(fromBytes);
+  });
+});
+
+describe('jsonShapeProblem', () => {
+  it('finds nothing wrong in any JSON value, nor in shared (not cyclic) references', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => jsonShapeProblem(value) === undefined));
+    const shared = { id: 'x' };
+    expect(jsonShapeProblem({ a: shared, b: [shared, shared] })).toBeUndefined();
+  });
+
+  it('names the first cycle, a BigInt and excessive depth with their paths', () => {
+    const root: Record<string, unknown> = { list: [{ ok: 1 }] };
+    (root.list as unknown[]).push({ back: root });
+    expect(jsonShapeProblem(root)).toEqual({
+      path: 'list[1].back',
+      problem: 'a cycle (the value contains itself)',
+    });
+    expect(jsonShapeProblem([{ n: 1n }])).toEqual({
+      path: '[0].n',
+      problem: 'a BigInt is not JSON',
+    });
+    let deep: unknown = 1;
+    for (let i = 0; i < 64; i += 1) deep = [deep];
+    expect(jsonShapeProblem(deep)).toBeUndefined();
+    expect(jsonShapeProblem([deep])?.problem).toBe('nested deeper than 64 levels');
+  });
+
+  it('stops on shared references that JSON would write out exponentially', () => {
+    let value: unknown = {};
+    for (let i = 0; i < 40; i += 1) value = [value, value];
+    expect(jsonShapeProblem(value)?.problem).toBe('more than 1000000 objects and arrays');
   });
 });
