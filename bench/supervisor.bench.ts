@@ -28,21 +28,22 @@ async function liveLog(file: string): Promise<EventLog> {
   const journal = await Journal.open(log);
   for (let i = 0; i < SESSIONS; i += 1) {
     const recording = `r${i}`;
-    await journal.receive(
-      { at: T0, type: 'start', recording, cname: CNAME, uid: String(1000 + i), mode: 'mix' },
-      T0,
-    );
-    await journal.receive(
-      {
-        at: T0,
-        type: 'started',
-        recording,
-        resourceId: `R${i}`,
-        sid: `S${i}`,
-        uid: String(1000 + i),
-      },
-      T0,
-    );
+    await journal.receive({
+      at: T0,
+      type: 'start',
+      recording,
+      cname: CNAME,
+      uid: String(1000 + i),
+      mode: 'mix',
+    });
+    await journal.receive({
+      at: T0,
+      type: 'started',
+      recording,
+      resourceId: `R${i}`,
+      sid: `S${i}`,
+      uid: String(1000 + i),
+    });
   }
   return log;
 }

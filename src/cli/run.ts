@@ -1,5 +1,6 @@
-import { isRecwatchError } from '../errors/index.js';
-import { LogFileError } from '../log/errors.js';
+import type { Readable } from 'node:stream';
+import { EXIT, userFailure } from './errors.js';
+import { printable } from './printable.js';
 import { EXPORT_USAGE, IMPORT_USAGE, MIGRATE_USAGE, REPLAY_USAGE, SIM_USAGE } from './usage.js';
 import { packageVersion } from './version.js';
 
@@ -7,6 +8,10 @@ import { packageVersion } from './version.js';
 export interface CliIo {
   readonly out: { write(text: string): unknown };
   readonly err: { write(text: string): unknown };
+  /** What `replay -` reads; without it, `-` is a usage error. */
+  readonly in?: Readable;
+  /** The file descriptor behind `out`, so `export log.db >> log.db` is refused. */
+  readonly outFd?: number;
 }
 
 const indent = (text: string) => text.replace(/^/gm, '  ');
@@ -41,45 +46,33 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   };
 
 /**
- * Runs the recwatch command line and resolves to the exit code (0 ok, 64 usage error, 66 a file
- * that cannot be read as asked, 69 a database that cannot be used).
+ * Runs the recwatch command line and resolves to the exit code: 0 ok; a user error is one line
+ * on `err` and 64 (usage), 65 (not a trace, a bad input), 66 (an input that cannot be opened),
+ * 69 (a database that cannot be used), 73 (an output that must not be written) or 74 (a write
+ * that failed). Rejects only for a bug.
  * @example await runCli(['replay', 'trace.jsonl', '--json'], { out: process.stdout, err: process.stderr })
  */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out.write(HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (command === '--version' || command === '-v') {
     io.out.write(`${packageVersion()}\n`);
-    return 0;
+    return EXIT.ok;
   }
-  const run = COMMANDS[command];
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (run === undefined) {
-    io.err.write(`recwatch: unknown command '${command}'\n\n${HELP}`);
-    return 64;
+    io.err.write(`recwatch: unknown command '${printable(command)}' (see 'recwatch --help')\n`);
+    return EXIT.usage;
   }
   try {
     return await run(rest, io);
   } catch (error) {
-    if (error instanceof LogFileError || isFileError(error)) {
-      io.err.write(`recwatch ${command}: ${(error as Error).message}\n`);
-      return 66;
-    }
-    // A database that cannot be reached or used: one line, as sysexits' EX_UNAVAILABLE.
-    if (isRecwatchError(error, 'LOG_DATABASE')) {
-      io.err.write(`recwatch ${command}: ${error.message}\n`);
-      return 69;
-    }
-    throw error;
+    const failure = userFailure(error);
+    if (failure === undefined) throw error;
+    io.err.write(`recwatch ${command}: ${printable(failure.message)}\n`);
+    return failure.exitCode;
   }
-}
-
-function isFileError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'EACCES')
-  );
 }

@@ -1,12 +1,23 @@
 // How a replay reads on a terminal: one line per decision, its outputs beneath, then the picture.
 import type { CoreOutput, Picture } from '../core/index.js';
+import { printable } from './printable.js';
 
 const WIDTH = { position: 6, decision: 17, input: 58 };
 
-/** One timeline line per decision; effects and domain events indented under the decision. */
+/**
+ * One timeline line per decision; effects and domain events indented under the decision. What a
+ * webhook carried (ids, reasons) is escaped: a terminal never receives its control characters.
+ */
 export function formatOutput(output: CoreOutput): string {
+  return printable(formatLine(output));
+}
+
+function formatLine(output: CoreOutput): string {
   if (output.kind === 'decision') {
-    const time = new Date(output.at).toISOString();
+    // Inputs are checked on receipt; a time no Date can show is still printed, never a crash.
+    const time = Number.isNaN(new Date(output.at).getTime())
+      ? String(output.at).padStart(24)
+      : new Date(output.at).toISOString();
     const where =
       output.recording === undefined ? '' : `${output.recording} ${output.state ?? ''}`.trim();
     const why = [
@@ -45,7 +56,9 @@ export function formatPicture(picture: Picture): string {
       `filePrefix=${r.filePrefix === '' ? "''" : r.filePrefix}`,
       `restarts=${r.restarts}`,
       `quitReason=${r.quitReason ?? '-'}`,
-    ].join('  '),
+    ]
+      .map(printable)
+      .join('  '),
   );
   return [
     'Final picture:',

@@ -13,4 +13,4 @@ export { CORE_STATE_VERSION, createCore, nextWakeOf, recordingState } from './st
 export type { CoreStep, ReceivedLine } from './step.js';
 export { step, stepLine, stepRejected, stepSignal } from './step.js';
 export type { TraceLine, TraceProblem } from './trace.js';
-export { readTrace, rejectLine, traceLineText, writeTrace } from './trace.js';
+export { readTrace, readTraceLine, rejectLine, traceLineText, writeTrace } from './trace.js';

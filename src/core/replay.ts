@@ -83,9 +83,11 @@ export interface ReplayOptions {
 
 /**
  * Folds inputs through the core: the same inputs always give the same state and outputs, and
- * the same as folding `step` over them.
+ * the same as folding `step` over them. Each input is a record as received, or a line of
+ * `readTrace(text).records` (or a log item): an input line steps its record, a reject line is
+ * recorded with its reason, as the log keeps them.
  * @example
- * const { state } = replay(traceRecords);
+ * const { state } = replay(readTrace(text).records);
  * picture(state).recordings.r1?.state; // 'recording'
  */
 export function replay(
@@ -97,8 +99,16 @@ export function replay(
     outputs: onOutput !== undefined,
   });
   for (const input of inputs) {
-    const outputs = fold.input(input);
+    const outputs = isReceivedLine(input) ? fold.line(input) : fold.input(input);
     if (onOutput !== undefined) for (const output of outputs) onOutput(output);
   }
   return { state: fold.finish() };
+}
+
+// A trace line or a log item (`kind`, no `type`), as opposed to a record as received.
+function isReceivedLine(input: unknown): input is ReceivedLine {
+  if (typeof input !== 'object' || input === null || 'type' in input) return false;
+  const line = input as { kind?: unknown; record?: unknown; at?: unknown; reason?: unknown };
+  if (line.kind === 'input') return 'record' in line;
+  return line.kind === 'reject' && typeof line.at === 'number' && typeof line.reason === 'string';
 }

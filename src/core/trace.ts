@@ -1,5 +1,5 @@
 // The trace format v1 (lifecycle-rules.md §2): JSON Lines, one input as received per line.
-import { parseTraceRecord } from '../signals/index.js';
+import { isTime, parseTraceRecord } from '../signals/index.js';
 
 /**
  * A trace line: an input as received, or a reject the log kept (its reason and raw value), so
@@ -32,25 +32,34 @@ export function readTrace(text: string): { records: TraceLine[]; problems: Trace
   const records: TraceLine[] = [];
   const problems: TraceProblem[] = [];
   for (const [index, content] of text.split('\n').entries()) {
-    const line = index + 1;
-    if (content.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(content);
-    } catch (error) {
-      problems.push({
-        line,
-        message: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
-      });
-      continue;
-    }
-    const reject = readReject(value);
-    const record = reject === null ? parseTraceRecord(value) : null;
-    if (reject !== null) records.push({ kind: 'reject', line, ...reject });
-    else if (record?.ok) records.push({ kind: 'input', line, record: value });
-    else if (record !== null) problems.push({ line, message: record.error.message });
+    const read = readTraceLine(content, index + 1);
+    if (read === null) continue;
+    if ('kind' in read) records.push(read);
+    else problems.push(read);
   }
   return { records, problems };
+}
+
+/**
+ * Reads one line of a trace (1-based `line`): a record, a problem, or null for a blank line.
+ * A byte order mark opening the first line is not part of its record.
+ * @example readTraceLine('{"at":5,"type":"tick"}', 1) // { kind: 'input', line: 1, record: { at: 5, type: 'tick' } }
+ */
+export function readTraceLine(text: string, line: number): TraceLine | TraceProblem | null {
+  const content = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (content.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch (error) {
+    return { line, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const reject = readReject(value);
+  if (reject !== null) return { kind: 'reject', line, ...reject };
+  const record = parseTraceRecord(value);
+  return record.ok
+    ? { kind: 'input', line, record: value }
+    : { line, message: record.error.message };
 }
 
 /**
@@ -64,8 +73,7 @@ export function rejectLine(at: number, reason: string, raw: unknown): Record<str
 function readReject(value: unknown): { at: number; reason: string; raw: unknown } | null {
   if (value === null || typeof value !== 'object') return null;
   const line = value as Record<string, unknown>;
-  if (line.type !== 'reject' || typeof line.at !== 'number' || typeof line.reason !== 'string')
-    return null;
+  if (line.type !== 'reject' || !isTime(line.at) || typeof line.reason !== 'string') return null;
   return { at: line.at, reason: line.reason, raw: line.raw };
 }
 

@@ -15,6 +15,8 @@ export type RecwatchErrorCode =
   | 'RECORDING_EXISTS'
   | 'NO_SESSION'
   | 'INVALID_COMMAND'
+  | 'INVALID_TIME'
+  | 'JOURNAL_CLOSED'
   | (string & {});
 
 /**

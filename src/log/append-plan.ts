@@ -1,3 +1,4 @@
+import { isTime } from '../signals/index.js';
 import { encodeItem } from './codec.js';
 import { VersionConflictError } from './errors.js';
 import { type IdempotencyKeys, idempotencyKeys } from './keys.js';
@@ -43,7 +44,7 @@ export function prepareItems(items: readonly LogItem[]): PreparedItem[] {
     if (item?.kind !== 'input' && item?.kind !== 'reject') {
       throw new TypeError(`items[${index}] is not a log item (kind 'input' or 'reject')`);
     }
-    if (typeof item.at !== 'number' || !Number.isFinite(item.at) || item.at < 0) {
+    if (!isTime(item.at)) {
       throw new TypeError(`items[${index}].at must be a time in ms, not ${String(item.at)}`);
     }
     return { keys: idempotencyKeys(item), at: item.at, text: encodeItem(item) };

@@ -3,13 +3,33 @@ import type { ExpectedVersion, ReadAllOptions, ReadStreamOptions, Snapshot } fro
 // Argument checks shared by every store, so they all refuse the same calls the same way.
 
 /**
- * Throws a `TypeError` unless `stream` is a non-empty string.
+ * Throws a `TypeError` unless `stream` is a non-empty, well-formed string: a lone surrogate
+ * cannot be stored as text (SQLite would read it back as U+FFFD), so no store accepts one.
  * @example checkStream('recording-r1') // passes; checkStream('') throws
  */
 export function checkStream(stream: unknown): asserts stream is string {
   if (typeof stream !== 'string' || stream === '') {
     throw new TypeError(`a stream name must be a non-empty string, not ${String(stream)}`);
   }
+  if (LONE_SURROGATE.test(stream)) {
+    throw new TypeError(`a stream name must be well-formed Unicode, not ${JSON.stringify(stream)}`);
+  }
+}
+
+/** A UTF-16 surrogate without its pair: text no UTF-8 store can hold. */
+export const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * `text` with each lone surrogate written as `\uXXXX`, so any store keeps it unchanged.
+ * @example wellFormed('S\ud800') // 'S\\ud800'
+ */
+export function wellFormed(text: string): string {
+  if (!LONE_SURROGATE.test(text)) return text;
+  return text.replace(
+    new RegExp(LONE_SURROGATE.source, 'g'),
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { RecwatchError } from '../errors/index.js';
+import { MAX_TIME_MS } from '../signals/index.js';
 
 /**
  * An append expected a stream version the stream no longer (or not yet) has: another writer got
@@ -31,6 +32,21 @@ export class LogFileError extends RecwatchError {
   constructor(file: string, problem: string, options?: { cause?: unknown }) {
     super(`event log ${file}: ${problem}`, options);
     this.file = file;
+  }
+}
+
+/**
+ * A receive time is not a time: it must be an integer count of ms since the epoch, within the
+ * range of a `Date` (0 to 8.64e15). Nothing was logged.
+ */
+export class InvalidTimeError extends RecwatchError {
+  override readonly name = 'InvalidTimeError';
+  readonly code = 'INVALID_TIME';
+
+  constructor(value: unknown) {
+    super(
+      `a receive time must be an integer count of ms from 0 to ${MAX_TIME_MS}, not ${String(value).slice(0, 40)}`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 export type { AllEntriesOptions } from './all-entries.js';
 export { allEntries } from './all-entries.js';
 export {
+  InvalidTimeError,
   LeaseLostError,
   LogClosedError,
   LogDatabaseError,

@@ -7,10 +7,12 @@ import type { LogItem } from './types.js';
 export type IdempotencyKeys = readonly [string, ...string[]];
 
 /**
- * The keys that identify an item, so a resend or a retry is stored once. A notification has two
- * (`sid+eventType+sequence`, and its `noticeId`), as Agora resends either way; a query is
- * `recording+sid+at`, another command `type+recording+at`, a tick its `at`, and a reject a hash
- * of its raw value and `at`.
+ * The keys that identify an item, so a resend or a retry is stored once, and two different
+ * inputs never share one. A notification has two (`sid+eventType+sequence`, and its `noticeId`
+ * unless that is empty), as Agora resends either way; a query or another command is keyed by
+ * its recording and time (to read) and a hash of the whole record (to identify it: two different
+ * answers in one ms are two inputs); a tick is its `at` (all it holds), and a reject a hash of its
+ * raw value and `at`.
  * @example
  * idempotencyKeys({ kind: 'input', at: 5000, record: { at: 5000, type: 'tick' } }) // ['tick[5000]']
  */
@@ -24,14 +26,16 @@ export function idempotencyKeys(item: LogItem): IdempotencyKeys {
       if (identity === null)
         return [`notification-raw[${digest(`${rawText(record.body)}\n${record.at}`)}]`];
       const { sid, eventType, sequence, noticeId } = identity;
-      return [`notification${json([sid, eventType, sequence])}`, `notice${json([noticeId])}`];
+      const own = `notification${json([sid, eventType, sequence])}`;
+      // An empty noticeId names nothing: as a key it would make every such notification one.
+      return noticeId === '' ? [own] : [own, `notice${json([noticeId])}`];
     }
     case 'query':
-      return [`query${json([record.recording, record.sid, record.at])}`];
+      return [`query${json([record.recording, record.sid, record.at, digest(rawText(record))])}`];
     case 'tick':
       return [`tick${json([record.at])}`];
     default:
-      return [`${record.type}${json([record.recording, record.at])}`];
+      return [`${record.type}${json([record.recording, record.at, digest(rawText(record))])}`];
   }
 }
 

@@ -53,6 +53,33 @@ export function prepareSchema(db: Database, file: string, quickCheck: boolean): 
   if (stored < LOG_SCHEMA_VERSION) db.transaction(() => migrate(db, file)).immediate();
 }
 
+/**
+ * Checks, without writing anything, that `db` is a recwatch log at the current schema: what a
+ * reader needs. An empty file, another application's database, an older or a newer schema is
+ * refused with `LogFileError` (an older one is migrated by the next writer, never by a reader).
+ * @example checkReadableLog(new Database(file, { readonly: true }), file, true)
+ */
+export function checkReadableLog(db: Database, file: string, quickCheck: boolean): void {
+  const applicationId = readPragma(db, 'application_id') as number;
+  if (applicationId !== LOG_APPLICATION_ID) {
+    const objects = keep(db.prepare('SELECT count(*) FROM sqlite_schema')).pluck().get() as number;
+    throw new LogFileError(
+      file,
+      objects === 0
+        ? 'an empty SQLite database, not a recwatch log'
+        : `a SQLite database of another application (application_id ${applicationId}, ${objects} schema objects), not a recwatch log`,
+    );
+  }
+  if (quickCheck) checkPages(db, file);
+  const stored = storedVersion(db, file);
+  if (stored < LOG_SCHEMA_VERSION) {
+    throw new LogFileError(
+      file,
+      `written with log schema ${stored}; open it once for writing to migrate it to ${LOG_SCHEMA_VERSION}`,
+    );
+  }
+}
+
 // quick_check reads every page (about 1 ms per MB): damage is found at open, not mid-replay.
 function checkPages(db: Database, file: string): void {
   const found = readPragmaRows(db, 'quick_check(5)').filter((problem) => problem !== 'ok');

@@ -1,3 +1,6 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { type AppendPlan, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
@@ -13,7 +16,7 @@ import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
 import { LogClosedError, LogFileError } from './errors.js';
 import { keep, readPragma } from './sqlite-keep.js';
-import { prepareSchema } from './sqlite-schema.js';
+import { checkReadableLog, prepareSchema } from './sqlite-schema.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
 import type {
   AppendOptions,
@@ -38,6 +41,12 @@ export interface SqliteLogOptions {
    * before the log is used. Default true; a host with a very large log may skip it.
    */
   readonly quickCheck?: boolean;
+  /**
+   * Open for reading only: the file must exist and already be a recwatch log, nothing is ever
+   * written to it (no migration, no journal mode change), and it may sit in a read-only folder or
+   * belong to another user. Appends and snapshots then reject with `LogFileError`. Default false.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Counters of a SQLite log's group commit, since it was opened. */
@@ -82,6 +91,7 @@ export async function openSqliteLog(
   const maxItems = options.maxItemsPerCommit ?? 10_000;
   checkCount('busyTimeoutMs', busyTimeoutMs, 0);
   checkCount('maxItemsPerCommit', maxItems, 1);
+  if (options.readOnly === true) return openReadOnly(file, busyTimeoutMs, options, maxItems);
   // Loaded here, not at the top: the native addon costs nothing to hosts that never open SQLite.
   const { default: SqliteDatabase } = await import('better-sqlite3');
   let db: Database.Database | undefined;
@@ -98,6 +108,61 @@ export async function openSqliteLog(
   }
 }
 
+// A reader never creates, migrates or switches journal modes. SQLite cannot open a WAL log for
+// reading in a folder it cannot write to (no -shm file to share): such a log is copied, with its
+// -wal file, to a private temporary folder and read there; the copy goes on close.
+async function openReadOnly(
+  file: string,
+  busyTimeoutMs: number,
+  options: SqliteLogOptions,
+  maxItems: number,
+): Promise<SqliteEventLog> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
+  const attempt = (name: string, onClose?: () => void) => {
+    let db: Database.Database | undefined;
+    try {
+      db = keep(
+        new SqliteDatabase(name, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }),
+      );
+      checkReadableLog(db, file, options.quickCheck ?? true);
+      return new SqliteLog(file, db, sqliteStatements(db), maxItems, onClose);
+    } catch (error) {
+      db?.close();
+      throw error;
+    }
+  };
+  try {
+    // A clear reason for a path that is not there (SQLite only says "unable to open").
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new LogFileError(file, 'is a folder, not a file');
+    if (!stat.isFile()) throw new LogFileError(file, 'not a regular file');
+    return attempt(file);
+  } catch (error) {
+    if (!cannotShareWal(error)) throw asFileError(file, 'cannot open', error);
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'recwatch-read-'));
+  const remove = () => rmSync(copy, { recursive: true, force: true });
+  try {
+    const name = join(copy, 'log.db');
+    copyFileSync(file, name);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${name}-wal`);
+    return attempt(name, remove);
+  } catch (error) {
+    remove();
+    throw asFileError(file, 'cannot open', error);
+  }
+}
+
+function cannotShareWal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'SQLITE_READONLY_DIRECTORY' ||
+    code === 'SQLITE_READONLY_CANTINIT' ||
+    code === 'SQLITE_READONLY_RECOVERY' ||
+    code === 'SQLITE_CANTOPEN'
+  );
+}
+
 class SqliteLog implements SqliteEventLog {
   readonly file: string;
   readonly #db: Database.Database;
@@ -109,8 +174,17 @@ class SqliteLog implements SqliteEventLog {
   #closed = false;
   #stats = { commits: 0, appends: 0, items: 0 };
 
-  constructor(file: string, db: Database.Database, sql: SqliteStatements, maxItems: number) {
+  readonly #onClose: (() => void) | undefined;
+
+  constructor(
+    file: string,
+    db: Database.Database,
+    sql: SqliteStatements,
+    maxItems: number,
+    onClose?: () => void,
+  ) {
     this.file = file;
+    this.#onClose = onClose;
     this.#db = db;
     this.#sql = sql;
     this.#maxItems = maxItems;
@@ -184,6 +258,7 @@ class SqliteLog implements SqliteEventLog {
     while (this.#queue.length > 0) this.#flush();
     this.#closed = true;
     this.#db.close();
+    this.#onClose?.();
   }
 
   stats(): CommitStats {

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
-import { normalizeRecord, parseTraceRecord, type Signal } from '../signals/index.js';
+import { isTime, normalizeRecord, parseTraceRecord, type Signal } from '../signals/index.js';
 import { encodeItem, isStorable } from './codec.js';
+import { InvalidTimeError } from './errors.js';
 import { rememberNotification } from './notification-identity.js';
 import type { LogItem } from './types.js';
 
@@ -13,7 +14,8 @@ export interface ReceivedItem {
 /**
  * Turns whatever was received into the item to append: an input when it normalizes (its record
  * kept raw, notification bodies untouched), otherwise a reject with the reason and the raw value,
- * observed at `receivedAt`. Never throws for any `raw`: nothing received is dropped.
+ * observed at `receivedAt`. Never throws for any `raw`: nothing received is dropped; throws
+ * `InvalidTimeError` when `receivedAt` is not a time.
  * @example
  * toLogItem({ at: 5, type: 'tick' }, 7) // { kind: 'input', at: 5, record: { at: 5, type: 'tick' } }
  * toLogItem({ type: 'tick' }, 7) // { kind: 'reject', at: 7, reason: 'at: ...', raw: { type: 'tick' } }
@@ -27,9 +29,7 @@ export function toLogItem(raw: unknown, receivedAt: number): LogItem {
  * @example const { item, signal } = readReceived(body, Date.now());
  */
 export function readReceived(raw: unknown, receivedAt: number): ReceivedItem {
-  if (!Number.isFinite(receivedAt) || receivedAt < 0) {
-    throw new RangeError(`receivedAt must be a time in ms, not ${receivedAt}`);
-  }
+  if (!isTime(receivedAt)) throw new InvalidTimeError(receivedAt);
   const record = parseTraceRecord(raw);
   if (!record.ok) return reject(receivedAt, record.error.message, raw);
   const signal = normalizeRecord(record.value);

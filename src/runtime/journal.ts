@@ -8,14 +8,32 @@ import {
   stepLine,
   stepSignal,
 } from '../core/index.js';
-import { type EventLog, type ReceivedItem, readReceived, streamOf } from '../log/index.js';
+import {
+  type EventLog,
+  type LogItem,
+  type ReceivedItem,
+  readReceived,
+  streamOf,
+} from '../log/index.js';
+import { JournalClosedError } from './errors.js';
 import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
 
+/** A trace record, as a host builds one (the log's input record). */
+export type HostRecord = Extract<LogItem, { kind: 'input' }>['record'];
+
+/** Options of `Journal.open`. */
 export interface JournalOptions {
   readonly core?: Partial<CoreOptions>;
   /** Snapshot once a recording has had this many inputs since the last one. Default 1000. */
   readonly snapshotEvery?: number;
+  /**
+   * Told when a snapshot could not be saved (disk full, a state that cannot be serialized).
+   * Receiving goes on, outputs are delivered, and the next snapshot is tried after another
+   * `snapshotEvery` inputs: a snapshot only shortens the replay at the next open. Default: a
+   * process warning.
+   */
+  readonly onSnapshotError?: (error: unknown, position: number) => void;
 }
 
 /** What receiving one input did. */
@@ -28,21 +46,33 @@ export interface Received {
    * What acting on it gave, in log order. When the log holds entries before it that this journal
    * has not stepped yet (another writer's, or its own whose append a store acknowledged later),
    * they are stepped first and their outputs come here too; a receive whose entry was stepped
-   * that way has none of its own.
+   * that way has none of its own. A repeat of an input this journal has not acted on yet (its
+   * first receive failed after the append) is acted on now, and its outputs come here.
    */
   readonly outputs: readonly CoreOutput[];
 }
 
 /**
- * The log and the core, kept in step: `receive` appends first (durably) and acts after. Inputs
- * received concurrently share one group commit and are acted on in log order.
+ * The log and the core, kept in step: a receive appends first (durably) and acts after; an input
+ * whose append fails is not acted on. Inputs received concurrently share one group commit and
+ * are acted on in log order. Two entries, one per kind of caller:
+ * - `receive(record)`: a trace record the host built (its own call results, ticks, commands);
+ *   the record's `at` is its time.
+ * - `receiveUntrusted(raw, receivedAt)`: anything from outside (a webhook body wrapped as a
+ *   notification record, a line read from a file). A valid record keeps its own `at`; one that
+ *   does not validate is logged as a reject at `receivedAt`.
  * @example
  * const journal = await Journal.open(await openSqliteLog('recwatch.db'));
- * const { outputs } = await journal.receive({ at: Date.now(), type: 'tick' }, Date.now());
+ * const { outputs } = await journal.receive({ at: Date.now(), type: 'tick' });
+ * await journal.receiveUntrusted({ at: Date.now(), type: 'notification', body: rawBody }, Date.now());
+ * await journal.close();
  */
 export class Journal {
   private readonly policy: SnapshotPolicy;
+  private readonly onSnapshotError: (error: unknown, position: number) => void;
   private tail: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<Received>>();
 
   private constructor(
     private readonly log: EventLog,
@@ -50,9 +80,13 @@ export class Journal {
     options: JournalOptions,
   ) {
     this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
+    this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
   }
 
-  /** Opens a journal on a log, rebuilding the state from its latest snapshot and tail. */
+  /**
+   * Opens a journal on a log, rebuilding the state from its latest snapshot and tail. The journal
+   * owns the log from then on: `close()` closes it.
+   */
   static async open(log: EventLog, options: JournalOptions = {}): Promise<Journal> {
     const { state } = await rebuildFromLog(
       log,
@@ -61,59 +95,135 @@ export class Journal {
     return new Journal(log, state, options);
   }
 
+  /** The core state after every input acted on so far. */
   get state(): CoreState {
     return this.current;
   }
 
   /**
-   * Appends what was received (an input, or a reject if it does not validate), then steps the core
-   * with it. A repeat of something already logged is acknowledged without acting again.
+   * Receives a record the host built: its `at` is the time it counts at. It is validated like
+   * anything received; one that does not validate is logged as a reject at its `at`.
+   * Rejects with `InvalidTimeError` (nothing logged) when `at` is not a time, with
+   * `JournalClosedError` after `close()`, and with the log's error when the append fails (then
+   * nothing was acted on: receiving it again is safe).
+   * @example await journal.receive({ at: clock.now(), type: 'stop', recording: 'r1' });
    */
-  async receive(raw: unknown, receivedAt: number): Promise<Received> {
+  async receive(record: HostRecord): Promise<Received> {
+    return this.receiveUntrusted(record, (record as { at?: unknown } | null)?.at as number);
+  }
+
+  /**
+   * Receives a value from outside, of any shape. If it validates as a trace record, it is logged
+   * and acted on at the record's own `at`; otherwise it is logged as a reject, with the reason,
+   * at `receivedAt` (when it arrived, ms since the epoch). A repeat of something already logged
+   * is acknowledged without acting again. Rejects like `receive`, and with `InvalidTimeError`
+   * when `receivedAt` is not a time.
+   * @example await journal.receiveUntrusted(JSON.parse(line), clock.now());
+   */
+  async receiveUntrusted(raw: unknown, receivedAt: number): Promise<Received> {
+    if (this.closing !== null) throw new JournalClosedError();
+    const work = this.appendAndAct(raw, receivedAt);
+    // `close` waits for receives under way, including those still appending.
+    this.inFlight.add(work);
+    work.then(
+      () => this.inFlight.delete(work),
+      () => this.inFlight.delete(work),
+    );
+    return work;
+  }
+
+  private async appendAndAct(raw: unknown, receivedAt: number): Promise<Received> {
     const received = readReceived(raw, receivedAt);
     const { item } = received;
     const appended = await this.log.append(streamOf(item), [item], { expectedVersion: 'any' });
     const position = appended.positions[0] as number;
-    if (appended.repeated[0] === true) return { position, repeated: true, outputs: [] };
-    // Appends resolve in commit order, but acting is chained so it follows log positions exactly.
-    const acted = this.tail.then(() => this.act(position, received));
+    const repeated = appended.repeated[0] === true;
+    // A repeat already acted on is acknowledged; one whose first receive failed after its
+    // append (or another writer's) is acted on now, from the log.
+    if (repeated && position <= this.current.position) return { position, repeated, outputs: [] };
+    // Appends resolve in commit order, but acting is chained so it follows log positions.
+    const acted = this.tail.then(() => this.act(position, repeated ? null : received));
     this.tail = acted.catch(() => {});
-    return acted;
+    const outputs = await acted;
+    return { position, repeated, outputs };
   }
 
-  /** Writes a snapshot of the current state now. */
+  /**
+   * Writes a snapshot of the current state now. Rejects with the log's error when it cannot be
+   * saved, and with `JournalClosedError` after `close()`.
+   */
   async snapshot(): Promise<void> {
+    if (this.closing !== null) throw new JournalClosedError();
     await this.tail;
     await saveCoreSnapshot(this.log, this.current);
     this.policy.reset();
   }
 
-  private async act(position: number, received: ReceivedItem): Promise<Received> {
+  /**
+   * Stops receiving, lets every receive already under way finish, then closes the log. Calling
+   * it again gives the same promise; receives and snapshots after it reject with
+   * `JournalClosedError`.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.tail;
+    await this.log.close();
+  }
+
+  private async act(position: number, received: ReceivedItem | null): Promise<CoreOutput[]> {
     const outputs: CoreOutput[] = [];
     // Already stepped while catching up on an earlier call: its outputs went there.
-    if (position <= this.current.position) return { position, repeated: false, outputs };
-    // Another writer may have appended in between: step its entries first, in log order.
-    while (this.current.position + 1 < position) {
+    if (position <= this.current.position) return outputs;
+    // Another writer may have appended in between: step its entries first, in log order. A
+    // repeat is stepped from the log too, as it was first stored.
+    const last = received === null ? position : position - 1;
+    while (this.current.position < last) {
       const from = this.current.position + 1;
-      const missing = await this.log.readAll({ fromPosition: from, limit: position - from });
-      if (missing.length === 0)
-        throw new Error(`log positions ${from}..${position - 1} cannot be read`);
+      const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
+      if (missing.length === 0) throw new Error(`log positions ${from}..${last} cannot be read`);
       for (const entry of missing) this.collect(stepLine(this.current, entry.item), outputs);
     }
-    const { item, signal } = received;
-    this.collect(
-      signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
-      outputs,
-    );
-    if (this.policy.observe(outputs)) {
-      await saveCoreSnapshot(this.log, this.current);
-      this.policy.reset();
+    if (received !== null) {
+      const { item, signal } = received;
+      this.collect(
+        signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
+        outputs,
+      );
     }
-    return { position, repeated: false, outputs };
+    // The outputs are the host's whatever happens to the snapshot.
+    if (this.policy.observe(outputs)) await this.trySnapshot();
+    return outputs;
+  }
+
+  private async trySnapshot(): Promise<void> {
+    // Reset either way: a failed snapshot is tried again after another `snapshotEvery` inputs,
+    // not on every receive.
+    this.policy.reset();
+    try {
+      await saveCoreSnapshot(this.log, this.current);
+    } catch (error) {
+      try {
+        this.onSnapshotError(error, this.current.position);
+      } catch {
+        // A failing report must not cost the host its outputs either.
+      }
+    }
   }
 
   private collect(result: CoreStep, outputs: CoreOutput[]): void {
     this.current = result.state;
     outputs.push(...result.outputs);
   }
+}
+
+function warnSnapshotFailed(error: unknown, position: number): void {
+  const why = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`recwatch: snapshot at log position ${position} failed: ${why}`, {
+    code: 'RECWATCH_SNAPSHOT',
+  });
 }

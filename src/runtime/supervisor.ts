@@ -159,7 +159,7 @@ class SupervisorRuntime implements Supervisor {
 
   // Every journal call goes through here, so a change of the journal's API is a change here only.
   private journalReceive(record: TraceRecord): Promise<Received> {
-    return this.journal.receive(record, record.at);
+    return this.journal.receive(record);
   }
 
   private act(outputs: readonly CoreOutput[]): void {

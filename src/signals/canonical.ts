@@ -14,8 +14,9 @@ export const isPlain = (value: unknown): value is Plain =>
 export const isNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
+/** A count zod's `countLike` accepts as is: a safe integer >= 0. */
 export const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 export const optionalString = (value: unknown): value is string | undefined =>
   value === undefined || typeof value === 'string';

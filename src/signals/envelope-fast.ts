@@ -5,8 +5,12 @@
 // messages live there, once. A property test checks both readers agree wherever this one answers.
 
 import { isCount, isPlain, optionalNumber, optionalString } from './canonical.js';
+import { isTime } from './time.js';
 
-/** The envelope as the zod schema outputs it. */
+const optionalTime = (value: unknown): value is number | undefined =>
+  value === undefined || isTime(value);
+
+/** The envelope as the zod schema outputs it (unknown keys are kept too). */
 export interface EnvelopeFields {
   readonly noticeId?: string;
   readonly notificationId?: string;
@@ -31,30 +35,17 @@ export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
   const { noticeId, notificationId, productId, eventType, notifyMs, sid, payload } = body;
   if (!optionalString(noticeId) || !optionalString(notificationId) || !optionalString(sid))
     return undefined;
-  if (!optionalNumber(productId) || !optionalNumber(notifyMs) || !isCount(eventType))
+  if (!optionalNumber(productId) || !optionalTime(notifyMs) || !isCount(eventType))
     return undefined;
   if (!isPlain(payload)) return undefined;
   const { cname, uid, sequence, sendts, serviceType, details } = payload;
   if (!optionalString(cname) || !optionalString(uid) || !optionalString(payload.sid))
     return undefined;
-  if (!isCount(sequence) || !optionalNumber(sendts) || !optionalNumber(serviceType))
-    return undefined;
+  if (!isCount(sequence) || !optionalTime(sendts) || !optionalNumber(serviceType)) return undefined;
   if (details !== undefined && !isPlain(details)) return undefined;
-  return {
-    noticeId: noticeId as string | undefined,
-    notificationId: notificationId as string | undefined,
-    productId: productId as number | undefined,
-    eventType,
-    notifyMs: notifyMs as number | undefined,
-    sid: sid as string | undefined,
-    payload: {
-      cname: cname as string | undefined,
-      uid: uid as string | undefined,
-      sid: payload.sid as string | undefined,
-      sequence,
-      sendts: sendts as number | undefined,
-      serviceType: serviceType as number | undefined,
-      details: details === undefined ? undefined : { ...details },
-    },
-  };
+  // Exactly what the loose schema outputs: every key as given (unknown ones too, absent ones
+  // absent), with payload and details copied.
+  const fields = { ...body, payload: { ...payload } };
+  if (details !== undefined) fields.payload.details = { ...details };
+  return fields as unknown as EnvelopeFields;
 }

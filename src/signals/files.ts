@@ -39,11 +39,27 @@ const fileEntry = z
 
 /**
  * `fileList` in every shape Agora sends: one M3U8 name (string mode and old responses), or an
- * array of entries (json mode, web mode, upload events). An empty string means no file yet.
+ * array of entries (json mode, web mode, upload events). An empty string means no file yet. The
+ * first bad entry rejects the list: a reject costs about what reading the list does, not one
+ * issue per entry (10,000 empty entries took 80 ms when each was reported).
  */
 export const fileList = z
-  .union([z.string(), z.array(fileEntry)])
-  .transform((list): RecordedFile[] => {
-    if (typeof list !== 'string') return list;
-    return list === '' ? [] : [{ fileName: list }];
+  .union([z.string(), z.array(z.unknown())])
+  .transform((list, context): RecordedFile[] => {
+    if (typeof list === 'string') return list === '' ? [] : [{ fileName: list }];
+    const files: RecordedFile[] = [];
+    for (const [index, entry] of list.entries()) {
+      const parsed = fileEntry.safeParse(entry);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues.slice(0, 1))
+          context.addIssue({
+            code: 'custom',
+            message: issue.message,
+            path: [index, ...issue.path],
+          });
+        return z.NEVER;
+      }
+      files.push(parsed.data);
+    }
+    return files;
   });

@@ -27,3 +27,4 @@ export {
 export type { ParseError, ParseIssue, ParseResult } from './result.js';
 export type { HeaderSource, SignatureCheck, SignatureHeader } from './signature.js';
 export { verifySignature } from './signature.js';
+export { isTime, MAX_TIME_MS } from './time.js';

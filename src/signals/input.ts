@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { type CallOutcome, classifyCall } from './call-outcome.js';
+import { jsonShapeProblem } from './json-shape.js';
 import { idLike } from './liberal.js';
 import { type Notification, parseNotification } from './notification.js';
 import { classifyQuery, type QueryOutcome } from './query-outcome.js';
 import { readRecordFast } from './record-fast.js';
 import { fail, fromZod, guarded, type ParseResult } from './result.js';
+import { isTime, TIME_PROBLEM } from './time.js';
 
 /** Agora's recording modes. */
 export type RecordingMode = 'individual' | 'mix' | 'web';
@@ -74,8 +76,7 @@ export type Signal =
     }
   | { readonly at: number; readonly type: 'notification'; readonly notification: Notification };
 
-// zod 4's number() already refuses NaN and ±Infinity.
-const at = z.number().min(0);
+const at = z.number().refine(isTime, TIME_PROBLEM);
 const name = z.string().min(1);
 const httpStatus = z.number().nullable();
 
@@ -126,6 +127,9 @@ export const recordSchema = z.discriminatedUnion('type', [
  */
 export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
   return guarded(() => {
+    // Before anything walks it: a value that cannot be JSON is refused here, not in a snapshot.
+    const shape = jsonShapeProblem(raw);
+    if (shape !== undefined) return fail(shape.path, shape.problem);
     const fast = readRecordFast(raw);
     if (fast !== undefined) return { ok: true, value: fast };
     const parsed = recordSchema.safeParse(raw);
@@ -155,6 +159,15 @@ export function normalizeInput(raw: unknown): ParseResult<Signal> {
  * const signal = record.ok ? normalizeRecord(record.value) : record;
  */
 export function normalizeRecord(record: TraceRecord): ParseResult<Signal> {
+  const signal = normalizeShape(record);
+  if (!signal.ok || record.type === 'tick' || record.type === 'start' || record.type === 'started')
+    return signal;
+  // A body received as text is parsed here: what it held must be JSON-shaped too.
+  const shape = jsonShapeProblem(signal.value);
+  return shape === undefined ? signal : fail('body', shape.problem);
+}
+
+function normalizeShape(record: TraceRecord): ParseResult<Signal> {
   switch (record.type) {
     case 'notification': {
       const parsed = parseNotification(record.body);

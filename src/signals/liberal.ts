@@ -1,18 +1,27 @@
 import { z } from 'zod';
+import { isTime, TIME_PROBLEM } from './time.js';
 
 const numericString = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /** A number, or a numeric string as old Agora examples send (`"5"`). */
 export const numberLike = z.union([
   z.number().refine(Number.isFinite, 'expected a finite number'),
-  z.string().regex(numericString, 'expected a number or a numeric string').transform(Number),
+  z
+    .string()
+    .regex(numericString, 'expected a number or a numeric string')
+    .transform(Number)
+    // "1" and 309 zeros is numeric text, and Infinity as a number.
+    .refine(Number.isFinite, 'expected a finite number'),
 ]);
 
 /** A non-negative integer, also as a numeric string (legacy `sequence`). */
 export const countLike = numberLike.refine(
-  (value) => Number.isInteger(value) && value >= 0,
-  'expected a non-negative integer',
+  (value) => Number.isSafeInteger(value) && value >= 0,
+  'expected a non-negative integer (at most 2^53 - 1)',
 );
+
+/** A time in ms (see time.ts), also as a numeric string. */
+export const timeLike = numberLike.refine(isTime, TIME_PROBLEM);
 
 /** An identifier Agora sends as a string or a number (uids); always a string once parsed. */
 export const idLike = z.union([

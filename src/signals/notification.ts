@@ -7,7 +7,7 @@ import {
   isKnownEventType,
   type KnownEventType,
 } from './event-details.js';
-import { anyObject, countLike, idLike, numberLike } from './liberal.js';
+import { anyObject, countLike, idLike, numberLike, timeLike } from './liberal.js';
 import { fail, fromZod, guarded, type ParseResult } from './result.js';
 
 /** The fields every notification has once normalized, whatever envelope it came in. */
@@ -60,14 +60,14 @@ export const envelopeSchema = z.looseObject({
   notificationId: idLike.optional(),
   productId: numberLike.optional(),
   eventType: countLike,
-  notifyMs: numberLike.optional(),
+  notifyMs: timeLike.optional(),
   sid: z.string().optional(),
   payload: z.looseObject({
     cname: z.string().optional(),
     uid: idLike.optional(),
     sid: z.string().optional(),
     sequence: countLike,
-    sendts: numberLike.optional(),
+    sendts: timeLike.optional(),
     serviceType: numberLike.optional(),
     details: anyObject.optional(),
   }),
@@ -101,9 +101,10 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
   }
   // Built field by field, not with spreads: this runs for every webhook and every replayed one.
   const payload = top.payload;
-  const noticeId = top.noticeId ?? top.notificationId;
-  if (noticeId === undefined) {
-    return fail('noticeId', 'expected noticeId (or legacy notificationId)');
+  // An empty id names nothing (and would make every such notification a duplicate of the first).
+  const noticeId = top.noticeId || top.notificationId;
+  if (noticeId === undefined || noticeId === '') {
+    return fail('noticeId', 'expected a non-empty noticeId (or legacy notificationId)');
   }
   const sid = payload.sid ?? top.sid;
   if (sid === undefined || sid === '') return fail('payload.sid', 'expected a non-empty sid');
@@ -143,7 +144,8 @@ function readJson(body: unknown): ParseResult<unknown> {
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) return { ok: true, value: body };
   let text: string;
   try {
-    text = typeof body === 'string' ? body : decoder.decode(body);
+    // The decoder drops a leading BOM from bytes; the same text as a string is read alike.
+    text = typeof body === 'string' ? body.replace(/^\uFEFF/, '') : decoder.decode(body);
   } catch {
     return fail('(body)', 'not valid UTF-8');
   }

@@ -3,8 +3,8 @@
 // other shape gives undefined and goes through the schema, which explains what is wrong.
 import { isNumber, type Plain } from './canonical.js';
 import type { TraceRecord } from './input.js';
+import { isTime } from './time.js';
 
-const isTime = (value: unknown): value is number => isNumber(value) && value >= 0;
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isStatus = (value: unknown): value is number | null => value === null || isNumber(value);
 const MODES: ReadonlySet<unknown> = new Set(['individual', 'mix', 'web']);

@@ -10,13 +10,15 @@ export type HeaderSource =
 
 /**
  * The verdict on a webhook's signatures. `ok` needs at least one signature present and every
- * present one matching; `matched` names those that matched.
+ * present one matching; `matched` names those that matched. `notRawBody`: the body given was
+ * not the raw bytes (or text) received, e.g. what `express.json()` parsed, so no signature can
+ * be checked (see docs/webhooks.md for how to keep the raw body).
  */
 export type SignatureCheck =
   | { readonly ok: true; readonly matched: readonly SignatureHeader[] }
   | {
       readonly ok: false;
-      readonly reason: 'missing' | 'mismatch' | 'noSecret';
+      readonly reason: 'missing' | 'mismatch' | 'noSecret' | 'notRawBody';
       readonly matched: readonly SignatureHeader[];
       readonly mismatched: readonly SignatureHeader[];
     };
@@ -28,13 +30,15 @@ const SCHEMES: readonly { header: SignatureHeader; algorithm: 'sha256' | 'sha1' 
 
 /**
  * Checks `Agora-Signature-V2` (HMAC-SHA256) and `Agora-Signature` (HMAC-SHA1) over the raw body
- * bytes, in constant time. Never throws: a missing or wrong signature is a negative result.
+ * (a Buffer, a Uint8Array, an ArrayBuffer, or the body's text exactly as received), in constant
+ * time. Never throws, whatever it is given: a missing or wrong signature, a body that is not raw
+ * (a parsed object: reason `notRawBody`) or no secret is a negative result.
  * @example
  * const check = verifySignature(rawBody, req.headers, process.env.AGORA_NCS_SECRET ?? '');
  * if (!check.ok) return reply(401, check.reason);
  */
 export function verifySignature(
-  rawBody: string | Uint8Array,
+  rawBody: string | Uint8Array | ArrayBuffer,
   headers: HeaderSource,
   secret: string,
 ): SignatureCheck {
@@ -43,7 +47,8 @@ export function verifySignature(
   if (typeof secret !== 'string' || secret === '') {
     return { ok: false, reason: 'noSecret', matched, mismatched };
   }
-  const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
+  const body = rawBytes(rawBody);
+  if (body === undefined) return { ok: false, reason: 'notRawBody', matched, mismatched };
   for (const { header, algorithm } of SCHEMES) {
     const given = readHeader(headers, header);
     if (given === undefined) continue;
@@ -55,6 +60,16 @@ export function verifySignature(
   return { ok: true, matched };
 }
 
+// The bytes to sign, for what a framework gives as the raw body; undefined for anything else.
+function rawBytes(rawBody: unknown): Uint8Array | undefined {
+  if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8');
+  if (rawBody instanceof Uint8Array) return rawBody;
+  if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
+  if (ArrayBuffer.isView(rawBody))
+    return new Uint8Array(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+  return undefined;
+}
+
 function sameDigest(givenHex: string, expected: Buffer): boolean {
   const hex = givenHex.trim().toLowerCase();
   if (!/^[0-9a-f]*$/.test(hex) || hex.length !== expected.length * 2) return false;
@@ -64,7 +79,8 @@ function sameDigest(givenHex: string, expected: Buffer): boolean {
 function readHeader(headers: HeaderSource, name: string): string | undefined {
   try {
     if (typeof headers.get === 'function') {
-      return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+      const value: unknown = (headers as { get(name: string): unknown }).get(name);
+      return typeof value === 'string' ? value : undefined;
     }
     const wanted = name.toLowerCase();
     for (const [key, value] of Object.entries(headers)) {

@@ -79,9 +79,9 @@ describe('recwatch replay and export on a SQLite log', () => {
     const log = await openSqliteLog(file);
     const journal = await Journal.open(log, { snapshotEvery: 3 });
     for (const [t, line] of trace.trimEnd().split('\n').entries()) {
-      await journal.receive(JSON.parse(line), t + 1);
+      await journal.receiveUntrusted(JSON.parse(line), t + 1);
     }
-    await journal.receive({ type: 'broken' }, 99);
+    await journal.receiveUntrusted({ type: 'broken' }, 99);
     await log.close();
 
     const fromLog = recwatch('replay', file, '--json');
@@ -118,11 +118,11 @@ describe('recwatch replay and export on a SQLite log', () => {
     const journal = await Journal.open(log);
     const bytes = (value: unknown) =>
       new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
-    await journal.receive(start(0), 1);
-    await journal.receive(started(1, 'S1'), 2);
+    await journal.receiveUntrusted(start(0), 1);
+    await journal.receiveUntrusted(started(1, 'S1'), 2);
     const body = notificationBody({ eventType: 40, sid: 'S1', sequence: 0, sendts: at(2) });
-    await journal.receive({ at: at(2), type: 'notification', body: bytes(body) }, 3);
-    await journal.receive(bytes('{"eventType":'), 4);
+    await journal.receiveUntrusted({ at: at(2), type: 'notification', body: bytes(body) }, 3);
+    await journal.receiveUntrusted(bytes('{"eventType":'), 4);
     await log.close();
 
     const fromLog = JSON.parse(recwatch('replay', file, '--json').stdout);

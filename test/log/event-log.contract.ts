@@ -6,6 +6,7 @@ import {
   type EventLog,
   LogClosedError,
   type LogItem,
+  streamOf,
   VersionConflictError,
 } from '../../src/index.js';
 import { notification, query, rawNotification, reject, stop, tick, ticks } from './items.js';
@@ -136,6 +137,27 @@ export function eventLogContract(name: string, { durable, makeStore }: ContractO
           TypeError,
         );
         expect(await log.readAll()).toEqual([]);
+      });
+
+      it('refuses a stream name that is not well-formed Unicode (a lone surrogate)', async () => {
+        await expect(log.append('sid-S\ud800', [tick(1)], { expectedVersion: 0 })).rejects.toThrow(
+          TypeError,
+        );
+        await expect(log.readStream('sid-\udc00')).rejects.toThrow(TypeError);
+      });
+
+      it('reads a sid holding a lone surrogate back exactly, in its stream', async () => {
+        const sid = 'S\ud800x';
+        const item = notification(5, { eventType: 40, sid, sequence: 0, noticeId: 'n-s' });
+        const stream = streamOf(item);
+        await log.append(stream, [item], { expectedVersion: 0 });
+        const [entry] = await log.readStream(stream);
+        expect(entry?.stream).toBe(stream);
+        expect(entry?.item).toEqual(item);
+        expect((await log.readAll())[0]?.stream).toBe(stream);
+        expect((await log.append(stream, [item], { expectedVersion: 'any' })).repeated).toEqual([
+          true,
+        ]);
       });
     });
 

@@ -21,22 +21,45 @@ describe('idempotencyKeys', () => {
     expect(forms).toEqual([expected, expected, expected, expected]);
   });
 
-  it('keys a query by recording, sid and time', () => {
-    expect(idempotencyKeys(query(5000, 'r1', 'S1'))).toEqual(['query["r1","S1",5000]']);
-    expect(idempotencyKeys(query(5001, 'r1', 'S1'))).not.toEqual(
-      idempotencyKeys(query(5000, 'r1', 'S1')),
-    );
+  it('keys a query by recording, sid, time and what it answered', () => {
+    const [key] = idempotencyKeys(query(5000, 'r1', 'S1'));
+    expect(key).toMatch(/^query\["r1","S1",5000,"[\w-]{43}"\]$/);
+    expect(idempotencyKeys(query(5000, 'r1', 'S1'))).toEqual([key]);
+    expect(idempotencyKeys(query(5001, 'r1', 'S1'))).not.toEqual([key]);
   });
 
-  it('keys other commands by type, recording and time, and a tick by its time', () => {
-    expect(idempotencyKeys(stop(7, 'r2'))).toEqual(['stop["r2",7]']);
-    const start: LogItem = {
+  it('gives two different query answers in the same millisecond two keys', () => {
+    const answer = (httpStatus: number, body: unknown): LogItem => ({
+      kind: 'input',
+      at: 5000,
+      record: { at: 5000, type: 'query', recording: 'r1', sid: 'S1', httpStatus, body },
+    });
+    const alive = idempotencyKeys(answer(200, { serverResponse: { status: 5 } }));
+    const busy = idempotencyKeys(answer(503, { message: 'busy' }));
+    expect(alive).not.toEqual(busy);
+    expect(idempotencyKeys(answer(503, { message: 'busy' }))).toEqual(busy);
+  });
+
+  it('keys other commands by type, recording, time and content, and a tick by its time', () => {
+    expect(idempotencyKeys(stop(7, 'r2'))[0]).toMatch(/^stop\["r2",7,"[\w-]{43}"\]$/);
+    const start = (uid: string): LogItem => ({
       kind: 'input',
       at: 7,
-      record: { at: 7, type: 'start', recording: 'r2', cname: 'c', uid: '1', mode: 'mix' },
-    };
-    expect(idempotencyKeys(start)).toEqual(['start["r2",7]']);
+      record: { at: 7, type: 'start', recording: 'r2', cname: 'c', uid, mode: 'mix' },
+    });
+    expect(idempotencyKeys(start('1'))[0]).toMatch(/^start\["r2",7,"[\w-]{43}"\]$/);
+    expect(idempotencyKeys(start('1'))).toEqual(idempotencyKeys(start('1')));
+    expect(idempotencyKeys(start('1'))).not.toEqual(idempotencyKeys(start('2')));
     expect(idempotencyKeys(tick(7))).toEqual(['tick[7]']);
+  });
+
+  it('gives no global key to an empty noticeId: different notifications share no key', () => {
+    const a = notification(9, { eventType: 40, sid: 'S1', sequence: 3, noticeId: '' });
+    const b = notification(9, { eventType: 31, sid: 'S2', sequence: 7, noticeId: '' });
+    const keysOfA = idempotencyKeys(a);
+    expect(keysOfA).not.toContain('notice[""]');
+    expect(idempotencyKeys(b).filter((key) => keysOfA.includes(key))).toEqual([]);
+    expect(idempotencyKeys(a)).toEqual(keysOfA);
   });
 
   it('keys a reject by its raw value and time', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toLogItem } from '../../src/index.js';
+import { InvalidTimeError, toLogItem } from '../../src/index.js';
 import { notificationBody } from '../fixtures/agora.js';
 
 describe('toLogItem', () => {
@@ -54,11 +54,31 @@ describe('toLogItem', () => {
     expect(item).toMatchObject({
       kind: 'reject',
       at: 9,
-      reason: expect.stringMatching(/not storable/),
+      reason: expect.stringMatching(/^body\.loop: a cycle/),
     });
   });
 
-  it('refuses a receive time that is not one', () => {
-    expect(() => toLogItem({ at: 1, type: 'tick' }, Number.NaN)).toThrow(RangeError);
+  it('rejects on receipt what would break serialization later: deep nesting, BigInt', () => {
+    let details: Record<string, unknown> = {};
+    for (let i = 0; i < 4_100; i += 1) details = { x: details };
+    const deep = notificationBody({ eventType: 43, details });
+    for (const body of [deep, JSON.stringify(deep)]) {
+      const item = toLogItem({ at: 5, type: 'notification', body }, 9);
+      expect(item).toMatchObject({
+        kind: 'reject',
+        reason: expect.stringMatching(/nested deeper than 64 levels/),
+      });
+    }
+    const big = notificationBody({ eventType: 43, details: { bytes: 10n } });
+    expect(toLogItem({ at: 5, type: 'notification', body: big }, 9)).toMatchObject({
+      kind: 'reject',
+      reason: 'body.payload.details.bytes: a BigInt is not JSON (raw value kept as text)',
+    });
+  });
+
+  it('refuses a receive time that is not one, with a typed error', () => {
+    for (const receivedAt of [Number.NaN, -1, 1.5, 1e22, 8_640_000_000_000_001, Infinity]) {
+      expect(() => toLogItem({ at: 1, type: 'tick' }, receivedAt)).toThrow(InvalidTimeError);
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { fleetTrace } from '../fixtures/scenario.js';
 import { tempDir } from '../fixtures/temp-dir.js';
+import { delegate } from './delegate.js';
 
 const work = tempDir('recwatch-journal-');
 afterAll(() => work.remove());
@@ -38,18 +39,50 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     const log = await open();
     const journal = await Journal.open(log, { snapshotEvery: 50 });
     let last = 0;
-    for (const input of trace) last = (await journal.receive(input, input.at)).position;
+    for (const input of trace) last = (await journal.receiveUntrusted(input, input.at)).position;
     expect(journal.state.position).toBe(last);
     const head = await log.readAll({ fromPosition: last, limit: 1 });
     expect(head[0]?.position).toBe(last);
     await log.close();
   });
 
+  it('appends before acting: an input whose append fails is not acted on', async () => {
+    const log = await open();
+    // Every third append fails (disk full, a lost connection): nothing reaches the log.
+    let appends = 0;
+    const failing: EventLog = {
+      ...delegate(log),
+      append: async (...args) => {
+        appends += 1;
+        if (appends % 3 === 0) throw new Error('disk full');
+        return log.append(...args);
+      },
+    };
+    const journal = await Journal.open(failing);
+    for (const input of trace.slice(0, 120)) {
+      const before = journal.state;
+      const received = journal.receiveUntrusted(input, input.at);
+      if (appends % 3 === 0) {
+        await expect(received).rejects.toThrow('disk full');
+        expect(journal.state).toBe(before);
+      } else {
+        const { position, repeated } = await received;
+        if (!repeated) expect(journal.state.position).toBe(position);
+      }
+    }
+    // What the journal acted on is exactly what the log holds.
+    const rebuilt = await rebuildFromLog(log, { useSnapshot: false });
+    expect(JSON.stringify(serializeCore(journal.state))).toBe(
+      JSON.stringify(serializeCore(rebuilt.state)),
+    );
+    await log.close();
+  });
+
   it('acknowledges a resend without acting on it again', async () => {
     const log = await open();
     const journal = await Journal.open(log);
-    const first = await journal.receive(trace[0], 1);
-    const again = await journal.receive(trace[0], 2);
+    const first = await journal.receiveUntrusted(trace[0], 1);
+    const again = await journal.receiveUntrusted(trace[0], 2);
     expect(again).toEqual({ position: first.position, repeated: true, outputs: [] });
     expect(journal.state.position).toBe(1);
     await log.close();
@@ -58,7 +91,7 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
   it('keeps what fails validation as a reject, with its reason, and goes on', async () => {
     const log = await open();
     const journal = await Journal.open(log);
-    const received = await journal.receive({ at: 5, type: 'warp' }, 5);
+    const received = await journal.receiveUntrusted({ at: 5, type: 'warp' }, 5);
     expect(received.outputs).toMatchObject([
       { decision: 'rejected', reason: expect.stringContaining('type') },
     ]);
@@ -71,7 +104,7 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     const log = await open();
     const journal = await Journal.open(log);
     const results = await Promise.all(
-      trace.slice(0, 200).map((input) => journal.receive(input, input.at)),
+      trace.slice(0, 200).map((input) => journal.receiveUntrusted(input, input.at)),
     );
     const positions = results.filter((r) => !r.repeated).map((r) => r.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
@@ -85,7 +118,7 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
   it('rebuilds from the latest snapshot plus the tail exactly as a full replay does', async () => {
     const log = await open();
     const journal = await Journal.open(log, { snapshotEvery: 10 });
-    for (const input of trace) await journal.receive(input, input.at);
+    for (const input of trace) await journal.receiveUntrusted(input, input.at);
     const snapshot = await log.loadSnapshot(CORE_STATE_VERSION);
     expect(snapshot).not.toBeNull();
     expect(snapshot?.position).toBeGreaterThan(0);
@@ -105,7 +138,7 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
   it('ignores a snapshot of another state version and replays from the start', async () => {
     const log = await open();
     const journal = await Journal.open(log);
-    for (const input of trace.slice(0, 100)) await journal.receive(input, input.at);
+    for (const input of trace.slice(0, 100)) await journal.receiveUntrusted(input, input.at);
     await log.saveSnapshot({
       position: 50,
       schemaVersion: CORE_STATE_VERSION - 1,
@@ -124,13 +157,13 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     const first = await Journal.open(log);
     const second = await Journal.open(log);
     for (const [i, input] of trace.slice(0, 60).entries()) {
-      await (i % 3 === 0 ? second : first).receive(input, input.at);
+      await (i % 3 === 0 ? second : first).receiveUntrusted(input, input.at);
     }
     const [last] = trace.slice(60, 61);
-    await first.receive(last, 0);
-    await second.receive(last, 0);
-    await second.receive(trace[61], 0);
-    await first.receive(trace[62], 0);
+    await first.receiveUntrusted(last, 0);
+    await second.receiveUntrusted(last, 0);
+    await second.receiveUntrusted(trace[61], 0);
+    await first.receiveUntrusted(trace[62], 0);
     const fresh = await Journal.open(log);
     expect(first.state.position).toBe(fresh.state.position);
     expect(JSON.stringify(serializeCore(first.state))).toBe(
@@ -143,7 +176,7 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
   it('snapshots on demand', async () => {
     const log = await open();
     const journal = await Journal.open(log, { snapshotEvery: 1_000_000 });
-    for (const input of trace.slice(0, 30)) await journal.receive(input, input.at);
+    for (const input of trace.slice(0, 30)) await journal.receiveUntrusted(input, input.at);
     expect(await log.loadSnapshot(CORE_STATE_VERSION)).toBeNull();
     await journal.snapshot();
     expect((await log.loadSnapshot(CORE_STATE_VERSION))?.position).toBe(journal.state.position);
@@ -159,6 +192,7 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     });
     let appends = 0;
     const reordering: EventLog = {
+      ...delegate(log),
       append: async (...args) => {
         appends += 1;
         const isFirst = appends === 1;
@@ -166,17 +200,11 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
         if (isFirst) await firstHeld;
         return result;
       },
-      readStream: (...args) => log.readStream(...args),
-      readAll: (...args) => log.readAll(...args),
-      streamVersion: (...args) => log.streamVersion(...args),
-      saveSnapshot: (...args) => log.saveSnapshot(...args),
-      loadSnapshot: (...args) => log.loadSnapshot(...args),
-      close: () => log.close(),
     };
     const journal = await Journal.open(reordering);
     const [a, b] = [trace[0], trace[1]] as [(typeof trace)[number], (typeof trace)[number]];
-    const pending = journal.receive(a, a.at);
-    const second = await journal.receive(b, b.at);
+    const pending = journal.receiveUntrusted(a, a.at);
+    const second = await journal.receiveUntrusted(b, b.at);
     releaseFirst();
     const first = await pending;
     expect([first.position, second.position]).toEqual([1, 2]);

@@ -207,7 +207,7 @@ describe('the fast envelope reader', () => {
           const schema = envelopeSchema.safeParse(candidate);
           if (fast !== undefined) {
             expect(schema.success).toBe(true);
-            expect(fast).toEqual(schema.data);
+            expect(fast).toStrictEqual(schema.data);
           }
           const legacy = typeof (body as { notificationId?: unknown }).notificationId === 'string';
           if (!mutateIt && !legacy) expect(fast).toBeDefined();

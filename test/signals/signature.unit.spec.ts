@@ -90,3 +90,46 @@ describe('verifySignature', () => {
     expect(verifySignature(BODY, headers, SECRET).ok).toBe(true);
   });
 });
+
+describe('verifySignature never throws', () => {
+  const headers = { 'agora-signature-v2': v2(BODY) };
+
+  it('answers notRawBody for a parsed body (what express.json() gives), and anything not raw', () => {
+    for (const body of [JSON.parse(BODY), null, undefined, 42, [1, 2], { toString: () => BODY }]) {
+      expect(verifySignature(body as never, headers, SECRET)).toEqual({
+        ok: false,
+        reason: 'notRawBody',
+        matched: [],
+        mismatched: [],
+      });
+    }
+  });
+
+  it('takes the raw body as a Buffer, a Uint8Array, an ArrayBuffer or a DataView', () => {
+    const bytes = Buffer.from(BODY);
+    const copy = new Uint8Array(bytes).buffer;
+    for (const body of [bytes, new Uint8Array(bytes), copy, new DataView(copy)]) {
+      expect(verifySignature(body as never, headers, SECRET).ok).toBe(true);
+    }
+  });
+
+  it('survives headers that are not headers', () => {
+    const odd = [
+      null,
+      undefined,
+      5,
+      { get: () => 42 },
+      {
+        get: () => {
+          throw new Error('x');
+        },
+      },
+    ];
+    for (const each of odd) {
+      expect(verifySignature(BODY, each as never, SECRET)).toMatchObject({
+        ok: false,
+        reason: 'missing',
+      });
+    }
+  });
+});

@@ -1,51 +1,111 @@
-import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import {
   type CoreOutput,
   type CoreState,
   createCore,
   picture,
   Replay,
-  readTrace,
+  readTraceLine,
+  type TraceProblem,
 } from '../../core/index.js';
 import { openSqliteLog } from '../../log/index.js';
 import { rebuildFromLog } from '../../runtime/index.js';
+import { parseCommand } from '../args.js';
+import { CliError, EXIT, shortPath } from '../errors.js';
+import { printable } from '../printable.js';
 import type { CliIo } from '../run.js';
-import { isSqliteFile } from '../sources.js';
+import { openReplaySource } from '../sources.js';
 import { formatOutput, formatPicture } from '../timeline.js';
-import { REPLAY_USAGE } from '../usage.js';
 
-/** `recwatch replay`: resolves to the exit code. */
+/** Non-blank lines read before the first record: past these, the file is not a trace. */
+const LINES_BEFORE_GIVING_UP = 100;
+
+/** `recwatch replay`: resolves to the exit code. Reads its input only; writes stdout and stderr. */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const json = args.includes('--json');
-  const paths = args.filter((arg) => arg !== '--json');
-  const [path] = paths;
-  if (path === undefined || paths.length > 1 || paths.some((arg) => arg.startsWith('--'))) {
-    io.err.write(`usage: ${REPLAY_USAGE}\n`);
-    return 64;
-  }
+  const { values, positionals } = parseCommand(
+    { options: { json: { type: 'boolean' } }, positionals: ['trace.jsonl | log.db | -'] },
+    args,
+  );
+  const json = values.json === true;
+  const path = positionals[0] as string;
   const print = json ? () => {} : (output: CoreOutput) => io.out.write(`${formatOutput(output)}\n`);
-  let state: CoreState;
-  if (isSqliteFile(path)) {
-    const log = await openSqliteLog(path);
-    try {
-      // The picture alone can start from the latest snapshot; a timeline shows every input.
-      ({ state } = await rebuildFromLog(
-        log,
-        json ? { useSnapshot: true } : { useSnapshot: false, onOutput: print },
-      ));
-    } finally {
-      await log.close();
-    }
-  } else {
-    const { records, problems } = readTrace(readFileSync(path, 'utf8'));
-    for (const problem of problems)
-      io.err.write(`${path}:${problem.line}: skipped: ${problem.message}\n`);
-    const fold = new Replay(createCore(), { outputs: !json });
-    for (const line of records) for (const output of fold.line(line)) print(output);
-    state = fold.finish();
-  }
+  const source = openReplaySource(path, () => stdinOf(io));
+  const state =
+    source.kind === 'log'
+      ? await replayLog(source.path, json, print, io)
+      : await replayTrace(source.name, source.lines, print, io);
   io.out.write(
     json ? `${JSON.stringify(picture(state))}\n` : `\n${formatPicture(picture(state))}\n`,
   );
-  return 0;
+  return EXIT.ok;
+}
+
+async function replayLog(
+  path: string,
+  json: boolean,
+  print: (output: CoreOutput) => void,
+  io: CliIo,
+): Promise<CoreState> {
+  const log = await openSqliteLog(path, { readOnly: true });
+  try {
+    if (!json) return (await rebuildFromLog(log, { useSnapshot: false, onOutput: print })).state;
+    // The picture alone can start from the latest snapshot; one that cannot be used (of the
+    // wrong shape, unreadable) is skipped. A damaged log fails the full replay too, and says so.
+    try {
+      return (await rebuildFromLog(log, { useSnapshot: true })).state;
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      io.err.write(
+        `recwatch replay: ${shortPath(path)}: snapshot not used (${printable(error.message)}); replaying the whole log\n`,
+      );
+      return (await rebuildFromLog(log, { useSnapshot: false })).state;
+    }
+  } finally {
+    await log.close();
+  }
+}
+
+async function replayTrace(
+  name: string,
+  lines: AsyncIterable<string>,
+  print: (output: CoreOutput) => void,
+  io: CliIo,
+): Promise<CoreState> {
+  const fold = new Replay(createCore(), { outputs: true });
+  const report = (problem: TraceProblem) =>
+    io.err.write(`${shortPath(name)}:${problem.line}: skipped: ${printable(problem.message)}\n`);
+  // Problems before the first record wait: a file that is not a trace is one line, not dozens.
+  const waiting: TraceProblem[] = [];
+  let records = 0;
+  let line = 0;
+  for await (const text of lines) {
+    line += 1;
+    const read = readTraceLine(text, line);
+    if (read === null) continue;
+    if (!('kind' in read)) {
+      if (records > 0) report(read);
+      else if (waiting.push(read) >= LINES_BEFORE_GIVING_UP) throw notATrace(name, waiting);
+      continue;
+    }
+    if (records === 0) for (const problem of waiting.splice(0)) report(problem);
+    records += 1;
+    for (const output of fold.line(read)) print(output);
+  }
+  if (records === 0) throw notATrace(name, waiting);
+  return fold.finish();
+}
+
+function notATrace(name: string, problems: readonly TraceProblem[]): CliError {
+  const first = problems[0];
+  const why =
+    first === undefined
+      ? 'it has no lines'
+      : `line ${first.line}: ${printable(first.message)}${problems.length > 1 ? `; ${problems.length - 1} more unreadable line(s)` : ''}`;
+  return new CliError(`${shortPath(name)}: not a trace, no valid record (${why})`, EXIT.data);
+}
+
+function stdinOf(io: CliIo): Readable {
+  if (io.in === undefined)
+    throw new CliError("'-' reads stdin, which is not given here", EXIT.usage);
+  return io.in;
 }
