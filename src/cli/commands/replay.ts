@@ -33,7 +33,7 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   const state =
     source.kind === 'log'
       ? await replayLog(source.path, json, print, io)
-      : await replayTrace(source.name, source.lines, print, io);
+      : await replayTrace(source.name, source.lines, json ? null : print, io);
   io.out.write(
     json ? `${JSON.stringify(picture(state))}\n` : `\n${formatPicture(picture(state))}\n`,
   );
@@ -68,10 +68,11 @@ async function replayLog(
 async function replayTrace(
   name: string,
   lines: AsyncIterable<string>,
-  print: (output: CoreOutput) => void,
+  print: ((output: CoreOutput) => void) | null,
   io: CliIo,
 ): Promise<CoreState> {
-  const fold = new Replay(createCore(), { outputs: true });
+  // The picture alone needs no outputs: they are not even made.
+  const fold = new Replay(createCore(), { outputs: print !== null });
   const report = (problem: TraceProblem) =>
     io.err.write(`${shortPath(name)}:${problem.line}: skipped: ${printable(problem.message)}\n`);
   // Problems before the first record wait: a file that is not a trace is one line, not dozens.
@@ -89,7 +90,8 @@ async function replayTrace(
     }
     if (records === 0) for (const problem of waiting.splice(0)) report(problem);
     records += 1;
-    for (const output of fold.line(read)) print(output);
+    const outputs = fold.line(read);
+    if (print !== null) for (const output of outputs) print(output);
   }
   if (records === 0) throw notATrace(name, waiting);
   return fold.finish();
