@@ -1,5 +1,8 @@
+export { failoversInFileNames } from './recording/failover-evidence.js';
+export { MAX_FILES } from './recording/files.js';
 export { DEFAULT_RECORDING_OPTIONS } from './recording/options.js';
 export { filePrefixFor, nextWake } from './recording/schedule.js';
+export { currentSession } from './recording/session.js';
 export type {
   LifecycleState,
   PersistedRecording,
@@ -29,6 +32,7 @@ export type {
   RecordingNotification,
   RecordingOptions,
   RecordingOutput,
+  SessionCall,
   StartAttempt,
 } from './recording/types.js';
 export type { RecordingMachine } from './recording.machine.js';

@@ -46,7 +46,9 @@ export function initialContext(input: RecordingInput): RecordingContext {
     lastAttemptFailed: false,
     sid: null,
     resourceId: null,
+    sessionUid: null,
     uid: null,
+    recorderUids: [],
     previousSids: [],
     haAttempts: 0,
     filePrefix: '',
@@ -211,12 +213,15 @@ export const recordingMachine = setup({
       ],
       on: {
         stop: { target: 'stopped', actions: 'concludeStopped' },
+        // The upload report (31) comes after the exit (11): its files are still news.
+        notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
       },
     },
 
     restarting: {
       entry: 'beginRestart',
       on: {
+        notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
         started: { target: 'starting.confirming', actions: ['adoptSid', 'announceRestarted'] },
         startFailed: [
           { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
@@ -234,16 +239,21 @@ export const recordingMachine = setup({
       },
     },
 
-    // Rule 10: the host's stop. Never restarted.
+    // Rule 10: the host's stop. Never restarted; supervised until quit evidence.
     stopping: {
       entry: 'requestStop',
+      initial: 'requested',
       on: {
         stopResult: [
           { guard: 'stopConfirmed', target: 'stopped', actions: 'concludeStopped' },
-          { guard: 'stopRejected', target: 'failed', actions: 'failConfiguration' },
+          // Refused as wrong: the host must fix it; the recording may go on, so it is watched.
+          { guard: 'stopRejected', target: '.refused', actions: 'reportStopRefused' },
           { actions: 'checkStopLater' },
         ],
-        notification: { guard: 'notifiesQuit', target: 'stopped', actions: 'concludeStopped' },
+        notification: [
+          { guard: 'notifiesQuit', target: 'stopped', actions: ['noteFiles', 'concludeStopped'] },
+          { guard: 'notificationReportsFiles', actions: 'noteFiles' },
+        ],
         query: [
           { guard: 'queryConfirmsStop', target: 'stopped', actions: ['noteQuery', 'concludeStopped'] },
           { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
@@ -257,6 +267,16 @@ export const recordingMachine = setup({
           { guard: 'failoverDeadlinePassed', actions: ['closeFailoverWindow', 'queryNow'] },
           { guard: 'queryDue', actions: 'queryNow' },
         ],
+      },
+      states: {
+        requested: {},
+        // The stop was refused: poll like a live recording; the host's next stop tries again.
+        refused: {
+          on: {
+            stop: { target: 'requested', actions: 'requestStop' },
+            query: { guard: 'queryShowsAlive', actions: ['noteQuery', 'pollRegularly'] },
+          },
+        },
       },
     },
 

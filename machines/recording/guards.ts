@@ -8,8 +8,10 @@ import {
   queryShowsLife,
   quitReasonOf,
 } from './evidence.js';
+import { failoverEvidence, isUnseenRecorder } from './failover-evidence.js';
 import { newFileNames } from './files.js';
 import { isDue, nextBackoff, probingExhausted, startRetryDelay } from './schedule.js';
+import { currentSession } from './session.js';
 import type { RecordingContext as Context, RecordingEvent as Event } from './types.js';
 
 export type Guard = (context: Context, event: Event) => boolean;
@@ -49,9 +51,16 @@ export const notifiesQuit: Guard = (c, e) =>
   quitReasonOf(e.notification) !== null &&
   !supersededByQuery(c, e.notification.sendts);
 
+/**
+ * A 12 that moves the recording to `failoverPending`: not older than a query that showed life
+ * (rule 9), not late, and not naming a recorder the sid has already shown (that one is known to
+ * run). The others still count as evidence (rule 4, see noteNotification).
+ */
 export const notifiesFailover: Guard = (c, e) =>
   e.type === 'notification' &&
   e.notification.eventType === 12 &&
+  e.notification.late !== true &&
+  (e.notification.newUid === undefined || !c.recorderUids.includes(e.notification.newUid)) &&
   !supersededByQuery(c, e.notification.sendts);
 
 /** Rule 4: a failover beyond the last allowed attempt ends the recording. */
@@ -62,22 +71,32 @@ export const notifiesLife: Guard = (_, e) =>
   e.type === 'notification' && isLifeEvidence(e.notification);
 
 /**
- * Life after a failover: any notification from the new recorder's uid, or a life event from a
- * uid-less payload. While only suspected (no event 12), any life event will do.
+ * Life after a failover: any notification from the new recorder's uid or from a recorder the sid
+ * has not shown yet, or a life event from a uid-less payload. While only suspected (no event 12),
+ * any life event will do.
  */
 export const notifiesNewRecorder: Guard = (c, e) => {
   if (e.type !== 'notification') return false;
   const { uid } = e.notification;
+  if (isUnseenRecorder(c, uid)) return true;
   if (c.failoverSuspected) return isLifeEvidence(e.notification);
   if (uid === '') return isLifeEvidence(e.notification);
   return uid === c.uid;
 };
 
-/** A notification with something to note besides its lifecycle meaning: new files, a hint change. */
+/**
+ * A notification with something to note besides its lifecycle meaning: new files, a hint change,
+ * evidence of a failover.
+ */
 export const notificationNoteworthy: Guard = (c, e) =>
   e.type === 'notification' &&
   (newFileNames(c, e.notification.files).length > 0 ||
-    failoverHintAfter(c.failoverHint, e.notification, e.at) !== c.failoverHint);
+    failoverHintAfter(c.failoverHint, e.notification, e.at) !== c.failoverHint ||
+    failoverEvidence(c, c.options, e.notification.files, e.notification) !== null);
+
+/** A notification naming files not reported yet (they are news in any live state). */
+export const notificationReportsFiles: Guard = (c, e) =>
+  e.type === 'notification' && newFileNames(c, e.notification.files).length > 0;
 
 /** Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost. */
 export const probingRunsOutOnHint: Guard = (c, e) =>
@@ -120,8 +139,12 @@ export const stopConfirmed: Guard = (c, e) => {
   return kind === 'ok' || code === 435 || code === 49;
 };
 
+/** A stop of a live session refused as wrong (a 40x other than `code 49`, rule 10). */
 export const stopRejected: Guard = (c, e) =>
-  e.type === 'stopResult' && e.outcome.kind === 'clientError' && !stopConfirmed(c, e);
+  e.type === 'stopResult' &&
+  e.outcome.kind === 'clientError' &&
+  currentSession(c) !== null &&
+  !stopConfirmed(c, e);
 
 /** A 404 while stopping proves the end, except during a failover, when 404s are expected. */
 export const queryConfirmsStop: Guard = (c, e) =>

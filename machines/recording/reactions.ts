@@ -1,7 +1,8 @@
 // What the machine does on its transitions, as pure functions: (context, event) → a context patch
 // and the outputs to emit. The machine file wires them to states; `react` adapts them to XState.
 import { failoverHintAfter, queryQuitReason, quitReasonOf } from './evidence.js';
-import { newFileNames } from './files.js';
+import { type FailoverCount, failoverEvidence } from './failover-evidence.js';
+import { newFileNames, withFiles } from './files.js';
 import {
   backoffDelay,
   deriveBackupUid,
@@ -12,6 +13,7 @@ import {
   startRetryDelay,
   uidForNextAttempt,
 } from './schedule.js';
+import { currentSession } from './session.js';
 import type {
   Backoff,
   RecordingContext as Context,
@@ -36,22 +38,20 @@ function deadlines(context: Context, changes: Partial<Deadlines>): Deadlines {
   return { ...context.deadlines, ...changes };
 }
 
-function acquireAndStart(context: Context, uid: string): RecordingOutput {
-  return {
-    kind: 'effect',
-    recording: context.recording,
-    type: 'acquireAndStart',
-    cname: context.cname ?? '',
-    uid,
-    mode: context.mode ?? 'mix',
-  };
+/** An acquire+start for the host's channel, or nothing before the host named one. */
+function acquireAndStart(context: Context, uid: string, retry: number): readonly RecordingOutput[] {
+  const { recording, cname, mode, restarts } = context;
+  if (cname === null || mode === null) return [];
+  return [
+    { kind: 'effect', recording, type: 'acquireAndStart', cname, uid, mode, restarts, retry },
+  ];
 }
 
-/** A `query` or `stop` of the current session, or nothing without a sid. */
+/** A `query` or `stop` of the current session, or nothing without one. */
 function sessionEffect(context: Context, type: 'query' | 'stop'): readonly RecordingOutput[] {
-  if (context.sid === null) return [];
-  const { recording, sid } = context;
-  return [{ kind: 'effect', recording, type, sid, resourceId: context.resourceId ?? '' }];
+  const session = currentSession(context);
+  if (session === null) return [];
+  return [{ kind: 'effect', recording: context.recording, type, ...session }];
 }
 
 // Starting (rules 1, 7)
@@ -67,7 +67,7 @@ export const acceptStart: Reactor = (context, event) => {
     attempt: { uid: event.uid, retries: 0, inFlight: true },
     deadlines: { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs },
   };
-  return { patch: next, emit: [acquireAndStart({ ...context, ...next }, event.uid)] };
+  return { patch: next, emit: acquireAndStart({ ...context, ...next }, event.uid, 0) };
 };
 
 /** A start call failed in a way worth retrying: try again after the next retry step. */
@@ -91,7 +91,7 @@ export const retryStart: Reactor = (context) => {
       attempt: { ...context.attempt, inFlight: true },
       deadlines: deadlines(context, { startAt: null }),
     },
-    emit: [acquireAndStart(context, context.attempt.uid)],
+    emit: acquireAndStart(context, context.attempt.uid, context.attempt.retries),
   };
 };
 
@@ -104,7 +104,9 @@ export const adoptSid: Reactor = (context, event) => {
     patch: {
       sid: event.sid,
       resourceId: event.resourceId,
+      sessionUid: event.uid,
       uid: event.uid,
+      recorderUids: [event.uid],
       previousSids:
         previous === null || previous === event.sid
           ? context.previousSids
@@ -169,15 +171,23 @@ export const noteQuery: Reactor = (context, event) => {
     outcome.kind === 'transient' ||
     outcome.kind === 'rateLimited';
   const files = newFileNames(context, outcome.files);
+  const evidence = failoverEvidence(context, context.options, outcome.files);
   const emit: RecordingOutput[] = [];
   if (files.length > 0) emit.push(filesReported(context, files));
   if (uncertain && context.uncertainSince === null)
     emit.push({ kind: 'event', recording: context.recording, type: 'uncertain', since: event.at });
+  if (evidence !== null) emit.push(...failoverCounted(context, evidence));
   return {
     patch: {
-      lastQuery: { at: event.at, kind: outcome.kind, status: outcome.status ?? null },
+      lastQuery: {
+        at: event.at,
+        kind: outcome.kind,
+        httpStatus: outcome.httpStatus,
+        status: outcome.status ?? null,
+      },
       uncertainSince: uncertain ? (context.uncertainSince ?? event.at) : null,
-      ...(files.length > 0 && { files: [...context.files, ...files] }),
+      ...(files.length > 0 && { files: withFiles(context.files, files) }),
+      ...evidence,
     },
     emit,
   };
@@ -218,30 +228,74 @@ export const queryNow: Reactor = (context, event) => ({
 
 // Notifications (rules 2, 3, 4)
 
-/** Record what any notification tells besides its lifecycle meaning: files, failover hints. */
+/**
+ * Record what any notification tells besides its lifecycle meaning: files, failover hints, and
+ * evidence of failovers (a late 12, a `bak<n>_` prefix, a recorder uid new to the sid: rule 4).
+ */
 export const noteNotification: Reactor = (context, event) => {
   if (event.type !== 'notification') return NOTHING;
   const { notification } = event;
   const files = newFileNames(context, notification.files);
   const hint = failoverHintAfter(context.failoverHint, notification, event.at);
-  if (files.length === 0 && hint === context.failoverHint) return NOTHING;
+  const evidence = failoverEvidence(context, context.options, notification.files, notification);
+  if (files.length === 0 && hint === context.failoverHint && evidence === null) return NOTHING;
   return {
-    patch: { failoverHint: hint, ...(files.length > 0 && { files: [...context.files, ...files] }) },
-    emit: files.length > 0 ? [filesReported(context, files)] : [],
+    patch: {
+      failoverHint: hint,
+      ...(files.length > 0 && { files: withFiles(context.files, files) }),
+      ...evidence,
+    },
+    emit: [
+      ...(files.length > 0 ? [filesReported(context, files)] : []),
+      ...(evidence === null ? [] : failoverCounted(context, evidence)),
+    ],
   };
 };
+
+/** Record the files a notification names, and nothing else (after a quit, while stopping). */
+export const noteFiles: Reactor = (context, event) => {
+  if (event.type !== 'notification') return NOTHING;
+  const files = newFileNames(context, event.notification.files);
+  if (files.length === 0) return NOTHING;
+  return {
+    patch: { files: withFiles(context.files, files) },
+    emit: [filesReported(context, files)],
+  };
+};
+
+/** The `failover` event when evidence raised the count or moved the recorder uid. */
+function failoverCounted(context: Context, evidence: FailoverCount): readonly RecordingOutput[] {
+  if (evidence.haAttempts === context.haAttempts && evidence.uid === context.uid) return [];
+  return [
+    {
+      kind: 'event',
+      recording: context.recording,
+      type: 'failover',
+      sid: context.sid ?? '',
+      uid: evidence.uid ?? '',
+      haAttempts: evidence.haAttempts,
+      filePrefix: evidence.filePrefix,
+    },
+  ];
+}
 
 /** Event 12: the session moves to a new server with a new recorder uid and playlist prefix. */
 export const beginFailover: Reactor = (context, event) => {
   if (event.type !== 'notification') return NOTHING;
   const haAttempts = context.haAttempts + 1;
-  const uid = event.notification.newUid ?? context.uid;
+  const { newUid } = event.notification;
+  const uid = newUid ?? context.uid;
   const filePrefix = filePrefixFor(haAttempts);
   const { options } = context;
+  const recorderUids =
+    newUid === undefined || context.recorderUids.includes(newUid)
+      ? context.recorderUids
+      : [...context.recorderUids, newUid];
   return {
     patch: {
       haAttempts,
       uid,
+      recorderUids,
       filePrefix,
       backoff: null,
       failoverHint: null,
@@ -297,11 +351,18 @@ export const resumeAfterFailover: Reactor = (context, event) => ({
 
 // Quitting, restarting, failing (rules 2, 4, 6, 7, 10)
 
+/** Quits known only by absence: the recorder may still be in the channel (rule 7). */
+const KNOWN_BY_ABSENCE: ReadonlySet<QuitReason> = new Set([
+  'notStarted',
+  'lost',
+  'failoverTimeout',
+]);
+
 function quit(context: Context, reason: QuitReason): Reaction {
   return {
     patch: {
       quitReason: reason,
-      lastAttemptFailed: reason === 'notStarted',
+      lastAttemptFailed: KNOWN_BY_ABSENCE.has(reason),
       attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
       backoff: null,
       failoverHint: null,
@@ -349,7 +410,7 @@ export const beginRestart: Reactor = (context, event) => {
     },
     emit: [
       { kind: 'event', recording: context.recording, type: 'restarting', restarts, uid },
-      ...(launchNow ? [acquireAndStart(context, uid)] : []),
+      ...(launchNow ? acquireAndStart({ ...context, restarts }, uid, 0) : []),
     ],
   };
 };
@@ -362,7 +423,7 @@ export const launchRestart: Reactor = (context, event) => {
       attempt: { ...context.attempt, inFlight: true },
       deadlines: { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs },
     },
-    emit: [acquireAndStart(context, context.attempt.uid)],
+    emit: acquireAndStart(context, context.attempt.uid, context.attempt.retries),
   };
 };
 
@@ -378,7 +439,7 @@ export const failRestartBudget: Reactor = (context) => fail(context, 'restartBud
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
 export const requestStop: Reactor = (context, event) => {
-  const live = context.sid !== null && context.attempt?.inFlight !== true;
+  const live = currentSession(context) !== null && context.attempt?.inFlight !== true;
   return {
     patch: {
       deadlines: {
@@ -390,6 +451,33 @@ export const requestStop: Reactor = (context, event) => {
       },
     },
     emit: live ? sessionEffect(context, 'stop') : [],
+  };
+};
+
+/**
+ * The stop was refused as wrong (a 40x other than `code 49`, rule 10): tell the host it is a
+ * configuration error, and keep the recording supervised (queried) until quit evidence; the stop
+ * is retried when the host asks again.
+ */
+export const reportStopRefused: Reactor = (context, event) => {
+  if (event.type !== 'stopResult') return NOTHING;
+  const { httpStatus, code } = event.outcome;
+  return {
+    patch: {
+      backoff: null,
+      deadlines: deadlines(context, { queryAt: event.at + context.options.pollIntervalMs }),
+    },
+    emit: [
+      {
+        kind: 'event',
+        recording: context.recording,
+        type: 'configurationError',
+        operation: 'stop',
+        sid: context.sid,
+        httpStatus,
+        ...(code !== undefined && { code }),
+      },
+    ],
   };
 };
 

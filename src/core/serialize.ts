@@ -6,9 +6,9 @@ import {
   restoreRecording,
 } from '../../machines/index.js';
 import { RecwatchError } from '../errors/index.js';
-import { type DedupeState, PersistentMap, type ReorderState } from '../stream/index.js';
+import { type DedupeState, PersistentMap, type StreamOrder } from '../stream/index.js';
 import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
-import type { CoreOptions } from './options.js';
+import type { ResolvedCoreOptions } from './options.js';
 import {
   CORE_STATE_VERSION,
   type CoreState,
@@ -55,18 +55,13 @@ export interface CoreStateJson {
     ][];
     readonly keyCount: number;
     readonly finished: DedupeState['finished'];
-    readonly options: DedupeState['options'];
   };
   readonly reorder: {
-    readonly sids: readonly [
-      string,
-      { next: number | null; held: { sequence: number; item: Parked; heldAt: number }[] },
-    ][];
+    readonly sids: readonly [string, readonly StreamOrder<Parked>[]][];
     readonly nextDue: number | null;
-    readonly options: ReorderState<Parked>['options'];
   };
   readonly unknownSids: readonly [string, readonly Parked[]][];
-  readonly options: CoreOptions;
+  readonly options: ResolvedCoreOptions;
 }
 
 function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [string, J][] {
@@ -95,15 +90,10 @@ export function serializeCore(state: CoreState): CoreStateJson {
       })),
       keyCount: state.dedupe.keyCount,
       finished: state.dedupe.finished,
-      options: state.dedupe.options,
     },
     reorder: {
-      sids: sortedEntries(state.reorder.sids, (order) => ({
-        next: order.next,
-        held: [...order.held],
-      })),
+      sids: sortedEntries(state.reorder.sids, (streams) => streams),
       nextDue: state.reorder.nextDue,
-      options: state.reorder.options,
     },
     unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
     options: state.options,
@@ -153,17 +143,15 @@ export function deserializeCore(json: unknown): CoreState {
         ),
         keyCount: data.dedupe.keyCount,
         finished: data.dedupe.finished,
-        options: data.dedupe.options,
       },
       reorder: {
         sids: PersistentMap.from(data.reorder.sids),
         holding: PersistentMap.from(
           data.reorder.sids
-            .filter(([, order]) => order.held.length > 0)
+            .filter(([, streams]) => streams.some((s) => s.held.length > 0))
             .map(([sid]) => [sid, true as const]),
         ),
         nextDue: data.reorder.nextDue,
-        options: data.reorder.options,
       },
       unknownSids: PersistentMap.from(data.unknownSids),
       wakes: wakeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),

@@ -13,7 +13,7 @@ import {
   PersistentMap,
   type ReorderState,
 } from '../stream/index.js';
-import { type CoreOptions, resolveCoreOptions } from './options.js';
+import { type CoreOptions, type ResolvedCoreOptions, resolveCoreOptions } from './options.js';
 import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
 /** The version of the core state's shape; snapshots of another version are not read. */
@@ -51,7 +51,7 @@ export interface CoreState {
   readonly unknownSids: PersistentMap<readonly Parked[]>;
   /** When each recording next needs a tick (derived from the recordings; not serialized). */
   readonly wakes: WakeQueue;
-  readonly options: CoreOptions;
+  readonly options: ResolvedCoreOptions;
 }
 
 /**
@@ -65,8 +65,8 @@ export function createCore(options: Partial<CoreOptions> = {}): CoreState {
     now: 0,
     recordings: PersistentMap.empty(),
     sidOwners: PersistentMap.empty(),
-    dedupe: createDedupe(resolved.dedupe),
-    reorder: createReorder(resolved.reorder),
+    dedupe: createDedupe(),
+    reorder: createReorder(),
     unknownSids: PersistentMap.empty(),
     wakes: EMPTY_WAKE_QUEUE,
     options: resolved,

@@ -9,6 +9,7 @@ import {
   finishSid,
   forgetSid,
   offer,
+  orderMatters,
   type Released,
 } from '../stream/index.js';
 import type { Edit } from '../stream/persistent-map.js';
@@ -239,8 +240,9 @@ class StepRun {
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    this.dedupe = expireDedupe(this.dedupe, at, this.edit);
-    const expired = advance(this.reorder, at, this.edit);
+    const { options } = this.base;
+    this.dedupe = expireDedupe(this.dedupe, at, options.dedupe, this.edit);
+    const expired = advance(this.reorder, at, options.reorder, this.edit);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
     const holdMs = this.base.options.unknownSidHoldMs;
@@ -262,7 +264,7 @@ class StepRun {
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
   private notification(notification: Notification, at: number, label: string): void {
     const { position } = this;
-    const checked = dedupe(this.dedupe, notification, at, this.edit);
+    const checked = dedupe(this.dedupe, notification, at, this.base.options.dedupe, this.edit);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
@@ -270,21 +272,24 @@ class StepRun {
     this.dedupe = checked.state;
     this.now = Math.max(this.now, at);
     const recording = this.sidOwners.get(notification.sid);
+    const owner = recording === undefined ? undefined : this.recordings.get(recording)?.snapshot;
     if (
       recording !== undefined &&
-      this.recordings.get(recording)?.snapshot.context.sid !== notification.sid
+      (owner?.context.sid !== notification.sid || owner.status !== 'active')
     ) {
-      // A previous sid's late news (redundant quits after a restart): kept, shown, never applied.
+      // A previous sid's late news (redundant quits after a restart), or news of a recording that
+      // has ended (the 11/31/32 after a host stop): kept, shown, never applied, never held.
       this.stale(position, at, label, recording, notification.sid);
       return;
     }
     const parked: Parked = { position, at, notification };
     const ordered = offer(
       this.reorder,
-      notification.sid,
-      notification.sequence,
+      notification,
       parked,
       at,
+      orderMatters(notification),
+      this.base.options.reorder,
       this.edit,
     );
     this.reorder = ordered.state;
@@ -317,10 +322,12 @@ class StepRun {
       this.stale(item.position, at, label, recording, sid);
       return;
     }
+    const reduced = toRecordingNotification(item.notification);
     const event: RecordingEvent = {
       type: 'notification',
       at,
-      notification: toRecordingNotification(item.notification),
+      // A late one is older than news of its recorder already applied: the machine must know.
+      notification: late ? { ...reduced, late: true } : reduced,
     };
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
     this.apply(recording, event, item.position, kind, label, gap === null ? {} : { gap });
@@ -344,7 +351,15 @@ class StepRun {
     this.unknownSids = this.unknownSids.delete(sid, this.edit);
     for (const item of waiting) {
       this.route(
-        { sid, sequence: item.notification.sequence, item, gap: null, late: false, heldFor: 0 },
+        {
+          sid,
+          uid: item.notification.uid,
+          sequence: item.notification.sequence,
+          item,
+          gap: null,
+          late: false,
+          heldFor: 0,
+        },
         at,
       );
     }
@@ -419,7 +434,7 @@ class StepRun {
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.reorder, sid, at, this.edit);
+    const forgotten = forgetSid(this.reorder, sid, at, this.base.options.reorder, this.edit);
     this.reorder = forgotten.state;
     this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
     for (const released of forgotten.released) this.route(released, at);

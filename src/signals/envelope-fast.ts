@@ -13,6 +13,7 @@ export interface EnvelopeFields {
   readonly productId?: number;
   readonly eventType: number;
   readonly notifyMs?: number;
+  readonly eventMs?: number;
   readonly sid?: string;
   readonly payload: {
     readonly cname?: string;
@@ -28,11 +29,12 @@ export interface EnvelopeFields {
 /** The envelope's fields if the body has the canonical shape, else undefined (use the schema). */
 export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
   if (!isPlain(body)) return undefined;
-  const { noticeId, notificationId, productId, eventType, notifyMs, sid, payload } = body;
+  const { noticeId, notificationId, productId, eventType, notifyMs, eventMs, sid, payload } = body;
   if (!optionalString(noticeId) || !optionalString(notificationId) || !optionalString(sid))
     return undefined;
   if (!optionalNumber(productId) || !optionalNumber(notifyMs) || !isCount(eventType))
     return undefined;
+  if (!optionalNumber(eventMs)) return undefined;
   if (!isPlain(payload)) return undefined;
   const { cname, uid, sequence, sendts, serviceType, details } = payload;
   if (!optionalString(cname) || !optionalString(uid) || !optionalString(payload.sid))
@@ -46,6 +48,7 @@ export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
     productId: productId as number | undefined,
     eventType,
     notifyMs: notifyMs as number | undefined,
+    eventMs: eventMs as number | undefined,
     sid: sid as string | undefined,
     payload: {
       cname: cname as string | undefined,

@@ -173,3 +173,12 @@ export function wakeAt(outputs: readonly RecordingOutput[]): number | undefined 
   const last = wakes.at(-1);
   return last?.type === 'wakeAt' ? last.at : undefined;
 }
+
+/** What a `query` or `stop` effect of a session started by `start` and `started` carries. */
+export const session = (sid = SID) => ({
+  sid,
+  resourceId: `R-${sid}`,
+  mode: 'mix' as const,
+  cname: 'room1',
+  uid: UID,
+});
