@@ -280,11 +280,12 @@ export interface RecordingContext {
   readonly deadlines: Deadlines;
   /** When the machine last acted on an event (ms); null before the first. */
   readonly updatedAt: number | null;
-  readonly options: RecordingOptions;
 }
 
-/** What the machine is created with. */
+/**
+ * What the machine is created with. The host's options are configuration, not state: they are
+ * an argument of every step (`stepRecording`) or of the machine (`createRecordingMachine`).
+ */
 export interface RecordingInput {
   readonly recording: string;
-  readonly options?: Partial<RecordingOptions>;
 }

@@ -6,8 +6,13 @@ export type { LastQuery, Picture, RecordingPicture } from './picture.js';
 export { PICTURE_FILES, picture } from './picture.js';
 export type { ReplayOptions } from './replay.js';
 export { Replay, replay } from './replay.js';
-export type { CoreStateJson } from './serialize.js';
-export { CoreStateError, deserializeCore, serializeCore } from './serialize.js';
+export type { CoreStateJson, CoreStateProblem } from './serialize.js';
+export {
+  CoreStateError,
+  deserializeCore,
+  optionsFingerprint,
+  serializeCore,
+} from './serialize.js';
 export type { CoreState, Parked, RecordingEntry } from './state.js';
 export { CORE_STATE_VERSION, createCore, nextWakeOf, recordingState } from './state.js';
 export type { CoreStep, ReceivedLine } from './step.js';

@@ -8,7 +8,8 @@ import {
 import { RecwatchError } from '../errors/index.js';
 import { type DedupeState, PersistentMap, type StreamOrder } from '../stream/index.js';
 import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
-import type { ResolvedCoreOptions } from './options.js';
+import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
+import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
   CORE_STATE_VERSION,
   type CoreState,
@@ -34,11 +35,13 @@ const generationFromJson = (g: GenerationJson) => ({
   notices: keySetOf(g.notices),
 });
 
-/** The JSON shape of a core state (version 1). */
+/** The JSON shape of a core state (version 2). */
 export interface CoreStateJson {
   readonly version: typeof CORE_STATE_VERSION;
   readonly position: number;
   readonly now: number;
+  /** Which options the state was built with (see `optionsFingerprint`). */
+  readonly optionsFingerprint: string;
   readonly recordings: readonly [string, PersistedRecording][];
   readonly sidOwners: readonly [string, string][];
   readonly dedupe: {
@@ -61,7 +64,6 @@ export interface CoreStateJson {
     readonly nextDue: number | null;
   };
   readonly unknownSids: readonly [string, readonly Parked[]][];
-  readonly options: ResolvedCoreOptions;
 }
 
 function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [string, J][] {
@@ -69,14 +71,46 @@ function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [s
 }
 
 /**
- * The state as JSON-ready data.
- * @example JSON.stringify(serializeCore(state))
+ * A fingerprint of the options a state depends on: a state built with other options is not the
+ * state these would build (a poll interval, a hold time, a restart budget change deadlines and
+ * decisions), so a snapshot records it and is only read back with the same.
+ * @example optionsFingerprint(resolveCoreOptions()) // 'o1-5c9e0a1f'
  */
-export function serializeCore(state: CoreState): CoreStateJson {
+export function optionsFingerprint(options: ResolvedCoreOptions): string {
+  // FNV-1a over a canonical JSON (keys sorted): short, stable, no dependency.
+  let hash = 0x811c9dc5;
+  for (const char of canonicalJson(options)) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `o1-${hash.toString(16).padStart(8, '0')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const fields = keys.map(
+      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+    );
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The state as JSON-ready data, marked with the fingerprint of the options it was built with.
+ * @example JSON.stringify(serializeCore(state, options))
+ */
+export function serializeCore(
+  state: CoreState,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStateJson {
   return {
     version: CORE_STATE_VERSION,
     position: state.position,
     now: state.now,
+    optionsFingerprint: optionsFingerprint(options),
     recordings: sortedEntries(state.recordings, (entry) => persistRecording(entry.snapshot)),
     sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
     dedupe: {
@@ -96,24 +130,53 @@ export function serializeCore(state: CoreState): CoreStateJson {
       nextDue: state.reorder.nextDue,
     },
     unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
-    options: state.options,
   };
 }
 
-/** Thrown for a serialized state that is not of this version or not well formed. */
+/** Why a saved state was refused. */
+export type CoreStateProblem = 'version' | 'malformed' | 'options';
+
+/**
+ * Thrown for a serialized state that is not of this version, not well formed, or built with
+ * other options than the ones given (`problem` says which); the log can rebuild it by replay.
+ */
 export class CoreStateError extends RecwatchError {
   override readonly name = 'CoreStateError';
   readonly code = 'CORE_STATE';
+  constructor(
+    message: string,
+    readonly problem: CoreStateProblem = 'malformed',
+  ) {
+    super(message);
+  }
 }
 
 /**
- * Rebuilds a state from `serializeCore` output; stepping it gives exactly what the original gives.
- * @example const state = deserializeCore(JSON.parse(text));
+ * Rebuilds a state from `serializeCore` output, checked first (its shape, its version, and that
+ * it was built with these options); stepping it with these options gives exactly what the
+ * original gives. Anything else is a CoreStateError, never a state that silently differs.
+ * @example const state = deserializeCore(JSON.parse(text), options);
  */
-export function deserializeCore(json: unknown): CoreState {
-  const data = json as CoreStateJson;
-  if (data === null || typeof data !== 'object' || data.version !== CORE_STATE_VERSION) {
-    throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`);
+export function deserializeCore(
+  json: unknown,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreState {
+  const version = (json as { version?: unknown } | null)?.version;
+  if (json === null || typeof json !== 'object' || version !== CORE_STATE_VERSION) {
+    throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`, 'version');
+  }
+  const checked = coreStateJsonSchema.safeParse(json);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue?.path.map(String).join('.') || '(root)';
+    throw new CoreStateError(`malformed core state: ${where}: ${issue?.message}`);
+  }
+  const data = checked.data as unknown as CoreStateJson;
+  if (data.optionsFingerprint !== optionsFingerprint(options)) {
+    throw new CoreStateError(
+      'the core state was built with other options than the ones given: replay the log',
+      'options',
+    );
   }
   try {
     const recordings = PersistentMap.from(
@@ -155,7 +218,6 @@ export function deserializeCore(json: unknown): CoreState {
       },
       unknownSids: PersistentMap.from(data.unknownSids),
       wakes: wakeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
-      options: data.options,
     };
   } catch (error) {
     throw new CoreStateError(

@@ -13,11 +13,11 @@ import {
   PersistentMap,
   type ReorderState,
 } from '../stream/index.js';
-import { type CoreOptions, type ResolvedCoreOptions, resolveCoreOptions } from './options.js';
+import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
 /** The version of the core state's shape; snapshots of another version are not read. */
-export const CORE_STATE_VERSION = 1;
+export const CORE_STATE_VERSION = 2;
 
 /** One supervised recording: its machine snapshot and its earliest deadline. */
 export interface RecordingEntry {
@@ -51,15 +51,13 @@ export interface CoreState {
   readonly unknownSids: PersistentMap<readonly Parked[]>;
   /** When each recording next needs a tick (derived from the recordings; not serialized). */
   readonly wakes: WakeQueue;
-  readonly options: ResolvedCoreOptions;
 }
 
 /**
- * An empty core.
- * @example let state = createCore({ recording: { pollIntervalMs: 90_000 } });
+ * An empty core. Options are not part of it: they are an argument of each step.
+ * @example let state = createCore();
  */
-export function createCore(options: Partial<CoreOptions> = {}): CoreState {
-  const resolved = resolveCoreOptions(options);
+export function createCore(): CoreState {
   return {
     position: 0,
     now: 0,
@@ -69,12 +67,11 @@ export function createCore(options: Partial<CoreOptions> = {}): CoreState {
     reorder: createReorder(),
     unknownSids: PersistentMap.empty(),
     wakes: EMPTY_WAKE_QUEUE,
-    options: resolved,
   };
 }
 
-export function newRecording(state: CoreState, recording: string): RecordingEntry {
-  return { snapshot: createRecording({ recording, options: state.options.recording }), wake: null };
+export function newRecording(recording: string): RecordingEntry {
+  return { snapshot: createRecording({ recording }), wake: null };
 }
 
 export function entryFor(snapshot: RecordingSnapshot): RecordingEntry {
@@ -98,14 +95,17 @@ export function recordingState(state: CoreState, recording: string): LifecycleSt
  * unknown-sid hold. The shell arms one timer for it.
  * @example const wake = nextWakeOf(state); if (wake !== null) setTimeout(tick, wake - Date.now());
  */
-export function nextWakeOf(state: CoreState): number | null {
+export function nextWakeOf(
+  state: CoreState,
+  options: Pick<ResolvedCoreOptions, 'unknownSidHoldMs'> = DEFAULT_CORE_OPTIONS,
+): number | null {
   // The queue's head may be an entry a recording has moved past: early, never late, and the
   // tick it causes clears it.
   let earliest = state.reorder.nextDue;
   const wake = peekWake(state.wakes);
   if (wake !== null && (earliest === null || wake.at < earliest)) earliest = wake.at;
   for (const parked of state.unknownSids.values()) {
-    const due = (parked[0]?.at ?? 0) + state.options.unknownSidHoldMs;
+    const due = (parked[0]?.at ?? 0) + options.unknownSidHoldMs;
     if (earliest === null || due < earliest) earliest = due;
   }
   return earliest;

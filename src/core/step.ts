@@ -16,6 +16,7 @@ import type { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput, Decision, DecisionKind } from './decisions.js';
 import { labelOf, labelOfRaw } from './labels.js';
 import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
+import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import {
   type CoreState,
   entryFor,
@@ -40,12 +41,18 @@ export const MAX_TICK_ROUNDS = 8;
  * Consumes one input (a trace record as received: unknown until validated) and returns the new
  * state and the outputs: a decision for the input (and for held inputs it releases), and the
  * effects and domain events of the machines it reached. Pure: the given state is not changed.
+ * `options` is the host's configuration (`resolveCoreOptions`), an argument of every step and
+ * never part of the state: the same options must be given to every step of one history.
  * @example
  * let state = createCore();
  * ({ state } = step(state, { at: 0, type: 'start', recording: 'r1', cname: 'room1', uid: '1001', mode: 'mix' }));
  */
-export function step(state: CoreState, raw: unknown): CoreStep {
-  return stepWith(state, raw, null);
+export function step(
+  state: CoreState,
+  raw: unknown,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
+  return stepWith(state, raw, options, null);
 }
 
 /**
@@ -55,10 +62,11 @@ export function step(state: CoreState, raw: unknown): CoreStep {
 export function stepWith(
   state: CoreState,
   raw: unknown,
+  options: ResolvedCoreOptions,
   edit: Edit | null,
   quiet = false,
 ): CoreStep {
-  const run = new StepRun(state, edit, quiet);
+  const run = new StepRun(state, options, edit, quiet);
   const normalized = normalizeInput(raw);
   if (normalized.ok) run.consume(normalized.value);
   else
@@ -73,8 +81,12 @@ export function stepWith(
  * the input again. For a shell that validated it on receipt.
  * @example ({ state } = stepSignal(state, signal));
  */
-export function stepSignal(state: CoreState, signal: Signal): CoreStep {
-  const run = new StepRun(state, null, false);
+export function stepSignal(
+  state: CoreState,
+  signal: Signal,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
+  const run = new StepRun(state, options, null, false);
   run.consume(signal);
   return run.result();
 }
@@ -89,10 +101,11 @@ export function stepRejected(
   at: number,
   reason: string,
   raw: unknown,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
   edit: Edit | null = null,
   quiet = false,
 ): CoreStep {
-  const run = new StepRun(state, edit, quiet);
+  const run = new StepRun(state, options, edit, quiet);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
@@ -114,10 +127,14 @@ export type ReceivedLine =
  * Steps a logged item or a trace line: an input is stepped, a reject recorded with its reason.
  * @example for (const entry of page) ({ state } = stepLine(state, entry.item));
  */
-export function stepLine(state: CoreState, line: ReceivedLine): CoreStep {
+export function stepLine(
+  state: CoreState,
+  line: ReceivedLine,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
   return line.kind === 'input'
-    ? step(state, line.record)
-    : stepRejected(state, line.at, line.reason, line.raw);
+    ? step(state, line.record, options)
+    : stepRejected(state, line.at, line.reason, line.raw, options);
 }
 
 function readAt(raw: unknown): number | undefined {
@@ -143,6 +160,7 @@ class StepRun {
 
   constructor(
     private readonly base: CoreState,
+    private readonly options: ResolvedCoreOptions,
     private readonly edit: Edit | null,
     /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
     private readonly quiet: boolean,
@@ -167,7 +185,6 @@ class StepRun {
       reorder: this.reorder,
       unknownSids: this.unknownSids,
       wakes: this.wakes,
-      options: this.base.options,
     };
     return { state, outputs: this.outputs };
   }
@@ -214,7 +231,7 @@ class StepRun {
       return;
     }
     if (signal.type === 'start' && !this.recordings.has(signal.recording)) {
-      const entry = newRecording(this.base, signal.recording);
+      const entry = newRecording(signal.recording);
       this.recordings = this.recordings.set(signal.recording, entry, this.edit);
     }
     const entry = this.recordings.get(signal.recording);
@@ -240,12 +257,12 @@ class StepRun {
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    const { options } = this.base;
+    const { options } = this;
     this.dedupe = expireDedupe(this.dedupe, at, options.dedupe, this.edit);
     const expired = advance(this.reorder, at, options.reorder, this.edit);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
-    const holdMs = this.base.options.unknownSidHoldMs;
+    const holdMs = this.options.unknownSidHoldMs;
     if (this.unknownSids.size === 0) return;
     // A list first: with an edit token the map changes in place as entries expire.
     for (const [sid, parked] of [...this.unknownSids]) {
@@ -264,7 +281,7 @@ class StepRun {
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
   private notification(notification: Notification, at: number, label: string): void {
     const { position } = this;
-    const checked = dedupe(this.dedupe, notification, at, this.base.options.dedupe, this.edit);
+    const checked = dedupe(this.dedupe, notification, at, this.options.dedupe, this.edit);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
@@ -289,7 +306,7 @@ class StepRun {
       parked,
       at,
       orderMatters(notification),
-      this.base.options.reorder,
+      this.options.reorder,
       this.edit,
     );
     this.reorder = ordered.state;
@@ -416,7 +433,7 @@ class StepRun {
   /** One machine step; queues its next wake, and retires sids the recording is done with. */
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.sid;
-    const { snapshot, outputs } = stepRecording(entry.snapshot, event);
+    const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
     const next = entryFor(snapshot);
     this.recordings = this.recordings.set(recording, next, this.edit);
     // The queue needs an entry at or before each recording's wake. A wake that moves later keeps
@@ -434,7 +451,7 @@ class StepRun {
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.reorder, sid, at, this.base.options.reorder, this.edit);
+    const forgotten = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit);
     this.reorder = forgotten.state;
     this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
     for (const released of forgotten.released) this.route(released, at);

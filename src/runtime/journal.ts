@@ -5,6 +5,8 @@ import {
   type CoreOutput,
   type CoreState,
   type CoreStep,
+  type ResolvedCoreOptions,
+  resolveCoreOptions,
   stepLine,
   stepSignal,
 } from '../core/index.js';
@@ -43,6 +45,8 @@ export interface Received {
 export class Journal {
   private readonly policy: SnapshotPolicy;
   private tail: Promise<unknown> = Promise.resolve();
+  /** The host's core options: an argument of every step, never part of the state. */
+  private readonly settings: ResolvedCoreOptions;
 
   private constructor(
     private readonly log: EventLog,
@@ -50,6 +54,7 @@ export class Journal {
     options: JournalOptions,
   ) {
     this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
+    this.settings = resolveCoreOptions(options.core);
   }
 
   /** Opens a journal on a log, rebuilding the state from its latest snapshot and tail. */
@@ -84,7 +89,7 @@ export class Journal {
   /** Writes a snapshot of the current state now. */
   async snapshot(): Promise<void> {
     await this.tail;
-    await saveCoreSnapshot(this.log, this.current);
+    await saveCoreSnapshot(this.log, this.current, this.settings);
     this.policy.reset();
   }
 
@@ -98,15 +103,18 @@ export class Journal {
       const missing = await this.log.readAll({ fromPosition: from, limit: position - from });
       if (missing.length === 0)
         throw new Error(`log positions ${from}..${position - 1} cannot be read`);
-      for (const entry of missing) this.collect(stepLine(this.current, entry.item), outputs);
+      for (const entry of missing)
+        this.collect(stepLine(this.current, entry.item, this.settings), outputs);
     }
     const { item, signal } = received;
     this.collect(
-      signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
+      signal === null
+        ? stepLine(this.current, item, this.settings)
+        : stepSignal(this.current, signal, this.settings),
       outputs,
     );
     if (this.policy.observe(outputs)) {
-      await saveCoreSnapshot(this.log, this.current);
+      await saveCoreSnapshot(this.log, this.current, this.settings);
       this.policy.reset();
     }
     return { position, repeated: false, outputs };
