@@ -51,7 +51,7 @@ const supersededByQuery = (c: Context, sendts: number) =>
   isAliveStatus(c.lastQuery.status ?? undefined) &&
   sendts < c.lastQuery.at;
 
-export const notifiesQuit: Guard = (c, e, o) =>
+export const notifiesQuit: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   quitReasonOf(e.notification) !== null &&
   !supersededByQuery(c, e.notification.sendts);
@@ -61,7 +61,7 @@ export const notifiesQuit: Guard = (c, e, o) =>
  * (rule 9), not late, and not naming a recorder the sid has already shown (that one is known to
  * run). The others still count as evidence (rule 4, see noteNotification).
  */
-export const notifiesFailover: Guard = (c, e, o) =>
+export const notifiesFailover: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   e.notification.eventType === 12 &&
   e.notification.late !== true &&
@@ -80,7 +80,7 @@ export const notifiesLife: Guard = (_, e) =>
  * has not shown yet, or a life event from a uid-less payload. While only suspected (no event 12),
  * any life event will do.
  */
-export const notifiesNewRecorder: Guard = (c, e, o) => {
+export const notifiesNewRecorder: Guard = (c, e, _o) => {
   if (e.type !== 'notification') return false;
   const { uid } = e.notification;
   if (isUnseenRecorder(c, uid)) return true;
@@ -100,7 +100,7 @@ export const notificationNoteworthy: Guard = (c, e, o) =>
     failoverEvidence(c, o, e.notification.files, e.notification) !== null);
 
 /** A notification naming files not reported yet (they are news in any live state). */
-export const notificationReportsFiles: Guard = (c, e, o) =>
+export const notificationReportsFiles: Guard = (c, e, _o) =>
   e.type === 'notification' && newFileNames(c, e.notification.files).length > 0;
 
 /** Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost. */
@@ -137,7 +137,7 @@ export const restartBudgetSpent: Guard = (c, _, o) =>
 
 // Stopping (rule 10)
 /** A stop call's answer that means the session is gone: 200, 404, 435 no data, 49 already exiting. */
-export const stopConfirmed: Guard = (c, e, o) => {
+export const stopConfirmed: Guard = (c, e, _o) => {
   if (e.type !== 'stopResult') return false;
   const { kind, code } = e.outcome;
   if (kind === 'notFound') return !failoverWindowOpen(c, e.at);
@@ -160,9 +160,9 @@ function failoverWindowOpen(c: Context, at: number): boolean {
 }
 
 // Deadlines (time is an input: a tick fires what is due)
-export const startDeadlinePassed: Guard = (c, e, o) =>
+export const startDeadlinePassed: Guard = (c, e, _o) =>
   e.type === 'tick' && isDue(c.deadlines.startBy, e.at);
-export const failoverDeadlinePassed: Guard = (c, e, o) =>
+export const failoverDeadlinePassed: Guard = (c, e, _o) =>
   e.type === 'tick' && isDue(c.deadlines.failoverBy, e.at);
-export const queryDue: Guard = (c, e, o) => e.type === 'tick' && isDue(c.deadlines.queryAt, e.at);
-export const startDue: Guard = (c, e, o) => e.type === 'tick' && isDue(c.deadlines.startAt, e.at);
+export const queryDue: Guard = (c, e, _o) => e.type === 'tick' && isDue(c.deadlines.queryAt, e.at);
+export const startDue: Guard = (c, e, _o) => e.type === 'tick' && isDue(c.deadlines.startAt, e.at);

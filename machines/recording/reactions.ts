@@ -86,7 +86,7 @@ export const scheduleStartRetry: Reactor = (context, event, options) => {
 };
 
 /** The retry step is due: issue acquire+start again with the same uid. */
-export const retryStart: Reactor = (context, _event, options) => {
+export const retryStart: Reactor = (context, _event, _options) => {
   if (context.attempt === null) return NOTHING;
   return {
     patch: {
@@ -128,7 +128,7 @@ export const adoptSid: Reactor = (context, event, options) => {
   };
 };
 
-export const announceRestarted: Reactor = (context, event, options) => {
+export const announceRestarted: Reactor = (context, event, _options) => {
   if (event.type !== 'started') return NOTHING;
   return {
     emit: [
@@ -254,7 +254,7 @@ export const noteNotification: Reactor = (context, event, options) => {
 };
 
 /** Record the files a notification names, and nothing else (after a quit, while stopping). */
-export const noteFiles: Reactor = (context, event, options) => {
+export const noteFiles: Reactor = (context, event, _options) => {
   if (event.type !== 'notification') return NOTHING;
   const files = newFileNames(context, event.notification.files);
   if (files.length === 0) return NOTHING;
@@ -383,7 +383,7 @@ export const quitFailoverTimeout = quitBecause('failoverTimeout');
 export const quitHaExhausted = quitBecause('haExhausted');
 
 /** Quit for the reason the evidence itself gives (rule 2). */
-export const quitOnEvidence: Reactor = (context, event, options) => {
+export const quitOnEvidence: Reactor = (context, event, _options) => {
   const reason =
     event.type === 'notification'
       ? quitReasonOf(event.notification)
@@ -433,9 +433,9 @@ function fail(context: Context, reason: QuitReason): Reaction {
   };
 }
 
-export const failConfiguration: Reactor = (context, _event, options) =>
+export const failConfiguration: Reactor = (context, _event, _options) =>
   fail(context, 'configuration');
-export const failRestartBudget: Reactor = (context, _event, options) =>
+export const failRestartBudget: Reactor = (context, _event, _options) =>
   fail(context, 'restartBudgetExhausted');
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
@@ -494,11 +494,11 @@ export const checkStopLater: Reactor = (context, event, options) => {
 };
 
 /** The failover window closed while stopping: from now on a 404 means the session is gone. */
-export const closeFailoverWindow: Reactor = (context, _event, options) => ({
+export const closeFailoverWindow: Reactor = (context, _event, _options) => ({
   patch: { deadlines: deadlines(context, { failoverBy: null }) },
 });
 
-export const concludeStopped: Reactor = (context, _event, options) => ({
+export const concludeStopped: Reactor = (context, _event, _options) => ({
   patch: { quitReason: 'stopped', deadlines: NO_DEADLINES, backoff: null },
   emit: [{ kind: 'event', recording: context.recording, type: 'stopped', sid: context.sid }],
 });

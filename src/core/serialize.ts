@@ -133,6 +133,12 @@ export function serializeCore(
   };
 }
 
+/** A restored recording, its live queue entry at its wake (the queue is rebuilt from them). */
+function restoredEntry(snapshot: RecordingEntry['snapshot']): RecordingEntry {
+  const entry = entryFor(snapshot, null);
+  return { ...entry, queued: entry.wake };
+}
+
 /** Why a saved state was refused. */
 export type CoreStateProblem = 'version' | 'malformed' | 'options';
 
@@ -182,7 +188,7 @@ export function deserializeCore(
     const recordings = PersistentMap.from(
       data.recordings.map(([id, persisted]): [string, RecordingEntry] => [
         id,
-        entryFor(restoreRecording(persisted)),
+        restoredEntry(restoreRecording(persisted)),
       ]),
     );
     return {

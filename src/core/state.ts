@@ -19,10 +19,15 @@ import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 /** The version of the core state's shape; snapshots of another version are not read. */
 export const CORE_STATE_VERSION = 2;
 
-/** One supervised recording: its machine snapshot and its earliest deadline. */
+/** One supervised recording: its machine snapshot, its earliest deadline, its queue entry. */
 export interface RecordingEntry {
   readonly snapshot: RecordingSnapshot;
   readonly wake: number | null;
+  /**
+   * The time of its one live entry in the wake queue (at or before `wake`), or null: any other
+   * entry of the recording in the queue is a replaced one, dropped when it surfaces.
+   */
+  readonly queued: number | null;
 }
 
 /** A notification waiting in the core (reorder hold, or an unknown sid), with its input position. */
@@ -71,13 +76,14 @@ export function createCore(): CoreState {
 }
 
 export function newRecording(recording: string): RecordingEntry {
-  return { snapshot: createRecording({ recording }), wake: null };
+  return { snapshot: createRecording({ recording }), wake: null, queued: null };
 }
 
-export function entryFor(snapshot: RecordingSnapshot): RecordingEntry {
+export function entryFor(snapshot: RecordingSnapshot, queued: number | null): RecordingEntry {
   return {
     snapshot,
     wake: snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null,
+    queued,
   };
 }
 

@@ -24,7 +24,7 @@ import {
   type Parked,
   type RecordingEntry,
 } from './state.js';
-import { peekWake, popWake, pushWake } from './wake-queue.js';
+import { peekWake, popWake, pushWake, wakeCount, wakeQueueOf } from './wake-queue.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -157,9 +157,11 @@ class StepRun {
   private reorder: CoreState['reorder'];
   private unknownSids: CoreState['unknownSids'];
   private wakes: CoreState['wakes'];
+  /** Why this step's input is decided at another time than its own `at` (time went back). */
+  private clockNote: string | undefined;
 
   constructor(
-    private readonly base: CoreState,
+    base: CoreState,
     private readonly options: ResolvedCoreOptions,
     private readonly edit: Edit | null,
     /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
@@ -202,6 +204,8 @@ class StepRun {
     if (extra.recording !== undefined) made.recording = extra.recording;
     if (extra.sid !== undefined) made.sid = extra.sid;
     if (extra.reason !== undefined) made.reason = extra.reason;
+    else if (position === this.position && this.clockNote !== undefined)
+      made.reason = this.clockNote;
     if (extra.gap !== undefined) made.gap = extra.gap;
     if (extra.state !== undefined) made.state = extra.state;
     this.outputs.push(made);
@@ -213,8 +217,14 @@ class StepRun {
     return labelOf({ at: parked.at, type: 'notification', notification: parked.notification });
   }
 
-  consume(signal: Signal): void {
+  consume(received: Signal): void {
     const { position } = this;
+    // Observed time never goes back: an input stamped before the core's time was received after
+    // what the core already acted on, so it is taken as happening now (and the timeline says so).
+    const behind = this.now - received.at;
+    const signal = behind > 0 ? { ...received, at: this.now } : received;
+    if (behind > 0)
+      this.clockNote = `observed ${behind} ms before the core's time: taken as ${this.now}`;
     const at = signal.at;
     const label = this.quiet ? '' : labelOf(signal);
     if (signal.type === 'notification') {
@@ -389,10 +399,11 @@ class StepRun {
     for (let due = peekWake(this.wakes); due !== null && due.at <= at; due = peekWake(this.wakes)) {
       this.wakes = popWake(this.wakes);
       const entry = this.recordings.get(due.recording);
-      if (entry === undefined || entry.wake === null) continue;
-      if (entry.wake !== due.at) {
-        // The recording's deadline moved later without a new entry (see stepMachine): queue it now.
-        if (entry.wake > due.at) this.wakes = pushWake(this.wakes, entry.wake, due.recording);
+      // Not the recording's live entry: one an earlier deadline replaced. Dropped.
+      if (entry === undefined || entry.queued !== due.at) continue;
+      if (entry.wake === null || entry.wake > due.at) {
+        // The deadline moved later (or went) without a new entry (see stepMachine): queue it now.
+        this.requeue(due.recording, entry);
         continue;
       }
       rounds ??= new Map();
@@ -402,12 +413,34 @@ class StepRun {
         deferred.push(due.recording);
         continue;
       }
-      this.stepMachine(due.recording, entry, { type: 'tick', at });
+      // The live entry is used up: the step queues the next one.
+      this.stepMachine(due.recording, { ...entry, queued: null }, { type: 'tick', at });
     }
     for (const recording of deferred) {
-      const wake = this.recordings.get(recording)?.wake;
-      if (wake !== undefined && wake !== null) this.wakes = pushWake(this.wakes, wake, recording);
+      const entry = this.recordings.get(recording);
+      if (entry !== undefined) this.requeue(recording, entry);
     }
+    this.compactWakes();
+  }
+
+  /** Gives a recording whose live entry surfaced a new one at its wake (or none). */
+  private requeue(recording: string, entry: RecordingEntry): void {
+    const queued = entry.wake;
+    if (queued !== null) this.wakes = pushWake(this.wakes, queued, recording);
+    this.recordings = this.recordings.set(recording, { ...entry, queued }, this.edit);
+  }
+
+  /**
+   * Rebuilds the queue from the live entries when replaced ones outnumber them: each recording
+   * has at most one live entry, and this bounds the replaced ones too (they would otherwise wait
+   * until their time passes, and time may stand still or go back).
+   */
+  private compactWakes(): void {
+    if (wakeCount(this.wakes) <= 2 * this.recordings.size + 16) return;
+    const live: [string, number | null][] = [];
+    for (const [recording, entry] of this.recordings.entries())
+      live.push([recording, entry.queued]);
+    this.wakes = wakeQueueOf(live);
   }
 
   /** Applies an event to a recording's machine and records the decision for its input. */
@@ -434,13 +467,16 @@ class StepRun {
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.sid;
     const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
-    const next = entryFor(snapshot);
-    this.recordings = this.recordings.set(recording, next, this.edit);
-    // The queue needs an entry at or before each recording's wake. A wake that moves later keeps
-    // its earlier entry, which re-queues it when it surfaces: most steps push nothing.
-    const earlier = entry.wake === null || (next.wake !== null && next.wake < entry.wake);
-    if (next.wake !== null && (earlier || event.type === 'tick')) {
+    const next = entryFor(snapshot, entry.queued);
+    // The queue needs one live entry at or before each recording's wake. A wake that moves later
+    // keeps its earlier entry, which re-queues it when it surfaces: most steps push nothing. One
+    // that moves earlier gets a new live entry; the old one is dropped when it surfaces.
+    if (next.wake !== null && (next.queued === null || next.wake < next.queued)) {
       this.wakes = pushWake(this.wakes, next.wake, recording);
+      this.recordings = this.recordings.set(recording, { ...next, queued: next.wake }, this.edit);
+      if (event.type !== 'tick') this.compactWakes();
+    } else {
+      this.recordings = this.recordings.set(recording, next, this.edit);
     }
     if (!this.quiet) for (const output of outputs) this.outputs.push(output);
     const after = snapshot.context.sid;

@@ -197,3 +197,28 @@ describe('the core decides every input', () => {
     expect([...decided].sort((a, b) => a - b)).toEqual(inputs.map((_, i) => i + 1));
   });
 });
+
+describe('time that goes back', () => {
+  it('takes an input stamped before the core’s time as happening now, and says so', () => {
+    const { of, state } = run([start(0), tick(10), started(0.8, 'S1')]);
+    expect(of(3)).toMatchObject([
+      {
+        decision: 'applied',
+        at: at(10),
+        reason: "observed 9200 ms before the core's time: taken as 1700000010000",
+      },
+    ]);
+    // Its deadlines count from the core's time, not from the past: the first query 5 s after 10 s.
+    expect(state.recordings.get('r1')?.snapshot.context.deadlines.queryAt).toBe(at(15));
+  });
+
+  it('fires nothing for a tick from the past', () => {
+    const { outputs } = run([start(0), started(1, 'S1'), tick(10), tick(3)]);
+    const last = outputs.filter((o) => o.kind === 'decision').at(-1);
+    expect(last).toMatchObject({
+      decision: 'applied',
+      at: at(10),
+      reason: expect.stringContaining('7000 ms'),
+    });
+  });
+});
