@@ -1,5 +1,8 @@
-export { DEFAULT_RECORDING_OPTIONS } from './recording/options.js';
+export { failoversInFileNames } from './recording/failover-evidence.js';
+export { MAX_FILES } from './recording/files.js';
+export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.js';
 export { filePrefixFor, nextWake } from './recording/schedule.js';
+export { currentSession } from './recording/session.js';
 export type {
   LifecycleState,
   PersistedRecording,
@@ -29,7 +32,8 @@ export type {
   RecordingNotification,
   RecordingOptions,
   RecordingOutput,
+  SessionCall,
   StartAttempt,
 } from './recording/types.js';
 export type { RecordingMachine } from './recording.machine.js';
-export { recordingMachine } from './recording.machine.js';
+export { createRecordingMachine, recordingMachine } from './recording.machine.js';

@@ -3,19 +3,26 @@
 // Time is an input: deadlines live in context and a `tick` fires the ones that are due.
 import { setup } from 'xstate';
 import * as is from './recording/guards.js';
-import { resolveOptions } from './recording/options.js';
+import { DEFAULT_RECORDING_OPTIONS } from './recording/options.js';
 import { react } from './recording/react.js';
 import * as to from './recording/reactions.js';
 import { NO_DEADLINES } from './recording/schedule.js';
-import type { RecordingContext, RecordingEvent, RecordingInput, RecordingOutput } from './recording/types.js';
+import type {
+  RecordingContext,
+  RecordingEvent,
+  RecordingInput,
+  RecordingOptions,
+  RecordingOutput,
+} from './recording/types.js';
 
-/** Every guard of guards.ts, in XState's shape. */
-const guards = mapValues(
-  is,
-  (predicate: is.Guard) =>
-    ({ context, event }: GuardArgs) =>
-      predicate(context, event),
-);
+/** Every guard of guards.ts, in XState's shape, reading these options. */
+const guardsWith = (options: RecordingOptions) =>
+  mapValues(
+    is,
+    (predicate: is.Guard) =>
+      ({ context, event }: GuardArgs) =>
+        predicate(context, event, options),
+  );
 
 interface GuardArgs {
   readonly context: RecordingContext;
@@ -46,7 +53,9 @@ export function initialContext(input: RecordingInput): RecordingContext {
     lastAttemptFailed: false,
     sid: null,
     resourceId: null,
+    sessionUid: null,
     uid: null,
+    recorderUids: [],
     previousSids: [],
     haAttempts: 0,
     filePrefix: '',
@@ -60,209 +69,238 @@ export function initialContext(input: RecordingInput): RecordingContext {
     failoverSuspected: false,
     deadlines: NO_DEADLINES,
     updatedAt: null,
-    options: resolveOptions(input.options),
   };
 }
 
 /**
- * The lifecycle of one supervised recording (lifecycle-rules.md §1), as an XState v5 machine.
- * The core steps it on the compiled fast path (`stepRecording`); XState's own tools work too.
+ * The lifecycle of one supervised recording (lifecycle-rules.md §1), as an XState v5 machine
+ * reading the given options (complete: see `resolveOptions`). The core steps it on the compiled
+ * fast path (`stepRecording`); XState's own tools work too.
  * @example
- * const actor = createActor(recordingMachine, { input: { recording: 'r1' } }).start();
- * actor.on('*', (output) => console.log(output)); // effects and domain events
+ * const machine = createRecordingMachine(resolveOptions({ pollIntervalMs: 90_000 }));
+ * const actor = createActor(machine, { input: { recording: 'r1' } }).start();
  * actor.send({ type: 'start', at: Date.now(), cname: 'room1', uid: '1001', mode: 'mix' });
  */
-export const recordingMachine = setup({
-  types: {
-    context: {} as RecordingContext,
-    events: {} as RecordingEvent,
-    input: {} as RecordingInput,
-    emitted: {} as RecordingOutput,
-  },
-  guards,
-  actions: mapValues(to, react),
-}).createMachine({
-  id: 'recording',
-  context: ({ input }) => initialContext(input),
-  initial: 'idle',
-  states: {
-    idle: {
-      on: {
-        start: { target: 'starting', actions: 'acceptStart' },
-        stop: { target: 'stopped', actions: 'concludeStopped' },
-      },
-    },
+export function createRecordingMachine(options: RecordingOptions) {
+  return defineMachine(options);
+}
 
-    // Rule 1: acquire+start, then wait for evidence of life for the new sid, at most 90 s.
-    starting: {
-      initial: 'acquiring',
-      on: {
-        query: [
-          { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
-          { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
-          { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitNotStarted'] },
-          { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
-          { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
-          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
-          { target: '.confirming', actions: ['noteQuery', 'pollWhileStarting'] },
-        ],
-        notification: [
-          { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
-          // A new sid has had no failover yet: its first 12 cannot exhaust HA here.
-          { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
-          { guard: 'notifiesLife', target: 'recording', actions: ['noteNotification', 'confirmStarted'] },
-          { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-          { guard: 'notificationNoteworthy', actions: 'noteNotification' },
-        ],
-        tick: [
-          { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
-          { guard: 'queryDue', actions: 'queryNow' },
-        ],
-        stop: 'stopping',
+const defineMachine = (options: RecordingOptions) =>
+  setup({
+    types: {
+      context: {} as RecordingContext,
+      events: {} as RecordingEvent,
+      input: {} as RecordingInput,
+      emitted: {} as RecordingOutput,
+    },
+    guards: guardsWith(options),
+    actions: mapValues(to, (reactor) => react(reactor, options)),
+  }).createMachine({
+    id: 'recording',
+    context: ({ input }) => initialContext(input),
+    initial: 'idle',
+    states: {
+      idle: {
+        on: {
+          start: { target: 'starting', actions: 'acceptStart' },
+          stop: { target: 'stopped', actions: 'concludeStopped' },
+        },
       },
-      states: {
-        acquiring: {
-          on: {
-            // No sid yet: nothing Agora says can concern this attempt until `started` names it.
-            query: {},
-            notification: {},
-            started: { target: 'confirming', actions: 'adoptSid' },
-            startFailed: [
-              { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
-              { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
-              { target: '#recording.quit', actions: 'quitNotStarted' },
-            ],
-            tick: [
-              { guard: 'startDeadlinePassed', target: '#recording.quit', actions: 'quitNotStarted' },
-              { guard: 'startDue', actions: 'retryStart' },
-            ],
+
+      // Rule 1: acquire+start, then wait for evidence of life for the new sid, at most 90 s.
+      starting: {
+        initial: 'acquiring',
+        on: {
+          query: [
+            { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
+            { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+            { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitNotStarted'] },
+            { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
+            { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
+            { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+            { target: '.confirming', actions: ['noteQuery', 'pollWhileStarting'] },
+          ],
+          notification: [
+            { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
+            // A new sid has had no failover yet: its first 12 cannot exhaust HA here.
+            { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
+            { guard: 'notifiesLife', target: 'recording', actions: ['noteNotification', 'confirmStarted'] },
+            { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+            { guard: 'notificationNoteworthy', actions: 'noteNotification' },
+          ],
+          tick: [
+            { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
+            { guard: 'queryDue', actions: 'queryNow' },
+          ],
+          stop: 'stopping',
+        },
+        states: {
+          acquiring: {
+            on: {
+              // No sid yet: nothing Agora says can concern this attempt until `started` names it.
+              query: {},
+              notification: {},
+              started: { target: 'confirming', actions: 'adoptSid' },
+              startFailed: [
+                { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
+                { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
+                { target: '#recording.quit', actions: 'quitNotStarted' },
+              ],
+              tick: [
+                { guard: 'startDeadlinePassed', target: '#recording.quit', actions: 'quitNotStarted' },
+                { guard: 'startDue', actions: 'retryStart' },
+              ],
+            },
+          },
+          confirming: {},
+          probing: {},
+          uncertain: {},
+        },
+      },
+
+      // Rules 2, 3, 5: alive until quit evidence; a 404 starts probing, a 50x makes it uncertain.
+      recording: {
+        initial: 'healthy',
+        on: {
+          query: [
+            { guard: 'queryShowsAlive', target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
+            { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+            // Probing ran out after a fatal error or an ambiguous leave: maybe a failover whose 12 was lost.
+            { guard: 'probingRunsOutOnHint', target: 'failoverPending', actions: ['noteQuery', 'suspectFailover'] },
+            { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitLost'] },
+            { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
+            { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
+            { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+            { target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
+          ],
+          notification: [
+            { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
+            { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+            { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
+            { guard: 'notifiesLife', target: '.healthy', actions: ['noteNotification', 'pollRegularly'] },
+            { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+            { guard: 'notificationNoteworthy', actions: 'noteNotification' },
+          ],
+          tick: { guard: 'queryDue', actions: 'queryNow' },
+          stop: 'stopping',
+        },
+        states: {
+          healthy: {},
+          probing: {},
+          uncertain: {},
+        },
+      },
+
+      // Rule 4: the session moves to a new server; 404s are expected until the 90 s deadline.
+      failoverPending: {
+        on: {
+          notification: [
+            { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
+            { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+            { guard: 'notifiesFailover', target: 'failoverPending', reenter: true, actions: 'beginFailover' },
+            { guard: 'notifiesNewRecorder', target: 'recording', actions: ['noteNotification', 'resumeAfterFailover'] },
+            { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+            { guard: 'notificationNoteworthy', actions: 'noteNotification' },
+          ],
+          query: [
+            { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'resumeAfterFailover'] },
+            { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+            { guard: 'queryUncertain', actions: ['noteQuery', 'backOffQuery'] },
+            { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+            { actions: ['noteQuery', 'pollDuringFailover'] },
+          ],
+          tick: [
+            { guard: 'failoverDeadlinePassed', target: 'quit', actions: 'quitFailoverTimeout' },
+            { guard: 'queryDue', actions: 'queryNow' },
+          ],
+          stop: 'stopping',
+        },
+      },
+
+      // Rule 7: restart unless the host excluded the reason; beyond the budget the recording fails.
+      quit: {
+        always: [
+          { guard: 'restartAllowed', target: 'restarting' },
+          { guard: 'restartBudgetSpent', target: 'failed', actions: 'failRestartBudget' },
+        ],
+        on: {
+          stop: { target: 'stopped', actions: 'concludeStopped' },
+          // The upload report (31) comes after the exit (11): its files are still news.
+          notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
+        },
+      },
+
+      restarting: {
+        entry: 'beginRestart',
+        on: {
+          notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
+          started: { target: 'starting.confirming', actions: ['adoptSid', 'announceRestarted'] },
+          startFailed: [
+            { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
+            { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
+            { target: 'quit', actions: 'quitNotStarted' },
+          ],
+          tick: [
+            { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
+            { guard: 'startDue', actions: 'launchRestart' },
+          ],
+          stop: [
+            { guard: 'startInFlight', target: 'stopping' },
+            { target: 'stopped', actions: 'concludeStopped' },
+          ],
+        },
+      },
+
+      // Rule 10: the host's stop. Never restarted; supervised until quit evidence.
+      stopping: {
+        entry: 'requestStop',
+        initial: 'requested',
+        on: {
+          stopResult: [
+            { guard: 'stopConfirmed', target: 'stopped', actions: 'concludeStopped' },
+            // Refused as wrong: the host must fix it; the recording may go on, so it is watched.
+            { guard: 'stopRejected', target: '.refused', actions: 'reportStopRefused' },
+            { actions: 'checkStopLater' },
+          ],
+          notification: [
+            { guard: 'notifiesQuit', target: 'stopped', actions: ['noteFiles', 'concludeStopped'] },
+            { guard: 'notificationReportsFiles', actions: 'noteFiles' },
+          ],
+          query: [
+            { guard: 'queryConfirmsStop', target: 'stopped', actions: ['noteQuery', 'concludeStopped'] },
+            { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
+            { guard: 'queryShowsAlive', actions: ['noteQuery', 'requestStop'] },
+            { actions: ['noteQuery', 'checkStopLater'] },
+          ],
+          started: { actions: ['adoptSid', 'requestStop'] },
+          startFailed: { target: 'stopped', actions: 'concludeStopped' },
+          tick: [
+            { guard: 'startDeadlinePassed', target: 'stopped', actions: 'concludeStopped' },
+            { guard: 'failoverDeadlinePassed', actions: ['closeFailoverWindow', 'queryNow'] },
+            { guard: 'queryDue', actions: 'queryNow' },
+          ],
+        },
+        states: {
+          requested: {},
+          // The stop was refused: poll like a live recording; the host's next stop tries again.
+          refused: {
+            on: {
+              stop: { target: 'requested', actions: 'requestStop' },
+              query: { guard: 'queryShowsAlive', actions: ['noteQuery', 'pollRegularly'] },
+            },
           },
         },
-        confirming: {},
-        probing: {},
-        uncertain: {},
       },
-    },
 
-    // Rules 2, 3, 5: alive until quit evidence; a 404 starts probing, a 50x makes it uncertain.
-    recording: {
-      initial: 'healthy',
-      on: {
-        query: [
-          { guard: 'queryShowsAlive', target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
-          { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
-          // Probing ran out after a fatal error or an ambiguous leave: maybe a failover whose 12 was lost.
-          { guard: 'probingRunsOutOnHint', target: 'failoverPending', actions: ['noteQuery', 'suspectFailover'] },
-          { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitLost'] },
-          { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
-          { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
-          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
-          { target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
-        ],
-        notification: [
-          { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
-          { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
-          { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
-          { guard: 'notifiesLife', target: '.healthy', actions: ['noteNotification', 'pollRegularly'] },
-          { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-          { guard: 'notificationNoteworthy', actions: 'noteNotification' },
-        ],
-        tick: { guard: 'queryDue', actions: 'queryNow' },
-        stop: 'stopping',
-      },
-      states: {
-        healthy: {},
-        probing: {},
-        uncertain: {},
-      },
+      stopped: { type: 'final' },
+      failed: { type: 'final' },
     },
+  });
 
-    // Rule 4: the session moves to a new server; 404s are expected until the 90 s deadline.
-    failoverPending: {
-      on: {
-        notification: [
-          { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
-          { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
-          { guard: 'notifiesFailover', target: 'failoverPending', reenter: true, actions: 'beginFailover' },
-          { guard: 'notifiesNewRecorder', target: 'recording', actions: ['noteNotification', 'resumeAfterFailover'] },
-          { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-          { guard: 'notificationNoteworthy', actions: 'noteNotification' },
-        ],
-        query: [
-          { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'resumeAfterFailover'] },
-          { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
-          { guard: 'queryUncertain', actions: ['noteQuery', 'backOffQuery'] },
-          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
-          { actions: ['noteQuery', 'pollDuringFailover'] },
-        ],
-        tick: [
-          { guard: 'failoverDeadlinePassed', target: 'quit', actions: 'quitFailoverTimeout' },
-          { guard: 'queryDue', actions: 'queryNow' },
-        ],
-        stop: 'stopping',
-      },
-    },
-
-    // Rule 7: restart unless the host excluded the reason; beyond the budget the recording fails.
-    quit: {
-      always: [
-        { guard: 'restartAllowed', target: 'restarting' },
-        { guard: 'restartBudgetSpent', target: 'failed', actions: 'failRestartBudget' },
-      ],
-      on: {
-        stop: { target: 'stopped', actions: 'concludeStopped' },
-      },
-    },
-
-    restarting: {
-      entry: 'beginRestart',
-      on: {
-        started: { target: 'starting.confirming', actions: ['adoptSid', 'announceRestarted'] },
-        startFailed: [
-          { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
-          { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
-          { target: 'quit', actions: 'quitNotStarted' },
-        ],
-        tick: [
-          { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
-          { guard: 'startDue', actions: 'launchRestart' },
-        ],
-        stop: [
-          { guard: 'startInFlight', target: 'stopping' },
-          { target: 'stopped', actions: 'concludeStopped' },
-        ],
-      },
-    },
-
-    // Rule 10: the host's stop. Never restarted.
-    stopping: {
-      entry: 'requestStop',
-      on: {
-        stopResult: [
-          { guard: 'stopConfirmed', target: 'stopped', actions: 'concludeStopped' },
-          { guard: 'stopRejected', target: 'failed', actions: 'failConfiguration' },
-          { actions: 'checkStopLater' },
-        ],
-        notification: { guard: 'notifiesQuit', target: 'stopped', actions: 'concludeStopped' },
-        query: [
-          { guard: 'queryConfirmsStop', target: 'stopped', actions: ['noteQuery', 'concludeStopped'] },
-          { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
-          { guard: 'queryShowsAlive', actions: ['noteQuery', 'requestStop'] },
-          { actions: ['noteQuery', 'checkStopLater'] },
-        ],
-        started: { actions: ['adoptSid', 'requestStop'] },
-        startFailed: { target: 'stopped', actions: 'concludeStopped' },
-        tick: [
-          { guard: 'startDeadlinePassed', target: 'stopped', actions: 'concludeStopped' },
-          { guard: 'failoverDeadlinePassed', actions: ['closeFailoverWindow', 'queryNow'] },
-          { guard: 'queryDue', actions: 'queryNow' },
-        ],
-      },
-    },
-
-    stopped: { type: 'final' },
-    failed: { type: 'final' },
-  },
-});
+/**
+ * The machine with the default options of lifecycle-rules.md, for XState's tools.
+ * @example createActor(recordingMachine, { input: { recording: 'r1' } }).start();
+ */
+export const recordingMachine = createRecordingMachine(DEFAULT_RECORDING_OPTIONS);
 
 export type RecordingMachine = typeof recordingMachine;

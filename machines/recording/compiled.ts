@@ -11,7 +11,12 @@ import * as guards from './guards.js';
 import { wakeMoved } from './react.js';
 import type { Reactor } from './reactions.js';
 import * as reactions from './reactions.js';
-import type { RecordingContext, RecordingEvent, RecordingOutput } from './types.js';
+import type {
+  RecordingContext,
+  RecordingEvent,
+  RecordingOptions,
+  RecordingOutput,
+} from './types.js';
 
 /** A recording's state: the machine's state value, its context, and whether it has ended. */
 export interface RecordingSnapshot {
@@ -209,15 +214,16 @@ export const INITIAL_VALUE: StateValue = initial.value;
 export function stepCompiled(
   snapshot: RecordingSnapshot,
   event: RecordingEvent,
+  options: RecordingOptions,
 ): { snapshot: RecordingSnapshot; outputs: RecordingOutput[] } {
   if (snapshot.status !== 'active') return { snapshot, outputs: [] };
   let leaf = leafOf(snapshot.value);
   let context = snapshot.context;
-  const chosen = pick(leaf.on.get(event.type), context, event);
+  const chosen = pick(leaf.on.get(event.type), context, event, options);
   if (chosen === undefined) return { snapshot, outputs: [] };
   const outputs: RecordingOutput[] = [];
   const run = (reactors: readonly Reactor[]) => {
-    for (const reactor of reactors) context = react(reactor, context, event, outputs);
+    for (const reactor of reactors) context = react(reactor, context, event, options, outputs);
   };
   for (let transition: Transition | undefined = chosen; transition !== undefined; ) {
     run(transition.actions);
@@ -226,7 +232,7 @@ export function stepCompiled(
       run(transition.entry);
     }
     if (leaf.final) break;
-    transition = pick(leaf.always, context, event);
+    transition = pick(leaf.always, context, event, options);
   }
   return {
     snapshot: { value: leaf.value, context, status: leaf.final ? 'done' : 'active' },
@@ -238,10 +244,11 @@ function pick(
   candidates: readonly Transition[] | undefined,
   context: RecordingContext,
   event: RecordingEvent,
+  options: RecordingOptions,
 ): Transition | undefined {
   if (candidates === undefined) return undefined;
   for (const candidate of candidates) {
-    if (candidate.guard === null || candidate.guard(context, event)) return candidate;
+    if (candidate.guard === null || candidate.guard(context, event, options)) return candidate;
   }
   return undefined;
 }
@@ -251,9 +258,10 @@ function react(
   reactor: Reactor,
   context: RecordingContext,
   event: RecordingEvent,
+  options: RecordingOptions,
   outputs: RecordingOutput[],
 ): RecordingContext {
-  const { patch, emit } = reactor(context, event);
+  const { patch, emit } = reactor(context, event, options);
   const next: { -readonly [K in keyof RecordingContext]: RecordingContext[K] } = { ...context };
   if (patch !== undefined) {
     for (const key in patch)

@@ -6,6 +6,8 @@ const LIFE_EVENTS: ReadonlySet<number> = new Set([13, 30, 40, 42, 70]);
 
 /** Leave-code bit: the channel had no users (idle exit). */
 export const LEAVE_IDLE = 4;
+/** The same in the legacy table (callbacks before REST API 1.3.0): no user but the recorder. */
+export const LEGACY_LEAVE_IDLE = 2;
 /** Error level of a fatal cloud_recording_error. */
 export const FATAL_ERROR_LEVEL = 5;
 
@@ -70,12 +72,16 @@ export function hintsFailover(notification: RecordingNotification): boolean {
   return isFatalError(notification) || isAmbiguousLeave(notification);
 }
 
-/** The failover hint after a notification: set by a hint, cleared by life, else unchanged. */
+/**
+ * The failover hint after a notification: set by a hint, cleared by life, else unchanged. A late
+ * notification changes nothing: newer news of its recorder was already applied.
+ */
 export function failoverHintAfter(
   current: number | null,
   notification: RecordingNotification,
   at: number,
 ): number | null {
+  if (notification.late === true) return current;
   if (hintsFailover(notification)) return at;
   return isLifeEvidence(notification) ? null : current;
 }
@@ -99,6 +105,8 @@ export function queryQuitReason(outcome: QueryResult): QuitReason | null {
   return outcome.kind === 'alive' ? statusQuitReason(outcome.status) : null;
 }
 
+/** The idle bit of a 41, read with the table of the callback's format (rule 2). */
 function hasIdleBit(notification: RecordingNotification): boolean {
-  return ((notification.leaveCode ?? 0) & LEAVE_IDLE) !== 0;
+  const bit = notification.legacy === true ? LEGACY_LEAVE_IDLE : LEAVE_IDLE;
+  return ((notification.leaveCode ?? 0) & bit) !== 0;
 }

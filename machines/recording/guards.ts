@@ -8,11 +8,18 @@ import {
   queryShowsLife,
   quitReasonOf,
 } from './evidence.js';
+import { failoverEvidence, isUnseenRecorder } from './failover-evidence.js';
 import { newFileNames } from './files.js';
 import { isDue, nextBackoff, probingExhausted, startRetryDelay } from './schedule.js';
-import type { RecordingContext as Context, RecordingEvent as Event } from './types.js';
+import { currentSession } from './session.js';
+import type {
+  RecordingContext as Context,
+  RecordingEvent as Event,
+  RecordingOptions as Options,
+} from './types.js';
 
-export type Guard = (context: Context, event: Event) => boolean;
+/** A guard: a pure predicate over the context, the event and the host's options. */
+export type Guard = (context: Context, event: Event, options: Options) => boolean;
 
 const UNCERTAIN_KINDS: ReadonlySet<string> = new Set(['serverError', 'transient', 'rateLimited']);
 /** `start` refused because a recorder with that uid already runs (codes 7, 53, 1004). */
@@ -29,12 +36,12 @@ export const queryRejected: Guard = (_, e) =>
   e.type === 'query' && e.outcome.kind === 'clientError';
 
 /** This 404 is the one after the last probing step (rules 1 and 3). */
-export const probingRunsOut: Guard = (c, e) =>
-  queryNotFound(c, e) && probingExhausted(c.options, nextBackoff(c.options, c.backoff, 'notFound'));
+export const probingRunsOut: Guard = (c, e, o) =>
+  queryNotFound(c, e, o) && probingExhausted(o, nextBackoff(o, c.backoff, 'notFound'));
 
 /** A failover is plausible: a fatal error or an ambiguous leave, within the failover window. */
-export const failoverPlausible: Guard = (c, e) =>
-  c.failoverHint !== null && e.at < c.failoverHint + c.options.failoverTimeoutMs;
+export const failoverPlausible: Guard = (c, e, o) =>
+  c.failoverHint !== null && e.at < c.failoverHint + o.failoverTimeoutMs;
 
 // Notifications (rules 1, 2, 4, 9)
 /** Rule 9: a notification older than a query that showed life cannot undo what it showed. */
@@ -44,44 +51,61 @@ const supersededByQuery = (c: Context, sendts: number) =>
   isAliveStatus(c.lastQuery.status ?? undefined) &&
   sendts < c.lastQuery.at;
 
-export const notifiesQuit: Guard = (c, e) =>
+export const notifiesQuit: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   quitReasonOf(e.notification) !== null &&
   !supersededByQuery(c, e.notification.sendts);
 
-export const notifiesFailover: Guard = (c, e) =>
+/**
+ * A 12 that moves the recording to `failoverPending`: not older than a query that showed life
+ * (rule 9), not late, and not naming a recorder the sid has already shown (that one is known to
+ * run). The others still count as evidence (rule 4, see noteNotification).
+ */
+export const notifiesFailover: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   e.notification.eventType === 12 &&
+  e.notification.late !== true &&
+  (e.notification.newUid === undefined || !c.recorderUids.includes(e.notification.newUid)) &&
   !supersededByQuery(c, e.notification.sendts);
 
 /** Rule 4: a failover beyond the last allowed attempt ends the recording. */
-export const failoverExhaustsHa: Guard = (c, e) =>
-  notifiesFailover(c, e) && c.haAttempts + 1 > c.options.maxHaAttempts;
+export const failoverExhaustsHa: Guard = (c, e, o) =>
+  notifiesFailover(c, e, o) && c.haAttempts + 1 > o.maxHaAttempts;
 
 export const notifiesLife: Guard = (_, e) =>
   e.type === 'notification' && isLifeEvidence(e.notification);
 
 /**
- * Life after a failover: any notification from the new recorder's uid, or a life event from a
- * uid-less payload. While only suspected (no event 12), any life event will do.
+ * Life after a failover: any notification from the new recorder's uid or from a recorder the sid
+ * has not shown yet, or a life event from a uid-less payload. While only suspected (no event 12),
+ * any life event will do.
  */
-export const notifiesNewRecorder: Guard = (c, e) => {
+export const notifiesNewRecorder: Guard = (c, e, _o) => {
   if (e.type !== 'notification') return false;
   const { uid } = e.notification;
+  if (isUnseenRecorder(c, uid)) return true;
   if (c.failoverSuspected) return isLifeEvidence(e.notification);
   if (uid === '') return isLifeEvidence(e.notification);
   return uid === c.uid;
 };
 
-/** A notification with something to note besides its lifecycle meaning: new files, a hint change. */
-export const notificationNoteworthy: Guard = (c, e) =>
+/**
+ * A notification with something to note besides its lifecycle meaning: new files, a hint change,
+ * evidence of a failover.
+ */
+export const notificationNoteworthy: Guard = (c, e, o) =>
   e.type === 'notification' &&
   (newFileNames(c, e.notification.files).length > 0 ||
-    failoverHintAfter(c.failoverHint, e.notification, e.at) !== c.failoverHint);
+    failoverHintAfter(c.failoverHint, e.notification, e.at) !== c.failoverHint ||
+    failoverEvidence(c, o, e.notification.files, e.notification) !== null);
+
+/** A notification naming files not reported yet (they are news in any live state). */
+export const notificationReportsFiles: Guard = (c, e, _o) =>
+  e.type === 'notification' && newFileNames(c, e.notification.files).length > 0;
 
 /** Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost. */
-export const probingRunsOutOnHint: Guard = (c, e) =>
-  probingRunsOut(c, e) && failoverPlausible(c, e);
+export const probingRunsOutOnHint: Guard = (c, e, o) =>
+  probingRunsOut(c, e, o) && failoverPlausible(c, e, o);
 
 export const notificationPromptsQuery: Guard = (_, e) =>
   e.type === 'notification' && promptsQuery(e.notification);
@@ -92,49 +116,53 @@ export const startRejected: Guard = (_, e) =>
   (e.outcome.kind === 'clientError' || e.outcome.kind === 'notFound') &&
   !UID_CONFLICT_CODES.has(e.outcome.code ?? -1);
 
-export const startCanRetry: Guard = (c, e) => {
+export const startCanRetry: Guard = (c, e, o) => {
   if (e.type !== 'startFailed' || c.attempt === null) return false;
   const { kind } = e.outcome;
   if (kind !== 'serverError' && kind !== 'transient' && kind !== 'rateLimited') return false;
-  return startRetryDelay(c.options, kind, c.attempt.retries) !== null;
+  return startRetryDelay(o, kind, c.attempt.retries) !== null;
 };
 
 export const startInFlight: Guard = (c) => c.attempt?.inFlight === true;
 
 // Restart policy (rule 7)
-const restartExcluded = (c: Context) =>
-  c.quitReason !== null && c.options.restartExcludedReasons.includes(c.quitReason);
+const restartExcluded = (c: Context, o: Options) =>
+  c.quitReason !== null && o.restartExcludedReasons.includes(c.quitReason);
 
-export const restartAllowed: Guard = (c) =>
-  !restartExcluded(c) && c.restarts < c.options.restartBudget;
+export const restartAllowed: Guard = (c, _, o) =>
+  !restartExcluded(c, o) && c.restarts < o.restartBudget;
 
-export const restartBudgetSpent: Guard = (c) =>
-  !restartExcluded(c) && c.options.restartBudget > 0 && c.restarts >= c.options.restartBudget;
+export const restartBudgetSpent: Guard = (c, _, o) =>
+  !restartExcluded(c, o) && o.restartBudget > 0 && c.restarts >= o.restartBudget;
 
 // Stopping (rule 10)
 /** A stop call's answer that means the session is gone: 200, 404, 435 no data, 49 already exiting. */
-export const stopConfirmed: Guard = (c, e) => {
+export const stopConfirmed: Guard = (c, e, _o) => {
   if (e.type !== 'stopResult') return false;
   const { kind, code } = e.outcome;
   if (kind === 'notFound') return !failoverWindowOpen(c, e.at);
   return kind === 'ok' || code === 435 || code === 49;
 };
 
-export const stopRejected: Guard = (c, e) =>
-  e.type === 'stopResult' && e.outcome.kind === 'clientError' && !stopConfirmed(c, e);
+/** A stop of a live session refused as wrong (a 40x other than `code 49`, rule 10). */
+export const stopRejected: Guard = (c, e, o) =>
+  e.type === 'stopResult' &&
+  e.outcome.kind === 'clientError' &&
+  currentSession(c) !== null &&
+  !stopConfirmed(c, e, o);
 
 /** A 404 while stopping proves the end, except during a failover, when 404s are expected. */
-export const queryConfirmsStop: Guard = (c, e) =>
-  queryShowsQuit(c, e) || (queryNotFound(c, e) && !failoverWindowOpen(c, e.at));
+export const queryConfirmsStop: Guard = (c, e, o) =>
+  queryShowsQuit(c, e, o) || (queryNotFound(c, e, o) && !failoverWindowOpen(c, e.at));
 
 function failoverWindowOpen(c: Context, at: number): boolean {
   return c.deadlines.failoverBy !== null && at < c.deadlines.failoverBy;
 }
 
 // Deadlines (time is an input: a tick fires what is due)
-export const startDeadlinePassed: Guard = (c, e) =>
+export const startDeadlinePassed: Guard = (c, e, _o) =>
   e.type === 'tick' && isDue(c.deadlines.startBy, e.at);
-export const failoverDeadlinePassed: Guard = (c, e) =>
+export const failoverDeadlinePassed: Guard = (c, e, _o) =>
   e.type === 'tick' && isDue(c.deadlines.failoverBy, e.at);
-export const queryDue: Guard = (c, e) => e.type === 'tick' && isDue(c.deadlines.queryAt, e.at);
-export const startDue: Guard = (c, e) => e.type === 'tick' && isDue(c.deadlines.startAt, e.at);
+export const queryDue: Guard = (c, e, _o) => e.type === 'tick' && isDue(c.deadlines.queryAt, e.at);
+export const startDue: Guard = (c, e, _o) => e.type === 'tick' && isDue(c.deadlines.startAt, e.at);

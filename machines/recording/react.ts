@@ -1,7 +1,12 @@
 import { type EventObject, enqueueActions } from 'xstate';
 import type { Reactor } from './reactions.js';
 import { nextWake } from './schedule.js';
-import type { RecordingContext, RecordingEvent, RecordingOutput } from './types.js';
+import type {
+  RecordingContext,
+  RecordingEvent,
+  RecordingOptions,
+  RecordingOutput,
+} from './types.js';
 
 /** What running a reaction means, in both steppers: the context assignment and the outputs. */
 export interface ReactionOutcome {
@@ -17,8 +22,9 @@ export function outcomeOf(
   reactor: Reactor,
   context: RecordingContext,
   event: RecordingEvent,
+  options: RecordingOptions,
 ): ReactionOutcome {
-  const { patch, emit } = reactor(context, event);
+  const { patch, emit } = reactor(context, event, options);
   const assignment =
     patch === undefined ? { updatedAt: event.at } : { ...patch, updatedAt: event.at };
   const wake = wakeMoved(context, patch);
@@ -36,7 +42,7 @@ export function wakeMoved(
 }
 
 /** Adapts a pure reaction to an XState action: assigns its patch and emits its outputs. */
-export function react(reactor: Reactor) {
+export function react(reactor: Reactor, options: RecordingOptions) {
   return enqueueActions<
     RecordingContext,
     RecordingEvent,
@@ -48,7 +54,7 @@ export function react(reactor: Reactor) {
     never,
     RecordingOutput & EventObject
   >(({ context, event, enqueue }) => {
-    const { assignment, outputs } = outcomeOf(reactor, context, event);
+    const { assignment, outputs } = outcomeOf(reactor, context, event, options);
     enqueue.assign(assignment);
     for (const output of outputs) enqueue.emit(output);
   });

@@ -1,7 +1,8 @@
 // What the machine does on its transitions, as pure functions: (context, event) → a context patch
 // and the outputs to emit. The machine file wires them to states; `react` adapts them to XState.
 import { failoverHintAfter, queryQuitReason, quitReasonOf } from './evidence.js';
-import { newFileNames } from './files.js';
+import { type FailoverCount, failoverEvidence } from './failover-evidence.js';
+import { newFileNames, withFiles } from './files.js';
 import {
   backoffDelay,
   deriveBackupUid,
@@ -12,11 +13,13 @@ import {
   startRetryDelay,
   uidForNextAttempt,
 } from './schedule.js';
+import { currentSession } from './session.js';
 import type {
   Backoff,
   RecordingContext as Context,
   Deadlines,
   RecordingEvent as Event,
+  RecordingOptions as Options,
   QueryResult,
   QuitReason,
   RecordingOutput,
@@ -28,7 +31,8 @@ export interface Reaction {
   readonly emit?: readonly RecordingOutput[];
 }
 
-export type Reactor = (context: Context, event: Event) => Reaction;
+/** A reaction: a pure function of the context, the event and the host's options. */
+export type Reactor = (context: Context, event: Event, options: Options) => Reaction;
 
 const NOTHING: Reaction = {};
 
@@ -36,28 +40,26 @@ function deadlines(context: Context, changes: Partial<Deadlines>): Deadlines {
   return { ...context.deadlines, ...changes };
 }
 
-function acquireAndStart(context: Context, uid: string): RecordingOutput {
-  return {
-    kind: 'effect',
-    recording: context.recording,
-    type: 'acquireAndStart',
-    cname: context.cname ?? '',
-    uid,
-    mode: context.mode ?? 'mix',
-  };
+/** An acquire+start for the host's channel, or nothing before the host named one. */
+function acquireAndStart(context: Context, uid: string, retry: number): readonly RecordingOutput[] {
+  const { recording, cname, mode, restarts } = context;
+  if (cname === null || mode === null) return [];
+  return [
+    { kind: 'effect', recording, type: 'acquireAndStart', cname, uid, mode, restarts, retry },
+  ];
 }
 
-/** A `query` or `stop` of the current session, or nothing without a sid. */
+/** A `query` or `stop` of the current session, or nothing without one. */
 function sessionEffect(context: Context, type: 'query' | 'stop'): readonly RecordingOutput[] {
-  if (context.sid === null) return [];
-  const { recording, sid } = context;
-  return [{ kind: 'effect', recording, type, sid, resourceId: context.resourceId ?? '' }];
+  const session = currentSession(context);
+  if (session === null) return [];
+  return [{ kind: 'effect', recording: context.recording, type, ...session }];
 }
 
 // Starting (rules 1, 7)
 
 /** The host starts the recording: remember who it is and issue the first acquire+start. */
-export const acceptStart: Reactor = (context, event) => {
+export const acceptStart: Reactor = (context, event, options) => {
   if (event.type !== 'start') return NOTHING;
   const next = {
     cname: event.cname,
@@ -65,16 +67,16 @@ export const acceptStart: Reactor = (context, event) => {
     primaryUid: event.uid,
     backupUid: event.backupUid ?? deriveBackupUid(event.uid),
     attempt: { uid: event.uid, retries: 0, inFlight: true },
-    deadlines: { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs },
+    deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
   };
-  return { patch: next, emit: [acquireAndStart({ ...context, ...next }, event.uid)] };
+  return { patch: next, emit: acquireAndStart({ ...context, ...next }, event.uid, 0) };
 };
 
 /** A start call failed in a way worth retrying: try again after the next retry step. */
-export const scheduleStartRetry: Reactor = (context, event) => {
+export const scheduleStartRetry: Reactor = (context, event, options) => {
   if (event.type !== 'startFailed' || context.attempt === null) return NOTHING;
   const kind = event.outcome.kind as 'serverError' | 'transient' | 'rateLimited';
-  const delay = startRetryDelay(context.options, kind, context.attempt.retries) ?? 0;
+  const delay = startRetryDelay(options, kind, context.attempt.retries) ?? 0;
   return {
     patch: {
       attempt: { ...context.attempt, retries: context.attempt.retries + 1, inFlight: false },
@@ -84,27 +86,28 @@ export const scheduleStartRetry: Reactor = (context, event) => {
 };
 
 /** The retry step is due: issue acquire+start again with the same uid. */
-export const retryStart: Reactor = (context) => {
+export const retryStart: Reactor = (context, _event, _options) => {
   if (context.attempt === null) return NOTHING;
   return {
     patch: {
       attempt: { ...context.attempt, inFlight: true },
       deadlines: deadlines(context, { startAt: null }),
     },
-    emit: [acquireAndStart(context, context.attempt.uid)],
+    emit: acquireAndStart(context, context.attempt.uid, context.attempt.retries),
   };
 };
 
 /** The start call answered with a sid: a new session to confirm (first query after 5 s). */
-export const adoptSid: Reactor = (context, event) => {
+export const adoptSid: Reactor = (context, event, options) => {
   if (event.type !== 'started') return NOTHING;
-  const { options } = context;
   const previous = context.sid;
   return {
     patch: {
       sid: event.sid,
       resourceId: event.resourceId,
+      sessionUid: event.uid,
       uid: event.uid,
+      recorderUids: [event.uid],
       previousSids:
         previous === null || previous === event.sid
           ? context.previousSids
@@ -125,7 +128,7 @@ export const adoptSid: Reactor = (context, event) => {
   };
 };
 
-export const announceRestarted: Reactor = (context, event) => {
+export const announceRestarted: Reactor = (context, event, _options) => {
   if (event.type !== 'started') return NOTHING;
   return {
     emit: [
@@ -141,12 +144,12 @@ export const announceRestarted: Reactor = (context, event) => {
 };
 
 /** First evidence of life for this sid: the recording runs. */
-export const confirmStarted: Reactor = (context, event) => ({
+export const confirmStarted: Reactor = (context, event, options) => ({
   patch: {
     lastAttemptFailed: false,
     backoff: null,
     uncertainSince: null,
-    deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
+    deadlines: { ...NO_DEADLINES, queryAt: event.at + options.pollIntervalMs },
   },
   emit: [sessionEvent(context, 'started')],
 });
@@ -161,7 +164,7 @@ const BACKOFF_REASON: Partial<Record<QueryResult['kind'], Backoff['reason']>> = 
 };
 
 /** Record what a query said: its status, new files, and whether the picture is now uncertain. */
-export const noteQuery: Reactor = (context, event) => {
+export const noteQuery: Reactor = (context, event, options) => {
   if (event.type !== 'query') return NOTHING;
   const { outcome } = event;
   const uncertain =
@@ -169,79 +172,130 @@ export const noteQuery: Reactor = (context, event) => {
     outcome.kind === 'transient' ||
     outcome.kind === 'rateLimited';
   const files = newFileNames(context, outcome.files);
+  const evidence = failoverEvidence(context, options, outcome.files);
   const emit: RecordingOutput[] = [];
   if (files.length > 0) emit.push(filesReported(context, files));
   if (uncertain && context.uncertainSince === null)
     emit.push({ kind: 'event', recording: context.recording, type: 'uncertain', since: event.at });
+  if (evidence !== null) emit.push(...failoverCounted(context, evidence));
   return {
     patch: {
-      lastQuery: { at: event.at, kind: outcome.kind, status: outcome.status ?? null },
+      lastQuery: {
+        at: event.at,
+        kind: outcome.kind,
+        httpStatus: outcome.httpStatus,
+        status: outcome.status ?? null,
+      },
       uncertainSince: uncertain ? (context.uncertainSince ?? event.at) : null,
-      ...(files.length > 0 && { files: [...context.files, ...files] }),
+      ...(files.length > 0 && { files: withFiles(context.files, files) }),
+      ...evidence,
     },
     emit,
   };
 };
 
 /** One more failed query: wait the next back-off step of its kind, then query again. */
-export const backOffQuery: Reactor = (context, event) => {
+export const backOffQuery: Reactor = (context, event, options) => {
   if (event.type !== 'query') return NOTHING;
   const reason = BACKOFF_REASON[event.outcome.kind];
   if (reason === undefined) return NOTHING;
-  const backoff = nextBackoff(context.options, context.backoff, reason);
+  const backoff = nextBackoff(options, context.backoff, reason);
   return {
     patch: {
       backoff,
-      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(context.options, backoff) }),
+      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(options, backoff) }),
     },
   };
 };
 
 const pollAfter =
-  (interval: (context: Context) => number): Reactor =>
-  (context, event) => ({
+  (interval: (options: Options) => number): Reactor =>
+  (context, event, options) => ({
     patch: {
       backoff: null,
-      deadlines: deadlines(context, { queryAt: event.at + interval(context) }),
+      deadlines: deadlines(context, { queryAt: event.at + interval(options) }),
     },
   });
 
-export const pollWhileStarting = pollAfter((c) => c.options.startingQueryIntervalMs);
-export const pollRegularly = pollAfter((c) => c.options.pollIntervalMs);
-export const pollDuringFailover = pollAfter((c) => c.options.failoverQueryIntervalMs);
+export const pollWhileStarting = pollAfter((o) => o.startingQueryIntervalMs);
+export const pollRegularly = pollAfter((o) => o.pollIntervalMs);
+export const pollDuringFailover = pollAfter((o) => o.failoverQueryIntervalMs);
 
 /** Query now; if no answer comes, query again after the poll interval. */
-export const queryNow: Reactor = (context, event) => ({
-  patch: { deadlines: deadlines(context, { queryAt: event.at + context.options.pollIntervalMs }) },
+export const queryNow: Reactor = (context, event, options) => ({
+  patch: { deadlines: deadlines(context, { queryAt: event.at + options.pollIntervalMs }) },
   emit: sessionEffect(context, 'query'),
 });
 
 // Notifications (rules 2, 3, 4)
 
-/** Record what any notification tells besides its lifecycle meaning: files, failover hints. */
-export const noteNotification: Reactor = (context, event) => {
+/**
+ * Record what any notification tells besides its lifecycle meaning: files, failover hints, and
+ * evidence of failovers (a late 12, a `bak<n>_` prefix, a recorder uid new to the sid: rule 4).
+ */
+export const noteNotification: Reactor = (context, event, options) => {
   if (event.type !== 'notification') return NOTHING;
   const { notification } = event;
   const files = newFileNames(context, notification.files);
   const hint = failoverHintAfter(context.failoverHint, notification, event.at);
-  if (files.length === 0 && hint === context.failoverHint) return NOTHING;
+  const evidence = failoverEvidence(context, options, notification.files, notification);
+  if (files.length === 0 && hint === context.failoverHint && evidence === null) return NOTHING;
   return {
-    patch: { failoverHint: hint, ...(files.length > 0 && { files: [...context.files, ...files] }) },
-    emit: files.length > 0 ? [filesReported(context, files)] : [],
+    patch: {
+      failoverHint: hint,
+      ...(files.length > 0 && { files: withFiles(context.files, files) }),
+      ...evidence,
+    },
+    emit: [
+      ...(files.length > 0 ? [filesReported(context, files)] : []),
+      ...(evidence === null ? [] : failoverCounted(context, evidence)),
+    ],
   };
 };
 
+/** Record the files a notification names, and nothing else (after a quit, while stopping). */
+export const noteFiles: Reactor = (context, event, _options) => {
+  if (event.type !== 'notification') return NOTHING;
+  const files = newFileNames(context, event.notification.files);
+  if (files.length === 0) return NOTHING;
+  return {
+    patch: { files: withFiles(context.files, files) },
+    emit: [filesReported(context, files)],
+  };
+};
+
+/** The `failover` event when evidence raised the count or moved the recorder uid. */
+function failoverCounted(context: Context, evidence: FailoverCount): readonly RecordingOutput[] {
+  if (evidence.haAttempts === context.haAttempts && evidence.uid === context.uid) return [];
+  return [
+    {
+      kind: 'event',
+      recording: context.recording,
+      type: 'failover',
+      sid: context.sid ?? '',
+      uid: evidence.uid ?? '',
+      haAttempts: evidence.haAttempts,
+      filePrefix: evidence.filePrefix,
+    },
+  ];
+}
+
 /** Event 12: the session moves to a new server with a new recorder uid and playlist prefix. */
-export const beginFailover: Reactor = (context, event) => {
+export const beginFailover: Reactor = (context, event, options) => {
   if (event.type !== 'notification') return NOTHING;
   const haAttempts = context.haAttempts + 1;
-  const uid = event.notification.newUid ?? context.uid;
+  const { newUid } = event.notification;
+  const uid = newUid ?? context.uid;
   const filePrefix = filePrefixFor(haAttempts);
-  const { options } = context;
+  const recorderUids =
+    newUid === undefined || context.recorderUids.includes(newUid)
+      ? context.recorderUids
+      : [...context.recorderUids, newUid];
   return {
     patch: {
       haAttempts,
       uid,
+      recorderUids,
       filePrefix,
       backoff: null,
       failoverHint: null,
@@ -267,9 +321,8 @@ export const beginFailover: Reactor = (context, event) => {
 };
 
 /** Probing ran out, but a fatal error or ambiguous leave came first: wait out a failover. */
-export const suspectFailover: Reactor = (context, event) => {
+export const suspectFailover: Reactor = (context, event, options) => {
   const since = context.failoverHint ?? event.at;
-  const { options } = context;
   return {
     patch: {
       backoff: null,
@@ -284,24 +337,31 @@ export const suspectFailover: Reactor = (context, event) => {
 };
 
 /** Life after a failover: the recording runs again on its new server. */
-export const resumeAfterFailover: Reactor = (context, event) => ({
+export const resumeAfterFailover: Reactor = (context, event, options) => ({
   patch: {
     backoff: null,
     uncertainSince: null,
     failoverHint: null,
     failoverSuspected: false,
-    deadlines: { ...NO_DEADLINES, queryAt: event.at + context.options.pollIntervalMs },
+    deadlines: { ...NO_DEADLINES, queryAt: event.at + options.pollIntervalMs },
   },
   emit: [sessionEvent(context, 'resumed')],
 });
 
 // Quitting, restarting, failing (rules 2, 4, 6, 7, 10)
 
+/** Quits known only by absence: the recorder may still be in the channel (rule 7). */
+const KNOWN_BY_ABSENCE: ReadonlySet<QuitReason> = new Set([
+  'notStarted',
+  'lost',
+  'failoverTimeout',
+]);
+
 function quit(context: Context, reason: QuitReason): Reaction {
   return {
     patch: {
       quitReason: reason,
-      lastAttemptFailed: reason === 'notStarted',
+      lastAttemptFailed: KNOWN_BY_ABSENCE.has(reason),
       attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
       backoff: null,
       failoverHint: null,
@@ -323,7 +383,7 @@ export const quitFailoverTimeout = quitBecause('failoverTimeout');
 export const quitHaExhausted = quitBecause('haExhausted');
 
 /** Quit for the reason the evidence itself gives (rule 2). */
-export const quitOnEvidence: Reactor = (context, event) => {
+export const quitOnEvidence: Reactor = (context, event, _options) => {
   const reason =
     event.type === 'notification'
       ? quitReasonOf(event.notification)
@@ -334,35 +394,35 @@ export const quitOnEvidence: Reactor = (context, event) => {
 };
 
 /** Entering `restarting`: count the restart, pick the uid, start now or after the delay. */
-export const beginRestart: Reactor = (context, event) => {
+export const beginRestart: Reactor = (context, event, options) => {
   const restarts = context.restarts + 1;
   const uid = uidForNextAttempt(context);
-  const delay = restartDelay(context.options, restarts);
+  const delay = restartDelay(options, restarts);
   const launchNow = delay <= 0;
   return {
     patch: {
       restarts,
       attempt: { uid, retries: 0, inFlight: launchNow },
       deadlines: launchNow
-        ? { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs }
+        ? { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs }
         : { ...NO_DEADLINES, startAt: event.at + delay },
     },
     emit: [
       { kind: 'event', recording: context.recording, type: 'restarting', restarts, uid },
-      ...(launchNow ? [acquireAndStart(context, uid)] : []),
+      ...(launchNow ? acquireAndStart({ ...context, restarts }, uid, 0) : []),
     ],
   };
 };
 
 /** The restart delay is over: issue acquire+start, and give it the start timeout. */
-export const launchRestart: Reactor = (context, event) => {
+export const launchRestart: Reactor = (context, event, options) => {
   if (context.attempt === null) return NOTHING;
   return {
     patch: {
       attempt: { ...context.attempt, inFlight: true },
-      deadlines: { ...NO_DEADLINES, startBy: event.at + context.options.startTimeoutMs },
+      deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
     },
-    emit: [acquireAndStart(context, context.attempt.uid)],
+    emit: acquireAndStart(context, context.attempt.uid, context.attempt.retries),
   };
 };
 
@@ -373,12 +433,14 @@ function fail(context: Context, reason: QuitReason): Reaction {
   };
 }
 
-export const failConfiguration: Reactor = (context) => fail(context, 'configuration');
-export const failRestartBudget: Reactor = (context) => fail(context, 'restartBudgetExhausted');
+export const failConfiguration: Reactor = (context, _event, _options) =>
+  fail(context, 'configuration');
+export const failRestartBudget: Reactor = (context, _event, _options) =>
+  fail(context, 'restartBudgetExhausted');
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
-export const requestStop: Reactor = (context, event) => {
-  const live = context.sid !== null && context.attempt?.inFlight !== true;
+export const requestStop: Reactor = (context, event, options) => {
+  const live = currentSession(context) !== null && context.attempt?.inFlight !== true;
   return {
     patch: {
       deadlines: {
@@ -386,30 +448,57 @@ export const requestStop: Reactor = (context, event) => {
         // Without a session yet, wait for the start in flight (or its deadline).
         startBy: live ? null : context.deadlines.startBy,
         failoverBy: context.deadlines.failoverBy,
-        queryAt: live ? event.at + context.options.stopCheckDelayMs : null,
+        queryAt: live ? event.at + options.stopCheckDelayMs : null,
       },
     },
     emit: live ? sessionEffect(context, 'stop') : [],
   };
 };
 
+/**
+ * The stop was refused as wrong (a 40x other than `code 49`, rule 10): tell the host it is a
+ * configuration error, and keep the recording supervised (queried) until quit evidence; the stop
+ * is retried when the host asks again.
+ */
+export const reportStopRefused: Reactor = (context, event, options) => {
+  if (event.type !== 'stopResult') return NOTHING;
+  const { httpStatus, code } = event.outcome;
+  return {
+    patch: {
+      backoff: null,
+      deadlines: deadlines(context, { queryAt: event.at + options.pollIntervalMs }),
+    },
+    emit: [
+      {
+        kind: 'event',
+        recording: context.recording,
+        type: 'configurationError',
+        operation: 'stop',
+        sid: context.sid,
+        httpStatus,
+        ...(code !== undefined && { code }),
+      },
+    ],
+  };
+};
+
 /** The stop's answer left the outcome open: check with a query after a back-off step. */
-export const checkStopLater: Reactor = (context, event) => {
-  const backoff = nextBackoff(context.options, context.backoff, 'serverError');
+export const checkStopLater: Reactor = (context, event, options) => {
+  const backoff = nextBackoff(options, context.backoff, 'serverError');
   return {
     patch: {
       backoff,
-      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(context.options, backoff) }),
+      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(options, backoff) }),
     },
   };
 };
 
 /** The failover window closed while stopping: from now on a 404 means the session is gone. */
-export const closeFailoverWindow: Reactor = (context) => ({
+export const closeFailoverWindow: Reactor = (context, _event, _options) => ({
   patch: { deadlines: deadlines(context, { failoverBy: null }) },
 });
 
-export const concludeStopped: Reactor = (context) => ({
+export const concludeStopped: Reactor = (context, _event, _options) => ({
   patch: { quitReason: 'stopped', deadlines: NO_DEADLINES, backoff: null },
   emit: [{ kind: 'event', recording: context.recording, type: 'stopped', sid: context.sid }],
 });

@@ -1,7 +1,14 @@
 import type { SnapshotFrom, StateValue } from 'xstate';
 import { initialContext, recordingMachine } from '../recording.machine.js';
 import { INITIAL_VALUE, isFinalValue, type RecordingSnapshot, stepCompiled } from './compiled.js';
-import type { RecordingContext, RecordingEvent, RecordingInput, RecordingOutput } from './types.js';
+import { DEFAULT_RECORDING_OPTIONS } from './options.js';
+import type {
+  RecordingContext,
+  RecordingEvent,
+  RecordingInput,
+  RecordingOptions,
+  RecordingOutput,
+} from './types.js';
 
 export type { RecordingSnapshot } from './compiled.js';
 
@@ -38,14 +45,19 @@ export function createRecording(input: RecordingInput): RecordingSnapshot {
 }
 
 /**
- * One pure step of the machine: the next snapshot and the outputs (effects and domain events).
- * Same result as `transition(recordingMachine, snapshot, event)` from xstate, on the compiled
- * fast path (see compiled.ts).
+ * One pure step of the machine: the next snapshot and the outputs (effects and domain events),
+ * read with the host's options (complete: see `resolveOptions`; default lifecycle-rules.md's).
+ * Same result as `transition(createRecordingMachine(options), snapshot, event)` from xstate, on
+ * the compiled fast path (see compiled.ts).
  * @example
  * const { snapshot: next, outputs } = stepRecording(snapshot, { type: 'tick', at: 1_700_000_090_000 });
  */
-export function stepRecording(snapshot: RecordingSnapshot, event: RecordingEvent): RecordingStep {
-  return stepCompiled(snapshot, event);
+export function stepRecording(
+  snapshot: RecordingSnapshot,
+  event: RecordingEvent,
+  options: RecordingOptions = DEFAULT_RECORDING_OPTIONS,
+): RecordingStep {
+  return stepCompiled(snapshot, event, options);
 }
 
 /**

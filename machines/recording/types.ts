@@ -49,6 +49,10 @@ export interface RecordingNotification {
   /** `code` of web_recorder_stopped (71). */
   readonly code?: number;
   readonly files?: readonly { readonly fileName: string }[];
+  /** A callback in the format before REST API 1.3.0: its 41 has another leave-code table. */
+  readonly legacy?: boolean;
+  /** Older than news of its recorder already applied (it came after its successors). */
+  readonly late?: boolean;
 }
 
 /** Inputs of the machine. Every event carries `at`, the time it was observed (ms). */
@@ -84,28 +88,34 @@ export type RecordingEvent =
   | { readonly type: 'stop'; readonly at: number }
   | { readonly type: 'stopResult'; readonly at: number; readonly outcome: CallResult };
 
+/**
+ * The session a REST call concerns, all a `query` or `stop` needs: the uid is the one the
+ * session was started with (the REST body's), not the recorder's after a failover.
+ */
+export interface SessionCall {
+  readonly sid: string;
+  readonly resourceId: string;
+  readonly mode: Mode;
+  readonly cname: string;
+  readonly uid: string;
+}
+
 /** What the machine asks the outside world to do, for which recording. */
 export type Effect = WhichRecording &
   (
-    | {
-        readonly kind: 'effect';
-        readonly type: 'query';
-        readonly sid: string;
-        readonly resourceId: string;
-      }
+    | ({ readonly kind: 'effect'; readonly type: 'query' } & SessionCall)
     | {
         readonly kind: 'effect';
         readonly type: 'acquireAndStart';
         readonly cname: string;
         readonly uid: string;
         readonly mode: Mode;
+        /** Which start: 0 for the host's, n for the n-th restart. */
+        readonly restarts: number;
+        /** Retries of this start so far (0 on its first call). */
+        readonly retry: number;
       }
-    | {
-        readonly kind: 'effect';
-        readonly type: 'stop';
-        readonly sid: string;
-        readonly resourceId: string;
-      }
+    | ({ readonly kind: 'effect'; readonly type: 'stop' } & SessionCall)
     | { readonly kind: 'effect'; readonly type: 'wakeAt'; readonly at: number }
   );
 
@@ -157,6 +167,15 @@ export type DomainEvent = WhichRecording &
         readonly restarts: number;
       }
     | { readonly kind: 'event'; readonly type: 'stopped'; readonly sid: string | null }
+    | {
+        /** A call refused as wrong (rule 10: a stop refused with a 40x): the host must fix it. */
+        readonly kind: 'event';
+        readonly type: 'configurationError';
+        readonly operation: 'stop';
+        readonly sid: string | null;
+        readonly httpStatus: number | null;
+        readonly code?: number;
+      }
     | { readonly kind: 'event'; readonly type: 'failed'; readonly reason: QuitReason }
     | {
         readonly kind: 'event';
@@ -224,22 +243,31 @@ export interface RecordingContext {
   readonly primaryUid: string | null;
   readonly backupUid: string | null;
   readonly attempt: StartAttempt | null;
-  /** Whether the last start attempt failed: the next one uses the other uid. */
+  /**
+   * Whether the next start must use the other uid: the last attempt failed, or the last quit was
+   * known only by absence (its recorder may still be in the channel; rule 7).
+   */
   readonly lastAttemptFailed: boolean;
   readonly sid: string | null;
   readonly resourceId: string | null;
+  /** The uid the current session was started with: the uid of its REST calls. */
+  readonly sessionUid: string | null;
   /** The recorder's uid: changes on failover. */
   readonly uid: string | null;
+  /** Every recorder uid seen on the current sid, first seen first (rule 4's evidence). */
+  readonly recorderUids: readonly string[];
   readonly previousSids: readonly string[];
   readonly haAttempts: number;
   /** `bak<n>_` of the current playlist; '' before any failover. */
   readonly filePrefix: string;
+  /** The latest file names reported, newest last, at most `MAX_FILES`. */
   readonly files: readonly string[];
   readonly quitReason: QuitReason | null;
   readonly restarts: number;
   readonly lastQuery: {
     readonly at: number;
     readonly kind: QueryResult['kind'];
+    readonly httpStatus: number | null;
     readonly status: number | null;
   } | null;
   /** Since when the picture has been uncertain (50x, 206, 429, no response); null when sure. */
@@ -252,11 +280,12 @@ export interface RecordingContext {
   readonly deadlines: Deadlines;
   /** When the machine last acted on an event (ms); null before the first. */
   readonly updatedAt: number | null;
-  readonly options: RecordingOptions;
 }
 
-/** What the machine is created with. */
+/**
+ * What the machine is created with. The host's options are configuration, not state: they are
+ * an argument of every step (`stepRecording`) or of the machine (`createRecordingMachine`).
+ */
 export interface RecordingInput {
   readonly recording: string;
-  readonly options?: Partial<RecordingOptions>;
 }

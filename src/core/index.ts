@@ -1,13 +1,18 @@
 export type { CoreOutput, Decision, DecisionKind, RecordingOutputOf } from './decisions.js';
 export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
-export type { CoreOptions } from './options.js';
-export { DEFAULT_CORE_OPTIONS } from './options.js';
-export type { Picture, RecordingPicture } from './picture.js';
-export { picture } from './picture.js';
+export type { CoreOptions, ResolvedCoreOptions } from './options.js';
+export { DEFAULT_CORE_OPTIONS, resolveCoreOptions } from './options.js';
+export type { LastQuery, Picture, RecordingPicture } from './picture.js';
+export { PICTURE_FILES, picture, recordingPicture } from './picture.js';
 export type { ReplayOptions } from './replay.js';
 export { Replay, replay } from './replay.js';
-export type { CoreStateJson } from './serialize.js';
-export { CoreStateError, deserializeCore, serializeCore } from './serialize.js';
+export type { CoreStateJson, CoreStateProblem } from './serialize.js';
+export {
+  CoreStateError,
+  deserializeCore,
+  optionsFingerprint,
+  serializeCore,
+} from './serialize.js';
 export type { CoreState, Parked, RecordingEntry } from './state.js';
 export { CORE_STATE_VERSION, createCore, nextWakeOf, recordingState } from './state.js';
 export type { CoreStep, ReceivedLine } from './step.js';

@@ -13,6 +13,7 @@ export function toRecordingNotification(notification: Notification): RecordingNo
     uid,
     sendts,
   };
+  if (notification.legacy) reduced.legacy = true;
   if (!notification.known) return reduced;
   switch (notification.eventType) {
     case 1:

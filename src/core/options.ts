@@ -1,7 +1,12 @@
-import type { RecordingOptions } from '../../machines/index.js';
-import type { DedupeOptions, ReorderOptions } from '../stream/index.js';
+import { DEFAULT_RECORDING_OPTIONS, type RecordingOptions } from '../../machines/index.js';
+import {
+  DEFAULT_DEDUPE_OPTIONS,
+  DEFAULT_REORDER_OPTIONS,
+  type DedupeOptions,
+  type ReorderOptions,
+} from '../stream/index.js';
 
-/** Tunables of the core; every field has a default from lifecycle-rules.md. */
+/** Tunables of the core, as a host gives them: every field has a default from lifecycle-rules.md. */
 export interface CoreOptions {
   /** Options of every recording's machine. */
   readonly recording: Partial<RecordingOptions>;
@@ -11,15 +16,31 @@ export interface CoreOptions {
   readonly unknownSidHoldMs: number;
 }
 
+/** The core's options with every default filled in. */
+export interface ResolvedCoreOptions {
+  readonly recording: RecordingOptions;
+  readonly dedupe: DedupeOptions;
+  readonly reorder: ReorderOptions;
+  readonly unknownSidHoldMs: number;
+}
+
 /** The core's defaults: lifecycle-rules.md's, and 30 s for notifications of an unknown sid. */
-export const DEFAULT_CORE_OPTIONS: CoreOptions = {
-  recording: {},
-  dedupe: {},
-  reorder: {},
+export const DEFAULT_CORE_OPTIONS: ResolvedCoreOptions = {
+  recording: DEFAULT_RECORDING_OPTIONS,
+  dedupe: DEFAULT_DEDUPE_OPTIONS,
+  reorder: DEFAULT_REORDER_OPTIONS,
   unknownSidHoldMs: 30_000,
 };
 
-/** The defaults with the host's choices on top. */
-export function resolveCoreOptions(options: Partial<CoreOptions> = {}): CoreOptions {
-  return { ...DEFAULT_CORE_OPTIONS, ...options };
+/**
+ * The defaults with the host's choices on top, section by section.
+ * @example resolveCoreOptions({ recording: { pollIntervalMs: 90_000 } }).recording.startTimeoutMs // 90000
+ */
+export function resolveCoreOptions(options: Partial<CoreOptions> = {}): ResolvedCoreOptions {
+  return {
+    recording: { ...DEFAULT_RECORDING_OPTIONS, ...options.recording },
+    dedupe: { ...DEFAULT_DEDUPE_OPTIONS, ...options.dedupe },
+    reorder: { ...DEFAULT_REORDER_OPTIONS, ...options.reorder },
+    unknownSidHoldMs: options.unknownSidHoldMs ?? DEFAULT_CORE_OPTIONS.unknownSidHoldMs,
+  };
 }

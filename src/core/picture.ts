@@ -1,7 +1,22 @@
 import { type LifecycleState, lifecycleState, type QuitReason } from '../../machines/index.js';
 import type { CoreState } from './state.js';
 
-/** What a host needs to know of one recording (lifecycle-rules.md §2). */
+/** How many of a recording's newest file names the picture shows. */
+export const PICTURE_FILES = 20;
+
+/** What the latest query of a recording said. */
+export interface LastQuery {
+  /** When its answer was observed (ms). */
+  readonly at: number;
+  /** How it was read: `alive` (a 200 with a status) or the kind of failure. */
+  readonly kind: 'alive' | 'notFound' | 'transient' | 'rateLimited' | 'serverError' | 'clientError';
+  /** The HTTP status, or null when no response came. */
+  readonly httpStatus: number | null;
+  /** Agora's `status` of a 200 (0..8, 20), else null. */
+  readonly status: number | null;
+}
+
+/** What a host needs to know of one recording (lifecycle-rules.md §2, plus a dashboard's needs). */
 export interface RecordingPicture {
   readonly state: LifecycleState;
   readonly sid: string | null;
@@ -10,6 +25,16 @@ export interface RecordingPicture {
   readonly filePrefix: string;
   readonly restarts: number;
   readonly quitReason: QuitReason | null;
+  /** Whether the latest answers leave the state in doubt (429, 50x, 206, no response: rule 5). */
+  readonly uncertain: boolean;
+  /** Since when it has been in doubt (ms), or null. */
+  readonly uncertainSince: number | null;
+  readonly resourceId: string | null;
+  /** The newest file names reported, oldest first, at most `PICTURE_FILES`. */
+  readonly files: readonly string[];
+  readonly lastQuery: LastQuery | null;
+  /** When the recording last changed (observed time, ms), or null before its first input. */
+  readonly updatedAt: number | null;
 }
 
 /** The final picture of a replay, exactly as `recwatch replay --json` prints it. */
@@ -25,18 +50,33 @@ export function picture(state: CoreState): Picture {
   const ids = [...state.recordings.keys()].sort();
   const recordings: Record<string, RecordingPicture> = {};
   for (const id of ids) {
-    const entry = state.recordings.get(id);
-    if (entry === undefined) continue;
-    const c = entry.snapshot.context;
-    recordings[id] = {
-      state: lifecycleState(entry.snapshot),
-      sid: c.sid,
-      uid: c.uid,
-      haAttempts: c.haAttempts,
-      filePrefix: c.filePrefix,
-      restarts: c.restarts,
-      quitReason: c.quitReason,
-    };
+    const one = recordingPicture(state, id);
+    if (one !== undefined) recordings[id] = one;
   }
   return { recordings };
+}
+
+/**
+ * The picture of one recording, or undefined when the core does not know it.
+ * @example recordingPicture(state, 'r1')?.state // 'recording'
+ */
+export function recordingPicture(state: CoreState, id: string): RecordingPicture | undefined {
+  const entry = state.recordings.get(id);
+  if (entry === undefined) return undefined;
+  const c = entry.snapshot.context;
+  return {
+    state: lifecycleState(entry.snapshot),
+    sid: c.sid,
+    uid: c.uid,
+    haAttempts: c.haAttempts,
+    filePrefix: c.filePrefix,
+    restarts: c.restarts,
+    quitReason: c.quitReason,
+    uncertain: c.uncertainSince !== null,
+    uncertainSince: c.uncertainSince,
+    resourceId: c.resourceId,
+    files: c.files.slice(-PICTURE_FILES),
+    lastQuery: c.lastQuery,
+    updatedAt: c.updatedAt,
+  };
 }

@@ -1,6 +1,11 @@
 import { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput } from './decisions.js';
-import type { CoreOptions } from './options.js';
+import {
+  type CoreOptions,
+  DEFAULT_CORE_OPTIONS,
+  type ResolvedCoreOptions,
+  resolveCoreOptions,
+} from './options.js';
 import { type CoreState, createCore } from './state.js';
 import { type ReceivedLine, stepRejected, stepWith } from './step.js';
 
@@ -18,17 +23,32 @@ export class Replay {
   private current: CoreState;
   private edit: Edit | null = new Edit();
 
-  /** With `outputs: false`, only the state is wanted: decisions and outputs are not even made. */
+  /**
+   * With `outputs: false`, only the state is wanted: decisions and outputs are not even made.
+   * `options`: the host's configuration, given to every step (default lifecycle-rules.md's).
+   */
   constructor(
     from: CoreState,
-    private readonly options: { readonly outputs?: boolean } = {},
+    private readonly options: {
+      readonly outputs?: boolean;
+      readonly options?: ResolvedCoreOptions;
+    } = {},
   ) {
     this.current = from;
+    this.settings = options.options ?? DEFAULT_CORE_OPTIONS;
   }
+
+  private readonly settings: ResolvedCoreOptions;
 
   /** Steps one input; returns its outputs (none when made with `outputs: false`). */
   input(raw: unknown): readonly CoreOutput[] {
-    const result = stepWith(this.current, raw, this.token(), this.options.outputs === false);
+    const result = stepWith(
+      this.current,
+      raw,
+      this.settings,
+      this.token(),
+      this.options.outputs === false,
+    );
     this.current = result.state;
     return result.outputs;
   }
@@ -40,6 +60,7 @@ export class Replay {
       at,
       reason,
       raw,
+      this.settings,
       this.token(),
       this.options.outputs === false,
     );
@@ -75,7 +96,7 @@ export class Replay {
 export interface ReplayOptions {
   /** Start from this state instead of an empty core (e.g. a snapshot). It is not changed. */
   readonly from?: CoreState;
-  /** Options of a new core (ignored with `from`). */
+  /** The host's configuration, given to every step (defaults: lifecycle-rules.md's). */
   readonly options?: Partial<CoreOptions>;
   /** Receives every output, in order; replay runs no effects. */
   readonly onOutput?: (output: CoreOutput) => void;
@@ -95,8 +116,9 @@ export function replay(
   options: ReplayOptions = {},
 ): { state: CoreState } {
   const { onOutput } = options;
-  const fold = new Replay(options.from ?? createCore(options.options), {
+  const fold = new Replay(options.from ?? createCore(), {
     outputs: onOutput !== undefined,
+    options: resolveCoreOptions(options.options),
   });
   for (const input of inputs) {
     const outputs = isReceivedLine(input) ? fold.line(input) : fold.input(input);

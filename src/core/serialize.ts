@@ -6,9 +6,10 @@ import {
   restoreRecording,
 } from '../../machines/index.js';
 import { RecwatchError } from '../errors/index.js';
-import { type DedupeState, PersistentMap, type ReorderState } from '../stream/index.js';
+import { type DedupeState, PersistentMap, type StreamOrder } from '../stream/index.js';
 import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
-import type { CoreOptions } from './options.js';
+import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
+import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
   CORE_STATE_VERSION,
   type CoreState,
@@ -34,11 +35,13 @@ const generationFromJson = (g: GenerationJson) => ({
   notices: keySetOf(g.notices),
 });
 
-/** The JSON shape of a core state (version 1). */
+/** The JSON shape of a core state (version 2). */
 export interface CoreStateJson {
   readonly version: typeof CORE_STATE_VERSION;
   readonly position: number;
   readonly now: number;
+  /** Which options the state was built with (see `optionsFingerprint`). */
+  readonly optionsFingerprint: string;
   readonly recordings: readonly [string, PersistedRecording][];
   readonly sidOwners: readonly [string, string][];
   readonly dedupe: {
@@ -55,18 +58,12 @@ export interface CoreStateJson {
     ][];
     readonly keyCount: number;
     readonly finished: DedupeState['finished'];
-    readonly options: DedupeState['options'];
   };
   readonly reorder: {
-    readonly sids: readonly [
-      string,
-      { next: number | null; held: { sequence: number; item: Parked; heldAt: number }[] },
-    ][];
+    readonly sids: readonly [string, readonly StreamOrder<Parked>[]][];
     readonly nextDue: number | null;
-    readonly options: ReorderState<Parked>['options'];
   };
   readonly unknownSids: readonly [string, readonly Parked[]][];
-  readonly options: CoreOptions;
 }
 
 function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [string, J][] {
@@ -74,14 +71,46 @@ function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [s
 }
 
 /**
- * The state as JSON-ready data.
- * @example JSON.stringify(serializeCore(state))
+ * A fingerprint of the options a state depends on: a state built with other options is not the
+ * state these would build (a poll interval, a hold time, a restart budget change deadlines and
+ * decisions), so a snapshot records it and is only read back with the same.
+ * @example optionsFingerprint(resolveCoreOptions()) // 'o1-5c9e0a1f'
  */
-export function serializeCore(state: CoreState): CoreStateJson {
+export function optionsFingerprint(options: ResolvedCoreOptions): string {
+  // FNV-1a over a canonical JSON (keys sorted): short, stable, no dependency.
+  let hash = 0x811c9dc5;
+  for (const char of canonicalJson(options)) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `o1-${hash.toString(16).padStart(8, '0')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const fields = keys.map(
+      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+    );
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The state as JSON-ready data, marked with the fingerprint of the options it was built with.
+ * @example JSON.stringify(serializeCore(state, options))
+ */
+export function serializeCore(
+  state: CoreState,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStateJson {
   return {
     version: CORE_STATE_VERSION,
     position: state.position,
     now: state.now,
+    optionsFingerprint: optionsFingerprint(options),
     recordings: sortedEntries(state.recordings, (entry) => persistRecording(entry.snapshot)),
     sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
     dedupe: {
@@ -95,41 +124,71 @@ export function serializeCore(state: CoreState): CoreStateJson {
       })),
       keyCount: state.dedupe.keyCount,
       finished: state.dedupe.finished,
-      options: state.dedupe.options,
     },
     reorder: {
-      sids: sortedEntries(state.reorder.sids, (order) => ({
-        next: order.next,
-        held: [...order.held],
-      })),
+      sids: sortedEntries(state.reorder.sids, (streams) => streams),
       nextDue: state.reorder.nextDue,
-      options: state.reorder.options,
     },
     unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
-    options: state.options,
   };
 }
 
-/** Thrown for a serialized state that is not of this version or not well formed. */
+/** A restored recording, its live queue entry at its wake (the queue is rebuilt from them). */
+function restoredEntry(snapshot: RecordingEntry['snapshot']): RecordingEntry {
+  const entry = entryFor(snapshot, null);
+  return { ...entry, queued: entry.wake };
+}
+
+/** Why a saved state was refused. */
+export type CoreStateProblem = 'version' | 'malformed' | 'options';
+
+/**
+ * Thrown for a serialized state that is not of this version, not well formed, or built with
+ * other options than the ones given (`problem` says which); the log can rebuild it by replay.
+ */
 export class CoreStateError extends RecwatchError {
   override readonly name = 'CoreStateError';
   readonly code = 'CORE_STATE';
+  constructor(
+    message: string,
+    readonly problem: CoreStateProblem = 'malformed',
+  ) {
+    super(message);
+  }
 }
 
 /**
- * Rebuilds a state from `serializeCore` output; stepping it gives exactly what the original gives.
- * @example const state = deserializeCore(JSON.parse(text));
+ * Rebuilds a state from `serializeCore` output, checked first (its shape, its version, and that
+ * it was built with these options); stepping it with these options gives exactly what the
+ * original gives. Anything else is a CoreStateError, never a state that silently differs.
+ * @example const state = deserializeCore(JSON.parse(text), options);
  */
-export function deserializeCore(json: unknown): CoreState {
-  const data = json as CoreStateJson;
-  if (data === null || typeof data !== 'object' || data.version !== CORE_STATE_VERSION) {
-    throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`);
+export function deserializeCore(
+  json: unknown,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreState {
+  const version = (json as { version?: unknown } | null)?.version;
+  if (json === null || typeof json !== 'object' || version !== CORE_STATE_VERSION) {
+    throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`, 'version');
+  }
+  const checked = coreStateJsonSchema.safeParse(json);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue?.path.map(String).join('.') || '(root)';
+    throw new CoreStateError(`malformed core state: ${where}: ${issue?.message}`);
+  }
+  const data = checked.data as unknown as CoreStateJson;
+  if (data.optionsFingerprint !== optionsFingerprint(options)) {
+    throw new CoreStateError(
+      'the core state was built with other options than the ones given: replay the log',
+      'options',
+    );
   }
   try {
     const recordings = PersistentMap.from(
       data.recordings.map(([id, persisted]): [string, RecordingEntry] => [
         id,
-        entryFor(restoreRecording(persisted)),
+        restoredEntry(restoreRecording(persisted)),
       ]),
     );
     return {
@@ -153,21 +212,18 @@ export function deserializeCore(json: unknown): CoreState {
         ),
         keyCount: data.dedupe.keyCount,
         finished: data.dedupe.finished,
-        options: data.dedupe.options,
       },
       reorder: {
         sids: PersistentMap.from(data.reorder.sids),
         holding: PersistentMap.from(
           data.reorder.sids
-            .filter(([, order]) => order.held.length > 0)
+            .filter(([, streams]) => streams.some((s) => s.held.length > 0))
             .map(([sid]) => [sid, true as const]),
         ),
         nextDue: data.reorder.nextDue,
-        options: data.reorder.options,
       },
       unknownSids: PersistentMap.from(data.unknownSids),
       wakes: wakeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
-      options: data.options,
     };
   } catch (error) {
     throw new CoreStateError(

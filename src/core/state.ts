@@ -13,16 +13,21 @@ import {
   PersistentMap,
   type ReorderState,
 } from '../stream/index.js';
-import { type CoreOptions, resolveCoreOptions } from './options.js';
+import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
 /** The version of the core state's shape; snapshots of another version are not read. */
-export const CORE_STATE_VERSION = 1;
+export const CORE_STATE_VERSION = 2;
 
-/** One supervised recording: its machine snapshot and its earliest deadline. */
+/** One supervised recording: its machine snapshot, its earliest deadline, its queue entry. */
 export interface RecordingEntry {
   readonly snapshot: RecordingSnapshot;
   readonly wake: number | null;
+  /**
+   * The time of its one live entry in the wake queue (at or before `wake`), or null: any other
+   * entry of the recording in the queue is a replaced one, dropped when it surfaces.
+   */
+  readonly queued: number | null;
 }
 
 /** A notification waiting in the core (reorder hold, or an unknown sid), with its input position. */
@@ -51,36 +56,34 @@ export interface CoreState {
   readonly unknownSids: PersistentMap<readonly Parked[]>;
   /** When each recording next needs a tick (derived from the recordings; not serialized). */
   readonly wakes: WakeQueue;
-  readonly options: CoreOptions;
 }
 
 /**
- * An empty core.
- * @example let state = createCore({ recording: { pollIntervalMs: 90_000 } });
+ * An empty core. Options are not part of it: they are an argument of each step.
+ * @example let state = createCore();
  */
-export function createCore(options: Partial<CoreOptions> = {}): CoreState {
-  const resolved = resolveCoreOptions(options);
+export function createCore(): CoreState {
   return {
     position: 0,
     now: 0,
     recordings: PersistentMap.empty(),
     sidOwners: PersistentMap.empty(),
-    dedupe: createDedupe(resolved.dedupe),
-    reorder: createReorder(resolved.reorder),
+    dedupe: createDedupe(),
+    reorder: createReorder(),
     unknownSids: PersistentMap.empty(),
     wakes: EMPTY_WAKE_QUEUE,
-    options: resolved,
   };
 }
 
-export function newRecording(state: CoreState, recording: string): RecordingEntry {
-  return { snapshot: createRecording({ recording, options: state.options.recording }), wake: null };
+export function newRecording(recording: string): RecordingEntry {
+  return { snapshot: createRecording({ recording }), wake: null, queued: null };
 }
 
-export function entryFor(snapshot: RecordingSnapshot): RecordingEntry {
+export function entryFor(snapshot: RecordingSnapshot, queued: number | null): RecordingEntry {
   return {
     snapshot,
     wake: snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null,
+    queued,
   };
 }
 
@@ -98,14 +101,17 @@ export function recordingState(state: CoreState, recording: string): LifecycleSt
  * unknown-sid hold. The shell arms one timer for it.
  * @example const wake = nextWakeOf(state); if (wake !== null) setTimeout(tick, wake - Date.now());
  */
-export function nextWakeOf(state: CoreState): number | null {
+export function nextWakeOf(
+  state: CoreState,
+  options: Pick<ResolvedCoreOptions, 'unknownSidHoldMs'> = DEFAULT_CORE_OPTIONS,
+): number | null {
   // The queue's head may be an entry a recording has moved past: early, never late, and the
   // tick it causes clears it.
   let earliest = state.reorder.nextDue;
   const wake = peekWake(state.wakes);
   if (wake !== null && (earliest === null || wake.at < earliest)) earliest = wake.at;
   for (const parked of state.unknownSids.values()) {
-    const due = (parked[0]?.at ?? 0) + state.options.unknownSidHoldMs;
+    const due = (parked[0]?.at ?? 0) + options.unknownSidHoldMs;
     if (earliest === null || due < earliest) earliest = due;
   }
   return earliest;

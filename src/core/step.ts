@@ -9,12 +9,14 @@ import {
   finishSid,
   forgetSid,
   offer,
+  orderMatters,
   type Released,
 } from '../stream/index.js';
 import type { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput, Decision, DecisionKind } from './decisions.js';
 import { labelOf, labelOfRaw } from './labels.js';
 import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
+import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import {
   type CoreState,
   entryFor,
@@ -22,7 +24,7 @@ import {
   type Parked,
   type RecordingEntry,
 } from './state.js';
-import { peekWake, popWake, pushWake } from './wake-queue.js';
+import { peekWake, popWake, pushWake, wakeCount, wakeQueueOf } from './wake-queue.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -39,12 +41,18 @@ export const MAX_TICK_ROUNDS = 8;
  * Consumes one input (a trace record as received: unknown until validated) and returns the new
  * state and the outputs: a decision for the input (and for held inputs it releases), and the
  * effects and domain events of the machines it reached. Pure: the given state is not changed.
+ * `options` is the host's configuration (`resolveCoreOptions`), an argument of every step and
+ * never part of the state: the same options must be given to every step of one history.
  * @example
  * let state = createCore();
  * ({ state } = step(state, { at: 0, type: 'start', recording: 'r1', cname: 'room1', uid: '1001', mode: 'mix' }));
  */
-export function step(state: CoreState, raw: unknown): CoreStep {
-  return stepWith(state, raw, null);
+export function step(
+  state: CoreState,
+  raw: unknown,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
+  return stepWith(state, raw, options, null);
 }
 
 /**
@@ -54,10 +62,11 @@ export function step(state: CoreState, raw: unknown): CoreStep {
 export function stepWith(
   state: CoreState,
   raw: unknown,
+  options: ResolvedCoreOptions,
   edit: Edit | null,
   quiet = false,
 ): CoreStep {
-  const run = new StepRun(state, edit, quiet);
+  const run = new StepRun(state, options, edit, quiet);
   const normalized = normalizeInput(raw);
   if (normalized.ok) run.consume(normalized.value);
   else
@@ -72,8 +81,12 @@ export function stepWith(
  * the input again. For a shell that validated it on receipt.
  * @example ({ state } = stepSignal(state, signal));
  */
-export function stepSignal(state: CoreState, signal: Signal): CoreStep {
-  const run = new StepRun(state, null, false);
+export function stepSignal(
+  state: CoreState,
+  signal: Signal,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
+  const run = new StepRun(state, options, null, false);
   run.consume(signal);
   return run.result();
 }
@@ -88,10 +101,11 @@ export function stepRejected(
   at: number,
   reason: string,
   raw: unknown,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
   edit: Edit | null = null,
   quiet = false,
 ): CoreStep {
-  const run = new StepRun(state, edit, quiet);
+  const run = new StepRun(state, options, edit, quiet);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
@@ -113,10 +127,14 @@ export type ReceivedLine =
  * Steps a logged item or a trace line: an input is stepped, a reject recorded with its reason.
  * @example for (const entry of page) ({ state } = stepLine(state, entry.item));
  */
-export function stepLine(state: CoreState, line: ReceivedLine): CoreStep {
+export function stepLine(
+  state: CoreState,
+  line: ReceivedLine,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
   return line.kind === 'input'
-    ? step(state, line.record)
-    : stepRejected(state, line.at, line.reason, line.raw);
+    ? step(state, line.record, options)
+    : stepRejected(state, line.at, line.reason, line.raw, options);
 }
 
 function readAt(raw: unknown): number | undefined {
@@ -139,9 +157,12 @@ class StepRun {
   private reorder: CoreState['reorder'];
   private unknownSids: CoreState['unknownSids'];
   private wakes: CoreState['wakes'];
+  /** Why this step's input is decided at another time than its own `at` (time went back). */
+  private clockNote: string | undefined;
 
   constructor(
-    private readonly base: CoreState,
+    base: CoreState,
+    private readonly options: ResolvedCoreOptions,
     private readonly edit: Edit | null,
     /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
     private readonly quiet: boolean,
@@ -166,7 +187,6 @@ class StepRun {
       reorder: this.reorder,
       unknownSids: this.unknownSids,
       wakes: this.wakes,
-      options: this.base.options,
     };
     return { state, outputs: this.outputs };
   }
@@ -184,6 +204,8 @@ class StepRun {
     if (extra.recording !== undefined) made.recording = extra.recording;
     if (extra.sid !== undefined) made.sid = extra.sid;
     if (extra.reason !== undefined) made.reason = extra.reason;
+    else if (position === this.position && this.clockNote !== undefined)
+      made.reason = this.clockNote;
     if (extra.gap !== undefined) made.gap = extra.gap;
     if (extra.state !== undefined) made.state = extra.state;
     this.outputs.push(made);
@@ -195,8 +217,14 @@ class StepRun {
     return labelOf({ at: parked.at, type: 'notification', notification: parked.notification });
   }
 
-  consume(signal: Signal): void {
+  consume(received: Signal): void {
     const { position } = this;
+    // Observed time never goes back: an input stamped before the core's time was received after
+    // what the core already acted on, so it is taken as happening now (and the timeline says so).
+    const behind = this.now - received.at;
+    const signal = behind > 0 ? { ...received, at: this.now } : received;
+    if (behind > 0)
+      this.clockNote = `observed ${behind} ms before the core's time: taken as ${this.now}`;
     const at = signal.at;
     const label = this.quiet ? '' : labelOf(signal);
     if (signal.type === 'notification') {
@@ -213,7 +241,7 @@ class StepRun {
       return;
     }
     if (signal.type === 'start' && !this.recordings.has(signal.recording)) {
-      const entry = newRecording(this.base, signal.recording);
+      const entry = newRecording(signal.recording);
       this.recordings = this.recordings.set(signal.recording, entry, this.edit);
     }
     const entry = this.recordings.get(signal.recording);
@@ -239,11 +267,12 @@ class StepRun {
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    this.dedupe = expireDedupe(this.dedupe, at, this.edit);
-    const expired = advance(this.reorder, at, this.edit);
+    const { options } = this;
+    this.dedupe = expireDedupe(this.dedupe, at, options.dedupe, this.edit);
+    const expired = advance(this.reorder, at, options.reorder, this.edit);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
-    const holdMs = this.base.options.unknownSidHoldMs;
+    const holdMs = this.options.unknownSidHoldMs;
     if (this.unknownSids.size === 0) return;
     // A list first: with an edit token the map changes in place as entries expire.
     for (const [sid, parked] of [...this.unknownSids]) {
@@ -262,7 +291,7 @@ class StepRun {
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
   private notification(notification: Notification, at: number, label: string): void {
     const { position } = this;
-    const checked = dedupe(this.dedupe, notification, at, this.edit);
+    const checked = dedupe(this.dedupe, notification, at, this.options.dedupe, this.edit);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
@@ -270,21 +299,24 @@ class StepRun {
     this.dedupe = checked.state;
     this.now = Math.max(this.now, at);
     const recording = this.sidOwners.get(notification.sid);
+    const owner = recording === undefined ? undefined : this.recordings.get(recording)?.snapshot;
     if (
       recording !== undefined &&
-      this.recordings.get(recording)?.snapshot.context.sid !== notification.sid
+      (owner?.context.sid !== notification.sid || owner.status !== 'active')
     ) {
-      // A previous sid's late news (redundant quits after a restart): kept, shown, never applied.
+      // A previous sid's late news (redundant quits after a restart), or news of a recording that
+      // has ended (the 11/31/32 after a host stop): kept, shown, never applied, never held.
       this.stale(position, at, label, recording, notification.sid);
       return;
     }
     const parked: Parked = { position, at, notification };
     const ordered = offer(
       this.reorder,
-      notification.sid,
-      notification.sequence,
+      notification,
       parked,
       at,
+      orderMatters(notification),
+      this.options.reorder,
       this.edit,
     );
     this.reorder = ordered.state;
@@ -317,10 +349,12 @@ class StepRun {
       this.stale(item.position, at, label, recording, sid);
       return;
     }
+    const reduced = toRecordingNotification(item.notification);
     const event: RecordingEvent = {
       type: 'notification',
       at,
-      notification: toRecordingNotification(item.notification),
+      // A late one is older than news of its recorder already applied: the machine must know.
+      notification: late ? { ...reduced, late: true } : reduced,
     };
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
     this.apply(recording, event, item.position, kind, label, gap === null ? {} : { gap });
@@ -344,7 +378,15 @@ class StepRun {
     this.unknownSids = this.unknownSids.delete(sid, this.edit);
     for (const item of waiting) {
       this.route(
-        { sid, sequence: item.notification.sequence, item, gap: null, late: false, heldFor: 0 },
+        {
+          sid,
+          uid: item.notification.uid,
+          sequence: item.notification.sequence,
+          item,
+          gap: null,
+          late: false,
+          heldFor: 0,
+        },
         at,
       );
     }
@@ -357,10 +399,11 @@ class StepRun {
     for (let due = peekWake(this.wakes); due !== null && due.at <= at; due = peekWake(this.wakes)) {
       this.wakes = popWake(this.wakes);
       const entry = this.recordings.get(due.recording);
-      if (entry === undefined || entry.wake === null) continue;
-      if (entry.wake !== due.at) {
-        // The recording's deadline moved later without a new entry (see stepMachine): queue it now.
-        if (entry.wake > due.at) this.wakes = pushWake(this.wakes, entry.wake, due.recording);
+      // Not the recording's live entry: one an earlier deadline replaced. Dropped.
+      if (entry === undefined || entry.queued !== due.at) continue;
+      if (entry.wake === null || entry.wake > due.at) {
+        // The deadline moved later (or went) without a new entry (see stepMachine): queue it now.
+        this.requeue(due.recording, entry);
         continue;
       }
       rounds ??= new Map();
@@ -370,12 +413,34 @@ class StepRun {
         deferred.push(due.recording);
         continue;
       }
-      this.stepMachine(due.recording, entry, { type: 'tick', at });
+      // The live entry is used up: the step queues the next one.
+      this.stepMachine(due.recording, { ...entry, queued: null }, { type: 'tick', at });
     }
     for (const recording of deferred) {
-      const wake = this.recordings.get(recording)?.wake;
-      if (wake !== undefined && wake !== null) this.wakes = pushWake(this.wakes, wake, recording);
+      const entry = this.recordings.get(recording);
+      if (entry !== undefined) this.requeue(recording, entry);
     }
+    this.compactWakes();
+  }
+
+  /** Gives a recording whose live entry surfaced a new one at its wake (or none). */
+  private requeue(recording: string, entry: RecordingEntry): void {
+    const queued = entry.wake;
+    if (queued !== null) this.wakes = pushWake(this.wakes, queued, recording);
+    this.recordings = this.recordings.set(recording, { ...entry, queued }, this.edit);
+  }
+
+  /**
+   * Rebuilds the queue from the live entries when replaced ones outnumber them: each recording
+   * has at most one live entry, and this bounds the replaced ones too (they would otherwise wait
+   * until their time passes, and time may stand still or go back).
+   */
+  private compactWakes(): void {
+    if (wakeCount(this.wakes) <= 2 * this.recordings.size + 16) return;
+    const live: [string, number | null][] = [];
+    for (const [recording, entry] of this.recordings.entries())
+      live.push([recording, entry.queued]);
+    this.wakes = wakeQueueOf(live);
   }
 
   /** Applies an event to a recording's machine and records the decision for its input. */
@@ -401,14 +466,17 @@ class StepRun {
   /** One machine step; queues its next wake, and retires sids the recording is done with. */
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.sid;
-    const { snapshot, outputs } = stepRecording(entry.snapshot, event);
-    const next = entryFor(snapshot);
-    this.recordings = this.recordings.set(recording, next, this.edit);
-    // The queue needs an entry at or before each recording's wake. A wake that moves later keeps
-    // its earlier entry, which re-queues it when it surfaces: most steps push nothing.
-    const earlier = entry.wake === null || (next.wake !== null && next.wake < entry.wake);
-    if (next.wake !== null && (earlier || event.type === 'tick')) {
+    const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
+    const next = entryFor(snapshot, entry.queued);
+    // The queue needs one live entry at or before each recording's wake. A wake that moves later
+    // keeps its earlier entry, which re-queues it when it surfaces: most steps push nothing. One
+    // that moves earlier gets a new live entry; the old one is dropped when it surfaces.
+    if (next.wake !== null && (next.queued === null || next.wake < next.queued)) {
       this.wakes = pushWake(this.wakes, next.wake, recording);
+      this.recordings = this.recordings.set(recording, { ...next, queued: next.wake }, this.edit);
+      if (event.type !== 'tick') this.compactWakes();
+    } else {
+      this.recordings = this.recordings.set(recording, next, this.edit);
     }
     if (!this.quiet) for (const output of outputs) this.outputs.push(output);
     const after = snapshot.context.sid;
@@ -419,7 +487,7 @@ class StepRun {
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.reorder, sid, at, this.edit);
+    const forgotten = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit);
     this.reorder = forgotten.state;
     this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
     for (const released of forgotten.released) this.route(released, at);

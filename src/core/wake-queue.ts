@@ -1,12 +1,15 @@
 // When each recording next needs a tick, as a persistent min-heap (a pairing heap): a tick pops
 // only the recordings that are due instead of scanning them all. Pushing is O(1) (two nodes), so
 // the many pushes (one per deadline change) stay cheap; popping pairs up the root's children.
-// Entries are never updated in place: a recording whose deadline moved gets a new entry, and an
-// old one is skipped (or re-queued) when it surfaces (see StepRun.fireDue).
+// Entries are never updated in place: a recording whose deadline moved earlier gets a new entry
+// (its one live entry), and the replaced one is dropped when it surfaces (see StepRun.fireDue);
+// the core rebuilds the queue when replaced entries pile up, so its size stays bounded.
 
 interface HeapNode {
   readonly at: number;
   readonly recording: string;
+  /** Entries in this subtree. */
+  readonly size: number;
   readonly children: Children;
 }
 
@@ -27,11 +30,21 @@ function meld(a: WakeQueue, b: WakeQueue): WakeQueue {
   if (a === null) return b;
   if (b === null) return a;
   const [low, high] = before(a, b) ? [a, b] : [b, a];
-  return { at: low.at, recording: low.recording, children: { head: high, tail: low.children } };
+  return {
+    at: low.at,
+    recording: low.recording,
+    size: low.size + high.size,
+    children: { head: high, tail: low.children },
+  };
 }
 
 export function pushWake(queue: WakeQueue, at: number, recording: string): WakeQueue {
-  return meld(queue, { at, recording, children: null });
+  return meld(queue, { at, recording, size: 1, children: null });
+}
+
+/** How many entries the queue holds, live and replaced. */
+export function wakeCount(queue: WakeQueue): number {
+  return queue?.size ?? 0;
 }
 
 /** The earliest entry, or null. */

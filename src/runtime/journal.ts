@@ -5,6 +5,8 @@ import {
   type CoreOutput,
   type CoreState,
   type CoreStep,
+  type ResolvedCoreOptions,
+  resolveCoreOptions,
   stepLine,
   stepSignal,
 } from '../core/index.js';
@@ -73,6 +75,8 @@ export class Journal {
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<Received>>();
+  /** The host's core options: an argument of every step, never part of the state. */
+  private readonly settings: ResolvedCoreOptions;
 
   private constructor(
     private readonly log: EventLog,
@@ -81,6 +85,7 @@ export class Journal {
   ) {
     this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
+    this.settings = resolveCoreOptions(options.core);
   }
 
   /**
@@ -155,7 +160,7 @@ export class Journal {
   async snapshot(): Promise<void> {
     if (this.closing !== null) throw new JournalClosedError();
     await this.tail;
-    await saveCoreSnapshot(this.log, this.current);
+    await saveCoreSnapshot(this.log, this.current, this.settings);
     this.policy.reset();
   }
 
@@ -186,12 +191,16 @@ export class Journal {
       const from = this.current.position + 1;
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
       if (missing.length === 0) throw new Error(`log positions ${from}..${last} cannot be read`);
-      for (const entry of missing) this.collect(stepLine(this.current, entry.item), outputs);
+      for (const entry of missing) {
+        this.collect(stepLine(this.current, entry.item, this.settings), outputs);
+      }
     }
     if (received !== null) {
       const { item, signal } = received;
       this.collect(
-        signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
+        signal === null
+          ? stepLine(this.current, item, this.settings)
+          : stepSignal(this.current, signal, this.settings),
         outputs,
       );
     }
@@ -205,7 +214,7 @@ export class Journal {
     // not on every receive.
     this.policy.reset();
     try {
-      await saveCoreSnapshot(this.log, this.current);
+      await saveCoreSnapshot(this.log, this.current, this.settings);
     } catch (error) {
       try {
         this.onSnapshotError(error, this.current.position);

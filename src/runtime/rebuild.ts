@@ -4,15 +4,18 @@ import {
   type CoreOptions,
   type CoreOutput,
   type CoreState,
+  CoreStateError,
   createCore,
   deserializeCore,
   Replay,
+  type ResolvedCoreOptions,
+  resolveCoreOptions,
   serializeCore,
 } from '../core/index.js';
 import { allEntries, type EventLog, type LogEntry } from '../log/index.js';
 
 export interface RebuildOptions {
-  /** Options of a new core, when there is no snapshot to start from. */
+  /** The host's configuration: every entry is stepped with it, and a snapshot must match it. */
   readonly options?: Partial<CoreOptions>;
   /** Start from the latest snapshot (default); false replays the whole log. */
   readonly useSnapshot?: boolean;
@@ -25,39 +28,66 @@ export interface Rebuilt {
   readonly fromPosition: number;
   /** Entries replayed after it. */
   readonly replayed: number;
+  /**
+   * Why the latest snapshot was not used (corrupt, foreign, or built with other options), when
+   * it was not: the whole log was replayed instead.
+   */
+  readonly snapshotRefused?: string;
 }
 
 /**
  * Rebuilds the core state from a log: the latest snapshot of this state version (one of an older
- * version is ignored, never misread), then every entry after it.
+ * version is ignored, never misread), then every entry after it. A snapshot that does not check
+ * out (malformed, or built with other options: see `deserializeCore`) is set aside and the whole
+ * log is replayed, which gives the state these options build; `snapshotRefused` says why.
  * @example const { state } = await rebuildFromLog(await openSqliteLog('recwatch.db'));
  */
 export async function rebuildFromLog(
   log: EventLog,
   options: RebuildOptions = {},
 ): Promise<Rebuilt> {
+  const settings = resolveCoreOptions(options.options);
   const snapshot =
     options.useSnapshot === false ? null : await log.loadSnapshot(CORE_STATE_VERSION);
-  const from = snapshot === null ? createCore(options.options) : deserializeCore(snapshot.state);
-  const fold = new Replay(from, { outputs: options.onOutput !== undefined });
-  const fromPosition = snapshot?.position ?? 0;
+  let from = createCore();
+  let fromPosition = 0;
+  let snapshotRefused: string | undefined;
+  if (snapshot !== null) {
+    try {
+      from = deserializeCore(snapshot.state, settings);
+      fromPosition = snapshot.position;
+    } catch (error) {
+      if (!(error instanceof CoreStateError)) throw error;
+      snapshotRefused = error.message;
+    }
+  }
+  const fold = new Replay(from, { outputs: options.onOutput !== undefined, options: settings });
   for await (const entry of allEntries(log, { fromPosition: fromPosition + 1 })) {
     const outputs = fold.line(entry.item);
     if (options.onOutput !== undefined)
       for (const output of outputs) options.onOutput(output, entry);
   }
   const state = fold.finish();
-  return { state, fromPosition, replayed: state.position - fromPosition };
+  return {
+    state,
+    fromPosition,
+    replayed: state.position - fromPosition,
+    ...(snapshotRefused !== undefined && { snapshotRefused }),
+  };
 }
 
 /**
- * Writes a snapshot of the state at its position.
- * @example await saveCoreSnapshot(log, state);
+ * Writes a snapshot of the state at its position, marked with the options it was built with.
+ * @example await saveCoreSnapshot(log, state, options);
  */
-export async function saveCoreSnapshot(log: EventLog, state: CoreState): Promise<void> {
+export async function saveCoreSnapshot(
+  log: EventLog,
+  state: CoreState,
+  options: ResolvedCoreOptions = resolveCoreOptions(),
+): Promise<void> {
   await log.saveSnapshot({
     position: state.position,
     schemaVersion: CORE_STATE_VERSION,
-    state: serializeCore(state),
+    state: serializeCore(state, options),
   });
 }

@@ -1,17 +1,12 @@
 // What a supervisor does first on a log that already holds recordings: the plan of resume.
+import { currentSession, type Effect } from '../../machines/index.js';
 import type { CoreState } from '../core/index.js';
 import type { RecordingMode } from '../signals/index.js';
 import type { StartIntent } from './supervisor-intents.js';
 import { recordingOf } from './supervisor-session.js';
 
-/** A session to query or stop again. */
-export interface SessionEffect {
-  readonly kind: 'effect';
-  readonly type: 'query' | 'stop';
-  readonly recording: string;
-  readonly sid: string;
-  readonly resourceId: string;
-}
+/** A session to query or stop again: the effect the core would give. */
+export type SessionEffect = Extract<Effect, { readonly type: 'query' | 'stop' }>;
 
 /** What to do on resume, recording by recording. */
 export interface ResumePlan {
@@ -34,12 +29,14 @@ export interface ResumePlan {
 
 /**
  * Plans the resume of a rebuilt state: pure, so it is tested without a network.
- * @example planResume(journal.state, intents.all(), clock.now()).query // sessions to query now
+ * `pollIntervalMs` is the host's (the core's options are configuration, not state).
+ * @example planResume(journal.state, intents.all(), clock.now(), 60_000).query // sessions to query now
  */
 export function planResume(
   state: CoreState,
   intents: readonly StartIntent[],
   now: number,
+  pollIntervalMs: number,
 ): ResumePlan {
   const byRecording = new Map(intents.map((intent) => [intent.recording, intent]));
   const plan = {
@@ -68,13 +65,9 @@ export function planResume(
         });
       continue;
     }
-    if (context.sid === null || context.resourceId === null) continue;
-    const session = {
-      kind: 'effect' as const,
-      recording: id,
-      sid: context.sid,
-      resourceId: context.resourceId,
-    };
+    const call = currentSession(context);
+    if (call === null) continue;
+    const session = { kind: 'effect' as const, recording: id, ...call };
     if (lifecycle === 'stopping') plan.stop.push({ ...session, type: 'stop' });
     else if (
       lifecycle === 'starting' ||
@@ -82,7 +75,7 @@ export function planResume(
       lifecycle === 'failoverPending'
     ) {
       const last = context.lastQuery?.at;
-      if (last === undefined || now - last >= context.options.pollIntervalMs)
+      if (last === undefined || now - last >= pollIntervalMs)
         plan.query.push({ ...session, type: 'query' });
     }
   }

@@ -1,10 +1,9 @@
-// What the shell reads of a recording's state to run an effect. Effects carry only sid and
-// resourceId today; the rest (cname, recorder uid, mode) comes from the recording's context here,
-// in one place, so it can go once effects carry it themselves.
+// What the shell reads of a recording to run its effects and schedule its queries.
 import {
   type LifecycleState,
   lifecycleState,
   type RecordingContext,
+  type SessionCall,
 } from '../../machines/index.js';
 import type { SessionRef } from '../agora/index.js';
 import type { CoreState } from '../core/index.js';
@@ -30,21 +29,10 @@ export function recordingOf(
   };
 }
 
-/** The session a `query` or `stop` effect is about, completed from the recording's context. */
-export function sessionOf(
-  state: CoreState,
-  effect: { readonly recording: string; readonly sid: string; readonly resourceId: string },
-): SessionRef {
-  const context = recordingOf(state, effect.recording)?.context;
-  return {
-    resourceId: effect.resourceId,
-    sid: effect.sid,
-    mode: context?.mode ?? 'mix',
-    cname: context?.cname ?? '',
-    // The uid the session was started with: Agora matches it against the acquire, and a
-    // failover's new recorder uid is refused (400 code 432).
-    uid: context?.attempt?.uid ?? context?.primaryUid ?? context?.uid ?? '',
-  };
+/** What the REST client needs of a `query` or `stop` effect: the effect carries all of it. */
+export function sessionRef(effect: SessionCall): SessionRef {
+  const { resourceId, sid, mode, cname, uid } = effect;
+  return { resourceId, sid, mode, cname, uid };
 }
 
 /**

@@ -2,7 +2,7 @@
 // answer, timer firing) goes through the journal, durable first; the core's effects run here
 // through one scheduler, and their answers come back as inputs.
 import { filter, type Observable, Subject } from 'rxjs';
-import type { DomainEvent, Effect } from '../../machines/index.js';
+import { currentSession, type DomainEvent, type Effect } from '../../machines/index.js';
 import {
   type AgoraAnswer,
   type AgoraClient,
@@ -10,7 +10,7 @@ import {
   type WebhookVerdict,
 } from '../agora/index.js';
 import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
-import { type CoreOutput, type CoreState, nextWakeOf } from '../core/index.js';
+import { type CoreOutput, type CoreState, nextWakeOf, resolveCoreOptions } from '../core/index.js';
 import {
   InvalidCommandError,
   NoSessionError,
@@ -34,8 +34,8 @@ import {
   type SupervisorOptions,
 } from './supervisor-options.js';
 import { type SupervisedRecording, supervisedPicture } from './supervisor-picture.js';
-import { planResume, type ResumePlan } from './supervisor-resume.js';
-import { queryPriority, recordingOf, sessionOf } from './supervisor-session.js';
+import { planResume, type ResumePlan, type SessionEffect } from './supervisor-resume.js';
+import { queryPriority, recordingOf, sessionRef } from './supervisor-session.js';
 import { StartSettlements } from './supervisor-settle.js';
 import { checkStart, describe, messageOf, nameOf } from './supervisor-words.js';
 
@@ -62,7 +62,8 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
     });
     const intents = await StartIntents.load(log);
     const supervisor = new SupervisorRuntime(options, clock, agora, log, owned, journal, intents);
-    await supervisor.resume(planResume(journal.state, intents.all(), clock.now()));
+    const { pollIntervalMs } = resolveCoreOptions(options.core).recording;
+    await supervisor.resume(planResume(journal.state, intents.all(), clock.now(), pollIntervalMs));
     return supervisor;
   } catch (error) {
     if (owned) await log.close().catch(() => {});
@@ -204,23 +205,16 @@ class SupervisorRuntime implements Supervisor {
     this.background(key, work).finally(() => this.running.delete(key));
   }
 
-  private async query(
-    effect: { recording: string; sid: string; resourceId: string },
-    priority: CallPriority,
-  ): Promise<void> {
-    const session = sessionOf(this.journal.state, effect);
+  private async query(effect: SessionEffect, priority: CallPriority): Promise<void> {
+    const session = sessionRef(effect);
     const answer = await this.call(priority, (signal) => this.agora.query(session, { signal }));
     if (answer === null) return;
     const { recording, sid } = effect;
     await this.receive({ at: this.clock.now(), type: 'query', recording, sid, ...logged(answer) });
   }
 
-  private async stopSession(effect: {
-    recording: string;
-    sid: string;
-    resourceId: string;
-  }): Promise<void> {
-    const session = sessionOf(this.journal.state, effect);
+  private async stopSession(effect: SessionEffect): Promise<void> {
+    const session = sessionRef(effect);
     const answer = await this.call('stop', (signal) => this.agora.stop(session, {}, { signal }));
     if (answer === null) return;
     const { recording, sid } = effect;
@@ -443,9 +437,8 @@ class SupervisorRuntime implements Supervisor {
     if (this.closing !== null) throw new SupervisorClosedError();
     const found = recordingOf(this.journal.state, recording);
     if (found === undefined) throw new UnknownRecordingError(recording);
-    const { context } = found;
-    if (context.sid === null || context.resourceId === null || !found.active)
-      throw new NoSessionError(recording);
+    const session = found.active ? currentSession(found.context) : null;
+    if (session === null) throw new NoSessionError(recording);
     if (
       command === null ||
       typeof command !== 'object' ||
@@ -453,11 +446,6 @@ class SupervisorRuntime implements Supervisor {
     ) {
       throw new InvalidCommandError('update needs { clientRequest: object }');
     }
-    const session = sessionOf(this.journal.state, {
-      recording,
-      sid: context.sid,
-      resourceId: context.resourceId,
-    });
     const answer = await this.call('start', (signal) =>
       command.layout === true
         ? this.agora.updateLayout(session, command.clientRequest, { signal })

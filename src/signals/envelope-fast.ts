@@ -17,6 +17,7 @@ export interface EnvelopeFields {
   readonly productId?: number;
   readonly eventType: number;
   readonly notifyMs?: number;
+  readonly eventMs?: number;
   readonly sid?: string;
   readonly payload: {
     readonly cname?: string;
@@ -32,11 +33,12 @@ export interface EnvelopeFields {
 /** The envelope's fields if the body has the canonical shape, else undefined (use the schema). */
 export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
   if (!isPlain(body)) return undefined;
-  const { noticeId, notificationId, productId, eventType, notifyMs, sid, payload } = body;
+  const { noticeId, notificationId, productId, eventType, notifyMs, eventMs, sid, payload } = body;
   if (!optionalString(noticeId) || !optionalString(notificationId) || !optionalString(sid))
     return undefined;
   if (!optionalNumber(productId) || !optionalTime(notifyMs) || !isCount(eventType))
     return undefined;
+  if (!optionalTime(eventMs)) return undefined;
   if (!isPlain(payload)) return undefined;
   const { cname, uid, sequence, sendts, serviceType, details } = payload;
   if (!optionalString(cname) || !optionalString(uid) || !optionalString(payload.sid))

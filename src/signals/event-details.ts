@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { fileList } from './files.js';
-import { countLike, idLike, numberLike } from './liberal.js';
+import { booleanLike, countLike, idLike, lenient, numberLike } from './liberal.js';
 
 // Every details schema is loose: Agora adds fields without notice, and unknown ones are kept.
-const details = <T extends z.ZodRawShape>(shape: T) =>
-  z.looseObject({ msgName: z.string().optional(), ...shape });
+// Every field is read when it reads and left out when it does not: an odd field never makes a
+// notification unreadable (what the lifecycle reads then counts as absent).
+const details = <T extends Record<string, z.ZodType>>(shape: T) =>
+  z.looseObject({
+    msgName: lenient(z.string()),
+    ...(Object.fromEntries(
+      Object.entries(shape).map(([key, schema]) => [key, lenient(schema)]),
+    ) as {
+      [K in keyof T]: ReturnType<typeof lenient<T[K]>>;
+    }),
+  });
 
 /**
  * The `details` schema of each cloud-recording event type Agora documents, keyed by `eventType`.
@@ -12,67 +21,67 @@ const details = <T extends z.ZodRawShape>(shape: T) =>
  */
 export const EVENT_DETAILS = {
   1: details({
-    module: numberLike.optional(),
-    errorLevel: numberLike.optional(),
-    errorCode: numberLike.optional(),
-    stat: numberLike.optional(),
-    errorMsg: z.string().optional(),
+    module: numberLike,
+    errorLevel: numberLike,
+    errorCode: numberLike,
+    stat: numberLike,
+    errorMsg: z.string(),
   }),
-  2: details({ module: numberLike.optional(), warnCode: numberLike.optional() }),
+  2: details({ module: numberLike, warnCode: numberLike }),
   3: details({
-    status: numberLike.optional(),
-    recordingMode: numberLike.optional(),
-    fileList: fileList.optional(),
+    status: numberLike,
+    recordingMode: numberLike,
+    fileList: fileList,
   }),
-  4: details({ fileList: fileList.optional() }),
-  11: details({ exitStatus: numberLike.optional() }),
-  12: details({ newUid: idLike.optional() }),
+  4: details({ fileList: fileList }),
+  11: details({ exitStatus: numberLike }),
+  12: details({ newUid: idLike }),
   13: details({}),
-  30: details({ status: numberLike.optional() }),
-  31: details({ status: numberLike.optional(), fileList: fileList.optional() }),
-  32: details({ status: numberLike.optional(), fileList: fileList.optional() }),
-  33: details({ progress: numberLike.optional() }),
-  40: details({ status: numberLike.optional() }),
-  41: details({ leaveCode: countLike.optional() }),
+  30: details({ status: numberLike }),
+  31: details({ status: numberLike, fileList: fileList }),
+  32: details({ status: numberLike, fileList: fileList }),
+  33: details({ progress: numberLike }),
+  40: details({ status: numberLike }),
+  41: details({ leaveCode: countLike }),
   42: details({
-    startUtcMs: numberLike.optional(),
-    discontinueUtcMs: numberLike.optional(),
-    mixedAllUser: z.boolean().optional(),
-    streamUid: idLike.optional(),
-    trackType: z.string().optional(),
+    startUtcMs: numberLike,
+    discontinueUtcMs: numberLike,
+    mixedAllUser: booleanLike,
+    streamUid: idLike,
+    trackType: z.string(),
   }),
   43: details({
-    streamUid: idLike.optional(),
-    state: numberLike.optional(),
-    UtcMs: numberLike.optional(),
+    streamUid: idLike,
+    state: numberLike,
+    UtcMs: numberLike,
   }),
   44: details({
-    streamUid: idLike.optional(),
-    state: numberLike.optional(),
-    UtcMs: numberLike.optional(),
+    streamUid: idLike,
+    state: numberLike,
+    UtcMs: numberLike,
   }),
-  45: details({ fileName: z.string().optional() }),
-  60: details({ aliVodInfo: z.unknown().optional() }),
-  61: details({ aliVodInfo: z.unknown().optional() }),
-  70: details({ recorderStartTime: numberLike.optional() }),
+  45: details({ fileName: z.string() }),
+  60: details({ aliVodInfo: z.unknown() }),
+  61: details({ aliVodInfo: z.unknown() }),
+  70: details({ recorderStartTime: numberLike }),
   71: details({
-    code: numberLike.optional(),
-    message: z.string().optional(),
-    details: z.unknown().optional(),
-    fileList: fileList.optional(),
+    code: numberLike,
+    message: z.string(),
+    details: z.unknown(),
+    fileList: fileList,
   }),
-  72: details({ limitType: z.union([z.string(), z.number()]).optional() }),
-  73: details({ reason: z.union([z.string(), z.number()]).optional() }),
-  80: details({ result: z.unknown().optional(), uids: z.unknown().optional() }),
-  81: details({ result: z.unknown().optional(), uids: z.unknown().optional() }),
+  72: details({ limitType: z.union([z.string(), z.number()]) }),
+  73: details({ reason: z.union([z.string(), z.number()]) }),
+  80: details({ result: z.unknown(), uids: z.unknown() }),
+  81: details({ result: z.unknown(), uids: z.unknown() }),
   90: details({
-    vendor: numberLike.optional(),
-    region: numberLike.optional(),
-    bucket: z.string().optional(),
-    fileName: z.string().optional(),
+    vendor: numberLike,
+    region: numberLike,
+    bucket: z.string(),
+    fileName: z.string(),
   }),
-  100: details({ rtmpUrl: z.string().optional(), status: z.string().optional() }),
-  1001: details({ result: z.unknown().optional(), fileList: z.unknown().optional() }),
+  100: details({ rtmpUrl: z.string(), status: z.string() }),
+  1001: details({ result: z.unknown(), fileList: z.unknown() }),
 } as const;
 
 /** Event names: Agora's `msgName` where it documents one. */

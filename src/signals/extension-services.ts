@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fileList, type RecordedFile } from './files.js';
-import { anyObject } from './liberal.js';
+import { anyObject, booleanLike, lenient, pickDefined } from './liberal.js';
 
 /** The web recorder's own view of itself (web mode). */
 export interface WebRecorderState {
@@ -23,28 +23,35 @@ export interface ExtensionServices {
 }
 
 const webRecorderPayload = z.looseObject({
-  state: z.string().optional(),
-  onhold: z.boolean().optional(),
+  state: lenient(z.string()),
+  onhold: lenient(booleanLike),
   fileList: fileList.optional(),
 });
 
 const rtmpPayload = z.looseObject({
-  outputs: z
-    .array(z.looseObject({ rtmpUrl: z.string().optional(), status: z.string().optional() }))
-    .optional(),
+  outputs: lenient(
+    z.array(z.looseObject({ rtmpUrl: lenient(z.string()), status: lenient(z.string()) })),
+  ),
 });
 
 // Agora's stop response spells the field `playload`; both spellings are read.
 const serviceEntry = z.looseObject({
   serviceName: z.string(),
-  payload: anyObject.optional(),
-  playload: anyObject.optional(),
+  payload: lenient(anyObject),
+  playload: lenient(anyObject),
 });
 
-/** `extensionServiceState`, typed per service name. */
+/**
+ * `extensionServiceState`, typed per service name. An entry without a service name is skipped;
+ * fields of a service's payload that do not read are left out.
+ */
 export const extensionServiceState = z
-  .array(serviceEntry)
-  .transform((entries, ctx): ExtensionServices => {
+  .array(z.unknown())
+  .transform((raw, ctx): ExtensionServices => {
+    const entries = raw.flatMap((entry) => {
+      const parsed = serviceEntry.safeParse(entry);
+      return parsed.success ? [parsed.data] : [];
+    });
     let webRecorder: WebRecorderState | undefined;
     let rtmpOutputs: RtmpOutput[] | undefined;
     const others: { serviceName: string; payload: unknown }[] = [];
@@ -67,7 +74,9 @@ export const extensionServiceState = z
           addIssues(ctx, parsed.error, index);
           continue;
         }
-        rtmpOutputs = parsed.data.outputs ?? [];
+        rtmpOutputs = (parsed.data.outputs ?? []).map((output) =>
+          pickDefined(output, ['rtmpUrl', 'status']),
+        );
       } else {
         others.push({ serviceName: entry.serviceName, payload });
       }

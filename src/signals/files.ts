@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idLike, numberLike, toEpochMs } from './liberal.js';
+import { booleanLike, idLike, lenient, numberLike, toEpochMs } from './liberal.js';
 
 /** A recorded file as Agora reports it, whatever the mode or the casing of its name field. */
 export interface RecordedFile {
@@ -12,23 +12,22 @@ export interface RecordedFile {
   readonly sliceStartTime?: number;
 }
 
+// Only the name is needed; every other field is read when it reads (booleans and numbers may
+// come as strings, agora-cloud-recording.md §1.1) and left out when it does not.
 const fileEntry = z
   .looseObject({
-    fileName: z.string().optional(),
-    filename: z.string().optional(),
-    trackType: z.string().optional(),
-    uid: idLike.optional(),
-    mixedAllUser: z.boolean().optional(),
-    isPlayable: z.boolean().optional(),
-    sliceStartTime: numberLike.optional(),
+    fileName: lenient(z.string()),
+    filename: lenient(z.string()),
+    trackType: lenient(z.string()),
+    uid: lenient(idLike),
+    mixedAllUser: lenient(booleanLike),
+    isPlayable: lenient(booleanLike),
+    sliceStartTime: lenient(numberLike),
   })
-  .refine((entry) => entry.fileName !== undefined || entry.filename !== undefined, {
-    message: 'expected fileName or filename',
-  })
-  .transform((entry): RecordedFile => {
-    const file: { -readonly [K in keyof RecordedFile]: RecordedFile[K] } = {
-      fileName: (entry.fileName ?? entry.filename) as string,
-    };
+  .transform((entry): RecordedFile | null => {
+    const fileName = entry.fileName ?? entry.filename;
+    if (fileName === undefined || fileName === '') return null;
+    const file: { -readonly [K in keyof RecordedFile]: RecordedFile[K] } = { fileName };
     if (entry.trackType !== undefined) file.trackType = entry.trackType;
     if (entry.uid !== undefined) file.uid = entry.uid;
     if (entry.mixedAllUser !== undefined) file.mixedAllUser = entry.mixedAllUser;
@@ -39,27 +38,29 @@ const fileEntry = z
 
 /**
  * `fileList` in every shape Agora sends: one M3U8 name (string mode and old responses), or an
- * array of entries (json mode, web mode, upload events). An empty string means no file yet. The
- * first bad entry rejects the list: a reject costs about what reading the list does, not one
- * issue per entry (10,000 empty entries took 80 ms when each was reported).
+ * array of entries (json mode, web mode, upload events). An empty string means no file yet.
+ * Best effort, never a failure: entries without a name, and a list of any other shape, give no
+ * file (the files are news for the host; the lifecycle never depends on one entry).
  */
-export const fileList = z
-  .union([z.string(), z.array(z.unknown())])
-  .transform((list, context): RecordedFile[] => {
-    if (typeof list === 'string') return list === '' ? [] : [{ fileName: list }];
-    const files: RecordedFile[] = [];
-    for (const [index, entry] of list.entries()) {
-      const parsed = fileEntry.safeParse(entry);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues.slice(0, 1))
-          context.addIssue({
-            code: 'custom',
-            message: issue.message,
-            path: [index, ...issue.path],
-          });
-        return z.NEVER;
-      }
-      files.push(parsed.data);
-    }
-    return files;
-  });
+export const fileList = z.unknown().transform((list): RecordedFile[] => {
+  if (typeof list === 'string') return list === '' ? [] : [{ fileName: list }];
+  if (!Array.isArray(list)) return [];
+  const files: RecordedFile[] = [];
+  for (const entry of list) {
+    // Cheap test first: an entry with no name is skipped without building a zod error, so a
+    // list of junk costs about what reading it does.
+    if (!hasName(entry)) continue;
+    const parsed = fileEntry.safeParse(entry);
+    if (parsed.success && parsed.data !== null) files.push(parsed.data);
+  }
+  return files;
+});
+
+function hasName(entry: unknown): boolean {
+  if (entry === null || typeof entry !== 'object') return false;
+  const { fileName, filename } = entry as { fileName?: unknown; filename?: unknown };
+  return (
+    (typeof fileName === 'string' && fileName !== '') ||
+    (typeof filename === 'string' && filename !== '')
+  );
+}

@@ -29,6 +29,27 @@ export const idLike = z.union([
   z.number().refine(Number.isFinite, 'expected a finite number').transform(String),
 ]);
 
+/** A boolean, or as Agora's own 2021 reference sends them: `"true"`/`"false"`, 1/0, `"1"`/`"0"`. */
+export const booleanLike = z.union([
+  z.boolean(),
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const text = String(value).trim().toLowerCase();
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
+    ctx.addIssue({ code: 'custom', message: 'expected a boolean or "true"/"false"' });
+    return z.NEVER;
+  }),
+]);
+
+/**
+ * A field the lifecycle does not need: read when it reads, absent (undefined) when it does not,
+ * so an odd value never makes the whole response or notification unreadable.
+ * @example z.looseObject({ isPlayable: lenient(booleanLike) })
+ */
+export function lenient<T extends z.ZodType>(schema: T) {
+  return schema.optional().catch(undefined);
+}
+
 /** A JSON object with any keys; unknown keys are kept. */
 export const anyObject = z.record(z.string(), z.unknown());
 

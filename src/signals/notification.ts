@@ -7,7 +7,7 @@ import {
   isKnownEventType,
   type KnownEventType,
 } from './event-details.js';
-import { anyObject, countLike, idLike, numberLike, timeLike } from './liberal.js';
+import { anyObject, countLike, idLike, lenient, numberLike, timeLike } from './liberal.js';
 import { fail, fromZod, guarded, type ParseResult } from './result.js';
 
 /** The fields every notification has once normalized, whatever envelope it came in. */
@@ -29,7 +29,10 @@ export interface NotificationBase {
   readonly notifyMs?: number;
   readonly productId?: number;
   readonly serviceType?: number;
-  /** True when the envelope used the legacy `notificationId` field. */
+  /**
+   * A callback in the format before REST API 1.3.0 (`notificationId`, or `eventMs` without
+   * `productId`): its 41 reads with the legacy leave-code table.
+   */
   readonly legacy: boolean;
 }
 
@@ -54,22 +57,30 @@ export type Notification = KnownNotification | UnknownNotification;
 /** The product id of cloud recording in Agora's notification service. */
 export const CLOUD_RECORDING_PRODUCT_ID = 3;
 
-/** The envelope schema: liberal readings and error messages (see envelope-fast.ts for the common case). */
+/**
+ * The envelope schema: liberal readings and error messages (see envelope-fast.ts for the common
+ * case). What routing, dedupe and order need is checked (eventType, ids, sid, sequence); the
+ * rest is read when it reads and left out when it does not.
+ */
 export const envelopeSchema = z.looseObject({
   noticeId: idLike.optional(),
   notificationId: idLike.optional(),
-  productId: numberLike.optional(),
+  productId: lenient(numberLike),
   eventType: countLike,
-  notifyMs: timeLike.optional(),
+  // Times the lifecycle does not read: kept when they are times, dropped when not.
+  notifyMs: lenient(timeLike),
+  /** Legacy callbacks' send time. */
+  eventMs: lenient(timeLike),
   sid: z.string().optional(),
   payload: z.looseObject({
-    cname: z.string().optional(),
-    uid: idLike.optional(),
+    cname: lenient(idLike),
+    uid: lenient(idLike),
     sid: z.string().optional(),
     sequence: countLike,
+    // Rule 9 compares it with query times: a sendts that is not a time is a reject, not a guess.
     sendts: timeLike.optional(),
-    serviceType: numberLike.optional(),
-    details: anyObject.optional(),
+    serviceType: lenient(numberLike),
+    details: lenient(anyObject),
   }),
 });
 
@@ -108,8 +119,9 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
   }
   const sid = payload.sid ?? top.sid;
   if (sid === undefined || sid === '') return fail('payload.sid', 'expected a non-empty sid');
-  const sendts = payload.sendts ?? top.notifyMs;
-  if (sendts === undefined) return fail('payload.sendts', 'expected sendts (or notifyMs)');
+  const sendts = payload.sendts ?? top.notifyMs ?? top.eventMs;
+  if (sendts === undefined)
+    return fail('payload.sendts', 'expected sendts (or notifyMs, or the legacy eventMs)');
   const base: { -readonly [K in keyof NotificationBase]: NotificationBase[K] } = {
     noticeId,
     eventType: top.eventType,
@@ -119,7 +131,9 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
     cname: payload.cname ?? '',
     sequence: payload.sequence,
     sendts,
-    legacy: top.noticeId === undefined,
+    // The format before REST API 1.3.0: `notificationId`, `eventMs`, no `productId`.
+    legacy:
+      top.noticeId === undefined || (top.eventMs !== undefined && top.productId === undefined),
   };
   if (top.notifyMs !== undefined) base.notifyMs = top.notifyMs;
   if (top.productId !== undefined) base.productId = top.productId;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ExtensionServices, extensionServiceState } from './extension-services.js';
 import type { RecordedFile } from './files.js';
 import { fileList } from './files.js';
-import { idLike, numberLike, toEpochMs } from './liberal.js';
+import { idLike, lenient, numberLike, toEpochMs } from './liberal.js';
 
 /** `serverResponse` of a 200 `query`, in any mode. */
 export interface QueryServerResponse {
@@ -24,13 +24,15 @@ export interface QueryResponse {
   readonly serverResponse: QueryServerResponse;
 }
 
+// `status` decides the lifecycle; every other field is read when it reads, never failing the
+// response (agora-cloud-recording.md §1.1). An unreadable status is an absent one.
 const serverResponse = z
   .looseObject({
-    status: numberLike.optional(),
-    fileListMode: z.string().optional(),
+    status: lenient(numberLike),
+    fileListMode: lenient(z.string()),
     fileList: fileList.optional(),
-    sliceStartTime: numberLike.optional(),
-    extensionServiceState: extensionServiceState.optional(),
+    sliceStartTime: lenient(numberLike),
+    extensionServiceState: lenient(extensionServiceState),
   })
   .transform(
     (raw): QueryServerResponse => ({
@@ -47,11 +49,11 @@ const serverResponse = z
 /** A `query` or `stop` response body; unknown keys are accepted and ignored. */
 export const queryResponse = z
   .looseObject({
-    cname: z.string().optional(),
-    uid: idLike.optional(),
-    resourceId: z.string().optional(),
-    sid: z.string().optional(),
-    serverResponse: serverResponse.optional(),
+    cname: lenient(z.string()),
+    uid: lenient(idLike),
+    resourceId: lenient(z.string()),
+    sid: lenient(z.string()),
+    serverResponse: lenient(serverResponse),
   })
   .transform(
     (raw): QueryResponse => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idLike, numberLike, pickDefined } from './liberal.js';
+import { idLike, lenient, numberLike, pickDefined } from './liberal.js';
 import { type QueryResponse, queryResponse } from './query-response.js';
 import { fromZod, guarded, type ParseResult } from './result.js';
 
@@ -30,22 +30,23 @@ export interface ErrorBody {
   readonly message?: string;
 }
 
+// What the lifecycle needs is required (resourceId, sid); the rest is read when it reads.
 const acquireSchema = z.looseObject({
   resourceId: z.string().min(1),
-  cname: z.string().optional(),
-  uid: idLike.optional(),
+  cname: lenient(z.string()),
+  uid: lenient(idLike),
 });
 
 const startSchema = acquireSchema.extend({ sid: z.string().min(1) });
 
 const stopExtras = z.looseObject({
-  serverResponse: z.looseObject({ uploadingStatus: z.string().optional() }).optional(),
+  serverResponse: lenient(z.looseObject({ uploadingStatus: lenient(z.string()) })),
 });
 
 const errorSchema = z.looseObject({
-  code: numberLike.optional(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
+  code: lenient(numberLike),
+  reason: lenient(z.string()),
+  message: lenient(z.string()),
 });
 
 /**

@@ -1,5 +1,8 @@
-// Rule 8, pure: is this notification a second copy? A copy has the same (sid, eventType,
-// sequence) or the same noticeId as one seen before. Memory is bounded three ways:
+// Rule 8, pure: is this notification a second copy? A copy has the same (sid, recorder uid,
+// eventType, sequence) or the same non-empty noticeId as one seen before. Two notifications of
+// one sid that differ in recorder uid are never copies: whether `sequence` goes on across a
+// failover or starts again for the new uid is not documented, and this is right under both.
+// Memory is bounded three ways:
 // - per sid, keys live in two generations: a key is remembered for at least `windowMs` after it
 //   was seen and at most twice that (copies come within minutes: Agora's redundant sending and
 //   its resends), so a long recording does not grow its memory;
@@ -11,6 +14,8 @@ import { type Edit, PersistentMap } from './persistent-map.js';
 /** What dedupe needs to know of a notification. */
 export interface DedupeKey {
   readonly sid: string;
+  /** The recorder uid that sent it ('' when the payload had none). */
+  readonly uid: string;
   readonly eventType: number;
   readonly sequence: number;
   readonly noticeId: string;
@@ -58,7 +63,6 @@ export interface DedupeState {
   readonly keyCount: number;
   /** Finished sids in the order they finished: the front is forgotten first. */
   readonly finished: readonly { readonly sid: string; readonly at: number }[];
-  readonly options: DedupeOptions;
 }
 
 /** The verdict on one notification, with the state after it. */
@@ -68,20 +72,16 @@ export interface DedupeResult {
 }
 
 /**
- * An empty dedupe memory.
- * @example let memory = createDedupe({ windowMs: 5 * 60_000 });
+ * An empty dedupe memory. Options are passed to each operation, not kept in the state.
+ * @example let memory = createDedupe();
  */
-export function createDedupe(options: Partial<DedupeOptions> = {}): DedupeState {
-  return {
-    sids: PersistentMap.empty(),
-    keyCount: 0,
-    finished: [],
-    options: { ...DEFAULT_DEDUPE_OPTIONS, ...options },
-  };
+export function createDedupe(): DedupeState {
+  return { sids: PersistentMap.empty(), keyCount: 0, finished: [] };
 }
 
 const EMPTY_GENERATION: Generation = { sequences: EMPTY_KEY_SET, notices: EMPTY_KEY_SET };
-const sequenceKey = (key: DedupeKey) => `${key.eventType}:${key.sequence}`;
+// The uid goes last: it is the part that may hold any character.
+const sequenceKey = (key: DedupeKey) => `${key.eventType}:${key.sequence}:${key.uid}`;
 const generationSize = (g: Generation) => keyCount(g.sequences) + keyCount(g.notices);
 const sizeOf = (memory: SidMemory) =>
   generationSize(memory.current) + generationSize(memory.previous);
@@ -93,15 +93,17 @@ const knowsNotice = (memory: SidMemory, noticeId: string) =>
 
 /**
  * Decides whether a notification is a copy of one already seen, and remembers it if not. A
- * duplicate leaves the state exactly as it was. `edit`: see `PersistentMap`.
+ * duplicate leaves the state exactly as it was. An empty noticeId identifies nothing and is not
+ * remembered. `edit`: see `PersistentMap`.
  * @example
- * const first = dedupe(createDedupe(), { sid: 'S1', eventType: 40, sequence: 0, noticeId: 'n1' }, 1000);
- * dedupe(first.state, { sid: 'S1', eventType: 40, sequence: 0, noticeId: 'n2' }, 1200).duplicate; // true
+ * const first = dedupe(createDedupe(), { sid: 'S1', uid: '1', eventType: 40, sequence: 0, noticeId: 'n1' }, 1000);
+ * dedupe(first.state, { sid: 'S1', uid: '1', eventType: 40, sequence: 0, noticeId: 'n2' }, 1200).duplicate; // true
  */
 export function dedupe(
   state: DedupeState,
   key: DedupeKey,
   at: number,
+  options: DedupeOptions = DEFAULT_DEDUPE_OPTIONS,
   edit: Edit | null = null,
 ): DedupeResult {
   const memory = state.sids.get(key.sid);
@@ -109,18 +111,19 @@ export function dedupe(
   // Most notifications come in order, above every sequence seen: one lookup fewer per map.
   const seenSequence =
     memory !== undefined && key.sequence <= memory.maxSequence && knowsSequence(memory, bySequence);
-  if (seenSequence || (memory !== undefined && knowsNotice(memory, key.noticeId))) {
+  const hasNotice = key.noticeId !== '';
+  if (seenSequence || (hasNotice && memory !== undefined && knowsNotice(memory, key.noticeId))) {
     return { state, duplicate: true };
   }
   // Sizes are read before the sets: with an edit token, maps may change in place.
   const before = memory === undefined ? 0 : sizeOf(memory);
-  const rotate = memory === undefined || at - memory.since >= state.options.windowMs;
+  const rotate = memory === undefined || at - memory.since >= options.windowMs;
   const previous =
     memory === undefined ? EMPTY_GENERATION : rotate ? memory.current : memory.previous;
   const base = memory === undefined || rotate ? EMPTY_GENERATION : memory.current;
   const current: Generation = {
     sequences: withKey(base.sequences, bySequence, edit),
-    notices: withKey(base.notices, key.noticeId, edit),
+    notices: hasNotice ? withKey(base.notices, key.noticeId, edit) : base.notices,
   };
   const next: SidMemory = {
     current,
@@ -133,7 +136,7 @@ export function dedupe(
   const keyCount = state.keyCount - before + sizeOf(next);
   const result: DedupeState = { ...state, sids: state.sids.set(key.sid, next, edit), keyCount };
   return {
-    state: keyCount > state.options.maxKeys ? evict(result, edit) : result,
+    state: keyCount > options.maxKeys ? evict(result, options, edit) : result,
     duplicate: false,
   };
 }
@@ -164,9 +167,10 @@ export function finishSid(
 export function expireDedupe(
   state: DedupeState,
   at: number,
+  options: DedupeOptions = DEFAULT_DEDUPE_OPTIONS,
   edit: Edit | null = null,
 ): DedupeState {
-  const { retainFinishedMs } = state.options;
+  const { retainFinishedMs } = options;
   let count = 0;
   while (
     count < state.finished.length &&
@@ -208,8 +212,12 @@ export function dedupeSize(state: DedupeState): { sids: number; keys: number } {
  * `dedupe` applies it by itself; it is exported for tests and tools.
  * @example memory = evict(memory);
  */
-export function evict(state: DedupeState, edit: Edit | null = null): DedupeState {
-  const target = Math.floor(state.options.maxKeys * 0.9);
+export function evict(
+  state: DedupeState,
+  options: DedupeOptions = DEFAULT_DEDUPE_OPTIONS,
+  edit: Edit | null = null,
+): DedupeState {
+  const target = Math.floor(options.maxKeys * 0.9);
   const order = [...state.sids.entries()].sort(([sidA, a], [sidB, b]) => {
     const finishedA = a.finishedAt ?? Number.POSITIVE_INFINITY;
     const finishedB = b.finishedAt ?? Number.POSITIVE_INFINITY;

@@ -12,8 +12,16 @@ export type { DedupeSignalsOptions } from './operators/dedupe-signals.js';
 export { dedupeSignals } from './operators/dedupe-signals.js';
 export type { OrderedSignal, ReorderSignalsOptions } from './operators/reorder-signals.js';
 export { reorderSignals } from './operators/reorder-signals.js';
+export { orderMatters } from './order-matters.js';
 export { PersistentMap } from './persistent-map.js';
-export type { Released, ReorderOptions, ReorderResult, ReorderState } from './reorder.js';
+export type {
+  Released,
+  ReorderOptions,
+  ReorderResult,
+  ReorderState,
+  StreamKey,
+  StreamOrder,
+} from './reorder.js';
 export {
   advance,
   createReorder,

@@ -1,6 +1,12 @@
-// Rule 9, pure: deliver each sid's notifications in `sequence` order. One that arrives before
-// its predecessor is held for up to `holdMs` of observed time, then released in order with the
-// gap noted; one that arrives after its successors were delivered is late: delivered, marked.
+// Rule 9, pure: deliver each recorder's notifications in `sequence` order, holding only what the
+// order can change, for only as long as it can. A sid's notifications form one stream per
+// recorder uid: whether `sequence` goes on across a failover or starts again for the new uid is
+// not documented (rule 8), and per-uid streams are right under both readings. A stream begins
+// with the first notification seen of it (hosts that subscribe to some event types never see
+// the others' numbers), so nothing waits for a predecessor that may never have been sent.
+// After that, a notification with a gap before it is held only when the caller says its order
+// matters, for at most `holdMs` of observed time, and no longer than until a later notification
+// of its stream is delivered; one that arrives after its successors is late: delivered, marked.
 import { type Edit, PersistentMap } from './persistent-map.js';
 
 export interface ReorderOptions {
@@ -17,30 +23,32 @@ interface Held<T> {
   readonly heldAt: number;
 }
 
-/** Per sid: the next sequence expected (null before the first), and what waits for it. */
-interface SidOrder<T> {
-  readonly next: number | null;
+/** One recorder's stream within a sid: the next sequence expected, and what waits for it. */
+export interface StreamOrder<T> {
+  readonly uid: string;
+  readonly next: number;
   readonly held: readonly Held<T>[];
 }
 
 /** Reorder's memory. Immutable: every operation returns a new state. */
 export interface ReorderState<T> {
-  readonly sids: PersistentMap<SidOrder<T>>;
+  /** Per sid, its recorders' streams (a few: one per failover at most). */
+  readonly sids: PersistentMap<readonly StreamOrder<T>[]>;
   /** The sids holding something: time only needs to look at these. */
   readonly holding: PersistentMap<true>;
   /** The earliest time a hold runs out, or null: `advance` before it is free. */
   readonly nextDue: number | null;
-  readonly options: ReorderOptions;
 }
 
 /** An item let through, in order, with what happened on the way. */
 export interface Released<T> {
   readonly sid: string;
+  readonly uid: string;
   readonly sequence: number;
   readonly item: T;
-  /** Sequences skipped just before this one (their hold ran out), or null. */
+  /** Sequences skipped just before this one while it waited (its hold ended), or null. */
   readonly gap: { readonly from: number; readonly to: number } | null;
-  /** It came after later sequences had been delivered. */
+  /** It came after later sequences of its stream had been delivered. */
   readonly late: boolean;
   /** How long it was held (0 if not). */
   readonly heldFor: number;
@@ -53,69 +61,102 @@ export interface ReorderResult<T> {
   readonly held: boolean;
 }
 
+/** Where an offered notification belongs: its sid, recorder uid and sequence. */
+export interface StreamKey {
+  readonly sid: string;
+  readonly uid: string;
+  readonly sequence: number;
+}
+
 /**
- * An empty reorder memory, for items of type T.
- * @example let order = createReorder<Notification>({ holdMs: 1500 });
+ * An empty reorder memory, for items of type T. Options are passed to each operation, not kept.
+ * @example let order = createReorder<Notification>();
  */
-export function createReorder<T>(options: Partial<ReorderOptions> = {}): ReorderState<T> {
+export function createReorder<T>(): ReorderState<T> {
+  return { sids: PersistentMap.empty(), holding: PersistentMap.empty(), nextDue: null };
+}
+
+/**
+ * Offers one notification observed at `at`; returns what can be delivered now, in order.
+ * `orderMatters`: whether this item may wait for a missing predecessor (false: it passes at
+ * once, and anything held before it in its stream goes first).
+ * @example
+ * let r = offer(createReorder<string>(), { sid: 'S1', uid: '1', sequence: 0 }, 'a', 1000, true);
+ * r = offer(r.state, { sid: 'S1', uid: '1', sequence: 2 }, 'c', 1100, true); // held: 1 is missing
+ * r = offer(r.state, { sid: 'S1', uid: '1', sequence: 1 }, 'b', 1500, true); // released: b then c
+ */
+export function offer<T>(
+  state: ReorderState<T>,
+  key: StreamKey,
+  item: T,
+  at: number,
+  orderMatters: boolean,
+  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
+  edit: Edit | null = null,
+): ReorderResult<T> {
+  const { sid, uid, sequence } = key;
+  const streams = state.sids.get(sid) ?? [];
+  const stream = streams.find((s) => s.uid === uid);
+  const now: Released<T> = { sid, uid, sequence, item, gap: null, late: false, heldFor: 0 };
+  if (stream === undefined && (!orderMatters || sequence === 0)) {
+    // The first of its stream: it begins here (a host may never see the numbers before it).
+    const begun = { uid, next: sequence + 1, held: [] };
+    return {
+      state: withStreams(state, sid, [...streams, begun], edit),
+      released: [now],
+      held: false,
+    };
+  }
+  if (stream === undefined) {
+    // A first one whose meaning an earlier one could change (a quit after a quit): it waits.
+    const begun = { uid, next: 0, held: [{ sequence, item, heldAt: at }] };
+    const due = at + options.holdMs;
+    const nextDue = state.nextDue === null ? due : Math.min(state.nextDue, due);
+    return {
+      state: { ...withStreams(state, sid, [...streams, begun], edit), nextDue },
+      released: [],
+      held: true,
+    };
+  }
+  if (sequence < stream.next) {
+    return { state, released: [{ ...now, late: true }], held: false };
+  }
+  if (sequence > stream.next && orderMatters) {
+    const held = insertHeld(stream.held, { sequence, item, heldAt: at });
+    const due = at + options.holdMs;
+    const nextDue = state.nextDue === null ? due : Math.min(state.nextDue, due);
+    const next = withStream(state, sid, streams, { ...stream, held }, edit);
+    return { state: { ...next, nextDue }, released: [], held: true };
+  }
+  // Delivered now: what waited before it goes first (its wait is over), then it, then any
+  // held successors that now follow in order.
+  const released: Released<T>[] = [];
+  const before = stream.held.filter((h) => h.sequence < sequence);
+  let next = releaseInOrder(sid, uid, stream.next, before, at, released);
+  released.push(now);
+  next = Math.max(next, sequence + 1);
+  const after = stream.held.filter((h) => h.sequence > sequence);
+  const drained = drain(sid, { uid, next, held: after }, at, released, options);
+  const result = withStream(state, sid, streams, drained, edit);
   return {
-    sids: PersistentMap.empty(),
-    holding: PersistentMap.empty(),
-    nextDue: null,
-    options: { ...DEFAULT_REORDER_OPTIONS, ...options },
+    state:
+      before.length > 0 || stream.held.length !== drained.held.length
+        ? withDue(result, options)
+        : result,
+    released,
+    held: false,
   };
 }
 
 /**
- * Offers one notification of `sid` observed at `at`; returns what can be delivered now, in order.
- * A sid's first notification with sequence 0 goes straight through; with a higher sequence it
- * waits for the ones before it.
- * @example
- * let r = offer(createReorder<string>(), 'S1', 1, 'b', 1000); // held: 0 is missing
- * r = offer(r.state, 'S1', 0, 'a', 1500); // released: a then b
- */
-export function offer<T>(
-  state: ReorderState<T>,
-  sid: string,
-  sequence: number,
-  item: T,
-  at: number,
-  edit: Edit | null = null,
-): ReorderResult<T> {
-  const order = state.sids.get(sid) ?? { next: null, held: [] };
-  const next = order.next ?? 0;
-  if (sequence < next) {
-    const released = [{ sid, sequence, item, gap: null, late: true, heldFor: 0 }];
-    return { state, released, held: false };
-  }
-  if (sequence > next) {
-    const held = insertHeld(order.held, { sequence, item, heldAt: at });
-    const due = at + state.options.holdMs;
-    const nextDue = state.nextDue === null ? due : Math.min(state.nextDue, due);
-    const next = { ...withOrder(state, sid, { next: order.next, held }, edit), nextDue };
-    return { state: next, released: [], held: true };
-  }
-  const released: Released<T>[] = [{ sid, sequence, item, gap: null, late: false, heldFor: 0 }];
-  // In order with nothing held: the common case, so it skips the drain.
-  if (order.held.length === 0) {
-    return {
-      state: withOrder(state, sid, { next: sequence + 1, held: order.held }, edit),
-      released,
-      held: false,
-    };
-  }
-  const drained = drain(sid, { next: sequence + 1, held: order.held }, at, released, state.options);
-  return { state: withOrder(state, sid, drained, edit), released, held: false };
-}
-
-/**
- * Lets time pass to `at`: every sid whose oldest held item has waited `holdMs` releases, in
+ * Lets time pass to `at`: every stream whose oldest held item has waited `holdMs` releases, in
  * sequence order, everything up to that item, noting the gaps, then whatever follows in order.
  * @example const { state, released } = advance(order, Date.now());
  */
 export function advance<T>(
   state: ReorderState<T>,
   at: number,
+  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
   edit: Edit | null = null,
 ): ReorderResult<T> {
   if (state.nextDue === null || state.nextDue > at) return { state, released: [], held: false };
@@ -123,11 +164,12 @@ export function advance<T>(
   let next = state;
   // A list first: with an edit token, `holding` changes in place as sids are drained.
   for (const sid of [...state.holding.keys()]) {
-    const order = state.sids.get(sid) as SidOrder<T>;
-    if (!order.held.some((h) => h.heldAt + state.options.holdMs <= at)) continue;
-    next = withOrder(next, sid, drain(sid, order, at, released, state.options), edit);
+    const streams = next.sids.get(sid) ?? [];
+    if (!streams.some((s) => s.held.some((h) => h.heldAt + options.holdMs <= at))) continue;
+    const drained = streams.map((s) => drain(sid, s, at, released, options));
+    next = withStreams(next, sid, drained, edit);
   }
-  return { state: withDue(next), released, held: false };
+  return { state: withDue(next, options), released, held: false };
 }
 
 /**
@@ -139,25 +181,31 @@ export function nextRelease<T>(state: ReorderState<T>): number | null {
 }
 
 /**
- * Forgets a sid (it is finished); anything still held for it is returned, in order.
+ * Forgets a sid (it is finished); anything still held for it is returned, in order per stream.
  * @example const { released } = forgetSid(order, 'S1', Date.now());
  */
 export function forgetSid<T>(
   state: ReorderState<T>,
   sid: string,
   at: number,
+  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
   edit: Edit | null = null,
 ): ReorderResult<T> {
-  const order = state.sids.get(sid);
-  if (order === undefined) return { state, released: [], held: false };
+  const streams = state.sids.get(sid);
+  if (streams === undefined) return { state, released: [], held: false };
   const released: Released<T>[] = [];
-  drain(sid, order, Number.POSITIVE_INFINITY, released, state.options, at);
+  for (const stream of streams)
+    releaseInOrder(sid, stream.uid, stream.next, stream.held, at, released);
   const forgotten = {
     ...state,
     sids: state.sids.delete(sid, edit),
     holding: state.holding.delete(sid, edit),
   };
-  return { state: order.held.length > 0 ? withDue(forgotten) : forgotten, released, held: false };
+  return {
+    state: released.length > 0 ? withDue(forgotten, options) : forgotten,
+    released,
+    held: false,
+  };
 }
 
 /**
@@ -166,47 +214,65 @@ export function forgetSid<T>(
  */
 export function heldCount<T>(state: ReorderState<T>): number {
   let count = 0;
-  for (const sid of state.holding.keys()) count += state.sids.get(sid)?.held.length ?? 0;
+  for (const sid of state.holding.keys())
+    for (const stream of state.sids.get(sid) ?? []) count += stream.held.length;
   return count;
 }
 
+/** Releases `held` (sorted) in order from `next`, gaps noted; returns the next expected. */
+function releaseInOrder<T>(
+  sid: string,
+  uid: string,
+  next: number,
+  held: readonly Held<T>[],
+  at: number,
+  released: Released<T>[],
+): number {
+  let expected = next;
+  for (const h of held) {
+    const gap = h.sequence > expected ? { from: expected, to: h.sequence - 1 } : null;
+    released.push({
+      sid,
+      uid,
+      sequence: h.sequence,
+      item: h.item,
+      gap,
+      late: h.sequence < expected,
+      heldFor: Math.max(0, at - h.heldAt),
+    });
+    expected = Math.max(expected, h.sequence + 1);
+  }
+  return expected;
+}
+
 /**
- * Releases from `order.held`, in sequence order: consecutive ones, and any held item that has
+ * Releases from `stream.held`, in sequence order: consecutive ones, and any held item that has
  * waited long enough together with everything held before it (noting the gaps).
  */
 function drain<T>(
   sid: string,
-  order: SidOrder<T>,
+  stream: StreamOrder<T>,
   at: number,
   released: Released<T>[],
   options: ReorderOptions,
-  observedAt: number = at,
-): SidOrder<T> {
-  const held = order.held;
-  let next = order.next ?? 0;
+): StreamOrder<T> {
+  const held = stream.held;
+  if (held.length === 0) return stream;
   // The last held item whose hold ran out: everything up to it goes, gaps or not.
   let lastExpired = -1;
   held.forEach((h, index) => {
     if (h.heldAt + options.holdMs <= at) lastExpired = index;
   });
+  let next = stream.next;
   let index = 0;
   while (index < held.length) {
     const h = held[index] as Held<T>;
     if (h.sequence > next && index > lastExpired) break;
-    const gap = h.sequence > next ? { from: next, to: h.sequence - 1 } : null;
-    released.push({
-      sid,
-      sequence: h.sequence,
-      item: h.item,
-      gap,
-      late: h.sequence < next,
-      heldFor: Math.max(0, observedAt - h.heldAt),
-    });
-    next = Math.max(next, h.sequence + 1);
+    next = releaseInOrder(sid, stream.uid, next, [h], at, released);
     index += 1;
   }
-  if (index === 0 && order.next !== null) return order;
-  return { next, held: held.slice(index) };
+  if (index === 0) return stream;
+  return { uid: stream.uid, next, held: held.slice(index) };
 }
 
 function insertHeld<T>(held: readonly Held<T>[], item: Held<T>): readonly Held<T>[] {
@@ -215,24 +281,42 @@ function insertHeld<T>(held: readonly Held<T>[], item: Held<T>): readonly Held<T
 }
 
 /** Recomputes `nextDue` after holds were released (a scan, only when something was due). */
-function withDue<T>(state: ReorderState<T>): ReorderState<T> {
+function withDue<T>(state: ReorderState<T>, options: ReorderOptions): ReorderState<T> {
   let nextDue: number | null = null;
   for (const sid of state.holding.keys()) {
-    for (const { heldAt } of state.sids.get(sid)?.held ?? []) {
-      const due = heldAt + state.options.holdMs;
-      if (nextDue === null || due < nextDue) nextDue = due;
+    for (const stream of state.sids.get(sid) ?? []) {
+      for (const { heldAt } of stream.held) {
+        const due = heldAt + options.holdMs;
+        if (nextDue === null || due < nextDue) nextDue = due;
+      }
     }
   }
   return { ...state, nextDue };
 }
 
-function withOrder<T>(
+function withStream<T>(
   state: ReorderState<T>,
   sid: string,
-  order: SidOrder<T>,
+  streams: readonly StreamOrder<T>[],
+  stream: StreamOrder<T>,
   edit: Edit | null,
 ): ReorderState<T> {
-  const holding =
-    order.held.length > 0 ? state.holding.set(sid, true, edit) : state.holding.delete(sid, edit);
-  return { ...state, sids: state.sids.set(sid, order, edit), holding };
+  return withStreams(
+    state,
+    sid,
+    streams.map((s) => (s.uid === stream.uid ? stream : s)),
+    edit,
+  );
+}
+
+function withStreams<T>(
+  state: ReorderState<T>,
+  sid: string,
+  streams: readonly StreamOrder<T>[],
+  edit: Edit | null,
+): ReorderState<T> {
+  const holding = streams.some((s) => s.held.length > 0)
+    ? state.holding.set(sid, true, edit)
+    : state.holding.delete(sid, edit);
+  return { ...state, sids: state.sids.set(sid, streams, edit), holding };
 }

@@ -38,26 +38,80 @@ describe('the core decides every input', () => {
     expect(picture(state).recordings.r1?.state).toBe('recording');
   });
 
-  it('holds a notification whose predecessor is missing, then applies both in order', () => {
-    const { of } = run([...live, note(10, 'S1', 2, 43), note(10.5, 'S1', 1, 44)]);
+  it('holds a failover notice whose predecessor is missing, then applies both in order', () => {
+    const { of } = run([...live, note(10, 'S1', 2, 12, { newUid: 2002 }), note(10.5, 'S1', 1, 44)]);
     expect(of(4)).toMatchObject([
       { decision: 'held', reason: 'waiting for an earlier sequence' },
-      { decision: 'applied', at: at(10.5) },
+      { decision: 'applied', at: at(10.5), state: 'failoverPending' },
     ]);
     expect(of(5)).toMatchObject([{ decision: 'applied' }]);
   });
 
-  it('releases a held notification after 2 s at a tick, with the gap noted', () => {
-    const { of } = run([...live, note(10, 'S1', 3, 43), tick(11.9), tick(12)]);
+  it('never holds what order cannot change: life and stream news pass at once, gap or not', () => {
+    const { of } = run([...live, note(10, 'S1', 2, 43), note(10.2, 'S1', 5, 40)]);
+    expect(of(4)).toMatchObject([{ decision: 'applied', at: at(10) }]);
+    expect(of(5)).toMatchObject([{ decision: 'applied', at: at(10.2) }]);
+  });
+
+  it('passes a quit notice at once when nothing is missing before it', () => {
+    const { of } = run([...live, note(10, 'S1', 1, 11, { exitStatus: 0 })]);
+    expect(of(4)).toMatchObject([{ decision: 'applied', at: at(10), state: 'restarting' }]);
+  });
+
+  it('holds a quit notice behind a gap: an earlier quit would give the reason', () => {
+    const { of, state } = run([
+      ...live,
+      note(10, 'S1', 2, 11, { exitStatus: 0 }),
+      note(10.4, 'S1', 1, 41, { leaveCode: 4 }),
+    ]);
+    expect(of(4)).toMatchObject([{ decision: 'held' }, { decision: 'applied', at: at(10.4) }]);
+    expect(picture(state).recordings.r1).toMatchObject({ state: 'quit', quitReason: 'idle' });
+  });
+
+  it('never holds a sid’s first notification, whatever its sequence (issue 9, kind 6)', () => {
+    const { of } = run([start(0), started(0.8, 'S1'), note(1, 'S1', 1, 40)]);
+    expect(of(3)).toMatchObject([{ decision: 'applied', at: at(1), state: 'recording' }]);
+  });
+
+  it('releases a held failover notice after 2 s at a tick, with the gap noted', () => {
+    const { of } = run([...live, note(10, 'S1', 3, 12, { newUid: 2002 }), tick(11.9), tick(12)]);
     expect(of(4)).toMatchObject([
       { decision: 'held' },
       { decision: 'releasedAfterGap', gap: { from: 1, to: 2 }, at: at(12) },
     ]);
   });
 
+  it('ends a hold as soon as a later notification of its recorder passes', () => {
+    const { of } = run([...live, note(10, 'S1', 3, 12, { newUid: 2002 }), note(10.5, 'S1', 4, 43)]);
+    expect(of(4)).toMatchObject([
+      { decision: 'held' },
+      { decision: 'releasedAfterGap', gap: { from: 1, to: 2 }, at: at(10.5) },
+    ]);
+    expect(of(5)).toMatchObject([{ decision: 'applied', at: at(10.5) }]);
+  });
+
   it('applies a notification that comes after its successors, marked late', () => {
     const { of } = run([...live, note(10, 'S1', 2, 43), tick(12), note(13, 'S1', 1, 44)]);
     expect(of(6)).toMatchObject([{ decision: 'late', recording: 'r1' }]);
+  });
+
+  it('gives no false gap after a host stop: later quit news is decided at once (kind 5)', () => {
+    const { of } = run([
+      start(0),
+      started(0.8, 'S1'),
+      note(1, 'S1', 0, 40),
+      note(2, 'S1', 1, 40),
+      stop(10),
+      { at: at(11), type: 'stopResult', recording: 'r1', sid: 'S1', httpStatus: 200, body: {} },
+      note(12, 'S1', 2, 11, { exitStatus: 0 }),
+      note(13, 'S1', 4, 31, {}),
+    ]);
+    for (const position of [7, 8]) {
+      const decided = of(position);
+      expect(decided).toHaveLength(1);
+      expect(decided[0]?.decision).toMatch(/^(applied|stale)$/);
+      expect(decided[0]?.gap).toBeUndefined();
+    }
   });
 
   it('holds notifications for a sid no start has named yet, and applies them once it is', () => {
@@ -141,5 +195,30 @@ describe('the core decides every input', () => {
     const { decisions } = run(inputs);
     const decided = new Set(decisions.map((d) => d.position));
     expect([...decided].sort((a, b) => a - b)).toEqual(inputs.map((_, i) => i + 1));
+  });
+});
+
+describe('time that goes back', () => {
+  it('takes an input stamped before the core’s time as happening now, and says so', () => {
+    const { of, state } = run([start(0), tick(10), started(0.8, 'S1')]);
+    expect(of(3)).toMatchObject([
+      {
+        decision: 'applied',
+        at: at(10),
+        reason: "observed 9200 ms before the core's time: taken as 1700000010000",
+      },
+    ]);
+    // Its deadlines count from the core's time, not from the past: the first query 5 s after 10 s.
+    expect(state.recordings.get('r1')?.snapshot.context.deadlines.queryAt).toBe(at(15));
+  });
+
+  it('fires nothing for a tick from the past', () => {
+    const { outputs } = run([start(0), started(1, 'S1'), tick(10), tick(3)]);
+    const last = outputs.filter((o) => o.kind === 'decision').at(-1);
+    expect(last).toMatchObject({
+      decision: 'applied',
+      at: at(10),
+      reason: expect.stringContaining('7000 ms'),
+    });
   });
 });

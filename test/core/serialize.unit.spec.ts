@@ -4,6 +4,8 @@ import {
   CoreStateError,
   deserializeCore,
   recordingState,
+  replay,
+  resolveCoreOptions,
   serializeCore,
 } from '../../src/index.js';
 import { fold } from './fold.js';
@@ -45,3 +47,47 @@ describe('a serialized core state', () => {
     expect(() => reload(broken)).toThrow(/no state "paused"/);
   });
 });
+
+describe('a saved core state is checked before it is trusted', () => {
+  const saved = () =>
+    serializeCore(
+      replay([
+        { at: 0, type: 'start', recording: 'r1', cname: 'c', uid: '1', mode: 'mix' },
+        { at: 1, type: 'started', recording: 'r1', resourceId: 'R', sid: 'S', uid: '1' },
+      ]).state,
+    ) as unknown as Record<string, unknown>;
+
+  it('refuses a position that is not a count, naming it (it used to become "seven1")', () => {
+    const error = catchError(() => deserializeCore({ ...saved(), position: 'seven' }));
+    expect(error).toBeInstanceOf(CoreStateError);
+    expect(error).toMatchObject({ code: 'CORE_STATE', problem: 'malformed' });
+    expect((error as Error).message).toMatch(/position/);
+  });
+
+  it('refuses a state built with other options', () => {
+    const options = resolveCoreOptions({ recording: { pollIntervalMs: 5_000 } });
+    expect(catchError(() => deserializeCore(saved(), options))).toMatchObject({
+      problem: 'options',
+    });
+    expect(() =>
+      deserializeCore(serializeCore(deserializeCore(saved()), options), options),
+    ).not.toThrow();
+  });
+
+  it('keeps no options in the state: not in a context, not in the saved JSON', () => {
+    const json = saved();
+    const text = JSON.stringify(json);
+    expect(text).not.toContain('pollIntervalMs');
+    expect(text).not.toContain('holdMs');
+    expect(Object.keys(json)).not.toContain('options');
+  });
+});
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

@@ -7,6 +7,7 @@ import {
   type RecordingOptions,
   type RecordingOutput,
   type RecordingSnapshot,
+  resolveOptions,
   stepRecording,
 } from '../../machines/index.js';
 
@@ -18,15 +19,19 @@ export class Recording {
   snapshot: RecordingSnapshot;
   outputs: RecordingOutput[] = [];
 
+  /** The host's options, given to every step. */
+  readonly options: RecordingOptions;
+
   constructor(options: Partial<RecordingOptions> = {}) {
-    this.snapshot = createRecording({ recording: 'r1', options });
+    this.snapshot = createRecording({ recording: 'r1' });
+    this.options = resolveOptions(options);
   }
 
   /** Feeds events; returns the outputs of these events only. */
   send(...events: RecordingEvent[]): RecordingOutput[] {
     const emitted: RecordingOutput[] = [];
     for (const event of events) {
-      const step = stepRecording(this.snapshot, event);
+      const step = stepRecording(this.snapshot, event, this.options);
       this.snapshot = step.snapshot;
       emitted.push(...step.outputs);
     }
@@ -173,3 +178,12 @@ export function wakeAt(outputs: readonly RecordingOutput[]): number | undefined 
   const last = wakes.at(-1);
   return last?.type === 'wakeAt' ? last.at : undefined;
 }
+
+/** What a `query` or `stop` effect of a session started by `start` and `started` carries. */
+export const session = (sid = SID) => ({
+  sid,
+  resourceId: `R-${sid}`,
+  mode: 'mix' as const,
+  cname: 'room1',
+  uid: UID,
+});

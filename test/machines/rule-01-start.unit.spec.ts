@@ -5,6 +5,7 @@ import {
   notify,
   queryFails,
   Recording,
+  session,
   start,
   started,
   tick,
@@ -24,6 +25,8 @@ describe('rule 1: start', () => {
       cname: 'room1',
       uid: UID,
       mode: 'mix',
+      restarts: 0,
+      retry: 0,
     });
   });
 
@@ -35,8 +38,7 @@ describe('rule 1: start', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
-      sid: 'S1',
-      resourceId: 'R-S1',
+      ...session(),
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alive, notify, recordingAlive } from './drive.js';
+import { alive, notify, recordingAlive, session } from './drive.js';
 
 // Restarts are off here so the quit itself is observable as the resting state.
 const noRestart = { restartBudget: 0 };
@@ -44,8 +44,7 @@ describe('rule 2: quit evidence', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
-      sid: 'S1',
-      resourceId: 'R-S1',
+      ...session(),
     });
   });
 
@@ -63,5 +62,35 @@ describe('rule 2: quit evidence', () => {
     expect(r.state).toBe('quit');
     expect(r.context.quitReason).toBe('exited');
     expect(r.events('quit')).toHaveLength(1);
+  });
+});
+
+describe('rule 2: a legacy callback’s 41 reads with the legacy leave-code table', () => {
+  it('quits idle on bit 2 (no user but the recorder)', () => {
+    const r = recordingAlive({ restartBudget: 0 });
+    r.send(notify(40, 41, { leaveCode: 2, legacy: true }));
+    expect(r.state).toBe('quit');
+    expect(r.context.quitReason).toBe('idle');
+  });
+
+  it.each([
+    ['4 (signal error)', 4],
+    ['0 (init failed)', 0],
+    ['1 (exit on a signal)', 1],
+    ['8 (exit by the wrapper)', 8],
+  ])('only queries on code %s', (_, leaveCode) => {
+    const r = recordingAlive();
+    const outputs = r.send(notify(40, 41, { leaveCode, legacy: true }));
+    expect(r.state).toBe('recording');
+    expect(outputs).toContainEqual(expect.objectContaining({ type: 'query', sid: 'S1' }));
+  });
+
+  it('reads today’s 41 with code 2 as ambiguous and code 4 as idle', () => {
+    const ambiguous = recordingAlive();
+    ambiguous.send(notify(40, 41, { leaveCode: 2 }));
+    expect(ambiguous.state).toBe('recording');
+    const idle = recordingAlive({ restartBudget: 0 });
+    idle.send(notify(40, 41, { leaveCode: 4 }));
+    expect(idle.context.quitReason).toBe('idle');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alive, at, notify, queryFails, recordingAlive, tick, wakeAt } from './drive.js';
+import { alive, at, notify, queryFails, recordingAlive, session, tick, wakeAt } from './drive.js';
 
 describe('rule 3: a 404 is ambiguous', () => {
   it('probes after a 404 in recording: queries again after 5, 10, 15 s', () => {
@@ -43,8 +43,7 @@ describe('rule 3: a 404 is ambiguous', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
-      sid: 'S1',
-      resourceId: 'R-S1',
+      ...session(),
     });
     expect(r.send(notify(11, 1, { errorLevel: 3 })).filter((o) => o.type === 'query')).toEqual([]);
     expect(r.state).toBe('recording');

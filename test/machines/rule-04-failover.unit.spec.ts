@@ -80,3 +80,75 @@ describe('rule 4: failover', () => {
     expect(r.state).toBe('recording');
   });
 });
+
+describe('rule 4: the failover count stays right when a 12 is lost or late', () => {
+  it('counts a bak<n>_ prefix in a query result as n+1 failovers', () => {
+    const r = recordingAlive();
+    const outputs = r.send(alive(80, 5, 'S1', ['bak1_S1_room1.m3u8']));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 2, filePrefix: 'bak1_', uid: UID });
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ type: 'failover', haAttempts: 2, filePrefix: 'bak1_' }),
+    );
+  });
+
+  it('counts a bak<n>_ prefix in a notification’s file list', () => {
+    const r = recordingAlive();
+    r.send(notify(30, 4, { files: [{ fileName: 'bak0_S1_room1.m3u8' }] }));
+    expect(r.context).toMatchObject({ haAttempts: 1, filePrefix: 'bak0_' });
+  });
+
+  it('never lowers the count: an old file name without a prefix proves nothing', () => {
+    const r = recordingAlive();
+    r.send(alive(80, 5, 'S1', ['bak1_S1_room1.m3u8']), alive(140, 5, 'S1', ['S1_room1.m3u8']));
+    expect(r.context.haAttempts).toBe(2);
+  });
+
+  it('takes a recorder uid never seen on the sid as a failover, and as life', () => {
+    const r = recordingAlive();
+    const outputs = r.send(notify(70, 43, { uid: '2002' }));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 1, uid: '2002', filePrefix: 'bak0_' });
+    expect(outputs).toContainEqual(expect.objectContaining({ type: 'failover', uid: '2002' }));
+    r.send(notify(80, 44, { uid: '2002' }), notify(81, 44, { uid: UID }));
+    expect(r.context).toMatchObject({ haAttempts: 1, uid: '2002' });
+  });
+
+  it('resumes a pending failover when a recorder never seen speaks (its 12 was lost)', () => {
+    const r = recordingAlive();
+    r.send(notify(20, 12, { newUid: '2002' }), notify(40, 43, { uid: '3003' }));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 2, uid: '3003', filePrefix: 'bak1_' });
+  });
+
+  it('counts a late 12 once, whatever else showed the same failover first', () => {
+    const r = recordingAlive();
+    r.send(notify(70, 40, { uid: '2002' }));
+    expect(r.context.haAttempts).toBe(1);
+    r.send(notify(71, 12, { newUid: '2002' }));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 1, uid: '2002' });
+  });
+
+  it('takes the highest count, not the sum, of a prefix and a late 12', () => {
+    const r = recordingAlive();
+    r.send(alive(81, 5, 'S1', ['bak0_S1_room1.m3u8']));
+    r.send(notify(95, 12, { sendts: at(60), newUid: '2002' }));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 1, uid: '2002', filePrefix: 'bak0_' });
+  });
+
+  it('counts a late 12 (older than news already applied) without moving the uid', () => {
+    const r = recordingAlive();
+    r.send(notify(20, 12, { newUid: '3003' }), notify(21, 40, { uid: '3003' }));
+    r.send(notify(22, 12, { newUid: '2002', late: true }));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 2, uid: '3003', filePrefix: 'bak1_' });
+  });
+
+  it('never counts past the allowed failovers from evidence', () => {
+    const r = recordingAlive();
+    r.send(alive(80, 5, 'S1', ['bak7_S1_room1.m3u8']));
+    expect(r.context.haAttempts).toBe(3);
+  });
+});

@@ -3,6 +3,7 @@ import {
   alive,
   at,
   notify,
+  queryFails,
   Recording,
   recordingAlive,
   start,
@@ -32,6 +33,8 @@ describe('rule 7: restart', () => {
       cname: 'room1',
       uid: UID,
       mode: 'mix',
+      restarts: 1,
+      retry: 0,
     });
     expect(r.send(started(31, 'S2'))).toContainEqual({
       kind: 'event',
@@ -132,5 +135,49 @@ describe('rule 7: restart', () => {
     expect(wakeAt(r.send(startFailed(5, 206, 65)))).toBe(at(11));
     r.send(tick(11), startFailed(12, 206, 65));
     expect(r.state).toBe('restarting');
+  });
+});
+
+describe('rule 7: after a quit known only by absence, the restart uses the other uid', () => {
+  const firstRestartUid = (r: Recording) =>
+    r.effects('acquireAndStart').map((e) => (e.type === 'acquireAndStart' ? e.uid : null))[1];
+
+  it('after lost (404s ran out): the backup uid, since the old recorder may still be there', () => {
+    const r = recordingAlive({ restartDelaysMs: [0] });
+    r.send(alive(20, 5));
+    for (const s of [80, 85, 95, 110]) r.send(queryFails(s, 'notFound'));
+    expect(r.context.quitReason).toBe('lost');
+    expect(firstRestartUid(r)).toBe('1002');
+  });
+
+  it('after failoverTimeout: the backup uid', () => {
+    const r = recordingAlive({ restartDelaysMs: [0] });
+    r.send(notify(20, 12, { newUid: '2002' }), tick(110));
+    expect(r.context.quitReason).toBe('failoverTimeout');
+    expect(firstRestartUid(r)).toBe('1002');
+  });
+
+  it('after notStarted: the backup uid', () => {
+    const r = new Recording({ restartDelaysMs: [0] });
+    r.send(start(0), started(1), tick(91));
+    expect(r.context.quitReason).toBe('notStarted');
+    expect(firstRestartUid(r)).toBe('1002');
+  });
+
+  it('after a quit Agora told of (exited): the primary uid again', () => {
+    const r = recordingAlive({ restartDelaysMs: [0] });
+    r.send(notify(30, 11, { exitStatus: 0 }));
+    expect(firstRestartUid(r)).toBe(UID);
+  });
+
+  it('alternates back to the primary after a second quit by absence', () => {
+    const r = recordingAlive({ restartDelaysMs: [0] });
+    r.send(notify(20, 12, { newUid: '2002' }), tick(110));
+    r.send(started(111, 'S2', '1002'), tick(202));
+    expect(r.context.quitReason).toBe('notStarted');
+    const uids = r
+      .effects('acquireAndStart')
+      .map((e) => (e.type === 'acquireAndStart' ? e.uid : null));
+    expect(uids).toEqual([UID, '1002', UID]);
   });
 });

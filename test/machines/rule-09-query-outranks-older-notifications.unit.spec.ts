@@ -13,16 +13,19 @@ describe('rule 9: a notification older than an applied query cannot undo what it
     expect(r.state).toBe('recording');
   });
 
-  it('ignores a failover sent before such a query', () => {
+  it('keeps the state after a failover sent before such a query, but counts it (rule 4)', () => {
     const r = recordingAlive();
     r.send(alive(100, 5));
-    r.send({
+    const outputs = r.send({
       type: 'notification',
       at: at(101),
       notification: { eventType: 12, uid: '1001', sendts: at(95), newUid: '9' },
     });
     expect(r.state).toBe('recording');
-    expect(r.context.haAttempts).toBe(0);
+    expect(r.context).toMatchObject({ haAttempts: 1, uid: '9', filePrefix: 'bak0_' });
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ type: 'failover', uid: '9', haAttempts: 1, filePrefix: 'bak0_' }),
+    );
   });
 
   it('applies an exit sent after the query', () => {

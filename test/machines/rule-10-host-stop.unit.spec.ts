@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   alive,
+  at,
   notify,
   queryFails,
   Recording,
   recordingAlive,
+  session,
   start,
   started,
   startFailed,
   stop,
   stopResult,
   tick,
+  wakeAt,
 } from './drive.js';
 
 describe('rule 10: host stop', () => {
@@ -20,8 +23,7 @@ describe('rule 10: host stop', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'stop',
-      sid: 'S1',
-      resourceId: 'R-S1',
+      ...session(),
     });
     expect(r.state).toBe('stopping');
     expect(r.send(stopResult(31, 'ok'))).toContainEqual({
@@ -83,8 +85,7 @@ describe('rule 10: host stop', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'stop',
-      sid: 'S1',
-      resourceId: 'R-S1',
+      ...session(),
     });
   });
 
@@ -103,6 +104,72 @@ describe('rule 10: host stop', () => {
     expect(r.state).toBe('stopping');
     r.send(tick(110));
     r.send(queryFails(111, 'notFound'));
+    expect(r.state).toBe('stopped');
+  });
+});
+
+describe('rule 10: a refused stop keeps the recording supervised', () => {
+  const refused = () => {
+    const r = recordingAlive();
+    r.send(stop(30));
+    const outputs = r.send(stopResult(31, 'clientError', 2));
+    return { r, outputs };
+  };
+
+  it('tells the host it is a configuration error, and does not fail the recording', () => {
+    const { r, outputs } = refused();
+    expect(r.value).toEqual({ stopping: 'refused' });
+    expect(r.context.quitReason).toBeNull();
+    expect(outputs).toContainEqual({
+      kind: 'event',
+      recording: 'r1',
+      type: 'configurationError',
+      operation: 'stop',
+      sid: 'S1',
+      httpStatus: 400,
+      code: 2,
+    });
+    expect(r.events('failed')).toEqual([]);
+  });
+
+  it('keeps querying it, without stopping it again on its own', () => {
+    const { r, outputs } = refused();
+    expect(wakeAt(outputs)).toBe(at(91));
+    expect(r.send(tick(91))).toContainEqual({
+      kind: 'effect',
+      recording: 'r1',
+      type: 'query',
+      ...session(),
+    });
+    const answer = r.send(alive(91, 5));
+    expect(answer.filter((o) => o.type === 'stop')).toEqual([]);
+    expect(r.context.deadlines.queryAt).toBe(at(151));
+    expect(r.value).toEqual({ stopping: 'refused' });
+  });
+
+  it('retries the stop when the host asks again', () => {
+    const { r } = refused();
+    expect(r.send(stop(100))).toContainEqual({
+      kind: 'effect',
+      recording: 'r1',
+      type: 'stop',
+      ...session(),
+    });
+    expect(r.value).toEqual({ stopping: 'requested' });
+    r.send(stopResult(101, 'ok'));
+    expect(r.state).toBe('stopped');
+  });
+
+  it('is stopped by quit evidence, never restarted', () => {
+    const { r } = refused();
+    const outputs = r.send(notify(200, 41, { leaveCode: 4 }));
+    expect(r.state).toBe('stopped');
+    expect(outputs.filter((o) => o.type === 'acquireAndStart')).toEqual([]);
+  });
+
+  it('is stopped when a query finds the session gone', () => {
+    const { r } = refused();
+    r.send(tick(91), queryFails(91, 'notFound'));
     expect(r.state).toBe('stopped');
   });
 });

@@ -54,14 +54,14 @@ describe('planResume', () => {
       started('stale'),
       alive('stale', T0 + 1_000),
     ]);
-    const plan = planResume(state, [], T0 + 62_000);
+    const plan = planResume(state, [], T0 + 62_000, 60_000);
     expect(plan.query.map((q) => q.recording)).toEqual(['stale']);
     expect(plan.query[0]).toMatchObject({ type: 'query', sid: 'S-stale', resourceId: 'R-stale' });
   });
 
   it('settles a start in flight that has an intent, resends one that has none, and forgets answered intents', () => {
     const state = fold([start('sent'), start('unsent'), start('answered'), started('answered')]);
-    const plan = planResume(state, [intent('sent'), intent('answered')], T0 + 1_000);
+    const plan = planResume(state, [intent('sent'), intent('answered')], T0 + 1_000, 60_000);
     expect(plan.settle.map((i) => i.recording)).toEqual(['sent']);
     expect(plan.resend).toEqual([
       { recording: 'unsent', cname: 'room-unsent', uid: '1001', mode: 'mix' },
@@ -71,7 +71,7 @@ describe('planResume', () => {
 
   it('does not settle an intent of another attempt (another uid): that start is resent', () => {
     const state = fold([start('r1')]);
-    const plan = planResume(state, [intent('r1', '9999')], T0 + 1_000);
+    const plan = planResume(state, [intent('r1', '9999')], T0 + 1_000, 60_000);
     expect(plan.settle).toEqual([]);
     expect(plan.resend.map((r) => r.recording)).toEqual(['r1']);
   });
@@ -82,7 +82,7 @@ describe('planResume', () => {
       started('r1'),
       { at: T0 + 2_000, type: 'stop', recording: 'r1' },
     ]);
-    const plan = planResume(state, [], T0 + 3_000);
+    const plan = planResume(state, [], T0 + 3_000, 60_000);
     expect(plan.stop).toMatchObject([{ type: 'stop', recording: 'r1', sid: 'S-r1' }]);
     expect(plan.query).toEqual([]);
   });

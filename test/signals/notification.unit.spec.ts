@@ -171,16 +171,6 @@ describe('parseNotification', () => {
       ],
       ['no noticeId', { ...notificationBody({ eventType: 40 }), noticeId: undefined }, 'noticeId'],
       ['an empty sid', notificationBody({ eventType: 40, sid: '' }), 'payload.sid'],
-      [
-        'a mistyped detail',
-        notificationBody({ eventType: 11, details: { exitStatus: 'abnormal' } }),
-        'payload.details.exitStatus',
-      ],
-      [
-        'a file entry without a name',
-        notificationBody({ eventType: 31, details: { fileList: [{ trackType: 'audio' }] } }),
-        'payload.details.fileList[0]',
-      ],
     ];
     it.each(cases)('%s', (_name, body, path) => {
       const result = parseNotification(body);
@@ -199,5 +189,75 @@ describe('parseNotification', () => {
     };
     const result = parseNotification(hostile);
     expect(result).toMatchObject({ ok: false, error: { message: '(root): boom' } });
+  });
+
+  describe('reads every scalar liberally: an odd field the lifecycle does not need never rejects', () => {
+    it('reads a mistyped detail as absent, keeping the rest', () => {
+      const result = parseNotification(
+        notificationBody({ eventType: 11, details: { exitStatus: 'abnormal' } }),
+      );
+      expect(result.ok && result.value.known && result.value.eventType === 11).toBe(true);
+      if (result.ok && result.value.known && result.value.eventType === 11)
+        expect(result.value.details.exitStatus).toBeUndefined();
+    });
+
+    it('drops a file entry without a name, keeping the others', () => {
+      const result = parseNotification(
+        notificationBody({
+          eventType: 31,
+          details: { fileList: [{ trackType: 'audio' }, { fileName: 'S1_c.m3u8' }] },
+        }),
+      );
+      if (!(result.ok && result.value.known && result.value.eventType === 31))
+        throw new Error('expected a readable 31');
+      expect(result.value.details.fileList).toEqual([{ fileName: 'S1_c.m3u8' }]);
+    });
+
+    it('reads booleans and numbers sent as strings', () => {
+      const result = parseNotification(
+        notificationBody({
+          eventType: 42,
+          details: { mixedAllUser: 'true', startUtcMs: '1700000000000', streamUid: 7 },
+        }),
+      );
+      if (!(result.ok && result.value.known && result.value.eventType === 42))
+        throw new Error('expected a readable 42');
+      expect(result.value.details).toMatchObject({
+        mixedAllUser: true,
+        startUtcMs: 1_700_000_000_000,
+        streamUid: '7',
+      });
+    });
+
+    it('reads a legacy callback: notificationId, eventMs, a string sequence, a numeric uid', () => {
+      const result = parseNotification({
+        notificationId: 'l2',
+        eventType: 41,
+        eventMs: 40_000,
+        payload: {
+          cname: 'room-a',
+          uid: 1001,
+          sid: 'SID-A',
+          sequence: '3',
+          details: { msgName: 'recorder_leave', leaveCode: '6' },
+        },
+      });
+      expect(result).toMatchObject({
+        ok: true,
+        value: {
+          legacy: true,
+          sendts: 40_000,
+          sequence: 3,
+          uid: '1001',
+          details: { leaveCode: 6 },
+        },
+      });
+    });
+
+    it('keeps the envelope readable when a field it does not need is odd', () => {
+      const body = notificationBody({ eventType: 40 }) as Record<string, unknown>;
+      const result = parseNotification({ ...body, productId: 'three', notifyMs: { odd: true } });
+      expect(result).toMatchObject({ ok: true, value: { eventType: 40 } });
+    });
   });
 });

@@ -167,3 +167,113 @@ describe('classifyQuery', () => {
     },
   );
 });
+
+describe('classifyQuery: a field the lifecycle does not need never makes a 200 unreadable', () => {
+  it('reads Agora’s 2021 json-mode example, booleans as strings (issue 9)', () => {
+    const body = {
+      serverResponse: {
+        status: 5,
+        fileListMode: 'json',
+        fileList: [{ fileName: 'a.m3u8', isPlayable: 'true' }],
+      },
+    };
+    expect(classifyQuery(200, body)).toMatchObject({
+      kind: 'alive',
+      status: 5,
+      files: [{ fileName: 'a.m3u8', isPlayable: true }],
+    });
+  });
+
+  it.each([
+    [
+      'mixedAllUser "false"',
+      { fileName: 'b.m3u8', mixedAllUser: 'false' },
+      { mixedAllUser: false },
+    ],
+    ['isPlayable 1', { fileName: 'b.m3u8', isPlayable: 1 }, { isPlayable: true }],
+    ['isPlayable "maybe"', { fileName: 'b.m3u8', isPlayable: 'maybe' }, {}],
+    ['a numeric uid', { fileName: 'b.m3u8', uid: 123 }, { uid: '123' }],
+    [
+      'sliceStartTime as a string',
+      { fileName: 'b.m3u8', sliceStartTime: '1619176937' },
+      { sliceStartTime: 1_619_176_937_000 },
+    ],
+    ['trackType a number', { fileName: 'b.m3u8', trackType: 3 }, {}],
+  ])('reads an entry with %s', (_, entry, read) => {
+    const body = { serverResponse: { status: '5', fileListMode: 'json', fileList: [entry] } };
+    const outcome = classifyQuery(200, body);
+    expect(outcome).toMatchObject({ kind: 'alive', status: 5 });
+    if (outcome.kind === 'alive') expect(outcome.files).toEqual([{ fileName: 'b.m3u8', ...read }]);
+  });
+
+  it('drops entries without a name, and a fileList of no known shape, keeping the status', () => {
+    const entries = {
+      serverResponse: { status: 4, fileList: [{}, { fileName: 42 }, 'x', { filename: 'ok.mp4' }] },
+    };
+    expect(classifyQuery(200, entries)).toMatchObject({
+      kind: 'alive',
+      status: 4,
+      files: [{ fileName: 'ok.mp4' }],
+    });
+    const odd = {
+      serverResponse: { status: 5, fileList: 42, fileListMode: 7, sliceStartTime: 'soon' },
+    };
+    expect(classifyQuery(200, odd)).toEqual({
+      kind: 'alive',
+      httpStatus: 200,
+      status: 5,
+      files: [],
+    });
+  });
+
+  it('reads web mode with onhold as a string and an odd RTMP payload', () => {
+    const body = {
+      serverResponse: {
+        extensionServiceState: [
+          {
+            serviceName: 'web_recorder_service',
+            payload: {
+              state: 'inProgress',
+              onhold: 'false',
+              fileList: [{ filename: 'w.mp4', sliceStartTime: '1619176937000' }],
+            },
+          },
+          { serviceName: 'rtmp_publish_service', payload: { outputs: 'none' } },
+          { noServiceName: true },
+        ],
+      },
+    };
+    expect(classifyQuery(200, body)).toMatchObject({
+      kind: 'alive',
+      status: 5,
+      files: [{ fileName: 'w.mp4', sliceStartTime: 1_619_176_937_000 }],
+      extensionServices: { webRecorder: { state: 'inProgress', onhold: false }, rtmpOutputs: [] },
+    });
+  });
+
+  it('reads ids of the wrong type as absent', () => {
+    const body = {
+      sid: 7,
+      resourceId: ['R'],
+      cname: null,
+      uid: 1001,
+      serverResponse: { status: 5 },
+    };
+    expect(classifyQuery(200, body)).toEqual({
+      kind: 'alive',
+      httpStatus: 200,
+      status: 5,
+      files: [],
+      uid: '1001',
+    });
+  });
+
+  it('still calls a 200 without a readable status a serverError', () => {
+    expect(
+      classifyQuery(200, { serverResponse: { status: 'five', fileList: 'a.m3u8' } }),
+    ).toMatchObject({
+      kind: 'serverError',
+      reason: expect.stringContaining('no status'),
+    });
+  });
+});

@@ -107,3 +107,47 @@ describe('error bodies', () => {
     expect(classifyCall(status, body)).toMatchObject({ kind, httpStatus: status });
   });
 });
+
+describe('responses: every scalar may be a string, an odd field never rejects', () => {
+  it('reads the stop example of Agora’s 2021 reference (booleans as strings)', () => {
+    const body = {
+      resourceId: 'RES-A',
+      sid: 'SID-A',
+      serverResponse: {
+        fileListMode: 'json',
+        fileList: [
+          {
+            fileName: 'SID-A_room-a.m3u8',
+            trackType: 'audio_and_video',
+            uid: '0',
+            mixedAllUser: 'true',
+            isPlayable: 'true',
+            sliceStartTime: '1619176937',
+          },
+        ],
+        uploadingStatus: 'uploaded',
+      },
+    };
+    expect(parseStopResponse(body)).toMatchObject({
+      ok: true,
+      value: {
+        sid: 'SID-A',
+        uploadingStatus: 'uploaded',
+        serverResponse: {
+          files: [{ fileName: 'SID-A_room-a.m3u8', mixedAllUser: true, isPlayable: true }],
+        },
+      },
+    });
+  });
+
+  it('reads a start response whose cname is odd, keeping resourceId and sid', () => {
+    expect(parseStartResponse({ cname: 5, uid: { x: 1 }, resourceId: 'R', sid: 'S' })).toEqual({
+      ok: true,
+      value: { resourceId: 'R', sid: 'S' },
+    });
+  });
+
+  it('reads an error body whose code is a string and whose reason is odd', () => {
+    expect(parseErrorBody({ code: '49', reason: 49 })).toEqual({ code: 49 });
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   createDedupe,
+  DEFAULT_DEDUPE_OPTIONS,
+  type DedupeOptions,
   dedupe,
   dedupeSize,
   expireDedupe,
@@ -12,11 +14,18 @@ const n = (
   eventType: number,
   sequence: number,
   noticeId = `${sid}-${eventType}-${sequence}`,
+  uid = '1001',
 ) => ({
   sid,
+  uid,
   eventType,
   sequence,
   noticeId,
+});
+
+const opts = (options: Partial<DedupeOptions>): DedupeOptions => ({
+  ...DEFAULT_DEDUPE_OPTIONS,
+  ...options,
 });
 
 describe('dedupe', () => {
@@ -43,18 +52,20 @@ describe('dedupe', () => {
   });
 
   it('forgets a finished sid once its retention has passed, not before', () => {
-    let state = dedupe(createDedupe({ retainFinishedMs: 60_000 }), n('S1', 11, 5), 1000).state;
+    const options = opts({ retainFinishedMs: 60_000 });
+    let state = dedupe(createDedupe(), n('S1', 11, 5), 1000, options).state;
     state = finishSid(state, 'S1', 2000);
-    state = expireDedupe(state, 61_999);
+    state = expireDedupe(state, 61_999, options);
     expect(dedupe(state, n('S1', 11, 5), 61_999).duplicate).toBe(true);
-    state = expireDedupe(state, 62_000);
+    state = expireDedupe(state, 62_000, options);
     expect(dedupeSize(state)).toEqual({ sids: 0, keys: 0 });
     expect(dedupe(state, n('S1', 11, 5), 62_000).duplicate).toBe(false);
   });
 
   it('past maxKeys, evicts finished sids first, then the least recently seen, down to 90%', () => {
     // Each notification costs two keys (sequence and noticeId); cap 20 keys → keep at most 18.
-    let state = createDedupe({ maxKeys: 20 });
+    const options = opts({ maxKeys: 20 });
+    let state = createDedupe();
     for (const [sid, at] of [
       ['A', 1],
       ['B', 2],
@@ -65,14 +76,14 @@ describe('dedupe', () => {
       state = dedupe(state, n(sid, 43, 1), at).state;
     }
     state = finishSid(state, 'C', 10); // finished: evicted first despite being newer than A, B
-    state = dedupe(state, n('A', 44, 2), 11).state; // A is now the most recent live sid
+    state = dedupe(state, n('A', 44, 2), 11, options).state; // A is now the most recent live sid
     expect(dedupeSize(state).keys).toBe(18);
-    state = dedupe(state, n('E', 40, 0), 12).state; // 20 keys
-    state = dedupe(state, n('E', 43, 1), 13).state; // 22 > 20: C goes first (finished)
+    state = dedupe(state, n('E', 40, 0), 12, options).state; // 20 keys
+    state = dedupe(state, n('E', 43, 1), 13, options).state; // 22 > 20: C goes first (finished)
     expect(dedupeSize(state)).toEqual({ sids: 4, keys: 18 });
     expect(dedupe(state, n('C', 40, 0), 14).duplicate).toBe(false);
-    state = dedupe(state, n('F', 40, 0), 14).state;
-    state = dedupe(state, n('F', 43, 1), 15).state; // 22 > 20 again: B, the least recently seen
+    state = dedupe(state, n('F', 40, 0), 14, options).state;
+    state = dedupe(state, n('F', 43, 1), 15, options).state; // 22 > 20 again: B, the least recently seen
     expect(dedupeSize(state)).toEqual({ sids: 4, keys: 18 });
     expect(dedupe(state, n('B', 40, 0), 16).duplicate).toBe(false);
     for (const sid of ['A', 'D', 'E', 'F'])
@@ -80,13 +91,35 @@ describe('dedupe', () => {
   });
 
   it('remembers a key at least one window and forgets it after two, so a long recording stays small', () => {
-    let state = createDedupe({ windowMs: 1_000 });
-    state = dedupe(state, n('S1', 43, 0), 0).state;
-    for (let i = 1; i <= 1_000; i += 1) state = dedupe(state, n('S1', 43, i), i * 10).state;
+    const options = opts({ windowMs: 1_000 });
+    let state = createDedupe();
+    state = dedupe(state, n('S1', 43, 0), 0, options).state;
+    for (let i = 1; i <= 1_000; i += 1)
+      state = dedupe(state, n('S1', 43, i), i * 10, options).state;
     // seq 900 was seen at 9,000: within a window of the last rotation, still known.
-    expect(dedupe(state, n('S1', 43, 900), 10_000).duplicate).toBe(true);
+    expect(dedupe(state, n('S1', 43, 900), 10_000, options).duplicate).toBe(true);
     // seq 0 was seen at 0, more than two windows ago: forgotten.
-    expect(dedupe(state, n('S1', 43, 0), 10_000).duplicate).toBe(false);
+    expect(dedupe(state, n('S1', 43, 0), 10_000, options).duplicate).toBe(false);
     expect(dedupeSize(state).keys).toBeLessThanOrEqual(2 * 2 * 100 + 2);
+  });
+
+  it('never takes another recorder uid’s notification for a copy (sequence may restart per uid)', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 0, 'n1', '1001'), 1000);
+    const other = dedupe(first.state, n('S1', 40, 0, 'n2', '2002'), 45_000);
+    expect(other.duplicate).toBe(false);
+    expect(dedupe(other.state, n('S1', 40, 0, 'n3', '2002'), 45_100).duplicate).toBe(true);
+  });
+
+  it('is right when sequence goes on across a failover too', () => {
+    let state = dedupe(createDedupe(), n('S1', 40, 0, 'n1', '1001'), 1000).state;
+    state = dedupe(state, n('S1', 12, 1, 'n2', '1001'), 2000).state;
+    const next = dedupe(state, n('S1', 40, 2, 'n3', '2002'), 3000);
+    expect(next.duplicate).toBe(false);
+    expect(dedupe(next.state, n('S1', 40, 2, 'n4', '2002'), 3100).duplicate).toBe(true);
+  });
+
+  it('does not remember an empty noticeId: it identifies nothing', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 0, ''), 1000);
+    expect(dedupe(first.state, n('S1', 43, 1, ''), 1100).duplicate).toBe(false);
   });
 });

@@ -42,15 +42,44 @@ describe('dedupeSignals', () => {
   });
 });
 
+/** A failover notice (12): its order matters, so it may wait for a missing predecessor. */
+function failover(seq: number, at: number): Signal {
+  const base = note(seq, at, 12);
+  if (base.type !== 'notification') throw new Error('a notification');
+  return {
+    ...base,
+    notification: {
+      ...base.notification,
+      known: true,
+      eventType: 12,
+      eventName: 'session_failover',
+      details: {},
+    },
+  } as Signal;
+}
+
 describe('reorderSignals (virtual time)', () => {
-  it('holds an early notification and releases it, in order, when its predecessor comes', () => {
+  it('holds a failover notice whose predecessor is missing, releasing it in order when it comes', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const b = note(1, 0);
-      const a = note(0, 5);
-      const source = cold('b----a---|', { a, b });
-      expectObservable(source.pipe(reorderSignals({ holdMs: 2000 }))).toBe('-----(xy)|', {
+      const a = note(0, 0);
+      const c = failover(2, 1);
+      const b = note(1, 5);
+      const source = cold('ac---b---|', { a, b, c });
+      expectObservable(source.pipe(reorderSignals({ holdMs: 2000 }))).toBe('x----(yz)|', {
         x: { signal: a, gap: null, late: false, heldFor: 0 },
-        y: { signal: b, gap: null, late: false, heldFor: 5 },
+        y: { signal: b, gap: null, late: false, heldFor: 0 },
+        z: { signal: c, gap: null, late: false, heldFor: 4 },
+      });
+    });
+  });
+
+  it('never holds a stream’s first notification, nor what order cannot change', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const first = note(3, 0);
+      const later = note(6, 1);
+      expectObservable(cold('fl|', { f: first, l: later }).pipe(reorderSignals())).toBe('xy|', {
+        x: { signal: first, gap: null, late: false, heldFor: 0 },
+        y: { signal: later, gap: null, late: false, heldFor: 0 },
       });
     });
   });
@@ -58,7 +87,7 @@ describe('reorderSignals (virtual time)', () => {
   it('releases after the hold time on its own timer, with the gap noted', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const first = note(0, 0);
-      const third = note(2, 10);
+      const third = failover(2, 10);
       const source = cold(`a 9ms c ${5000}ms |`, { a: first, c: third });
       expectObservable(source.pipe(reorderSignals({ holdMs: 100 }))).toBe(
         `x ${109}ms y ${4900}ms |`,
@@ -81,9 +110,11 @@ describe('reorderSignals (virtual time)', () => {
 
   it('releases whatever is still held when the source completes', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const early = note(3, 0);
-      expectObservable(cold('e|', { e: early }).pipe(reorderSignals())).toBe('-(x|)', {
-        x: { signal: early, gap: { from: 0, to: 2 }, late: false, heldFor: 0 },
+      const first = note(0, 0);
+      const early = failover(3, 0);
+      expectObservable(cold('(fe|)', { f: first, e: early }).pipe(reorderSignals())).toBe('(xy|)', {
+        x: { signal: first, gap: null, late: false, heldFor: 0 },
+        y: { signal: early, gap: { from: 1, to: 2 }, late: false, heldFor: 0 },
       });
     });
   });

@@ -1,6 +1,6 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
 import type { Signal } from '../../signals/index.js';
-import { createDedupe, type DedupeOptions, dedupe } from '../dedupe.js';
+import { createDedupe, DEFAULT_DEDUPE_OPTIONS, type DedupeOptions, dedupe } from '../dedupe.js';
 
 export interface DedupeSignalsOptions extends Partial<Pick<DedupeOptions, 'maxKeys'>> {
   /** Told of every duplicate dropped, so none disappears unseen. */
@@ -8,7 +8,8 @@ export interface DedupeSignalsOptions extends Partial<Pick<DedupeOptions, 'maxKe
 }
 
 /**
- * Drops second copies of notifications (same sid, eventType and sequence, or same noticeId);
+ * Drops second copies of notifications (same sid, recorder uid, eventType and sequence, or same
+ * non-empty noticeId);
  * everything else passes. Memory is bounded by `maxKeys` (whole sids evicted, least recently
  * seen first); each subscription has its own memory.
  * @example
@@ -18,11 +19,15 @@ export function dedupeSignals(
   options: DedupeSignalsOptions = {},
 ): MonoTypeOperatorFunction<Signal> {
   return (source) => {
-    let state = createDedupe(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys });
+    let state = createDedupe();
+    const settings: DedupeOptions = {
+      ...DEFAULT_DEDUPE_OPTIONS,
+      ...(options.maxKeys !== undefined && { maxKeys: options.maxKeys }),
+    };
     return source.pipe(
       filter((signal) => {
         if (signal.type !== 'notification') return true;
-        const result = dedupe(state, signal.notification, signal.at);
+        const result = dedupe(state, signal.notification, signal.at, settings);
         state = result.state;
         if (result.duplicate) options.onDuplicate?.(signal);
         return !result.duplicate;

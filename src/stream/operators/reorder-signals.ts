@@ -6,13 +6,16 @@ import {
   type Subscription,
 } from 'rxjs';
 import type { Signal } from '../../signals/index.js';
+import { orderMatters } from '../order-matters.js';
 import {
   advance,
   createReorder,
+  DEFAULT_REORDER_OPTIONS,
   forgetSid,
   nextRelease,
   offer,
   type Released,
+  type ReorderOptions,
 } from '../reorder.js';
 
 /** A signal let through by `reorderSignals`, with how it got through. */
@@ -31,8 +34,9 @@ export interface ReorderSignalsOptions {
 }
 
 /**
- * Delivers each sid's notifications in `sequence` order: one whose predecessor is missing is held
- * up to `holdMs` (a timer releases it, gap noted); a late one passes at once, marked late. Other
+ * Delivers each recorder's notifications of a sid in `sequence` order, holding only what the
+ * order can change (see `orderMatters`): such a one whose predecessor is missing is held up to
+ * `holdMs` (a timer releases it, gap noted); a late one passes at once, marked late. Other
  * signals pass straight through. On completion, whatever is still held is released in order.
  * @example
  * signals$.pipe(dedupeSignals(), reorderSignals({ holdMs: 2000 })).subscribe(({ signal, gap }) => ...)
@@ -43,9 +47,8 @@ export function reorderSignals(
   const scheduler = options.scheduler ?? asyncScheduler;
   return (source) =>
     new Observable<OrderedSignal>((subscriber) => {
-      let state = createReorder<Signal>(
-        options.holdMs === undefined ? {} : { holdMs: options.holdMs },
-      );
+      let state = createReorder<Signal>();
+      const settings: ReorderOptions = { holdMs: options.holdMs ?? DEFAULT_REORDER_OPTIONS.holdMs };
       let timer: Subscription | null = null;
       let armedFor: number | null = null;
       let now = Number.NEGATIVE_INFINITY;
@@ -66,7 +69,7 @@ export function reorderSignals(
             armedFor = null;
             timer = null;
             now = Math.max(now, due);
-            const result = advance(state, due);
+            const result = advance(state, due, settings);
             state = result.state;
             emit(result.released);
             arm();
@@ -78,12 +81,13 @@ export function reorderSignals(
       const subscription = source.subscribe({
         next(signal) {
           now = Math.max(now, signal.at);
-          const expired = advance(state, now);
+          const expired = advance(state, now, settings);
           state = expired.state;
           emit(expired.released);
           if (signal.type === 'notification') {
-            const { sid, sequence } = signal.notification;
-            const result = offer(state, sid, sequence, signal, signal.at);
+            const { notification } = signal;
+            const matters = orderMatters(notification);
+            const result = offer(state, notification, signal, signal.at, matters, settings);
             state = result.state;
             emit(result.released);
           } else {
@@ -96,7 +100,7 @@ export function reorderSignals(
         },
         complete() {
           for (const sid of [...state.sids.keys()]) {
-            const result = forgetSid(state, sid, now);
+            const result = forgetSid(state, sid, now, settings);
             state = result.state;
             emit(result.released);
           }

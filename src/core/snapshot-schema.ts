@@ -1,0 +1,138 @@
+// The shape of a saved core state, checked before it is trusted: a snapshot is input like any
+// other (a corrupt file, a foreign or older writer), and a wrong one must be refused, never
+// misread. Loose where the core keeps values it does not interpret (normalized notifications).
+import { z } from 'zod';
+
+const time = z.number().finite();
+const count = z.number().int().nonnegative();
+const nullableTime = time.nullable();
+const text = z.string();
+
+const stateValue: z.ZodType<string | Record<string, unknown>> = z.union([
+  text,
+  z.record(
+    text,
+    z.lazy(() => stateValue),
+  ),
+]);
+
+const quitReason = z.enum([
+  'notStarted',
+  'exited',
+  'abnormalExit',
+  'uploaded',
+  'idle',
+  'webRecorderStopped',
+  'lost',
+  'failoverTimeout',
+  'haExhausted',
+  'configuration',
+  'restartBudgetExhausted',
+  'stopped',
+]);
+
+const context = z.object({
+  recording: text,
+  cname: text.nullable(),
+  mode: z.enum(['individual', 'mix', 'web']).nullable(),
+  primaryUid: text.nullable(),
+  backupUid: text.nullable(),
+  attempt: z.object({ uid: text, retries: count, inFlight: z.boolean() }).nullable(),
+  lastAttemptFailed: z.boolean(),
+  sid: text.nullable(),
+  resourceId: text.nullable(),
+  sessionUid: text.nullable(),
+  uid: text.nullable(),
+  recorderUids: z.array(text),
+  previousSids: z.array(text),
+  haAttempts: count,
+  filePrefix: text,
+  files: z.array(text),
+  quitReason: quitReason.nullable(),
+  restarts: count,
+  lastQuery: z
+    .object({
+      at: time,
+      kind: z.enum(['alive', 'notFound', 'transient', 'rateLimited', 'serverError', 'clientError']),
+      httpStatus: z.number().int().nullable(),
+      status: z.number().nullable(),
+    })
+    .nullable(),
+  uncertainSince: nullableTime,
+  backoff: z
+    .object({
+      reason: z.enum(['notFound', 'serverError', 'transient', 'rateLimited']),
+      step: count,
+    })
+    .nullable(),
+  failoverHint: nullableTime,
+  failoverSuspected: z.boolean(),
+  deadlines: z.object({
+    startBy: nullableTime,
+    failoverBy: nullableTime,
+    queryAt: nullableTime,
+    startAt: nullableTime,
+  }),
+  updatedAt: nullableTime,
+});
+
+const notification = z.looseObject({
+  noticeId: text,
+  eventType: count,
+  eventName: text,
+  sid: text,
+  uid: text,
+  cname: text,
+  sequence: count,
+  sendts: time,
+  legacy: z.boolean(),
+  known: z.boolean(),
+  details: z.record(text, z.unknown()),
+});
+
+const parked = z.object({ position: count, at: time, notification });
+
+const generation = z.object({ sequences: z.array(text), notices: z.array(text) });
+
+/** The JSON shape of a core state (version 2), as zod checks it. */
+export const coreStateJsonSchema = z.object({
+  version: z.literal(2),
+  position: count,
+  now: time,
+  optionsFingerprint: text,
+  recordings: z.array(z.tuple([text, z.object({ value: stateValue, context })])),
+  sidOwners: z.array(z.tuple([text, text])),
+  dedupe: z.object({
+    sids: z.array(
+      z.tuple([
+        text,
+        z.object({
+          current: generation,
+          previous: generation,
+          since: time,
+          maxSequence: z.number().int(),
+          lastAt: time,
+          finishedAt: nullableTime,
+        }),
+      ]),
+    ),
+    keyCount: count,
+    finished: z.array(z.object({ sid: text, at: time })),
+  }),
+  reorder: z.object({
+    sids: z.array(
+      z.tuple([
+        text,
+        z.array(
+          z.object({
+            uid: text,
+            next: count,
+            held: z.array(z.object({ sequence: count, item: parked, heldAt: time })),
+          }),
+        ),
+      ]),
+    ),
+    nextDue: nullableTime,
+  }),
+  unknownSids: z.array(z.tuple([text, z.array(parked)])),
+});
