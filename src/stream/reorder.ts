@@ -98,7 +98,10 @@ export function offer<T>(
   const streams = state.sids.get(sid) ?? [];
   const stream = streams.find((s) => s.uid === uid);
   const now: Released<T> = { sid, uid, sequence, item, gap: null, late: false, heldFor: 0 };
-  if (stream === undefined && (!orderMatters || sequence === 0)) {
+  // A new recorder's first word whose number goes on from another stream of the sid (sequence
+  // counting on across a failover) is in order under that reading: nothing is missing.
+  const continues = streams.some((other) => other.next === sequence);
+  if (stream === undefined && (!orderMatters || sequence === 0 || continues)) {
     // The first of its stream: it begins here (a host may never see the numbers before it).
     const begun = { uid, next: sequence + 1, held: [] };
     return {

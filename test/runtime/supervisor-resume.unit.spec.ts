@@ -46,13 +46,14 @@ const intent = (recording: string, uid = '1001') => ({
 
 describe('planResume', () => {
   it('re-queries live sessions whose last query is older than the poll interval, and only those', () => {
+    // In time order: the core takes an earlier time as its own present (docs/trace-format.md).
     const state = fold([
-      start('fresh'),
-      started('fresh'),
-      alive('fresh', T0 + 50_000),
       start('stale'),
       started('stale'),
       alive('stale', T0 + 1_000),
+      start('fresh', T0 + 2_000),
+      started('fresh', T0 + 2_500),
+      alive('fresh', T0 + 50_000),
     ]);
     const plan = planResume(state, [], T0 + 62_000, 60_000);
     expect(plan.query.map((q) => q.recording)).toEqual(['stale']);

@@ -150,3 +150,22 @@ describe('reorder', () => {
     expect(items(advance(state, 500, { holdMs: 500 }).released)).toEqual(['c']);
   });
 });
+
+describe('a new recorder whose sequence goes on from the old one', () => {
+  it('delivers its first order-sensitive notice (a 12) at once: nothing is missing under that reading', () => {
+    let state = createReorder<string>();
+    state = offer(state, { sid: 'S', uid: '1001', sequence: 0 }, 'a', 0, false).state;
+    state = offer(state, { sid: 'S', uid: '1001', sequence: 1 }, 'b', 1, false).state;
+    const failover = offer(state, { sid: 'S', uid: '2001', sequence: 2 }, '12', 2, true);
+    expect(failover.held).toBe(false);
+    expect(failover.released.map((r) => r.item)).toEqual(['12']);
+  });
+
+  it("still holds a new recorder's quit notice that skips numbers of every stream", () => {
+    let state = createReorder<string>();
+    state = offer(state, { sid: 'S', uid: '1001', sequence: 0 }, 'a', 0, false).state;
+    const quit = offer(state, { sid: 'S', uid: '2001', sequence: 5 }, '11', 2, true);
+    expect(quit.held).toBe(true);
+    expect(quit.released).toEqual([]);
+  });
+});
