@@ -56,6 +56,7 @@ export function initialContext(input: RecordingInput): RecordingContext {
     sessionUid: null,
     uid: null,
     recorderUids: [],
+    uidSince: null,
     previousSids: [],
     haAttempts: 0,
     filePrefix: '',

@@ -12,6 +12,7 @@ export interface FailoverCount {
   readonly haAttempts: number;
   readonly filePrefix: string;
   readonly uid: string | null;
+  readonly uidSince: number | null;
   readonly recorderUids: readonly string[];
 }
 
@@ -49,17 +50,25 @@ export function failoverEvidence(
 ): FailoverCount | null {
   let recorderUids = context.recorderUids;
   let uid = context.uid;
-  const late = notification?.late === true;
+  let uidSince = context.uidSince;
+  // Late news, or news older than what made the current uid, moves no uid.
+  const newer =
+    notification !== undefined &&
+    notification.late !== true &&
+    (uidSince === null || notification.sendts >= uidSince);
   for (const seen of [
     notification?.uid,
     notification?.eventType === 12 ? notification.newUid : undefined,
   ]) {
     if (seen === undefined || !isUnseenRecorder({ ...context, recorderUids }, seen)) continue;
     recorderUids = [...recorderUids, seen];
-    if (!late) uid = seen;
+    if (newer) {
+      uid = seen;
+      uidSince = notification.sendts;
+    }
   }
   const shown = Math.max(recorderUids.length - 1, failoversInFileNames(files));
   const haAttempts = Math.min(Math.max(context.haAttempts, shown), options.maxHaAttempts);
   if (recorderUids === context.recorderUids && haAttempts === context.haAttempts) return null;
-  return { haAttempts, filePrefix: filePrefixFor(haAttempts), uid, recorderUids };
+  return { haAttempts, filePrefix: filePrefixFor(haAttempts), uid, uidSince, recorderUids };
 }

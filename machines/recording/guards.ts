@@ -65,6 +65,7 @@ export const notifiesFailover: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   e.notification.eventType === 12 &&
   e.notification.late !== true &&
+  (c.uidSince === null || e.notification.sendts >= c.uidSince) &&
   (e.notification.newUid === undefined || !c.recorderUids.includes(e.notification.newUid)) &&
   !supersededByQuery(c, e.notification.sendts);
 

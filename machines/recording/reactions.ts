@@ -108,6 +108,7 @@ export const adoptSid: Reactor = (context, event, options) => {
       sessionUid: event.uid,
       uid: event.uid,
       recorderUids: [event.uid],
+      uidSince: null,
       previousSids:
         previous === null || previous === event.sid
           ? context.previousSids
@@ -295,6 +296,7 @@ export const beginFailover: Reactor = (context, event, options) => {
     patch: {
       haAttempts,
       uid,
+      uidSince: event.notification.sendts,
       recorderUids,
       filePrefix,
       backoff: null,

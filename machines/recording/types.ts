@@ -256,6 +256,11 @@ export interface RecordingContext {
   readonly uid: string | null;
   /** Every recorder uid seen on the current sid, first seen first (rule 4's evidence). */
   readonly recorderUids: readonly string[];
+  /**
+   * When (Agora's `sendts`) the evidence that made `uid` the current recorder happened, or null:
+   * older news of another recorder never replaces it (the latest uid is the latest in time).
+   */
+  readonly uidSince: number | null;
   readonly previousSids: readonly string[];
   readonly haAttempts: number;
   /** `bak<n>_` of the current playlist; '' before any failover. */

@@ -44,6 +44,7 @@ const context = z.object({
   sessionUid: text.nullable(),
   uid: text.nullable(),
   recorderUids: z.array(text),
+  uidSince: nullableTime,
   previousSids: z.array(text),
   haAttempts: count,
   filePrefix: text,

@@ -151,4 +151,13 @@ describe('rule 4: the failover count stays right when a 12 is lost or late', () 
     r.send(alive(80, 5, 'S1', ['bak7_S1_room1.m3u8']));
     expect(r.context.haAttempts).toBe(3);
   });
+
+  it('keeps the latest recorder in time when older news of an earlier one arrives after', () => {
+    const r = recordingAlive();
+    r.send(notify(70, 40, { uid: '3003', sendts: at(69) }));
+    r.send(notify(71, 12, { newUid: '2002', sendts: at(30) }));
+    r.send(notify(72, 40, { uid: '2002', sendts: at(45) }));
+    expect(r.state).toBe('recording');
+    expect(r.context).toMatchObject({ haAttempts: 2, uid: '3003', filePrefix: 'bak1_' });
+  });
 });
