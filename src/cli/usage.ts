@@ -10,3 +10,8 @@ export const REPLAY_USAGE = `recwatch replay <trace.jsonl | log.db> [--json]
 export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl]
   Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
   rejects included as {"type":"reject"} lines. Prints to stdout unless --out is given.`;
+
+export const INSPECT_USAGE = `recwatch inspect <trace.jsonl | log.db> [--port N]
+  Serves the inspector page on 127.0.0.1 (any free port unless --port) and prints its URL: the
+  lifecycle statechart, every recording, the timeline of inputs with the core's decisions, and a
+  scrubber. A log is opened read-only. Runs until Ctrl-C.`;
