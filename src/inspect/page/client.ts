@@ -163,6 +163,7 @@ function bodyOf(received: unknown): string | null {
   const line = received as { kind?: string; record?: { body?: unknown }; raw?: unknown };
   const body = line.kind === 'input' ? line.record?.body : undefined;
   if (typeof body === 'string') return body;
+  if (body !== undefined) return JSON.stringify(body, null, 2);
   if (line.kind === 'reject')
     return typeof line.raw === 'string' ? line.raw : JSON.stringify(line.raw);
   return null;
