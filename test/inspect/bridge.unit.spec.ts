@@ -27,9 +27,9 @@ describe('the Stately inspector bridge', () => {
     const { seen } = inspect('rule-07-restart.jsonl');
     const actors = seen.filter((e) => e.type === '@xstate.actor');
     expect(actors.map(sessionOf)).toEqual(['r1']);
-    const [actor] = actors;
-    expect((actor?.actorRef as unknown as { logic: unknown }).logic).toBe(recordingMachine);
-    expect(actor?.rootId).toBe('r1');
+    const actor = actors[0] as InspectionEvent;
+    expect((actor.actorRef as unknown as { logic: unknown }).logic).toBe(recordingMachine);
+    expect(actor.rootId).toBe('r1');
     // Registered before anything happens to it.
     expect(seen[0]).toBe(actor);
   });
