@@ -117,7 +117,7 @@ describe('the inspector server', () => {
         event: 'history',
         data: { title: 'supervisor', live: true },
       });
-      expect((history?.data as { steps: unknown[] }).steps).toHaveLength(1);
+      expect((history?.data as { steps?: unknown[] } | undefined)?.steps).toHaveLength(1);
       expect([first?.event, first?.id, second?.id]).toEqual(['step', '2', '3']);
       expect(first?.data).toMatchObject({ position: 2, received: lines[1] });
       // A page that reconnects after step 2 gets step 3 alone, not the history again.
