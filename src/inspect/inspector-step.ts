@@ -69,7 +69,11 @@ export class StepRecorder {
       const last = steps.at(-1);
       const snapshot = last?.snapshot ?? after.recordings.get(id)?.snapshot;
       if (snapshot === undefined) continue;
-      changed[id] = { after: viewOf(snapshot), events: steps.map((s) => s.event.type) };
+      changed[id] = {
+        after: viewOf(snapshot),
+        events: steps.map((s) => s.event.type),
+        path: steps.map((s) => s.snapshot.value as RecordingView['value']),
+      };
     }
     const step: InspectorStep = {
       position: after.position,

@@ -64,6 +64,7 @@ describe('inspector steps', () => {
     expect(steps[0]?.changed.r1).toEqual({
       after: expect.objectContaining({ state: 'starting', value: { starting: 'acquiring' } }),
       events: ['start'],
+      path: [{ starting: 'acquiring' }],
     });
     const failover = steps.find((s) => s.changed.r1?.after.state === 'failoverPending');
     expect(failover?.changed.r1?.events).toEqual(['notification']);

@@ -114,9 +114,15 @@ export class Chart {
 
   /**
    * Highlights a recording's state (its leaf and the states around it) and the transitions that
-   * led there from `previous` on `events`. Returns the ids of the edges marked.
+   * led there from `previous`: one hop per event, through the states in `path`. Returns the ids
+   * of the edges marked.
    */
-  show(value: Value | null, previous: Value | null, events: readonly string[]): string[] {
+  show(
+    value: Value | null,
+    previous: Value | null,
+    events: readonly string[],
+    path: readonly Value[],
+  ): string[] {
     for (const node of this.nodes.values()) node.classList.remove('active', 'current');
     for (const edge of this.edges.values()) edge.classList.remove('taken');
     if (value === null) return [];
@@ -124,7 +130,15 @@ export class Chart {
     for (const id of lineage(leaf)) this.nodes.get(id)?.classList.add('active');
     this.nodes.get(leaf)?.classList.add('current');
     if (previous === null) return [];
-    const taken = this.taken(lineage(leafOf(this.chart.id, previous)), lineage(leaf), events);
+    const taken: string[] = [];
+    let from = leafOf(this.chart.id, previous);
+    for (const [i, event] of events.entries()) {
+      const to = leafOf(this.chart.id, path[i] ?? value);
+      for (const id of this.hop(lineage(from), lineage(to), event)) {
+        if (!taken.includes(id)) taken.push(id);
+      }
+      from = to;
+    }
     for (const id of taken) this.edges.get(id)?.classList.add('taken');
     return taken;
   }
@@ -134,10 +148,11 @@ export class Chart {
     return this.nodes.get(leafOf(this.chart.id, value));
   }
 
-  private taken(from: readonly string[], to: readonly string[], events: readonly string[]) {
-    const wanted = new Set(events);
+  /** The edges of one event's step from one leaf to another (with an eventless step after). */
+  private hop(from: readonly string[], to: readonly string[], event: string): string[] {
+    if (from[0] === to[0]) return [];
     const candidates = this.chart.edges.filter(
-      (e) => e.events.some((event) => wanted.has(event)) && from.includes(e.source),
+      (e) => e.events.includes(event) && from.includes(e.source),
     );
     const direct = candidates.filter((e) => to.includes(e.target));
     if (direct.length > 0) return direct.map((e) => e.id);

@@ -225,7 +225,7 @@ function renderChart(view: Readonly<Record<string, WireRecording>>): void {
   const id = model.recording;
   const current = id === null ? undefined : view[id];
   if (id === null || current === undefined) {
-    chart.show(null, null, []);
+    chart.show(null, null, [], []);
     caption.textContent = 'no recording at this position';
     return;
   }
@@ -234,7 +234,7 @@ function renderChart(view: Readonly<Record<string, WireRecording>>): void {
   const before = changedAt < 0 ? undefined : model.pictures.at(changedAt - 1)[id];
   const previous = before?.value ?? (change === undefined ? null : 'idle');
   const events = change?.events ?? [];
-  const taken = chart.show(current.value, previous, events);
+  const taken = chart.show(current.value, previous, events, change?.path ?? []);
   const how =
     change === undefined
       ? ''

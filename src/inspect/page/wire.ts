@@ -57,6 +57,8 @@ export interface WireChange {
   readonly after: WireRecording;
   /** Event types, in order (`notification`, `query`, `tick`, ...). */
   readonly events: readonly string[];
+  /** The state value after each of those events (the last is `after.value`). */
+  readonly path: readonly WireRecording['value'][];
 }
 
 /** One input and everything the core did with it. */
