@@ -75,7 +75,7 @@ ${['applied', 'duplicate', 'held', 'releasedAfterGap', 'late', 'stale', 'unroute
 #scrubber { flex:1; }
 #cursor { min-width:340px; font-variant-numeric:tabular-nums; }
 main { flex:1; display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr);
-  grid-template-rows: minmax(0,30fr) minmax(0,28fr) minmax(0,42fr);
+  grid-template-rows: minmax(0,24fr) minmax(0,40fr) minmax(0,36fr);
   grid-template-areas: "recordings chart" "timeline chart" "timeline details"; gap:8px; padding:8px; min-height:0; }
 #recordings-panel { grid-area:recordings; } #chart-panel { grid-area:chart; }
 #timeline-panel { grid-area:timeline; } #details-panel { grid-area:details; }
