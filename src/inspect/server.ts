@@ -57,7 +57,6 @@ const HEARTBEAT_MS = 15_000;
  */
 export async function startInspector(options: InspectorOptions): Promise<RunningInspector> {
   const { feed } = options;
-  let statechart: Promise<StatechartLayout> | null = null;
   const streams = new Set<ServerResponse>();
   const unsubscribes = new Set<() => void>();
   const scripts = new Map<string, Promise<string>>();
@@ -81,8 +80,12 @@ export async function startInspector(options: InspectorOptions): Promise<Running
       case '/inspector.css':
         return send(response, 200, 'text/css; charset=utf-8', PAGE_CSS);
       case '/api/statechart':
-        statechart ??= layoutStatechart(statechartOf(options.machine ?? recordingMachine));
-        return send(response, 200, 'application/json', JSON.stringify(await statechart));
+        return send(
+          response,
+          200,
+          'application/json',
+          JSON.stringify(await layoutOf(options.machine ?? recordingMachine)),
+        );
       case '/api/history':
         return send(response, 200, 'application/json', toJson(historyOf(feed)));
       case '/api/events':
@@ -154,6 +157,19 @@ export async function startInspector(options: InspectorOptions): Promise<Running
         server.closeAllConnections();
       }),
   };
+}
+
+// A layout takes ELK a second or more: once per machine per process.
+const layouts = new WeakMap<AnyStateMachine, Promise<StatechartLayout>>();
+function layoutOf(machine: AnyStateMachine): Promise<StatechartLayout> {
+  let layout = layouts.get(machine);
+  if (layout === undefined) {
+    layout = layoutStatechart(statechartOf(machine));
+    layouts.set(machine, layout);
+    // A failed layout is tried again by the next page, not remembered.
+    layout.catch(() => layouts.delete(machine));
+  }
+  return layout;
 }
 
 function historyOf(feed: InspectorFeed): WireHistory {

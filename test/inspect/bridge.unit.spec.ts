@@ -140,7 +140,9 @@ describe('the Stately inspector bridge', () => {
       'r2',
     ]);
     expect(sent.some((e) => e.type === '@xstate.event' && e.event.type === 'start')).toBe(true);
-    const last = sent.filter((e) => e.type === '@xstate.snapshot').at(-1);
-    expect(last?.type === '@xstate.snapshot' && last.snapshot.value).toBeTruthy();
+    const last = sent.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === 'r1').at(-1);
+    expect(
+      last?.type === '@xstate.snapshot' && (last.snapshot as { value?: unknown }).value,
+    ).toEqual('quit');
   });
 });

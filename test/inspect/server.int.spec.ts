@@ -6,6 +6,7 @@ import { createLiveFeed } from '../../src/inspect/feed.js';
 import { inspectLines, logSource, openSource, traceSource } from '../../src/inspect/offline.js';
 import { startInspector } from '../../src/inspect/server.js';
 import { LogFileError, openSqliteLog } from '../../src/log/index.js';
+import { keep } from '../../src/log/sqlite-keep.js';
 import { Journal } from '../../src/runtime/index.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { TRACES, traceLines } from './traces.js';
@@ -150,6 +151,17 @@ describe('offline sources', () => {
       inspectLines(lines).map((s) => s.decisions),
     );
     expect(hash()).toBe(before);
+  });
+
+  it("refuse another application's database, unchanged", async () => {
+    const path = work.file('other.db');
+    const { default: Database } = await import('better-sqlite3');
+    const db = keep(new Database(path));
+    db.exec('CREATE TABLE notes (text TEXT)');
+    db.close();
+    const before = readFileSync(path);
+    await expect(logSource(path)).rejects.toThrow(/not a recwatch log/);
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   it('never create a log that is not there', async () => {

@@ -55,6 +55,8 @@ const model = {
 };
 
 let chart: Chart | null = null;
+/** New steps came while following: scroll the timeline to its end at the next render. */
+let revealEnd = false;
 const scrubber = byId<HTMLInputElement>('scrubber');
 const timeline = new VirtualList(byId('timeline'), renderEntry);
 const render = throttled(renderAll);
@@ -68,7 +70,10 @@ function addStep(step: WireStep): void {
   model.steps.push(step);
   model.pictures.push(step);
   for (const decided of step.decisions) model.entries.push({ step: index, decided });
-  if (model.following) model.cursor = index;
+  if (model.following) {
+    model.cursor = index;
+    revealEnd = true;
+  }
 }
 
 function renderEntry(index: number): HTMLElement {
@@ -183,7 +188,10 @@ function renderAll(): void {
   renderRecordings(view, step);
   renderChart(view);
   timeline.update(model.entries.length);
-  if (model.following && model.entry === null) timeline.reveal(model.entries.length - 1);
+  if (revealEnd) {
+    revealEnd = false;
+    timeline.reveal(model.entries.length - 1);
+  }
 }
 
 function renderRecordings(
