@@ -77,10 +77,18 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         expect(expected.map((r) => r.decision)).toEqual(
           expect.arrayContaining(['held', 'applied', 'releasedAfterGap']),
         );
-        // An expression, evaluated in the page (the tests compile without the DOM library).
-        const colour = await page.evaluate(
-          `getComputedStyle(document.querySelector('#timeline .row[data-decision="held"] .badge')).backgroundColor`,
-        );
+        // Runs in the page; typed by hand, as the tests compile without the DOM library.
+        const colour = await page
+          .locator('#timeline .row[data-decision="held"] .badge')
+          .first()
+          .evaluate(
+            (el) =>
+              (
+                globalThis as unknown as {
+                  getComputedStyle(element: unknown): { backgroundColor: string };
+                }
+              ).getComputedStyle(el).backgroundColor,
+          );
         expect(colour).toBe('rgb(183, 121, 31)');
         // At the end: r1 is recording (healthy), after the failover.
         expect(await stateOf(page, 'r1')).toBe('recording');
@@ -89,8 +97,8 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
 
         // Back to the first input: r1 has just been asked to start.
         await scrubTo(page, 1);
-        await page.waitForFunction(
-          `document.querySelector('#statechart g.node.current')?.getAttribute('data-id') === 'recording.starting.acquiring'`,
+        await page.waitForSelector(
+          '#statechart g.node.current[data-id="recording.starting.acquiring"]',
         );
         expect(await stateOf(page, 'r1')).toBe('starting');
         expect(await page.textContent('#cursor')).toContain('input 1 of');
@@ -100,9 +108,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         expect(taken).toEqual(['recording.idle -> recording.starting']);
         // On to input 6: the failover (12), then the held 40 it released: both hops are marked.
         await scrubTo(page, 6);
-        await page.waitForFunction(
-          `document.querySelector('#cursor')?.textContent?.includes('input 6 of')`,
-        );
+        await page.locator('#cursor', { hasText: 'input 6 of' }).waitFor();
         expect(
           await page.$$eval('#statechart g.edge.taken', (els) =>
             els.map((el) => el.getAttribute('data-id')),
@@ -169,9 +175,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         const page = await open(restart.url);
         // Input 6: session_exit (11) quits r1, and the restart policy moves it on at once.
         await scrubTo(page, 6);
-        await page.waitForFunction(
-          `document.querySelector('#cursor')?.textContent?.includes('input 6 of')`,
-        );
+        await page.locator('#cursor', { hasText: 'input 6 of' }).waitFor();
         expect(await current(page)).toBe('recording.restarting');
         expect(
           await page.$$eval('#statechart g.edge.taken', (els) =>
@@ -218,9 +222,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         await page.$eval('#timeline', (el) => {
           el.scrollTop = 0;
         });
-        await page.waitForFunction(
-          `document.querySelector('#timeline .row[data-index="0"]') !== null`,
-        );
+        await page.waitForSelector('#timeline .row[data-index="0"]');
         expect((await rows(page)).length).toBeLessThan(80);
         await page.screenshot({ path: join(OUTPUT, 'inspector-fleet.png') });
         await page.close();
