@@ -202,7 +202,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
     'stays light with thousands of inputs: only the rows in view are in the page',
     async () => {
       const trace = fleetTrace(
-        3,
+        60,
         { minutes: 4, failovers: 2, ending: 'exit', restartReports: true, chatterPerMinute: 3 },
         NO_FAULTS,
         7,
@@ -210,7 +210,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
       const steps = inspect.inspectLines(
         trace.map((record) => ({ kind: 'input' as const, record })),
       );
-      expect(steps.length).toBeGreaterThan(500);
+      expect(steps.length).toBeGreaterThan(2000);
       const inspector = await inspect.startInspector({ feed: inspect.staticFeed('fleet', steps) });
       try {
         const page = await open(inspector.url);
