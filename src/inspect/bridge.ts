@@ -7,7 +7,8 @@ import {
   recordingMachine,
   toMachineSnapshot,
 } from '../../machines/index.js';
-import type { CoreState, CoreStep, ReceivedLine } from '../core/index.js';
+import { type CoreState, type CoreStep, createCore, type ReceivedLine } from '../core/index.js';
+import type { JournalStep } from './feed.js';
 import { MachineSteps, type RecordingSteps } from './machine-steps.js';
 
 /** What receives inspection events: an observer, or a function (as XState's `inspect` takes). */
@@ -22,6 +23,17 @@ export interface InspectionBridge {
   follow(before: CoreState, line: ReceivedLine, result: CoreStep): void;
   /** Emits machine steps already worked out (a feed's `onStep` gives them as `machines`). */
   emit(machines: ReadonlyMap<string, RecordingSteps>): void;
+  /**
+   * Emits the events of a journal's step: what it received, the outputs `receive` gave, the
+   * state after. The state before is the previous push's (or `options.state` for the first).
+   */
+  push(step: JournalStep): void;
+}
+
+/** Options of `createInspectionBridge`. */
+export interface InspectionBridgeOptions {
+  /** The core's state before the first `push` (`journal.state`); default an empty core. */
+  readonly state?: CoreState;
 }
 
 /**
@@ -36,7 +48,11 @@ export interface InspectionBridge {
  * bridge.follow(state, line, result);
  * state = result.state;
  */
-export function createInspectionBridge(observer: InspectionObserver): InspectionBridge {
+export function createInspectionBridge(
+  observer: InspectionObserver,
+  options: InspectionBridgeOptions = {},
+): InspectionBridge {
+  let last = options.state ?? createCore();
   const next =
     typeof observer === 'function' ? observer : (e: InspectionEvent) => observer.next?.(e);
   const actors = new Map<string, ReturnType<typeof actorRef>>();
@@ -71,6 +87,11 @@ export function createInspectionBridge(observer: InspectionObserver): Inspection
   return {
     emit,
     follow: (before, line, result) => emit(machines.follow(before, line, result)),
+    push: ({ item, outputs, state }) => {
+      const before = last;
+      last = state;
+      emit(machines.follow(before, item, { state, outputs }));
+    },
   };
 }
 

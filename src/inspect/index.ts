@@ -1,4 +1,4 @@
-export type { InspectionBridge, InspectionObserver } from './bridge.js';
+export type { InspectionBridge, InspectionBridgeOptions, InspectionObserver } from './bridge.js';
 export { createInspectionBridge } from './bridge.js';
 export type {
   InspectorFeed,

@@ -119,6 +119,21 @@ describe('the Stately inspector bridge', () => {
     );
   });
 
+  it("follows a journal's steps pushed one by one, from the state it was given", () => {
+    const seen: InspectionEvent[] = [];
+    const taken = coreSteps(traceLines('rule-08-redundancy.jsonl'));
+    const bridge = createInspectionBridge((event) => seen.push(event), {
+      state: taken[0]!.before,
+    });
+    for (const { line, result } of taken) {
+      bridge.push({ item: line, outputs: result.outputs, state: result.state });
+    }
+    const direct = inspect('rule-08-redundancy.jsonl').seen;
+    expect(seen.map((e) => [e.type, sessionOf(e), 'event' in e ? e.event : null])).toEqual(
+      direct.map((e) => [e.type, sessionOf(e), 'event' in e ? e.event : null]),
+    );
+  });
+
   it("turns into Stately's actor, event and snapshot messages, with the machine definition", () => {
     vi.useFakeTimers();
     const sent: StatelyInspectionEvent[] = [];
