@@ -40,7 +40,10 @@ export const PAGE_HTML = `<!doctype html>
     <div id="statechart" class="scroll fit"></div>
   </section>
   <section id="timeline-panel">
-    <h2>Timeline <span class="hint">every input, the core's decision, the state after</span></h2>
+    <h2>Timeline <span class="hint">every input, the core's decision, the state after</span>
+      <span class="filters"><span id="shown" class="hint"></span>
+      <label><input id="hide-ticks" type="checkbox"> hide idle ticks</label>
+      <label><input id="only-selected" type="checkbox"> selected recording only</label></span></h2>
     <div class="timeline-head row"><span>pos</span><span>time</span><span>decision</span><span>input</span><span>recording</span><span>state after</span></div>
     <div id="timeline"><div class="spacer"></div></div>
   </section>
@@ -96,6 +99,7 @@ td.state { color:var(--accent); }
 #statechart.fit { overflow:hidden; }
 #statechart.fit svg { width:100%; height:100%; }
 #zoom { margin-left:auto; font-weight:400; }
+.filters { margin-left:auto; display:flex; gap:10px; font-weight:400; }
 .node rect { fill:#fff; stroke:#90a4ae; stroke-width:1.2; }
 .node.compound > rect { fill:#f5f7f8; }
 .node.final > rect { stroke-width:3; stroke-dasharray:none; }

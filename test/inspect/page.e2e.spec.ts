@@ -40,6 +40,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
           position: Number(el.getAttribute('data-position')),
           decision: el.getAttribute('data-decision'),
           state: el.querySelector('.state')?.textContent ?? '',
+          recording: el.querySelector('.recording')?.textContent ?? '',
         }))
         .sort((a, b) => a.index - b.index),
     );
@@ -73,7 +74,9 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
             state: decision.state ?? '',
           })),
         );
-        expect((await rows(page)).map(({ index: _, ...row }) => row)).toEqual(expected);
+        expect((await rows(page)).map(({ index: _, recording: __, ...row }) => row)).toEqual(
+          expected,
+        );
         expect(expected.map((r) => r.decision)).toEqual(
           expect.arrayContaining(['held', 'applied', 'releasedAfterGap']),
         );
@@ -225,6 +228,37 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         await page.waitForSelector('#timeline .row[data-index="0"]');
         expect((await rows(page)).length).toBeLessThan(80);
         await page.screenshot({ path: join(OUTPUT, 'inspector-fleet.png') });
+        // Ticks that reached no machine hide on request; the rest stay, in order.
+        const idle = steps.reduce(
+          (n, step) =>
+            n +
+            step.decisions.filter(
+              ({ decision }) => decision.input === 'tick' && Object.keys(step.changed).length === 0,
+            ).length,
+          0,
+        );
+        expect(idle).toBeGreaterThan(0);
+        await page.check('#hide-ticks');
+        expect(await page.textContent('#shown')).toBe(`${decisions - idle} shown`);
+        // Only the selected recording: every row shown concerns it.
+        await page.click('#recordings tr[data-recording="r7"]');
+        await page.check('#only-selected');
+        const mine = steps.reduce(
+          (n, step) =>
+            n +
+            step.decisions.filter(
+              ({ decision }) =>
+                decision.recording === 'r7' ||
+                (decision.recording === undefined && step.changed.r7 !== undefined),
+            ).length,
+          0,
+        );
+        expect(await page.textContent('#shown')).toBe(`${mine} shown`);
+        const shown = await rows(page);
+        expect(shown.length).toBeGreaterThan(0);
+        // Its own inputs, and the ticks that fired its deadlines (they name no recording).
+        expect(shown.every((r) => r.recording === 'r7' || r.recording === '')).toBe(true);
+        await page.screenshot({ path: join(OUTPUT, 'inspector-fleet-r7.png') });
         await page.close();
       } finally {
         await inspector.close();

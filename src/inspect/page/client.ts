@@ -52,13 +52,18 @@ const model = {
   recording: null as string | null,
   entry: null as number | null,
   filter: '',
+  /** Timeline filters: hide ticks that reached no machine; show the selected recording only. */
+  hideIdleTicks: false,
+  onlySelected: false,
+  /** Indices of the entries the timeline shows, in order. */
+  shown: [] as number[],
 };
 
 let chart: Chart | null = null;
 /** New steps came while following: scroll the timeline to its end at the next render. */
 let revealEnd = false;
 const scrubber = byId<HTMLInputElement>('scrubber');
-const timeline = new VirtualList(byId('timeline'), renderEntry);
+const timeline = new VirtualList(byId('timeline'), (row) => renderEntry(model.shown[row] ?? 0));
 const render = throttled(renderAll);
 
 function badge(decision: string): HTMLElement {
@@ -69,11 +74,44 @@ function addStep(step: WireStep): void {
   const index = model.steps.length;
   model.steps.push(step);
   model.pictures.push(step);
-  for (const decided of step.decisions) model.entries.push({ step: index, decided });
+  for (const decided of step.decisions) {
+    model.entries.push({ step: index, decided });
+    if (isShown(model.entries.length - 1)) model.shown.push(model.entries.length - 1);
+  }
   if (model.following) {
     model.cursor = index;
     revealEnd = true;
   }
+}
+
+/** Whether the timeline's filters let an entry through. */
+function isShown(index: number): boolean {
+  const entry = model.entries[index];
+  if (entry === undefined) return false;
+  const { decision } = entry.decided;
+  const step = model.steps[entry.step];
+  const idle = decision.input === 'tick' && Object.keys(step?.changed ?? {}).length === 0;
+  if (model.hideIdleTicks && idle) return false;
+  if (model.onlySelected && model.recording !== null) {
+    // Its own inputs, and the ticks (they name no recording) that fired its deadlines.
+    const concerns =
+      decision.recording === model.recording ||
+      (decision.recording === undefined && step?.changed[model.recording] !== undefined);
+    if (!concerns) return false;
+  }
+  return true;
+}
+
+function refilter(): void {
+  model.shown = [];
+  for (let i = 0; i < model.entries.length; i += 1) if (isShown(i)) model.shown.push(i);
+}
+
+/** Scrolls the timeline to an entry, or to the nearest one shown before it. */
+function revealEntry(index: number): void {
+  let row = model.shown.length - 1;
+  while (row > 0 && (model.shown[row] ?? 0) > index) row -= 1;
+  if (row >= 0) timeline.reveal(row);
 }
 
 function renderEntry(index: number): HTMLElement {
@@ -111,6 +149,7 @@ function selectEntry(index: number): void {
   model.following = entry.step === model.steps.length - 1;
   if (entry.decided.decision.recording !== undefined)
     model.recording = entry.decided.decision.recording;
+  if (model.onlySelected) refilter();
   renderDetails(entry);
   render();
 }
@@ -184,13 +223,15 @@ function renderAll(): void {
       ? `before the first input · ${model.steps.length} inputs`
       : `input ${model.cursor + 1} of ${model.steps.length} · position ${step.position} · ${dateTime(step.at)}`;
   byId('counts').textContent = `${model.steps.length} inputs · ${model.entries.length} decisions`;
+  byId('shown').textContent =
+    model.shown.length === model.entries.length ? '' : `${model.shown.length} shown`;
   const view = model.pictures.at(model.cursor);
   renderRecordings(view, step);
   renderChart(view);
-  timeline.update(model.entries.length);
+  timeline.update(model.shown.length);
   if (revealEnd) {
     revealEnd = false;
-    timeline.reveal(model.entries.length - 1);
+    timeline.reveal(model.shown.length - 1);
   }
 }
 
@@ -221,6 +262,7 @@ function renderRecordings(
     );
     row.addEventListener('click', () => {
       model.recording = id;
+      if (model.onlySelected) refilter();
       render();
     });
     tbody.append(row);
@@ -260,7 +302,7 @@ function moveTo(cursor: number): void {
   model.following = model.cursor === model.steps.length - 1;
   model.entry = null;
   const first = model.entries.findIndex((e) => e.step === model.cursor);
-  if (first >= 0) timeline.reveal(first);
+  if (first >= 0) revealEntry(first);
   render();
 }
 
@@ -272,6 +314,18 @@ function start(): void {
     model.filter = filter.value;
     render();
   });
+  for (const [id, key] of [
+    ['hide-ticks', 'hideIdleTicks'],
+    ['only-selected', 'onlySelected'],
+  ] as const) {
+    const box = byId<HTMLInputElement>(id);
+    box.addEventListener('change', () => {
+      model[key] = box.checked;
+      refilter();
+      revealEntry(model.entries.findIndex((e) => e.step === model.cursor));
+      render();
+    });
+  }
   const fit = byId<HTMLInputElement>('zoom-fit');
   fit.addEventListener('change', () => byId('statechart').classList.toggle('fit', fit.checked));
   scrubber.addEventListener('input', () => moveTo(Number(scrubber.value) - 1));
@@ -299,6 +353,7 @@ function start(): void {
     byId('live').hidden = !history.live;
     model.steps = [];
     model.entries = [];
+    model.shown = [];
     model.pictures = new Pictures(history.base);
     model.following = true;
     for (const step of history.steps) addStep(step);
