@@ -150,9 +150,10 @@ describe('the lifecycle machine, model-based', () => {
     expect(simple.length).toBeGreaterThan(10);
   });
 
+  // CPU-bound (240,000 runs): 19 s alone on a busy 2-core box, more beside the browser tests.
   it('holds the invariants on every shortest path and every one-event extension of it', () => {
     for (const path of shortest) runExtensions(runPath(eventsOf(path)));
-  });
+  }, 180_000);
 
   it('holds the invariants on every simple path', () => {
     for (const path of simple) runPath(eventsOf(path));
