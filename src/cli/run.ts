@@ -1,7 +1,14 @@
 import type { Readable } from 'node:stream';
 import { EXIT, userFailure } from './errors.js';
 import { printable } from './printable.js';
-import { EXPORT_USAGE, IMPORT_USAGE, MIGRATE_USAGE, REPLAY_USAGE, SIM_USAGE } from './usage.js';
+import {
+  EXPORT_USAGE,
+  IMPORT_USAGE,
+  INSPECT_USAGE,
+  MIGRATE_USAGE,
+  REPLAY_USAGE,
+  SIM_USAGE,
+} from './usage.js';
 import { packageVersion } from './version.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -29,6 +36,9 @@ ${indent(IMPORT_USAGE)}
 
 ${indent(MIGRATE_USAGE)}
 
+
+${indent(INSPECT_USAGE)}
+
   recwatch --help          show this help
   recwatch --version       print the version
 
@@ -43,6 +53,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
     sim: async (args, io) => (await import('./commands/sim.js')).simCommand(args, io),
     import: async (args, io) => (await import('./commands/import.js')).importCommand(args, io),
     migrate: async (args, io) => (await import('./commands/migrate.js')).migrateCommand(args, io),
+    inspect: async (args, io) => (await import('./commands/inspect.js')).inspectCommand(args, io),
   };
 
 /**

@@ -32,3 +32,8 @@ export const IMPORT_USAGE = `recwatch import <trace.jsonl | -> --to <log.db | po
   SQLite or PostgreSQL event log, in order. Refuses a log that is not empty unless --append
   (entries already there are then skipped by their keys). Moving a SQLite log to PostgreSQL:
   recwatch export log.db | recwatch import - --to postgres://...`;
+
+export const INSPECT_USAGE = `recwatch inspect <trace.jsonl | log.db> [--port N]
+  Serves the inspector page on 127.0.0.1 (any free port unless --port) and prints its URL: the
+  lifecycle statechart, every recording, the timeline of inputs with the core's decisions, and a
+  scrubber. A log is opened read-only. Runs until Ctrl-C.`;

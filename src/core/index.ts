@@ -3,7 +3,7 @@ export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 export type { CoreOptions, ResolvedCoreOptions } from './options.js';
 export { DEFAULT_CORE_OPTIONS, resolveCoreOptions } from './options.js';
 export type { LastQuery, Picture, RecordingPicture } from './picture.js';
-export { PICTURE_FILES, picture, recordingPicture } from './picture.js';
+export { PICTURE_FILES, picture, recordingPicture, snapshotPicture } from './picture.js';
 export type { ReplayOptions } from './replay.js';
 export { Replay, replay } from './replay.js';
 export type { CoreStateJson, CoreStateProblem } from './serialize.js';

@@ -1,4 +1,9 @@
-import { type LifecycleState, lifecycleState, type QuitReason } from '../../machines/index.js';
+import {
+  type LifecycleState,
+  lifecycleState,
+  type QuitReason,
+  type RecordingSnapshot,
+} from '../../machines/index.js';
 import type { CoreState } from './state.js';
 
 /** How many of a recording's newest file names the picture shows. */
@@ -62,10 +67,17 @@ export function picture(state: CoreState): Picture {
  */
 export function recordingPicture(state: CoreState, id: string): RecordingPicture | undefined {
   const entry = state.recordings.get(id);
-  if (entry === undefined) return undefined;
-  const c = entry.snapshot.context;
+  return entry === undefined ? undefined : snapshotPicture(entry.snapshot);
+}
+
+/**
+ * The picture of one recording's machine snapshot.
+ * @example snapshotPicture(entry.snapshot).haAttempts // 1
+ */
+export function snapshotPicture(snapshot: RecordingSnapshot): RecordingPicture {
+  const c = snapshot.context;
   return {
-    state: lifecycleState(entry.snapshot),
+    state: lifecycleState(snapshot),
     sid: c.sid,
     uid: c.uid,
     haAttempts: c.haAttempts,

@@ -1,0 +1,23 @@
+export type { InspectionBridge, InspectionBridgeOptions, InspectionObserver } from './bridge.js';
+export { createInspectionBridge } from './bridge.js';
+export type {
+  InspectorFeed,
+  JournalStep,
+  LiveFeed,
+  LiveFeedOptions,
+} from './feed.js';
+export { createLiveFeed, feedFromSteps, staticFeed } from './feed.js';
+export type { InspectorStep, RecordedStep, RecordingView } from './inspector-step.js';
+export { StepRecorder, viewOf } from './inspector-step.js';
+export type { StatechartLayout } from './layout.js';
+export { layoutStatechart } from './layout.js';
+export type { MachineStep, RecordingSteps } from './machine-steps.js';
+export { MachineSteps } from './machine-steps.js';
+export type { OfflineOptions, OfflineSource } from './offline.js';
+export { inspectLines, logSource, openSource, traceSource } from './offline.js';
+export type { WireDecided, WireHistory, WireStep } from './page/wire.js';
+export { readLogEntries } from './read-only-log.js';
+export type { InspectorOptions, RunningInspector } from './server.js';
+export { startInspector } from './server.js';
+export type { Statechart, StatechartEdge, StatechartNode } from './statechart.js';
+export { statechartOf } from './statechart.js';
