@@ -78,7 +78,8 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
           expected,
         );
         expect(expected.map((r) => r.decision)).toEqual(
-          expect.arrayContaining(['held', 'applied', 'releasedAfterGap']),
+          // Since rule 9 holds only what order can change, this trace's one hold is for its sid.
+          expect.arrayContaining(['held', 'applied']),
         );
         // Runs in the page; typed by hand, as the tests compile without the DOM library.
         const colour = await page
