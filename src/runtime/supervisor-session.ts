@@ -41,7 +41,9 @@ export function sessionOf(
     sid: effect.sid,
     mode: context?.mode ?? 'mix',
     cname: context?.cname ?? '',
-    uid: context?.uid ?? context?.attempt?.uid ?? '',
+    // The uid of the acquire and start: after a failover the recorder has another (event 12's
+    // newUid), but stop and update still name the session by the one it was acquired with.
+    uid: context?.attempt?.uid ?? context?.uid ?? '',
   };
 }
 
