@@ -10,3 +10,12 @@ export const REPLAY_USAGE = `recwatch replay <trace.jsonl | log.db> [--json]
 export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl]
   Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
   rejects included as {"type":"reject"} lines. Prints to stdout unless --out is given.`;
+
+export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--seed 7] [--duration 1h]
+              [--speed max] [--keep] [--json]
+  Runs the Agora simulator on loopback with faults (profiles: clean, lossy, redundantReordered,
+  failoverStorm, flakyApi, chaos) and a recwatch supervisor in this process, on a simulated clock
+  driven as fast as the machine allows (--speed N: at most N simulated seconds per real second).
+  Shows the fleet live, then every recording's true final state against recwatch's and the
+  score of the run. The SQLite log goes to a fresh temporary folder, kept with --keep; --json
+  prints only the score as JSON. Ctrl-C ends the run early with the summary so far.`;

@@ -43,6 +43,8 @@ export interface FleetProgress {
   readonly end: number;
   readonly simulator: Simulator;
   readonly observer: FleetObserver;
+  /** Where the simulator posts notifications (the harness's loopback server). */
+  readonly webhookUrl: string;
 }
 
 /** What a run leaves: the inputs of the score, and the score. */
@@ -88,6 +90,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const webhookUrl = `http://127.0.0.1:${port}/agora`;
   const restarts: RestartDecision[] = [];
   let simulator: Simulator | undefined;
   let observer: FleetObserver | undefined;
@@ -96,7 +99,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       seed: options.seed,
       profile: options.profile,
       clock,
-      webhookUrl: `http://127.0.0.1:${port}/agora`,
+      webhookUrl,
     });
     const sim = simulator;
     observer = await options.observer({
@@ -148,7 +151,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       clock.advanceTo(Math.min(Math.max(next ?? end, clock.now()), end));
       await settle();
       note();
-      options.onStep?.({ now: clock.now(), t0, end, simulator: sim, observer: watcher });
+      options.onStep?.({
+        now: clock.now(),
+        t0,
+        end,
+        simulator: sim,
+        observer: watcher,
+        webhookUrl,
+      });
       if (options.speed !== undefined) await pace(options.speed, clock.now() - t0, wallStart);
     }
     const endAt = clock.now();

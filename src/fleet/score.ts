@@ -168,7 +168,7 @@ export function score(input: ScoreInput): Score {
       const at = points[i]!;
       if (truthAt(points[i - 1]!) !== 'live' || truthAt(at) !== 'ended') continue;
       const quitter = sids.find((s) => s.quit !== null && s.quit.at === at);
-      const detectedAt = firstNotLive(timeline, at);
+      const detectedAt = firstNotLive(timeline, restartsOf.get(plan.recording) ?? [], at);
       const late = detectedAt === null && at > end - GRACE_MS;
       if (!late) {
         const ms = detectedAt === null ? null : detectedAt - at;
@@ -267,10 +267,23 @@ function beliefAt(timeline: readonly BeliefChange[], at: number): Belief {
   return belief;
 }
 
-function firstNotLive(timeline: readonly BeliefChange[], from: number): number | null {
+// When the observer first showed it knew the recording ended after `from`: its belief left
+// `live`, or it decided to restart (a quit and restart within one step leave no belief change).
+function firstNotLive(
+  timeline: readonly BeliefChange[],
+  restarts: readonly number[],
+  from: number,
+): number | null {
   if (beliefAt(timeline, from) !== 'live') return from;
-  for (const change of timeline) if (change.at > from && change.belief !== 'live') return change.at;
-  return null;
+  let first: number | null = null;
+  for (const change of timeline) {
+    if (change.at > from && change.belief !== 'live') {
+      first = change.at;
+      break;
+    }
+  }
+  for (const at of restarts) if (at >= from && (first === null || at < first)) first = at;
+  return first;
 }
 
 // Every time either side may change, within [from, end].
