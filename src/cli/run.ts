@@ -1,5 +1,5 @@
 import { LogFileError } from '../log/errors.js';
-import { DEMO_USAGE, EXPORT_USAGE, REPLAY_USAGE } from './usage.js';
+import { DEMO_USAGE, EXPORT_USAGE, REPLAY_USAGE, SCENARIOS_USAGE } from './usage.js';
 import { packageVersion } from './version.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -19,6 +19,8 @@ ${indent(EXPORT_USAGE)}
 
 ${indent(DEMO_USAGE)}
 
+${indent(SCENARIOS_USAGE)}
+
   recwatch --help          show this help
   recwatch --version       print the version
 
@@ -31,6 +33,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
     replay: async (args, io) => (await import('./commands/replay.js')).replayCommand(args, io),
     export: async (args, io) => (await import('./commands/export.js')).exportCommand(args, io),
     demo: async (args, io) => (await import('./commands/demo.js')).demoCommand(args, io),
+    scenarios: async (args, io) =>
+      (await import('./commands/scenarios.js')).scenariosCommand(args, io),
   };
 
 /**

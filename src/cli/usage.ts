@@ -19,3 +19,9 @@ export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--
   Shows the fleet live, then every recording's true final state against recwatch's and the
   score of the run. The SQLite log goes to a fresh temporary folder, kept with --keep; --json
   prints only the score as JSON. Ctrl-C ends the run early with the summary so far.`;
+
+export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12] [--duration 1h]
+                   [--profiles clean,lossy,...] [--md report.md] [--json report.json]
+  Truth under faults: runs recwatch and three baselines (webhook-only, query-only strict,
+  Agora's advice) on every simulator profile and seed, scores each against the ground truth and
+  prints the side-by-side report as Markdown (or writes it to --md, the figures to --json).`;

@@ -10,6 +10,10 @@ export interface DemoCounts {
   restarts: number;
   /** Quits by `quitReason`. */
   quits: Record<string, number>;
+  /** Requests to the webhook, duplicates included. */
+  webhookRequests: number;
+  /** Notifications in the log (a copy of one already logged is acknowledged, not stored). */
+  notificationsLogged: number;
   /** Inputs in the log. */
   received: number;
   /** What the core decided about them, by decision. */
@@ -25,6 +29,8 @@ export function emptyCounts(): DemoCounts {
     failovers: 0,
     restarts: 0,
     quits: {},
+    webhookRequests: 0,
+    notificationsLogged: 0,
     received: 0,
     decisions: {},
     queries: 0,
@@ -75,9 +81,11 @@ export class DecisionTap {
         this.next = entry.position + 1;
         this.counts.received += 1;
         const { item } = entry;
+        if (item.kind === 'reject') this.counts.notificationsLogged += 1;
         if (item.kind === 'input') {
           const record = item.record;
           if (record.type === 'query') this.counts.queries += 1;
+          if (record.type === 'notification') this.counts.notificationsLogged += 1;
           if ('httpStatus' in record && record.httpStatus === 429) this.counts.rateLimited += 1;
         }
         for (const output of this.fold.line(item)) {
@@ -88,4 +96,10 @@ export class DecisionTap {
       }
     }
   }
+}
+
+/** Copies dropped: requests whose body was already in the log, and copies the core set aside. */
+export function duplicatesOf(counts: DemoCounts): number {
+  const unstored = Math.max(0, counts.webhookRequests - counts.notificationsLogged);
+  return unstored + (counts.decisions.duplicate ?? 0);
 }

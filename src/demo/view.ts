@@ -1,7 +1,7 @@
 // The demo's live view: a block redrawn in place on a terminal (log-update), or a plain line every
 // tenth of the run when stdout is not a terminal or CI is set.
 import { createLogUpdate } from 'log-update';
-import type { DemoCounts } from './counters.js';
+import { type DemoCounts, duplicatesOf } from './counters.js';
 
 /** One picture of the run. */
 export interface DemoFrame {
@@ -59,7 +59,7 @@ export function frameLines(frame: DemoFrame): string[] {
     `${bar(share)} ${String(Math.floor(share * 100)).padStart(3)}%  simulated ${clockText(frame.elapsedMs)} / ${clockText(frame.durationMs)}  (${(frame.wallMs / 1000).toFixed(1)} s)`,
     `recordings  ${list(frame.states, STATE_ORDER)}`,
     `failovers ${counts.failovers} · restarts ${counts.restarts} · quits: ${list(counts.quits)}`,
-    `inputs ${counts.received}: duplicates ${d.duplicate ?? 0} · held ${d.held ?? 0}, released after a gap ${d.releasedAfterGap ?? 0} · late ${d.late ?? 0} · stale ${d.stale ?? 0} · unrouted ${d.unrouted ?? 0} · rejected ${d.rejected ?? 0}`,
+    `inputs ${counts.received} (webhook requests ${counts.webhookRequests}): duplicates dropped ${duplicatesOf(counts)} · held ${d.held ?? 0}, released after a gap ${d.releasedAfterGap ?? 0} · late ${d.late ?? 0} · stale ${d.stale ?? 0} · unrouted ${d.unrouted ?? 0} · rejected ${d.rejected ?? 0}`,
     `queries ${counts.queries} · 429s ${counts.rateLimited}`,
   ];
 }

@@ -12,6 +12,8 @@ export interface RecwatchObserverOptions {
   readonly log?: string | EventLog;
   /** Every domain event, as it happens. */
   readonly onEvent?: (event: DomainEvent) => void;
+  /** Called for every request to the webhook (duplicates included, which the log never stores). */
+  readonly onWebhook?: () => void;
   /** Seed of the supervisor's query jitter. Default 1. */
   readonly seed?: number;
   readonly logger?: SupervisorOptions['logger'];
@@ -64,7 +66,10 @@ export async function recwatchObserver(
   return {
     name: 'recwatch',
     supervisor,
-    webhook: handler.node,
+    webhook: (request, response) => {
+      options.onWebhook?.();
+      handler.node(request, response);
+    },
     async start(plan) {
       const { recording, cname, uid, mode } = plan;
       await supervisor.start({ recording, cname, uid, mode, backupUid: String(Number(uid) + 1) });

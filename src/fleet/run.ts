@@ -100,6 +100,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       profile: options.profile,
       clock,
       webhookUrl,
+      // Room for restarts while old sessions are still exiting: the plan itself stays far below.
+      concurrencyLimit: Math.max(50, 2 * options.recordings),
     });
     const sim = simulator;
     observer = await options.observer({

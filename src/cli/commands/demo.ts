@@ -87,6 +87,9 @@ async function demo(
         const observer = await recwatchObserver(context, {
           log,
           onEvent: (event) => countEvent(counts, event),
+          onWebhook: () => {
+            counts.webhookRequests += 1;
+          },
         });
         supervisor = observer.supervisor;
         return observer;
