@@ -5,10 +5,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runCoreBench } from './core.bench.js';
 import { runLogBench } from './log.bench.js';
+import { runSupervisorBench } from './supervisor.bench.js';
 
 const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
   core: () => runCoreBench(),
   log: () => runLogBench(),
+  supervisor: () => runSupervisorBench(),
 };
 
 const asked = process.argv.slice(2);

@@ -41,9 +41,9 @@ export function sessionOf(
     sid: effect.sid,
     mode: context?.mode ?? 'mix',
     cname: context?.cname ?? '',
-    // The uid of the acquire and start: after a failover the recorder has another (event 12's
-    // newUid), but stop and update still name the session by the one it was acquired with.
-    uid: context?.attempt?.uid ?? context?.uid ?? '',
+    // The uid the session was started with: Agora matches it against the acquire, and a
+    // failover's new recorder uid is refused (400 code 432).
+    uid: context?.attempt?.uid ?? context?.primaryUid ?? context?.uid ?? '',
   };
 }
 

@@ -23,13 +23,27 @@ export interface StartSettlementsOptions {
 
 /** The starts being settled, by recording. */
 export class StartSettlements {
-  private readonly watched = new Map<string, { intent: StartIntent; timer: ClockTimer | null }>();
+  private readonly watched = new Map<
+    string,
+    { intent: StartIntent; timer: ClockTimer | null; concluded: () => void }
+  >();
 
   constructor(private readonly options: StartSettlementsOptions) {}
 
-  /** Looks for the start's notifications in the log, then waits `settleMs` for new ones. */
-  async watch(intent: StartIntent): Promise<void> {
-    this.watched.set(intent.recording, { intent, timer: null });
+  /**
+   * Looks for the start's notifications in the log, then waits `settleMs` for new ones. The scan
+   * is what the returned promise waits for; `concluded` resolves once the start is settled.
+   */
+  watch(intent: StartIntent): { scanned: Promise<void>; concluded: Promise<void> } {
+    let concluded: () => void = () => {};
+    const settled = new Promise<void>((resolve) => {
+      concluded = resolve;
+    });
+    this.watched.set(intent.recording, { intent, timer: null, concluded });
+    return { scanned: this.scan(intent), concluded: settled };
+  }
+
+  private async scan(intent: StartIntent): Promise<void> {
     for await (const entry of allEntries(this.options.log, { fromPosition: intent.position + 1 })) {
       if (!this.watched.has(intent.recording)) return;
       const record = entry.item.kind === 'input' ? entry.item.record : null;
@@ -50,6 +64,7 @@ export class StartSettlements {
     const watched = this.watched.get(recording);
     if (watched?.timer != null) this.options.clock.clearTimeout(watched.timer);
     this.watched.delete(recording);
+    watched?.concluded();
   }
 
   close(): void {
@@ -67,7 +82,7 @@ export class StartSettlements {
   }
 
   private expire(intent: StartIntent): void {
-    this.watched.delete(intent.recording);
+    this.cancel(intent.recording);
     const context = recordingOf(this.options.state(), intent.recording)?.context;
     if (context?.attempt?.inFlight !== true) return;
     const { primaryUid, backupUid } = context;

@@ -10,7 +10,7 @@ import {
   type WebhookReceiver,
   type WebhookVerdict,
 } from '../agora/index.js';
-import { type Clock, systemClock } from '../clock/index.js';
+import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
 import { type CoreOutput, type CoreState, nextWakeOf } from '../core/index.js';
 import {
   InvalidCommandError,
@@ -151,6 +151,8 @@ class SupervisorRuntime implements Supervisor {
   private readonly running = new Set<string>();
   private readonly abort = new AbortController();
   private closing: Promise<void> | null = null;
+  // While resuming, the deadline timer waits (see resume).
+  private resuming = false;
 
   constructor(
     private readonly options: SupervisorOptions,
@@ -227,7 +229,7 @@ class SupervisorRuntime implements Supervisor {
       else if (output.decision === 'rejected')
         this.logger.debug?.(`recwatch: rejected ${output.input}: ${output.reason ?? ''}`);
     }
-    if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.state));
+    if (this.closing === null && !this.resuming) this.timer.arm(nextWakeOf(this.journal.state));
   }
 
   private emit(event: DomainEvent): void {
@@ -387,18 +389,29 @@ class SupervisorRuntime implements Supervisor {
 
   // --- resume --------------------------------------------------------------------------------
 
-  /** Picks up where the last run stopped (see docs/operations.md). */
+  /**
+   * Picks up where the last run stopped (see docs/operations.md). Deadlines that fell due while
+   * the host was down wait for the resume's queries and settlements (at most `settleStartMs`), so
+   * a recording is not declared dead before Agora has been asked.
+   */
   async resume(plan: ResumePlan): Promise<void> {
-    for (const recording of plan.forgetIntents)
+    for (const recording of plan.forgetIntents) {
       await this.intents.settle(recording, this.journal.state.position);
+    }
+    const pending: Promise<unknown>[] = [];
     for (const start of plan.resend)
       this.once(`${start.recording}/start`, () => this.acquireAndStart(start));
     for (const intent of plan.settle) {
-      this.background(`settle ${intent.recording}`, () => this.io(this.settlements.watch(intent)));
+      const { scanned, concluded } = this.settlements.watch(intent);
+      this.background(`settle ${intent.recording}`, () => this.io(scanned));
+      pending.push(concluded);
     }
-    for (const effect of plan.stop) this.run(effect);
-    for (const effect of plan.query) {
-      this.once(`${effect.recording}/query`, () => this.query(effect, 'urgentQuery'));
+    for (const effect of [...plan.stop, ...plan.query]) {
+      const work =
+        effect.type === 'stop'
+          ? () => this.stopSession(effect)
+          : () => this.query(effect, 'urgentQuery');
+      pending.push(this.background(`resume ${effect.recording}`, work));
     }
     const total = plan.resend.length + plan.settle.length + plan.stop.length + plan.query.length;
     if (total > 0) {
@@ -406,7 +419,24 @@ class SupervisorRuntime implements Supervisor {
         `recwatch: resumed ${this.journal.state.recordings.size} recordings: ${plan.query.length} re-queried, ${plan.stop.length} stops resent, ${plan.settle.length + plan.resend.length} starts settled`,
       );
     }
-    this.timer.arm(nextWakeOf(this.journal.state));
+    if (pending.length === 0) return this.resumed();
+    let bound: ClockTimer | null = null;
+    const waited = new Promise<void>((resolve) => {
+      bound = this.clock.setTimeout(
+        resolve,
+        this.options.settleStartMs ?? SUPERVISOR_DEFAULTS.settleStartMs,
+      );
+    });
+    this.resuming = true;
+    void Promise.race([Promise.allSettled(pending), waited]).then(() => {
+      if (bound !== null) this.clock.clearTimeout(bound);
+      this.resumed();
+    });
+  }
+
+  private resumed(): void {
+    this.resuming = false;
+    if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.state));
   }
 
   // --- the host's API ------------------------------------------------------------------------

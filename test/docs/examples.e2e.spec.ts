@@ -1,0 +1,110 @@
+// The README's quick start and the plain-http and Hono examples of docs/embedding.md, run exactly
+// as written (only the package names point at this checkout) against the simulator.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
+import { tempDir } from '../fixtures/temp-dir.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const BUILT = fileURLToPath(new URL('dist/src/index.js', ROOT));
+const require = createRequire(import.meta.url);
+const work = tempDir('recwatch-examples-');
+afterAll(() => work.remove());
+
+/** The code block that follows `<!-- example: name -->` in a Markdown file. */
+function example(file: string, name: string): string {
+  const text = readFileSync(new URL(file, ROOT), 'utf8');
+  const marker = text.indexOf(`<!-- example: ${name} -->`);
+  if (marker < 0) throw new Error(`no example '${name}' in ${file}`);
+  const open = text.indexOf('```js\n', marker) + '```js\n'.length;
+  return text.slice(open, text.indexOf('\n```', open));
+}
+
+// The packages an example imports, resolved from this checkout.
+function resolved(code: string): string {
+  const at = (specifier: string) => pathToFileURL(require.resolve(specifier)).href;
+  return code
+    .replaceAll("from 'recwatch'", `from '${pathToFileURL(BUILT).href}'`)
+    .replaceAll("from 'hono'", `from '${at('hono')}'`)
+    .replaceAll("from '@hono/node-server'", `from '${at('@hono/node-server')}'`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const cases: [string, string, string][] = [
+  ['the README quick start', 'README.md', 'readme-quick-start'],
+  ['the plain node:http example', 'docs/embedding.md', 'plain-http'],
+  ['the Hono example', 'docs/embedding.md', 'hono'],
+];
+
+describe.each(cases)('%s', (_title, file, name) => {
+  it('runs as written: starts a recording that Agora (the simulator) really has', async () => {
+    if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build first`);
+    const script = work.file(`${name}.mjs`);
+    writeFileSync(script, resolved(example(file, name)));
+    const port = await freePort();
+    const path = name === 'readme-quick-start' ? '/' : '/agora';
+    const sim = await startSimulator({ seed: 3, webhookUrl: `http://127.0.0.1:${port}${path}` });
+    try {
+      const { appId, customerId, customerSecret, secret } = sim.credentials;
+      const env = {
+        ...process.env,
+        PORT: String(port),
+        AGORA_APP_ID: appId,
+        AGORA_CUSTOMER_ID: customerId,
+        AGORA_CUSTOMER_SECRET: customerSecret,
+        AGORA_NCS_SECRET: secret,
+        AGORA_TOKEN: 'token-from-your-server',
+        AGORA_BASE_URL: sim.baseUrl,
+      };
+      const printed = await new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [script], {
+          cwd: work.path,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+        });
+        // Ended once it has said so and Agora's notifications were acknowledged by it.
+        const acknowledged = () =>
+          sim
+            .deliveries()
+            .some((d) => d.outcome?.kind === 'answered' && d.outcome.httpStatus === 200);
+        const watch = setInterval(() => {
+          if (/r1 started: sid \w+/.test(out) && acknowledged()) child.kill('SIGKILL');
+        }, 20);
+        child.on('close', () => clearInterval(watch));
+        child.stderr.on('data', (chunk: Buffer) => {
+          err += chunk.toString();
+        });
+        child.on('error', reject);
+        child.on('close', () => (err === '' ? resolve(out) : reject(new Error(err))));
+      });
+      const sid = /r1 started: sid (\w+)/.exec(printed)?.[1];
+      const truth = sim.truth().filter((r): r is TrueRecording => r.type === 'recording');
+      expect(truth.map((r) => r.sid)).toEqual([sid]);
+      expect(truth[0]?.cname).toBe('room1');
+      // The notifications reached the example's endpoint and were acknowledged.
+      expect(
+        sim
+          .deliveries()
+          .some((d) => d.outcome?.kind === 'answered' && d.outcome.httpStatus === 200),
+      ).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+});
