@@ -1,5 +1,5 @@
 import { LogFileError } from '../log/errors.js';
-import { DEMO_USAGE, EXPORT_USAGE, REPLAY_USAGE, SCENARIOS_USAGE } from './usage.js';
+import { DEMO_USAGE, EXPORT_USAGE, REPLAY_USAGE, SCENARIOS_USAGE, SIM_USAGE } from './usage.js';
 import { packageVersion } from './version.js';
 
 /** Where the CLI writes: the process's streams, or buffers in tests. */
@@ -17,6 +17,8 @@ ${indent(REPLAY_USAGE)}
 
 ${indent(EXPORT_USAGE)}
 
+${indent(SIM_USAGE)}
+
 ${indent(DEMO_USAGE)}
 
 ${indent(SCENARIOS_USAGE)}
@@ -32,6 +34,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   {
     replay: async (args, io) => (await import('./commands/replay.js')).replayCommand(args, io),
     export: async (args, io) => (await import('./commands/export.js')).exportCommand(args, io),
+    sim: async (args, io) => (await import('./commands/sim.js')).simCommand(args, io),
     demo: async (args, io) => (await import('./commands/demo.js')).demoCommand(args, io),
     scenarios: async (args, io) =>
       (await import('./commands/scenarios.js')).scenariosCommand(args, io),

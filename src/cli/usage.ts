@@ -11,6 +11,15 @@ export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl]
   Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
   rejects included as {"type":"reject"} lines. Prints to stdout unless --out is given.`;
 
+export const SIM_USAGE = `recwatch sim [--profile <name>] [--seed <n>] [--speed <x>] [--webhook <url>]
+             [--secret <s>] [--port <n>] [--truth <file.jsonl>]
+  Runs a fake Agora cloud recording service on loopback until interrupted (Ctrl-C): the REST API
+  under /v1/apps/<appId>/cloud_recording/, signed notifications posted to --webhook, failovers
+  and faults by profile (clean, lossy, redundantReordered, failoverStorm, flakyApi, chaos;
+  default clean), all drawn from --seed (default 1). --speed 60 runs an hour of simulated time in
+  a minute. Prints the base URL and credentials; on exit prints a summary and, with --truth,
+  writes what really happened to each recording as JSON Lines. See docs/simulator.md.`;
+
 export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--seed 7] [--duration 1h]
               [--speed max] [--keep] [--json]
   Runs the Agora simulator on loopback with faults (profiles: clean, lossy, redundantReordered,

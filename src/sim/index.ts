@@ -1,3 +1,6 @@
+// recwatch/sim: a fake Agora cloud recording service for tests, demos and scoring.
+export type { Clock, ClockTimer, ScaledClockOptions } from '../clock/index.js';
+export { scaledClock, systemClock, VirtualClock } from '../clock/index.js';
 export type { HostSpan } from './channel.js';
 export type { DeliveryFault, DeliveryOutcome, DeliveryRecord } from './delivery.js';
 export { SimulatorOptionsError } from './errors.js';

@@ -8,7 +8,7 @@ import {
   drawWarningWait,
   type LifeFaultKind,
 } from './faults.js';
-import type { NotificationDraft } from './notifications.js';
+import { MSG_NAMES, type NotificationDraft } from './notifications.js';
 import type { Prng } from './prng.js';
 import type { LifeFaults } from './profiles.js';
 import type { QuitCause, TrueRecording, TrueState } from './truth.js';
@@ -150,8 +150,8 @@ export class Recording {
     return [
       this.emit(13, {}),
       mode === 'web'
-        ? this.emit(70, { msgName: 'web_recorder_started', recorderStartTime: this.now() })
-        : this.emit(40, { msgName: 'recorder_started', status: 0 }),
+        ? this.emit(70, { recorderStartTime: this.now() })
+        : this.emit(40, { status: 0 }),
     ];
   }
 
@@ -166,12 +166,12 @@ export class Recording {
       this.setStatus(3);
       if (!announce) return;
       if (this.request.mode === 'web') {
-        this.emit(70, { msgName: 'web_recorder_started', recorderStartTime: this.now() });
-      } else this.emit(40, { msgName: 'recorder_started', status: 0 });
+        this.emit(70, { recorderStartTime: this.now() });
+      } else this.emit(40, { status: 0 });
     });
     this.after(STEP.allReady, () => {
       this.setStatus(4);
-      this.emit(30, { msgName: 'uploader_started', status: 0 });
+      this.emit(30, { status: 0 });
       this.phase = 'recording';
       this.setState('recording');
       this.joined();
@@ -195,7 +195,7 @@ export class Recording {
   private publishRtmp(): void {
     this.rtmpPublishing = true;
     for (const rtmpUrl of this.request.rtmpUrls) {
-      this.emit(100, { msgName: 'rtmp_publish_status', rtmpUrl, status: 'publishing' });
+      this.emit(100, { rtmpUrl, status: 'publishing' });
     }
   }
 
@@ -220,7 +220,6 @@ export class Recording {
     if (!wasStreaming && present.length > 0) {
       this.clearIdle();
       this.emit(42, {
-        msgName: 'recorder_slice_start',
         startUtcMs: now,
         discontinueUtcMs: this.streamEndedAt ?? now,
         mixedAllUser: this.request.mode === 'mix',
@@ -252,8 +251,8 @@ export class Recording {
 
   private streamState(streamUid: number, state: 0 | 1): void {
     const common = { streamUid: String(streamUid), state, UtcMs: this.now() };
-    this.emit(43, { msgName: 'recorder_audio_stream_state_changed', ...common });
-    this.emit(44, { msgName: 'recorder_video_stream_state_changed', ...common });
+    this.emit(43, { ...common });
+    this.emit(44, { ...common });
   }
 
   private upload(fileName: string, hostUid?: number): void {
@@ -268,14 +267,14 @@ export class Recording {
     this.truth.files.push({ fileName, uploadedAt: this.now() });
     if (this.status < 5) this.setStatus(5);
     if (firstOfServer && this.request.mode !== 'web') {
-      this.emit(4, { msgName: 'cloud_recording_file_infos', fileList: fileName });
+      this.emit(4, { fileList: fileName });
     }
   }
 
   private armProgress(): void {
     this.after(PROGRESS_EVERY_MS, () => {
       const progress = this.files.length === 0 ? 0 : 10_000 - this.prng.int(0, 400);
-      this.emit(33, { msgName: 'uploading_progress', progress });
+      this.emit(33, { progress });
       this.armProgress();
     });
   }
@@ -284,7 +283,7 @@ export class Recording {
     const wait = drawWarningWait(this.prng, this.context.faults);
     if (wait === undefined) return;
     this.after(wait, () => {
-      this.emit(2, { msgName: 'cloud_recording_warning', module: 1, warnCode: 32 });
+      this.emit(2, { module: 1, warnCode: 32 });
       this.armWarnings();
     });
   }
@@ -308,7 +307,6 @@ export class Recording {
         first: [
           1,
           {
-            msgName: 'cloud_recording_error',
             module: 1,
             errorLevel: 5,
             errorCode: 50,
@@ -321,7 +319,6 @@ export class Recording {
     }
     if (kind === 'capabilityLimit') {
       this.emit(72, {
-        msgName: 'web_recorder_capability_limit',
         limitType: this.prng.pick(['cpu', 'memory']),
       });
       this.finish('webRecorderStopped', { exitStatus: 1, webCode: 2 });
@@ -348,14 +345,13 @@ export class Recording {
       this.setState('quit');
       this.after(window, () => {
         this.emit(1, {
-          msgName: 'cloud_recording_error',
           module: 0,
           errorLevel: 5,
           errorCode: 30,
           stat: 0,
           errorMsg: 'failover limit reached',
         });
-        this.quitNotices.push(this.emit(11, { msgName: 'session_exit', exitStatus: 1 }));
+        this.quitNotices.push(this.emit(11, { exitStatus: 1 }));
         this.end();
       });
       return;
@@ -375,7 +371,7 @@ export class Recording {
     this.phase = 'starting';
     this.status = 1;
     this.setState('recording');
-    this.emit(12, { msgName: 'session_failover', newUid: Number(newUid) });
+    this.emit(12, { newUid: Number(newUid) });
     this.climb(true);
     this.armProgress();
     this.armWarnings();
@@ -405,7 +401,6 @@ export class Recording {
       if (web) {
         const code = how.webCode ?? 0;
         this.emit(71, {
-          msgName: 'web_recorder_stopped',
           code,
           message: WEB_STOP_MESSAGES[code] ?? 'recorder_error',
           details: '',
@@ -414,12 +409,12 @@ export class Recording {
             sliceStartTime: file.sliceStartTime,
           })),
         });
-      } else this.emit(41, { msgName: 'recorder_leave', leaveCode: how.leaveCode ?? 16 });
+      } else this.emit(41, { leaveCode: how.leaveCode ?? 16 });
     });
     this.after(500, () => {
-      this.quitNotices.push(this.emit(11, { msgName: 'session_exit', exitStatus: how.exitStatus }));
+      this.quitNotices.push(this.emit(11, { exitStatus: how.exitStatus }));
     });
-    this.after(800, () => this.emit(33, { msgName: 'uploading_progress', progress: 10_000 }));
+    this.after(800, () => this.emit(33, { progress: 10_000 }));
     this.after(1_000, () => {
       if (this.files.length > 0) this.quitNotices.push(this.uploaded(backup));
       this.end();
@@ -428,10 +423,9 @@ export class Recording {
 
   // 31 when every file reached the customer's storage; 32 when some went to Agora's backup.
   private uploaded(backup: boolean): NotificationDraft {
-    if (!backup)
-      return this.emit(31, { msgName: 'uploaded', status: 0, fileList: this.fileEntries() });
+    if (!backup) return this.emit(31, { status: 0, fileList: this.fileEntries() });
     const playlist = this.files.find((file) => file.fileName.endsWith('.m3u8')) ?? this.files[0]!;
-    return this.emit(32, { msgName: 'backuped', status: 0, fileList: playlist.fileName });
+    return this.emit(32, { status: 0, fileList: playlist.fileName });
   }
 
   /** The files as a JSON file list (upload events, json mode). */
@@ -460,7 +454,10 @@ export class Recording {
     this.truth.states.push({ at: this.now(), state });
   }
 
-  private emit(eventType: number, details: Record<string, unknown>): NotificationDraft {
+  // Every documented event's details start with its msgName; 13 has no details at all.
+  private emit(eventType: number, fields: Record<string, unknown>): NotificationDraft {
+    const msgName = MSG_NAMES[eventType];
+    const details = msgName === undefined ? fields : { msgName, ...fields };
     return this.context.emit(this, eventType, details);
   }
 

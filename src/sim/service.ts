@@ -9,6 +9,7 @@ import type { Prng } from './prng.js';
 import type { Profile } from './profiles.js';
 import { QpsLimit } from './rate-limit.js';
 import { type Mode, Recording } from './recording-life.js';
+import { redactBody } from './redact.js';
 import {
   ERRORS,
   invalidParameter,
@@ -40,7 +41,7 @@ export interface RequestRecord {
   readonly at: number;
   readonly method: string;
   readonly path: string;
-  /** The raw request body. */
+  /** The request body as received, with the token and storage keys of a start redacted. */
   readonly body: string;
   readonly httpStatus: number;
   readonly response: unknown;
@@ -129,7 +130,7 @@ export class Service {
         at: this.settings.clock.now(),
         method: request.method,
         path: request.path,
-        body: request.body,
+        body: redactBody(request.body),
         httpStatus: reply.httpStatus,
         response: reply.body,
         ...(fault !== undefined && { fault }),

@@ -12,7 +12,7 @@ import {
 } from './profiles.js';
 import { listen } from './server.js';
 import { type RequestRecord, Service } from './service.js';
-import { type TruthRecord, truthToJsonl } from './truth.js';
+import { type TrueRecording, type TruthRecord, truthToJsonl } from './truth.js';
 
 /** Options of `startSimulator`; every one has a default. */
 export interface SimulatorOptions {
@@ -86,6 +86,8 @@ export interface Simulator {
   readonly profile: Profile;
   /** What really happened: one record per sid (and per refused start), live objects copied. */
   truth(): TruthRecord[];
+  /** The recordings of `truth()` (refused starts left out), in start order. */
+  recordings(): TrueRecording[];
   /** `truth()` as JSON Lines. */
   truthJsonl(): string;
   /** Every REST request received, with its answer. */
@@ -96,8 +98,10 @@ export interface Simulator {
    * Resolves when no request is being answered and no delivery is in flight or waiting its turn.
    * With a `VirtualClock`, alternate `clock.advanceBy(ms)` and `await sim.settle()`. A webhook that
    * never answers keeps a delivery in flight until the clock passes the ack timeout.
+   * `quietTurns` (default 3) is how many turns of the event loop must pass with nothing to do:
+   * raise it when your client takes several turns to send its next call after an answer.
    */
-  settle(): Promise<void>;
+  settle(options?: { readonly quietTurns?: number }): Promise<void>;
   /** Counts of what happened so far. */
   summary(): SimulatorSummary;
   /** Stops the server, the recordings' timers and the deliveries. */
@@ -177,10 +181,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     credentials: { appId, customerId, customerSecret, authorization, secret },
     profile,
     truth,
+    recordings: () => truth().filter((record) => record.type === 'recording'),
     truthJsonl: () => truthToJsonl(service.truth),
     requests: () => structuredClone(service.records),
     deliveries: () => structuredClone([...delivery.list()]),
-    settle: () => settle(service, delivery),
+    settle: (settleOptions) => settle(service, delivery, settleOptions?.quietTurns ?? 3),
     summary: () => summarize(service.records.length, service.truth, delivery.list()),
     async close() {
       if (closed) return;
@@ -192,10 +197,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-async function settle(service: Service, delivery: Delivery): Promise<void> {
+async function settle(service: Service, delivery: Delivery, quietTurns: number): Promise<void> {
   // A few turns of the event loop with nothing to do: work started by a response just sent
   // (the client's next call, a delivery it triggers) gets the chance to show up.
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < quietTurns; ) {
     if (service.busy || delivery.busy) {
       quiet = 0;
       await Promise.all([service.idle(), delivery.idle()]);

@@ -13,7 +13,7 @@ function expectRate(count: number, draws: number, p: number): void {
   expect(Math.abs(count - draws * p)).toBeLessThanOrEqual(4.5 * sd + 1);
 }
 
-const N = 20_000;
+const N = 10_000;
 const clean = PROFILES.clean;
 
 describe('faults happen at their configured rates', () => {
@@ -169,7 +169,7 @@ describe('faults happen at their configured rates', () => {
     let emptyings = 0;
     let long = 0;
     let at = 0;
-    while (emptyings < 5_000) {
+    while (emptyings < 3_000) {
       const next = channel.nextChangeAfter(at)!;
       const before = channel.hostsAt(at).length;
       const after = channel.hostsAt(next).length;

@@ -10,11 +10,12 @@ export interface Received {
   readonly body: Record<string, unknown>;
 }
 
-/** A webhook receiver: `answer(n)` gives the HTTP status for the n-th POST (from 0). */
+/** A webhook receiver: `answer(n)` gives the HTTP status for the n-th POST (from 0); 0 never answers. */
 export async function startReceiver(
   answer: (n: number, body: Record<string, unknown>) => number = () => 200,
 ) {
   const received: Received[] = [];
+  const waiters: { test: () => boolean; resolve: () => void }[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -23,8 +24,14 @@ export async function startReceiver(
       const body = JSON.parse(raw) as Record<string, unknown>;
       const status = answer(received.length, body);
       received.push({ raw, headers: request.headers, body });
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end('{}');
+      if (status !== 0) {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end('{}');
+      }
+      for (const waiter of waiters.filter((w) => w.test())) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,6 +39,9 @@ export async function startReceiver(
   return {
     url: `http://127.0.0.1:${port}/agora`,
     received,
+    /** Resolves once `test` holds for what has been received (checked on each arrival). */
+    until: (test: () => boolean) =>
+      test() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

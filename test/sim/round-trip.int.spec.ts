@@ -77,4 +77,42 @@ describe('a recording over real loopback HTTP', () => {
     ]);
     expect(attempts[1]!.at - attempts[0]!.at).toBe(3_000);
   });
+
+  it('counts a webhook that does not answer within 10 s as failed, and retries', async () => {
+    const { receiver, clock, sim, api } = await setup((n) => (n === 0 ? 0 : 200));
+    await api.record('room3', 'mix');
+    clock.advanceBy(1_000);
+    await receiver.until(() => receiver.received.length === 1);
+    clock.advanceBy(10_000);
+    await sim.settle();
+    await runFor(clock, sim, 5_000);
+    const first = sim.deliveries()[0]!;
+    expect(first.outcome).toEqual({ kind: 'timeout' });
+    const retry = sim.deliveries().find((d) => d.noticeId === first.noticeId && d.attempt === 2);
+    expect(retry?.outcome).toEqual({ kind: 'answered', httpStatus: 200 });
+    expect(retry!.at - first.at).toBe(10_000 + 3_000);
+  });
+
+  it('keeps request bodies for inspection, without the token or storage keys', async () => {
+    const { sim, api } = await setup();
+    await api.record('room4', 'mix', {
+      token: 'rtc-token-value',
+      storageConfig: {
+        vendor: 1,
+        region: 0,
+        bucket: 'b',
+        accessKey: 'ak-value',
+        secretKey: 'sk-value',
+      },
+    });
+    const start = sim.requests().find((r) => r.path.endsWith('/start'))!;
+    expect(start.body).not.toMatch(/rtc-token-value|ak-value|sk-value/);
+    expect(JSON.parse(start.body).clientRequest.storageConfig).toEqual({
+      vendor: 1,
+      region: 0,
+      bucket: 'b',
+      accessKey: '[redacted]',
+      secretKey: '[redacted]',
+    });
+  });
 });

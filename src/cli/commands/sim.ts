@@ -1,0 +1,148 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { scaledClock } from '../../clock/index.js';
+import {
+  PROFILE_NAMES,
+  type ProfileName,
+  type Simulator,
+  SimulatorOptionsError,
+  startSimulator,
+} from '../../sim/index.js';
+import type { CliIo } from '../run.js';
+
+/** How the command waits to be stopped: SIGINT or SIGTERM by default. */
+export type StopSignal = () => Promise<void>;
+
+const untilInterrupted: StopSignal = () =>
+  new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+class UsageError extends Error {}
+
+/** `recwatch sim`: runs the simulator until interrupted; resolves to the exit code. */
+export async function simCommand(
+  args: readonly string[],
+  io: CliIo,
+  stopped: StopSignal = untilInterrupted,
+): Promise<number> {
+  let options: ReturnType<typeof readOptions>;
+  try {
+    options = readOptions(args);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.err.write(`recwatch sim: ${message} (see recwatch --help)\n`);
+    return 64;
+  }
+  let sim: Simulator;
+  try {
+    sim = await startSimulator({
+      seed: options.seed,
+      profile: options.profile,
+      clock: scaledClock({ speed: options.speed }),
+      port: options.port,
+      ...(options.webhook !== undefined && { webhookUrl: options.webhook }),
+      ...(options.secret !== undefined && { secret: options.secret }),
+    });
+  } catch (error) {
+    if (error instanceof SimulatorOptionsError) {
+      io.err.write(`recwatch sim: ${error.message}\n`);
+      return 64;
+    }
+    if (isCode(error, 'EADDRINUSE') || isCode(error, 'EACCES')) {
+      io.err.write(
+        `recwatch sim: cannot listen on port ${options.port} (${(error as { code: string }).code})\n`,
+      );
+      return 69;
+    }
+    throw error;
+  }
+  const { credentials } = sim;
+  io.out.write(
+    [
+      `recwatch sim: profile ${options.profile}, seed ${options.seed}, speed ${options.speed}x`,
+      `  base URL         ${sim.baseUrl}`,
+      `  REST paths       /v1/apps/${credentials.appId}/cloud_recording/...`,
+      `  app id           ${credentials.appId}`,
+      `  customer id      ${credentials.customerId}`,
+      `  customer secret  ${credentials.customerSecret}`,
+      `  webhook          ${options.webhook ?? '(none: notifications are only recorded)'}`,
+      // A secret the user chose is theirs to know; a drawn one must be shown to be usable.
+      `  webhook secret   ${options.secret === undefined ? credentials.secret : '(as given)'}`,
+      'Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await stopped();
+  await sim.close();
+  const summary = sim.summary();
+  const quits = Object.entries(summary.quits)
+    .map(([cause, count]) => `${cause} ${count}`)
+    .join(', ');
+  io.out.write(
+    `recwatch sim: stopped. ${summary.requests} requests, ${summary.recordings} recordings ` +
+      `(${summary.startRefusals} starts refused, ${summary.failovers} failovers, quits: ${quits || 'none'}), ` +
+      `${summary.deliveries} notification attempts (${summary.acknowledged} acknowledged, ${summary.lost} lost)\n`,
+  );
+  if (options.truth !== undefined) {
+    writeFileSync(options.truth, sim.truthJsonl());
+    io.out.write(`recwatch sim: truth written to ${options.truth}\n`);
+  }
+  return 0;
+}
+
+function readOptions(args: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      profile: { type: 'string', default: 'clean' },
+      seed: { type: 'string', default: '1' },
+      speed: { type: 'string', default: '1' },
+      webhook: { type: 'string' },
+      secret: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      truth: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const profile = values.profile as ProfileName;
+  if (!PROFILE_NAMES.includes(profile)) {
+    throw new UsageError(
+      `unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`,
+    );
+  }
+  return {
+    profile,
+    seed: integer(values.seed, '--seed'),
+    speed: number(values.speed, '--speed'),
+    port: integer(values.port, '--port'),
+    webhook: values.webhook,
+    secret: values.secret,
+    truth: values.truth,
+  };
+}
+
+function integer(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new UsageError(`${name} must be an integer >= 0`);
+  return value;
+}
+
+function number(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a number > 0`);
+  return value;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof Error && 'code' in error && error.code === code;
+}
