@@ -6,13 +6,8 @@ export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 export type { CallPriority, RestSchedulerOptions } from './scheduler.js';
 export { RestScheduler, seededRandom } from './scheduler.js';
 export { SnapshotPolicy } from './snapshot-policy.js';
-export type {
-  DomainEventOf,
-  StartCommand,
-  Supervisor,
-  UpdateCommand,
-} from './supervisor.js';
 export { createSupervisor } from './supervisor.js';
+export type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
 export { START_INTENTS_SLOT } from './supervisor-intents.js';
 export type {
   ClientRequestFactory,

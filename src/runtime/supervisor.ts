@@ -7,7 +7,6 @@ import {
   type AgoraAnswer,
   type AgoraClient,
   createAgoraClient,
-  type WebhookReceiver,
   type WebhookVerdict,
 } from '../agora/index.js';
 import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
@@ -24,6 +23,7 @@ import type { CallOutcome, RecordingMode, TraceRecord } from '../signals/index.j
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type Received } from './journal.js';
 import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
+import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
 import { StartIntents } from './supervisor-intents.js';
 import {
   checkSupervisorOptions,
@@ -37,67 +37,7 @@ import { type SupervisedRecording, supervisedPicture } from './supervisor-pictur
 import { planResume, type ResumePlan } from './supervisor-resume.js';
 import { queryPriority, recordingOf, sessionOf } from './supervisor-session.js';
 import { StartSettlements } from './supervisor-settle.js';
-
-/** What `supervisor.start` needs: the recording's id (yours), its channel, recorder uid and mode. */
-export interface StartCommand {
-  readonly recording: string;
-  readonly cname: string;
-  readonly uid: string;
-  readonly mode: RecordingMode;
-  /** The uid to alternate with when a recorder may still be in the channel. Default uid + 1. */
-  readonly backupUid?: string;
-}
-
-/** Options of `supervisor.update`. */
-export interface UpdateCommand {
-  /** The `clientRequest` of Agora's `update` (or `updateLayout`) call. */
-  readonly clientRequest: object;
-  /** Call `updateLayout` instead of `update`. Default false. */
-  readonly layout?: boolean;
-}
-
-/** A domain event of one type. */
-export type DomainEventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
-
-/** The supervisor of `createSupervisor`. */
-export interface Supervisor extends WebhookReceiver {
-  /**
-   * Starts supervising a new recording: logged, then acquire+start is sent. Resolves with its
-   * picture once the command is durable (the start itself is reported by `started` events).
-   * @throws InvalidCommandError, RecordingExistsError, SupervisorClosedError
-   */
-  start(command: StartCommand): Promise<SupervisedRecording>;
-  /** The recording's picture, or undefined when it is not supervised. */
-  get(recording: string): SupervisedRecording | undefined;
-  /** Every recording's picture, sorted by id. */
-  list(): SupervisedRecording[];
-  /** Domain events as they happen (started, failover, resumed, quit, restarting, ...). */
-  readonly events$: Observable<DomainEvent>;
-  /** Calls `listener` for every event of `type`; returns the function that stops it. */
-  on<T extends DomainEvent['type']>(
-    type: T,
-    listener: (event: DomainEventOf<T>) => void,
-  ): () => void;
-  /**
-   * Sends `update` (or `updateLayout`) for the recording's current sid and gives Agora's answer.
-   * @throws UnknownRecordingError, NoSessionError, SupervisorClosedError
-   */
-  update(recording: string, command: UpdateCommand): Promise<CallOutcome>;
-  /**
-   * Asks for the recording to stop: logged, then Agora's stop is sent; supervised until it ends.
-   * @throws UnknownRecordingError, SupervisorClosedError
-   */
-  stop(recording: string): Promise<SupervisedRecording>;
-  /**
-   * Resolves once nothing is being appended, sent or answered (waits on the clock, such as the
-   * QPS budget or a back-off, do not count). For tests that drive a virtual clock.
-   */
-  settle(): Promise<void>;
-  /** Stops the timers and calls, waits for appends in progress, closes a log it opened. Idempotent. */
-  close(): Promise<void>;
-}
-
-const MODES: readonly RecordingMode[] = ['individual', 'mix', 'web'];
+import { checkStart, describe, messageOf, nameOf } from './supervisor-words.js';
 
 /**
  * Creates a supervisor: opens (or resumes) its event log, rebuilds every recording, re-arms the
@@ -607,53 +547,4 @@ function logged(answer: { httpStatus: number | null; body: unknown }): {
   body: unknown;
 } {
   return { httpStatus: answer.httpStatus, body: answer.body };
-}
-
-function checkStart(command: StartCommand): void {
-  if (command === null || typeof command !== 'object')
-    throw new InvalidCommandError('start needs a command object');
-  for (const field of ['recording', 'cname', 'uid'] as const) {
-    const value: unknown = command[field];
-    if (
-      !(
-        (typeof value === 'string' && value !== '') ||
-        (field === 'uid' && typeof value === 'number')
-      )
-    ) {
-      throw new InvalidCommandError(`start: ${field} must be a non-empty string`);
-    }
-  }
-  if (!MODES.includes(command.mode)) {
-    throw new InvalidCommandError(
-      `start: mode must be one of ${MODES.join(', ')}, not '${String(command.mode)}'`,
-    );
-  }
-}
-
-function describe(event: DomainEvent): string {
-  switch (event.type) {
-    case 'quit':
-      return `quit (${event.reason}) sid ${event.sid ?? '-'}`;
-    case 'failed':
-      return `failed (${event.reason})`;
-    case 'failover':
-      return `failover ${event.haAttempts} sid ${event.sid} uid ${event.uid}`;
-    case 'filesReported':
-      return `files ${event.files.length} sid ${event.sid}`;
-    case 'uncertain':
-      return 'uncertain';
-    case 'restarting':
-      return `restarting (${event.restarts}) uid ${event.uid}`;
-    default:
-      return `${event.type} sid ${event.sid ?? '-'}`;
-  }
-}
-
-function nameOf(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
-
-// Errors that reach this point come from the log or recwatch itself, never from a host callback.
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,7 @@ import type { NotificationDraft } from './notifications.js';
 import type { Prng } from './prng.js';
 import type { Profile } from './profiles.js';
 import { QpsLimit } from './rate-limit.js';
-import { type Mode, Recording } from './recording-life.js';
+import { Recording } from './recording-life.js';
 import { redactBody } from './redact.js';
 import {
   ERRORS,
@@ -404,5 +404,3 @@ function rtmpUrls(body: Record<string, unknown>): string[] {
   }
   return urls;
 }
-
-export type { Mode };

@@ -1,0 +1,65 @@
+// The supervisor's public shape: what a host calls and what it is given.
+import type { Observable } from 'rxjs';
+import type { DomainEvent } from '../../machines/index.js';
+import type { WebhookReceiver } from '../agora/index.js';
+import type { CallOutcome, RecordingMode } from '../signals/index.js';
+import type { SupervisedRecording } from './supervisor-picture.js';
+
+/** What `supervisor.start` needs: the recording's id (yours), its channel, recorder uid and mode. */
+export interface StartCommand {
+  readonly recording: string;
+  readonly cname: string;
+  readonly uid: string;
+  readonly mode: RecordingMode;
+  /** The uid to alternate with when a recorder may still be in the channel. Default uid + 1. */
+  readonly backupUid?: string;
+}
+
+/** Options of `supervisor.update`. */
+export interface UpdateCommand {
+  /** The `clientRequest` of Agora's `update` (or `updateLayout`) call. */
+  readonly clientRequest: object;
+  /** Call `updateLayout` instead of `update`. Default false. */
+  readonly layout?: boolean;
+}
+
+/** A domain event of one type. */
+export type DomainEventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
+
+/** The supervisor of `createSupervisor`. */
+export interface Supervisor extends WebhookReceiver {
+  /**
+   * Starts supervising a new recording: logged, then acquire+start is sent. Resolves with its
+   * picture once the command is durable (the start itself is reported by `started` events).
+   * @throws InvalidCommandError, RecordingExistsError, SupervisorClosedError
+   */
+  start(command: StartCommand): Promise<SupervisedRecording>;
+  /** The recording's picture, or undefined when it is not supervised. */
+  get(recording: string): SupervisedRecording | undefined;
+  /** Every recording's picture, sorted by id. */
+  list(): SupervisedRecording[];
+  /** Domain events as they happen (started, failover, resumed, quit, restarting, ...). */
+  readonly events$: Observable<DomainEvent>;
+  /** Calls `listener` for every event of `type`; returns the function that stops it. */
+  on<T extends DomainEvent['type']>(
+    type: T,
+    listener: (event: DomainEventOf<T>) => void,
+  ): () => void;
+  /**
+   * Sends `update` (or `updateLayout`) for the recording's current sid and gives Agora's answer.
+   * @throws UnknownRecordingError, NoSessionError, SupervisorClosedError
+   */
+  update(recording: string, command: UpdateCommand): Promise<CallOutcome>;
+  /**
+   * Asks for the recording to stop: logged, then Agora's stop is sent; supervised until it ends.
+   * @throws UnknownRecordingError, SupervisorClosedError
+   */
+  stop(recording: string): Promise<SupervisedRecording>;
+  /**
+   * Resolves once nothing is being appended, sent or answered (waits on the clock, such as the
+   * QPS budget or a back-off, do not count). For tests that drive a virtual clock.
+   */
+  settle(): Promise<void>;
+  /** Stops the timers and calls, waits for appends in progress, closes a log it opened. Idempotent. */
+  close(): Promise<void>;
+}
