@@ -2,11 +2,13 @@ import type { Readable } from 'node:stream';
 import { EXIT, userFailure } from './errors.js';
 import { printable } from './printable.js';
 import {
+  DEMO_USAGE,
   EXPORT_USAGE,
   IMPORT_USAGE,
   INSPECT_USAGE,
   MIGRATE_USAGE,
   REPLAY_USAGE,
+  SCENARIOS_USAGE,
   SIM_USAGE,
 } from './usage.js';
 import { packageVersion } from './version.js';
@@ -36,8 +38,11 @@ ${indent(IMPORT_USAGE)}
 
 ${indent(MIGRATE_USAGE)}
 
-
 ${indent(INSPECT_USAGE)}
+
+${indent(DEMO_USAGE)}
+
+${indent(SCENARIOS_USAGE)}
 
   recwatch --help          show this help
   recwatch --version       print the version
@@ -54,6 +59,9 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
     import: async (args, io) => (await import('./commands/import.js')).importCommand(args, io),
     migrate: async (args, io) => (await import('./commands/migrate.js')).migrateCommand(args, io),
     inspect: async (args, io) => (await import('./commands/inspect.js')).inspectCommand(args, io),
+    demo: async (args, io) => (await import('./commands/demo.js')).demoCommand(args, io),
+    scenarios: async (args, io) =>
+      (await import('./commands/scenarios.js')).scenariosCommand(args, io),
   };
 
 /**

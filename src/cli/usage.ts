@@ -37,3 +37,18 @@ export const INSPECT_USAGE = `recwatch inspect <trace.jsonl | log.db> [--port N]
   Serves the inspector page on 127.0.0.1 (any free port unless --port) and prints its URL: the
   lifecycle statechart, every recording, the timeline of inputs with the core's decisions, and a
   scrubber. A log is opened read-only. Runs until Ctrl-C.`;
+
+export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--seed 7] [--duration 1h]
+              [--speed max] [--keep] [--json]
+  Runs the Agora simulator on loopback with faults (profiles: clean, lossy, redundantReordered,
+  failoverStorm, flakyApi, chaos) and a recwatch supervisor in this process, on a simulated clock
+  driven as fast as the machine allows (--speed N: at most N simulated seconds per real second).
+  Shows the fleet live, then every recording's true final state against recwatch's and the
+  score of the run. The SQLite log goes to a fresh temporary folder, kept with --keep; --json
+  prints only the score as JSON. Ctrl-C ends the run early with the summary so far.`;
+
+export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12] [--duration 1h]
+                   [--profiles clean,lossy,...] [--md report.md] [--json report.json]
+  Truth under faults: runs recwatch and three baselines (webhook-only, query-only strict,
+  Agora's advice) on every simulator profile and seed, scores each against the ground truth and
+  prints the side-by-side report as Markdown (or writes it to --md, the figures to --json).`;

@@ -1,0 +1,154 @@
+// `recwatch demo`: the simulator under chaos and a supervisor in this process, a live view while
+// it runs, then every recording's truth against recwatch's picture and the run's score.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countEvent, DecisionTap, emptyCounts } from '../../demo/counters.js';
+import { type DemoOptions, DemoUsageError, parseDemoArgs } from '../../demo/options.js';
+import { recordingsTable, scoreLines } from '../../demo/summary.js';
+import { clockText, createView, type DemoFrame } from '../../demo/view.js';
+import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
+import { type FleetRun, runFleet } from '../../fleet/run.js';
+import { openSqliteLog } from '../../log/index.js';
+import type { Supervisor } from '../../runtime/index.js';
+import type { CliIo } from '../run.js';
+import { DEMO_USAGE } from '../usage.js';
+
+/** `recwatch demo`: resolves to the exit code (0, or 64 for a usage error). */
+export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
+  let options: DemoOptions;
+  try {
+    options = parseDemoArgs(args);
+  } catch (error) {
+    if (!(error instanceof DemoUsageError)) throw error;
+    io.err.write(`recwatch demo: ${error.message}\nusage: ${DEMO_USAGE}\n`);
+    return 64;
+  }
+  if (options.help) {
+    io.out.write(`usage: ${DEMO_USAGE}\n`);
+    return 0;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'recwatch-demo-'));
+  const logPath = join(dir, 'recwatch.db');
+  const abort = new AbortController();
+  // Ctrl-C once ends the run with its summary so far; twice leaves at once.
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await demo(options, io, logPath, abort.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function demo(
+  options: DemoOptions,
+  io: CliIo,
+  logPath: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const out = io.out as NodeJS.WritableStream & { isTTY?: boolean };
+  const live = !options.json && out.isTTY === true && process.env.CI === undefined;
+  const say = (line: string) => {
+    if (!options.json) io.out.write(`${line}\n`);
+  };
+  say(
+    `recwatch demo: ${options.recordings} recordings through the '${options.profile}' faults for ${clockText(options.durationMs)} of simulated time, seed ${options.seed} (--seed to change it)`,
+  );
+  const log = await openSqliteLog(logPath);
+  const counts = emptyCounts();
+  const core = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
+  const tap = new DecisionTap(log, counts, core);
+  const view = options.json ? undefined : createView(out, live);
+  let supervisor: Supervisor | undefined;
+  let lastDraw = 0;
+  let shownUrls = false;
+  const frame = (elapsedMs: number, wallMs: number): DemoFrame => {
+    const states: Record<string, number> = {};
+    for (const picture of supervisor?.list() ?? [])
+      states[picture.state] = (states[picture.state] ?? 0) + 1;
+    return { elapsedMs, durationMs: options.durationMs, wallMs, states, counts };
+  };
+  const wallStart = performance.now();
+  let run: FleetRun;
+  try {
+    run = await runFleet({
+      profile: options.profile,
+      seed: options.seed,
+      recordings: options.recordings,
+      durationMs: options.durationMs,
+      ...(options.speed === undefined ? {} : { speed: options.speed }),
+      signal,
+      observer: async (context) => {
+        const observer = await recwatchObserver(context, {
+          log,
+          onEvent: (event) => countEvent(counts, event),
+          onWebhook: () => {
+            counts.webhookRequests += 1;
+          },
+        });
+        supervisor = observer.supervisor;
+        return observer;
+      },
+      onStep: (progress) => {
+        if (!shownUrls) {
+          shownUrls = true;
+          say(
+            `simulator ${progress.simulator.baseUrl} · webhook ${progress.webhookUrl} · log ${logPath}`,
+          );
+        }
+        const wall = performance.now();
+        if (view === undefined || wall - lastDraw < 100) return;
+        lastDraw = wall;
+        void tap.catchUp();
+        view.update(frame(progress.now - progress.t0, wall - wallStart));
+      },
+    });
+    await tap.catchUp();
+  } finally {
+    await log.close();
+  }
+  const wallMs = performance.now() - wallStart;
+  const pictures = new Map((supervisor?.list() ?? []).map((p) => [p.recording, p]));
+  if (options.json) {
+    io.out.write(
+      `${JSON.stringify({
+        profile: options.profile,
+        seed: options.seed,
+        recordings: options.recordings,
+        durationMs: options.durationMs,
+        simulatedMs: run.end - run.t0,
+        interrupted: run.aborted,
+        wallMs: Math.round(wallMs),
+        log: options.keep ? logPath : null,
+        score: run.score,
+        counts,
+      })}\n`,
+    );
+    return 0;
+  }
+  view?.done(frame(run.end - run.t0, wallMs));
+  say('');
+  if (run.aborted)
+    say(`Interrupted at ${clockText(run.end - run.t0)} of simulated time: the summary so far.`);
+  say(recordingsTable(run.score, pictures, !live));
+  say('');
+  say(`Score against the simulator's ground truth (${options.profile}, seed ${options.seed}):`);
+  for (const line of scoreLines(run.score)) say(`  ${line}`);
+  say(
+    `  ran in ${(wallMs / 1000).toFixed(1)} s for ${clockText(run.end - run.t0)} of simulated time`,
+  );
+  say('');
+  const cli =
+    process.env.npm_lifecycle_event === 'start' ? 'node dist/src/cli/main.js' : 'recwatch';
+  say(
+    `The supervisor's log: ${logPath}${options.keep ? '' : ' (removed on exit: run with --keep to keep it)'}`,
+  );
+  say(`  ${cli} replay ${logPath}             every input, decision and state, replayed offline`);
+  say(`  ${cli} export ${logPath} --out trace.jsonl   the trace, one input per line`);
+  return 0;
+}

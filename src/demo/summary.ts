@@ -1,0 +1,81 @@
+// The demo's end: a table of every recording (the truth against recwatch's picture), the run's
+// score, and the commands to look closer at its log.
+import Table from 'cli-table3';
+import type { DetectionStats, Score } from '../fleet/score.js';
+import type { SupervisedRecording } from '../runtime/index.js';
+
+/** The per-recording table. */
+export function recordingsTable(
+  score: Score,
+  pictures: ReadonlyMap<string, SupervisedRecording>,
+  plain: boolean,
+): string {
+  const table = new Table({
+    head: [
+      'recording',
+      'true final state',
+      "recwatch's",
+      'ok',
+      'failovers',
+      'restarts',
+      'quits seen in',
+    ],
+    // One line per recording, no rule between rows: 50 rows stay readable.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    style: plain ? { head: [], border: [] } : {},
+  });
+  for (const row of score.perRecording) {
+    const picture = pictures.get(row.recording);
+    const believed =
+      picture === undefined
+        ? '-'
+        : picture.quitReason !== null &&
+            picture.state !== 'recording' &&
+            picture.state !== 'starting'
+          ? `${picture.state} (${picture.quitReason})`
+          : picture.state;
+    table.push([
+      row.recording,
+      row.trueDetail,
+      believed,
+      row.correct ? 'yes' : 'NO',
+      row.failovers,
+      row.restarts,
+      row.detectMs.length === 0
+        ? ''
+        : row.detectMs.map((ms) => (ms === null ? 'missed' : seconds(ms))).join(', '),
+    ]);
+  }
+  return table.toString();
+}
+
+/** The score as lines. */
+export function scoreLines(score: Score): string[] {
+  const right = Math.round(score.finalAccuracy * score.recordings);
+  return [
+    `final state right      ${right}/${score.recordings} (${percent(score.finalAccuracy)})`,
+    `time believing wrong   ${percent(score.wrongTimeShare, 2)} of recording time`,
+    `quits seen             ${detection(score.detectWithNotification)} with their notification; ${detection(score.detectWithoutNotification)} without`,
+    `spurious restarts      ${score.spuriousRestarts}`,
+    `missed restarts        ${score.missedRestarts}`,
+    `double recordings      ${score.doubleRecordings}`,
+    `REST calls             ${score.restCalls} (${score.rateLimited} answered 429)`,
+  ];
+}
+
+function detection(stats: DetectionStats): string {
+  const count = stats.detected + stats.missed;
+  if (count === 0) return 'none';
+  const missed = stats.missed > 0 ? `, ${stats.missed} missed` : '';
+  return `${count} (median ${seconds(stats.medianMs ?? 0)}, p95 ${seconds(stats.p95Ms ?? 0)}${missed})`;
+}
+
+/** A duration, ms, as seconds with one decimal. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A share 0..1 as a percentage. */
+export function percent(share: number, digits = 0): string {
+  return `${(share * 100).toFixed(digits)} %`;
+}
