@@ -2,36 +2,15 @@
 // as written (only the package names point at this checkout) against the simulator.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
+import { BUILT, example, resolved } from '../fixtures/doc-examples.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
 const ROOT = new URL('../../', import.meta.url);
-const BUILT = fileURLToPath(new URL('dist/src/index.js', ROOT));
-const require = createRequire(import.meta.url);
 const work = tempDir('recwatch-examples-');
 afterAll(() => work.remove());
-
-/** The code block that follows `<!-- example: name -->` in a Markdown file. */
-function example(file: string, name: string): string {
-  const text = readFileSync(new URL(file, ROOT), 'utf8');
-  const marker = text.indexOf(`<!-- example: ${name} -->`);
-  if (marker < 0) throw new Error(`no example '${name}' in ${file}`);
-  const open = text.indexOf('```js\n', marker) + '```js\n'.length;
-  return text.slice(open, text.indexOf('\n```', open));
-}
-
-// The packages an example imports, resolved from this checkout.
-function resolved(code: string): string {
-  const at = (specifier: string) => pathToFileURL(require.resolve(specifier)).href;
-  return code
-    .replaceAll("from 'recwatch'", `from '${pathToFileURL(BUILT).href}'`)
-    .replaceAll("from 'hono'", `from '${at('hono')}'`)
-    .replaceAll("from '@hono/node-server'", `from '${at('@hono/node-server')}'`);
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
