@@ -1,14 +1,13 @@
 // The README's quick start and the plain-http and Hono examples of docs/embedding.md, run exactly
 // as written (only the package names point at this checkout) against the simulator.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
 import { BUILT, example, resolved } from '../fixtures/doc-examples.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
-const ROOT = new URL('../../', import.meta.url);
 const work = tempDir('recwatch-examples-');
 afterAll(() => work.remove());
 
