@@ -1,6 +1,7 @@
 // Agora's notifications, received: raw body under a size cap, signatures checked on the raw
 // bytes, and 200 only once the input is durable, so Agora resends whatever a dying host missed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigurationError } from '../errors/index.js';
 import { type HeaderSource, verifySignature } from '../signals/index.js';
 
 /** What receiving a webhook body did: kept as an input, or kept as a reject (not a notification). */
@@ -19,6 +20,12 @@ export interface WebhookHandlerOptions {
    * `Agora-Signature`) must match the raw body, otherwise 401 and nothing is appended.
    */
   readonly secret?: string;
+  /**
+   * Accept notifications without checking a signature, when no `secret` is given: only for tests,
+   * or behind something that already authenticates Agora. Without it, a missing secret is a
+   * `ConfigurationError` (an unset environment variable must not open the endpoint to anyone).
+   */
+  readonly unsigned?: boolean;
   /** Larger bodies get 413 before they are read to the end. Default 65 536 bytes. */
   readonly maxBodyBytes?: number;
 }
@@ -38,6 +45,10 @@ interface Reply {
 
 const OK: Reply = { status: 200, body: '{}' };
 const TOO_LARGE: Reply = { status: 413, body: '{"error":"body too large"}' };
+const BODY_ALREADY_READ: Reply = {
+  status: 500,
+  body: '{"error":"the body was read before recwatch: mount the webhook handler before any body parser"}',
+};
 
 /** The console's health check sends events for this channel name; they must get 200. */
 export const TEST_WEBHOOK_CNAME = 'test_webhook';
@@ -56,7 +67,20 @@ export function createWebhookHandler(
   options: WebhookHandlerOptions = {},
 ): WebhookHandler {
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new ConfigurationError(
+      `maxBodyBytes must be a positive whole number of bytes, not ${maxBodyBytes}`,
+    );
+  }
   const secret = options.secret === '' ? undefined : options.secret;
+  if (secret !== undefined && typeof secret !== 'string') {
+    throw new ConfigurationError('the webhook secret must be a string');
+  }
+  if (secret === undefined && options.unsigned !== true) {
+    throw new ConfigurationError(
+      'createWebhookHandler needs the notification secret ({ secret }); pass { unsigned: true } to accept unsigned notifications',
+    );
+  }
   const answer = (raw: Uint8Array, headers: HeaderSource) =>
     answerBody(receiver, secret, raw, headers);
 
@@ -68,6 +92,10 @@ export function createWebhookHandler(
         response.end(reply.body);
       };
       if (request.method !== 'POST') return send({ status: 405, body: '{"error":"POST only"}' });
+      // A body parser (express.json()) got there first: the raw bytes are gone, and waiting for
+      // them would leave Agora without an answer. Say so, loudly (docs/webhooks.md).
+      if (request.readableEnded || (request as { body?: unknown }).body !== undefined)
+        return send(BODY_ALREADY_READ);
       if (declaredLength(request.headers['content-length']) > maxBodyBytes)
         return refuse(request, response, send);
       const chunks: Buffer[] = [];

@@ -56,7 +56,10 @@ export function picture(state: CoreState): Picture {
   const recordings: Record<string, RecordingPicture> = {};
   for (const id of ids) {
     const one = recordingPicture(state, id);
-    if (one !== undefined) recordings[id] = one;
+    // Defined, not assigned: a recording named '__proto__' is a recording like any other.
+    if (one !== undefined) {
+      Object.defineProperty(recordings, id, { value: one, enumerable: true, writable: true });
+    }
   }
   return { recordings };
 }

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ConfigurationError,
   createMemoryLog,
   createSupervisor,
   createWebhookHandler,
@@ -211,7 +212,7 @@ describe('the webhook handler and durability', () => {
     const file = work.file('closed.db');
     const log = await openSqliteLog(file);
     const supervisor = await supervisorOn(log);
-    const webhook = createWebhookHandler(supervisor);
+    const webhook = createWebhookHandler(supervisor, { unsigned: true });
     await log.close();
     const body = JSON.stringify(notificationBody({ eventType: 40, sid: 'S9' }));
     const failed = await webhook.fetch(new Request('http://x/agora', { method: 'POST', body }));
@@ -222,7 +223,7 @@ describe('the webhook handler and durability', () => {
 
   it('stops reading a body over the cap before its end (node)', async () => {
     const supervisor = await supervisorOn('memory');
-    const webhook = createWebhookHandler(supervisor, { maxBodyBytes: 1_024 });
+    const webhook = createWebhookHandler(supervisor, { unsigned: true, maxBodyBytes: 1_024 });
     const server = createServer(webhook.node);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
@@ -238,6 +239,42 @@ describe('the webhook handler and durability', () => {
     expect(status).toBe(413);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    await supervisor.close();
+  });
+});
+
+describe('createWebhookHandler refuses a configuration that would open or hang the endpoint', () => {
+  it('needs a secret unless unsigned notifications are asked for, and a sane body cap', async () => {
+    const supervisor = await supervisorOn('memory');
+    for (const options of [{}, { secret: '' }, { secret: undefined }]) {
+      expect(() => createWebhookHandler(supervisor, options)).toThrow(ConfigurationError);
+    }
+    for (const maxBodyBytes of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) {
+      expect(() => createWebhookHandler(supervisor, { secret: 's', maxBodyBytes })).toThrow(
+        ConfigurationError,
+      );
+    }
+    expect(() => createWebhookHandler(supervisor, { unsigned: true })).not.toThrow();
+    await supervisor.close();
+  });
+
+  it('answers 500 at once when a body parser already read the body (never hangs)', async () => {
+    const supervisor = await supervisorOn('memory');
+    const webhook = createWebhookHandler(supervisor, { secret: 's' });
+    // What express.json() leaves: the stream read to its end, the parsed body on the request.
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        (request as unknown as { body: unknown }).body = {};
+        webhook.node(request, response);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const answer = await fetch(`http://127.0.0.1:${port}/agora`, { method: 'POST', body: '{}' });
+    expect(answer.status).toBe(500);
+    expect(await answer.text()).toContain('before any body parser');
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     await supervisor.close();
   });
 });

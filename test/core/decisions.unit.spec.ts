@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type CoreOutput, type Decision, picture, replay } from '../../src/index.js';
+import {
+  type CoreOutput,
+  createCore,
+  type Decision,
+  picture,
+  replay,
+  step,
+} from '../../src/index.js';
 import { alive, at, note, start, started, stop, tick } from './inputs.js';
 
 function run(inputs: unknown[]) {
@@ -220,5 +227,21 @@ describe('time that goes back', () => {
       at: at(10),
       reason: expect.stringContaining('7000 ms'),
     });
+  });
+});
+
+describe('the picture of a recording with a hostile id', () => {
+  it('shows a recording named __proto__ like any other', () => {
+    const input = {
+      at: 1,
+      type: 'start',
+      recording: '__proto__',
+      cname: 'c',
+      uid: '1',
+      mode: 'mix',
+    };
+    const shown = picture(step(createCore(), input).state);
+    expect(Object.keys(shown.recordings)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(shown)).recordings.__proto__.state).toBe('starting');
   });
 });
