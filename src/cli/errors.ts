@@ -64,6 +64,8 @@ const FILE_PROBLEMS: Readonly<Record<string, string>> = {
   ENFILE: 'too many open files',
   ERR_FS_FILE_TOO_LARGE: 'file too large to read at once',
   ERR_STRING_TOO_LONG: 'too large to read at once',
+  EADDRINUSE: 'the port is already in use',
+  EADDRNOTAVAIL: 'the address is not available on this machine',
 };
 
 const WRITE_FAILURES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO']);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { RecwatchError } from '../errors/index.js';
+import { ConfigurationError, RecwatchError } from '../errors/index.js';
 import { LogDatabaseError } from './errors.js';
 
 // Each migration takes the schema one version up; the index + 1 is the version it produces. `$s`
@@ -45,13 +45,13 @@ export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,53}$/;
 
 /**
- * Throws a `TypeError` unless `schema` is a plain lower-case identifier of at most 54 characters
+ * Throws a `ConfigurationError` unless `schema` is a plain lower-case identifier of at most 54 characters
  * (it is also part of the notification channel's name, which PostgreSQL caps at 63).
  * @example checkSchemaName('recwatch') // passes; checkSchemaName('Drop Table') throws
  */
 export function checkSchemaName(schema: unknown): asserts schema is string {
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
-    throw new TypeError(
+    throw new ConfigurationError(
       `a schema name must be lower-case letters, digits and _ (at most 54), not ${String(schema)}`,
     );
   }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../src/errors/index.js';
 import {
   LogDatabaseError,
   migratePostgres,
@@ -104,7 +105,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
   describe('bad arguments and unreachable servers', () => {
     it('refuses a schema name that is not a plain identifier', async () => {
       await expect(openPostgresLog(pool, { schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(
-        TypeError,
+        ConfigurationError,
       );
     });
 
