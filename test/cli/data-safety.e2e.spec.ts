@@ -133,6 +133,8 @@ describe('recwatch never creates, changes or replaces what it reads', () => {
     const timeline = run('replay', file);
     const exported = run('export', file, '--out', out);
     chmodSync(dir, 0o755);
+    // A spawn error here means nobody cannot reach node or the tree (a setup problem, not ours).
+    expect(replayed.error).toBeUndefined();
     expect(replayed.stderr).toBe('');
     expect(JSON.parse(replayed.stdout)).toEqual(expected);
     expect(timeline.status).toBe(0);
