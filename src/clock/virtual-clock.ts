@@ -85,6 +85,24 @@ export class VirtualClock implements Clock {
     this.current = time;
   }
 
+  /**
+   * Moves time forward by `ms` one timer at a time, awaiting `settle` before the first, after
+   * each, and at the end: for a virtual clock that drives real I/O (a loopback server, a log),
+   * so whatever a timer set off has answered before time moves on.
+   * @example await clock.advanceSettling(60_000, () => supervisor.settle());
+   */
+  async advanceSettling(ms: number, settle: () => Promise<void>): Promise<void> {
+    assertTime(ms, 'ms');
+    const target = this.current + ms;
+    await settle();
+    for (let next = this.nextAt(); next !== undefined && next <= target; next = this.nextAt()) {
+      this.advanceTo(Math.max(next, this.current));
+      await settle();
+    }
+    this.advanceTo(target);
+    await settle();
+  }
+
   private next(): VirtualTimer | undefined {
     while (this.heap.length > 0 && this.heap[0]!.cleared) this.pop();
     return this.heap[0];

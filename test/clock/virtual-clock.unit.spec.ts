@@ -76,3 +76,35 @@ describe('VirtualClock under many timers', () => {
     expect(clock.pending).toBe(0);
   });
 });
+
+describe('VirtualClock.advanceSettling', () => {
+  it("lets each timer's work settle before time moves on, then stops at the target", async () => {
+    const clock = new VirtualClock(0);
+    const seen: string[] = [];
+    let pending: Promise<void> = Promise.resolve();
+    // A timer whose work finishes asynchronously, and arms the next timer only then.
+    const arm = (delay: number) =>
+      clock.setTimeout(() => {
+        pending = Promise.resolve().then(() => {
+          seen.push(`work@${clock.now()}`);
+          if (clock.now() < 300) arm(100);
+        });
+      }, delay);
+    arm(100);
+    await clock.advanceSettling(1_000, async () => {
+      await pending;
+      seen.push(`settled@${clock.now()}`);
+    });
+    expect(seen).toEqual([
+      'settled@0',
+      'work@100',
+      'settled@100',
+      'work@200',
+      'settled@200',
+      'work@300',
+      'settled@300',
+      'settled@1000',
+    ]);
+    expect(clock.now()).toBe(1_000);
+  });
+});

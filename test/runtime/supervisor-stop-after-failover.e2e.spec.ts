@@ -48,20 +48,12 @@ async function advance(
   h: { clock: VirtualClock; sim: Simulator; supervisor: Supervisor },
   ms: number,
 ) {
-  const target = h.clock.now() + ms;
-  const settle = async () => {
+  await h.clock.advanceSettling(ms, async () => {
     for (let round = 0; round < 2; round += 1) {
       await h.sim.settle();
       await h.supervisor.settle();
     }
-  };
-  await settle();
-  for (let next = h.clock.nextAt(); next !== undefined && next <= target; next = h.clock.nextAt()) {
-    h.clock.advanceTo(Math.max(next, h.clock.now()));
-    await settle();
-  }
-  h.clock.advanceTo(target);
-  await settle();
+  });
 }
 
 const sessions = (sim: Simulator) =>
