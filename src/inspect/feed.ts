@@ -1,5 +1,6 @@
 // The inspector's source of steps: a trace or a log read once, or a live supervisor.
-import type { CoreOutput, CoreState, ReceivedLine } from '../core/index.js';
+import type { CoreState } from '../core/index.js';
+import type { JournalStep } from '../runtime/journal.js';
 import {
   type InspectorStep,
   type RecordedStep,
@@ -27,13 +28,9 @@ export interface InspectorFeed {
 
 /**
  * One step the journal took, as a live feed takes it: what was received (a `LogItem`: an input or
- * a reject), the outputs its `receive` returned, and the core's state after.
+ * a reject), the outputs of that step, and the core's state after.
  */
-export interface JournalStep {
-  readonly item: ReceivedLine;
-  readonly outputs: readonly CoreOutput[];
-  readonly state: CoreState;
-}
+export type { JournalStep };
 
 /** Options of `createLiveFeed`. */
 export interface LiveFeedOptions {

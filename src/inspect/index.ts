@@ -1,5 +1,11 @@
-export type { InspectionBridge, InspectionBridgeOptions, InspectionObserver } from './bridge.js';
-export { createInspectionBridge } from './bridge.js';
+export type {
+  InspectionBridge,
+  InspectionBridgeOptions,
+  InspectionObserver,
+} from '../runtime/inspection-bridge.js';
+export { createInspectionBridge } from '../runtime/inspection-bridge.js';
+export type { MachineStep, RecordingSteps } from '../runtime/machine-steps.js';
+export { MachineSteps } from '../runtime/machine-steps.js';
 export type {
   InspectorFeed,
   JournalStep,
@@ -11,8 +17,6 @@ export type { InspectorStep, RecordedStep, RecordingView } from './inspector-ste
 export { StepRecorder, viewOf } from './inspector-step.js';
 export type { StatechartLayout } from './layout.js';
 export { layoutStatechart } from './layout.js';
-export type { MachineStep, RecordingSteps } from './machine-steps.js';
-export { MachineSteps } from './machine-steps.js';
 export type { OfflineOptions, OfflineSource } from './offline.js';
 export { inspectLines, logSource, openSource, traceSource } from './offline.js';
 export type { WireDecided, WireHistory, WireStep } from './page/wire.js';

@@ -9,7 +9,7 @@ import {
   type ResolvedCoreOptions,
   snapshotPicture,
 } from '../core/index.js';
-import { MachineSteps, type RecordingSteps } from './machine-steps.js';
+import { MachineSteps, type RecordingSteps } from '../runtime/machine-steps.js';
 import type {
   WireChange,
   WireDecided,

@@ -1,6 +1,12 @@
 export { DeadlineTimer } from './deadline-timer.js';
 export { JournalClosedError } from './errors.js';
-export type { HostRecord, JournalOptions, Received } from './journal.js';
+export type {
+  InspectionBridge,
+  InspectionBridgeOptions,
+  InspectionObserver,
+} from './inspection-bridge.js';
+export { createInspectionBridge } from './inspection-bridge.js';
+export type { HostRecord, JournalOptions, JournalStep, Received } from './journal.js';
 export { Journal } from './journal.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
 export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';

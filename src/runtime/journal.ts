@@ -5,6 +5,7 @@ import {
   type CoreOutput,
   type CoreState,
   type CoreStep,
+  type ReceivedLine,
   type ResolvedCoreOptions,
   resolveCoreOptions,
   stepLine,
@@ -36,6 +37,18 @@ export interface JournalOptions {
    * process warning.
    */
   readonly onSnapshotError?: (error: unknown, position: number) => void;
+  /**
+   * Told of every step the core takes from now on, in log order, with the state before it (for
+   * inspectors). Called synchronously inside the step: it must not throw, and should be quick.
+   */
+  readonly onStep?: (step: JournalStep, before: CoreState) => void;
+}
+
+/** One step of the core: the item stepped (an input or a reject), its outputs, the state after. */
+export interface JournalStep {
+  readonly item: ReceivedLine;
+  readonly outputs: readonly CoreOutput[];
+  readonly state: CoreState;
 }
 
 /** What receiving one input did. */
@@ -72,6 +85,7 @@ export interface Received {
 export class Journal {
   private readonly policy: SnapshotPolicy;
   private readonly onSnapshotError: (error: unknown, position: number) => void;
+  private readonly onStep: JournalOptions['onStep'];
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<Received>>();
@@ -85,6 +99,7 @@ export class Journal {
   ) {
     this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
+    this.onStep = options.onStep;
     this.settings = resolveCoreOptions(options.core);
   }
 
@@ -192,12 +207,13 @@ export class Journal {
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
       if (missing.length === 0) throw new Error(`log positions ${from}..${last} cannot be read`);
       for (const entry of missing) {
-        this.collect(stepLine(this.current, entry.item, this.settings), outputs);
+        this.collect(entry.item, stepLine(this.current, entry.item, this.settings), outputs);
       }
     }
     if (received !== null) {
       const { item, signal } = received;
       this.collect(
+        item,
         signal === null
           ? stepLine(this.current, item, this.settings)
           : stepSignal(this.current, signal, this.settings),
@@ -224,8 +240,10 @@ export class Journal {
     }
   }
 
-  private collect(result: CoreStep, outputs: CoreOutput[]): void {
+  private collect(item: ReceivedLine, result: CoreStep, outputs: CoreOutput[]): void {
+    const before = this.current;
     this.current = result.state;
+    this.onStep?.({ item, outputs: result.outputs, state: result.state }, before);
     outputs.push(...result.outputs);
   }
 }

@@ -2,7 +2,9 @@
 import type { Observable } from 'rxjs';
 import type { DomainEvent } from '../../machines/index.js';
 import type { WebhookReceiver } from '../agora/index.js';
+import type { CoreState } from '../core/index.js';
 import type { CallOutcome, RecordingMode } from '../signals/index.js';
+import type { JournalStep } from './journal.js';
 import type { SupervisedRecording } from './supervisor-picture.js';
 
 /** What `supervisor.start` needs: the recording's id (yours), its channel, recorder uid and mode. */
@@ -38,6 +40,14 @@ export interface Supervisor extends WebhookReceiver {
   get(recording: string): SupervisedRecording | undefined;
   /** Every recording's picture, sorted by id. */
   list(): SupervisedRecording[];
+  /**
+   * Every step the core takes from now on, in log order: what was received, its outputs, the
+   * state after (what inspectors follow; `startLiveInspector` in 'recwatch/inspect' serves it).
+   * Completes when the supervisor closes. A subscriber must not throw.
+   */
+  readonly steps$: Observable<JournalStep>;
+  /** The core's state after every input acted on so far (the state `steps$` continues from). */
+  readonly state: CoreState;
   /** Domain events as they happen (started, failover, resumed, quit, restarting, ...). */
   readonly events$: Observable<DomainEvent>;
   /** Calls `listener` for every event of `type`; returns the function that stops it. */

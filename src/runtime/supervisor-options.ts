@@ -5,6 +5,7 @@ import type { CoreOptions } from '../core/index.js';
 import { ConfigurationError } from '../errors/index.js';
 import type { EventLog } from '../log/index.js';
 import type { RecordingMode } from '../signals/index.js';
+import type { InspectionObserver } from './inspection-bridge.js';
 
 /** What a start is for, given to the host's `clientRequest` callback. */
 export interface StartAttemptInfo {
@@ -73,6 +74,13 @@ export interface SupervisorOptions {
   readonly settleStartMs?: number;
   /** Snapshot a recording's state every this many inputs. Default 1000. */
   readonly snapshotEvery?: number;
+  /**
+   * An XState inspection observer (what `createActor(machine, { inspect })` takes, e.g.
+   * `@statelyai/inspect`'s `inspector.inspect`): each recording appears as an actor with the
+   * recording id as its id, each input that reached its machine as an event, each new snapshot as
+   * a snapshot (docs/inspector.md). Default none.
+   */
+  readonly inspect?: InspectionObserver;
 }
 
 /** Agora's acquire body needs `scene: 1` for web recording; the other modes take the defaults. */

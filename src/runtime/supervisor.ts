@@ -21,9 +21,10 @@ import {
 import { createMemoryLog, type EventLog } from '../log/index.js';
 import type { CallOutcome, RecordingMode, TraceRecord } from '../signals/index.js';
 import { DeadlineTimer } from './deadline-timer.js';
-import { Journal, type Received } from './journal.js';
+import { Journal, type JournalStep, type Received } from './journal.js';
 import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+import { SupervisorInspection } from './supervisor-inspect.js';
 import { StartIntents } from './supervisor-intents.js';
 import {
   checkSupervisorOptions,
@@ -56,12 +57,25 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
   const agora = createAgoraClient({ ...options.agora, clock });
   const { log, owned } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
   try {
+    const { recording } = resolveCoreOptions(options.core);
+    const inspection = new SupervisorInspection(options.inspect, recording, options.logger ?? {});
     const journal = await Journal.open(log, {
+      onStep: (step, before) => inspection.step(step, before),
       ...(options.core === undefined ? {} : { core: options.core }),
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
     });
     const intents = await StartIntents.load(log);
-    const supervisor = new SupervisorRuntime(options, clock, agora, log, owned, journal, intents);
+    inspection.announce(journal.state);
+    const supervisor = new SupervisorRuntime(
+      options,
+      clock,
+      agora,
+      log,
+      owned,
+      journal,
+      intents,
+      inspection,
+    );
     const { pollIntervalMs } = resolveCoreOptions(options.core).recording;
     await supervisor.resume(planResume(journal.state, intents.all(), clock.now(), pollIntervalMs));
     return supervisor;
@@ -103,6 +117,7 @@ class SupervisorRuntime implements Supervisor {
     private readonly ownsLog: boolean,
     private readonly journal: Journal,
     private readonly intents: StartIntents,
+    private readonly inspection: SupervisorInspection,
   ) {
     this.logger = options.logger ?? {};
     this.scheduler = new RestScheduler({
@@ -487,6 +502,7 @@ class SupervisorRuntime implements Supervisor {
     this.abort.abort();
     while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
     this.events.complete();
+    this.inspection.close();
     if (this.ownsLog) await this.log.close();
   }
 
@@ -519,9 +535,12 @@ class SupervisorRuntime implements Supervisor {
     );
   }
 
-  /** The state the core has reached (for tests and tools). */
   get state(): CoreState {
     return this.journal.state;
+  }
+
+  get steps$(): Observable<JournalStep> {
+    return this.inspection.steps$;
   }
 }
 

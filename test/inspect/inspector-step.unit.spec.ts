@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { stepRecording } from '../../machines/index.js';
 import { picture } from '../../src/core/index.js';
 import { StepRecorder } from '../../src/inspect/inspector-step.js';
-import { MachineSteps } from '../../src/inspect/machine-steps.js';
 import { inspectLines } from '../../src/inspect/offline.js';
+import { MachineSteps } from '../../src/runtime/machine-steps.js';
 import { fleetArb } from '../core/arbitraries.js';
 import { coreSteps, expectedPicture, RULE_TRACES, traceLines } from './traces.js';
 

@@ -3,12 +3,13 @@
 // observer (`@statelyai/inspect`'s `inspector.inspect`, or XState's `inspect` option's kind).
 import type { InspectionEvent, Observer } from 'xstate';
 import {
+  type RecordingOptions,
   type RecordingSnapshot,
   recordingMachine,
   toMachineSnapshot,
 } from '../../machines/index.js';
 import { type CoreState, type CoreStep, createCore, type ReceivedLine } from '../core/index.js';
-import type { JournalStep } from './feed.js';
+import type { JournalStep } from './journal.js';
 import { MachineSteps, type RecordingSteps } from './machine-steps.js';
 
 /** What receives inspection events: an observer, or a function (as XState's `inspect` takes). */
@@ -28,12 +29,19 @@ export interface InspectionBridge {
    * state after. The state before is the previous push's (or `options.state` for the first).
    */
   push(step: JournalStep): void;
+  /**
+   * Registers every recording of `state` not yet seen, as it is now (a supervisor that resumed
+   * announces what it already supervises, before any step reaches it).
+   */
+  announce(state: CoreState): void;
 }
 
 /** Options of `createInspectionBridge`. */
 export interface InspectionBridgeOptions {
   /** The core's state before the first `push` (`journal.state`); default an empty core. */
   readonly state?: CoreState;
+  /** The recordings' options the core steps with (its `core.recording`); default the core's. */
+  readonly recording?: RecordingOptions;
 }
 
 /**
@@ -56,15 +64,19 @@ export function createInspectionBridge(
   const next =
     typeof observer === 'function' ? observer : (e: InspectionEvent) => observer.next?.(e);
   const actors = new Map<string, ReturnType<typeof actorRef>>();
-  const machines = new MachineSteps();
+  const machines = new MachineSteps(options.recording);
+  const register = (recording: string, snapshot: RecordingSnapshot) => {
+    let actor = actors.get(recording);
+    if (actor === undefined) {
+      actor = actorRef(recording, snapshot);
+      actors.set(recording, actor);
+      next({ type: '@xstate.actor', actorRef: actor, rootId: recording });
+    }
+    return actor;
+  };
   const emit = (steps: ReadonlyMap<string, RecordingSteps>) => {
     for (const [recording, { before, steps: taken }] of steps) {
-      let actor = actors.get(recording);
-      if (actor === undefined) {
-        actor = actorRef(recording, before);
-        actors.set(recording, actor);
-        next({ type: '@xstate.actor', actorRef: actor, rootId: recording });
-      }
+      const actor = register(recording, before);
       for (const { event, snapshot } of taken) {
         next({
           type: '@xstate.event',
@@ -86,6 +98,9 @@ export function createInspectionBridge(
   };
   return {
     emit,
+    announce: (state) => {
+      for (const [recording, entry] of state.recordings) register(recording, entry.snapshot);
+    },
     follow: (before, line, result) => emit(machines.follow(before, line, result)),
     push: ({ item, outputs, state }) => {
       const before = last;

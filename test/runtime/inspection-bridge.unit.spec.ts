@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { recordingMachine, toMachineSnapshot } from '../../machines/index.js';
 import { type CoreState, createCore, picture, stepLine } from '../../src/core/index.js';
-import { createInspectionBridge } from '../../src/inspect/bridge.js';
 import { createLiveFeed } from '../../src/inspect/feed.js';
-import { coreSteps, traceLines } from './traces.js';
+import { createInspectionBridge } from '../../src/runtime/inspection-bridge.js';
+import { coreSteps, traceLines } from '../inspect/traces.js';
 
 /** Runs a trace through the bridge; returns what a capturing observer saw and the final state. */
 function inspect(name: string) {
