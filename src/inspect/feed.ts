@@ -1,11 +1,12 @@
 // The inspector's source of steps: a trace or a log read once, or a live supervisor.
-import type { CoreState } from '../core/index.js';
+import { type CoreOptions, type CoreState, resolveCoreOptions } from '../core/index.js';
 import type { JournalStep } from '../runtime/journal.js';
 import {
   type InspectorStep,
   type RecordedStep,
   type RecordingView,
   StepRecorder,
+  viewOf,
 } from './inspector-step.js';
 
 /** What an inspector page shows: the steps so far, and the ones to come. */
@@ -42,6 +43,8 @@ export interface LiveFeedOptions {
   readonly maxSteps?: number;
   /** Receives every step with the machine steps behind it (e.g. the Stately bridge). */
   readonly onStep?: (recorded: RecordedStep) => void;
+  /** The core options the steps are taken with (the supervisor's `core`); default the core's. */
+  readonly core?: Partial<CoreOptions>;
 }
 
 /** A feed the host pushes the journal's steps into. */
@@ -58,13 +61,15 @@ export interface LiveFeed extends InspectorFeed {
  * feed.push({ item: toLogItem(raw, at), outputs: received.outputs, state: journal.state });
  */
 export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
-  const recorder = new StepRecorder(options.state);
+  const recorder = new StepRecorder(options.state, resolveCoreOptions(options.core));
   const maxSteps = options.maxSteps ?? 10_000;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new RangeError(`maxSteps must be a positive integer, not ${maxSteps}`);
   }
   const steps: InspectorStep[] = [];
+  // Recordings known before the first step are on the page from the start.
   const base: Record<string, RecordingView> = {};
+  for (const [id, entry] of options.state.recordings) base[id] = viewOf(entry.snapshot);
   const listeners = new Set<(step: InspectorStep) => void>();
   return {
     title: options.title ?? 'live',

@@ -17,6 +17,8 @@ export type { InspectorStep, RecordedStep, RecordingView } from './inspector-ste
 export { StepRecorder, viewOf } from './inspector-step.js';
 export type { StatechartLayout } from './layout.js';
 export { layoutStatechart } from './layout.js';
+export type { InspectableSupervisor, LiveInspector, LiveInspectorOptions } from './live.js';
+export { startLiveInspector } from './live.js';
 export type { OfflineOptions, OfflineSource } from './offline.js';
 export { inspectLines, logSource, openSource, traceSource } from './offline.js';
 export type { WireDecided, WireHistory, WireStep } from './page/wire.js';

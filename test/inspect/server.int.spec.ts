@@ -9,44 +9,11 @@ import { LogFileError, openSqliteLog } from '../../src/log/index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
 import { Journal } from '../../src/runtime/index.js';
 import { tempDir } from '../fixtures/temp-dir.js';
+import { readEvents } from './sse.js';
 import { TRACES, traceLines } from './traces.js';
 
 const work = tempDir('recwatch-inspect-');
 afterAll(() => work.remove());
-
-/** Reads server-sent events from a response until `count` have come. */
-async function readEvents(response: Response, count: number) {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const events: { event: string; id: string | undefined; data: unknown }[] = [];
-  let text = '';
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    let end = text.indexOf('\n\n');
-    while (end >= 0) {
-      const block = text.slice(0, end);
-      text = text.slice(end + 2);
-      end = text.indexOf('\n\n');
-      const field = (name: string) =>
-        block
-          .split('\n')
-          .find((l) => l.startsWith(`${name}: `))
-          ?.slice(name.length + 2);
-      const data = field('data');
-      if (data !== undefined) {
-        events.push({
-          event: field('event') ?? 'message',
-          id: field('id'),
-          data: JSON.parse(data),
-        });
-      }
-    }
-  }
-  await reader.cancel();
-  return events;
-}
 
 describe('the inspector server', () => {
   it('serves the page on loopback with its own assets only', async () => {
