@@ -39,13 +39,15 @@ export const INSPECT_USAGE = `recwatch inspect <trace.jsonl | log.db> [--port N]
   scrubber. A log is opened read-only. Runs until Ctrl-C.`;
 
 export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--seed 7] [--duration 1h]
-              [--speed max] [--keep] [--json]
+              [--speed max] [--keep] [--json] [--no-inspect] [--inspect-port 0]
   Runs the Agora simulator on loopback with faults (profiles: clean, lossy, redundantReordered,
   failoverStorm, flakyApi, chaos) and a recwatch supervisor in this process, on a simulated clock
   driven as fast as the machine allows (--speed N: at most N simulated seconds per real second).
   Shows the fleet live, then every recording's true final state against recwatch's and the
   score of the run. The SQLite log goes to a fresh temporary folder, kept with --keep; --json
-  prints only the score as JSON. Ctrl-C ends the run early with the summary so far.`;
+  prints only the score as JSON. Ctrl-C ends the run early with the summary so far. The
+  inspector page (every recording, input and decision, live) is served on 127.0.0.1 and its URL
+  printed first; on a terminal it stays open after the run until Ctrl-C. --no-inspect: no page.`;
 
 export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12] [--duration 1h]
                    [--profiles clean,lossy,...] [--md report.md] [--json report.json]

@@ -15,6 +15,10 @@ export interface DemoOptions {
   readonly keep: boolean;
   readonly json: boolean;
   readonly help: boolean;
+  /** Serve the live inspector page (default true; `--no-inspect` turns it off). */
+  readonly inspect: boolean;
+  /** Its port (`--inspect-port`); 0: any free port. */
+  readonly inspectPort: number;
 }
 
 /** The defaults: 50 recordings through `chaos` for a simulated hour, seed 7. */
@@ -67,6 +71,8 @@ export function parseDemoArgs(args: readonly string[]): DemoOptions {
         keep: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        'no-inspect': { type: 'boolean' },
+        'inspect-port': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -95,6 +101,8 @@ export function parseDemoArgs(args: readonly string[]): DemoOptions {
     keep: values.keep === true,
     json: values.json === true,
     help: values.help === true,
+    inspect: values['no-inspect'] !== true,
+    inspectPort: integer(values['inspect-port'], 'inspect-port', 0, 0, 65_535),
   };
 }
 

@@ -29,6 +29,11 @@ export interface LiveInspectorOptions {
   readonly core?: Partial<CoreOptions>;
   /** Steps kept for the page; older ones fold into the recordings it starts from. Default 10000. */
   readonly maxSteps?: number;
+  /**
+   * Close the page when the supervisor closes. Default true; false keeps it readable (the steps
+   * so far) until `close()`, e.g. after a demo run has ended.
+   */
+  readonly closeWithSupervisor?: boolean;
 }
 
 /** A live inspector: the page's address, and `close` (also done when the supervisor closes). */
@@ -73,6 +78,7 @@ export async function startLiveInspector(
       }
     },
     complete: () => {
+      if (options.closeWithSupervisor === false) return;
       ended = true;
       void close();
     },

@@ -9,6 +9,7 @@ import { recordingsTable, scoreLines } from '../../demo/summary.js';
 import { clockText, createView, type DemoFrame } from '../../demo/view.js';
 import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
 import { type FleetRun, runFleet } from '../../fleet/run.js';
+import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
 import { openSqliteLog } from '../../log/index.js';
 import type { Supervisor } from '../../runtime/index.js';
 import type { CliIo } from '../run.js';
@@ -65,6 +66,9 @@ async function demo(
   const tap = new DecisionTap(log, counts, core);
   const view = options.json ? undefined : createView(out, live);
   let supervisor: Supervisor | undefined;
+  let inspector: LiveInspector | undefined;
+  // On a terminal the page outlives the run, for reading it at leisure (until Ctrl-C).
+  const hold = live && options.inspect;
   let lastDraw = 0;
   let shownUrls = false;
   const frame = (elapsedMs: number, wallMs: number): DemoFrame => {
@@ -92,6 +96,17 @@ async function demo(
           },
         });
         supervisor = observer.supervisor;
+        if (options.inspect && !options.json) {
+          inspector = await startLiveInspector(supervisor, {
+            port: options.inspectPort,
+            title: `recwatch demo: ${options.profile}, seed ${options.seed}`,
+            core,
+            closeWithSupervisor: !hold,
+          });
+          say(
+            `inspector ${inspector.url}  every recording, input and decision, live (--no-inspect: none)`,
+          );
+        }
         return observer;
       },
       onStep: (progress) => {
@@ -109,6 +124,9 @@ async function demo(
       },
     });
     await tap.catchUp();
+  } catch (error) {
+    await inspector?.close();
+    throw error;
   } finally {
     await log.close();
   }
@@ -150,5 +168,11 @@ async function demo(
   );
   say(`  ${cli} replay ${logPath}             every input, decision and state, replayed offline`);
   say(`  ${cli} export ${logPath} --out trace.jsonl   the trace, one input per line`);
+  if (inspector !== undefined && hold && !signal.aborted) {
+    say('');
+    say(`The inspector stays open at ${inspector.url} : Ctrl-C to leave.`);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+  }
+  await inspector?.close();
   return 0;
 }
