@@ -21,7 +21,8 @@ export class Pictures {
 
   /** The recordings after step `index` (-1: before the first). */
   at(index: number): View {
-    const checkpoint = Math.floor((index + 1) / EVERY);
+    // A checkpoint is made from the one before it: while it is being made it is not there yet.
+    const checkpoint = Math.min(Math.floor((index + 1) / EVERY), this.checkpoints.length);
     const from = checkpoint === 0 ? this.base : (this.checkpoints[checkpoint - 1] ?? this.base);
     const view: Record<string, WireRecording> = { ...from };
     for (let i = checkpoint * EVERY; i <= index; i += 1) {
