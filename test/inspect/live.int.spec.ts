@@ -50,8 +50,10 @@ describe('the live inspector of a supervisor', () => {
     // Steps come in log order, one per position, as the journal took them.
     const positions = steps.map((e) => (e.data as WireStep).position);
     expect(positions).toEqual(positions.map((_, i) => (positions[0] as number) + i));
-    const started = steps.find((e) => typeOf(e.data as WireStep) === 'start');
-    expect((started?.data as WireStep).changed.r2?.after.state).toBe('starting');
+    const started = steps.find((e) => typeOf(e.data as WireStep) === 'start')?.data as
+      | WireStep
+      | undefined;
+    expect(started?.changed.r2?.after.state).toBe('starting');
     const webhook = steps.find(isWebhook)?.data as WireStep;
     expect(webhook.decisions.length).toBeGreaterThan(0);
     expect(webhook.received).toMatchObject({ kind: 'input', record: { type: 'notification' } });
