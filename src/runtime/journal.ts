@@ -12,17 +12,15 @@ import {
 } from '../core/index.js';
 import {
   type EventLog,
-  type LogItem,
+  LogGapError,
   type ReceivedItem,
   readReceived,
   streamOf,
 } from '../log/index.js';
+import type { TraceRecord } from '../signals/index.js';
 import { JournalClosedError } from './errors.js';
 import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
-
-/** A trace record, as a host builds one (the log's input record). */
-export type HostRecord = Extract<LogItem, { kind: 'input' }>['record'];
 
 /** Options of `Journal.open`. */
 export interface JournalOptions {
@@ -113,7 +111,7 @@ export class Journal {
    * nothing was acted on: receiving it again is safe).
    * @example await journal.receive({ at: clock.now(), type: 'stop', recording: 'r1' });
    */
-  async receive(record: HostRecord): Promise<Received> {
+  async receive(record: TraceRecord): Promise<Received> {
     return this.receiveUntrusted(record, (record as { at?: unknown } | null)?.at as number);
   }
 
@@ -190,7 +188,7 @@ export class Journal {
     while (this.current.position < last) {
       const from = this.current.position + 1;
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
-      if (missing.length === 0) throw new Error(`log positions ${from}..${last} cannot be read`);
+      if (missing.length === 0) throw new LogGapError(from, last);
       for (const entry of missing) {
         this.collect(stepLine(this.current, entry.item, this.settings), outputs);
       }
