@@ -13,6 +13,7 @@ import {
 import {
   type EventLog,
   LogGapError,
+  type LogItem,
   type ReceivedItem,
   readReceived,
   streamOf,
@@ -42,6 +43,8 @@ export interface Received {
   readonly position: number;
   /** It was already in the log (a resend or retry): stored once, not acted on again. */
   readonly repeated: boolean;
+  /** What was appended for it: the input, or a reject with its reason (as `readAll` gives it). */
+  readonly item: LogItem;
   /**
    * What acting on it gave, in log order. When the log holds entries before it that this journal
    * has not stepped yet (another writer's, or its own whose append a store acknowledged later),
@@ -143,12 +146,13 @@ export class Journal {
     const repeated = appended.repeated[0] === true;
     // A repeat already acted on is acknowledged; one whose first receive failed after its
     // append (or another writer's) is acted on now, from the log.
-    if (repeated && position <= this.current.position) return { position, repeated, outputs: [] };
+    if (repeated && position <= this.current.position)
+      return { position, repeated, item, outputs: [] };
     // Appends resolve in commit order, but acting is chained so it follows log positions.
     const acted = this.tail.then(() => this.act(position, repeated ? null : received));
     this.tail = acted.catch(() => {});
     const outputs = await acted;
-    return { position, repeated, outputs };
+    return { position, repeated, item, outputs };
   }
 
   /**
