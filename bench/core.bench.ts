@@ -22,8 +22,8 @@ import {
   type CoreOutput,
   createCore,
   readTrace,
-  replay,
-  step,
+  replayUntrusted,
+  stepUntrusted,
   writeTrace,
 } from '../src/core/index.js';
 import { toRecordingEvent, toRecordingNotification } from '../src/core/machine-events.js';
@@ -65,7 +65,7 @@ export function workload(minutes: number, seed: number, chatterPerMinute = 1): T
 function deliveries(trace: readonly unknown[]): Delivery[] {
   const events: (Delivery | { kind: 'clock'; at: number })[] = [];
   const signals = trace.map((input) => normalizeInput(input));
-  replay(trace, {
+  replayUntrusted(trace, {
     onOutput: (output: CoreOutput) => {
       if (output.kind !== 'decision') return;
       const signal = signals[output.position - 1];
@@ -156,7 +156,7 @@ function runCore(trace: readonly unknown[]): number {
   let state = createCore();
   let outputs = 0;
   for (const input of trace) {
-    const result = step(state, input);
+    const result = stepUntrusted(state, input);
     state = result.state;
     outputs += result.outputs.length;
   }
@@ -164,7 +164,7 @@ function runCore(trace: readonly unknown[]): number {
 }
 
 function runReplay(trace: readonly unknown[]): number {
-  return replay(trace).state.position;
+  return replayUntrusted(trace).state.position;
 }
 
 /**

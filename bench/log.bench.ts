@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createCore, Replay, step } from '../src/core/index.js';
+import { createCore, Replay, stepUntrusted } from '../src/core/index.js';
 import { allEntries, createMemoryLog, type LogItem, openSqliteLog } from '../src/log/index.js';
 import { keep } from '../src/log/sqlite-keep.js';
 import { Journal, rebuildFromLog } from '../src/runtime/index.js';
@@ -159,7 +159,7 @@ async function journal(): Promise<Record<string, number>> {
   );
   const stepMs = time(() => {
     let state = createCore();
-    for (const input of inputs) state = step(state, input).state;
+    for (const input of inputs) state = stepUntrusted(state, input).state;
     return state;
   }, 3);
   const samples: number[] = [];

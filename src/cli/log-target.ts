@@ -21,18 +21,3 @@ export async function openLogTarget(
   const { openSqliteLog } = await import('../log/sqlite-store.js');
   return { log: await openSqliteLog(target), describe: target };
 }
-
-/**
- * Reads `--name value` out of `args`: the value (undefined when absent, null when the flag has
- * no value) and the other arguments.
- */
-export function takeOption(
-  args: readonly string[],
-  name: string,
-): { value: string | undefined | null; rest: string[] } {
-  const at = args.indexOf(name);
-  if (at < 0) return { value: undefined, rest: [...args] };
-  const value = args[at + 1];
-  const rest = args.filter((_, index) => index !== at && index !== at + 1);
-  return { value: value === undefined || value.startsWith('--') ? null : value, rest };
-}

@@ -7,6 +7,21 @@ import { CliError, EXIT, shortPath } from './errors.js';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
+/**
+ * Whether the file at `path` starts with SQLite's header (a log, not a trace). Throws the file
+ * system's error for a path that cannot be opened.
+ * @example isSqliteFile('recwatch.db') // true
+ */
+export function isSqliteFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    return readSync(fd, header, 0, 16, 0) === 16 && header.toString('latin1') === SQLITE_HEADER;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The longest trace line read (a line is one input; Agora's bodies are a few KB). */
 export const MAX_LINE_CHARS = 64 * 1024 * 1024;
 

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import type { Clock, ClockTimer } from './clock.js';
 
 interface SystemTimer extends ClockTimer {
@@ -15,13 +16,13 @@ export interface ScaledClockOptions {
 /**
  * Real time, optionally sped up: the clock reads `start + speed × (real ms elapsed)` and its timers
  * fire after `delayMs / speed` real ms. Timers are unref'd, so they never keep a process alive alone.
- * @throws RangeError for a speed that is not a finite number > 0.
+ * @throws InvalidArgumentError for a speed that is not a finite number > 0.
  * @example const clock = scaledClock({ speed: 60 }); // an hour of clock time per real minute
  */
 export function scaledClock(options: ScaledClockOptions = {}): Clock {
   const speed = options.speed ?? 1;
   if (!Number.isFinite(speed) || speed <= 0) {
-    throw new RangeError(`speed must be a finite number > 0, not ${speed}`);
+    throw new InvalidArgumentError(`speed must be a finite number > 0, not ${speed}`);
   }
   const realStart = performance.now();
   const start = options.start ?? Date.now();

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import type { Clock, ClockTimer } from './clock.js';
 
 interface VirtualTimer extends ClockTimer {
@@ -70,12 +71,14 @@ export class VirtualClock implements Clock {
 
   /**
    * Moves time forward to `time`, firing what falls due on the way.
-   * @throws RangeError when `time` is before now: a clock never goes back.
+   * @throws InvalidArgumentError when `time` is before now: a clock never goes back.
    */
   advanceTo(time: number): void {
     assertTime(time, 'time');
     if (time < this.current) {
-      throw new RangeError(`a virtual clock never goes back (now ${this.current}, asked ${time})`);
+      throw new InvalidArgumentError(
+        `a virtual clock never goes back (now ${this.current}, asked ${time})`,
+      );
     }
     for (let timer = this.next(); timer !== undefined && timer.at <= time; timer = this.next()) {
       this.clearTimeout(timer);
@@ -145,6 +148,6 @@ function before(a: VirtualTimer, b: VirtualTimer): boolean {
 
 function assertTime(value: number, name: string): void {
   if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${name} must be a finite number of ms >= 0, not ${value}`);
+    throw new InvalidArgumentError(`${name} must be a finite number of ms >= 0, not ${value}`);
   }
 }

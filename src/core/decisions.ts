@@ -1,4 +1,4 @@
-import type { DomainEvent, Effect, LifecycleState } from '../../machines/index.js';
+import type { LifecycleState, RecordingOutput } from '../../machines/index.js';
 
 /** What the core did with an input (rules 8, 9 and routing). */
 export type DecisionKind =
@@ -36,8 +36,5 @@ export interface Decision {
   readonly state?: LifecycleState;
 }
 
-/** A machine output: an effect or a domain event, naming its recording. */
-export type RecordingOutputOf = Effect | DomainEvent;
-
-/** Everything a step of the core produces, in order. */
-export type CoreOutput = Decision | RecordingOutputOf;
+/** Everything a step of the core produces, in order: decisions, and its machines' outputs. */
+export type CoreOutput = Decision | RecordingOutput;

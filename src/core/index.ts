@@ -1,11 +1,11 @@
-export type { CoreOutput, Decision, DecisionKind, RecordingOutputOf } from './decisions.js';
+export type { CoreOutput, Decision, DecisionKind } from './decisions.js';
 export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 export type { CoreOptions, ResolvedCoreOptions } from './options.js';
 export { DEFAULT_CORE_OPTIONS, resolveCoreOptions } from './options.js';
 export type { LastQuery, Picture, RecordingPicture } from './picture.js';
 export { PICTURE_FILES, picture, recordingPicture, snapshotPicture } from './picture.js';
 export type { ReplayOptions } from './replay.js';
-export { Replay, replay } from './replay.js';
+export { Replay, ReplayFinishedError, replay, replayUntrusted } from './replay.js';
 export type { CoreStateJson, CoreStateProblem } from './serialize.js';
 export {
   CoreStateError,
@@ -16,6 +16,6 @@ export {
 export type { CoreState, Parked, RecordingEntry } from './state.js';
 export { CORE_STATE_VERSION, createCore, nextWakeOf, recordingState } from './state.js';
 export type { CoreStep, ReceivedLine } from './step.js';
-export { step, stepLine, stepRejected, stepSignal } from './step.js';
+export { step, stepLine, stepRejected, stepSignal, stepUntrusted } from './step.js';
 export type { TraceLine, TraceProblem } from './trace.js';
 export { readTrace, readTraceLine, rejectLine, traceLineText, writeTrace } from './trace.js';

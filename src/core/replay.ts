@@ -1,3 +1,5 @@
+import { RecwatchError } from '../errors/index.js';
+import type { TraceRecord } from '../signals/index.js';
 import { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput } from './decisions.js';
 import {
@@ -8,6 +10,18 @@ import {
 } from './options.js';
 import { type CoreState, createCore } from './state.js';
 import { type ReceivedLine, stepRejected, stepWith } from './step.js';
+
+/**
+ * A replay fold was used after `finish()`: its state is immutable from then on.
+ * @example fold.finish(); fold.input(record) // throws ReplayFinishedError (code REPLAY_FINISHED)
+ */
+export class ReplayFinishedError extends RecwatchError {
+  override readonly name = 'ReplayFinishedError';
+  readonly code = 'REPLAY_FINISHED';
+  constructor() {
+    super('this replay is finished: start another from its state');
+  }
+}
 
 /**
  * A fold of inputs into a state it owns until `finish`: each step updates that state in place
@@ -88,7 +102,7 @@ export class Replay {
   }
 
   private token(): Edit {
-    if (this.edit === null) throw new Error('this replay is finished');
+    if (this.edit === null) throw new ReplayFinishedError();
     return this.edit;
   }
 }
@@ -104,14 +118,26 @@ export interface ReplayOptions {
 
 /**
  * Folds inputs through the core: the same inputs always give the same state and outputs, and
- * the same as folding `step` over them. Each input is a record as received, or a line of
- * `readTrace(text).records` (or a log item): an input line steps its record, a reject line is
- * recorded with its reason, as the log keeps them.
+ * the same as folding `step` over them. Each input is a record the host built, or a line of
+ * `readTrace(text).records` (or a log item): an input line steps its record (of any shape, as
+ * `stepUntrusted` does), a reject line is recorded with its reason, as the log keeps them.
  * @example
  * const { state } = replay(readTrace(text).records);
  * picture(state).recordings.r1?.state; // 'recording'
  */
 export function replay(
+  inputs: Iterable<TraceRecord | ReceivedLine>,
+  options: ReplayOptions = {},
+): { state: CoreState } {
+  return replayUntrusted(inputs, options);
+}
+
+/**
+ * `replay` for values of any shape (records parsed from a file nobody checked): each is stepped
+ * as `stepUntrusted` would, a reject line recorded with its reason. Never throws for any input.
+ * @example const { state } = replayUntrusted(lines.map((line) => JSON.parse(line)));
+ */
+export function replayUntrusted(
   inputs: Iterable<unknown>,
   options: ReplayOptions = {},
 ): { state: CoreState } {

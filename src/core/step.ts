@@ -1,7 +1,12 @@
 // The core's step: (state, input) → (state, outputs). Normalize → dedupe → reorder → route →
 // the machine of each recording, collecting a decision for every input and the machines' outputs.
 import { lifecycleState, type RecordingEvent, stepRecording } from '../../machines/index.js';
-import { type Notification, normalizeInput, type Signal } from '../signals/index.js';
+import {
+  type Notification,
+  normalizeInput,
+  type Signal,
+  type TraceRecord,
+} from '../signals/index.js';
 import {
   advance,
   dedupe,
@@ -38,16 +43,33 @@ export interface CoreStep {
 export const MAX_TICK_ROUNDS = 8;
 
 /**
- * Consumes one input (a trace record as received: unknown until validated) and returns the new
- * state and the outputs: a decision for the input (and for held inputs it releases), and the
- * effects and domain events of the machines it reached. Pure: the given state is not changed.
- * `options` is the host's configuration (`resolveCoreOptions`), an argument of every step and
- * never part of the state: the same options must be given to every step of one history.
+ * Consumes one record the host built (a command, a call's result, a notification it received, a
+ * tick) and returns the new state and the outputs: a decision for the input (and for held inputs
+ * it releases), and the effects and domain events of the machines it reached. Pure: the given
+ * state is not changed. The record is still validated (types do not exist at run time): one
+ * that does not validate is decided `rejected` with the reason. For values from outside, whose
+ * shape nobody checked, use `stepUntrusted`. `options` is the host's configuration
+ * (`resolveCoreOptions`), an argument of every step and never part of the state: the same
+ * options must be given to every step of one history.
  * @example
  * let state = createCore();
  * ({ state } = step(state, { at: 0, type: 'start', recording: 'r1', cname: 'room1', uid: '1001', mode: 'mix' }));
  */
 export function step(
+  state: CoreState,
+  record: TraceRecord,
+  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+): CoreStep {
+  return stepWith(state, record, options, null);
+}
+
+/**
+ * `step` for a value of any shape (a line read from a file, a body from the network): if it
+ * validates as a trace record it is stepped, otherwise it is decided `rejected` with the reason.
+ * Never throws for any `raw`.
+ * @example ({ state } = stepUntrusted(state, JSON.parse(line)));
+ */
+export function stepUntrusted(
   state: CoreState,
   raw: unknown,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
@@ -133,7 +155,7 @@ export function stepLine(
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
 ): CoreStep {
   return line.kind === 'input'
-    ? step(state, line.record, options)
+    ? stepUntrusted(state, line.record, options)
     : stepRejected(state, line.at, line.reason, line.raw, options);
 }
 

@@ -17,6 +17,9 @@ export type RecwatchErrorCode =
   | 'INVALID_COMMAND'
   | 'INVALID_TIME'
   | 'JOURNAL_CLOSED'
+  | 'INVALID_ARGUMENT'
+  | 'LOG_GAP'
+  | 'REPLAY_FINISHED'
   | (string & {});
 
 /**
@@ -30,10 +33,14 @@ export abstract class RecwatchError extends Error {
 }
 
 /**
- * True when `error` is one of recwatch's, and of `code` when given.
+ * True when `error` is one of recwatch's, and of `code` when given (then `error.code` is typed
+ * as that code).
  * @example if (isRecwatchError(error, 'VERSION_CONFLICT')) retry();
  */
-export function isRecwatchError(error: unknown, code?: RecwatchErrorCode): error is RecwatchError {
+export function isRecwatchError<C extends RecwatchErrorCode = RecwatchErrorCode>(
+  error: unknown,
+  code?: C,
+): error is RecwatchError & { readonly code: C } {
   return error instanceof RecwatchError && (code === undefined || error.code === code);
 }
 
@@ -110,4 +117,15 @@ export class NoSessionError extends RecwatchError {
 export class InvalidCommandError extends RecwatchError {
   override readonly name = 'InvalidCommandError';
   readonly code = 'INVALID_COMMAND';
+}
+
+/**
+ * An argument of a recwatch function cannot be used (a stream name that is empty, a negative
+ * duration, a count that is not a positive integer): a bug in the caller, which the message
+ * names. Retrying the same call will not help.
+ * @example new VirtualClock(-1) // throws InvalidArgumentError (code INVALID_ARGUMENT)
+ */
+export class InvalidArgumentError extends RecwatchError {
+  override readonly name = 'InvalidArgumentError';
+  readonly code = 'INVALID_ARGUMENT';
 }

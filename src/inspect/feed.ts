@@ -56,9 +56,8 @@ export interface LiveFeed extends InspectorFeed {
 /**
  * A live feed: the supervisor pushes each step of its journal (see docs/inspector.md).
  * @example
- * const feed = createLiveFeed({ state: journal.state });
- * const received = await journal.receive(raw, Date.now());
- * feed.push({ item: toLogItem(raw, at), outputs: received.outputs, state: journal.state });
+ * const feed = createLiveFeed({ state: supervisor.state });
+ * supervisor.steps$.subscribe((step) => feed.push(step));
  */
 export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const recorder = new StepRecorder(options.state, resolveCoreOptions(options.core));

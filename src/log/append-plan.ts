@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import { isTime } from '../signals/index.js';
 import { encodeItem } from './codec.js';
 import { VersionConflictError } from './errors.js';
@@ -35,17 +36,21 @@ export type AppendPlan =
   | { readonly kind: 'conflict'; readonly error: VersionConflictError };
 
 /**
- * Computes keys and stored text for each item; throws a `TypeError` for an item that is not one.
+ * Computes keys and stored text for each item; throws an `InvalidArgumentError` for an item that is not one.
  * @example prepareItems([{ kind: 'input', at: 5, record: { at: 5, type: 'tick' } }])
  */
 export function prepareItems(items: readonly LogItem[]): PreparedItem[] {
-  if (!Array.isArray(items)) throw new TypeError('items must be an array of log items');
+  if (!Array.isArray(items)) throw new InvalidArgumentError('items must be an array of log items');
   return items.map((item: LogItem, index) => {
     if (item?.kind !== 'input' && item?.kind !== 'reject') {
-      throw new TypeError(`items[${index}] is not a log item (kind 'input' or 'reject')`);
+      throw new InvalidArgumentError(
+        `items[${index}] is not a log item (kind 'input' or 'reject')`,
+      );
     }
     if (!isTime(item.at)) {
-      throw new TypeError(`items[${index}].at must be a time in ms, not ${String(item.at)}`);
+      throw new InvalidArgumentError(
+        `items[${index}].at must be a time in ms, not ${String(item.at)}`,
+      );
     }
     return { keys: idempotencyKeys(item), at: item.at, text: encodeItem(item) };
   });

@@ -1,18 +1,23 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import type { ExpectedVersion, ReadAllOptions, ReadStreamOptions, Snapshot } from './types.js';
 
 // Argument checks shared by every store, so they all refuse the same calls the same way.
 
 /**
- * Throws a `TypeError` unless `stream` is a non-empty, well-formed string: a lone surrogate
+ * Throws an `InvalidArgumentError` unless `stream` is a non-empty, well-formed string: a lone surrogate
  * cannot be stored as text (SQLite would read it back as U+FFFD), so no store accepts one.
  * @example checkStream('recording-r1') // passes; checkStream('') throws
  */
 export function checkStream(stream: unknown): asserts stream is string {
   if (typeof stream !== 'string' || stream === '') {
-    throw new TypeError(`a stream name must be a non-empty string, not ${String(stream)}`);
+    throw new InvalidArgumentError(
+      `a stream name must be a non-empty string, not ${String(stream)}`,
+    );
   }
   if (LONE_SURROGATE.test(stream)) {
-    throw new TypeError(`a stream name must be well-formed Unicode, not ${JSON.stringify(stream)}`);
+    throw new InvalidArgumentError(
+      `a stream name must be well-formed Unicode, not ${JSON.stringify(stream)}`,
+    );
   }
 }
 
@@ -33,24 +38,24 @@ export function wellFormed(text: string): string {
 }
 
 /**
- * Throws a `TypeError` unless `expected` is `'any'` or a version (integer >= 0).
+ * Throws an `InvalidArgumentError` unless `expected` is `'any'` or a version (integer >= 0).
  * @example checkExpectedVersion('any') // passes; checkExpectedVersion(-1) throws
  */
 export function checkExpectedVersion(expected: unknown): asserts expected is ExpectedVersion {
   if (expected !== 'any' && !isCount(expected, 0)) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `expectedVersion must be 'any' or an integer >= 0, not ${String(expected)}`,
     );
   }
 }
 
 /**
- * Throws a `RangeError` unless `value` is an integer >= `min`.
+ * Throws an `InvalidArgumentError` unless `value` is an integer >= `min`.
  * @example checkCount('limit', 100, 1) // passes; checkCount('limit', 0, 1) throws
  */
 export function checkCount(name: string, value: unknown, min: number): asserts value is number {
   if (!isCount(value, min))
-    throw new RangeError(`${name} must be an integer >= ${min}, not ${String(value)}`);
+    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, not ${String(value)}`);
 }
 
 /**
@@ -86,21 +91,23 @@ function isCount(value: unknown, min: number): value is number {
 
 /**
  * Checks a snapshot against the log's last position and returns its state as JSON text.
- * Throws a `RangeError` for a position past the end (a snapshot of entries the log lacks).
+ * Throws an `InvalidArgumentError` for a position past the end (a snapshot of entries the log lacks).
  * @example snapshotText({ position: 3, schemaVersion: 1, state: { n: 3 } }, 10) // '{"n":3}'
  */
 export function snapshotText(snapshot: Snapshot, head: number): string {
   checkCount('schemaVersion', snapshot?.schemaVersion, 0);
   checkCount('position', snapshot.position, 0);
   if (snapshot.position > head) {
-    throw new RangeError(`snapshot position ${snapshot.position} is past the log's end (${head})`);
+    throw new InvalidArgumentError(
+      `snapshot position ${snapshot.position} is past the log's end (${head})`,
+    );
   }
   let state: string | undefined;
   try {
     state = JSON.stringify(snapshot.state);
   } catch (error) {
-    throw new TypeError('snapshot state must be JSON', { cause: error });
+    throw new InvalidArgumentError('snapshot state must be JSON', { cause: error });
   }
-  if (state === undefined) throw new TypeError('snapshot state must be JSON');
+  if (state === undefined) throw new InvalidArgumentError('snapshot state must be JSON');
   return state;
 }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import type { LogEntry, LogItem } from './types.js';
 
 // Raw bytes (a webhook body as received) cannot be JSON: they are stored as base64, flagged.
@@ -5,7 +6,7 @@ type StoredItem = LogItem & { readonly bytes?: true };
 
 /**
  * Encodes an item as the JSON text every store keeps. Raw byte bodies are kept exactly; other
- * values read back as JSON gives them. Throws a `TypeError` for a value JSON cannot hold.
+ * values read back as JSON gives them. Throws an `InvalidArgumentError` for a value JSON cannot hold.
  * @example encodeItem({ kind: 'input', at: 5, record: { at: 5, type: 'tick' } }) // '{"kind":"input",...}'
  */
 export function encodeItem(item: LogItem): string {
@@ -82,9 +83,9 @@ function stringify(value: unknown): string {
     text = JSON.stringify(value);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new TypeError(`not storable as JSON: ${why}`, { cause: error });
+    throw new InvalidArgumentError(`not storable as JSON: ${why}`, { cause: error });
   }
-  if (text === undefined) throw new TypeError('not storable as JSON: no JSON value');
+  if (text === undefined) throw new InvalidArgumentError('not storable as JSON: no JSON value');
   return text;
 }
 

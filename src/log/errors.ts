@@ -92,3 +92,22 @@ export class LeaseLostError extends RecwatchError {
     this.epoch = epoch;
   }
 }
+
+/**
+ * Log positions that must exist (before the log's head) cannot be read: the store lost entries,
+ * or another writer's are not visible. The journal acted on nothing past the gap.
+ * @example if (isRecwatchError(error, 'LOG_GAP')) alertOperator(error.from, error.to);
+ */
+export class LogGapError extends RecwatchError {
+  override readonly name = 'LogGapError';
+  readonly code = 'LOG_GAP';
+  /** The first and last positions that could not be read. */
+  readonly from: number;
+  readonly to: number;
+
+  constructor(from: number, to: number) {
+    super(`log positions ${from}..${to} cannot be read`);
+    this.from = from;
+    this.to = to;
+  }
+}

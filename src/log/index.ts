@@ -6,6 +6,7 @@ export {
   LogClosedError,
   LogDatabaseError,
   LogFileError,
+  LogGapError,
   VersionConflictError,
 } from './errors.js';
 export type { IdempotencyKeys } from './keys.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
+import { RecwatchError } from '../errors/index.js';
 import { type AppendPlan, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
 import {
   checkCount,
@@ -352,7 +353,7 @@ interface StoredRow {
 
 // Our own typed errors pass through; anything from SQLite or decoding is about the file.
 function asFileError(file: string, problem: string, error: unknown): Error {
-  if (error instanceof LogFileError || error instanceof RangeError || error instanceof TypeError) {
+  if (error instanceof RecwatchError || error instanceof RangeError || error instanceof TypeError) {
     return error;
   }
   const detail = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@ export type {
   InspectionObserver,
 } from './inspection-bridge.js';
 export { createInspectionBridge } from './inspection-bridge.js';
-export type { HostRecord, JournalOptions, JournalStep, Received } from './journal.js';
+export type { JournalOptions, JournalStep, Received } from './journal.js';
 export { Journal } from './journal.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
 export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';

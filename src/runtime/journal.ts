@@ -13,17 +13,16 @@ import {
 } from '../core/index.js';
 import {
   type EventLog,
+  LogGapError,
   type LogItem,
   type ReceivedItem,
   readReceived,
   streamOf,
 } from '../log/index.js';
+import type { TraceRecord } from '../signals/index.js';
 import { JournalClosedError } from './errors.js';
 import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
-
-/** A trace record, as a host builds one (the log's input record). */
-export type HostRecord = Extract<LogItem, { kind: 'input' }>['record'];
 
 /** Options of `Journal.open`. */
 export interface JournalOptions {
@@ -57,6 +56,8 @@ export interface Received {
   readonly position: number;
   /** It was already in the log (a resend or retry): stored once, not acted on again. */
   readonly repeated: boolean;
+  /** What was appended for it: the input, or a reject with its reason (as `readAll` gives it). */
+  readonly item: LogItem;
   /**
    * What acting on it gave, in log order. When the log holds entries before it that this journal
    * has not stepped yet (another writer's, or its own whose append a store acknowledged later),
@@ -128,7 +129,7 @@ export class Journal {
    * nothing was acted on: receiving it again is safe).
    * @example await journal.receive({ at: clock.now(), type: 'stop', recording: 'r1' });
    */
-  async receive(record: HostRecord): Promise<Received> {
+  async receive(record: TraceRecord): Promise<Received> {
     return this.receiveUntrusted(record, (record as { at?: unknown } | null)?.at as number);
   }
 
@@ -160,12 +161,13 @@ export class Journal {
     const repeated = appended.repeated[0] === true;
     // A repeat already acted on is acknowledged; one whose first receive failed after its
     // append (or another writer's) is acted on now, from the log.
-    if (repeated && position <= this.current.position) return { position, repeated, outputs: [] };
+    if (repeated && position <= this.current.position)
+      return { position, repeated, item, outputs: [] };
     // Appends resolve in commit order, but acting is chained so it follows log positions.
     const acted = this.tail.then(() => this.act(position, repeated ? null : received));
     this.tail = acted.catch(() => {});
     const outputs = await acted;
-    return { position, repeated, outputs };
+    return { position, repeated, item, outputs };
   }
 
   /**
@@ -205,7 +207,7 @@ export class Journal {
     while (this.current.position < last) {
       const from = this.current.position + 1;
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
-      if (missing.length === 0) throw new Error(`log positions ${from}..${last} cannot be read`);
+      if (missing.length === 0) throw new LogGapError(from, last);
       for (const entry of missing) {
         this.collect(entry.item, stepLine(this.current, entry.item, this.settings), outputs);
       }

@@ -1,4 +1,5 @@
 import type { CoreOutput } from '../core/index.js';
+import { InvalidArgumentError } from '../errors/index.js';
 
 /**
  * When to snapshot: once any recording has had `everyInputs` inputs decided since the last
@@ -12,7 +13,7 @@ export class SnapshotPolicy {
 
   constructor(readonly everyInputs = 1000) {
     if (!Number.isInteger(everyInputs) || everyInputs < 1) {
-      throw new RangeError(`everyInputs must be a positive integer, not ${everyInputs}`);
+      throw new InvalidArgumentError(`everyInputs must be a positive integer, not ${everyInputs}`);
     }
   }
 

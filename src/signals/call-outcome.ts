@@ -40,7 +40,7 @@ export function classifyCall(httpStatus: number | null | undefined, body: unknow
 }
 
 /** Classifies a non-200 response. */
-export function classifyFailure(httpStatus: number, body: unknown): CallFailure {
+function classifyFailure(httpStatus: number, body: unknown): CallFailure {
   const error = parseErrorBody(body);
   const said = {
     ...(error.code !== undefined && { code: error.code }),

@@ -5,7 +5,7 @@ import { idLike } from './liberal.js';
 import { type Notification, parseNotification } from './notification.js';
 import { classifyQuery, type QueryOutcome } from './query-outcome.js';
 import { readRecordFast } from './record-fast.js';
-import { fail, fromZod, guarded, type ParseResult } from './result.js';
+import { fail, fromZod, guarded, type ParseIssue, type ParseResult } from './result.js';
 import { isTime, TIME_PROBLEM } from './time.js';
 
 /** Agora's recording modes. */
@@ -129,7 +129,7 @@ export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
   return guarded(() => {
     // Before anything walks it: a value that cannot be JSON is refused here, not in a snapshot.
     const shape = jsonShapeProblem(raw);
-    if (shape !== undefined) return fail(shape.path, shape.problem);
+    if (shape !== undefined) return fail(shape.path, 'not_json', shape.problem);
     const fast = readRecordFast(raw);
     if (fast !== undefined) return { ok: true, value: fast };
     const parsed = recordSchema.safeParse(raw);
@@ -164,7 +164,7 @@ export function normalizeRecord(record: TraceRecord): ParseResult<Signal> {
     return signal;
   // A body received as text is parsed here: what it held must be JSON-shaped too.
   const shape = jsonShapeProblem(signal.value);
-  return shape === undefined ? signal : fail('body', shape.problem);
+  return shape === undefined ? signal : fail('body', 'not_json', shape.problem);
 }
 
 function normalizeShape(record: TraceRecord): ParseResult<Signal> {
@@ -186,7 +186,7 @@ function normalizeShape(record: TraceRecord): ParseResult<Signal> {
     case 'stopResult': {
       const outcome = classifyCall(record.httpStatus, record.body);
       if (record.type === 'startFailed' && outcome.kind === 'ok') {
-        return fail('httpStatus', 'a failed start cannot have status 200');
+        return fail('httpStatus', 'invalid_value', 'a failed start cannot have status 200');
       }
       const { at, type, recording } = record;
       return { ok: true, value: { at, type, recording, outcome } };
@@ -196,13 +196,10 @@ function normalizeShape(record: TraceRecord): ParseResult<Signal> {
   }
 }
 
-function prefixed(
-  issues: readonly { path: string; problem: string }[],
-  prefix: string,
-): ParseResult<never> {
+function prefixed(issues: readonly ParseIssue[], prefix: string): ParseResult<never> {
   const shifted = issues.map((issue) => ({
+    ...issue,
     path: issue.path.startsWith('(') ? prefix : `${prefix}.${issue.path}`,
-    problem: issue.problem,
   }));
   const first = shifted[0] ?? { path: prefix, problem: 'invalid' };
   return { ok: false, error: { message: `${first.path}: ${first.problem}`, issues: shifted } };

@@ -115,13 +115,18 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
   // An empty id names nothing (and would make every such notification a duplicate of the first).
   const noticeId = top.noticeId || top.notificationId;
   if (noticeId === undefined || noticeId === '') {
-    return fail('noticeId', 'expected a non-empty noticeId (or legacy notificationId)');
+    return fail('noticeId', 'missing', 'expected a non-empty noticeId (or legacy notificationId)');
   }
   const sid = payload.sid ?? top.sid;
-  if (sid === undefined || sid === '') return fail('payload.sid', 'expected a non-empty sid');
+  if (sid === undefined || sid === '')
+    return fail('payload.sid', 'missing', 'expected a non-empty sid');
   const sendts = payload.sendts ?? top.notifyMs ?? top.eventMs;
   if (sendts === undefined)
-    return fail('payload.sendts', 'expected sendts (or notifyMs, or the legacy eventMs)');
+    return fail(
+      'payload.sendts',
+      'missing',
+      'expected sendts (or notifyMs, or the legacy eventMs)',
+    );
   const base: { -readonly [K in keyof NotificationBase]: NotificationBase[K] } = {
     noticeId,
     eventType: top.eventType,
@@ -161,11 +166,15 @@ function readJson(body: unknown): ParseResult<unknown> {
     // The decoder drops a leading BOM from bytes; the same text as a string is read alike.
     text = typeof body === 'string' ? body.replace(/^\uFEFF/, '') : decoder.decode(body);
   } catch {
-    return fail('(body)', 'not valid UTF-8');
+    return fail('(body)', 'not_json', 'not valid UTF-8');
   }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return fail('(body)', `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      '(body)',
+      'not_json',
+      `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -1,8 +1,29 @@
 import type { z } from 'zod';
 
-/** One thing wrong with an input: where (`payload.sid`) and what. */
+/**
+ * What kind of thing is wrong, stable across versions (the `problem` text may change):
+ * - `invalid_type`: a value of the wrong type, or none where one is required;
+ * - `invalid_value`: the right type, a value that cannot be (an unknown mode, a time out of range);
+ * - `invalid_format`: a string that is not of the required form;
+ * - `too_small` / `too_big`: an empty string, a number or size out of bounds;
+ * - `missing`: a required field absent under every name it may have (`noticeId`, `sendts`);
+ * - `not_json`: bytes that are not UTF-8 JSON, or a value JSON cannot hold (a cycle, a BigInt);
+ * - `unreadable`: reading the value threw (a throwing getter, a revoked proxy).
+ */
+export type ParseIssueCode =
+  | 'invalid_type'
+  | 'invalid_value'
+  | 'invalid_format'
+  | 'too_small'
+  | 'too_big'
+  | 'missing'
+  | 'not_json'
+  | 'unreadable';
+
+/** One thing wrong with an input: where (`payload.sid`), what kind (`code`), and what (`problem`). */
 export interface ParseIssue {
   readonly path: string;
+  readonly code: ParseIssueCode;
   readonly problem: string;
 }
 
@@ -17,15 +38,12 @@ export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: ParseError };
 
-export function ok<T>(value: T): ParseResult<T> {
-  return { ok: true, value };
+/** A failed parse with one issue. */
+export function fail<T>(path: string, code: ParseIssueCode, problem: string): ParseResult<T> {
+  return { ok: false, error: parseError([{ path, code, problem }]) };
 }
 
-export function fail<T>(path: string, problem: string): ParseResult<T> {
-  return { ok: false, error: parseError([{ path, problem }]) };
-}
-
-export function parseError(issues: readonly ParseIssue[]): ParseError {
+function parseError(issues: readonly ParseIssue[]): ParseError {
   const first = issues[0] ?? { path: '(root)', problem: 'invalid input' };
   return { message: `${first.path}: ${first.problem}`, issues };
 }
@@ -35,9 +53,23 @@ export function fromZod(error: z.ZodError, prefix = ''): ParseError {
   return parseError(
     error.issues.map((issue) => ({
       path: joinPath(prefix, issue.path) || '(root)',
+      code: codeOf(issue.code),
       problem: issue.message,
     })),
   );
+}
+
+// zod's codes, folded into recwatch's fewer, stable ones.
+function codeOf(code: z.ZodError['issues'][number]['code']): ParseIssueCode {
+  switch (code) {
+    case 'invalid_type':
+    case 'invalid_format':
+    case 'too_small':
+    case 'too_big':
+      return code;
+    default:
+      return 'invalid_value';
+  }
 }
 
 function joinPath(prefix: string, path: readonly PropertyKey[]): string {
@@ -54,6 +86,6 @@ export function guarded<T>(parse: () => ParseResult<T>): ParseResult<T> {
   try {
     return parse();
   } catch (error) {
-    return fail('(root)', error instanceof Error ? error.message : String(error));
+    return fail('(root)', 'unreadable', error instanceof Error ? error.message : String(error));
   }
 }

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { type EventLog, openSqliteLog, streamOf, toLogItem } from '../../src/index.js';
+import { type EventLog, openSqliteLog } from '../../src/index.js';
+import { streamOf, toLogItem } from '../../src/log/index.js';
 import { openPostgresLog } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { tempDir } from '../fixtures/temp-dir.js';
@@ -61,11 +62,11 @@ describePostgres('recwatch migrate and import (PostgreSQL)', (url) => {
     expect(result.stderr).not.toContain('s3cret-pw');
   });
 
-  it('refuses malformed arguments with its usage', async () => {
+  it('refuses malformed arguments, naming the problem', async () => {
     expect((await recwatch(['migrate', 'log.db'])).status).toBe(64);
     expect((await recwatch(['migrate', url, '--schema', 'Bad-Name'])).status).toBe(64);
     expect((await recwatch(['import', 'trace.jsonl'])).status).toBe(64);
-    expect((await recwatch(['import', '--to', url])).stderr).toContain('usage: recwatch import');
+    expect((await recwatch(['import', '--to', url])).stderr).toContain('missing <trace.jsonl | ->');
   });
 
   it('moves a SQLite log to PostgreSQL with export then import: same entries, same order', async () => {

@@ -32,10 +32,13 @@ describe('recwatch inspect', () => {
     }
   }, 60_000);
 
-  it('explains its usage', () => {
+  it('names what is wrong with its arguments, and lists its usage in the help', () => {
     const result = recwatch('inspect');
     expect(result.status).toBe(64);
-    expect(result.stderr).toContain('usage: recwatch inspect <trace.jsonl | log.db> [--port N]');
+    expect(result.stderr).toContain('missing <trace.jsonl | log.db>');
+    expect(recwatch('--help').stdout).toContain(
+      'recwatch inspect <trace.jsonl | log.db> [--port N]',
+    );
     expect(recwatch('inspect', 'a.jsonl', '--port', 'x').status).toBe(64);
     expect(recwatch('--help').stdout).toContain('recwatch inspect');
   });

@@ -4,14 +4,14 @@ import {
   createCore,
   type Decision,
   picture,
-  replay,
-  step,
+  replayUntrusted,
+  stepUntrusted,
 } from '../../src/index.js';
 import { alive, at, note, start, started, stop, tick } from './inputs.js';
 
 function run(inputs: unknown[]) {
   const outputs: CoreOutput[] = [];
-  const { state } = replay(inputs, { onOutput: (output) => outputs.push(output) });
+  const { state } = replayUntrusted(inputs, { onOutput: (output) => outputs.push(output) });
   const decisions = outputs.filter((o): o is Decision => o.kind === 'decision');
   return {
     state,
@@ -240,7 +240,7 @@ describe('the picture of a recording with a hostile id', () => {
       uid: '1',
       mode: 'mix',
     };
-    const shown = picture(step(createCore(), input).state);
+    const shown = picture(stepUntrusted(createCore(), input).state);
     expect(Object.keys(shown.recordings)).toEqual(['__proto__']);
     const printed = JSON.parse(JSON.stringify(shown)).recordings;
     expect(Object.getOwnPropertyDescriptor(printed, '__proto__')?.value.state).toBe('starting');

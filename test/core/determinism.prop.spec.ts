@@ -4,9 +4,9 @@ import {
   type CoreOutput,
   createCore,
   deserializeCore,
-  replay,
+  replayUntrusted,
   serializeCore,
-  step,
+  stepUntrusted,
 } from '../../src/index.js';
 import { fleetArb } from './arbitraries.js';
 import { fold } from './fold.js';
@@ -53,7 +53,7 @@ describe('replay is deterministic', () => {
         const head = fold(trace.slice(0, at));
         const before = JSON.stringify(serializeCore(head.state));
         const outputs: CoreOutput[] = [...head.outputs];
-        const replayed = replay(trace.slice(at), {
+        const replayed = replayUntrusted(trace.slice(at), {
           from: head.state,
           onOutput: (o) => outputs.push(o),
         });
@@ -64,7 +64,7 @@ describe('replay is deterministic', () => {
         expect(JSON.stringify(serializeCore(head.state))).toBe(before);
         // The replayed state is an ordinary immutable state afterwards: stepping it leaves it be.
         const after = JSON.stringify(serializeCore(replayed.state));
-        step(replayed.state, trace[0]);
+        stepUntrusted(replayed.state, trace[0]);
         expect(JSON.stringify(serializeCore(replayed.state))).toBe(after);
       }),
       { numRuns: 40 },
@@ -77,7 +77,7 @@ describe('replay is deterministic', () => {
         let state = createCore();
         for (const input of trace) {
           const before = JSON.stringify(serializeCore(state));
-          const next = step(state, input).state;
+          const next = stepUntrusted(state, input).state;
           expect(JSON.stringify(serializeCore(state))).toBe(before);
           state = next;
         }

@@ -3,7 +3,7 @@
 // late, unrouted). A measuring tool for the hold policy, not a timing test: times are the
 // trace's own `at` values, so the figures are exact and the same on every machine.
 import { readFileSync } from 'node:fs';
-import { type Decision, readTrace, replay } from '../../src/index.js';
+import { type Decision, readTrace, replayUntrusted } from '../../src/index.js';
 
 /** Added latency of one event type over a set of traces (ms). */
 export interface HoldLatency {
@@ -48,7 +48,7 @@ export function holdLatency(files: readonly string[]): HoldLatency[] {
       .map((line) => line.record as { at: number; type: string; body?: { eventType?: unknown } });
     const decided = new Map<number, Decision>();
     const orderHeld = new Set<number>();
-    replay(records, {
+    replayUntrusted(records, {
       onOutput: (output) => {
         if (output.kind !== 'decision') return;
         if (FINAL_DECISIONS.has(output.decision)) decided.set(output.position, output);

@@ -1,8 +1,10 @@
 // Trace inputs for core tests, with realistic notification bodies. Times are seconds after T0.
+import type { TraceRecord } from '../../src/index.js';
+
 export const T0 = 1_700_000_000_000;
 export const at = (seconds: number) => T0 + Math.round(seconds * 1000);
 
-export const start = (s: number, recording = 'r1', uid = '1001') => ({
+export const start = (s: number, recording = 'r1', uid = '1001'): TraceRecord => ({
   at: at(s),
   type: 'start',
   recording,
@@ -11,7 +13,7 @@ export const start = (s: number, recording = 'r1', uid = '1001') => ({
   mode: 'mix',
 });
 
-export const started = (s: number, sid: string, recording = 'r1', uid = '1001') => ({
+export const started = (s: number, sid: string, recording = 'r1', uid = '1001'): TraceRecord => ({
   at: at(s),
   type: 'started',
   recording,
@@ -20,8 +22,12 @@ export const started = (s: number, sid: string, recording = 'r1', uid = '1001') 
   uid,
 });
 
-export const tick = (s: number) => ({ at: at(s), type: 'tick' });
-export const stop = (s: number, recording = 'r1') => ({ at: at(s), type: 'stop', recording });
+export const tick = (s: number): TraceRecord => ({ at: at(s), type: 'tick' });
+export const stop = (s: number, recording = 'r1'): TraceRecord => ({
+  at: at(s),
+  type: 'stop',
+  recording,
+});
 
 export const query = (
   s: number,
@@ -29,7 +35,7 @@ export const query = (
   httpStatus: number | null,
   body: unknown,
   recording = 'r1',
-) => ({
+): TraceRecord => ({
   at: at(s),
   type: 'query',
   recording,
@@ -51,7 +57,7 @@ export function note(
   eventType: number,
   details: Record<string, unknown> = {},
   options: { uid?: string; noticeId?: string; sentAt?: number } = {},
-) {
+): TraceRecord & { readonly type: 'notification'; readonly body: Record<string, unknown> } {
   return {
     at: at(s),
     type: 'notification',

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import {
   type CoreOutput,
   picture,
-  type RecordingOutputOf,
+  type RecordingOutput,
   readTrace,
-  replay,
+  replayUntrusted,
 } from '../../src/index.js';
 
 const folder = join(import.meta.dirname, '../traces/odd-signals');
@@ -22,13 +22,13 @@ function run(name: string) {
   const { records, problems } = readTrace(readFileSync(join(folder, name), 'utf8'));
   expect(problems).toEqual([]);
   const outputs: CoreOutput[] = [];
-  const { state } = replay(
+  const { state } = replayUntrusted(
     records.map((line) => (line.kind === 'input' ? line.record : null)),
     { onOutput: (output) => outputs.push(output) },
   );
   return {
     state,
-    outputs: outputs.filter((o): o is RecordingOutputOf => o.kind !== 'decision'),
+    outputs: outputs.filter((o): o is RecordingOutput => o.kind !== 'decision'),
     decisions: outputs.filter((o) => o.kind === 'decision'),
   };
 }

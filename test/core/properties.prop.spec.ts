@@ -1,14 +1,9 @@
 // The core's promises, as properties over generated fleets with network faults.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type CoreState,
-  createCore,
-  persistRecording,
-  picture,
-  recordingState,
-  step,
-} from '../../src/index.js';
+import { persistRecording } from '../../machines/index.js';
+import { recordingState } from '../../src/core/index.js';
+import { type CoreState, createCore, picture, stepUntrusted } from '../../src/index.js';
 import { DETAILS, notificationBody } from '../fixtures/agora.js';
 import {
   fleetTrace,
@@ -247,7 +242,7 @@ describe('core properties', () => {
               injected.has(input) &&
               isNotification(input) &&
               recordingState(state, sidOf(input).replace(/-S1$/, '')) === 'stopping';
-            const result = step(state, input);
+            const result = stepUntrusted(state, input);
             state = result.state;
             for (const output of result.outputs) {
               if (

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CORE_STATE_VERSION, recordingState } from '../../src/core/index.js';
 import {
-  CORE_STATE_VERSION,
   CoreStateError,
   deserializeCore,
-  recordingState,
   replay,
   resolveCoreOptions,
   serializeCore,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readTrace, rejectLine, writeTrace } from '../../src/index.js';
+import { rejectLine } from '../../src/core/index.js';
+import { readTrace, writeTrace } from '../../src/index.js';
 
 describe('trace format v1', () => {
   it('reads one record per line, ignoring blank lines and unknown fields', () => {

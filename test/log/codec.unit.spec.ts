@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/errors/index.js';
 import { decodeItem, encodeItem } from '../../src/log/codec.js';
 import { query, rawNotification, reject } from './items.js';
 
@@ -23,7 +24,7 @@ describe('the stored form of items', () => {
   it('refuses a value JSON cannot hold with a TypeError', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => encodeItem(reject(1, cyclic))).toThrow(TypeError);
+    expect(() => encodeItem(reject(1, cyclic))).toThrow(InvalidArgumentError);
     expect(() => encodeItem(reject(1, 10n))).toThrow(/not storable as JSON/);
   });
 

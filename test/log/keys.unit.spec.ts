@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { idempotencyKeys, type LogItem } from '../../src/index.js';
+import type { LogItem } from '../../src/index.js';
+import { idempotencyKeys } from '../../src/log/index.js';
 import { legacyNotificationBody, notificationBody } from '../fixtures/agora.js';
 import { notification, query, rawNotification, reject, stop, tick } from './items.js';
 

@@ -2,18 +2,10 @@
 // the signal is what normalizeInput gives, and stepping it is stepping the raw input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createCore,
-  idempotencyKeys,
-  normalizeInput,
-  readReceived,
-  serializeCore,
-  step,
-  stepLine,
-  stepSignal,
-  streamOf,
-  toLogItem,
-} from '../../src/index.js';
+import { stepLine, stepSignal } from '../../src/core/index.js';
+import { createCore, serializeCore, stepUntrusted } from '../../src/index.js';
+import { idempotencyKeys, readReceived, streamOf, toLogItem } from '../../src/log/index.js';
+import { normalizeInput } from '../../src/signals/index.js';
 import { fleetArb } from '../core/arbitraries.js';
 
 /** A fleet's inputs as a webhook endpoint gets them: some bodies as text, some inputs broken. */
@@ -49,7 +41,7 @@ describe('readReceived', () => {
           once = result.state;
           onceOutputs.push(...result.outputs);
           const reference = normalized.ok
-            ? step(again, raw)
+            ? stepUntrusted(again, raw)
             : stepLine(again, {
                 kind: 'reject',
                 at: 1_000 + index,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamOf } from '../../src/index.js';
+import { streamOf } from '../../src/log/index.js';
 import { notification, query, rawNotification, reject, stop, tick } from './items.js';
 
 describe('streamOf', () => {

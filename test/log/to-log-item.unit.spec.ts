@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTimeError, toLogItem } from '../../src/index.js';
+import { InvalidTimeError } from '../../src/index.js';
+import { toLogItem } from '../../src/log/index.js';
 import { notificationBody } from '../fixtures/agora.js';
 
 describe('toLogItem', () => {

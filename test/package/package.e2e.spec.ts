@@ -113,6 +113,8 @@ describe('an app that installs it', () => {
         "const { state, outputs } = step(createCore(), { at: 0, type: 'start', recording: 'r1', cname: 'room', uid: '1', mode: 'mix' });",
         'const kinds: string[] = outputs.map((output: CoreOutput) => output.kind);',
         'console.log(kinds, picture(state));',
+        '// @ts-expect-error a misspelt record does not compile against the published types',
+        "step(createCore(), { at: 0, type: 'strat', recordin: 'r1' });",
       ].join('\n'),
     );
     writeFileSync(

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { CORE_STATE_VERSION } from '../../src/core/index.js';
 import {
-  CORE_STATE_VERSION,
   createMemoryLog,
   type EventLog,
   InvalidTimeError,
@@ -175,7 +175,11 @@ describe.each(stores)('Journal API on the %s log', (_name, open) => {
     expect(retry.outputs).toContainEqual(
       expect.objectContaining({ kind: 'effect', type: 'acquireAndStart' }),
     );
-    expect(await journal.receive(startR1)).toEqual({ position: 1, repeated: true, outputs: [] });
+    expect(await journal.receive(startR1)).toMatchObject({
+      position: 1,
+      repeated: true,
+      outputs: [],
+    });
     const rebuilt = await rebuildFromLog(log, { useSnapshot: false });
     expect(JSON.stringify(serializeCore(journal.state))).toBe(
       JSON.stringify(serializeCore(rebuilt.state)),

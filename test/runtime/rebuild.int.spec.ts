@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CORE_STATE_VERSION } from '../../src/core/index.js';
 import {
-  CORE_STATE_VERSION,
   createMemoryLog,
   type EventLog,
   Journal,

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  RestScheduler,
-  SupervisorClosedError,
-  seededRandom,
-  VirtualClock,
-} from '../../src/index.js';
+import { SupervisorClosedError, VirtualClock } from '../../src/index.js';
+import { RestScheduler, seededRandom } from '../../src/runtime/index.js';
 
 function make(qps = 2, jitterMs = 0) {
   const clock = new VirtualClock(0);

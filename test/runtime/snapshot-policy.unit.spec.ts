@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Decision, SnapshotPolicy } from '../../src/index.js';
+import { InvalidArgumentError } from '../../src/errors/index.js';
+import type { Decision } from '../../src/index.js';
+import { SnapshotPolicy } from '../../src/runtime/index.js';
 
 const decided = (recording: string | undefined): Decision => ({
   kind: 'decision',
@@ -21,6 +23,6 @@ describe('SnapshotPolicy', () => {
   });
 
   it('refuses a nonsense cadence', () => {
-    expect(() => new SnapshotPolicy(0)).toThrow(RangeError);
+    expect(() => new SnapshotPolicy(0)).toThrow(InvalidArgumentError);
   });
 });

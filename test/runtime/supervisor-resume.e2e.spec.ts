@@ -2,7 +2,7 @@
 // recording, re-arms the earliest deadline, re-queries what is stale and settles a start whose
 // answer never reached the log.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { START_INTENTS_SLOT } from '../../src/index.js';
+import { START_INTENTS_SLOT } from '../../src/runtime/index.js';
 import { eventsOf, type Supervised, supervised } from '../fixtures/supervised.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type CoreState, createCore, step } from '../../src/index.js';
+import { type CoreState, createCore, stepUntrusted } from '../../src/index.js';
 import { planResume } from '../../src/runtime/supervisor-resume.js';
 
 const T0 = 1_700_000_000_000;
 
 function fold(inputs: object[]): CoreState {
   let state = createCore();
-  for (const input of inputs) state = step(state, input).state;
+  for (const input of inputs) state = stepUntrusted(state, input).state;
   return state;
 }
 

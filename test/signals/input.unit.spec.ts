@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeInput } from '../../src/index.js';
+import { normalizeInput } from '../../src/signals/index.js';
 import { notificationBody, queryBody, SID } from '../fixtures/agora.js';
 
 describe('normalizeInput', () => {

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   classifyQuery,
-  normalizeInput,
   type ParseResult,
   parseNotification,
   verifySignature,
 } from '../../src/index.js';
 import { readEnvelopeFast } from '../../src/signals/envelope-fast.js';
+import { normalizeInput } from '../../src/signals/index.js';
 import { recordSchema } from '../../src/signals/input.js';
 import { envelopeSchema } from '../../src/signals/notification.js';
 import { readQueryResponseFast } from '../../src/signals/query-fast.js';

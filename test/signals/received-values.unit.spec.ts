@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createCore,
-  normalizeInput,
-  parseNotification,
-  serializeCore,
-  step,
-} from '../../src/index.js';
+import { createCore, parseNotification, serializeCore, step } from '../../src/index.js';
+import { normalizeInput } from '../../src/signals/index.js';
 import { jsonShapeProblem } from '../../src/signals/json-shape.js';
 import { at, start, started } from '../core/inputs.js';
 import { notificationBody } from '../fixtures/agora.js';

@@ -5,7 +5,7 @@ import {
   parseErrorBody,
   parseStartResponse,
   parseStopResponse,
-} from '../../src/index.js';
+} from '../../src/signals/index.js';
 import { CNAME, RECORDER_UID, RESOURCE_ID, SID } from '../fixtures/agora.js';
 
 describe('acquire and start responses', () => {

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../src/index.js';
+import type { Signal } from '../../src/signals/index.js';
 import { dedupeSignals, reorderSignals } from '../../src/stream/index.js';
 
 function note(seq: number, at: number, eventType = 40, sid = 'S1'): Signal {

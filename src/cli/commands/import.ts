@@ -1,13 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { readTrace, type TraceLine } from '../../core/index.js';
+import { readTrace, readTraceLine, type TraceLine, type TraceProblem } from '../../core/index.js';
 import { streamOf } from '../../log/stream-of.js';
 import { toLogItem } from '../../log/to-log-item.js';
 import type { AppendResult, EventLog, LogItem } from '../../log/types.js';
-import { openLogTarget, takeOption } from '../log-target.js';
+import { parseCommand } from '../args.js';
+import { shortPath, UsageError } from '../errors.js';
+import { openLogTarget } from '../log-target.js';
+import { notATrace } from '../not-a-trace.js';
+import { printable } from '../printable.js';
 import type { CliIo } from '../run.js';
-import { IMPORT_USAGE } from '../usage.js';
 
 // Lines read and appended per round: memory stays flat whatever the trace's size.
 const LINES_PER_ROUND = 5000;
@@ -18,42 +21,64 @@ export async function importCommand(
   io: CliIo,
   stdin: Readable = process.stdin,
 ): Promise<number> {
-  const appendFlag = args.includes('--append');
-  const { value: target, rest: withoutTo } = takeOption(
-    args.filter((arg) => arg !== '--append'),
-    '--to',
+  const { values, positionals } = parseCommand(
+    {
+      options: { to: { type: 'string' }, schema: { type: 'string' }, append: { type: 'boolean' } },
+      positionals: ['trace.jsonl | -'],
+    },
+    args,
   );
-  const { value: schema, rest } = takeOption(withoutTo, '--schema');
-  const [source] = rest;
-  const bad =
-    rest.length !== 1 || source === undefined || (source !== '-' && source.startsWith('--'));
-  if (bad || target === undefined || target === null || schema === null) {
-    io.err.write(`usage: ${IMPORT_USAGE}\n`);
-    return 64;
-  }
-  // The input first: a trace that cannot be opened leaves no new log behind.
+  const target = values.to;
+  if (typeof target !== 'string') throw new UsageError('missing --to <log.db | postgres://…>');
+  const schema = typeof values.schema === 'string' ? values.schema : undefined;
+  const source = positionals[0] as string;
+  const name = source === '-' ? '(stdin)' : source;
+  // The input first: a trace that cannot be opened, or holds no record, leaves no log behind.
   const input = source === '-' ? stdin : await openInput(source);
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })[
+    Symbol.asyncIterator
+  ]();
+  const report = (line: number, message: string) =>
+    io.err.write(`${shortPath(name)}:${line}: skipped: ${printable(message)}\n`);
+  const start = await firstRecord(lines);
+  if (start.first === null) throw notATrace(name, start.problems, '; nothing imported');
+  for (const problem of start.problems) report(problem.line, problem.message);
   const { log, describe } = await openLogTarget(target, schema);
   try {
-    if (!appendFlag && (await log.readAll({ limit: 1 })).length > 0) {
+    if (values.append !== true && (await log.readAll({ limit: 1 })).length > 0) {
       io.err.write(
         `recwatch import: ${describe} is not empty; nothing imported (--append adds to it; entries already there are skipped)\n`,
       );
       return 73;
     }
-    const { appended, repeated, skipped } = await importLines(input, log, (line, message) =>
-      io.err.write(`${source === '-' ? 'stdin' : source}:${line}: skipped: ${message}\n`),
-    );
+    const { appended, repeated, skipped } = await importLines(start.first, lines, log, report);
+    const unreadable = skipped + start.problems.length;
     io.err.write(
       `recwatch: imported ${appended} entries into ${describe}` +
         (repeated > 0 ? `, ${repeated} already there` : '') +
-        (skipped > 0 ? `, ${skipped} unreadable lines skipped` : '') +
+        (unreadable > 0 ? `, ${unreadable} unreadable lines skipped` : '') +
         '\n',
     );
     // Unreadable lines are data the target lacks: a script must notice (EX_DATAERR).
-    return skipped > 0 ? 65 : 0;
+    return unreadable > 0 ? 65 : 0;
   } finally {
     await log.close();
+  }
+}
+
+/** Reads up to the first line that is a record: that line (and its number), and the problems before it. */
+async function firstRecord(lines: AsyncIterator<string>): Promise<{
+  first: { text: string; line: number } | null;
+  problems: TraceProblem[];
+}> {
+  const problems: TraceProblem[] = [];
+  for (let line = 1; ; line += 1) {
+    const next = await lines.next();
+    if (next.done === true) return { first: null, problems };
+    const read = readTraceLine(next.value, line);
+    if (read === null) continue;
+    if ('kind' in read) return { first: { text: next.value, line }, problems };
+    problems.push(read);
   }
 }
 
@@ -68,13 +93,14 @@ async function openInput(path: string): Promise<Readable> {
 }
 
 async function importLines(
-  input: Readable,
+  first: { text: string; line: number },
+  lines: AsyncIterator<string>,
   log: EventLog,
   onProblem: (line: number, message: string) => void,
 ): Promise<{ appended: number; repeated: number; skipped: number }> {
   const totals = { appended: 0, repeated: 0, skipped: 0 };
-  let chunk: string[] = [];
-  let firstLine = 1;
+  let chunk: string[] = [first.text];
+  let firstLine = first.line;
   const flush = async () => {
     const { records, problems } = readTrace(chunk.join('\n'));
     for (const problem of problems) onProblem(firstLine + problem.line - 1, problem.message);
@@ -85,8 +111,8 @@ async function importLines(
     firstLine += chunk.length;
     chunk = [];
   };
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    chunk.push(line);
+  for (let next = await lines.next(); next.done !== true; next = await lines.next()) {
+    chunk.push(next.value);
     if (chunk.length === LINES_PER_ROUND) await flush();
   }
   await flush();

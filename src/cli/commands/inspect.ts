@@ -1,6 +1,10 @@
 import { openSource, startInspector } from '../../inspect/index.js';
+import { parseCommand } from '../args.js';
+import { shortPath, UsageError } from '../errors.js';
+import { notATrace } from '../not-a-trace.js';
+import { printable } from '../printable.js';
 import type { CliIo } from '../run.js';
-import { INSPECT_USAGE } from '../usage.js';
+import { isSqliteFile } from '../sources.js';
 
 /** Options of the inspect command beyond its arguments: the signal that stops it (tests). */
 export interface InspectRun {
@@ -16,40 +20,35 @@ export async function inspectCommand(
   io: CliIo,
   run: InspectRun = {},
 ): Promise<number> {
-  const parsed = parseArgs(args);
-  if (parsed === null) {
-    io.err.write(`usage: ${INSPECT_USAGE}\n`);
-    return 64;
-  }
+  const parsed = readArgs(args);
   const { feed, problems } = await openSource(parsed.path);
+  const steps = feed.history().steps.length;
+  // A file that is neither a log nor a trace is refused, as `replay` refuses it, not served empty.
+  if (steps === 0 && !isSqliteFile(parsed.path)) throw notATrace(parsed.path, problems);
   for (const problem of problems) {
-    io.err.write(`${parsed.path}:${problem.line}: skipped: ${problem.message}\n`);
+    io.err.write(
+      `${shortPath(parsed.path)}:${problem.line}: skipped: ${printable(problem.message)}\n`,
+    );
   }
   const inspector = await startInspector({ feed, port: parsed.port });
-  const steps = feed.history().steps.length;
   io.out.write(`recwatch inspector: ${inspector.url} (${steps} inputs; Ctrl-C to stop)\n`);
   await (run.until ?? interrupted());
   await inspector.close();
   return 0;
 }
 
-function parseArgs(args: readonly string[]): { path: string; port: number } | null {
-  let path: string | undefined;
-  let port = 0;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (arg === '--port') {
-      const value = Number(args[i + 1]);
-      if (!Number.isInteger(value) || value < 0 || value > 65_535) return null;
-      port = value;
-      i += 1;
-    } else if (arg.startsWith('--') || path !== undefined) {
-      return null;
-    } else {
-      path = arg;
-    }
+function readArgs(args: readonly string[]): { path: string; port: number } {
+  const { values, positionals } = parseCommand(
+    { options: { port: { type: 'string' } }, positionals: ['trace.jsonl | log.db'] },
+    args,
+  );
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!/^\d+$/.test(String(values.port ?? '0')) || port > 65_535) {
+    throw new UsageError(
+      `--port must be a port number (0..65535), not ${printable(String(values.port))}`,
+    );
   }
-  return path === undefined ? null : { path, port };
+  return { path: positionals[0] as string, port };
 }
 
 function interrupted(): Promise<void> {

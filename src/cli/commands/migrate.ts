@@ -1,16 +1,19 @@
 import { checkSchemaName, migratePostgres } from '../../log/postgres-schema.js';
-import { isPostgresUrl, takeOption } from '../log-target.js';
+import { parseCommand } from '../args.js';
+import { UsageError } from '../errors.js';
+import { isPostgresUrl } from '../log-target.js';
 import type { CliIo } from '../run.js';
-import { MIGRATE_USAGE } from '../usage.js';
 
 /** `recwatch migrate`: creates or upgrades a PostgreSQL log's schema; resolves to the exit code. */
 export async function migrateCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { value: schema, rest } = takeOption(args, '--schema');
-  const [url] = rest;
-  if (url === undefined || rest.length > 1 || schema === null || !isPostgresUrl(url)) {
-    io.err.write(`usage: ${MIGRATE_USAGE}\n`);
-    return 64;
-  }
+  const { values, positionals } = parseCommand(
+    { options: { schema: { type: 'string' } }, positionals: ['postgres://…'] },
+    args,
+  );
+  const url = positionals[0] as string;
+  // Not echoed: what was meant as a URL may hold a password.
+  if (!isPostgresUrl(url)) throw new UsageError('the database must be a postgres:// URL');
+  const schema = typeof values.schema === 'string' ? values.schema : undefined;
   const { default: pg } = await import('pg');
   const name = schema ?? 'recwatch';
   try {

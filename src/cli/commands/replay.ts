@@ -12,6 +12,7 @@ import { openSqliteLog } from '../../log/index.js';
 import { rebuildFromLog } from '../../runtime/index.js';
 import { parseCommand } from '../args.js';
 import { CliError, EXIT, shortPath } from '../errors.js';
+import { notATrace } from '../not-a-trace.js';
 import { printable } from '../printable.js';
 import type { CliIo } from '../run.js';
 import { openReplaySource } from '../sources.js';
@@ -95,15 +96,6 @@ async function replayTrace(
   }
   if (records === 0) throw notATrace(name, waiting);
   return fold.finish();
-}
-
-function notATrace(name: string, problems: readonly TraceProblem[]): CliError {
-  const first = problems[0];
-  const why =
-    first === undefined
-      ? 'it has no lines'
-      : `line ${first.line}: ${printable(first.message)}${problems.length > 1 ? `; ${problems.length - 1} more unreadable line(s)` : ''}`;
-  return new CliError(`${shortPath(name)}: not a trace, no valid record (${why})`, EXIT.data);
 }
 
 function stdinOf(io: CliIo): Readable {

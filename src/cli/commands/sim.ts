@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scaledClock } from '../../clock/index.js';
 import {
@@ -8,6 +9,7 @@ import {
   SimulatorOptionsError,
   startSimulator,
 } from '../../sim/index.js';
+import { EXIT, outputError, shortPath, userFailure } from '../errors.js';
 import type { CliIo } from '../run.js';
 
 /** How the command waits to be stopped: SIGINT or SIGTERM by default. */
@@ -39,6 +41,13 @@ export async function simCommand(
     const message = error instanceof Error ? error.message : String(error);
     io.err.write(`recwatch sim: ${message} (see recwatch --help)\n`);
     return 64;
+  }
+  if (options.truth !== undefined) {
+    const problem = unwritable(options.truth);
+    if (problem !== undefined) {
+      io.err.write(`recwatch sim: --truth ${problem}; nothing started\n`);
+      return EXIT.cantCreate;
+    }
   }
   let sim: Simulator;
   try {
@@ -91,7 +100,11 @@ export async function simCommand(
       `${summary.deliveries} notification attempts (${summary.acknowledged} acknowledged, ${summary.lost} lost)\n`,
   );
   if (options.truth !== undefined) {
-    writeFileSync(options.truth, sim.truthJsonl());
+    try {
+      writeFileSync(options.truth, sim.truthJsonl());
+    } catch (error) {
+      throw outputError(error, options.truth);
+    }
     io.out.write(`recwatch sim: truth written to ${options.truth}\n`);
   }
   return 0;
@@ -141,6 +154,28 @@ function number(text: string, name: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a number > 0`);
   return value;
+}
+
+/**
+ * Why the truth file cannot be written where it is asked (one line naming the path), checked
+ * before the simulator starts so a run is not lost at its end; undefined when it can be.
+ */
+function unwritable(path: string): string | undefined {
+  try {
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) return `${shortPath(path)}: is a folder, not a file`;
+      accessSync(path, constants.W_OK);
+    } else {
+      const folder = dirname(resolve(path));
+      if (!statSync(folder).isDirectory())
+        return `${shortPath(path)}: a part of the path is not a folder`;
+      accessSync(folder, constants.W_OK);
+    }
+    return undefined;
+  } catch (error) {
+    const failure = userFailure(Object.assign(error as Error, { path }));
+    return failure?.message ?? `${shortPath(path)}: cannot be written`;
+  }
 }
 
 function isCode(error: unknown, code: string): boolean {
