@@ -109,6 +109,8 @@ export async function runBench(
       ...(request.tiny ? { tiny: true } : {}),
       ...result,
     };
+    // Written after every suite, so a run cut short keeps what it measured.
+    write(request.out, results);
     progress(`bench: ${suite.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     for (const row of result.rows) {
       const ratio = row.ratio === undefined ? '' : ` ratio ${row.ratio}`;
@@ -117,11 +119,11 @@ export async function runBench(
       progress(`  ${row.row}:${ratio}${target} ${row.ok ? 'ok' : `MISS: ${row.miss ?? ''}`}`);
     }
   }
-  const written = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    suites: results,
-  };
-  writeFileSync(request.out, `${JSON.stringify(written, null, 2)}\n`);
-  return { results: written, misses };
+  return { results: write(request.out, results), misses };
+}
+
+function write(out: string, suites: Record<string, unknown>): Record<string, unknown> {
+  const written = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, suites };
+  writeFileSync(out, `${JSON.stringify(written, null, 2)}\n`);
+  return written;
 }
