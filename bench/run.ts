@@ -1,48 +1,21 @@
-// `npm run bench`: every benchmark, each against a baseline measured in the same run; results
-// go to bench/results.json. `npm run bench -- core` (or `log`, `postgres`) runs one suite and
-// keeps the other suites' last figures (each suite carries the date and Node it ran with).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { runCoreBench } from './core.bench.js';
-import { runLogBench } from './log.bench.js';
-import { runPostgresBench } from './postgres.bench.js';
-import { runSupervisorBench } from './supervisor.bench.js';
+// `npm run bench`: every suite of bench/suites.ts, each row against a baseline measured in the
+// same run; results go to bench/results.json (the other suites' last figures are kept).
+// `-- --only <suite|row>` runs what is named; `-- --check` exits 1 when a row misses its target.
+import { fileURLToPath } from 'node:url';
+import { BenchUsageError, parseArgs, runBench } from './harness.js';
+import { SUITES } from './suites.js';
 
-const SUITES: Record<string, () => Promise<Record<string, unknown>>> = {
-  core: () => runCoreBench(),
-  log: () => runLogBench(),
-  postgres: () => runPostgresBench(),
-  supervisor: () => runSupervisorBench(),
-};
-
-const asked = process.argv.slice(2);
-const unknown = asked.filter((name) => !(name in SUITES));
-if (unknown.length > 0) {
-  console.error(
-    `bench: no suite ${unknown.join(', ')} (suites: ${Object.keys(SUITES).join(', ')})`,
-  );
-  process.exit(64);
+const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+try {
+  const request = parseArgs(process.argv.slice(2), out);
+  const { misses } = await runBench(SUITES, request);
+  if (misses.length > 0) {
+    console.error(`bench: ${misses.length} target(s) missed:`);
+    for (const miss of misses) console.error(`  ${miss.suite}/${miss.row}: ${miss.why}`);
+    if (request.check) process.exitCode = 1;
+  } else console.error('bench: every target met');
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 64;
 }
-const names = asked.length > 0 ? asked : Object.keys(SUITES);
-const path = new URL('../../bench/results.json', import.meta.url);
-const previous = existsSync(path)
-  ? (JSON.parse(readFileSync(path, 'utf8')) as { suites?: Record<string, unknown> })
-  : {};
-const suites: Record<string, unknown> = { ...previous.suites };
-for (const name of names) {
-  const started = performance.now();
-  process.stderr.write(`bench: ${name}...\n`);
-  const date = new Date().toISOString();
-  const suite = await (SUITES[name] as () => Promise<Record<string, unknown>>)();
-  suites[name] = { date, node: process.version, ...suite };
-  process.stderr.write(
-    `bench: ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-  );
-}
-const results = {
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  suites,
-};
-writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-console.log(JSON.stringify(results, null, 2));

@@ -4,6 +4,7 @@
 // intervals with the global timers, so a virtual clock could not drive them and tests would sleep.
 import type { Clock, ClockTimer } from '../clock/index.js';
 import { SupervisorClosedError } from '../errors/index.js';
+import { MinHeap } from './min-heap.js';
 
 /**
  * Which call goes first when several wait: a stop, then a start (its `start` call before new
@@ -48,7 +49,13 @@ interface Waiting {
  * const answer = await scheduler.schedule('routineQuery', () => agora.query(session));
  */
 export class RestScheduler {
-  private readonly waiting: Waiting[] = [];
+  // Calls that may go now, most urgent first; and calls whose jitter has not run out, soonest first.
+  private readonly ready = new MinHeap<Waiting>(
+    (a, b) => a.rank < b.rank || (a.rank === b.rank && a.order < b.order),
+  );
+  private readonly later = new MinHeap<Waiting>(
+    (a, b) => a.notBefore < b.notBefore || (a.notBefore === b.notBefore && a.order < b.order),
+  );
   // When each of the last `qps` calls went out: a call may go when the oldest is a second old.
   private readonly sent: number[] = [];
   private readonly pauses: readonly number[];
@@ -64,7 +71,7 @@ export class RestScheduler {
 
   /** Calls waiting for the budget. */
   get queued(): number {
-    return this.waiting.length;
+    return this.ready.size + this.later.size;
   }
 
   /**
@@ -77,13 +84,14 @@ export class RestScheduler {
     const jitter =
       priority === 'routineQuery' ? Math.floor(this.options.random() * this.options.jitterMs) : 0;
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({
+      const entry: Waiting = {
         rank: RANK[priority],
         order: this.order++,
         notBefore: now + jitter,
         send: () => call().then(resolve, reject),
         cancel: reject,
-      });
+      };
+      (entry.notBefore > now ? this.later : this.ready).push(entry);
       this.pump();
     });
   }
@@ -106,7 +114,10 @@ export class RestScheduler {
     this.closed = true;
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
     this.timer = null;
-    for (const entry of this.waiting.splice(0)) entry.cancel(new SupervisorClosedError());
+    const waiting = [...this.ready.drain(), ...this.later.drain()].sort(
+      (a, b) => a.order - b.order,
+    );
+    for (const entry of waiting) entry.cancel(new SupervisorClosedError());
   }
 
   private pump(): void {
@@ -114,45 +125,32 @@ export class RestScheduler {
     const { clock, qps } = this.options;
     for (;;) {
       const now = clock.now();
-      const ready = this.nextReady(now);
+      // Calls whose jitter has run out join the ones that may go.
+      for (
+        let next = this.later.peek();
+        next !== undefined && next.notBefore <= now;
+        next = this.later.peek()
+      ) {
+        this.ready.push(this.later.pop() as Waiting);
+      }
       const budgetAt = this.sent.length < qps ? now : (this.sent[0] as number) + 1_000;
-      if (ready.index === -1 && ready.notBefore === null) {
+      const first = this.ready.peek();
+      const soonest = this.later.peek();
+      if (first === undefined && soonest === undefined) {
         this.arm(null);
         return;
       }
-      const due = ready.index === -1 ? (ready.notBefore as number) : now;
+      const due = first === undefined ? (soonest as Waiting).notBefore : now;
       const at = Math.max(this.pausedUntil, budgetAt, due);
-      if (ready.index === -1 || at > now) {
+      if (first === undefined || at > now) {
         this.arm(at);
         return;
       }
-      const [entry] = this.waiting.splice(ready.index, 1);
+      this.ready.pop();
       this.sent.push(now);
       if (this.sent.length > qps) this.sent.shift();
-      entry?.send();
+      first.send();
     }
-  }
-
-  // The most urgent entry that may go now, or when the earliest one may.
-  private nextReady(now: number): { index: number; notBefore: number | null } {
-    let index = -1;
-    let earliest: number | null = null;
-    for (let i = 0; i < this.waiting.length; i += 1) {
-      const entry = this.waiting[i] as Waiting;
-      if (entry.notBefore > now) {
-        if (earliest === null || entry.notBefore < earliest) earliest = entry.notBefore;
-        continue;
-      }
-      const best = this.waiting[index];
-      if (
-        best === undefined ||
-        entry.rank < best.rank ||
-        (entry.rank === best.rank && entry.order < best.order)
-      ) {
-        index = i;
-      }
-    }
-    return { index, notBefore: earliest };
   }
 
   private arm(at: number | null): void {

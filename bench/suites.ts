@@ -1,0 +1,42 @@
+// The suites of `npm run bench`, in the order they run. Adding a suite is one line here: a name,
+// the rows it reports (what `--only` matches), and a function returning its rows.
+import { runCoreBench } from './core.bench.js';
+import { runIngestBench } from './ingest.bench.js';
+import { runLogBench } from './log.bench.js';
+import { runPostgresBench } from './postgres.bench.js';
+import { runRebuildBench } from './rebuild.bench.js';
+import type { SuiteContext, SuiteResult } from './row.js';
+import { runSchedulerBench } from './scheduler.bench.js';
+import { runSupervisorBench } from './supervisor.bench.js';
+import { runWebhookBench } from './webhook.bench.js';
+
+/** One suite of the registry. */
+export interface Suite {
+  readonly name: string;
+  /** The rows it reports, so `--only <row>` finds its suite. */
+  readonly rows: readonly string[];
+  readonly run: (context: SuiteContext) => Promise<SuiteResult>;
+}
+
+/** A suite that reports figures without targets (kept whole under `details`). */
+const figuresOnly =
+  (run: () => Promise<Record<string, unknown>>) => async (): Promise<SuiteResult> => ({
+    rows: [],
+    details: await run(),
+  });
+
+/** Every suite, in the order a full run takes them. */
+export const SUITES: readonly Suite[] = [
+  {
+    name: 'core',
+    rows: ['core', 'core-vs-enqueue-actors', 'replay', 'replay-vs-enqueue-actors'],
+    run: runCoreBench,
+  },
+  { name: 'webhook', rows: ['webhook-latency', 'webhook-throughput'], run: runWebhookBench },
+  { name: 'scheduler', rows: ['scheduler'], run: runSchedulerBench },
+  { name: 'ingest', rows: ['ingest-sqlite'], run: runIngestBench },
+  { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
+  { name: 'log', rows: [], run: figuresOnly(runLogBench) },
+  { name: 'supervisor', rows: [], run: figuresOnly(runSupervisorBench) },
+  { name: 'postgres', rows: [], run: figuresOnly(runPostgresBench) },
+];

@@ -1,0 +1,72 @@
+// The server side of the webhook rows, in its own process so the load generator does not share
+// its event loop: `empty` answers 200 to every POST once its body is read; `supervisor` is
+// recwatch as a host embeds it (createSupervisor on a SQLite log, createWebhookHandler, signed).
+// Tells its parent `{ port }` when listening; on 'close' it closes and says `{ closed: true }`.
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSupervisor, createWebhookHandler, Journal, openSqliteLog } from '../src/index.js';
+import { CNAME } from '../test/fixtures/agora.js';
+import { BENCH_WEBHOOK_SECRET, LIVE_RECORDINGS } from './webhook-constants.js';
+
+const empty: RequestListener = (request, response) => {
+  request.resume();
+  request.on('end', () => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{}');
+  });
+};
+
+// A log where LIVE_RECORDINGS recordings are live (start and started logged), as a host's is.
+async function supervisorHandler(file: string) {
+  const journal = await Journal.open(await openSqliteLog(file));
+  const now = Date.now();
+  for (let i = 0; i < LIVE_RECORDINGS; i += 1) {
+    const recording = `r${i}`;
+    const uid = String(1000 + i);
+    await journal.receive({ at: now, type: 'start', recording, cname: CNAME, uid, mode: 'mix' });
+    await journal.receive({
+      at: now,
+      type: 'started',
+      recording,
+      resourceId: `R${i}`,
+      sid: `S${i}`,
+      uid,
+    });
+  }
+  await journal.close();
+  const supervisor = await createSupervisor({
+    // Nothing listens on port 9: a query fails at once and is logged as such (nothing to measure).
+    agora: {
+      appId: 'a',
+      customerId: 'c',
+      customerSecret: 's',
+      baseUrl: 'http://127.0.0.1:9',
+      retryDelaysMs: [],
+    },
+    clientRequest: () => ({}),
+    log: file,
+  });
+  const webhook = createWebhookHandler(supervisor, { secret: BENCH_WEBHOOK_SECRET });
+  return { listener: webhook.node, close: () => supervisor.close() };
+}
+
+async function main(): Promise<void> {
+  const [kind, file] = process.argv.slice(2);
+  const served =
+    kind === 'supervisor' && file !== undefined
+      ? await supervisorHandler(file)
+      : { listener: empty, close: async () => {} };
+  const server = createServer(served.listener);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.on('message', async (message) => {
+    if (message !== 'close') return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await served.close();
+    process.send?.({ closed: true }, () => process.exit(0));
+  });
+  process.send?.({ port: (server.address() as AddressInfo).port });
+}
+
+if (process.send !== undefined) await main();
