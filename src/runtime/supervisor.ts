@@ -24,6 +24,7 @@ import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type Received } from './journal.js';
 import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+import { HostRequestFailure } from './supervisor-host-request.js';
 import { StartIntents } from './supervisor-intents.js';
 import {
   checkSupervisorOptions,
@@ -243,7 +244,8 @@ class SupervisorRuntime implements Supervisor {
     const startFailed = (answer: { httpStatus: number | null; body: unknown }) =>
       this.receive({ at: this.clock.now(), type: 'startFailed', recording, ...answer });
     const acquireRequest = await this.hostRequest('acquireRequest', recording, attempt);
-    if (acquireRequest === null) return void (await startFailed(CALLBACK_FAILED));
+    if (acquireRequest instanceof HostRequestFailure)
+      return void (await startFailed(logged(acquireRequest)));
     const acquired = await this.call('acquire', (signal) =>
       this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
     );
@@ -256,8 +258,8 @@ class SupervisorRuntime implements Supervisor {
       this.intents.put({ recording, resourceId, cname, uid, mode, position, at: this.clock.now() }),
     );
     const startRequest = await this.hostRequest('clientRequest', recording, attempt);
-    if (startRequest === null) {
-      await startFailed(CALLBACK_FAILED);
+    if (startRequest instanceof HostRequestFailure) {
+      await startFailed(logged(startRequest));
       return void (await this.intents.settle(recording, this.journal.state.position));
     }
     const started = await this.call('start', (signal) =>
@@ -278,12 +280,14 @@ class SupervisorRuntime implements Supervisor {
     await this.io(this.intents.settle(recording, this.journal.state.position));
   }
 
-  // The host's callback builds the request; what it returns is sent and kept nowhere.
+  // The host's callback builds the request; what it returns is sent and kept nowhere. One that
+  // throws (its token service unreachable) is a failure to retry; one that returns no object is
+  // a configuration error (see HostRequestFailure).
   private async hostRequest(
     which: 'acquireRequest' | 'clientRequest',
     recording: string,
     attempt: StartAttemptInfo,
-  ): Promise<object | null> {
+  ): Promise<object | HostRequestFailure> {
     const factory =
       which === 'clientRequest'
         ? this.options.clientRequest
@@ -292,11 +296,14 @@ class SupervisorRuntime implements Supervisor {
       const request = await factory(recording, attempt);
       if (request !== null && typeof request === 'object') return request;
       this.logger.error?.(`recwatch: ${which} for ${recording} did not return an object`);
+      return new HostRequestFailure(which, 'returned');
     } catch (error) {
       // Only the error's name: its message could hold what the callback was building.
-      this.logger.error?.(`recwatch: ${which} for ${recording} threw ${nameOf(error)}`);
+      this.logger.warn?.(
+        `recwatch: ${which} for ${recording} threw ${nameOf(error)}; the start is retried`,
+      );
+      return new HostRequestFailure(which, 'threw');
     }
-    return null;
   }
 
   /** A call through the app id's queue; null when the supervisor closed before it was answered. */
@@ -524,11 +531,6 @@ class SupervisorRuntime implements Supervisor {
     return this.journal.state;
   }
 }
-
-const CALLBACK_FAILED = {
-  httpStatus: 400,
-  body: { message: 'the host could not build the request (not sent to Agora)' },
-} as const;
 
 function logged(answer: { httpStatus: number | null; body: unknown }): {
   httpStatus: number | null;
