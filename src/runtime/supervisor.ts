@@ -18,7 +18,7 @@ import {
   SupervisorClosedError,
   UnknownRecordingError,
 } from '../errors/index.js';
-import { createMemoryLog, type EventLog } from '../log/index.js';
+import { createMemoryLog, type EventLog, type SqliteWriterLock } from '../log/index.js';
 import type { CallOutcome, RecordingMode, TraceRecord } from '../signals/index.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type Received } from './journal.js';
@@ -55,7 +55,7 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
   checkSupervisorOptions(options);
   const clock = options.clock ?? systemClock();
   const agora = createAgoraClient({ ...options.agora, clock });
-  const { log, owned } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
+  const { log, owned, lock } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
   try {
     const journal = await Journal.open(log, {
       ...(options.core === undefined ? {} : { core: options.core }),
@@ -63,21 +63,41 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
     });
     const intents = await StartIntents.load(log);
     const supervisor = new SupervisorRuntime(options, clock, agora, log, owned, journal, intents);
+    supervisor.whenClosed(() => lock?.release());
     const { pollIntervalMs } = resolveCoreOptions(options.core).recording;
     await supervisor.resume(planResume(journal.state, intents.all(), clock.now(), pollIntervalMs));
     return supervisor;
   } catch (error) {
     if (owned) await log.close().catch(() => {});
+    lock?.release();
     throw error;
   }
 }
 
-async function openLog(log: string | EventLog): Promise<{ log: EventLog; owned: boolean }> {
-  if (typeof log !== 'string') return { log, owned: false };
-  if (log === 'memory') return { log: createMemoryLog(), owned: true };
-  // Loaded when used, so a host on another store never loads better-sqlite3.
-  const { openSqliteLog } = await import('../log/sqlite-store.js');
-  return { log: await openSqliteLog(log), owned: true };
+async function openLog(
+  log: string | EventLog,
+): Promise<{ log: EventLog; owned: boolean; lock: SqliteWriterLock | null }> {
+  // A SQLite log, opened here or by the host, is driven by one supervisor: its writer lock says so.
+  const file = typeof log === 'string' ? log : (log as { file?: unknown }).file;
+  if (typeof log !== 'string') {
+    const lock = typeof file === 'string' ? await writerLock(file) : null;
+    return { log, owned: false, lock };
+  }
+  if (log === 'memory') return { log: createMemoryLog(), owned: true, lock: null };
+  const lock = await writerLock(log);
+  try {
+    // Loaded when used, so a host on another store never loads better-sqlite3.
+    const { openSqliteLog } = await import('../log/sqlite-store.js');
+    return { log: await openSqliteLog(log), owned: true, lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function writerLock(file: string): Promise<SqliteWriterLock> {
+  const { lockSqliteWriter } = await import('../log/sqlite-writer-lock.js');
+  return lockSqliteWriter(file);
 }
 
 class SupervisorRuntime implements Supervisor {
@@ -487,6 +507,13 @@ class SupervisorRuntime implements Supervisor {
     return this.closing;
   }
 
+  private readonly closers: (() => void)[] = [];
+
+  /** Runs `release` once the supervisor has closed (a writer lock). */
+  whenClosed(release: () => void): void {
+    this.closers.push(release);
+  }
+
   private async shutdown(): Promise<void> {
     this.timer.disarm();
     this.settlements.close();
@@ -494,7 +521,11 @@ class SupervisorRuntime implements Supervisor {
     this.abort.abort();
     while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
     this.events.complete();
-    if (this.ownsLog) await this.log.close();
+    try {
+      if (this.ownsLog) await this.log.close();
+    } finally {
+      for (const release of this.closers) release();
+    }
   }
 
   // --- plumbing ------------------------------------------------------------------------------
