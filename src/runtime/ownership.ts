@@ -77,6 +77,8 @@ export class Ownership {
   // Unowned recordings, with when this instance first saw them so.
   private readonly unowned = new Map<string, number>();
   private timer: ClockTimer | null = null;
+  // Set at the earliest expiry of another instance's recording lease: a take-over at expiry.
+  private expiryTimer: ClockTimer | null = null;
   private stopped = false;
   private beating: Promise<void> | null = null;
   private reconciling: Promise<void> | null = null;
@@ -166,7 +168,9 @@ export class Ownership {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
+    if (this.expiryTimer !== null) this.options.clock.clearTimeout(this.expiryTimer);
     this.timer = null;
+    this.expiryTimer = null;
     await Promise.allSettled([this.beating, this.reconciling]);
     this.owned.clear();
     try {
@@ -289,6 +293,24 @@ export class Ownership {
     for (const recording of [...this.unowned.keys()]) {
       if (!wanted.has(recording)) this.unowned.delete(recording);
     }
+    const others = held.filter(
+      (lease) => lease.name.startsWith(RECORDING_PREFIX) && lease.holder !== this.holder,
+    );
+    this.reconcileAt(Math.min(...others.map((lease) => lease.expiresAt)));
+  }
+
+  // Looks again when the first lease of another instance would expire: if its holder died, its
+  // recordings are taken at the end of their lease rather than at our next beat after it. A
+  // lease renewed meanwhile just moves the next look on.
+  private reconcileAt(at: number): void {
+    if (this.expiryTimer !== null) this.options.clock.clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    if (!Number.isFinite(at) || this.stopped) return;
+    const delay = Math.max(0, at - this.options.clock.now()) + 1;
+    this.expiryTimer = this.options.clock.setTimeout(() => {
+      this.expiryTimer = null;
+      void this.reconcile();
+    }, delay);
   }
 
   private async release(recording: string): Promise<void> {
