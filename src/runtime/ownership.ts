@@ -74,6 +74,8 @@ export class Ownership {
   readonly holder: string;
   readonly intervalMs: number;
   private readonly owned = new Map<string, Lease>();
+  // Recordings other instances held at the last look: their effects are theirs to run.
+  private others = new Set<string>();
   // Unowned recordings, with when this instance first saw them so.
   private readonly unowned = new Map<string, number>();
   private timer: ClockTimer | null = null;
@@ -147,7 +149,8 @@ export class Ownership {
 
   /** A recording needs an owner (the core gave it an effect nobody here runs): claim soon. */
   want(recording: string): void {
-    if (this.owned.has(recording) || this.stopped) return;
+    // Another owner's effect: nothing to claim (if it died, the look at its expiry finds out).
+    if (this.owned.has(recording) || this.others.has(recording) || this.stopped) return;
     if (!this.unowned.has(recording)) this.unowned.set(recording, this.options.clock.now());
     void this.reconcile();
   }
@@ -259,6 +262,9 @@ export class Ownership {
       const load = loads.get(lease.holder);
       if (load !== undefined) loads.set(lease.holder, load + 1);
     }
+    this.others = new Set(
+      [...owners].filter(([, holder]) => holder !== this.holder).map(([recording]) => recording),
+    );
     const now = this.options.clock.now();
     const graceMs = 2 * this.intervalMs;
     const wanted = new Set(this.options.candidates());
