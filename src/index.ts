@@ -175,6 +175,7 @@ export {
   LogDatabaseError,
   LogFileError,
   LogGapError,
+  LogInUseError,
   VersionConflictError,
 } from './log/index.js';
 export { CoreStateError, ReplayFinishedError } from './core/index.js';

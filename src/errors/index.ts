@@ -8,6 +8,7 @@ export type RecwatchErrorCode =
   | 'LOG_CLOSED'
   | 'LOG_DATABASE'
   | 'LEASE_LOST'
+  | 'LOG_IN_USE'
   | 'CORE_STATE'
   | 'CONFIGURATION'
   | 'SUPERVISOR_CLOSED'

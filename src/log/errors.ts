@@ -111,3 +111,21 @@ export class LogGapError extends RecwatchError {
     this.to = to;
   }
 }
+
+/**
+ * Another supervisor (in this process or another) already writes to this SQLite log: one file
+ * serves one instance. Stop the other one, or run several instances on PostgreSQL
+ * (docs/operations.md). `file` names the log.
+ */
+export class LogInUseError extends RecwatchError {
+  override readonly name = 'LogInUseError';
+  readonly code = 'LOG_IN_USE';
+  readonly file: string;
+
+  constructor(file: string) {
+    super(
+      `event log ${file} is in use by another supervisor: one SQLite file serves one instance (several instances share a PostgreSQL log)`,
+    );
+    this.file = file;
+  }
+}

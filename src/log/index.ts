@@ -7,6 +7,7 @@ export {
   LogDatabaseError,
   LogFileError,
   LogGapError,
+  LogInUseError,
   VersionConflictError,
 } from './errors.js';
 export type { IdempotencyKeys } from './keys.js';
@@ -14,6 +15,8 @@ export { idempotencyKeys } from './keys.js';
 export { createMemoryLog } from './memory-store.js';
 export type { CommitStats, SqliteEventLog, SqliteLogOptions } from './sqlite-store.js';
 export { openSqliteLog } from './sqlite-store.js';
+export type { SqliteWriterLock } from './sqlite-writer-lock.js';
+export { lockSqliteWriter } from './sqlite-writer-lock.js';
 export { streamOf } from './stream-of.js';
 export type { ReceivedItem } from './to-log-item.js';
 export { readReceived, toLogItem } from './to-log-item.js';

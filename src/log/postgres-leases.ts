@@ -44,6 +44,15 @@ export interface PostgresLeases {
   releaseAll(holder: string): Promise<number>;
   /** Every unexpired lease: who holds what, for spreading new work over live instances. */
   held(): Promise<Lease[]>;
+  /**
+   * Keeps `note` on a lease still held at its epoch (null clears it): what the holder is about to
+   * do, such as a start sent to Agora, for whoever holds the name next to read after a take-over.
+   * Checked and written in one statement, so a holder that lost the lease writes nothing.
+   * @throws LeaseLostError when the lease expired or was taken over.
+   */
+  note(lease: Lease, note: string | null): Promise<void>;
+  /** The note last kept on `name`, whoever holds it now (or nobody), or null. */
+  noteOf(name: string): Promise<string | null>;
 }
 
 /**
@@ -157,6 +166,32 @@ export function postgresLeases(
         `SELECT ${columns} FROM ${table} WHERE expires_at > ${nowSql(1)} ORDER BY name`,
         [now()],
       );
+    },
+    async note(lease, note) {
+      checkLease(lease);
+      if (note !== null && typeof note !== 'string') {
+        throw new TypeError(`a lease note must be a string or null, not ${typeof note}`);
+      }
+      const rows = await query(
+        'cannot keep a lease note',
+        `UPDATE ${table} SET note = $5
+         WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > ${nowSql(4)}
+         RETURNING ${columns}`,
+        [lease.name, lease.holder, lease.epoch, now(), note],
+      );
+      if (rows.length === 0) throw new LeaseLostError(lease.name, lease.epoch);
+    },
+    async noteOf(name) {
+      checkName('name', name);
+      try {
+        const result = await pool.query<{ note: string | null }>(
+          `SELECT note FROM ${table} WHERE name = $1`,
+          [name],
+        );
+        return result.rows[0]?.note ?? null;
+      } catch (error) {
+        throw asDatabaseError(schema, 'cannot read a lease note', error);
+      }
     },
   };
 }

@@ -37,6 +37,8 @@ const MIGRATIONS: readonly string[] = [
      expires_at bigint NOT NULL
    );
    CREATE INDEX leases_holder ON $s.leases (holder);`,
+  // What a holder is about to do (a start sent to Agora), for the next holder after a take-over.
+  `ALTER TABLE $s.leases ADD COLUMN note text;`,
 ];
 
 /** The PostgreSQL log schema version this recwatch writes. */
@@ -68,7 +70,7 @@ export interface MigrationResult {
  * `POSTGRES_SCHEMA_VERSION`, recording each step in `<schema>.recwatch_migrations`. Safe to run
  * again and from several processes at once (they queue on an advisory lock). Refuses, with
  * `LogDatabaseError`, a schema holding tables that are not a recwatch log, or a newer schema.
- * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 2 } the first time
+ * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 3 } the first time
  */
 export async function migratePostgres(pool: pg.Pool, schema: string): Promise<MigrationResult> {
   checkSchemaName(schema);

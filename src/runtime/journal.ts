@@ -24,6 +24,12 @@ import { JournalClosedError } from './errors.js';
 import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
 
+/**
+ * What a store's append takes beyond the expected version, passed through as is: a shared log's
+ * fencing lease (`{ fence }` on PostgreSQL), so a receive is refused once its lease is lost.
+ */
+export type ExtraAppendOptions = Readonly<Record<string, unknown>>;
+
 /** Options of `Journal.open`. */
 export interface JournalOptions {
   readonly core?: Partial<CoreOptions>;
@@ -129,8 +135,8 @@ export class Journal {
    * nothing was acted on: receiving it again is safe).
    * @example await journal.receive({ at: clock.now(), type: 'stop', recording: 'r1' });
    */
-  async receive(record: TraceRecord): Promise<Received> {
-    return this.receiveUntrusted(record, (record as { at?: unknown } | null)?.at as number);
+  async receive(record: TraceRecord, append?: ExtraAppendOptions): Promise<Received> {
+    return this.receiveUntrusted(record, (record as { at?: unknown } | null)?.at as number, append);
   }
 
   /**
@@ -141,9 +147,13 @@ export class Journal {
    * when `receivedAt` is not a time.
    * @example await journal.receiveUntrusted(JSON.parse(line), clock.now());
    */
-  async receiveUntrusted(raw: unknown, receivedAt: number): Promise<Received> {
+  async receiveUntrusted(
+    raw: unknown,
+    receivedAt: number,
+    append?: ExtraAppendOptions,
+  ): Promise<Received> {
     if (this.closing !== null) throw new JournalClosedError();
-    const work = this.appendAndAct(raw, receivedAt);
+    const work = this.appendAndAct(raw, receivedAt, append);
     // `close` waits for receives under way, including those still appending.
     this.inFlight.add(work);
     work.then(
@@ -153,10 +163,17 @@ export class Journal {
     return work;
   }
 
-  private async appendAndAct(raw: unknown, receivedAt: number): Promise<Received> {
+  private async appendAndAct(
+    raw: unknown,
+    receivedAt: number,
+    append: ExtraAppendOptions | undefined,
+  ): Promise<Received> {
     const received = readReceived(raw, receivedAt);
     const { item } = received;
-    const appended = await this.log.append(streamOf(item), [item], { expectedVersion: 'any' });
+    const appended = await this.log.append(streamOf(item), [item], {
+      ...append,
+      expectedVersion: 'any',
+    });
     const position = appended.positions[0] as number;
     const repeated = appended.repeated[0] === true;
     // A repeat already acted on is acknowledged; one whose first receive failed after its
@@ -168,6 +185,27 @@ export class Journal {
     this.tail = acted.catch(() => {});
     const outputs = await acted;
     return { position, repeated, item, outputs };
+  }
+
+  /**
+   * Steps every entry the log holds beyond this journal's position (appended by another writer,
+   * such as another instance on a shared log), in log order, and resolves to what acting on them
+   * gave. Chained with receives, so every entry is stepped once.
+   * @example supervisor.act(await journal.follow());
+   */
+  follow(): Promise<CoreOutput[]> {
+    if (this.closing !== null) return Promise.reject(new JournalClosedError());
+    const acted = this.tail.then(async () => {
+      const outputs: CoreOutput[] = [];
+      for (;;) {
+        const page = await this.log.readAll({ fromPosition: this.current.position + 1 });
+        const last = page.at(-1);
+        if (last === undefined) return outputs;
+        outputs.push(...(await this.act(last.position, null)));
+      }
+    });
+    this.tail = acted.catch(() => {});
+    return acted;
   }
 
   /**

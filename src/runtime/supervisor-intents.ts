@@ -73,7 +73,8 @@ export class StartIntents {
   }
 }
 
-function readIntents(state: unknown): StartIntent[] {
+/** The intents of a saved `{ intents: [...] }`, skipping any that lack a field. */
+export function readIntents(state: unknown): StartIntent[] {
   if (state === null || typeof state !== 'object' || !('intents' in state)) return [];
   const intents = state.intents;
   if (!Array.isArray(intents)) return [];

@@ -81,6 +81,17 @@ export interface SupervisorOptions {
    * a snapshot (docs/inspector.md). Default none.
    */
   readonly inspect?: InspectionObserver;
+  /**
+   * This instance's name among several sharing one PostgreSQL log (`openPostgresLog` of
+   * `recwatch/postgres`); default the machine's name and process id. Each recording is driven by
+   * the instance holding its lease (docs/operations.md). Only with a shared log.
+   */
+  readonly instance?: string;
+  /**
+   * On a shared log, time between heartbeats (lease renewals and claims of unowned recordings),
+   * ms. Default a third of the log's `leaseTtlMs`.
+   */
+  readonly heartbeatMs?: number;
 }
 
 /** Agora's acquire body needs `scene: 1` for web recording; the other modes take the defaults. */
@@ -133,6 +144,18 @@ export function checkSupervisorOptions(options: SupervisorOptions): void {
   }
   if (log === '')
     throw new ConfigurationError("log must be a SQLite path, 'memory', or an EventLog");
+  positive('heartbeatMs', options.heartbeatMs);
+  if (options.instance !== undefined) {
+    if (typeof options.instance !== 'string' || options.instance === '') {
+      throw new ConfigurationError('instance must be a non-empty string');
+    }
+    const shared = typeof log === 'object' && log !== null && 'leases' in log && 'watch' in log;
+    if (!shared) {
+      throw new ConfigurationError(
+        'instance needs a log shared by several instances (openPostgresLog of recwatch/postgres)',
+      );
+    }
+  }
 }
 
 function positive(name: string, value: number | undefined): void {

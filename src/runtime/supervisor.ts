@@ -1,7 +1,7 @@
 // The supervisor: recwatch embedded in a host. Every input (host command, webhook body, REST
 // answer, timer firing) goes through the journal, durable first; the core's effects run here
 // through one scheduler, and their answers come back as inputs.
-import { filter, type Observable, Subject } from 'rxjs';
+import { filter, type Observable, Subject, type Subscription } from 'rxjs';
 import { currentSession, type DomainEvent, type Effect } from '../../machines/index.js';
 import {
   type AgoraAnswer,
@@ -18,12 +18,25 @@ import {
   SupervisorClosedError,
   UnknownRecordingError,
 } from '../errors/index.js';
-import { createMemoryLog, type EventLog } from '../log/index.js';
+import { createMemoryLog, type EventLog, type SqliteWriterLock } from '../log/index.js';
+import type { Lease } from '../log/postgres-leases.js';
 import type { CallOutcome, RecordingMode, TraceRecord } from '../signals/index.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type JournalStep, type Received } from './journal.js';
+import { isSharedLog, Ownership, type SharedLog } from './ownership.js';
+import { type IntentBook, LeaseIntents } from './ownership-intents.js';
+import {
+  activeRecordings,
+  defaultInstance,
+  Follower,
+  fencedCall,
+  fenceOf,
+  NO_INTENTS,
+  planOf,
+} from './ownership-shell.js';
 import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+import { HostRequestFailure } from './supervisor-host-request.js';
 import { SupervisorInspection } from './supervisor-inspect.js';
 import { StartIntents } from './supervisor-intents.js';
 import {
@@ -55,7 +68,7 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
   checkSupervisorOptions(options);
   const clock = options.clock ?? systemClock();
   const agora = createAgoraClient({ ...options.agora, clock });
-  const { log, owned } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
+  const { log, owned, lock } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
   try {
     const { recording } = resolveCoreOptions(options.core);
     const inspection = new SupervisorInspection(options.inspect, recording, options.logger ?? {});
@@ -64,7 +77,9 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
       ...(options.core === undefined ? {} : { core: options.core }),
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
     });
-    const intents = await StartIntents.load(log);
+    // On a shared log, intents live on the recordings' leases and each is resumed when taken.
+    const shared = isSharedLog(log) ? log : null;
+    const intents = shared === null ? await StartIntents.load(log) : null;
     inspection.announce(journal.state);
     const supervisor = new SupervisorRuntime(
       options,
@@ -76,21 +91,47 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
       intents,
       inspection,
     );
+    supervisor.whenClosed(() => lock?.release());
+    if (shared !== null) {
+      await supervisor.share(shared, options.instance ?? defaultInstance());
+      return supervisor;
+    }
     const { pollIntervalMs } = resolveCoreOptions(options.core).recording;
-    await supervisor.resume(planResume(journal.state, intents.all(), clock.now(), pollIntervalMs));
+    await supervisor.resume(
+      planResume(journal.state, intents?.all() ?? [], clock.now(), pollIntervalMs),
+    );
     return supervisor;
   } catch (error) {
     if (owned) await log.close().catch(() => {});
+    lock?.release();
     throw error;
   }
 }
 
-async function openLog(log: string | EventLog): Promise<{ log: EventLog; owned: boolean }> {
-  if (typeof log !== 'string') return { log, owned: false };
-  if (log === 'memory') return { log: createMemoryLog(), owned: true };
-  // Loaded when used, so a host on another store never loads better-sqlite3.
-  const { openSqliteLog } = await import('../log/sqlite-store.js');
-  return { log: await openSqliteLog(log), owned: true };
+async function openLog(
+  log: string | EventLog,
+): Promise<{ log: EventLog; owned: boolean; lock: SqliteWriterLock | null }> {
+  // A SQLite log, opened here or by the host, is driven by one supervisor: its writer lock says so.
+  const file = typeof log === 'string' ? log : (log as { file?: unknown }).file;
+  if (typeof log !== 'string') {
+    const lock = typeof file === 'string' ? await writerLock(file) : null;
+    return { log, owned: false, lock };
+  }
+  if (log === 'memory') return { log: createMemoryLog(), owned: true, lock: null };
+  const lock = await writerLock(log);
+  try {
+    // Loaded when used, so a host on another store never loads better-sqlite3.
+    const { openSqliteLog } = await import('../log/sqlite-store.js');
+    return { log: await openSqliteLog(log), owned: true, lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function writerLock(file: string): Promise<SqliteWriterLock> {
+  const { lockSqliteWriter } = await import('../log/sqlite-writer-lock.js');
+  return lockSqliteWriter(file);
 }
 
 class SupervisorRuntime implements Supervisor {
@@ -108,6 +149,14 @@ class SupervisorRuntime implements Supervisor {
   private closing: Promise<void> | null = null;
   // While resuming, the deadline timer waits (see resume).
   private resuming = false;
+  private intents: IntentBook;
+  // Set on a shared log (share): which recordings this instance drives, and the others' entries.
+  private ownership: Ownership | null = null;
+  private leaseIntents: LeaseIntents | null = null;
+  private feed: Subscription | null = null;
+  private readonly follower = new Follower(() =>
+    this.background('follow the shared log', () => this.followLog()),
+  );
 
   constructor(
     private readonly options: SupervisorOptions,
@@ -116,10 +165,11 @@ class SupervisorRuntime implements Supervisor {
     private readonly log: EventLog,
     private readonly ownsLog: boolean,
     private readonly journal: Journal,
-    private readonly intents: StartIntents,
+    intents: StartIntents | null,
     private readonly inspection: SupervisorInspection,
   ) {
     this.logger = options.logger ?? {};
+    this.intents = intents ?? NO_INTENTS;
     this.scheduler = new RestScheduler({
       clock,
       qps: options.qps ?? SUPERVISOR_DEFAULTS.qps,
@@ -168,19 +218,25 @@ class SupervisorRuntime implements Supervisor {
   /** Appends an input (durably) and acts on what the core decided. */
   private async receive(record: TraceRecord): Promise<Received> {
     if (this.closing !== null) throw new SupervisorClosedError();
-    const received = await this.io(this.journalReceive(record));
+    const fence = fenceOf(this.ownership, record);
+    const received = await this.io(this.journalReceive(record, fence));
     this.act(received.outputs);
     return received;
   }
 
   // Every journal call goes through here, so a change of the journal's API is a change here only.
-  private journalReceive(record: TraceRecord): Promise<Received> {
-    return this.journal.receive(record);
+  private journalReceive(record: TraceRecord, append?: { fence: Lease }): Promise<Received> {
+    return this.journal.receive(record, append);
   }
 
   private act(outputs: readonly CoreOutput[]): void {
     for (const output of outputs) {
-      if (output.kind === 'event') this.emit(output);
+      // On a shared log, the recording's owner emits its events and runs its effects.
+      if (output.kind !== 'decision' && !this.drives(output.recording)) {
+        if (output.kind === 'effect' && output.type !== 'wakeAt') {
+          this.ownership?.want(output.recording);
+        }
+      } else if (output.kind === 'event') this.emit(output);
       else if (output.kind === 'effect') this.run(output);
       else if (output.decision === 'rejected')
         this.logger.debug?.(`recwatch: rejected ${output.input}: ${output.reason ?? ''}`);
@@ -222,7 +278,11 @@ class SupervisorRuntime implements Supervisor {
 
   private async query(effect: SessionEffect, priority: CallPriority): Promise<void> {
     const session = sessionRef(effect);
-    const answer = await this.call(priority, (signal) => this.agora.query(session, { signal }));
+    const answer = await this.call(
+      priority,
+      (signal) => this.agora.query(session, { signal }),
+      effect.recording,
+    );
     if (answer === null) return;
     const { recording, sid } = effect;
     await this.receive({ at: this.clock.now(), type: 'query', recording, sid, ...logged(answer) });
@@ -230,7 +290,11 @@ class SupervisorRuntime implements Supervisor {
 
   private async stopSession(effect: SessionEffect): Promise<void> {
     const session = sessionRef(effect);
-    const answer = await this.call('stop', (signal) => this.agora.stop(session, {}, { signal }));
+    const answer = await this.call(
+      'stop',
+      (signal) => this.agora.stop(session, {}, { signal }),
+      effect.recording,
+    );
     if (answer === null) return;
     const { recording, sid } = effect;
     await this.receive({
@@ -258,9 +322,12 @@ class SupervisorRuntime implements Supervisor {
     const startFailed = (answer: { httpStatus: number | null; body: unknown }) =>
       this.receive({ at: this.clock.now(), type: 'startFailed', recording, ...answer });
     const acquireRequest = await this.hostRequest('acquireRequest', recording, attempt);
-    if (acquireRequest === null) return void (await startFailed(CALLBACK_FAILED));
-    const acquired = await this.call('acquire', (signal) =>
-      this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
+    if (acquireRequest instanceof HostRequestFailure)
+      return void (await startFailed(logged(acquireRequest)));
+    const acquired = await this.call(
+      'acquire',
+      (signal) => this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
+      recording,
     );
     if (acquired === null) return;
     if (acquired.resourceId === undefined) return void (await startFailed(logged(acquired)));
@@ -271,12 +338,15 @@ class SupervisorRuntime implements Supervisor {
       this.intents.put({ recording, resourceId, cname, uid, mode, position, at: this.clock.now() }),
     );
     const startRequest = await this.hostRequest('clientRequest', recording, attempt);
-    if (startRequest === null) {
-      await startFailed(CALLBACK_FAILED);
+    if (startRequest instanceof HostRequestFailure) {
+      await startFailed(logged(startRequest));
       return void (await this.intents.settle(recording, this.journal.state.position));
     }
-    const started = await this.call('start', (signal) =>
-      this.agora.start({ resourceId, mode, cname, uid, clientRequest: startRequest }, { signal }),
+    const started = await this.call(
+      'start',
+      (signal) =>
+        this.agora.start({ resourceId, mode, cname, uid, clientRequest: startRequest }, { signal }),
+      recording,
     );
     if (started === null) return; // Closed mid-call: the intent stays for the next run to settle.
     if (started.sid === undefined) await startFailed(logged(started));
@@ -293,12 +363,14 @@ class SupervisorRuntime implements Supervisor {
     await this.io(this.intents.settle(recording, this.journal.state.position));
   }
 
-  // The host's callback builds the request; what it returns is sent and kept nowhere.
+  // The host's callback builds the request; what it returns is sent and kept nowhere. One that
+  // throws (its token service unreachable) is a failure to retry; one that returns no object is
+  // a configuration error (see HostRequestFailure).
   private async hostRequest(
     which: 'acquireRequest' | 'clientRequest',
     recording: string,
     attempt: StartAttemptInfo,
-  ): Promise<object | null> {
+  ): Promise<object | HostRequestFailure> {
     const factory =
       which === 'clientRequest'
         ? this.options.clientRequest
@@ -307,26 +379,35 @@ class SupervisorRuntime implements Supervisor {
       const request = await factory(recording, attempt);
       if (request !== null && typeof request === 'object') return request;
       this.logger.error?.(`recwatch: ${which} for ${recording} did not return an object`);
+      return new HostRequestFailure(which, 'returned');
     } catch (error) {
       // Only the error's name: its message could hold what the callback was building.
-      this.logger.error?.(`recwatch: ${which} for ${recording} threw ${nameOf(error)}`);
+      this.logger.warn?.(
+        `recwatch: ${which} for ${recording} threw ${nameOf(error)}; the start is retried`,
+      );
+      return new HostRequestFailure(which, 'threw');
     }
-    return null;
   }
 
-  /** A call through the app id's queue; null when the supervisor closed before it was answered. */
+  /**
+   * A call through the app id's queue; null when the supervisor closed before it was answered,
+   * or (on a shared log) when this instance no longer holds `recording`'s lease as it is sent.
+   */
   private async call<T extends AgoraAnswer<CallOutcome | { kind: string }>>(
     priority: CallPriority,
     send: (signal: AbortSignal) => Promise<T>,
+    recording?: string,
   ): Promise<T | null> {
-    let answer: T;
+    let answer: T | null;
     try {
-      answer = await this.scheduler.schedule(priority, () => this.io(send(this.abort.signal)));
+      answer = await this.scheduler.schedule(priority, () =>
+        this.io(fencedCall(this.ownership, recording, () => send(this.abort.signal))),
+      );
     } catch (error) {
       if (error instanceof SupervisorClosedError) return null;
       throw error;
     }
-    if (this.closing !== null) return null;
+    if (this.closing !== null || answer === null) return null;
     if (answer.outcome.kind === 'rateLimited') {
       this.logger.warn?.('recwatch: Agora answered 429; the call queue slows down');
       this.scheduler.rateLimited();
@@ -386,6 +467,63 @@ class SupervisorRuntime implements Supervisor {
   private resumed(): void {
     this.resuming = false;
     if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.state));
+  }
+
+  // --- several instances on a shared log (docs/operations.md) ------------------------------
+
+  /** Joins the instances sharing `log`: leases, the live feed of their entries, claims. */
+  async share(log: SharedLog, instance: string): Promise<void> {
+    const ownership = await Ownership.start({
+      log,
+      instance,
+      clock: this.clock,
+      logger: this.logger,
+      ...(this.options.heartbeatMs === undefined ? {} : { intervalMs: this.options.heartbeatMs }),
+      candidates: () => activeRecordings(this.journal.state),
+      gained: (recording) => void this.background(`take ${recording}`, () => this.take(recording)),
+    });
+    this.ownership = ownership;
+    this.leaseIntents = new LeaseIntents(ownership);
+    this.intents = this.leaseIntents;
+    this.feed = log
+      .watch({
+        fromPosition: this.journal.state.position + 1,
+        clock: this.clock,
+        onError: (error) =>
+          this.logger.warn?.(`recwatch: reading the shared log: ${messageOf(error)}`),
+      })
+      .subscribe((entry) => {
+        const record = entry.item.kind === 'input' ? entry.item.record : null;
+        if (record?.type === 'notification') this.settlements.notice(record.body);
+        if (entry.position > this.journal.state.position) this.follower.wake();
+      });
+    // Claim our share of what nobody drives now, without waiting for the first beat.
+    void ownership.beat();
+  }
+
+  /** A recording just taken: catch up with the log, then resume it as a restart would. */
+  private async take(recording: string): Promise<void> {
+    await this.followLog();
+    const intent = await this.io(this.leaseIntents?.load(recording) ?? Promise.resolve(undefined));
+    const { pollIntervalMs } = resolveCoreOptions(this.options.core).recording;
+    const plan = planResume(
+      this.journal.state,
+      intent === undefined ? [] : [intent],
+      this.clock.now(),
+      pollIntervalMs,
+    );
+    await this.resume(planOf(plan, recording));
+  }
+
+  /** Steps the other instances' entries and acts on them. */
+  private async followLog(): Promise<void> {
+    if (this.closing !== null) return;
+    this.act(await this.io(this.journal.follow()));
+  }
+
+  /** True when this instance acts for `recording`: always, unless the log is shared. */
+  private drives(recording: string): boolean {
+    return this.ownership === null || this.ownership.owns(recording);
   }
 
   // --- the host's API ------------------------------------------------------------------------
@@ -495,15 +633,29 @@ class SupervisorRuntime implements Supervisor {
     return this.closing;
   }
 
+  private readonly closers: (() => void)[] = [];
+
+  /** Runs `release` once the supervisor has closed (a writer lock). */
+  whenClosed(release: () => void): void {
+    this.closers.push(release);
+  }
+
   private async shutdown(): Promise<void> {
     this.timer.disarm();
+    this.feed?.unsubscribe();
     this.settlements.close();
     this.scheduler.close();
     this.abort.abort();
     while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
+    // Handed back once nothing of ours is in flight, so the next owner never overlaps with us.
+    await this.ownership?.stop();
     this.events.complete();
     this.inspection.close();
-    if (this.ownsLog) await this.log.close();
+    try {
+      if (this.ownsLog) await this.log.close();
+    } finally {
+      for (const release of this.closers) release();
+    }
   }
 
   // --- plumbing ------------------------------------------------------------------------------
@@ -543,11 +695,6 @@ class SupervisorRuntime implements Supervisor {
     return this.inspection.steps$;
   }
 }
-
-const CALLBACK_FAILED = {
-  httpStatus: 400,
-  body: { message: 'the host could not build the request (not sent to Agora)' },
-} as const;
 
 function logged(answer: { httpStatus: number | null; body: unknown }): {
   httpStatus: number | null;

@@ -179,6 +179,22 @@ describePostgres('PostgreSQL leases and fencing', (url) => {
     }
   });
 
+  it('keeps a note for the next holder, written only while the lease is held', async () => {
+    const { clock, logs } = await instances(2);
+    const [a, b] = logs as [PostgresEventLog, PostgresEventLog];
+    expect(await b.leases.noteOf('recording-r1')).toBeNull();
+    const first = await acquired(a, 'recording-r1', 'host-a');
+    await a.leases.note(first, '{"resourceId":"res-1"}');
+    clock.advanceBy(TTL);
+    // Expired: the holder can no longer write it, and the next holder reads what it left.
+    await expect(a.leases.note(first, null)).rejects.toThrow(LeaseLostError);
+    const taken = await acquired(b, 'recording-r1', 'host-b');
+    expect(await b.leases.noteOf('recording-r1')).toBe('{"resourceId":"res-1"}');
+    await b.leases.note(taken, null);
+    expect(await a.leases.noteOf('recording-r1')).toBeNull();
+    await expect(b.leases.note(taken, 42 as unknown as string)).rejects.toThrow(TypeError);
+  });
+
   it('uses the database server’s clock when given none', async () => {
     const schema = freshSchema();
     const log = await openPostgresLog(url, { schema, leaseTtlMs: 60_000 });

@@ -53,6 +53,7 @@ const PUBLIC_NAMES = {
     'LogDatabaseError',
     'LogFileError',
     'LogGapError',
+    'LogInUseError',
     'VersionConflictError',
     'CoreStateError',
     'ReplayFinishedError',

@@ -1,0 +1,109 @@
+// The supervisor's side of sharing a log: which records carry a fence, how a call is fenced,
+// which recordings need an owner, and the resume of one recording taken over.
+import { hostname } from 'node:os';
+import type { CoreState } from '../core/index.js';
+import { LeaseLostError } from '../log/index.js';
+import type { Lease } from '../log/postgres-leases.js';
+import type { TraceRecord } from '../signals/index.js';
+import { type Ownership, recordingLease } from './ownership.js';
+import type { IntentBook } from './ownership-intents.js';
+import type { ResumePlan } from './supervisor-resume.js';
+import { recordingOf } from './supervisor-session.js';
+
+// The records that report what an effect did: only the recording's owner may append them.
+const FENCED_TYPES = new Set(['query', 'stopResult', 'startFailed', 'started']);
+
+/**
+ * The fence of a record on a shared log: the owner's lease for the answers of its calls, none for
+ * what any instance may append (webhooks, host commands, ticks) or on a log of one instance.
+ * @throws LeaseLostError when the record needs a lease this instance does not hold.
+ * @example journal.receive(record, fenceOf(ownership, record))
+ */
+export function fenceOf(
+  ownership: Ownership | null,
+  record: TraceRecord,
+): { fence: Lease } | undefined {
+  if (ownership === null || !FENCED_TYPES.has(record.type) || !('recording' in record)) {
+    return undefined;
+  }
+  const recording = String(record.recording);
+  const lease = ownership.leaseOf(recording);
+  if (lease === undefined) throw new LeaseLostError(recordingLease(recording), 0);
+  return { fence: lease };
+}
+
+/**
+ * Sends a call about `recording` only while this instance holds its lease (checked in the
+ * database right before): null, nothing sent, once it is lost.
+ * @example await fencedCall(ownership, 'r1', () => agora.query(session))
+ */
+export async function fencedCall<T>(
+  ownership: Ownership | null,
+  recording: string | undefined,
+  send: () => Promise<T>,
+): Promise<T | null> {
+  if (ownership !== null && recording !== undefined && !(await ownership.check(recording))) {
+    return null;
+  }
+  return send();
+}
+
+/** The recordings that still need driving (not ended), sorted: those a shared log gives owners. */
+export function activeRecordings(state: CoreState): string[] {
+  return [...state.recordings.keys()].filter((id) => recordingOf(state, id)?.active).sort();
+}
+
+/** The part of a resume plan about one recording. */
+export function planOf(plan: ResumePlan, recording: string): ResumePlan {
+  const mine = <T extends { recording: string }>(list: readonly T[]) =>
+    list.filter((each) => each.recording === recording);
+  return {
+    forgetIntents: plan.forgetIntents.filter((each) => each === recording),
+    resend: mine(plan.resend),
+    settle: mine(plan.settle),
+    stop: mine(plan.stop),
+    query: mine(plan.query),
+  };
+}
+
+/** The instance name when the host gives none: the machine's name and the process id. */
+export function defaultInstance(): string {
+  return `${hostname()}-${process.pid}`;
+}
+
+/** The book of intents before a shared log's is set: holds nothing. */
+export const NO_INTENTS: IntentBook = {
+  get: () => undefined,
+  all: () => [],
+  put: async () => {},
+  settle: async () => {},
+};
+
+/**
+ * Runs `work` once per wake, never two at once: wakes during a run make one more run after it.
+ * @example const follower = new Follower(() => journal.follow()); feed.subscribe(() => follower.wake());
+ */
+export class Follower {
+  private running = false;
+  private again = false;
+
+  constructor(private readonly work: () => Promise<void>) {}
+
+  wake(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.work().catch(() => {});
+        } while (this.again);
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+}
