@@ -1,4 +1,4 @@
-import { Edit } from '../stream/persistent-map.js';
+import { Edit } from '../stream/collections/index.js';
 import type { CoreOutput } from './decisions.js';
 import {
   type CoreOptions,

@@ -6,8 +6,14 @@ import {
   restoreRecording,
 } from '../../machines/index.js';
 import { RecwatchError } from '../errors/index.js';
+import {
+  type KeySet,
+  keySetOf,
+  keysOf,
+  timeQueueEntries,
+  timeQueueOf,
+} from '../stream/collections/index.js';
 import { type DedupeState, PersistentMap, type StreamOrder } from '../stream/index.js';
-import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
@@ -17,7 +23,6 @@ import {
   type Parked,
   type RecordingEntry,
 } from './state.js';
-import { wakeQueueOf } from './wake-queue.js';
 
 /** One dedupe window's keys, sorted. */
 interface GenerationJson {
@@ -35,7 +40,7 @@ const generationFromJson = (g: GenerationJson) => ({
   notices: keySetOf(g.notices),
 });
 
-/** The JSON shape of a core state (version 2). */
+/** The JSON shape of a core state (version 3). */
 export interface CoreStateJson {
   readonly version: typeof CORE_STATE_VERSION;
   readonly position: number;
@@ -64,6 +69,8 @@ export interface CoreStateJson {
     readonly nextDue: number | null;
   };
   readonly unknownSids: readonly [string, readonly Parked[]][];
+  /** The finished recordings held, and when each finished, earliest first (ties by id). */
+  readonly finished: readonly [string, number][];
 }
 
 function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [string, J][] {
@@ -130,6 +137,7 @@ export function serializeCore(
       nextDue: state.reorder.nextDue,
     },
     unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
+    finished: timeQueueEntries(state.finished),
   };
 }
 
@@ -223,7 +231,8 @@ export function deserializeCore(
         nextDue: data.reorder.nextDue,
       },
       unknownSids: PersistentMap.from(data.unknownSids),
-      wakes: wakeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
+      wakes: timeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
+      finished: timeQueueOf(data.finished),
     };
   } catch (error) {
     throw new CoreStateError(

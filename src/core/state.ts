@@ -7,17 +7,21 @@ import {
 } from '../../machines/index.js';
 import type { Notification } from '../signals/index.js';
 import {
+  EMPTY_TIME_QUEUE,
+  PersistentMap,
+  peekTime,
+  type TimeQueue,
+} from '../stream/collections/index.js';
+import {
   createDedupe,
   createReorder,
   type DedupeState,
-  PersistentMap,
   type ReorderState,
 } from '../stream/index.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
-import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
 /** The version of the core state's shape; snapshots of another version are not read. */
-export const CORE_STATE_VERSION = 2;
+export const CORE_STATE_VERSION = 3;
 
 /** One supervised recording: its machine snapshot, its earliest deadline, its queue entry. */
 export interface RecordingEntry {
@@ -54,8 +58,16 @@ export interface CoreState {
   readonly reorder: ReorderState<Parked>;
   /** Notifications whose sid no `started` has named yet, by sid. */
   readonly unknownSids: PersistentMap<readonly Parked[]>;
-  /** When each recording next needs a tick (derived from the recordings; not serialized). */
-  readonly wakes: WakeQueue;
+  /**
+   * When each recording next needs a tick, by recording id (derived from the recordings; not
+   * serialized). A recording has at most one live entry (`RecordingEntry.queued`).
+   */
+  readonly wakes: TimeQueue;
+  /**
+   * The finished (final) recordings still held, by when they finished: the earliest leave first,
+   * after `retainFinishedMs` or past `maxFinishedRecordings` (see `ResolvedCoreOptions`).
+   */
+  readonly finished: TimeQueue;
 }
 
 /**
@@ -71,14 +83,17 @@ export function createCore(): CoreState {
     dedupe: createDedupe(),
     reorder: createReorder(),
     unknownSids: PersistentMap.empty(),
-    wakes: EMPTY_WAKE_QUEUE,
+    wakes: EMPTY_TIME_QUEUE,
+    finished: EMPTY_TIME_QUEUE,
   };
 }
 
+/** A recording the host just started. */
 export function newRecording(recording: string): RecordingEntry {
   return { snapshot: createRecording({ recording }), wake: null, queued: null };
 }
 
+/** A recording's entry for its new snapshot, its wake read from the deadlines. */
 export function entryFor(snapshot: RecordingSnapshot, queued: number | null): RecordingEntry {
   return {
     snapshot,
@@ -108,11 +123,17 @@ export function nextWakeOf(
   // The queue's head may be an entry a recording has moved past: early, never late, and the
   // tick it causes clears it.
   let earliest = state.reorder.nextDue;
-  const wake = peekWake(state.wakes);
+  const wake = peekTime(state.wakes);
   if (wake !== null && (earliest === null || wake.at < earliest)) earliest = wake.at;
   for (const parked of state.unknownSids.values()) {
     const due = (parked[0]?.at ?? 0) + options.unknownSidHoldMs;
     if (earliest === null || due < earliest) earliest = due;
   }
   return earliest;
+}
+
+/** Every sid a recording has had, current first: the sids it owns in `CoreState.sidOwners`. */
+export function sidsOf(snapshot: RecordingSnapshot): readonly string[] {
+  const { sid, previousSids } = snapshot.context;
+  return sid === null ? previousSids : [sid, ...previousSids];
 }

@@ -8,8 +8,16 @@
 //   its resends), so a long recording does not grow its memory;
 // - a finished sid is forgotten `retainFinishedMs` after it finished;
 // - past `maxKeys` in all, whole sids are evicted (see `evict`).
-import { EMPTY_KEY_SET, hasKey, type KeySet, keyCount, withKey } from './key-set.js';
-import { type Edit, PersistentMap } from './persistent-map.js';
+
+import {
+  type Edit,
+  EMPTY_KEY_SET,
+  hasKey,
+  type KeySet,
+  keyCount,
+  PersistentMap,
+  withKey,
+} from './collections/index.js';
 
 /** What dedupe needs to know of a notification. */
 export interface DedupeKey {

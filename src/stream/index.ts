@@ -1,3 +1,4 @@
+export { PersistentMap } from './collections/index.js';
 export type { DedupeKey, DedupeOptions, DedupeResult, DedupeState } from './dedupe.js';
 export {
   createDedupe,
@@ -13,7 +14,6 @@ export { dedupeSignals } from './operators/dedupe-signals.js';
 export type { OrderedSignal, ReorderSignalsOptions } from './operators/reorder-signals.js';
 export { reorderSignals } from './operators/reorder-signals.js';
 export { orderMatters } from './order-matters.js';
-export { PersistentMap } from './persistent-map.js';
 export type {
   Released,
   ReorderOptions,

@@ -7,7 +7,7 @@
 // After that, a notification with a gap before it is held only when the caller says its order
 // matters, for at most `holdMs` of observed time, and no longer than until a later notification
 // of its stream is delivered; one that arrives after its successors is late: delivered, marked.
-import { type Edit, PersistentMap } from './persistent-map.js';
+import { type Edit, PersistentMap } from './collections/index.js';
 
 export interface ReorderOptions {
   /** How long a notification waits for a missing predecessor (observed time). Default 2 s. */

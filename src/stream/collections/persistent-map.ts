@@ -8,16 +8,11 @@
 // same token change them in place. A map reached without the token (anything the caller passed
 // in) is never changed: it is copied first, as usual. Whoever holds a token must not let a map
 // built with it escape before it stops using the token.
+import { Edit } from './edit.js';
 
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 const MAX_SHIFT = 30;
-
-/** The right to change, in place, the nodes created with it. */
-export class Edit {
-  /** Tokens are told apart by identity; this field only keeps the type nominal. */
-  protected readonly edit = 'edit' as const;
-}
 
 interface Leaf<V> {
   readonly kind: 0;

@@ -3,7 +3,8 @@
 // in PersistentMap): a JS Set looks up a string in a fraction of a trie's time, and most of a
 // replay's dedupe work is lookups. Anyone without the token gets a persistent copy on their
 // first change, so an owned set is never changed under someone else's feet.
-import { type Edit, PersistentMap } from './persistent-map.js';
+import type { Edit } from './edit.js';
+import { PersistentMap } from './persistent-map.js';
 
 export type KeySet = PersistentMap<true> | OwnedKeys;
 
