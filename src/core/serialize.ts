@@ -13,7 +13,7 @@ import {
   timeQueueEntries,
   timeQueueOf,
 } from '../stream/collections/index.js';
-import { type DedupeState, PersistentMap, type StreamOrder } from '../stream/index.js';
+import { PersistentMap, type SidMemory, type StreamOrder } from '../stream/index.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
@@ -30,14 +30,36 @@ interface GenerationJson {
   readonly notices: string[];
 }
 
-const generationToJson = (g: { sequences: KeySet; notices: KeySet }): GenerationJson => ({
-  sequences: [...keysOf(g.sequences)].sort(),
-  notices: [...keysOf(g.notices)].sort(),
+const sortedKeys = (set: KeySet) => [...keysOf(set)].sort();
+
+/** One sid's dedupe memory as JSON. */
+interface SidMemoryJson {
+  readonly current: GenerationJson;
+  readonly previous: GenerationJson;
+  readonly since: number;
+  readonly maxSequence: number;
+  readonly finishedAt: number | null;
+}
+
+const sidMemoryToJson = (m: SidMemory): SidMemoryJson => ({
+  current: { sequences: sortedKeys(m.sequences), notices: sortedKeys(m.notices) },
+  previous: {
+    sequences: sortedKeys(m.previousSequences),
+    notices: sortedKeys(m.previousNotices),
+  },
+  since: m.since,
+  maxSequence: m.maxSequence,
+  finishedAt: m.finishedAt,
 });
 
-const generationFromJson = (g: GenerationJson) => ({
-  sequences: keySetOf(g.sequences),
-  notices: keySetOf(g.notices),
+const sidMemoryFromJson = (m: SidMemoryJson): SidMemory => ({
+  sequences: keySetOf(m.current.sequences),
+  notices: keySetOf(m.current.notices),
+  previousSequences: keySetOf(m.previous.sequences),
+  previousNotices: keySetOf(m.previous.notices),
+  since: m.since,
+  maxSequence: m.maxSequence,
+  finishedAt: m.finishedAt,
 });
 
 /** The JSON shape of a core state (version 3). */
@@ -50,19 +72,10 @@ export interface CoreStateJson {
   readonly recordings: readonly [string, PersistedRecording][];
   readonly sidOwners: readonly [string, string][];
   readonly dedupe: {
-    readonly sids: readonly [
-      string,
-      {
-        current: GenerationJson;
-        previous: GenerationJson;
-        since: number;
-        maxSequence: number;
-        lastAt: number;
-        finishedAt: number | null;
-      },
-    ][];
+    readonly sids: readonly [string, SidMemoryJson][];
     readonly keyCount: number;
-    readonly finished: DedupeState['finished'];
+    /** Finished sids and when each finished, earliest first (ties by sid). */
+    readonly finished: readonly { readonly sid: string; readonly at: number }[];
   };
   readonly reorder: {
     readonly sids: readonly [string, readonly StreamOrder<Parked>[]][];
@@ -121,16 +134,9 @@ export function serializeCore(
     recordings: sortedEntries(state.recordings, (entry) => persistRecording(entry.snapshot)),
     sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
     dedupe: {
-      sids: sortedEntries(state.dedupe.sids, (memory) => ({
-        current: generationToJson(memory.current),
-        previous: generationToJson(memory.previous),
-        since: memory.since,
-        maxSequence: memory.maxSequence,
-        lastAt: memory.lastAt,
-        finishedAt: memory.finishedAt,
-      })),
+      sids: sortedEntries(state.dedupe.sids, sidMemoryToJson),
       keyCount: state.dedupe.keyCount,
-      finished: state.dedupe.finished,
+      finished: timeQueueEntries(state.dedupe.finished).map(([sid, at]) => ({ sid, at })),
     },
     reorder: {
       sids: sortedEntries(state.reorder.sids, (streams) => streams),
@@ -206,20 +212,10 @@ export function deserializeCore(
       sidOwners: PersistentMap.from(data.sidOwners),
       dedupe: {
         sids: PersistentMap.from(
-          data.dedupe.sids.map(([sid, memory]) => [
-            sid,
-            {
-              current: generationFromJson(memory.current),
-              previous: generationFromJson(memory.previous),
-              since: memory.since,
-              maxSequence: memory.maxSequence,
-              lastAt: memory.lastAt,
-              finishedAt: memory.finishedAt,
-            },
-          ]),
+          data.dedupe.sids.map(([sid, memory]) => [sid, sidMemoryFromJson(memory)] as const),
         ),
         keyCount: data.dedupe.keyCount,
-        finished: data.dedupe.finished,
+        finished: timeQueueOf(data.dedupe.finished.map(({ sid, at }) => [sid, at] as const)),
       },
       reorder: {
         sids: PersistentMap.from(data.reorder.sids),

@@ -112,7 +112,6 @@ export const coreStateJsonSchema = z.object({
           previous: generation,
           since: time,
           maxSequence: z.number().int(),
-          lastAt: time,
           finishedAt: nullableTime,
         }),
       ]),

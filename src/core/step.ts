@@ -420,6 +420,8 @@ class StepRun {
   }
 
   private stale(position: number, at: number, label: string, recording: string, sid: string): void {
+    // Its recording is done with it: if dedupe had forgotten it, this copy is not kept for good.
+    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
     const entry = this.recordings.get(recording);
     this.decide(position, at, 'stale', label, {
       recording,

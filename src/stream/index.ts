@@ -1,5 +1,11 @@
 export { PersistentMap } from './collections/index.js';
-export type { DedupeKey, DedupeOptions, DedupeResult, DedupeState } from './dedupe.js';
+export type {
+  DedupeKey,
+  DedupeOptions,
+  DedupeResult,
+  DedupeState,
+  SidMemory,
+} from './dedupe.js';
 export {
   createDedupe,
   DEFAULT_DEDUPE_OPTIONS,

@@ -12,6 +12,14 @@ export {
   withKey,
 } from './key-set.js';
 export { PersistentMap } from './persistent-map.js';
+export type { StringSet } from './string-set.js';
+export {
+  EMPTY_STRING_SET,
+  hasString,
+  stringSetOf,
+  stringsOf,
+  withString,
+} from './string-set.js';
 export type { TimeQueue } from './time-queue.js';
 export {
   EMPTY_TIME_QUEUE,
