@@ -19,9 +19,9 @@ import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
   CORE_STATE_VERSION,
   type CoreState,
-  entryFor,
   type Parked,
   type RecordingEntry,
+  wakeOf,
 } from './state.js';
 
 /** One dedupe window's keys, sorted. */
@@ -149,8 +149,7 @@ export function serializeCore(
 
 /** A restored recording, its live queue entry at its wake (the queue is rebuilt from them). */
 function restoredEntry(snapshot: RecordingEntry['snapshot']): RecordingEntry {
-  const entry = entryFor(snapshot, null);
-  return { ...entry, queued: entry.wake };
+  return { snapshot, queued: wakeOf({ snapshot, queued: null }) };
 }
 
 /** Why a saved state was refused. */
@@ -227,7 +226,9 @@ export function deserializeCore(
         nextDue: data.reorder.nextDue,
       },
       unknownSids: PersistentMap.from(data.unknownSids),
-      wakes: timeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
+      wakes: timeQueueOf(
+        [...recordings.entries()].map(([id, entry]) => [id, entry.queued] as const),
+      ),
       finished: timeQueueOf(data.finished),
     };
   } catch (error) {

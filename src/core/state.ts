@@ -23,12 +23,14 @@ import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 /** The version of the core state's shape; snapshots of another version are not read. */
 export const CORE_STATE_VERSION = 3;
 
-/** One supervised recording: its machine snapshot, its earliest deadline, its queue entry. */
+/**
+ * One supervised recording: its machine snapshot and its wake queue entry. Its earliest
+ * deadline is not kept: `wakeOf` reads it from the snapshot when needed.
+ */
 export interface RecordingEntry {
   readonly snapshot: RecordingSnapshot;
-  readonly wake: number | null;
   /**
-   * The time of its one live entry in the wake queue (at or before `wake`), or null: any other
+   * The time of its one live entry in the wake queue (at or before its wake), or null: any other
    * entry of the recording in the queue is a replaced one, dropped when it surfaces.
    */
   readonly queued: number | null;
@@ -90,16 +92,16 @@ export function createCore(): CoreState {
 
 /** A recording the host just started. */
 export function newRecording(recording: string): RecordingEntry {
-  return { snapshot: createRecording({ recording }), wake: null, queued: null };
+  return { snapshot: createRecording({ recording }), queued: null };
 }
 
-/** A recording's entry for its new snapshot, its wake read from the deadlines. */
-export function entryFor(snapshot: RecordingSnapshot, queued: number | null): RecordingEntry {
-  return {
-    snapshot,
-    wake: snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null,
-    queued,
-  };
+/**
+ * When a recording next needs a tick: its earliest deadline while active, else null.
+ * @example wakeOf(state.recordings.get('r1')) // 1700000060000
+ */
+export function wakeOf(entry: RecordingEntry): number | null {
+  const { snapshot } = entry;
+  return snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null;
 }
 
 /**

@@ -26,11 +26,11 @@ import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import {
   type CoreState,
-  entryFor,
   newRecording,
   type Parked,
   type RecordingEntry,
   sidsOf,
+  wakeOf,
 } from './state.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -462,7 +462,8 @@ class StepRun {
       const entry = this.recordings.get(due.id);
       // Not the recording's live entry: one an earlier deadline replaced. Dropped.
       if (entry === undefined || entry.queued !== due.at) continue;
-      if (entry.wake === null || entry.wake > due.at) {
+      const wake = wakeOf(entry);
+      if (wake === null || wake > due.at) {
         // The deadline moved later (or went) without a new entry (see stepMachine): queue it now.
         this.requeue(due.id, entry);
         continue;
@@ -486,7 +487,7 @@ class StepRun {
 
   /** Gives a recording whose live entry surfaced a new one at its wake (or none). */
   private requeue(recording: string, entry: RecordingEntry): void {
-    const queued = entry.wake;
+    const queued = wakeOf(entry);
     if (queued !== null) this.wakes = pushTime(this.wakes, queued, recording);
     this.recordings = this.recordings.set(recording, { ...entry, queued }, this.edit);
   }
@@ -528,13 +529,14 @@ class StepRun {
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.sid;
     const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
-    const next = entryFor(snapshot, entry.queued);
+    const next: RecordingEntry = { snapshot, queued: entry.queued };
+    const wake = wakeOf(next);
     // The queue needs one live entry at or before each recording's wake. A wake that moves later
     // keeps its earlier entry, which re-queues it when it surfaces: most steps push nothing. One
     // that moves earlier gets a new live entry; the old one is dropped when it surfaces.
-    if (next.wake !== null && (next.queued === null || next.wake < next.queued)) {
-      this.wakes = pushTime(this.wakes, next.wake, recording);
-      this.recordings = this.recordings.set(recording, { ...next, queued: next.wake }, this.edit);
+    if (wake !== null && (next.queued === null || wake < next.queued)) {
+      this.wakes = pushTime(this.wakes, wake, recording);
+      this.recordings = this.recordings.set(recording, { snapshot, queued: wake }, this.edit);
       if (event.type !== 'tick') this.compactWakes();
     } else {
       this.recordings = this.recordings.set(recording, next, this.edit);

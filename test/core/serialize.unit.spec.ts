@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wakeOf } from '../../src/core/state.js';
 import {
   CORE_STATE_VERSION,
   CoreStateError,
@@ -28,7 +29,8 @@ describe('a serialized core state', () => {
     const restored = reload(serializeCore(state));
     expect(recordingState(restored, 'r1')).toBe('stopped');
     expect(restored.recordings.get('r1')?.snapshot.status).toBe('done');
-    expect(restored.recordings.get('r1')?.wake).toBeNull();
+    const entry = restored.recordings.get('r1');
+    expect(entry === undefined ? undefined : wakeOf(entry)).toBeNull();
   });
 
   it('is refused with a CoreStateError when its version is another', () => {

@@ -10,7 +10,9 @@ const MAX_SHIFT = 30;
 
 interface Branch {
   bitmap: number;
-  readonly slots: Slot[];
+  slots: Slot[];
+  /** Strings in this subtree: at the root, the size of the set. */
+  size: number;
   readonly edit: Edit | null;
 }
 
@@ -19,14 +21,14 @@ type Collision = readonly string[];
 
 type Slot = string | Branch | Collision;
 
-/** An immutable set of strings; `withString` returns a new one sharing what did not change. */
-export interface StringSet {
-  readonly root: Branch;
-  readonly size: number;
-}
+/**
+ * An immutable set of strings (its root branch: no wrapper object, `size` is the root's);
+ * `withString` returns a new one sharing what did not change.
+ */
+export type StringSet = Readonly<Branch>;
 
 /** The empty set. */
-export const EMPTY_STRING_SET: StringSet = { root: { bitmap: 0, slots: [], edit: null }, size: 0 };
+export const EMPTY_STRING_SET: StringSet = { bitmap: 0, slots: [], size: 0, edit: null };
 
 /** FNV-1a, 32-bit: cheap, well spread for short ids. */
 function hashOf(key: string): number {
@@ -52,7 +54,7 @@ const isBranch = (slot: Slot): slot is Branch => typeof slot === 'object' && !Ar
  */
 export function hasString(set: StringSet, key: string): boolean {
   const hash = hashOf(key);
-  let node: Slot = set.root;
+  let node: Slot = set as Branch;
   for (let shift = 0; ; shift += BITS) {
     if (typeof node === 'string') return node === key;
     if (!isBranch(node)) return node.includes(key);
@@ -68,15 +70,12 @@ export function hasString(set: StringSet, key: string): boolean {
  * @example const set = withString(EMPTY_STRING_SET, 'a');
  */
 export function withString(set: StringSet, key: string, edit: Edit | null = null): StringSet {
-  const added = { count: 0 };
-  const root = addIn(set.root, 0, hashOf(key), key, edit, added) as Branch;
-  if (added.count === 0) return set;
-  return { root, size: set.size + 1 };
+  return addIn(set as Branch, 0, hashOf(key), key, edit);
 }
 
 /** Every string of the set, in an order that depends only on its contents. */
 export function* stringsOf(set: StringSet): IterableIterator<string> {
-  yield* walk(set.root);
+  yield* walk(set as Branch);
 }
 
 /** A set of these strings (built in place under a token of its own, which then goes). */
@@ -93,45 +92,57 @@ function* walk(slot: Slot): IterableIterator<string> {
   else for (const child of slot.slots) yield* walk(child);
 }
 
-function editable(node: Branch, edit: Edit | null): Branch {
-  if (edit !== null && node.edit === edit) return node;
-  return { bitmap: node.bitmap, slots: node.slots.slice(), edit };
+/** A copy of `slots` with `slot` put at `index`, exactly as long as it needs (no spare room). */
+function inserted(slots: readonly Slot[], index: number, slot: Slot): Slot[] {
+  const copy = new Array<Slot>(slots.length + 1);
+  for (let i = 0; i < index; i += 1) copy[i] = slots[i] as Slot;
+  copy[index] = slot;
+  for (let i = index; i < slots.length; i += 1) copy[i + 1] = slots[i] as Slot;
+  return copy;
 }
 
-function addIn(
-  node: Branch,
-  shift: number,
-  hash: number,
-  key: string,
-  edit: Edit | null,
-  added: { count: number },
-): Branch {
+// A branch the token owns changes in place; any other is copied, its arrays exactly sized (a
+// persistent set is mostly small branches, and an array's spare room would double them).
+function addIn(node: Branch, shift: number, hash: number, key: string, edit: Edit | null): Branch {
   const bit = 1 << ((hash >>> shift) & MASK);
   const index = popcount(node.bitmap & (bit - 1));
+  const owned = edit !== null && node.edit === edit;
   if ((node.bitmap & bit) === 0) {
-    added.count = 1;
-    const target = editable(node, edit);
-    target.slots.splice(index, 0, key);
-    target.bitmap |= bit;
-    return target;
+    if (owned) {
+      node.slots.splice(index, 0, key);
+      node.bitmap |= bit;
+      node.size += 1;
+      return node;
+    }
+    return {
+      bitmap: node.bitmap | bit,
+      slots: inserted(node.slots, index, key),
+      size: node.size + 1,
+      edit,
+    };
   }
   const slot = node.slots[index] as Slot;
   let next: Slot;
   if (typeof slot === 'string') {
     if (slot === key) return node;
-    added.count = 1;
     next = split(slot, key, hash, shift + BITS, edit);
   } else if (!isBranch(slot)) {
     if (slot.includes(key)) return node;
-    added.count = 1;
     next = [...slot, key];
   } else {
-    next = addIn(slot, shift + BITS, hash, key, edit, added);
-    if (next === slot) return node;
+    // Read first: a branch the token owns grows in place.
+    const before = slot.size;
+    next = addIn(slot, shift + BITS, hash, key, edit);
+    if (next.size === before) return node;
   }
-  const target = editable(node, edit);
-  target.slots[index] = next;
-  return target;
+  if (owned) {
+    node.slots[index] = next;
+    node.size += 1;
+    return node;
+  }
+  const slots = node.slots.slice();
+  slots[index] = next;
+  return { bitmap: node.bitmap, slots, size: node.size + 1, edit };
 }
 
 /** The smallest subtree holding two strings whose hashes agree below `shift`. */
@@ -141,6 +152,6 @@ function split(a: string, b: string, hashB: number, shift: number, edit: Edit | 
   const bitA = (hashA >>> shift) & MASK;
   const bitB = (hashB >>> shift) & MASK;
   if (bitA === bitB)
-    return { bitmap: 1 << bitA, slots: [split(a, b, hashB, shift + BITS, edit)], edit };
-  return { bitmap: (1 << bitA) | (1 << bitB), slots: bitA < bitB ? [a, b] : [b, a], edit };
+    return { bitmap: 1 << bitA, slots: [split(a, b, hashB, shift + BITS, edit)], size: 2, edit };
+  return { bitmap: (1 << bitA) | (1 << bitB), slots: bitA < bitB ? [a, b] : [b, a], size: 2, edit };
 }

@@ -4,16 +4,16 @@
 // updated in place: a user that needs to move an entry pushes a new one and drops the old one
 // when it surfaces (the core's wake queue does so).
 
+// Children are kept as a first child and a chain of next siblings (one object per entry, no list
+// cells): a queue holds an entry per supervised recording, so its entry size counts.
 interface HeapNode {
   readonly at: number;
   readonly id: string;
-  /** Entries in this subtree. */
+  /** Entries in this node and its children (not its siblings). */
   readonly size: number;
-  readonly children: Children;
+  readonly child: HeapNode | null;
+  readonly sibling: HeapNode | null;
 }
-
-/** The children of a node, as an immutable list. */
-type Children = { readonly head: HeapNode; readonly tail: Children } | null;
 
 /** An immutable queue of (time, id) entries, earliest first; ties by id. */
 export type TimeQueue = HeapNode | null;
@@ -26,24 +26,24 @@ function before(a: HeapNode, b: HeapNode): boolean {
   return a.at < b.at || (a.at === b.at && a.id < b.id);
 }
 
+/** Melds two roots (nodes without siblings). */
 function meld(a: TimeQueue, b: TimeQueue): TimeQueue {
   if (a === null) return b;
   if (b === null) return a;
   const [low, high] = before(a, b) ? [a, b] : [b, a];
-  return {
-    at: low.at,
-    id: low.id,
-    size: low.size + high.size,
-    children: { head: high, tail: low.children },
-  };
+  const child: HeapNode = { ...high, sibling: low.child };
+  return { at: low.at, id: low.id, size: low.size + high.size, child, sibling: null };
 }
+
+const root = (node: HeapNode): HeapNode =>
+  node.sibling === null ? node : { ...node, sibling: null };
 
 /**
  * The queue with one more entry.
  * @example let queue = pushTime(EMPTY_TIME_QUEUE, 1000, 'r1');
  */
 export function pushTime(queue: TimeQueue, at: number, id: string): TimeQueue {
-  return meld(queue, { at, id, size: 1, children: null });
+  return meld(queue, { at, id, size: 1, child: null, sibling: null });
 }
 
 /** How many entries the queue holds. */
@@ -61,10 +61,9 @@ export function popTime(queue: TimeQueue): TimeQueue {
   if (queue === null) return null;
   // Two-pass pairing: meld the children in pairs left to right, then fold right to left.
   const pairs: HeapNode[] = [];
-  for (let list = queue.children; list !== null; list = list.tail?.tail ?? null) {
-    const first = list.head;
-    const second = list.tail?.head ?? null;
-    pairs.push(meld(first, second) as HeapNode);
+  for (let first = queue.child; first !== null; first = first.sibling?.sibling ?? null) {
+    const second = first.sibling;
+    pairs.push(meld(root(first), second === null ? null : root(second)) as HeapNode);
   }
   let result: TimeQueue = null;
   for (let i = pairs.length - 1; i >= 0; i -= 1) result = meld(pairs[i] as HeapNode, result);
