@@ -21,6 +21,7 @@ import {
   type Released,
 } from '../stream/index.js';
 import type { CoreOutput, Decision, DecisionKind } from './decisions.js';
+import { type Fold, plainFold } from './fold.js';
 import { labelOf, labelOfRaw } from './labels.js';
 import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
@@ -59,21 +60,15 @@ export function step(
   raw: unknown,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
 ): CoreStep {
-  return stepWith(state, raw, options, null);
+  return stepIn(plainFold(options), state, raw);
 }
 
 /**
- * `step`, with an edit token: maps the token owns are updated in place. Only for a fold that
- * owns its state until it is done (see `Replay`); with null it is `step`.
+ * `step` within a fold: with the fold's edit token, maps the token owns are updated in place.
+ * Only for a fold that owns its state until it is done (see `Replay`).
  */
-export function stepWith(
-  state: CoreState,
-  raw: unknown,
-  options: ResolvedCoreOptions,
-  edit: Edit | null,
-  quiet = false,
-): CoreStep {
-  const run = new StepRun(state, options, edit, quiet);
+export function stepIn(fold: Fold, state: CoreState, raw: unknown): CoreStep {
+  const run = new StepRun(state, fold);
   const normalized = normalizeInput(raw);
   if (normalized.ok) run.consume(normalized.value);
   else
@@ -93,7 +88,7 @@ export function stepSignal(
   signal: Signal,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
 ): CoreStep {
-  const run = new StepRun(state, options, null, false);
+  const run = new StepRun(state, plainFold(options));
   run.consume(signal);
   return run.result();
 }
@@ -109,10 +104,19 @@ export function stepRejected(
   reason: string,
   raw: unknown,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
-  edit: Edit | null = null,
-  quiet = false,
 ): CoreStep {
-  const run = new StepRun(state, options, edit, quiet);
+  return rejectIn(plainFold(options), state, at, reason, raw);
+}
+
+/** `stepRejected` within a fold (see `stepIn`). */
+export function rejectIn(
+  fold: Fold,
+  state: CoreState,
+  at: number,
+  reason: string,
+  raw: unknown,
+): CoreStep {
+  const run = new StepRun(state, fold);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
@@ -168,13 +172,13 @@ class StepRun {
   /** Why this step's input is decided at another time than its own `at` (time went back). */
   private clockNote: string | undefined;
 
-  constructor(
-    base: CoreState,
-    private readonly options: ResolvedCoreOptions,
-    private readonly edit: Edit | null,
-    /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
-    private readonly quiet: boolean,
-  ) {
+  private readonly options: ResolvedCoreOptions;
+  private readonly edit: Edit | null;
+  /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
+  private readonly quiet: boolean;
+
+  constructor(base: CoreState, fold: Fold) {
+    ({ options: this.options, edit: this.edit, quiet: this.quiet } = fold);
     this.position = base.position + 1;
     this.now = base.now;
     this.recordings = base.recordings;
