@@ -24,39 +24,28 @@ import {
   wakeOf,
 } from './state.js';
 
-/** One dedupe window's keys, sorted. */
-interface GenerationJson {
-  readonly sequences: string[];
-  readonly notices: string[];
-}
-
 const sortedKeys = (set: KeySet) => [...keysOf(set)].sort();
 
-/** One sid's dedupe memory as JSON. */
+/** One sid's dedupe memory as JSON: each window's keys, sorted. */
 interface SidMemoryJson {
-  readonly current: GenerationJson;
-  readonly previous: GenerationJson;
+  readonly keys: string[];
+  readonly previousKeys: string[];
   readonly since: number;
   readonly maxSequence: number;
   readonly finishedAt: number | null;
 }
 
 const sidMemoryToJson = (m: SidMemory): SidMemoryJson => ({
-  current: { sequences: sortedKeys(m.sequences), notices: sortedKeys(m.notices) },
-  previous: {
-    sequences: sortedKeys(m.previousSequences),
-    notices: sortedKeys(m.previousNotices),
-  },
+  keys: sortedKeys(m.keys),
+  previousKeys: sortedKeys(m.previousKeys),
   since: m.since,
   maxSequence: m.maxSequence,
   finishedAt: m.finishedAt,
 });
 
 const sidMemoryFromJson = (m: SidMemoryJson): SidMemory => ({
-  sequences: keySetOf(m.current.sequences),
-  notices: keySetOf(m.current.notices),
-  previousSequences: keySetOf(m.previous.sequences),
-  previousNotices: keySetOf(m.previous.notices),
+  keys: keySetOf(m.keys),
+  previousKeys: keySetOf(m.previousKeys),
   since: m.since,
   maxSequence: m.maxSequence,
   finishedAt: m.finishedAt,

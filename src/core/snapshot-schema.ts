@@ -93,8 +93,6 @@ const notification = z.looseObject({
 
 const parked = z.object({ position: count, at: time, notification });
 
-const generation = z.object({ sequences: z.array(text), notices: z.array(text) });
-
 /** The JSON shape of a core state (version 3), as zod checks it. */
 export const coreStateJsonSchema = z.object({
   version: z.literal(3),
@@ -108,8 +106,8 @@ export const coreStateJsonSchema = z.object({
       z.tuple([
         text,
         z.object({
-          current: generation,
-          previous: generation,
+          keys: z.array(text),
+          previousKeys: z.array(text),
           since: time,
           maxSequence: z.number().int(),
           finishedAt: nullableTime,

@@ -37,14 +37,14 @@ export interface DedupeKey {
 }
 
 /**
- * What dedupe remembers of one sid: the keys seen in this window and the one before, each kept
- * as (eventType, sequence, uid) keys and noticeIds apart. Flat: one object per sid.
+ * What dedupe remembers of one sid: the keys seen in this window and the one before. Flat, and
+ * one key set per window: a sid's memory is a few objects, however many sids there are.
  */
 export interface SidMemory {
-  readonly sequences: KeySet;
-  readonly notices: KeySet;
-  readonly previousSequences: KeySet;
-  readonly previousNotices: KeySet;
+  /** Keys seen in the current window (see `sequenceKey` and `noticeKey`). */
+  readonly keys: KeySet;
+  /** Keys seen in the window before. */
+  readonly previousKeys: KeySet;
   /** When the current window was started (observed time). */
   readonly since: number;
   /** The highest sequence seen: a higher one cannot be a copy by (eventType, sequence). */
@@ -100,18 +100,16 @@ export function createDedupe(): DedupeState {
   return { sids: PersistentMap.empty(), keyCount: 0, finished: EMPTY_TIME_QUEUE };
 }
 
-// The uid goes last: it is the part that may hold any character.
-const sequenceKey = (key: DedupeKey) => `${key.eventType}:${key.sequence}:${key.uid}`;
-const sizeOf = (m: SidMemory) =>
-  keyCount(m.sequences) +
-  keyCount(m.notices) +
-  keyCount(m.previousSequences) +
-  keyCount(m.previousNotices);
-const knowsSequence = (m: SidMemory, key: string) =>
-  hasKey(m.sequences, key) || hasKey(m.previousSequences, key);
-// The noticeId itself is the key: a string the payload already holds, its hash computed once.
-const knowsNotice = (m: SidMemory, noticeId: string) =>
-  hasKey(m.notices, noticeId) || hasKey(m.previousNotices, noticeId);
+// Both kinds of key share one set, and can never be equal: a sequence key is \u0001 then a
+// digit (an eventType); a noticeId that starts with \u0001 gets a second one. The uid goes last:
+// it is the part that may hold any character.
+const MARK = '\u0001';
+const sequenceKey = (key: DedupeKey) => `${MARK}${key.eventType}:${key.sequence}:${key.uid}`;
+// Most noticeIds are their own key: a string the payload already holds.
+const noticeKey = (noticeId: string) =>
+  noticeId.charCodeAt(0) === 1 ? `${MARK}${noticeId}` : noticeId;
+const sizeOf = (m: SidMemory) => keyCount(m.keys) + keyCount(m.previousKeys);
+const knows = (m: SidMemory, key: string) => hasKey(m.keys, key) || hasKey(m.previousKeys, key);
 
 /**
  * Decides whether a notification is a copy of one already seen, and remembers it if not. A
@@ -130,29 +128,24 @@ export function dedupe(
 ): DedupeResult {
   const memory = state.sids.get(key.sid);
   const bySequence = sequenceKey(key);
-  // Most notifications come in order, above every sequence seen: one lookup fewer per map.
+  const byNotice = key.noticeId === '' ? null : noticeKey(key.noticeId);
+  // Most notifications come in order, above every sequence seen: one lookup fewer.
   const seenSequence =
-    memory !== undefined && key.sequence <= memory.maxSequence && knowsSequence(memory, bySequence);
-  const hasNotice = key.noticeId !== '';
-  if (seenSequence || (hasNotice && memory !== undefined && knowsNotice(memory, key.noticeId))) {
+    memory !== undefined && key.sequence <= memory.maxSequence && knows(memory, bySequence);
+  if (seenSequence || (byNotice !== null && memory !== undefined && knows(memory, byNotice))) {
     return { state, duplicate: true };
   }
-  // Sizes are read before the sets: with an edit token, maps may change in place.
+  // Sizes are read before the sets: with an edit token, sets may change in place.
   const before = memory === undefined ? 0 : sizeOf(memory);
   const rotate =
     memory === undefined ||
     at - memory.since >= options.windowMs ||
-    keyCount(memory.sequences) + keyCount(memory.notices) >= options.maxKeysPerSid;
-  const sequences = memory === undefined || rotate ? EMPTY_KEY_SET : memory.sequences;
-  const notices = memory === undefined || rotate ? EMPTY_KEY_SET : memory.notices;
+    keyCount(memory.keys) >= options.maxKeysPerSid;
+  const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit);
   const next: SidMemory = {
-    sequences: withKey(sequences, bySequence, edit),
-    notices: hasNotice ? withKey(notices, key.noticeId, edit) : notices,
-    previousSequences:
-      memory === undefined ? EMPTY_KEY_SET : rotate ? memory.sequences : memory.previousSequences,
-    previousNotices:
-      memory === undefined ? EMPTY_KEY_SET : rotate ? memory.notices : memory.previousNotices,
-    since: rotate ? at : (memory as SidMemory).since,
+    keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit),
+    previousKeys: memory === undefined ? EMPTY_KEY_SET : rotate ? memory.keys : memory.previousKeys,
+    since: rotate ? at : memory.since,
     maxSequence: Math.max(key.sequence, memory?.maxSequence ?? -1),
     finishedAt: memory?.finishedAt ?? null,
   };

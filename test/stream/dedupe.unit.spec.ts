@@ -179,6 +179,16 @@ describe('dedupe', () => {
     expect(dedupe(next.state, n('S1', 40, 2, 'n4', '2002'), 3100).duplicate).toBe(true);
   });
 
+  it('never takes a noticeId for a sequence key, whatever its characters', () => {
+    const first = dedupe(createDedupe(), n('S1', 40, 0, 'x', '1001'), 1000);
+    // Spelled as the first one's (eventType, sequence, uid) key is kept: still not a copy.
+    const crafted = n('S1', 43, 5, '\u000140:0:1001');
+    const second = dedupe(first.state, crafted, 1100);
+    expect(second.duplicate).toBe(false);
+    expect(dedupe(second.state, n('S1', 44, 9, '\u000140:0:1001'), 1200).duplicate).toBe(true);
+    expect(dedupe(second.state, n('S1', 40, 0, 'y', '1001'), 1200).duplicate).toBe(true);
+  });
+
   it('does not remember an empty noticeId: it identifies nothing', () => {
     const first = dedupe(createDedupe(), n('S1', 40, 0, ''), 1000);
     expect(dedupe(first.state, n('S1', 43, 1, ''), 1100).duplicate).toBe(false);
