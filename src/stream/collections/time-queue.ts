@@ -26,17 +26,25 @@ function before(a: HeapNode, b: HeapNode): boolean {
   return a.at < b.at || (a.at === b.at && a.id < b.id);
 }
 
-/** Melds two roots (nodes without siblings). */
+/** Melds two heaps; a node's sibling is not read (only a lone node is returned as it is). */
 function meld(a: TimeQueue, b: TimeQueue): TimeQueue {
   if (a === null) return b;
   if (b === null) return a;
   const [low, high] = before(a, b) ? [a, b] : [b, a];
-  const child: HeapNode = { ...high, sibling: low.child };
+  const child: HeapNode = {
+    at: high.at,
+    id: high.id,
+    size: high.size,
+    child: high.child,
+    sibling: low.child,
+  };
   return { at: low.at, id: low.id, size: low.size + high.size, child, sibling: null };
 }
 
 const root = (node: HeapNode): HeapNode =>
-  node.sibling === null ? node : { ...node, sibling: null };
+  node.sibling === null
+    ? node
+    : { at: node.at, id: node.id, size: node.size, child: node.child, sibling: null };
 
 /**
  * The queue with one more entry.
@@ -63,7 +71,7 @@ export function popTime(queue: TimeQueue): TimeQueue {
   const pairs: HeapNode[] = [];
   for (let first = queue.child; first !== null; first = first.sibling?.sibling ?? null) {
     const second = first.sibling;
-    pairs.push(meld(root(first), second === null ? null : root(second)) as HeapNode);
+    pairs.push(second === null ? root(first) : (meld(first, second) as HeapNode));
   }
   let result: TimeQueue = null;
   for (let i = pairs.length - 1; i >= 0; i -= 1) result = meld(pairs[i] as HeapNode, result);
