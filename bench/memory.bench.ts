@@ -3,6 +3,7 @@
 // notifications in its dedupe window. Heap and RSS grow by (after − before) ÷ N, measured after
 // a full GC; the inputs themselves are made one at a time and dropped, so only the state counts.
 import { type CoreState, createCore, step } from '../src/core/index.js';
+import { createDedupe, type DedupeKey, type DedupeState, dedupe } from '../src/stream/index.js';
 
 /** One measured fleet size. */
 export interface MemoryRow {
@@ -15,10 +16,18 @@ export interface MemoryRow {
   readonly buildMs: number;
 }
 
+/** What one dedupe key costs: 2,000 live sids × 100 notifications (two keys each). */
+export interface KeyCost {
+  readonly keys: number;
+  /** Heap growth ÷ keys, after GC (bytes); the payloads' noticeId strings existed before. */
+  readonly heapBytesPerKey: number;
+}
+
 /** The memory rows, the target (bytes per recording at the largest N) and whether it is met. */
 export interface MemoryBenchResult {
   readonly what: string;
   readonly rows: readonly MemoryRow[];
+  readonly dedupeKey: KeyCost;
   readonly target: number;
   readonly ok: boolean;
 }
@@ -101,6 +110,25 @@ function measure(recordings: number): MemoryRow {
   };
 }
 
+function measureKeys(sids = 2_000, perSid = 100): KeyCost {
+  const notices: DedupeKey[] = [];
+  for (let s = 0; s < sids; s += 1) {
+    const sid = `sid-${s.toString(16).padStart(8, '0')}-38f2c1a9d0e47b65`;
+    for (let n = 0; n < perSid; n += 1)
+      notices.push({ sid, uid: '100007', eventType: 33, sequence: n, noticeId: `${sid}-${n}` });
+  }
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  let state: DedupeState | null = createDedupe();
+  let at = T0;
+  for (const key of notices) state = dedupe(state, key, at++).state;
+  collect();
+  const grown = process.memoryUsage().heapUsed - before;
+  const keys = state.keyCount;
+  state = null;
+  return { keys, heapBytesPerKey: Math.round(grown / keys) };
+}
+
 /**
  * Measures the core's memory per supervised recording at each fleet size, smallest first.
  * Needs `node --expose-gc`.
@@ -109,11 +137,13 @@ function measure(recordings: number): MemoryRow {
 export function memoryBench(options: MemoryBenchOptions = {}): MemoryBenchResult {
   const sizes = [...(options.sizes ?? [10_000, 100_000])].sort((a, b) => a - b);
   const target = options.target ?? 2048;
+  const dedupeKey = measureKeys();
   const rows = sizes.map(measure);
   const largest = rows.at(-1);
   return {
     what: 'core state per recording: started, confirmed, query deadline armed, 4 notifications',
     rows,
+    dedupeKey,
     target,
     ok:
       largest !== undefined &&
