@@ -1,9 +1,9 @@
 // The suites of `npm run bench`, in the order they run. Adding a suite is one line here: a name,
 // the rows it reports (what `--only` matches), and a function returning its rows.
 import { runCoreBench } from './core.bench.js';
+import { runMemorySuite, runPostgresSuite } from './foreign-rows.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runLogBench } from './log.bench.js';
-import { runPostgresBench } from './postgres.bench.js';
 import { runRebuildBench } from './rebuild.bench.js';
 import type { SuiteContext, SuiteResult } from './row.js';
 import { runSchedulerBench } from './scheduler.bench.js';
@@ -38,5 +38,6 @@ export const SUITES: readonly Suite[] = [
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
   { name: 'log', rows: [], run: figuresOnly(runLogBench) },
   { name: 'supervisor', rows: [], run: figuresOnly(runSupervisorBench) },
-  { name: 'postgres', rows: [], run: figuresOnly(runPostgresBench) },
+  { name: 'memory', rows: ['memory'], run: runMemorySuite },
+  { name: 'postgres', rows: ['ingest-postgres'], run: runPostgresSuite },
 ];

@@ -1,7 +1,8 @@
 import { RecwatchError } from '../errors/index.js';
 import type { TraceRecord } from '../signals/index.js';
-import { Edit } from '../stream/persistent-map.js';
+import { Edit } from '../stream/collections/index.js';
 import type { CoreOutput } from './decisions.js';
+import type { Fold } from './fold.js';
 import {
   type CoreOptions,
   DEFAULT_CORE_OPTIONS,
@@ -9,7 +10,7 @@ import {
   resolveCoreOptions,
 } from './options.js';
 import { type CoreState, createCore } from './state.js';
-import { type ReceivedLine, stepRejected, stepWith } from './step.js';
+import { type ReceivedLine, rejectIn, stepIn } from './step.js';
 
 /**
  * A replay fold was used after `finish()`: its state is immutable from then on.
@@ -35,7 +36,8 @@ export class ReplayFinishedError extends RecwatchError {
  */
 export class Replay {
   private current: CoreState;
-  private edit: Edit | null = new Edit();
+  /** One context for every step; null once finished. */
+  private fold: Fold | null;
 
   /**
    * With `outputs: false`, only the state is wanted: decisions and outputs are not even made.
@@ -43,41 +45,29 @@ export class Replay {
    */
   constructor(
     from: CoreState,
-    private readonly options: {
+    options: {
       readonly outputs?: boolean;
       readonly options?: ResolvedCoreOptions;
     } = {},
   ) {
     this.current = from;
-    this.settings = options.options ?? DEFAULT_CORE_OPTIONS;
+    this.fold = {
+      options: options.options ?? DEFAULT_CORE_OPTIONS,
+      edit: new Edit(),
+      quiet: options.outputs === false,
+    };
   }
-
-  private readonly settings: ResolvedCoreOptions;
 
   /** Steps one input; returns its outputs (none when made with `outputs: false`). */
   input(raw: unknown): readonly CoreOutput[] {
-    const result = stepWith(
-      this.current,
-      raw,
-      this.settings,
-      this.token(),
-      this.options.outputs === false,
-    );
+    const result = stepIn(this.live(), this.current, raw);
     this.current = result.state;
     return result.outputs;
   }
 
   /** Records an input rejected before the core (a log reject). */
   reject(at: number, reason: string, raw: unknown): readonly CoreOutput[] {
-    const result = stepRejected(
-      this.current,
-      at,
-      reason,
-      raw,
-      this.settings,
-      this.token(),
-      this.options.outputs === false,
-    );
+    const result = rejectIn(this.live(), this.current, at, reason, raw);
     this.current = result.state;
     return result.outputs;
   }
@@ -96,14 +86,14 @@ export class Replay {
 
   /** The state, from now on immutable like any other; the fold cannot go on. */
   finish(): CoreState {
-    this.token();
-    this.edit = null;
+    this.live();
+    this.fold = null;
     return this.current;
   }
 
-  private token(): Edit {
-    if (this.edit === null) throw new ReplayFinishedError();
-    return this.edit;
+  private live(): Fold {
+    if (this.fold === null) throw new ReplayFinishedError();
+    return this.fold;
   }
 }
 

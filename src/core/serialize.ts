@@ -6,36 +6,52 @@ import {
   restoreRecording,
 } from '../../machines/index.js';
 import { RecwatchError } from '../errors/index.js';
-import { type DedupeState, PersistentMap, type StreamOrder } from '../stream/index.js';
-import { type KeySet, keySetOf, keysOf } from '../stream/key-set.js';
+import {
+  type KeySet,
+  keySetOf,
+  keysOf,
+  timeQueueEntries,
+  timeQueueOf,
+} from '../stream/collections/index.js';
+import { PersistentMap, type SidMemory, type StreamOrder } from '../stream/index.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
   CORE_STATE_VERSION,
   type CoreState,
-  entryFor,
   type Parked,
   type RecordingEntry,
+  wakeOf,
 } from './state.js';
-import { wakeQueueOf } from './wake-queue.js';
 
-/** One dedupe window's keys, sorted. */
-interface GenerationJson {
-  readonly sequences: string[];
-  readonly notices: string[];
+const sortedKeys = (set: KeySet) => [...keysOf(set)].sort();
+
+/** One sid's dedupe memory as JSON: each window's keys, sorted. */
+interface SidMemoryJson {
+  readonly keys: string[];
+  readonly previousKeys: string[];
+  readonly since: number;
+  readonly maxSequence: number;
+  readonly finishedAt: number | null;
 }
 
-const generationToJson = (g: { sequences: KeySet; notices: KeySet }): GenerationJson => ({
-  sequences: [...keysOf(g.sequences)].sort(),
-  notices: [...keysOf(g.notices)].sort(),
+const sidMemoryToJson = (m: SidMemory): SidMemoryJson => ({
+  keys: sortedKeys(m.keys),
+  previousKeys: sortedKeys(m.previousKeys),
+  since: m.since,
+  maxSequence: m.maxSequence,
+  finishedAt: m.finishedAt,
 });
 
-const generationFromJson = (g: GenerationJson) => ({
-  sequences: keySetOf(g.sequences),
-  notices: keySetOf(g.notices),
+const sidMemoryFromJson = (m: SidMemoryJson): SidMemory => ({
+  keys: keySetOf(m.keys),
+  previousKeys: keySetOf(m.previousKeys),
+  since: m.since,
+  maxSequence: m.maxSequence,
+  finishedAt: m.finishedAt,
 });
 
-/** The JSON shape of a core state (version 2). */
+/** The JSON shape of a core state (version 3). */
 export interface CoreStateJson {
   readonly version: typeof CORE_STATE_VERSION;
   readonly position: number;
@@ -45,25 +61,18 @@ export interface CoreStateJson {
   readonly recordings: readonly [string, PersistedRecording][];
   readonly sidOwners: readonly [string, string][];
   readonly dedupe: {
-    readonly sids: readonly [
-      string,
-      {
-        current: GenerationJson;
-        previous: GenerationJson;
-        since: number;
-        maxSequence: number;
-        lastAt: number;
-        finishedAt: number | null;
-      },
-    ][];
+    readonly sids: readonly [string, SidMemoryJson][];
     readonly keyCount: number;
-    readonly finished: DedupeState['finished'];
+    /** Finished sids and when each finished, earliest first (ties by sid). */
+    readonly finished: readonly { readonly sid: string; readonly at: number }[];
   };
   readonly reorder: {
     readonly sids: readonly [string, readonly StreamOrder<Parked>[]][];
     readonly nextDue: number | null;
   };
   readonly unknownSids: readonly [string, readonly Parked[]][];
+  /** The finished recordings held, and when each finished, earliest first (ties by id). */
+  readonly finished: readonly [string, number][];
 }
 
 function sortedEntries<V, J>(map: PersistentMap<V>, toJson: (value: V) => J): [string, J][] {
@@ -114,29 +123,22 @@ export function serializeCore(
     recordings: sortedEntries(state.recordings, (entry) => persistRecording(entry.snapshot)),
     sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
     dedupe: {
-      sids: sortedEntries(state.dedupe.sids, (memory) => ({
-        current: generationToJson(memory.current),
-        previous: generationToJson(memory.previous),
-        since: memory.since,
-        maxSequence: memory.maxSequence,
-        lastAt: memory.lastAt,
-        finishedAt: memory.finishedAt,
-      })),
+      sids: sortedEntries(state.dedupe.sids, sidMemoryToJson),
       keyCount: state.dedupe.keyCount,
-      finished: state.dedupe.finished,
+      finished: timeQueueEntries(state.dedupe.finished).map(([sid, at]) => ({ sid, at })),
     },
     reorder: {
       sids: sortedEntries(state.reorder.sids, (streams) => streams),
       nextDue: state.reorder.nextDue,
     },
     unknownSids: sortedEntries(state.unknownSids, (parked) => parked),
+    finished: timeQueueEntries(state.finished),
   };
 }
 
 /** A restored recording, its live queue entry at its wake (the queue is rebuilt from them). */
 function restoredEntry(snapshot: RecordingEntry['snapshot']): RecordingEntry {
-  const entry = entryFor(snapshot, null);
-  return { ...entry, queued: entry.wake };
+  return { snapshot, queued: wakeOf({ snapshot, queued: null }) };
 }
 
 /** Why a saved state was refused. */
@@ -198,20 +200,10 @@ export function deserializeCore(
       sidOwners: PersistentMap.from(data.sidOwners),
       dedupe: {
         sids: PersistentMap.from(
-          data.dedupe.sids.map(([sid, memory]) => [
-            sid,
-            {
-              current: generationFromJson(memory.current),
-              previous: generationFromJson(memory.previous),
-              since: memory.since,
-              maxSequence: memory.maxSequence,
-              lastAt: memory.lastAt,
-              finishedAt: memory.finishedAt,
-            },
-          ]),
+          data.dedupe.sids.map(([sid, memory]) => [sid, sidMemoryFromJson(memory)] as const),
         ),
         keyCount: data.dedupe.keyCount,
-        finished: data.dedupe.finished,
+        finished: timeQueueOf(data.dedupe.finished.map(({ sid, at }) => [sid, at] as const)),
       },
       reorder: {
         sids: PersistentMap.from(data.reorder.sids),
@@ -223,7 +215,10 @@ export function deserializeCore(
         nextDue: data.reorder.nextDue,
       },
       unknownSids: PersistentMap.from(data.unknownSids),
-      wakes: wakeQueueOf([...recordings.entries()].map(([id, entry]) => [id, entry.wake] as const)),
+      wakes: timeQueueOf(
+        [...recordings.entries()].map(([id, entry]) => [id, entry.queued] as const),
+      ),
+      finished: timeQueueOf(data.finished),
     };
   } catch (error) {
     throw new CoreStateError(

@@ -93,11 +93,9 @@ const notification = z.looseObject({
 
 const parked = z.object({ position: count, at: time, notification });
 
-const generation = z.object({ sequences: z.array(text), notices: z.array(text) });
-
-/** The JSON shape of a core state (version 2), as zod checks it. */
+/** The JSON shape of a core state (version 3), as zod checks it. */
 export const coreStateJsonSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   position: count,
   now: time,
   optionsFingerprint: text,
@@ -108,11 +106,10 @@ export const coreStateJsonSchema = z.object({
       z.tuple([
         text,
         z.object({
-          current: generation,
-          previous: generation,
+          keys: z.array(text),
+          previousKeys: z.array(text),
           since: time,
           maxSequence: z.number().int(),
-          lastAt: time,
           finishedAt: nullableTime,
         }),
       ]),
@@ -136,4 +133,5 @@ export const coreStateJsonSchema = z.object({
     nextDue: nullableTime,
   }),
   unknownSids: z.array(z.tuple([text, z.array(parked)])),
+  finished: z.array(z.tuple([text, time])),
 });

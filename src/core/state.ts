@@ -7,24 +7,30 @@ import {
 } from '../../machines/index.js';
 import type { Notification } from '../signals/index.js';
 import {
+  EMPTY_TIME_QUEUE,
+  PersistentMap,
+  peekTime,
+  type TimeQueue,
+} from '../stream/collections/index.js';
+import {
   createDedupe,
   createReorder,
   type DedupeState,
-  PersistentMap,
   type ReorderState,
 } from '../stream/index.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
-import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
 /** The version of the core state's shape; snapshots of another version are not read. */
-export const CORE_STATE_VERSION = 2;
+export const CORE_STATE_VERSION = 3;
 
-/** One supervised recording: its machine snapshot, its earliest deadline, its queue entry. */
+/**
+ * One supervised recording: its machine snapshot and its wake queue entry. Its earliest
+ * deadline is not kept: `wakeOf` reads it from the snapshot when needed.
+ */
 export interface RecordingEntry {
   readonly snapshot: RecordingSnapshot;
-  readonly wake: number | null;
   /**
-   * The time of its one live entry in the wake queue (at or before `wake`), or null: any other
+   * The time of its one live entry in the wake queue (at or before its wake), or null: any other
    * entry of the recording in the queue is a replaced one, dropped when it surfaces.
    */
   readonly queued: number | null;
@@ -54,8 +60,16 @@ export interface CoreState {
   readonly reorder: ReorderState<Parked>;
   /** Notifications whose sid no `started` has named yet, by sid. */
   readonly unknownSids: PersistentMap<readonly Parked[]>;
-  /** When each recording next needs a tick (derived from the recordings; not serialized). */
-  readonly wakes: WakeQueue;
+  /**
+   * When each recording next needs a tick, by recording id (derived from the recordings; not
+   * serialized). A recording has at most one live entry (`RecordingEntry.queued`).
+   */
+  readonly wakes: TimeQueue;
+  /**
+   * The finished (final) recordings still held, by when they finished: the earliest leave first,
+   * after `retainFinishedMs` or past `maxFinishedRecordings` (see `ResolvedCoreOptions`).
+   */
+  readonly finished: TimeQueue;
 }
 
 /**
@@ -71,20 +85,23 @@ export function createCore(): CoreState {
     dedupe: createDedupe(),
     reorder: createReorder(),
     unknownSids: PersistentMap.empty(),
-    wakes: EMPTY_WAKE_QUEUE,
+    wakes: EMPTY_TIME_QUEUE,
+    finished: EMPTY_TIME_QUEUE,
   };
 }
 
+/** A recording the host just started. */
 export function newRecording(recording: string): RecordingEntry {
-  return { snapshot: createRecording({ recording }), wake: null, queued: null };
+  return { snapshot: createRecording({ recording }), queued: null };
 }
 
-export function entryFor(snapshot: RecordingSnapshot, queued: number | null): RecordingEntry {
-  return {
-    snapshot,
-    wake: snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null,
-    queued,
-  };
+/**
+ * When a recording next needs a tick: its earliest deadline while active, else null.
+ * @example wakeOf(state.recordings.get('r1')) // 1700000060000
+ */
+export function wakeOf(entry: RecordingEntry): number | null {
+  const { snapshot } = entry;
+  return snapshot.status === 'active' ? nextWake(snapshot.context.deadlines) : null;
 }
 
 /**
@@ -108,11 +125,17 @@ export function nextWakeOf(
   // The queue's head may be an entry a recording has moved past: early, never late, and the
   // tick it causes clears it.
   let earliest = state.reorder.nextDue;
-  const wake = peekWake(state.wakes);
+  const wake = peekTime(state.wakes);
   if (wake !== null && (earliest === null || wake.at < earliest)) earliest = wake.at;
   for (const parked of state.unknownSids.values()) {
     const due = (parked[0]?.at ?? 0) + options.unknownSidHoldMs;
     if (earliest === null || due < earliest) earliest = due;
   }
   return earliest;
+}
+
+/** Every sid a recording has had, current first: the sids it owns in `CoreState.sidOwners`. */
+export function sidsOf(snapshot: RecordingSnapshot): readonly string[] {
+  const { sid, previousSids } = snapshot.context;
+  return sid === null ? previousSids : [sid, ...previousSids];
 }

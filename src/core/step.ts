@@ -8,6 +8,14 @@ import {
   type TraceRecord,
 } from '../signals/index.js';
 import {
+  type Edit,
+  peekTime,
+  popTime,
+  pushTime,
+  timeQueueOf,
+  timeQueueSize,
+} from '../stream/collections/index.js';
+import {
   advance,
   dedupe,
   expireDedupe,
@@ -17,19 +25,19 @@ import {
   orderMatters,
   type Released,
 } from '../stream/index.js';
-import type { Edit } from '../stream/persistent-map.js';
 import type { CoreOutput, Decision, DecisionKind } from './decisions.js';
+import { type Fold, plainFold } from './fold.js';
 import { labelOf, labelOfRaw } from './labels.js';
 import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import {
   type CoreState,
-  entryFor,
   newRecording,
   type Parked,
   type RecordingEntry,
+  sidsOf,
+  wakeOf,
 } from './state.js';
-import { peekWake, popWake, pushWake, wakeCount, wakeQueueOf } from './wake-queue.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -60,7 +68,7 @@ export function step(
   record: TraceRecord,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
 ): CoreStep {
-  return stepWith(state, record, options, null);
+  return stepIn(plainFold(options), state, record);
 }
 
 /**
@@ -74,21 +82,15 @@ export function stepUntrusted(
   raw: unknown,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
 ): CoreStep {
-  return stepWith(state, raw, options, null);
+  return stepIn(plainFold(options), state, raw);
 }
 
 /**
- * `step`, with an edit token: maps the token owns are updated in place. Only for a fold that
- * owns its state until it is done (see `Replay`); with null it is `step`.
+ * `step` within a fold: with the fold's edit token, maps the token owns are updated in place.
+ * Only for a fold that owns its state until it is done (see `Replay`).
  */
-export function stepWith(
-  state: CoreState,
-  raw: unknown,
-  options: ResolvedCoreOptions,
-  edit: Edit | null,
-  quiet = false,
-): CoreStep {
-  const run = new StepRun(state, options, edit, quiet);
+export function stepIn(fold: Fold, state: CoreState, raw: unknown): CoreStep {
+  const run = new StepRun(state, fold);
   const normalized = normalizeInput(raw);
   if (normalized.ok) run.consume(normalized.value);
   else
@@ -108,7 +110,7 @@ export function stepSignal(
   signal: Signal,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
 ): CoreStep {
-  const run = new StepRun(state, options, null, false);
+  const run = new StepRun(state, plainFold(options));
   run.consume(signal);
   return run.result();
 }
@@ -124,10 +126,19 @@ export function stepRejected(
   reason: string,
   raw: unknown,
   options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
-  edit: Edit | null = null,
-  quiet = false,
 ): CoreStep {
-  const run = new StepRun(state, options, edit, quiet);
+  return rejectIn(plainFold(options), state, at, reason, raw);
+}
+
+/** `stepRejected` within a fold (see `stepIn`). */
+export function rejectIn(
+  fold: Fold,
+  state: CoreState,
+  at: number,
+  reason: string,
+  raw: unknown,
+): CoreStep {
+  const run = new StepRun(state, fold);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
@@ -179,16 +190,17 @@ class StepRun {
   private reorder: CoreState['reorder'];
   private unknownSids: CoreState['unknownSids'];
   private wakes: CoreState['wakes'];
+  private finished: CoreState['finished'];
   /** Why this step's input is decided at another time than its own `at` (time went back). */
   private clockNote: string | undefined;
 
-  constructor(
-    base: CoreState,
-    private readonly options: ResolvedCoreOptions,
-    private readonly edit: Edit | null,
-    /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
-    private readonly quiet: boolean,
-  ) {
+  private readonly options: ResolvedCoreOptions;
+  private readonly edit: Edit | null;
+  /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
+  private readonly quiet: boolean;
+
+  constructor(base: CoreState, fold: Fold) {
+    ({ options: this.options, edit: this.edit, quiet: this.quiet } = fold);
     this.position = base.position + 1;
     this.now = base.now;
     this.recordings = base.recordings;
@@ -197,6 +209,7 @@ class StepRun {
     this.reorder = base.reorder;
     this.unknownSids = base.unknownSids;
     this.wakes = base.wakes;
+    this.finished = base.finished;
   }
 
   result(): CoreStep {
@@ -209,6 +222,7 @@ class StepRun {
       reorder: this.reorder,
       unknownSids: this.unknownSids,
       wakes: this.wakes,
+      finished: this.finished,
     };
     return { state, outputs: this.outputs };
   }
@@ -284,7 +298,9 @@ class StepRun {
       return;
     }
     this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
-    if (signal.type === 'started') this.adopt(signal.sid, signal.recording, at);
+    // (Unless the recording finished and, past the cap, already left memory.)
+    if (signal.type === 'started' && this.recordings.has(signal.recording))
+      this.adopt(signal.sid, signal.recording, at);
   }
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
@@ -294,6 +310,7 @@ class StepRun {
     const expired = advance(this.reorder, at, options.reorder, this.edit);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
+    this.forgetFinished(at);
     const holdMs = this.options.unknownSidHoldMs;
     if (this.unknownSids.size === 0) return;
     // A list first: with an edit token the map changes in place as entries expire.
@@ -304,9 +321,55 @@ class StepRun {
       for (const p of parked) {
         this.decide(p.position, at, 'unrouted', this.labelOf(p), {
           sid,
-          reason: `no start named sid ${sid} within ${holdMs} ms`,
+          reason: `no start named sid ${sid} within ${holdMs} ms (or its recording has finished and left memory)`,
         });
       }
+      this.disown(sid, at);
+    }
+  }
+
+  /**
+   * A sid nobody claimed: dedupe forgets it like a finished one, and reorder too unless it still
+   * holds some of its news (which comes here again when released), so stray sids never pile up.
+   */
+  private disown(sid: string, at: number): void {
+    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    if (!this.reorder.holding.has(sid))
+      this.reorder = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit).state;
+  }
+
+  /** Finished recordings whose retention ran out by `at` leave memory (the log keeps them). */
+  private forgetFinished(at: number): void {
+    const { retainFinishedMs } = this.options;
+    for (
+      let first = peekTime(this.finished);
+      first !== null && first.at + retainFinishedMs <= at;
+      first = peekTime(this.finished)
+    ) {
+      this.finished = popTime(this.finished);
+      this.forget(first.id);
+    }
+  }
+
+  /** A recording has finished: it joins the finished ones; past the cap, the earliest leave. */
+  private finish(recording: string, at: number): void {
+    this.finished = pushTime(this.finished, at, recording);
+    while (timeQueueSize(this.finished) > this.options.maxFinishedRecordings) {
+      const first = peekTime(this.finished);
+      if (first === null) break;
+      this.finished = popTime(this.finished);
+      this.forget(first.id);
+    }
+  }
+
+  /** A finished recording leaves memory with its sids: later news of them is news of no one. */
+  private forget(recording: string): void {
+    const entry = this.recordings.get(recording);
+    if (entry === undefined) return;
+    this.recordings = this.recordings.delete(recording, this.edit);
+    for (const sid of sidsOf(entry.snapshot)) {
+      if (this.sidOwners.get(sid) === recording)
+        this.sidOwners = this.sidOwners.delete(sid, this.edit);
     }
   }
 
@@ -383,6 +446,8 @@ class StepRun {
   }
 
   private stale(position: number, at: number, label: string, recording: string, sid: string): void {
+    // Its recording is done with it: if dedupe had forgotten it, this copy is not kept for good.
+    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
     const entry = this.recordings.get(recording);
     this.decide(position, at, 'stale', label, {
       recording,
@@ -418,25 +483,26 @@ class StepRun {
   private fireDue(at: number): void {
     let rounds: Map<string, number> | null = null;
     const deferred: string[] = [];
-    for (let due = peekWake(this.wakes); due !== null && due.at <= at; due = peekWake(this.wakes)) {
-      this.wakes = popWake(this.wakes);
-      const entry = this.recordings.get(due.recording);
+    for (let due = peekTime(this.wakes); due !== null && due.at <= at; due = peekTime(this.wakes)) {
+      this.wakes = popTime(this.wakes);
+      const entry = this.recordings.get(due.id);
       // Not the recording's live entry: one an earlier deadline replaced. Dropped.
       if (entry === undefined || entry.queued !== due.at) continue;
-      if (entry.wake === null || entry.wake > due.at) {
+      const wake = wakeOf(entry);
+      if (wake === null || wake > due.at) {
         // The deadline moved later (or went) without a new entry (see stepMachine): queue it now.
-        this.requeue(due.recording, entry);
+        this.requeue(due.id, entry);
         continue;
       }
       rounds ??= new Map();
-      const round = (rounds.get(due.recording) ?? 0) + 1;
-      rounds.set(due.recording, round);
+      const round = (rounds.get(due.id) ?? 0) + 1;
+      rounds.set(due.id, round);
       if (round > MAX_TICK_ROUNDS) {
-        deferred.push(due.recording);
+        deferred.push(due.id);
         continue;
       }
       // The live entry is used up: the step queues the next one.
-      this.stepMachine(due.recording, { ...entry, queued: null }, { type: 'tick', at });
+      this.stepMachine(due.id, { ...entry, queued: null }, { type: 'tick', at });
     }
     for (const recording of deferred) {
       const entry = this.recordings.get(recording);
@@ -447,8 +513,8 @@ class StepRun {
 
   /** Gives a recording whose live entry surfaced a new one at its wake (or none). */
   private requeue(recording: string, entry: RecordingEntry): void {
-    const queued = entry.wake;
-    if (queued !== null) this.wakes = pushWake(this.wakes, queued, recording);
+    const queued = wakeOf(entry);
+    if (queued !== null) this.wakes = pushTime(this.wakes, queued, recording);
     this.recordings = this.recordings.set(recording, { ...entry, queued }, this.edit);
   }
 
@@ -458,11 +524,11 @@ class StepRun {
    * until their time passes, and time may stand still or go back).
    */
   private compactWakes(): void {
-    if (wakeCount(this.wakes) <= 2 * this.recordings.size + 16) return;
+    if (timeQueueSize(this.wakes) <= 2 * this.recordings.size + 16) return;
     const live: [string, number | null][] = [];
     for (const [recording, entry] of this.recordings.entries())
       live.push([recording, entry.queued]);
-    this.wakes = wakeQueueOf(live);
+    this.wakes = timeQueueOf(live);
   }
 
   /** Applies an event to a recording's machine and records the decision for its input. */
@@ -489,13 +555,14 @@ class StepRun {
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.sid;
     const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
-    const next = entryFor(snapshot, entry.queued);
+    const next: RecordingEntry = { snapshot, queued: entry.queued };
+    const wake = wakeOf(next);
     // The queue needs one live entry at or before each recording's wake. A wake that moves later
     // keeps its earlier entry, which re-queues it when it surfaces: most steps push nothing. One
     // that moves earlier gets a new live entry; the old one is dropped when it surfaces.
-    if (next.wake !== null && (next.queued === null || next.wake < next.queued)) {
-      this.wakes = pushWake(this.wakes, next.wake, recording);
-      this.recordings = this.recordings.set(recording, { ...next, queued: next.wake }, this.edit);
+    if (wake !== null && (next.queued === null || wake < next.queued)) {
+      this.wakes = pushTime(this.wakes, wake, recording);
+      this.recordings = this.recordings.set(recording, { snapshot, queued: wake }, this.edit);
       if (event.type !== 'tick') this.compactWakes();
     } else {
       this.recordings = this.recordings.set(recording, next, this.edit);
@@ -504,7 +571,10 @@ class StepRun {
     const after = snapshot.context.sid;
     if (before !== null && before !== after) this.retire(before, event.at);
     if (snapshot.status !== 'active' && after !== null) this.retire(after, event.at);
-    return lifecycleState(snapshot);
+    const state = lifecycleState(snapshot);
+    if (snapshot.status !== 'active' && entry.snapshot.status === 'active')
+      this.finish(recording, event.at);
+    return state;
   }
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */

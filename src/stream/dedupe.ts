@@ -2,14 +2,29 @@
 // eventType, sequence) or the same non-empty noticeId as one seen before. Two notifications of
 // one sid that differ in recorder uid are never copies: whether `sequence` goes on across a
 // failover or starts again for the new uid is not documented, and this is right under both.
-// Memory is bounded three ways:
+// Memory is bounded, and a live sid's memory is never given up for another's:
 // - per sid, keys live in two generations: a key is remembered for at least `windowMs` after it
 //   was seen and at most twice that (copies come within minutes: Agora's redundant sending and
-//   its resends), so a long recording does not grow its memory;
+//   its resends), so a long recording does not grow its memory; a sid past `maxKeysPerSid`
+//   turns its window early, so a chatty one cannot either;
 // - a finished sid is forgotten `retainFinishedMs` after it finished;
-// - past `maxKeys` in all, whole sids are evicted (see `evict`).
-import { EMPTY_KEY_SET, hasKey, type KeySet, keyCount, withKey } from './key-set.js';
-import { type Edit, PersistentMap } from './persistent-map.js';
+// - past `maxKeys` in all, finished sids are forgotten earlier, earliest finished first (one at a
+//   time off a queue, never a sort of every sid). So capacity follows the fleet: live sids cost
+//   what they hold, and only finished ones make room.
+import {
+  type Edit,
+  EMPTY_KEY_SET,
+  EMPTY_TIME_QUEUE,
+  hasKey,
+  type KeySet,
+  keyCount,
+  PersistentMap,
+  peekTime,
+  popTime,
+  pushTime,
+  type TimeQueue,
+  withKey,
+} from './collections/index.js';
 
 /** What dedupe needs to know of a notification. */
 export interface DedupeKey {
@@ -21,22 +36,19 @@ export interface DedupeKey {
   readonly noticeId: string;
 }
 
-/** The keys seen in one window: (eventType, sequence) pairs and noticeIds, kept apart. */
-interface Generation {
-  readonly sequences: KeySet;
-  readonly notices: KeySet;
-}
-
-/** What dedupe remembers of one sid: keys seen in this window and the one before. */
-interface SidMemory {
-  readonly current: Generation;
-  readonly previous: Generation;
-  /** When `current` was started (observed time). */
+/**
+ * What dedupe remembers of one sid: the keys seen in this window and the one before. Flat, and
+ * one key set per window: a sid's memory is a few objects, however many sids there are.
+ */
+export interface SidMemory {
+  /** Keys seen in the current window (see `sequenceKey` and `noticeKey`). */
+  readonly keys: KeySet;
+  /** Keys seen in the window before. */
+  readonly previousKeys: KeySet;
+  /** When the current window was started (observed time). */
   readonly since: number;
   /** The highest sequence seen: a higher one cannot be a copy by (eventType, sequence). */
   readonly maxSequence: number;
-  /** When a notification of this sid was last seen (observed time). */
-  readonly lastAt: number;
   /** When the sid was marked finished; null while it may still be live. */
   readonly finishedAt: number | null;
 }
@@ -46,8 +58,16 @@ export interface DedupeOptions {
   readonly windowMs: number;
   /** How long a finished sid is still remembered, for late redundant copies. Default 10 min. */
   readonly retainFinishedMs: number;
-  /** Most keys remembered over all sids; past it, whole sids are evicted. Default 200,000. */
+  /**
+   * Keys remembered over all sids past which finished sids are forgotten early (earliest
+   * finished first); live sids are never forgotten for room. Default 200,000.
+   */
   readonly maxKeys: number;
+  /**
+   * Most keys one sid keeps in a window (a notification is one or two keys); past it, its window
+   * turns early and its oldest keys go. Default 2,000.
+   */
+  readonly maxKeysPerSid: number;
 }
 
 /** Dedupe's defaults. */
@@ -55,14 +75,15 @@ export const DEFAULT_DEDUPE_OPTIONS: DedupeOptions = {
   windowMs: 10 * 60_000,
   retainFinishedMs: 10 * 60_000,
   maxKeys: 200_000,
+  maxKeysPerSid: 2_000,
 };
 
 /** Dedupe's memory. Immutable: every operation returns a new state. */
 export interface DedupeState {
   readonly sids: PersistentMap<SidMemory>;
   readonly keyCount: number;
-  /** Finished sids in the order they finished: the front is forgotten first. */
-  readonly finished: readonly { readonly sid: string; readonly at: number }[];
+  /** Finished sids by when they finished (ties by sid): the earliest is forgotten first. */
+  readonly finished: TimeQueue;
 }
 
 /** The verdict on one notification, with the state after it. */
@@ -76,20 +97,19 @@ export interface DedupeResult {
  * @example let memory = createDedupe();
  */
 export function createDedupe(): DedupeState {
-  return { sids: PersistentMap.empty(), keyCount: 0, finished: [] };
+  return { sids: PersistentMap.empty(), keyCount: 0, finished: EMPTY_TIME_QUEUE };
 }
 
-const EMPTY_GENERATION: Generation = { sequences: EMPTY_KEY_SET, notices: EMPTY_KEY_SET };
-// The uid goes last: it is the part that may hold any character.
-const sequenceKey = (key: DedupeKey) => `${key.eventType}:${key.sequence}:${key.uid}`;
-const generationSize = (g: Generation) => keyCount(g.sequences) + keyCount(g.notices);
-const sizeOf = (memory: SidMemory) =>
-  generationSize(memory.current) + generationSize(memory.previous);
-const knowsSequence = (memory: SidMemory, key: string) =>
-  hasKey(memory.current.sequences, key) || hasKey(memory.previous.sequences, key);
-// The noticeId itself is the key: a string the payload already holds, its hash computed once.
-const knowsNotice = (memory: SidMemory, noticeId: string) =>
-  hasKey(memory.current.notices, noticeId) || hasKey(memory.previous.notices, noticeId);
+// Both kinds of key share one set, and can never be equal: a sequence key is \u0001 then a
+// digit (an eventType); a noticeId that starts with \u0001 gets a second one. The uid goes last:
+// it is the part that may hold any character.
+const MARK = '\u0001';
+const sequenceKey = (key: DedupeKey) => `${MARK}${key.eventType}:${key.sequence}:${key.uid}`;
+// Most noticeIds are their own key: a string the payload already holds.
+const noticeKey = (noticeId: string) =>
+  noticeId.charCodeAt(0) === 1 ? `${MARK}${noticeId}` : noticeId;
+const sizeOf = (m: SidMemory) => keyCount(m.keys) + keyCount(m.previousKeys);
+const knows = (m: SidMemory, key: string) => hasKey(m.keys, key) || hasKey(m.previousKeys, key);
 
 /**
  * Decides whether a notification is a copy of one already seen, and remembers it if not. A
@@ -108,35 +128,35 @@ export function dedupe(
 ): DedupeResult {
   const memory = state.sids.get(key.sid);
   const bySequence = sequenceKey(key);
-  // Most notifications come in order, above every sequence seen: one lookup fewer per map.
+  const byNotice = key.noticeId === '' ? null : noticeKey(key.noticeId);
+  // Most notifications come in order, above every sequence seen: one lookup fewer.
   const seenSequence =
-    memory !== undefined && key.sequence <= memory.maxSequence && knowsSequence(memory, bySequence);
-  const hasNotice = key.noticeId !== '';
-  if (seenSequence || (hasNotice && memory !== undefined && knowsNotice(memory, key.noticeId))) {
+    memory !== undefined && key.sequence <= memory.maxSequence && knows(memory, bySequence);
+  if (seenSequence || (byNotice !== null && memory !== undefined && knows(memory, byNotice))) {
     return { state, duplicate: true };
   }
-  // Sizes are read before the sets: with an edit token, maps may change in place.
+  // Sizes are read before the sets: with an edit token, sets may change in place.
   const before = memory === undefined ? 0 : sizeOf(memory);
-  const rotate = memory === undefined || at - memory.since >= options.windowMs;
-  const previous =
-    memory === undefined ? EMPTY_GENERATION : rotate ? memory.current : memory.previous;
-  const base = memory === undefined || rotate ? EMPTY_GENERATION : memory.current;
-  const current: Generation = {
-    sequences: withKey(base.sequences, bySequence, edit),
-    notices: hasNotice ? withKey(base.notices, key.noticeId, edit) : base.notices,
-  };
+  const rotate =
+    memory === undefined ||
+    at - memory.since >= options.windowMs ||
+    keyCount(memory.keys) >= options.maxKeysPerSid;
+  const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit);
   const next: SidMemory = {
-    current,
-    previous,
-    since: rotate ? at : (memory as SidMemory).since,
+    keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit),
+    previousKeys: memory === undefined ? EMPTY_KEY_SET : rotate ? memory.keys : memory.previousKeys,
+    since: rotate ? at : memory.since,
     maxSequence: Math.max(key.sequence, memory?.maxSequence ?? -1),
-    lastAt: Math.max(at, memory?.lastAt ?? at),
     finishedAt: memory?.finishedAt ?? null,
   };
-  const keyCount = state.keyCount - before + sizeOf(next);
-  const result: DedupeState = { ...state, sids: state.sids.set(key.sid, next, edit), keyCount };
+  const keys = state.keyCount - before + sizeOf(next);
+  const result: DedupeState = {
+    ...state,
+    sids: state.sids.set(key.sid, next, edit),
+    keyCount: keys,
+  };
   return {
-    state: keyCount > options.maxKeys ? evict(result, options, edit) : result,
+    state: keys > options.maxKeys ? evict(result, options, edit) : result,
     duplicate: false,
   };
 }
@@ -156,7 +176,7 @@ export function finishSid(
   return {
     ...state,
     sids: state.sids.set(sid, { ...memory, finishedAt: at }, edit),
-    finished: [...state.finished, { sid, at }],
+    finished: pushTime(state.finished, at, sid),
   };
 }
 
@@ -171,30 +191,19 @@ export function expireDedupe(
   edit: Edit | null = null,
 ): DedupeState {
   const { retainFinishedMs } = options;
-  let count = 0;
-  while (
-    count < state.finished.length &&
-    (state.finished[count]?.at ?? 0) + retainFinishedMs <= at
+  let { sids, keyCount, finished } = state;
+  for (
+    let first = peekTime(finished);
+    first !== null && first.at + retainFinishedMs <= at;
+    first = peekTime(finished)
   ) {
-    count += 1;
-  }
-  if (count === 0) return state;
-  let sids = state.sids;
-  let keyCount = state.keyCount;
-  for (const { sid } of state.finished.slice(0, count)) {
-    const memory = sids.get(sid);
-    // A sid that came back to life (finished again later) is not forgotten early.
-    if (
-      memory === undefined ||
-      memory.finishedAt === null ||
-      memory.finishedAt + retainFinishedMs > at
-    ) {
-      continue;
-    }
-    sids = sids.delete(sid, edit);
+    finished = popTime(finished);
+    const memory = sids.get(first.id);
+    if (memory?.finishedAt !== first.at) continue;
+    sids = sids.delete(first.id, edit);
     keyCount -= sizeOf(memory);
   }
-  return { ...state, sids, keyCount, finished: state.finished.slice(count) };
+  return finished === state.finished ? state : { sids, keyCount, finished };
 }
 
 /**
@@ -206,10 +215,10 @@ export function dedupeSize(state: DedupeState): { sids: number; keys: number } {
 }
 
 /**
- * The eviction rule, past `maxKeys`: forget whole sids until at most 90% of `maxKeys` keys
- * remain (so eviction is rare, not on every insert): finished sids first, earliest finished
- * first; then live ones, least recently seen first. Ties go by sid, so replay is deterministic.
- * `dedupe` applies it by itself; it is exported for tests and tools.
+ * The eviction rule, past `maxKeys`: forget finished sids, earliest finished first (ties by sid),
+ * until at most 90% of `maxKeys` keys remain (so eviction is rare, not on every insert) or no
+ * finished sid is left. Live sids are never forgotten for room. Each step pops one finished sid,
+ * so its cost is the number of sids forgotten. `dedupe` applies it by itself; exported for tools.
  * @example memory = evict(memory);
  */
 export function evict(
@@ -218,26 +227,17 @@ export function evict(
   edit: Edit | null = null,
 ): DedupeState {
   const target = Math.floor(options.maxKeys * 0.9);
-  const order = [...state.sids.entries()].sort(([sidA, a], [sidB, b]) => {
-    const finishedA = a.finishedAt ?? Number.POSITIVE_INFINITY;
-    const finishedB = b.finishedAt ?? Number.POSITIVE_INFINITY;
-    if (finishedA !== finishedB) return finishedA - finishedB;
-    if (a.lastAt !== b.lastAt) return a.lastAt - b.lastAt;
-    return sidA < sidB ? -1 : sidA > sidB ? 1 : 0;
-  });
-  let sids = state.sids;
-  let keyCount = state.keyCount;
-  const forgotten = new Set<string>();
-  for (const [sid, memory] of order) {
-    if (keyCount <= target) break;
-    sids = sids.delete(sid, edit);
+  let { sids, keyCount, finished } = state;
+  for (
+    let first = peekTime(finished);
+    first !== null && keyCount > target;
+    first = peekTime(finished)
+  ) {
+    finished = popTime(finished);
+    const memory = sids.get(first.id);
+    if (memory?.finishedAt !== first.at) continue;
+    sids = sids.delete(first.id, edit);
     keyCount -= sizeOf(memory);
-    forgotten.add(sid);
   }
-  return {
-    ...state,
-    sids,
-    keyCount,
-    finished: state.finished.filter(({ sid }) => !forgotten.has(sid)),
-  };
+  return finished === state.finished ? state : { sids, keyCount, finished };
 }

@@ -1,4 +1,11 @@
-export type { DedupeKey, DedupeOptions, DedupeResult, DedupeState } from './dedupe.js';
+export { PersistentMap } from './collections/index.js';
+export type {
+  DedupeKey,
+  DedupeOptions,
+  DedupeResult,
+  DedupeState,
+  SidMemory,
+} from './dedupe.js';
 export {
   createDedupe,
   DEFAULT_DEDUPE_OPTIONS,
@@ -13,7 +20,6 @@ export { dedupeSignals } from './operators/dedupe-signals.js';
 export type { OrderedSignal, ReorderSignalsOptions } from './operators/reorder-signals.js';
 export { reorderSignals } from './operators/reorder-signals.js';
 export { orderMatters } from './order-matters.js';
-export { PersistentMap } from './persistent-map.js';
 export type {
   Released,
   ReorderOptions,

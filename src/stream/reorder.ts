@@ -7,7 +7,7 @@
 // After that, a notification with a gap before it is held only when the caller says its order
 // matters, for at most `holdMs` of observed time, and no longer than until a later notification
 // of its stream is delivered; one that arrives after its successors is late: delivered, marked.
-import { type Edit, PersistentMap } from './persistent-map.js';
+import { type Edit, PersistentMap } from './collections/index.js';
 
 export interface ReorderOptions {
   /** How long a notification waits for a missing predecessor (observed time). Default 2 s. */
@@ -22,6 +22,9 @@ interface Held<T> {
   readonly item: T;
   readonly heldAt: number;
 }
+
+// One shared empty list: most streams hold nothing, and an empty array each would add up.
+const NOTHING_HELD: readonly Held<never>[] = Object.freeze([]);
 
 /** One recorder's stream within a sid: the next sequence expected, and what waits for it. */
 export interface StreamOrder<T> {
@@ -103,7 +106,7 @@ export function offer<T>(
   const continues = streams.some((other) => other.next === sequence);
   if (stream === undefined && (!orderMatters || sequence === 0 || continues)) {
     // The first of its stream: it begins here (a host may never see the numbers before it).
-    const begun = { uid, next: sequence + 1, held: [] };
+    const begun = { uid, next: sequence + 1, held: NOTHING_HELD };
     return {
       state: withStreams(state, sid, [...streams, begun], edit),
       released: [now],
@@ -138,7 +141,8 @@ export function offer<T>(
   let next = releaseInOrder(sid, uid, stream.next, before, at, released);
   released.push(now);
   next = Math.max(next, sequence + 1);
-  const after = stream.held.filter((h) => h.sequence > sequence);
+  const later = stream.held.filter((h) => h.sequence > sequence);
+  const after = later.length === 0 ? NOTHING_HELD : later;
   const drained = drain(sid, { uid, next, held: after }, at, released, options);
   const result = withStream(state, sid, streams, drained, edit);
   return {
@@ -275,7 +279,7 @@ function drain<T>(
     index += 1;
   }
   if (index === 0) return stream;
-  return { uid: stream.uid, next, held: held.slice(index) };
+  return { uid: stream.uid, next, held: index === held.length ? NOTHING_HELD : held.slice(index) };
 }
 
 function insertHeld<T>(held: readonly Held<T>[], item: Held<T>): readonly Held<T>[] {

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CoreOutput,
+  type CoreState,
   createCore,
   deserializeCore,
   replayUntrusted,
+  resolveCoreOptions,
   serializeCore,
   stepUntrusted,
 } from '../../src/index.js';
@@ -66,6 +68,38 @@ describe('replay is deterministic', () => {
         const after = JSON.stringify(serializeCore(replayed.state));
         stepUntrusted(replayed.state, trace[0]);
         expect(JSON.stringify(serializeCore(replayed.state))).toBe(after);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('rebuilds and replays alike while finished recordings leave memory (at once, at most 1)', () => {
+    const given = { retainFinishedMs: 0, maxFinishedRecordings: 1 };
+    const options = resolveCoreOptions(given);
+    const text = (state: CoreState) => JSON.stringify(serializeCore(state, options));
+    fc.assert(
+      fc.property(fleetArb, fc.double({ min: 0, max: 1, noNaN: true }), (trace, cut) => {
+        const whole = fold(trace, createCore(), options);
+        const at = Math.floor(cut * trace.length);
+        const head = fold(trace.slice(0, at), createCore(), options);
+        const saved = JSON.parse(JSON.stringify(serializeCore(head.state, options)));
+        const tail = fold(trace.slice(at), deserializeCore(saved, options), options);
+        expect(text(tail.state)).toBe(text(whole.state));
+        expect(JSON.stringify([...head.outputs, ...tail.outputs])).toBe(
+          JSON.stringify(whole.outputs),
+        );
+        const outputs: CoreOutput[] = [...head.outputs];
+        const replayed = replayUntrusted(trace.slice(at), {
+          from: head.state,
+          options: given,
+          onOutput: (o) => outputs.push(o),
+        });
+        expect(text(replayed.state)).toBe(text(whole.state));
+        expect(JSON.stringify(outputs)).toBe(JSON.stringify(whole.outputs));
+        let finished = 0;
+        for (const entry of whole.state.recordings.values())
+          if (entry.snapshot.status !== 'active') finished += 1;
+        expect(finished).toBeLessThanOrEqual(1);
       }),
       { numRuns: 40 },
     );

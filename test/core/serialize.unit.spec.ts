@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CORE_STATE_VERSION, recordingState } from '../../src/core/index.js';
+import { wakeOf } from '../../src/core/state.js';
 import {
   CoreStateError,
   deserializeCore,
@@ -27,7 +28,8 @@ describe('a serialized core state', () => {
     const restored = reload(serializeCore(state));
     expect(recordingState(restored, 'r1')).toBe('stopped');
     expect(restored.recordings.get('r1')?.snapshot.status).toBe('done');
-    expect(restored.recordings.get('r1')?.wake).toBeNull();
+    const entry = restored.recordings.get('r1');
+    expect(entry === undefined ? undefined : wakeOf(entry)).toBeNull();
   });
 
   it('is refused with a CoreStateError when its version is another', () => {

@@ -2,31 +2,26 @@
 // entry (at or before its wake), and replaced entries never pile up (issue 10: they leaked).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { wakeCount } from '../../src/core/wake-queue.js';
+import { wakeOf } from '../../src/core/state.js';
 import { type CoreState, createCore, step, stepUntrusted } from '../../src/index.js';
+import { timeQueueEntries, timeQueueSize } from '../../src/stream/collections/index.js';
 import { fleetArb } from './arbitraries.js';
 import { alive, start, started, tick } from './inputs.js';
 
 /** Every (at, recording) entry of the queue. */
 function entries(state: CoreState): { at: number; recording: string }[] {
-  const out: { at: number; recording: string }[] = [];
-  const visit = (node: CoreState['wakes']) => {
-    if (node === null) return;
-    out.push({ at: node.at, recording: node.recording });
-    for (let list = node.children; list !== null; list = list.tail) visit(list.head);
-  };
-  visit(state.wakes);
-  return out;
+  return timeQueueEntries(state.wakes).map(([recording, at]) => ({ at, recording }));
 }
 
 function checkQueue(state: CoreState): void {
   const all = entries(state);
-  expect(wakeCount(state.wakes)).toBe(all.length);
+  expect(timeQueueSize(state.wakes)).toBe(all.length);
   expect(all.length).toBeLessThanOrEqual(2 * state.recordings.size + 16);
   for (const [recording, entry] of state.recordings.entries()) {
-    if (entry.wake === null) continue;
+    const wake = wakeOf(entry);
+    if (wake === null) continue;
     expect(entry.queued).not.toBeNull();
-    expect(entry.queued as number).toBeLessThanOrEqual(entry.wake);
+    expect(entry.queued as number).toBeLessThanOrEqual(wake);
     expect(
       all.filter((e) => e.recording === recording && e.at === entry.queued).length,
     ).toBeGreaterThan(0);
@@ -59,7 +54,7 @@ describe('the core’s wake queue', () => {
       state = step(state, alive(100 + i, 'S1')).state;
       state = step(state, alive(95 + i, 'S1')).state;
     }
-    expect(wakeCount(state.wakes)).toBeLessThanOrEqual(2 * state.recordings.size + 16);
+    expect(timeQueueSize(state.wakes)).toBeLessThanOrEqual(2 * state.recordings.size + 16);
     checkQueue(state);
   });
 });

@@ -40,6 +40,21 @@ describe('dedupeSignals', () => {
     // The scheduler runs the marbles when `run` returns: only then has the copy been seen.
     expect(dropped).toEqual([values.b]);
   });
+
+  it('remembers a sid’s copies for 10 min after its session_exit (11), then forgets it', () => {
+    const minute = 60_000;
+    const values = {
+      a: note(0, 0),
+      x: note(1, 1_000, 11),
+      b: note(0, 9 * minute),
+      c: note(0, 12 * minute),
+    };
+    scheduler().run(({ cold, expectObservable }) => {
+      const source = cold('a-x-b-c|', values);
+      // Within 10 min of the exit, a copy is dropped; after, the sid is forgotten and it passes.
+      expectObservable(source.pipe(dedupeSignals())).toBe('a-x---c|', values);
+    });
+  });
 });
 
 /** A failover notice (12): its order matters, so it may wait for a missing predecessor. */

@@ -1,6 +1,13 @@
 import { filter, type MonoTypeOperatorFunction } from 'rxjs';
 import type { Signal } from '../../signals/index.js';
-import { createDedupe, DEFAULT_DEDUPE_OPTIONS, type DedupeOptions, dedupe } from '../dedupe.js';
+import {
+  createDedupe,
+  DEFAULT_DEDUPE_OPTIONS,
+  type DedupeOptions,
+  dedupe,
+  expireDedupe,
+  finishSid,
+} from '../dedupe.js';
 
 export interface DedupeSignalsOptions extends Partial<Pick<DedupeOptions, 'maxKeys'>> {
   /** Told of every duplicate dropped, so none disappears unseen. */
@@ -9,9 +16,9 @@ export interface DedupeSignalsOptions extends Partial<Pick<DedupeOptions, 'maxKe
 
 /**
  * Drops second copies of notifications (same sid, recorder uid, eventType and sequence, or same
- * non-empty noticeId);
- * everything else passes. Memory is bounded by `maxKeys` (whole sids evicted, least recently
- * seen first); each subscription has its own memory.
+ * non-empty noticeId); everything else passes. A sid counts as finished at its session_exit (11)
+ * and is forgotten `retainFinishedMs` later (earlier past `maxKeys`); each subscription has its
+ * own memory.
  * @example
  * signals$.pipe(dedupeSignals({ onDuplicate: (s) => log.debug('duplicate', s) }))
  */
@@ -27,8 +34,13 @@ export function dedupeSignals(
     return source.pipe(
       filter((signal) => {
         if (signal.type !== 'notification') return true;
-        const result = dedupe(state, signal.notification, signal.at, settings);
-        state = result.state;
+        const { notification, at } = signal;
+        const result = dedupe(expireDedupe(state, at, settings), notification, at, settings);
+        // The core learns a sid is done from its machine; alone, the operator has Agora's word.
+        state =
+          notification.eventType === 11
+            ? finishSid(result.state, notification.sid, at)
+            : result.state;
         if (result.duplicate) options.onDuplicate?.(signal);
         return !result.duplicate;
       }),

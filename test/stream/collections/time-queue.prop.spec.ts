@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  peekWake,
-  popWake,
-  pushWake,
-  type WakeQueue,
-  wakeQueueOf,
-} from '../../src/core/wake-queue.js';
+  peekTime,
+  popTime,
+  pushTime,
+  type TimeQueue,
+  timeQueueOf,
+} from '../../../src/stream/collections/index.js';
 
-const head = (queue: WakeQueue) => {
-  const top = peekWake(queue);
-  return top === null ? null : { at: top.at, recording: top.recording };
+const head = (queue: TimeQueue) => {
+  const top = peekTime(queue);
+  return top === null ? null : { at: top.at, recording: top.id };
 };
 
-describe('the wake queue', () => {
+describe('the time queue', () => {
   it('pops entries earliest first (ties by recording), under any mix of pushes and pops', () => {
     const op = fc.oneof(
       fc.record({
@@ -25,11 +25,11 @@ describe('the wake queue', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        let queue: WakeQueue = null;
+        let queue: TimeQueue = null;
         const model: { at: number; recording: string }[] = [];
         for (const o of ops) {
           if ('at' in o) {
-            queue = pushWake(queue, o.at, o.recording);
+            queue = pushTime(queue, o.at, o.recording);
             model.push({ at: o.at, recording: o.recording });
           } else {
             model.sort(
@@ -38,7 +38,7 @@ describe('the wake queue', () => {
             );
             expect(head(queue)).toEqual(model[0] ?? null);
             model.shift();
-            queue = popWake(queue);
+            queue = popTime(queue);
           }
         }
       }),
@@ -46,14 +46,14 @@ describe('the wake queue', () => {
   });
 
   it('never changes a queue it was given', () => {
-    const queue = wakeQueueOf([
+    const queue = timeQueueOf([
       ['a', 5],
       ['b', 3],
       ['c', null],
     ]);
-    const popped = popWake(pushWake(queue, 1, 'z'));
+    const popped = popTime(pushTime(queue, 1, 'z'));
     expect(head(queue)).toEqual({ at: 3, recording: 'b' });
     expect(head(popped)).toEqual({ at: 3, recording: 'b' });
-    expect(head(popWake(queue))).toEqual({ at: 5, recording: 'a' });
+    expect(head(popTime(queue))).toEqual({ at: 5, recording: 'a' });
   });
 });

@@ -1,11 +1,20 @@
-// A set of strings for dedupe's memory: persistent (a PersistentMap) for anyone, and a plain JS
+// A set of strings for dedupe's memory: persistent (a StringSet) for anyone, and a plain JS
 // Set while a replay owns it. A replay's fold changes its own sets in place (an edit token, as
 // in PersistentMap): a JS Set looks up a string in a fraction of a trie's time, and most of a
 // replay's dedupe work is lookups. Anyone without the token gets a persistent copy on their
 // first change, so an owned set is never changed under someone else's feet.
-import { type Edit, PersistentMap } from './persistent-map.js';
+import type { Edit } from './edit.js';
+import {
+  EMPTY_STRING_SET,
+  hasString,
+  type StringSet,
+  stringSetOf,
+  stringsOf,
+  withString,
+} from './string-set.js';
 
-export type KeySet = PersistentMap<true> | OwnedKeys;
+/** Dedupe's set of keys: persistent, or a JS Set its edit token owns. */
+export type KeySet = StringSet | OwnedKeys;
 
 /** A JS Set that only its edit token may change. */
 export class OwnedKeys {
@@ -15,12 +24,15 @@ export class OwnedKeys {
   ) {}
 }
 
-export const EMPTY_KEY_SET: KeySet = PersistentMap.empty<true>();
+/** The empty key set. */
+export const EMPTY_KEY_SET: KeySet = EMPTY_STRING_SET;
 
+/** Whether the set holds `key`. */
 export function hasKey(set: KeySet, key: string): boolean {
-  return set instanceof OwnedKeys ? set.keys.has(key) : set.has(key);
+  return set instanceof OwnedKeys ? set.keys.has(key) : hasString(set, key);
 }
 
+/** How many keys the set holds. */
 export function keyCount(set: KeySet): number {
   return set instanceof OwnedKeys ? set.keys.size : set.size;
 }
@@ -32,19 +44,19 @@ export function withKey(set: KeySet, key: string, edit: Edit | null): KeySet {
       set.keys.add(key);
       return set;
     }
-    return PersistentMap.from([...set.keys, key].map((k) => [k, true] as const));
+    return withString(stringSetOf(set.keys), key);
   }
-  if (edit === null) return set.set(key, true);
+  if (edit === null) return withString(set, key);
   // A replay takes over a set it did not make by copying it into one it owns.
-  return new OwnedKeys(new Set([...set.keys(), key]), edit);
+  return new OwnedKeys(new Set([...stringsOf(set), key]), edit);
 }
 
 /** Every key, in no particular order. */
 export function keysOf(set: KeySet): Iterable<string> {
-  return set instanceof OwnedKeys ? set.keys : set.keys();
+  return set instanceof OwnedKeys ? set.keys : stringsOf(set);
 }
 
 /** A persistent set of these keys. */
 export function keySetOf(keys: Iterable<string>): KeySet {
-  return PersistentMap.from([...keys].map((k) => [k, true] as const));
+  return stringSetOf(keys);
 }

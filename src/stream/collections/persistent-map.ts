@@ -8,20 +8,16 @@
 // same token change them in place. A map reached without the token (anything the caller passed
 // in) is never changed: it is copied first, as usual. Whoever holds a token must not let a map
 // built with it escape before it stops using the token.
+import { Edit } from './edit.js';
 
 const BITS = 5;
 const MASK = (1 << BITS) - 1;
 const MAX_SHIFT = 30;
 
-/** The right to change, in place, the nodes created with it. */
-export class Edit {
-  /** Tokens are told apart by identity; this field only keeps the type nominal. */
-  protected readonly edit = 'edit' as const;
-}
-
+// A leaf keeps no hash: it is recomputed on the rare split, and a hash above 2^30 would cost
+// a boxed number per entry.
 interface Leaf<V> {
   readonly kind: 0;
-  readonly hash: number;
   readonly key: string;
   readonly value: V;
 }
@@ -181,19 +177,18 @@ function setIn<V>(
   update: Update,
 ): Node<V> {
   if (node.kind === 0) {
-    if (node.key === key)
-      return Object.is(node.value, value) ? node : { kind: 0, hash, key, value };
+    if (node.key === key) return Object.is(node.value, value) ? node : { kind: 0, key, value };
     update.added = 1;
-    return merge(node, { kind: 0, hash, key, value }, shift, update.edit);
+    return merge(node, { kind: 0, key, value }, hash, shift, update.edit);
   }
   if (node.kind === 2) {
     const index = node.leaves.findIndex((leaf) => leaf.key === key);
     const leaves = node.leaves.slice();
     if (index < 0) {
       update.added = 1;
-      leaves.push({ kind: 0, hash, key, value });
+      leaves.push({ kind: 0, key, value });
     } else {
-      leaves[index] = { kind: 0, hash, key, value };
+      leaves[index] = { kind: 0, key, value };
     }
     return { kind: 2, hash, leaves };
   }
@@ -201,10 +196,19 @@ function setIn<V>(
   const index = popcount(node.bitmap & (bit - 1));
   if ((node.bitmap & bit) === 0) {
     update.added = 1;
-    const target = editable(node, update.edit);
-    target.children.splice(index, 0, { kind: 0, hash, key, value });
-    target.bitmap |= bit;
-    return target;
+    const leaf: Leaf<V> = { kind: 0, key, value };
+    if (update.edit !== null && node.edit === update.edit) {
+      node.children.splice(index, 0, leaf);
+      node.bitmap |= bit;
+      return node;
+    }
+    // Copied exactly sized: an array's spare room would cost more than the leaf.
+    const children = new Array<Node<V>>(node.children.length + 1);
+    for (let i = 0; i < index; i += 1) children[i] = node.children[i] as Node<V>;
+    children[index] = leaf;
+    for (let i = index; i < node.children.length; i += 1)
+      children[i + 1] = node.children[i] as Node<V>;
+    return branch(node.bitmap | bit, children, update.edit);
   }
   const child = node.children[index] as Node<V>;
   const next = setIn(child, shift + BITS, hash, key, value, update);
@@ -214,11 +218,18 @@ function setIn<V>(
   return target;
 }
 
-function merge<V>(a: Leaf<V>, b: Leaf<V>, shift: number, edit: Edit | null): Node<V> {
-  if (shift > MAX_SHIFT || a.hash === b.hash) return { kind: 2, hash: a.hash, leaves: [a, b] };
-  const bitA = (a.hash >>> shift) & MASK;
-  const bitB = (b.hash >>> shift) & MASK;
-  if (bitA === bitB) return branch(1 << bitA, [merge(a, b, shift + BITS, edit)], edit);
+function merge<V>(
+  a: Leaf<V>,
+  b: Leaf<V>,
+  hashB: number,
+  shift: number,
+  edit: Edit | null,
+): Node<V> {
+  const hashA = hashOf(a.key);
+  if (shift > MAX_SHIFT || hashA === hashB) return { kind: 2, hash: hashA, leaves: [a, b] };
+  const bitA = (hashA >>> shift) & MASK;
+  const bitB = (hashB >>> shift) & MASK;
+  if (bitA === bitB) return branch(1 << bitA, [merge(a, b, hashB, shift + BITS, edit)], edit);
   return branch((1 << bitA) | (1 << bitB), bitA < bitB ? [a, b] : [b, a], edit);
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Edit, PersistentMap } from '../../src/stream/persistent-map.js';
+import { Edit, PersistentMap } from '../../../src/stream/collections/index.js';
 
 const op = fc.oneof(
   fc.record({
