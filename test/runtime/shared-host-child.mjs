@@ -1,7 +1,8 @@
 // One of several hosts sharing a PostgreSQL log until it is killed: the child process of
 // supervisor-shared.e2e.spec.ts. It uses the built package, as a real host would.
 // Usage: node shared-host-child.mjs <json options>
-// Prints JSON lines: {"ready":true} once it listens, then {"list":[...],"webhooks":n} every 200 ms.
+// Prints JSON lines: {"ready":true} once it listens, {"webhooks":n} after each acknowledged
+// webhook, and {"list":[...],"webhooks":n} every 200 ms.
 import { createServer } from 'node:http';
 
 const dist = new URL('../../dist/src/', import.meta.url);
@@ -34,12 +35,16 @@ const supervisor = await createSupervisor({
   clock,
   settleStartMs: 20_000,
 });
+const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+// Counted once acknowledged, and told at once: a kill -9 must not lose what the count says.
 let webhooks = 0;
 const webhook = createWebhookHandler(
   {
-    receiveWebhook: (body) => {
+    receiveWebhook: async (body) => {
+      const received = await supervisor.receiveWebhook(body);
       webhooks += 1;
-      return supervisor.receiveWebhook(body);
+      print({ webhooks });
+      return received;
     },
   },
   { secret: options.secret },
@@ -57,7 +62,6 @@ for (const recording of options.start) {
     });
   }
 }
-const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 print({ ready: true });
 setInterval(() => print({ list: supervisor.list(), webhooks }), 200);
 process.on('SIGTERM', async () => {
