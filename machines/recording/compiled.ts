@@ -6,9 +6,9 @@
 // model-based tests check this path against XState on every edge of the machine's graph.
 import type { AnyStateNode, AnyTransitionDefinition, StateValue } from 'xstate';
 import { recordingMachine } from '../recording.machine.js';
+import { applyReaction } from './apply-reaction.js';
 import type { Guard } from './guards.js';
 import * as guards from './guards.js';
-import { wakeMoved } from './react.js';
 import type { Reactor } from './reactions.js';
 import * as reactions from './reactions.js';
 import type {
@@ -223,7 +223,8 @@ export function stepCompiled(
   if (chosen === undefined) return { snapshot, outputs: [] };
   const outputs: RecordingOutput[] = [];
   const run = (reactors: readonly Reactor[]) => {
-    for (const reactor of reactors) context = react(reactor, context, event, options, outputs);
+    for (const reactor of reactors)
+      context = applyReaction(reactor, context, event, options, outputs);
   };
   for (let transition: Transition | undefined = chosen; transition !== undefined; ) {
     run(transition.actions);
@@ -251,25 +252,4 @@ function pick(
     if (candidate.guard === null || candidate.guard(context, event, options)) return candidate;
   }
   return undefined;
-}
-
-/** What `react()` does in XState (react.ts), without its intermediate objects: runs per event. */
-function react(
-  reactor: Reactor,
-  context: RecordingContext,
-  event: RecordingEvent,
-  options: RecordingOptions,
-  outputs: RecordingOutput[],
-): RecordingContext {
-  const { patch, emit } = reactor(context, event, options);
-  const next: { -readonly [K in keyof RecordingContext]: RecordingContext[K] } = { ...context };
-  if (patch !== undefined) {
-    for (const key in patch)
-      (next as Record<string, unknown>)[key] = (patch as Record<string, unknown>)[key];
-  }
-  next.updatedAt = event.at;
-  if (emit !== undefined) for (const output of emit) outputs.push(output);
-  const wake = wakeMoved(context, patch);
-  if (wake !== null) outputs.push(wake);
-  return next;
 }
