@@ -4,6 +4,7 @@ export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.j
 export { filePrefixFor, nextWake } from './recording/schedule.js';
 export { currentSession } from './recording/session.js';
 export type {
+  Interpreter,
   LifecycleState,
   PersistedRecording,
   RecordingSnapshot,
@@ -16,6 +17,7 @@ export {
   restoreRecording,
   stepRecording,
   toMachineSnapshot,
+  useInterpreter,
 } from './recording/step.js';
 export type {
   Backoff,
