@@ -22,6 +22,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'xstate',
+          // XState's interpreter is several times slower than the compiled path: the property
+          // tests get the time they need on a busy machine.
+          testTimeout: 120_000,
           include: ['test/machines/**/*.spec.ts', 'test/core/**/*.spec.ts'],
           provide: { interpreter: 'xstate' },
           setupFiles: ['test/interpreter.setup.ts'],

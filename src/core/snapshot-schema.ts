@@ -67,7 +67,6 @@ const context = z.object({
     })
     .nullable(),
   failoverHint: nullableTime,
-  failoverSuspected: z.boolean(),
   deadlines: z.object({
     startBy: nullableTime,
     failoverBy: nullableTime,
@@ -95,9 +94,9 @@ const parked = z.object({ position: count, at: time, notification });
 
 const generation = z.object({ sequences: z.array(text), notices: z.array(text) });
 
-/** The JSON shape of a core state (version 2), as zod checks it. */
+/** The JSON shape of a core state (version 3), as zod checks it. */
 export const coreStateJsonSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   position: count,
   now: time,
   optionsFingerprint: text,

@@ -23,13 +23,18 @@ describe('the statechart read from the lifecycle machine', () => {
   it('has the transitions with their events and guards, eventless ones as always', () => {
     const edge = (id: string) => chart.edges.find((e) => e.id === id);
     expect(edge('recording.idle -> recording.starting')?.events).toEqual(['start']);
-    expect(edge('recording.quit -> recording.restarting')).toMatchObject({
+    expect(edge('recording.quit.deciding -> recording.restarting')).toMatchObject({
       events: ['always'],
-      guards: { always: ['restartAllowed'] },
+      guards: { always: [] },
+    });
+    expect(edge('recording.quit.deciding -> recording.quit.notRestarted')?.guards).toEqual({
+      always: ['or(restartExcluded, restartsOff)'],
     });
     expect(edge('recording.recording -> recording.failoverPending')?.guards).toEqual({
-      query: ['probingRunsOutOnHint'],
       notification: ['notifiesFailover'],
+    });
+    expect(edge('recording.recording -> recording.failoverPending.suspected')?.guards).toEqual({
+      query: ['and(queryNotFound, probingExhausted, failoverPlausible)'],
     });
     // Transitions without a target (actions only) draw nothing.
     expect(chart.edges.every((e) => e.source !== e.target || e.events.length > 0)).toBe(true);
