@@ -126,6 +126,7 @@ export const restartExcluded: Guard = (c, _, o) =>
 /** The host turned restarts off (a budget of 0): a quit stays a quit, it is not a failure. */
 export const restartsOff: Guard = (_c, _e, o) => o.restartBudget === 0;
 
+/** Every restart of the budget has been used (rule 7: beyond it the recording fails). */
 export const restartBudgetSpent: Guard = (c, _, o) => c.restarts >= o.restartBudget;
 
 // Stopping (rule 10)
