@@ -6,9 +6,9 @@
 //                   │ no life in 90 s               uncertain (50x) ─hint+404s─►   then only 404s)
 //                   │ quit evidence                   │ quit evidence             │ 90 s, 4th 12
 //                   ▼                                 ▼                           ▼
-//                 quit: deciding ─► restarting ─started─► starting.confirming
-//                                ─► notRestarted (reason excluded, or restarts off: budget 0)
-//                                ─► failed (budget spent; any 40x configuration error too)
+//                 quit ─► restarting ─started─► starting.confirming
+//                      ─► failed (budget spent; any 40x configuration error too)
+//                      rests in quit when the reason is excluded or restarts are off (budget 0)
 //   stop ─► stopping (requested ⇄ refused) ─► stopped        stopped and failed are final
 //
 // Read the states below top to bottom: each transition names its guard (when, composed with
@@ -277,24 +277,24 @@ const defineMachine = (options: RecordingOptions) =>
         },
       },
 
-      // Rule 7: restart unless the host excluded the reason or turned restarts off (budget 0);
-      // beyond the budget the recording fails.
+      // Rule 7: restart unless the host excluded the reason or turned restarts off (a budget of
+      // 0: the recording rests here); beyond the budget the recording fails.
       quit: {
-        initial: 'deciding',
+        always: [
+          {
+            guard: and([not('restartExcluded'), not('restartsOff'), not('restartBudgetSpent')]),
+            target: 'restarting',
+          },
+          {
+            guard: and([not('restartExcluded'), not('restartsOff'), 'restartBudgetSpent']),
+            target: 'failed',
+            actions: 'failRestartBudget',
+          },
+        ],
         on: {
           stop: { target: 'stopped', actions: 'concludeStopped' },
           // The upload report (31) comes after the exit (11): its files are still news.
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
-        },
-        states: {
-          deciding: {
-            always: [
-              { guard: or(['restartExcluded', 'restartsOff']), target: 'notRestarted' },
-              { guard: 'restartBudgetSpent', target: '#recording.failed', actions: 'failRestartBudget' },
-              { target: '#recording.restarting' },
-            ],
-          },
-          notRestarted: {},
         },
       },
 

@@ -16,7 +16,7 @@ import {
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 import { EMPTY_WAKE_QUEUE, peekWake, type WakeQueue } from './wake-queue.js';
 
-/** The version of the core state's shape (3: failoverPending and quit have sub-states); snapshots of another version are not read. */
+/** The version of the core state's shape (3: failoverPending has sub-states); snapshots of another version are not read. */
 export const CORE_STATE_VERSION = 3;
 
 /** One supervised recording: its machine snapshot, its earliest deadline, its queue entry. */

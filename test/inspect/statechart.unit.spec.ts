@@ -23,12 +23,11 @@ describe('the statechart read from the lifecycle machine', () => {
   it('has the transitions with their events and guards, eventless ones as always', () => {
     const edge = (id: string) => chart.edges.find((e) => e.id === id);
     expect(edge('recording.idle -> recording.starting')?.events).toEqual(['start']);
-    expect(edge('recording.quit.deciding -> recording.restarting')).toMatchObject({
+    expect(edge('recording.quit -> recording.restarting')).toMatchObject({
       events: ['always'],
-      guards: { always: [] },
-    });
-    expect(edge('recording.quit.deciding -> recording.quit.notRestarted')?.guards).toEqual({
-      always: ['or(restartExcluded, restartsOff)'],
+      guards: {
+        always: ['and(not(restartExcluded), not(restartsOff), not(restartBudgetSpent))'],
+      },
     });
     expect(edge('recording.recording -> recording.failoverPending')?.guards).toEqual({
       notification: ['notifiesFailover'],
