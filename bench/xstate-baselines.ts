@@ -14,7 +14,7 @@ import {
   type RecordingOutput,
   recordingMachine,
 } from '../machines/index.js';
-import { outcomeOf } from '../machines/recording/react.js';
+import { applyReaction } from '../machines/recording/apply-reaction.js';
 import * as to from '../machines/recording/reactions.js';
 
 /** A machine event for one recording, in the order the core's machines received them. */
@@ -44,14 +44,16 @@ export const plainAssignMachine = recordingMachine.provide({
     Object.entries(to).map(([name, reactor]) => [
       name,
       assign(({ context, event }: { context: RecordingContext; event: RecordingEvent }) => {
-        const { assignment, outputs } = outcomeOf(
+        const outputs: RecordingOutput[] = [];
+        const next = applyReaction(
           reactor as to.Reactor,
           context,
           event,
           DEFAULT_RECORDING_OPTIONS,
+          outputs,
         );
         for (const output of outputs) sink(output);
-        return assignment;
+        return next;
       }),
     ]),
   ) as never,

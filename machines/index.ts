@@ -1,9 +1,11 @@
+export { MachineCompileError, UnknownStateValueError } from './recording/errors.js';
 export { failoversInFileNames } from './recording/failover-evidence.js';
 export { MAX_FILES } from './recording/files.js';
 export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.js';
 export { filePrefixFor, nextWake } from './recording/schedule.js';
 export { currentSession } from './recording/session.js';
 export type {
+  Interpreter,
   LifecycleState,
   PersistedRecording,
   RecordingSnapshot,
@@ -16,6 +18,7 @@ export {
   restoreRecording,
   stepRecording,
   toMachineSnapshot,
+  useInterpreter,
 } from './recording/step.js';
 export type {
   Backoff,

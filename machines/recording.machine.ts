@@ -1,7 +1,20 @@
-// The lifecycle of one supervised recording, as lifecycle-rules.md §1 states it. Read the states
-// top to bottom: each transition names its guard (when) and its reactions (what it does).
-// Time is an input: deadlines live in context and a `tick` fires the ones that are due.
-import { setup } from 'xstate';
+// The lifecycle of one supervised recording, as lifecycle-rules.md §1 states it. The chart:
+//
+//   idle ─start─► starting ──────── life ────────► recording ◄──── life ───── failoverPending
+//                 acquiring ─started─► confirming   healthy                     announced (a 12)
+//                 probing (404) · uncertain (50x)   probing (404) ──12──────►   suspected (hint,
+//                   │ no life in 90 s               uncertain (50x) ─hint+404s─►   then only 404s)
+//                   │ quit evidence                   │ quit evidence             │ 90 s, 4th 12
+//                   ▼                                 ▼                           ▼
+//                 quit ─► restarting ─started─► starting.confirming
+//                      ─► failed (budget spent; any 40x configuration error too)
+//                      rests in quit when the reason is excluded or restarts are off (budget 0)
+//   stop ─► stopping (requested ⇄ refused) ─► stopped        stopped and failed are final
+//
+// Read the states below top to bottom: each transition names its guard (when, composed with
+// XState's and/or/not over named guards) and its reactions (what it does). Time is an input:
+// deadlines live in context and a `tick` fires the ones that are due.
+import { and, not, or, setup } from 'xstate';
 import * as is from './recording/guards.js';
 import { DEFAULT_RECORDING_OPTIONS } from './recording/options.js';
 import { react } from './recording/react.js';
@@ -67,7 +80,6 @@ export function initialContext(input: RecordingInput): RecordingContext {
     uncertainSince: null,
     backoff: null,
     failoverHint: null,
-    failoverSuspected: false,
     deadlines: NO_DEADLINES,
     updatedAt: null,
   };
@@ -115,7 +127,11 @@ const defineMachine = (options: RecordingOptions) =>
           query: [
             { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
-            { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitNotStarted'] },
+            {
+              guard: and(['queryNotFound', 'probingExhausted']),
+              target: 'quit',
+              actions: ['noteQuery', 'quitNotStarted'],
+            },
             { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
             { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
             { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
@@ -167,8 +183,12 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'queryShowsAlive', target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
             // Probing ran out after a fatal error or an ambiguous leave: maybe a failover whose 12 was lost.
-            { guard: 'probingRunsOutOnHint', target: 'failoverPending', actions: ['noteQuery', 'suspectFailover'] },
-            { guard: 'probingRunsOut', target: 'quit', actions: ['noteQuery', 'quitLost'] },
+            {
+              guard: and(['queryNotFound', 'probingExhausted', 'failoverPlausible']),
+              target: 'failoverPending.suspected',
+              actions: ['noteQuery', 'suspectFailover'],
+            },
+            { guard: and(['queryNotFound', 'probingExhausted']), target: 'quit', actions: ['noteQuery', 'quitLost'] },
             { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
             { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
             { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
@@ -176,7 +196,7 @@ const defineMachine = (options: RecordingOptions) =>
           ],
           notification: [
             { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
-            { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
+            { guard: and(['notifiesFailover', 'haAttemptsUsedUp']), target: 'quit', actions: 'quitHaExhausted' },
             { guard: 'notifiesFailover', target: 'failoverPending', actions: 'beginFailover' },
             { guard: 'notifiesLife', target: '.healthy', actions: ['noteNotification', 'pollRegularly'] },
             { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
@@ -193,16 +213,10 @@ const defineMachine = (options: RecordingOptions) =>
       },
 
       // Rule 4: the session moves to a new server; 404s are expected until the 90 s deadline.
+      // Announced: event 12 named the new recorder. Suspected: no 12, but a hint and only 404s.
       failoverPending: {
+        initial: 'announced',
         on: {
-          notification: [
-            { guard: 'notifiesQuit', target: 'quit', actions: ['noteNotification', 'quitOnEvidence'] },
-            { guard: 'failoverExhaustsHa', target: 'quit', actions: 'quitHaExhausted' },
-            { guard: 'notifiesFailover', target: 'failoverPending', reenter: true, actions: 'beginFailover' },
-            { guard: 'notifiesNewRecorder', target: 'recording', actions: ['noteNotification', 'resumeAfterFailover'] },
-            { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-            { guard: 'notificationNoteworthy', actions: 'noteNotification' },
-          ],
           query: [
             { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'resumeAfterFailover'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
@@ -216,13 +230,66 @@ const defineMachine = (options: RecordingOptions) =>
           ],
           stop: 'stopping',
         },
+        states: {
+          // Life from the recorder the 12 named, or from one the sid has not shown yet.
+          announced: {
+            on: {
+              notification: [
+                { guard: 'notifiesQuit', target: '#recording.quit', actions: ['noteNotification', 'quitOnEvidence'] },
+                {
+                  guard: and(['notifiesFailover', 'haAttemptsUsedUp']),
+                  target: '#recording.quit',
+                  actions: 'quitHaExhausted',
+                },
+                { guard: 'notifiesFailover', target: 'announced', actions: 'beginFailover' },
+                {
+                  guard: or(['notifiesUnseenRecorder', 'notifiesCurrentRecorder']),
+                  target: '#recording.recording',
+                  actions: ['noteNotification', 'resumeAfterFailover'],
+                },
+                { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+                { guard: 'notificationNoteworthy', actions: 'noteNotification' },
+              ],
+            },
+          },
+          // Any life will do: the new recorder's uid is unknown.
+          suspected: {
+            // The same notifications as `announced`, in the same order; only what counts as life differs.
+            on: {
+              notification: [
+                { guard: 'notifiesQuit', target: '#recording.quit', actions: ['noteNotification', 'quitOnEvidence'] },
+                {
+                  guard: and(['notifiesFailover', 'haAttemptsUsedUp']),
+                  target: '#recording.quit',
+                  actions: 'quitHaExhausted',
+                },
+                { guard: 'notifiesFailover', target: 'announced', actions: 'beginFailover' },
+                {
+                  guard: or(['notifiesUnseenRecorder', 'notifiesLife']),
+                  target: '#recording.recording',
+                  actions: ['noteNotification', 'resumeAfterFailover'],
+                },
+                { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+                { guard: 'notificationNoteworthy', actions: 'noteNotification' },
+              ],
+            },
+          },
+        },
       },
 
-      // Rule 7: restart unless the host excluded the reason; beyond the budget the recording fails.
+      // Rule 7: restart unless the host excluded the reason or turned restarts off (a budget of
+      // 0: the recording rests here); beyond the budget the recording fails.
       quit: {
         always: [
-          { guard: 'restartAllowed', target: 'restarting' },
-          { guard: 'restartBudgetSpent', target: 'failed', actions: 'failRestartBudget' },
+          {
+            guard: and([not('restartExcluded'), not('restartsOff'), not('restartBudgetSpent')]),
+            target: 'restarting',
+          },
+          {
+            guard: and([not('restartExcluded'), not('restartsOff'), 'restartBudgetSpent']),
+            target: 'failed',
+            actions: 'failRestartBudget',
+          },
         ],
         on: {
           stop: { target: 'stopped', actions: 'concludeStopped' },
@@ -260,7 +327,11 @@ const defineMachine = (options: RecordingOptions) =>
           stopResult: [
             { guard: 'stopConfirmed', target: 'stopped', actions: 'concludeStopped' },
             // Refused as wrong: the host must fix it; the recording may go on, so it is watched.
-            { guard: 'stopRejected', target: '.refused', actions: 'reportStopRefused' },
+            {
+              guard: and(['stopAnsweredClientError', 'sessionKnown', not('stopConfirmed')]),
+              target: '.refused',
+              actions: 'reportStopRefused',
+            },
             { actions: 'checkStopLater' },
           ],
           notification: [
@@ -268,7 +339,12 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'notificationReportsFiles', actions: 'noteFiles' },
           ],
           query: [
-            { guard: 'queryConfirmsStop', target: 'stopped', actions: ['noteQuery', 'concludeStopped'] },
+            // A 404 proves the end, except while a failover may be under way (404s are expected then).
+            {
+              guard: or(['queryShowsQuit', and(['queryNotFound', not('failoverWindowOpen')])]),
+              target: 'stopped',
+              actions: ['noteQuery', 'concludeStopped'],
+            },
             { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
             { guard: 'queryShowsAlive', actions: ['noteQuery', 'requestStop'] },
             { actions: ['noteQuery', 'checkStopLater'] },

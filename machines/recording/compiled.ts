@@ -4,11 +4,19 @@
 // table does the same work in a fraction of that. The machine file stays the one definition: the
 // table is read from it, every construct it does not support is refused at load, and the
 // model-based tests check this path against XState on every edge of the machine's graph.
-import type { AnyStateNode, AnyTransitionDefinition, StateValue } from 'xstate';
+import {
+  type AnyStateNode,
+  type AnyTransitionDefinition,
+  and,
+  not,
+  or,
+  type StateValue,
+} from 'xstate';
 import { recordingMachine } from '../recording.machine.js';
+import { applyReaction } from './apply-reaction.js';
+import { MachineCompileError, UnknownStateValueError } from './errors.js';
 import type { Guard } from './guards.js';
 import * as guards from './guards.js';
-import { wakeMoved } from './react.js';
 import type { Reactor } from './reactions.js';
 import * as reactions from './reactions.js';
 import type {
@@ -26,7 +34,7 @@ export interface RecordingSnapshot {
 }
 
 /** One transition, ready to run: its guard, its reactions, and where it leads (null: nowhere). */
-interface Transition {
+export interface Transition {
   readonly guard: Guard | null;
   readonly actions: readonly Reactor[];
   readonly target: Leaf | null;
@@ -35,7 +43,7 @@ interface Transition {
 }
 
 /** An atomic state: the only kind the machine rests in (it has no parallel states). */
-interface Leaf {
+export interface Leaf {
   readonly id: string;
   readonly value: StateValue;
   readonly final: boolean;
@@ -48,7 +56,7 @@ const GUARDS: Readonly<Record<string, Guard>> = guards;
 const REACTIONS: Readonly<Record<string, Reactor>> = reactions;
 
 function refuse(what: string): never {
-  throw new Error(`recording machine: the compiled fast path does not support ${what}`);
+  throw new MachineCompileError(what);
 }
 
 function ancestry(node: AnyStateNode): AnyStateNode[] {
@@ -70,11 +78,36 @@ function reactorsOf(actions: readonly unknown[], where: string): Reactor[] {
   });
 }
 
+/** XState's higher-order guards, told apart by the `check` their builders attach. */
+const COMBINATORS = new Map<unknown, 'and' | 'or' | 'not'>([
+  [checkOf(and([])), 'and'],
+  [checkOf(or([])), 'or'],
+  [checkOf(not('')), 'not'],
+]);
+
+function checkOf(guard: unknown): unknown {
+  return (guard as { check?: unknown }).check;
+}
+
 function guardOf(definition: AnyTransitionDefinition, where: string): Guard | null {
   const { guard } = definition;
-  if (guard === undefined) return null;
-  if (typeof guard !== 'string') return refuse(`a non-named guard at ${where}`);
-  return GUARDS[guard] ?? refuse(`the guard ${guard} at ${where}`);
+  return guard === undefined ? null : compileGuard(guard, where);
+}
+
+/** A named guard, or `and`/`or`/`not` over compiled guards; anything else is refused. */
+function compileGuard(guard: unknown, where: string): Guard {
+  if (typeof guard === 'string') return GUARDS[guard] ?? refuse(`the guard ${guard} at ${where}`);
+  const combinator = typeof guard === 'function' ? COMBINATORS.get(checkOf(guard)) : undefined;
+  const operands = (guard as { guards?: unknown }).guards;
+  if (combinator === undefined || !Array.isArray(operands))
+    return refuse(`an inline or parameterized guard at ${where}`);
+  const parts = operands.map((operand) => compileGuard(operand, where));
+  if (combinator === 'not') {
+    const [negated] = parts as [Guard];
+    return (c, e, o) => !negated(c, e, o);
+  }
+  if (combinator === 'and') return (c, e, o) => parts.every((part) => part(c, e, o));
+  return (c, e, o) => parts.some((part) => part(c, e, o));
 }
 
 /** The leaf a compound target settles in: its initial child, recursively. */
@@ -97,7 +130,7 @@ function domainOf(source: AnyStateNode, target: AnyStateNode, reenter: boolean):
   for (const candidate of ancestry(source).slice(1)) {
     if (isDescendant(target, candidate)) return candidate;
   }
-  return recordingMachine.root;
+  return ancestry(source).at(-1) as AnyStateNode;
 }
 
 function stateValueOf(leaf: AnyStateNode): StateValue {
@@ -110,7 +143,15 @@ function stateValueOf(leaf: AnyStateNode): StateValue {
   return value;
 }
 
-function compile(): { leaves: Map<string, Leaf>; initial: Leaf } {
+/**
+ * The transition table of a machine built with the lifecycle's guards and reactions. Throws
+ * `MachineCompileError` for any construct this stepper does not run as XState would.
+ * @example compileMachine(recordingMachine).initial.value // 'idle'
+ */
+export function compileMachine(machine: { readonly root: AnyStateNode }): {
+  leaves: Map<string, Leaf>;
+  initial: Leaf;
+} {
   const all: AnyStateNode[] = [];
   const collect = (node: AnyStateNode) => {
     if (node.type === 'parallel' || node.type === 'history')
@@ -121,7 +162,7 @@ function compile(): { leaves: Map<string, Leaf>; initial: Leaf } {
     all.push(node);
     for (const child of Object.values(node.states)) collect(child);
   };
-  collect(recordingMachine.root);
+  collect(machine.root);
   const atomic = all.filter((node) => node.type === 'atomic' || node.type === 'final');
   const leaves = new Map<string, Leaf>();
 
@@ -173,12 +214,12 @@ function compile(): { leaves: Map<string, Leaf>; initial: Leaf } {
     }
   }
   const initialEntered: AnyStateNode[] = [];
-  const initial = leafOfNode(settle(recordingMachine.root, initialEntered));
+  const initial = leafOfNode(settle(machine.root, initialEntered));
   if (initialEntered.some((n) => n.entry.length > 0)) refuse('entry actions on initial states');
   return { leaves, initial };
 }
 
-const { leaves, initial } = compile();
+const { leaves, initial } = compileMachine(recordingMachine);
 const byValue = new Map<string, Leaf>();
 for (const leaf of leaves.values()) byValue.set(JSON.stringify(leaf.value), leaf);
 
@@ -191,7 +232,7 @@ function leafOf(value: StateValue): Leaf {
   const known = typeof value === 'object' ? byIdentity.get(value) : byValue.get(`"${value}"`);
   if (known !== undefined) return known;
   const leaf = byValue.get(JSON.stringify(value));
-  if (leaf === undefined) throw new Error(`recording machine: no state ${JSON.stringify(value)}`);
+  if (leaf === undefined) throw new UnknownStateValueError(value);
   if (typeof value === 'object') byIdentity.set(value, leaf);
   return leaf;
 }
@@ -223,7 +264,8 @@ export function stepCompiled(
   if (chosen === undefined) return { snapshot, outputs: [] };
   const outputs: RecordingOutput[] = [];
   const run = (reactors: readonly Reactor[]) => {
-    for (const reactor of reactors) context = react(reactor, context, event, options, outputs);
+    for (const reactor of reactors)
+      context = applyReaction(reactor, context, event, options, outputs);
   };
   for (let transition: Transition | undefined = chosen; transition !== undefined; ) {
     run(transition.actions);
@@ -251,25 +293,4 @@ function pick(
     if (candidate.guard === null || candidate.guard(context, event, options)) return candidate;
   }
   return undefined;
-}
-
-/** What `react()` does in XState (react.ts), without its intermediate objects: runs per event. */
-function react(
-  reactor: Reactor,
-  context: RecordingContext,
-  event: RecordingEvent,
-  options: RecordingOptions,
-  outputs: RecordingOutput[],
-): RecordingContext {
-  const { patch, emit } = reactor(context, event, options);
-  const next: { -readonly [K in keyof RecordingContext]: RecordingContext[K] } = { ...context };
-  if (patch !== undefined) {
-    for (const key in patch)
-      (next as Record<string, unknown>)[key] = (patch as Record<string, unknown>)[key];
-  }
-  next.updatedAt = event.at;
-  if (emit !== undefined) for (const output of emit) outputs.push(output);
-  const wake = wakeMoved(context, patch);
-  if (wake !== null) outputs.push(wake);
-  return next;
 }

@@ -10,7 +10,7 @@ import {
 } from './evidence.js';
 import { failoverEvidence, isUnseenRecorder } from './failover-evidence.js';
 import { newFileNames } from './files.js';
-import { isDue, nextBackoff, probingExhausted, startRetryDelay } from './schedule.js';
+import { isDue, nextBackoff, probingStepsUsedUp, startRetryDelay } from './schedule.js';
 import { currentSession } from './session.js';
 import type {
   RecordingContext as Context,
@@ -35,9 +35,9 @@ export const queryUncertain: Guard = (_, e) =>
 export const queryRejected: Guard = (_, e) =>
   e.type === 'query' && e.outcome.kind === 'clientError';
 
-/** This 404 is the one after the last probing step (rules 1 and 3). */
-export const probingRunsOut: Guard = (c, e, o) =>
-  queryNotFound(c, e, o) && probingExhausted(o, nextBackoff(o, c.backoff, 'notFound'));
+/** One more 404 would be past the last probing step (rules 1 and 3). */
+export const probingExhausted: Guard = (c, _e, o) =>
+  probingStepsUsedUp(o, nextBackoff(o, c.backoff, 'notFound'));
 
 /** A failover is plausible: a fatal error or an ambiguous leave, within the failover window. */
 export const failoverPlausible: Guard = (c, e, o) =>
@@ -69,25 +69,21 @@ export const notifiesFailover: Guard = (c, e, _o) =>
   (e.notification.newUid === undefined || !c.recorderUids.includes(e.notification.newUid)) &&
   !supersededByQuery(c, e.notification.sendts);
 
-/** Rule 4: a failover beyond the last allowed attempt ends the recording. */
-export const failoverExhaustsHa: Guard = (c, e, o) =>
-  notifiesFailover(c, e, o) && c.haAttempts + 1 > o.maxHaAttempts;
+/** Rule 4: one more failover would be beyond the last allowed attempt. */
+export const haAttemptsUsedUp: Guard = (c, _e, o) => c.haAttempts + 1 > o.maxHaAttempts;
 
 export const notifiesLife: Guard = (_, e) =>
   e.type === 'notification' && isLifeEvidence(e.notification);
 
-/**
- * Life after a failover: any notification from the new recorder's uid or from a recorder the sid
- * has not shown yet, or a life event from a uid-less payload. While only suspected (no event 12),
- * any life event will do.
- */
-export const notifiesNewRecorder: Guard = (c, e, _o) => {
+/** A notification from a recorder uid the sid has not shown yet (rule 4: a new recorder). */
+export const notifiesUnseenRecorder: Guard = (c, e) =>
+  e.type === 'notification' && isUnseenRecorder(c, e.notification.uid);
+
+/** A notification from the current recorder's uid, or a life event from a uid-less payload. */
+export const notifiesCurrentRecorder: Guard = (c, e) => {
   if (e.type !== 'notification') return false;
   const { uid } = e.notification;
-  if (isUnseenRecorder(c, uid)) return true;
-  if (c.failoverSuspected) return isLifeEvidence(e.notification);
-  if (uid === '') return isLifeEvidence(e.notification);
-  return uid === c.uid;
+  return uid === '' ? isLifeEvidence(e.notification) : uid === c.uid;
 };
 
 /**
@@ -103,10 +99,6 @@ export const notificationNoteworthy: Guard = (c, e, o) =>
 /** A notification naming files not reported yet (they are news in any live state). */
 export const notificationReportsFiles: Guard = (c, e, _o) =>
   e.type === 'notification' && newFileNames(c, e.notification.files).length > 0;
-
-/** Probing ran out after a fatal error or ambiguous leave: maybe a failover whose 12 was lost. */
-export const probingRunsOutOnHint: Guard = (c, e, o) =>
-  probingRunsOut(c, e, o) && failoverPlausible(c, e, o);
 
 export const notificationPromptsQuery: Guard = (_, e) =>
   e.type === 'notification' && promptsQuery(e.notification);
@@ -127,36 +119,36 @@ export const startCanRetry: Guard = (c, e, o) => {
 export const startInFlight: Guard = (c) => c.attempt?.inFlight === true;
 
 // Restart policy (rule 7)
-const restartExcluded = (c: Context, o: Options) =>
+/** The host excluded the quit's reason from restarts (default: `idle`). */
+export const restartExcluded: Guard = (c, _, o) =>
   c.quitReason !== null && o.restartExcludedReasons.includes(c.quitReason);
 
-export const restartAllowed: Guard = (c, _, o) =>
-  !restartExcluded(c, o) && c.restarts < o.restartBudget;
+/** The host turned restarts off (a budget of 0): a quit stays a quit, it is not a failure. */
+export const restartsOff: Guard = (_c, _e, o) => o.restartBudget === 0;
 
-export const restartBudgetSpent: Guard = (c, _, o) =>
-  !restartExcluded(c, o) && o.restartBudget > 0 && c.restarts >= o.restartBudget;
+/** Every restart of the budget has been used (rule 7: beyond it the recording fails). */
+export const restartBudgetSpent: Guard = (c, _, o) => c.restarts >= o.restartBudget;
 
 // Stopping (rule 10)
 /** A stop call's answer that means the session is gone: 200, 404, 435 no data, 49 already exiting. */
 export const stopConfirmed: Guard = (c, e, _o) => {
   if (e.type !== 'stopResult') return false;
   const { kind, code } = e.outcome;
-  if (kind === 'notFound') return !failoverWindowOpen(c, e.at);
+  if (kind === 'notFound') return !failoverWindowOpenAt(c, e.at);
   return kind === 'ok' || code === 435 || code === 49;
 };
 
-/** A stop of a live session refused as wrong (a 40x other than `code 49`, rule 10). */
-export const stopRejected: Guard = (c, e, o) =>
-  e.type === 'stopResult' &&
-  e.outcome.kind === 'clientError' &&
-  currentSession(c) !== null &&
-  !stopConfirmed(c, e, o);
+/** A stop call answered with a 40x (rule 10: wrong, unless it says the session is gone). */
+export const stopAnsweredClientError: Guard = (_, e) =>
+  e.type === 'stopResult' && e.outcome.kind === 'clientError';
 
-/** A 404 while stopping proves the end, except during a failover, when 404s are expected. */
-export const queryConfirmsStop: Guard = (c, e, o) =>
-  queryShowsQuit(c, e, o) || (queryNotFound(c, e, o) && !failoverWindowOpen(c, e.at));
+/** The recording has a session a REST call can name. */
+export const sessionKnown: Guard = (c) => currentSession(c) !== null;
 
-function failoverWindowOpen(c: Context, at: number): boolean {
+/** A failover may still be under way: 404s are expected until its deadline (rule 4). */
+export const failoverWindowOpen: Guard = (c, e) => failoverWindowOpenAt(c, e.at);
+
+function failoverWindowOpenAt(c: Context, at: number): boolean {
   return c.deadlines.failoverBy !== null && at < c.deadlines.failoverBy;
 }
 

@@ -1,6 +1,8 @@
+// The XState side of a reaction: an action that assigns what `applyReaction` computed and emits
+// its outputs. The compiled fast path calls `applyReaction` directly.
 import { type EventObject, enqueueActions } from 'xstate';
+import { applyReaction } from './apply-reaction.js';
 import type { Reactor } from './reactions.js';
-import { nextWake } from './schedule.js';
 import type {
   RecordingContext,
   RecordingEvent,
@@ -8,40 +10,7 @@ import type {
   RecordingOutput,
 } from './types.js';
 
-/** What running a reaction means, in both steppers: the context assignment and the outputs. */
-export interface ReactionOutcome {
-  readonly assignment: Partial<RecordingContext>;
-  readonly outputs: readonly RecordingOutput[];
-}
-
-/**
- * A reaction's patch (stamped with `updatedAt`) and its outputs, plus `wakeAt` when the earliest
- * deadline moved, so a pure step exposes everything the shell must do.
- */
-export function outcomeOf(
-  reactor: Reactor,
-  context: RecordingContext,
-  event: RecordingEvent,
-  options: RecordingOptions,
-): ReactionOutcome {
-  const { patch, emit } = reactor(context, event, options);
-  const assignment =
-    patch === undefined ? { updatedAt: event.at } : { ...patch, updatedAt: event.at };
-  const wake = wakeMoved(context, patch);
-  return { assignment, outputs: wake === null ? (emit ?? []) : [...(emit ?? []), wake] };
-}
-
-/** The `wakeAt` effect when a patch moves the earliest deadline, else null. */
-export function wakeMoved(
-  context: RecordingContext,
-  patch: Partial<RecordingContext> | undefined,
-): RecordingOutput | null {
-  const wake = patch?.deadlines === undefined ? null : nextWake(patch.deadlines);
-  if (wake === null || wake === nextWake(context.deadlines)) return null;
-  return { kind: 'effect', recording: context.recording, type: 'wakeAt', at: wake };
-}
-
-/** Adapts a pure reaction to an XState action: assigns its patch and emits its outputs. */
+/** Adapts a pure reaction to an XState action: assigns its next context and emits its outputs. */
 export function react(reactor: Reactor, options: RecordingOptions) {
   return enqueueActions<
     RecordingContext,
@@ -54,8 +23,9 @@ export function react(reactor: Reactor, options: RecordingOptions) {
     never,
     RecordingOutput & EventObject
   >(({ context, event, enqueue }) => {
-    const { assignment, outputs } = outcomeOf(reactor, context, event, options);
-    enqueue.assign(assignment);
-    for (const output of outputs) enqueue.emit(output);
+    const outputs: RecordingOutput[] = [];
+    const next = applyReaction(reactor, context, event, options, outputs);
+    enqueue.assign(() => next);
+    for (const output of outputs) enqueue.emit(output as RecordingOutput & EventObject);
   });
 }

@@ -119,7 +119,6 @@ export const adoptSid: Reactor = (context, event, options) => {
       backoff: null,
       uncertainSince: null,
       failoverHint: null,
-      failoverSuspected: false,
       deadlines: {
         ...NO_DEADLINES,
         startBy: event.at + options.startTimeoutMs,
@@ -301,7 +300,6 @@ export const beginFailover: Reactor = (context, event, options) => {
       filePrefix,
       backoff: null,
       failoverHint: null,
-      failoverSuspected: false,
       deadlines: {
         ...NO_DEADLINES,
         failoverBy: event.at + options.failoverTimeoutMs,
@@ -328,7 +326,6 @@ export const suspectFailover: Reactor = (context, event, options) => {
   return {
     patch: {
       backoff: null,
-      failoverSuspected: true,
       deadlines: {
         ...NO_DEADLINES,
         failoverBy: since + options.failoverTimeoutMs,
@@ -344,7 +341,6 @@ export const resumeAfterFailover: Reactor = (context, event, options) => ({
     backoff: null,
     uncertainSince: null,
     failoverHint: null,
-    failoverSuspected: false,
     deadlines: { ...NO_DEADLINES, queryAt: event.at + options.pollIntervalMs },
   },
   emit: [sessionEvent(context, 'resumed')],
@@ -367,7 +363,6 @@ function quit(context: Context, reason: QuitReason): Reaction {
       attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
       backoff: null,
       failoverHint: null,
-      failoverSuspected: false,
       deadlines: NO_DEADLINES,
     },
     emit: [{ kind: 'event', recording: context.recording, type: 'quit', sid: context.sid, reason }],

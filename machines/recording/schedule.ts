@@ -57,7 +57,7 @@ export function backoffDelay(options: RecordingOptions, backoff: Backoff): numbe
 }
 
 /** Whether a run of 404s has used up its probing steps (rules 1 and 3). */
-export function probingExhausted(options: RecordingOptions, backoff: Backoff): boolean {
+export function probingStepsUsedUp(options: RecordingOptions, backoff: Backoff): boolean {
   return backoff.reason === 'notFound' && backoff.step >= options.notFoundBackoffMs.length;
 }
 

@@ -1,6 +1,7 @@
 import type { SnapshotFrom, StateValue } from 'xstate';
 import { initialContext, recordingMachine } from '../recording.machine.js';
 import { INITIAL_VALUE, isFinalValue, type RecordingSnapshot, stepCompiled } from './compiled.js';
+import { stepInterpreted } from './interpreted.js';
 import { DEFAULT_RECORDING_OPTIONS } from './options.js';
 import type {
   RecordingContext,
@@ -36,6 +37,21 @@ export interface RecordingStep {
   readonly outputs: readonly RecordingOutput[];
 }
 
+/** Which interpreter steps the machine: the compiled fast path, or XState's own `transition()`. */
+export type Interpreter = 'compiled' | 'xstate';
+
+let interpreter: Interpreter = 'compiled';
+
+/**
+ * Chooses the interpreter every later `stepRecording` uses (the compiled path by default). Both
+ * give the same snapshots and outputs; XState's is several times slower. For tests and tools:
+ * the test suites run once on each (vitest's `xstate` project).
+ * @example useInterpreter('xstate');
+ */
+export function useInterpreter(which: Interpreter): void {
+  interpreter = which;
+}
+
 /**
  * A fresh recording in `idle`.
  * @example const snapshot = createRecording({ recording: 'r1' });
@@ -48,7 +64,7 @@ export function createRecording(input: RecordingInput): RecordingSnapshot {
  * One pure step of the machine: the next snapshot and the outputs (effects and domain events),
  * read with the host's options (complete: see `resolveOptions`; default lifecycle-rules.md's).
  * Same result as `transition(createRecordingMachine(options), snapshot, event)` from xstate, on
- * the compiled fast path (see compiled.ts).
+ * the compiled fast path (see compiled.ts) unless `useInterpreter('xstate')` chose XState's.
  * @example
  * const { snapshot: next, outputs } = stepRecording(snapshot, { type: 'tick', at: 1_700_000_090_000 });
  */
@@ -57,7 +73,9 @@ export function stepRecording(
   event: RecordingEvent,
   options: RecordingOptions = DEFAULT_RECORDING_OPTIONS,
 ): RecordingStep {
-  return stepCompiled(snapshot, event, options);
+  return interpreter === 'compiled'
+    ? stepCompiled(snapshot, event, options)
+    : stepInterpreted(snapshot, event, options);
 }
 
 /**

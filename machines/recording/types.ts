@@ -280,8 +280,6 @@ export interface RecordingContext {
   readonly backoff: Backoff | null;
   /** When an ambiguous leave (41) or fatal error (1) made a failover plausible; null otherwise. */
   readonly failoverHint: number | null;
-  /** In failoverPending without event 12: a failover inferred from a hint and persistent 404s. */
-  readonly failoverSuspected: boolean;
   readonly deadlines: Deadlines;
   /** When the machine last acted on an event (ms); null before the first. */
   readonly updatedAt: number | null;

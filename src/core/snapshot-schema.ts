@@ -67,7 +67,6 @@ const context = z.object({
     })
     .nullable(),
   failoverHint: nullableTime,
-  failoverSuspected: z.boolean(),
   deadlines: z.object({
     startBy: nullableTime,
     failoverBy: nullableTime,
@@ -93,9 +92,9 @@ const notification = z.looseObject({
 
 const parked = z.object({ position: count, at: time, notification });
 
-/** The JSON shape of a core state (version 3), as zod checks it. */
+/** The JSON shape of a core state (version 4), as zod checks it. */
 export const coreStateJsonSchema = z.object({
-  version: z.literal(3),
+  version: z.literal(4),
   position: count,
   now: time,
   optionsFingerprint: text,

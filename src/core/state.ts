@@ -20,8 +20,11 @@ import {
 } from '../stream/index.js';
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 
-/** The version of the core state's shape; snapshots of another version are not read. */
-export const CORE_STATE_VERSION = 3;
+/**
+ * The version of the core state's shape (4: finished recordings leave memory, failoverPending
+ * has sub-states); snapshots of another version are not read.
+ */
+export const CORE_STATE_VERSION = 4;
 
 /**
  * One supervised recording: its machine snapshot and its wake queue entry. Its earliest

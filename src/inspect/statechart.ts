@@ -87,5 +87,9 @@ function guardName(guard: unknown): string | null {
   if (typeof guard === 'string') return guard;
   if (typeof guard === 'object' && 'type' in guard && typeof guard.type === 'string')
     return guard.type;
+  // XState's and/or/not: a function named for its combinator, holding its operands.
+  const operands = (guard as { guards?: unknown }).guards;
+  if (typeof guard === 'function' && Array.isArray(operands))
+    return `${guard.name}(${operands.map((operand) => guardName(operand)).join(', ')})`;
   return 'guarded';
 }

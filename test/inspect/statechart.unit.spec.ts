@@ -25,11 +25,15 @@ describe('the statechart read from the lifecycle machine', () => {
     expect(edge('recording.idle -> recording.starting')?.events).toEqual(['start']);
     expect(edge('recording.quit -> recording.restarting')).toMatchObject({
       events: ['always'],
-      guards: { always: ['restartAllowed'] },
+      guards: {
+        always: ['and(not(restartExcluded), not(restartsOff), not(restartBudgetSpent))'],
+      },
     });
     expect(edge('recording.recording -> recording.failoverPending')?.guards).toEqual({
-      query: ['probingRunsOutOnHint'],
       notification: ['notifiesFailover'],
+    });
+    expect(edge('recording.recording -> recording.failoverPending.suspected')?.guards).toEqual({
+      query: ['and(queryNotFound, probingExhausted, failoverPlausible)'],
     });
     // Transitions without a target (actions only) draw nothing.
     expect(chart.edges.every((e) => e.source !== e.target || e.events.length > 0)).toBe(true);

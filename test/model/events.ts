@@ -22,6 +22,8 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
   const at = nowOf(snapshot);
   const sid = context.sid ?? 'S1';
   const uid = context.uid ?? HOST_UID;
+  // The sid's first recorder: after a failover, news from the recorder that was moved away.
+  const firstRecorder = context.recorderUids[0] ?? uid;
   const notification = (
     eventType: number,
     extra: Partial<RecordingNotification> = {},
@@ -72,12 +74,15 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     query({ kind: 'clientError', httpStatus: 401 }),
     notification(40),
     notification(43, { uid: 'stranger' }),
-    notification(4, { files: [{ fileName: `${context.filePrefix}${sid}_room-7781_audio.m3u8` }] }),
+    notification(4, {
+      uid: firstRecorder,
+      files: [{ fileName: `${context.filePrefix}${sid}_room-7781_audio.m3u8` }],
+    }),
     notification(11, { exitStatus: 0 }),
     notification(11, { exitStatus: 1 }),
     notification(31),
     notification(41, { leaveCode: 4 }),
-    notification(41, { leaveCode: 2 }),
+    notification(41, { leaveCode: 2, uid: firstRecorder }),
     notification(1, { errorLevel: 5 }),
     notification(12, { newUid: `U${context.haAttempts + 2}` }),
     notification(71, { code: 1 }),

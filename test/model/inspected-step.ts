@@ -20,14 +20,19 @@ export interface InspectedStep {
   readonly snapshot: MachineSnapshot;
   readonly outputs: readonly RecordingOutput[];
   readonly transitions: readonly AnyTransitionDefinition[];
+  /** Every state node the step was in, transient ones (left by an eventless transition) included. */
+  readonly states: ReadonlySet<string>;
 }
 
 let outputs: RecordingOutput[] = [];
 let transitions: AnyTransitionDefinition[] = [];
+let states = new Set<string>();
 const self = createActor(recordingMachine, {
   input: { recording: '(inspector)' },
   inspect: (inspection) => {
-    if (inspection.type === '@xstate.microstep') transitions.push(...inspection._transitions);
+    if (inspection.type !== '@xstate.microstep') return;
+    transitions.push(...inspection._transitions);
+    for (const node of (inspection.snapshot as MachineSnapshot)._nodes) states.add(node.id);
   },
 });
 const scope = {
@@ -49,6 +54,8 @@ const scope = {
 export function inspectedStep(snapshot: MachineSnapshot, event: RecordingEvent): InspectedStep {
   outputs = [];
   transitions = [];
+  states = new Set();
   const next = recordingMachine.transition(snapshot, event, scope);
-  return { snapshot: next, outputs, transitions };
+  for (const node of next._nodes) states.add(node.id);
+  return { snapshot: next, outputs, transitions, states };
 }

@@ -33,7 +33,6 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
     c.backoff,
     c.attempt?.retries ?? null,
     c.failoverHint !== null,
-    c.failoverSuspected,
   ]);
 }
 
@@ -91,7 +90,7 @@ function checkedStep(from: Position, event: RecordingEvent, seen: Coverage): Pos
   const step = stepRecording(from.snapshot, event);
   const inspected = inspectedStep(from.machine, event);
   for (const t of inspected.transitions) seen.transitions.add(t);
-  for (const node of inspected.snapshot._nodes) seen.states.add(node.id);
+  for (const id of inspected.states) seen.states.add(id);
   // A cheap comparison first (this runs on every generated step); toEqual judges and explains.
   if (
     JSON.stringify(step.snapshot.value) !== JSON.stringify(inspected.snapshot.value) ||
