@@ -12,6 +12,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { Clock, SupervisedRecording } from '../../src/index.js';
 import { openPostgresLog } from '../../src/postgres.js';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
+import { signatureHeaders } from '../../src/sim/signature.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { rng } from '../fixtures/random.js';
 
@@ -282,6 +283,25 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
           ),
         );
       }
+
+      // The simulator's webhooks come in the first seconds, when an instance may still be starting
+      // (a refused connection goes to the next one). Copies of real ones, signed, through the
+      // balancer reach each instance in turn: any instance acknowledges any webhook, a copy changes
+      // no picture.
+      const sent = sim.deliveries().filter((delivery) => delivery.body !== '');
+      for (let n = 0; n < INSTANCES.length * 2; n += 1) {
+        const body = (sent[n % sent.length] as { body: string }).body;
+        const answer = await fetch(lb.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signatureHeaders(body, secret) },
+          body,
+        });
+        expect(answer.status).toBe(200);
+      }
+      await until('every instance told its webhooks', () =>
+        hosts.every((host) => host.webhooks > 0),
+      );
+      for (const host of hosts) expect(matchesTruth(host.list)).toBe(true);
 
       // An instance stopping cleanly hands its leases back at once; the others take them.
       const leaving = hosts[0] as Host;
