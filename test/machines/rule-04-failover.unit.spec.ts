@@ -146,6 +146,19 @@ describe('rule 4: the failover count stays right when a 12 is lost or late', () 
     expect(r.context).toMatchObject({ haAttempts: 2, uid: '3003', filePrefix: 'bak1_' });
   });
 
+  it('moves to the successor the current recorder names, even when its 12 carries an earlier time', () => {
+    // A recorder never seen speaks first (rule 4 evidence: uid 2002 at 50 s), then its own 12,
+    // stamped earlier by Agora, names 3003: the hand-over is the latest word on the uid.
+    const r = recordingAlive();
+    r.send(notify(60, 43, { uid: '2002', sendts: at(50) }));
+    expect(r.context).toMatchObject({ uid: '2002', haAttempts: 1 });
+    r.send(notify(61, 12, { uid: '2002', newUid: '3003', sendts: at(40) }));
+    expect(r.context).toMatchObject({ uid: '3003', haAttempts: 2, filePrefix: 'bak1_' });
+    // An earlier recorder's 12, older still, names 2002 again: it counts nothing new, moves nothing.
+    r.send(notify(62, 12, { newUid: '2002', sendts: at(30) }));
+    expect(r.context).toMatchObject({ uid: '3003', haAttempts: 2 });
+  });
+
   it('never counts past the allowed failovers from evidence', () => {
     const r = recordingAlive();
     r.send(alive(80, 5, 'S1', ['bak7_S1_room1.m3u8']));
