@@ -3,11 +3,11 @@
 // cluster when PostgreSQL is installed; without either the suite reports that it did not run.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPostgresLog } from '../src/log/postgres-store.js';
 import { startSimulator } from '../src/sim/index.js';
+import { freePort } from '../test/fixtures/free-port.js';
 import { postgresBinaries, startPostgresCluster } from '../test/fixtures/postgres-cluster.js';
 import { notification } from './log.bench.js';
 
@@ -213,14 +213,6 @@ export async function runTakeoverBench(url: string): Promise<Record<string, unkn
     takeoverMs,
     worstVsLease: round(Math.max(...takeoverMs) / TAKEOVER_TTL_MS),
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 // Checks every 10 ms (the resolution of the figure), up to a minute.

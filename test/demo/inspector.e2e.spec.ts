@@ -1,21 +1,12 @@
 // `recwatch demo` (what `npm start` runs) serves the live inspector page for its supervisor and
 // prints its URL once, near the top; the URL answers with the page while the run goes on.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { DemoUsageError, parseDemoArgs } from '../../src/demo/options.js';
 import { pkg, root } from '../cli/recwatch.js';
+import { freePort } from '../fixtures/free-port.js';
 import { readEvents } from '../inspect/sse.js';
-
-/** A port nobody listens on right now (the kernel's pick, let go at once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const INSPECTOR_LINE = /^inspector (http:\/\/127\.0\.0\.1:(\d+)\/) /m;
 

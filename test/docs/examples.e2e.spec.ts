@@ -2,22 +2,14 @@
 // as written (only the package names point at this checkout) against the simulator.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
 import { BUILT, example, resolved } from '../fixtures/doc-examples.js';
+import { freePort } from '../fixtures/free-port.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
 const work = tempDir('recwatch-examples-');
 afterAll(() => work.remove());
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const cases: [string, string, string][] = [
   ['the README quick start', 'README.md', 'readme-quick-start'],

@@ -2,17 +2,13 @@
 // webhook is lost, no recording is left unsupervised, none is recorded twice.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  allEntries,
-  type Clock,
-  openSqliteLog,
-  type SupervisedRecording,
-} from '../../src/index.js';
+import { allEntries, openSqliteLog, type SupervisedRecording } from '../../src/index.js';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
+import { freePort } from '../fixtures/free-port.js';
 import { rng } from '../fixtures/random.js';
+import { sharedClock } from '../fixtures/shared-clock.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
 const HOST = fileURLToPath(new URL('./host-child.mjs', import.meta.url));
@@ -23,30 +19,6 @@ const RECORDINGS = ['r0', 'r1', 'r2', 'r3'];
 
 const work = tempDir('recwatch-kill-');
 afterAll(() => work.remove());
-
-/** Simulated time shared with the child: anchor + (wall − wallAnchor) × SPEED. */
-function sharedClock(anchor: number, wallAnchor: number): Clock {
-  const now = () => anchor + (Date.now() - wallAnchor) * SPEED;
-  return {
-    now,
-    setTimeout(fire, delayMs) {
-      const handle = setTimeout(fire, Math.max(0, delayMs) / SPEED);
-      handle.unref();
-      return { at: now() + delayMs, handle } as { at: number };
-    },
-    clearTimeout(timer) {
-      clearTimeout((timer as unknown as { handle: NodeJS.Timeout }).handle);
-    },
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Runs the host; `until` decides from its printed pictures when to end it, by SIGKILL or SIGTERM. */
 function runHost(
@@ -99,7 +71,7 @@ describe('the host killed with SIGKILL at random points', () => {
   it(`keeps every acknowledged webhook and every recording supervised once, over ${KILLS} kills`, async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build first`);
     const anchor = Date.UTC(2026, 0, 1);
-    const clock = sharedClock(anchor, Date.now());
+    const clock = sharedClock(anchor, Date.now(), SPEED);
     const port = await freePort();
     const sim = await startSimulator({
       seed: 21,

@@ -5,16 +5,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import type { Clock, SupervisedRecording } from '../../src/index.js';
+import type { SupervisedRecording } from '../../src/index.js';
 import { openPostgresLog } from '../../src/postgres.js';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
 import { signatureHeaders } from '../../src/sim/signature.js';
+import { freePort } from '../fixtures/free-port.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { rng } from '../fixtures/random.js';
+import { sharedClock } from '../fixtures/shared-clock.js';
 
 const HOST = fileURLToPath(new URL('./shared-host-child.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/src/postgres.js', import.meta.url));
@@ -23,30 +24,6 @@ const LEASE_TTL_MS = 20_000;
 const KILLS = 3;
 const INSTANCES = ['host-a', 'host-b', 'host-c'];
 const RECORDINGS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
-
-/** Simulated time shared with the children: anchor + (wall − wallAnchor) × SPEED. */
-function sharedClock(anchor: number, wallAnchor: number): Clock {
-  const now = () => anchor + (Date.now() - wallAnchor) * SPEED;
-  return {
-    now,
-    setTimeout(fire, delayMs) {
-      const handle = setTimeout(fire, Math.max(0, delayMs) / SPEED);
-      handle.unref();
-      return { at: now() + delayMs, handle } as { at: number };
-    },
-    clearTimeout(timer) {
-      clearTimeout((timer as unknown as { handle: NodeJS.Timeout }).handle);
-    },
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Waits for `done` to hold, checking every 50 ms; fails after `limitMs` (a bound, not a sleep). */
 async function until(what: string, done: () => boolean | Promise<boolean>, limitMs = 60_000) {
@@ -158,7 +135,7 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
     const schema = freshSchema('shared');
     const anchor = Date.UTC(2026, 0, 1);
     const wallAnchor = Date.now();
-    const clock = sharedClock(anchor, wallAnchor);
+    const clock = sharedClock(anchor, wallAnchor, SPEED);
     const ports = await Promise.all(INSTANCES.map(() => freePort()));
     const lb = await balancer(ports);
     const sim = await startSimulator({ seed: 16, profile: 'clean', clock, webhookUrl: lb.url });
