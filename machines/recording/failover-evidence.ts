@@ -1,7 +1,8 @@
 // Rule 4's evidence of failovers besides a timely 12: a 12 that came late, a `bak<n>_` prefix on
 // a file name (then at least n+1 failovers happened), and a recorder uid never seen on the sid.
 // The count is the highest any evidence shows (capped at the allowed failovers), the uid the
-// latest recorder seen; a late notification (older than news already applied) moves no uid.
+// latest recorder seen, or the successor the current recorder names; a late notification (older
+// than news already applied) moves no uid.
 import { filePrefixFor } from './schedule.js';
 import type { RecordingContext, RecordingNotification, RecordingOptions } from './types.js';
 
@@ -56,15 +57,22 @@ export function failoverEvidence(
     notification !== undefined &&
     notification.late !== true &&
     (uidSince === null || notification.sendts >= uidSince);
+  // The current recorder announcing its successor is the latest word on the uid, whatever its
+  // time: its own 12 can carry an earlier sendts than other news of it that arrived first.
+  const handOver =
+    notification !== undefined &&
+    notification.late !== true &&
+    notification.eventType === 12 &&
+    notification.uid === context.uid;
   for (const seen of [
     notification?.uid,
     notification?.eventType === 12 ? notification.newUid : undefined,
   ]) {
     if (seen === undefined || !isUnseenRecorder({ ...context, recorderUids }, seen)) continue;
     recorderUids = [...recorderUids, seen];
-    if (newer) {
+    if (newer || (handOver && seen === notification.newUid)) {
       uid = seen;
-      uidSince = notification.sendts;
+      uidSince = Math.max(notification.sendts, uidSince ?? notification.sendts);
     }
   }
   const shown = Math.max(recorderUids.length - 1, failoversInFileNames(files));
