@@ -15,22 +15,33 @@ describe('the recwatch command (built)', () => {
     expect(result.stdout).toContain('Usage:');
   });
 
+  it.each(['replay', 'export', 'sim', 'import', 'migrate', 'inspect', 'demo', 'scenarios'])(
+    'prints the usage of %s for --help and -h, and exits 0',
+    (command) => {
+      for (const flag of ['--help', '-h']) {
+        const result = recwatch(command, flag);
+        expect(result.status).toBe(0);
+        expect(result.stdout.startsWith(`usage: recwatch ${command} `)).toBe(true);
+        expect(result.stderr).toBe('');
+      }
+    },
+  );
+
   it.each([
-    'replay',
-    'export',
-    'sim',
-    'import',
-    'migrate',
-    'inspect',
-    'demo',
-    'scenarios',
-  ])('prints the usage of %s for --help and -h, and exits 0', (command) => {
-    for (const flag of ['--help', '-h']) {
-      const result = recwatch(command, flag);
-      expect(result.status).toBe(0);
-      expect(result.stdout.startsWith(`usage: recwatch ${command} `)).toBe(true);
-      expect(result.stderr).toBe('');
-    }
+    ['sim', '--seed', '-1'],
+    ['sim', '--nope'],
+    ['sim', 'extra'],
+    ['sim', '--speed', '0'],
+    ['scenarios', '--seeds', 'x'],
+    ['scenarios', '--nope'],
+    ['demo', '--recordings', '0'],
+  ])('a usage error of %s is one line naming the problem, exit 64 (%s %s)', (...args) => {
+    const result = recwatch(...args);
+    expect(result.status).toBe(64);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^recwatch ${args[0]}: .+ \\(see 'recwatch --help'\\)$`));
   });
 
   it('refuses an unknown command with a usage error', () => {
