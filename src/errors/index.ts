@@ -21,7 +21,8 @@ export type RecwatchErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LOG_GAP'
   | 'REPLAY_FINISHED'
-  | (string & {});
+  | 'SIM_OPTIONS'
+  | 'DEMO_USAGE';
 
 /**
  * The base of every error recwatch throws for a host to handle. `code` is stable across
