@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../fixtures/temp-dir.js';
 import { pkg, recwatch, root } from './recwatch.js';
 
 describe('the recwatch command (built)', () => {
@@ -43,6 +45,27 @@ describe('the recwatch command (built)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^recwatch ${args[0]}: .+ \\(see 'recwatch --help'\\)$`));
   });
+
+  it.each([
+    ['sim', '--truth'],
+    ['scenarios', '--md'],
+    ['scenarios', '--json'],
+  ])(
+    '%s %s never replaces an existing file without --force (exit 73, before running)',
+    (command, flag) => {
+      const dir = tempDir();
+      try {
+        const file = dir.file('kept.txt');
+        writeFileSync(file, 'kept');
+        const result = recwatch(command, flag, file);
+        expect(result.status).toBe(73);
+        expect(result.stderr).toContain('exists; add --force to replace it');
+        expect(readFileSync(file, 'utf8')).toBe('kept');
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 
   it('refuses an unknown command with a usage error', () => {
     const result = recwatch('frobnicate');

@@ -1,11 +1,11 @@
 // `recwatch scenarios`: truth under faults, recwatch against the baselines on every profile.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseDuration } from '../../demo/options.js';
 import { reportMarkdown } from '../../fleet/report.js';
 import { runScenarios } from '../../fleet/scenarios.js';
 import { PROFILE_NAMES, type ProfileName } from '../../sim/index.js';
 import { parseCommand } from '../args.js';
-import { UsageError } from '../errors.js';
+import { CliError, EXIT, shortPath, UsageError } from '../errors.js';
 import type { CliIo } from '../run.js';
 
 /** `recwatch scenarios`: resolves to the exit code (0, or 64 for a usage error). */
@@ -25,6 +25,7 @@ export async function scenariosCommand(args: readonly string[], io: CliIo): Prom
           profiles: { type: 'string' },
           md: { type: 'string' },
           json: { type: 'string' },
+          force: { type: 'boolean' },
         },
         positionals: [],
       },
@@ -48,6 +49,11 @@ export async function scenariosCommand(args: readonly string[], io: CliIo): Prom
     if (error instanceof UsageError) throw error;
     // One line naming the problem; `recwatch scenarios --help` shows the usage.
     throw new UsageError((error as Error).message);
+  }
+  // Checked before the long run: an existing report is replaced only with --force.
+  for (const path of [values.md, values.json]) {
+    if (typeof path === 'string' && existsSync(path) && values.force !== true)
+      throw new CliError(`${shortPath(path)} exists; add --force to replace it`, EXIT.cantCreate);
   }
   const report = await runScenarios({
     profiles,

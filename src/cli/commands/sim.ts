@@ -35,7 +35,7 @@ export async function simCommand(
   // A usage error is one line naming the problem (runCli prints it, exit 64).
   const options = readOptions(args);
   if (options.truth !== undefined) {
-    const problem = unwritable(options.truth);
+    const problem = unwritable(options.truth, options.force);
     if (problem !== undefined) {
       io.err.write(`recwatch sim: --truth ${problem}; nothing started\n`);
       return EXIT.cantCreate;
@@ -113,6 +113,7 @@ function readOptions(args: readonly string[]) {
         secret: { type: 'string' },
         port: { type: 'string' },
         truth: { type: 'string' },
+        force: { type: 'boolean' },
       },
       positionals: [],
     },
@@ -136,6 +137,7 @@ function readOptions(args: readonly string[]) {
     webhook: text('webhook'),
     secret: text('secret'),
     truth: text('truth'),
+    force: values.force === true,
   };
 }
 
@@ -156,10 +158,12 @@ function number(text: string, name: string): number {
  * Why the truth file cannot be written where it is asked (one line naming the path), checked
  * before the simulator starts so a run is not lost at its end; undefined when it can be.
  */
-function unwritable(path: string): string | undefined {
+function unwritable(path: string, force: boolean): string | undefined {
   try {
     if (existsSync(path)) {
       if (statSync(path).isDirectory()) return `${shortPath(path)}: is a folder, not a file`;
+      // As export --out: what is there is replaced only when asked.
+      if (!force) return `${shortPath(path)} exists; add --force to replace it`;
       accessSync(path, constants.W_OK);
     } else {
       const folder = dirname(resolve(path));
