@@ -46,7 +46,8 @@ describe('finished recordings in the core', () => {
     const options = resolveCoreOptions();
     let state: CoreState = createCore();
     for (let i = 0; i < 20_000; i += 1)
-      for (const input of life(i / 1000, `r${i}`)) state = stepUntrusted(state, input, options).state;
+      for (const input of life(i / 1000, `r${i}`))
+        state = stepUntrusted(state, input, options).state;
     expect(state.recordings.size).toBe(options.maxFinishedRecordings);
     expect(state.sidOwners.size).toBe(options.maxFinishedRecordings);
     // The earliest finished left first; the latest are still known.
