@@ -115,7 +115,7 @@ export function createWebhookHandler(
         if (refused) return;
         answer(Buffer.concat(chunks), request.headers).then(send, () => send(UNAVAILABLE));
       });
-      request.on('error', () => send({ status: 400, body: '{"error":"request aborted"}' }));
+      request.on('error', () => send(ABORTED));
     },
     async fetch(request) {
       const reply = await fetchReply(request, maxBodyBytes, answer);
@@ -127,6 +127,7 @@ export function createWebhookHandler(
   };
 }
 
+const ABORTED: Reply = { status: 400, body: '{"error":"request aborted"}' };
 const UNAVAILABLE: Reply = { status: 503, body: '{"error":"cannot store the notification now"}' };
 
 async function fetchReply(
@@ -135,6 +136,8 @@ async function fetchReply(
   answer: (raw: Uint8Array, headers: HeaderSource) => Promise<Reply>,
 ): Promise<Reply> {
   if (request.method !== 'POST') return { status: 405, body: '{"error":"POST only"}' };
+  // Hono's c.req.json() or a middleware read it first: the same answer as the Node face.
+  if (request.bodyUsed) return BODY_ALREADY_READ;
   if (declaredLength(request.headers.get('content-length') ?? undefined) > maxBodyBytes) {
     await request.body?.cancel().catch(() => {});
     return TOO_LARGE;
@@ -144,7 +147,10 @@ async function fetchReply(
   const reader = request.body?.getReader();
   if (reader !== undefined) {
     for (;;) {
-      const { done, value } = await reader.read();
+      // A client that goes away mid-body is answered as the Node face answers it.
+      const next = await reader.read().catch(() => undefined);
+      if (next === undefined) return ABORTED;
+      const { done, value } = next;
       if (done) break;
       size += value.byteLength;
       if (size > maxBodyBytes) {

@@ -64,6 +64,18 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
       (await import('./commands/scenarios.js')).scenariosCommand(args, io),
   };
 
+// Each command's usage, for `recwatch <command> --help`.
+const USAGES: Readonly<Record<string, string>> = {
+  replay: REPLAY_USAGE,
+  export: EXPORT_USAGE,
+  sim: SIM_USAGE,
+  import: IMPORT_USAGE,
+  migrate: MIGRATE_USAGE,
+  inspect: INSPECT_USAGE,
+  demo: DEMO_USAGE,
+  scenarios: SCENARIOS_USAGE,
+};
+
 /**
  * Runs the recwatch command line and resolves to the exit code: 0 ok; a user error is one line
  * on `err` and 64 (usage), 65 (not a trace, a bad input), 66 (an input that cannot be opened),
@@ -85,6 +97,12 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   if (run === undefined) {
     io.err.write(`recwatch: unknown command '${printable(command)}' (see 'recwatch --help')\n`);
     return EXIT.usage;
+  }
+  // `recwatch replay --help` asks for help, like `git log --help`: not an unknown option.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    io.out.write(`usage: ${USAGES[command]}\n`);
+    return EXIT.ok;
   }
   try {
     return await run(rest, io);

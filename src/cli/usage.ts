@@ -15,13 +15,14 @@ export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl [--forc
   and never when it is the log itself.`;
 
 export const SIM_USAGE = `recwatch sim [--profile <name>] [--seed <n>] [--speed <x>] [--webhook <url>]
-             [--secret <s>] [--port <n>] [--truth <file.jsonl>]
+             [--secret <s>] [--port <n>] [--truth <file.jsonl> [--force]]
   Runs a fake Agora cloud recording service on loopback until interrupted (Ctrl-C): the REST API
   under /v1/apps/<appId>/cloud_recording/, signed notifications posted to --webhook, failovers
   and faults by profile (clean, lossy, redundantReordered, failoverStorm, flakyApi, chaos;
   default clean), all drawn from --seed (default 1). --speed 60 runs an hour of simulated time in
   a minute. Prints the base URL and credentials; on exit prints a summary and, with --truth,
-  writes what really happened to each recording as JSON Lines. See docs/simulator.md.`;
+  writes what really happened to each recording as JSON Lines (an existing file is replaced
+  only with --force). See docs/simulator.md.`;
 
 export const MIGRATE_USAGE = `recwatch migrate <postgres://...> [--schema name]
   Creates the event log's tables in a PostgreSQL schema (default "recwatch"), or upgrades an
@@ -50,7 +51,8 @@ export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--
   printed first; on a terminal it stays open after the run until Ctrl-C. --no-inspect: no page.`;
 
 export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12] [--duration 1h]
-                   [--profiles clean,lossy,...] [--md report.md] [--json report.json]
+                   [--profiles clean,lossy,...] [--md report.md] [--json report.json] [--force]
   Truth under faults: runs recwatch and three baselines (webhook-only, query-only strict,
   Agora's advice) on every simulator profile and seed, scores each against the ground truth and
-  prints the side-by-side report as Markdown (or writes it to --md, the figures to --json).`;
+  prints the side-by-side report as Markdown (or writes it to --md, the figures to --json; an
+  existing file is replaced only with --force).`;

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { RecwatchError } from '../errors/index.js';
@@ -94,6 +94,9 @@ export async function openSqliteLog(
   checkCount('maxItemsPerCommit', maxItems, 1);
   if (options.readOnly === true) return openReadOnly(file, busyTimeoutMs, options, maxItems);
   // Loaded here, not at the top: the native addon costs nothing to hosts that never open SQLite.
+  // SQLite would throw a bare TypeError here, which says nothing about the file.
+  if (!existsSync(dirname(resolve(file))))
+    throw new LogFileError(file, 'cannot open: its folder does not exist');
   const { default: SqliteDatabase } = await import('better-sqlite3');
   let db: Database.Database | undefined;
   try {

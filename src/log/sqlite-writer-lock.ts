@@ -1,9 +1,11 @@
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { LogFileError, LogInUseError } from './errors.js';
 
 /** The writer lock of a SQLite log, held until released or the process ends. */
 export interface SqliteWriterLock {
-  /** The lock file: the log's path with `-lock` added, next to its `-wal` and `-shm`. */
+  /** The lock file: the log's real path (links resolved) with `-lock` added, beside its `-wal`. */
   readonly file: string;
   /** Hands the lock back; calling it again does nothing. */
   release(): void;
@@ -23,7 +25,7 @@ export interface SqliteWriterLock {
  */
 export async function lockSqliteWriter(logFile: string): Promise<SqliteWriterLock> {
   const { default: SqliteDatabase } = await import('better-sqlite3');
-  const file = `${logFile}-lock`;
+  const file = `${realPath(logFile)}-lock`;
   let db: Database.Database | undefined;
   try {
     // No busy wait: a lock held now is held by a running supervisor.
@@ -49,4 +51,18 @@ export async function lockSqliteWriter(logFile: string): Promise<SqliteWriterLoc
       held.close();
     },
   };
+}
+
+// One lock per file, whatever name reaches it: a symlink or `./` spelling must meet the same lock.
+function realPath(logFile: string): string {
+  try {
+    return realpathSync(logFile);
+  } catch {
+    // Not created yet: its folder may still be reached through a link.
+    try {
+      return join(realpathSync(dirname(logFile)), basename(logFile));
+    } catch {
+      return resolve(logFile);
+    }
+  }
 }

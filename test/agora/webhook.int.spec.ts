@@ -277,4 +277,24 @@ describe('createWebhookHandler refuses a configuration that would open or hang t
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await supervisor.close();
   });
+
+  it('fetch face: answers 500 when the body was read first, 400 when it breaks off', async () => {
+    const supervisor = await supervisorOn('memory');
+    const webhook = createWebhookHandler(supervisor, { secret: 's' });
+    const read = new Request('http://x/agora', { method: 'POST', body: '{}' });
+    await read.text();
+    const answer = await webhook.fetch(read);
+    expect(answer.status).toBe(500);
+    expect(await answer.text()).toContain('before any body parser');
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"noticeId":'));
+        controller.error(new Error('connection reset'));
+      },
+    });
+    const init = { method: 'POST', body: broken, duplex: 'half' } as RequestInit;
+    const aborted = await webhook.fetch(new Request('http://x/agora', init));
+    expect(aborted.status).toBe(400);
+    await supervisor.close();
+  });
 });

@@ -138,3 +138,14 @@ it('reports a trace that does not exist without creating the target', async () =
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(spawnSync('ls', [dir.path], { encoding: 'utf8' }).stdout).toBe('');
 });
+
+it('reports a target log whose folder does not exist in one line (exit 66), no stack trace', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const trace = dir.file('trace.jsonl');
+  writeFileSync(trace, '{"at":1,"type":"tick"}\n');
+  const result = await recwatch(['import', trace, '--to', dir.file('no-such-folder/new.db')]);
+  expect(result.status).toBe(66);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toContain('its folder does not exist');
+});

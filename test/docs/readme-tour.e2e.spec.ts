@@ -51,6 +51,9 @@ describe('the README tour', () => {
 
   it('command: every line runs, and the log gives the picture the trace gives', () => {
     const cwd = folder('tour-command');
+    // A reader going down the README ran the journal example here first: its recwatch.db stays.
+    writeFileSync(join(cwd, 'tour-journal.mjs'), resolved(example('README.md', 'tour-journal')));
+    execFileSync(process.execPath, ['tour-journal.mjs'], { cwd, encoding: 'utf8' });
     const bin = join(cwd, 'bin');
     mkdirSync(bin);
     // `npx recwatch …` as it runs once the package is installed.

@@ -43,6 +43,13 @@ describe('typed errors', () => {
     } else expect.unreachable();
   });
 
+  it('refuses a misspelt code at compile time (a typo would otherwise never match)', () => {
+    const error: unknown = new ReplayFinishedError();
+    // @ts-expect-error: 'REPLAY_FINISHD' is no recwatch error code (npm test's tsc checks this).
+    expect(isRecwatchError(error, 'REPLAY_FINISHD')).toBe(false);
+    expect(isRecwatchError(error, 'REPLAY_FINISHED')).toBe(true);
+  });
+
   it('refuses a replay fold used after finish with ReplayFinishedError', () => {
     const fold = new Replay(createCore());
     fold.input({ at: T0, type: 'tick' });

@@ -23,6 +23,10 @@ describe('SQLite log files that are not usable', () => {
     await expect(opened).rejects.toThrow(problem);
   }
 
+  it('reports a log whose folder does not exist as LogFileError, not a bare TypeError', async () => {
+    await expectFileError(dir.file('missing-folder/recwatch.db'), /its folder does not exist/);
+  });
+
   /** A log of `count` queries (each with a sizeable body), closed. */
   async function writtenLog(file: string, count: number): Promise<void> {
     const log = await openSqliteLog(file);

@@ -2,6 +2,8 @@
 // error, whether it opens the file itself or is handed a log the host opened; the lock goes with
 // the first supervisor's close, and with its process (kill -9).
 import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   createSupervisor,
@@ -59,6 +61,21 @@ describe('two supervisors on one SQLite file', () => {
       await expect(createSupervisor({ ...options, log })).rejects.toBeInstanceOf(LogInUseError);
     } finally {
       await log.close();
+    }
+  });
+
+  it('refuses the second when it reaches the file through a symlink or a relative path', async () => {
+    const file = work.file('named.db');
+    await open(file);
+    const link = work.file('link.db');
+    symlinkSync(file, link);
+    const folderLink = work.file('folder-link');
+    mkdirSync(work.file('real-folder'));
+    symlinkSync(work.file('real-folder'), folderLink);
+    await open(work.file('real-folder/fresh.db'));
+    for (const other of [link, relative(process.cwd(), file), `${folderLink}/fresh.db`]) {
+      const refused = await createSupervisor({ ...options, log: other }).catch((error) => error);
+      expect(refused, other).toBeInstanceOf(LogInUseError);
     }
   });
 

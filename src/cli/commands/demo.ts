@@ -12,6 +12,7 @@ import { type FleetRun, runFleet } from '../../fleet/run.js';
 import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
 import { openSqliteLog } from '../../log/index.js';
 import type { Supervisor } from '../../runtime/index.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../run.js';
 import { DEMO_USAGE } from '../usage.js';
 
@@ -22,8 +23,8 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
     options = parseDemoArgs(args);
   } catch (error) {
     if (!(error instanceof DemoUsageError)) throw error;
-    io.err.write(`recwatch demo: ${error.message}\nusage: ${DEMO_USAGE}\n`);
-    return 64;
+    // One line naming the problem; `recwatch demo --help` shows the usage.
+    throw new UsageError(error.message);
   }
   if (options.help) {
     io.out.write(`usage: ${DEMO_USAGE}\n`);

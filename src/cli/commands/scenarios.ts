@@ -1,12 +1,12 @@
 // `recwatch scenarios`: truth under faults, recwatch against the baselines on every profile.
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseDuration } from '../../demo/options.js';
 import { reportMarkdown } from '../../fleet/report.js';
 import { runScenarios } from '../../fleet/scenarios.js';
 import { PROFILE_NAMES, type ProfileName } from '../../sim/index.js';
+import { parseCommand } from '../args.js';
+import { CliError, EXIT, shortPath, UsageError } from '../errors.js';
 import type { CliIo } from '../run.js';
-import { SCENARIOS_USAGE } from '../usage.js';
 
 /** `recwatch scenarios`: resolves to the exit code (0, or 64 for a usage error). */
 export async function scenariosCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -16,18 +16,21 @@ export async function scenariosCommand(args: readonly string[], io: CliIo): Prom
   let seeds: number;
   let recordings: number;
   try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        seeds: { type: 'string' },
-        recordings: { type: 'string' },
-        duration: { type: 'string' },
-        profiles: { type: 'string' },
-        md: { type: 'string' },
-        json: { type: 'string' },
+    ({ values } = parseCommand(
+      {
+        options: {
+          seeds: { type: 'string' },
+          recordings: { type: 'string' },
+          duration: { type: 'string' },
+          profiles: { type: 'string' },
+          md: { type: 'string' },
+          json: { type: 'string' },
+          force: { type: 'boolean' },
+        },
+        positionals: [],
       },
-    }));
+      args,
+    ));
     durationMs = parseDuration(typeof values.duration === 'string' ? values.duration : '60m');
     profiles = (
       typeof values.profiles === 'string' ? values.profiles.split(',') : [...PROFILE_NAMES]
@@ -43,8 +46,14 @@ export async function scenariosCommand(args: readonly string[], io: CliIo): Prom
     if (!Number.isInteger(recordings) || recordings < 1 || recordings > 200)
       throw new Error('--recordings must be 1..200');
   } catch (error) {
-    io.err.write(`recwatch scenarios: ${(error as Error).message}\nusage: ${SCENARIOS_USAGE}\n`);
-    return 64;
+    if (error instanceof UsageError) throw error;
+    // One line naming the problem; `recwatch scenarios --help` shows the usage.
+    throw new UsageError((error as Error).message);
+  }
+  // Checked before the long run: an existing report is replaced only with --force.
+  for (const path of [values.md, values.json]) {
+    if (typeof path === 'string' && existsSync(path) && values.force !== true)
+      throw new CliError(`${shortPath(path)} exists; add --force to replace it`, EXIT.cantCreate);
   }
   const report = await runScenarios({
     profiles,

@@ -1,6 +1,5 @@
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { scaledClock } from '../../clock/index.js';
 import {
   PROFILE_NAMES,
@@ -9,7 +8,8 @@ import {
   SimulatorOptionsError,
   startSimulator,
 } from '../../sim/index.js';
-import { EXIT, outputError, shortPath, userFailure } from '../errors.js';
+import { parseCommand } from '../args.js';
+import { EXIT, outputError, shortPath, UsageError, userFailure } from '../errors.js';
 import type { CliIo } from '../run.js';
 
 /** How the command waits to be stopped: SIGINT or SIGTERM by default. */
@@ -26,24 +26,16 @@ const untilInterrupted: StopSignal = () =>
     process.on('SIGTERM', stop);
   });
 
-class UsageError extends Error {}
-
 /** `recwatch sim`: runs the simulator until interrupted; resolves to the exit code. */
 export async function simCommand(
   args: readonly string[],
   io: CliIo,
   stopped: StopSignal = untilInterrupted,
 ): Promise<number> {
-  let options: ReturnType<typeof readOptions>;
-  try {
-    options = readOptions(args);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.err.write(`recwatch sim: ${message} (see recwatch --help)\n`);
-    return 64;
-  }
+  // A usage error is one line naming the problem (runCli prints it, exit 64).
+  const options = readOptions(args);
   if (options.truth !== undefined) {
-    const problem = unwritable(options.truth);
+    const problem = unwritable(options.truth, options.force);
     if (problem !== undefined) {
       io.err.write(`recwatch sim: --truth ${problem}; nothing started\n`);
       return EXIT.cantCreate;
@@ -111,22 +103,27 @@ export async function simCommand(
 }
 
 function readOptions(args: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: {
-      profile: { type: 'string', default: 'clean' },
-      seed: { type: 'string', default: '1' },
-      speed: { type: 'string', default: '1' },
-      webhook: { type: 'string' },
-      secret: { type: 'string' },
-      port: { type: 'string', default: '0' },
-      truth: { type: 'string' },
+  const { values } = parseCommand(
+    {
+      options: {
+        profile: { type: 'string' },
+        seed: { type: 'string' },
+        speed: { type: 'string' },
+        webhook: { type: 'string' },
+        secret: { type: 'string' },
+        port: { type: 'string' },
+        truth: { type: 'string' },
+        force: { type: 'boolean' },
+      },
+      positionals: [],
     },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const profile = values.profile as ProfileName;
+    args,
+  );
+  const text = (name: string, fallback?: string) => {
+    const value = values[name];
+    return typeof value === 'string' ? value : fallback;
+  };
+  const profile = text('profile', 'clean') as ProfileName;
   if (!PROFILE_NAMES.includes(profile)) {
     throw new UsageError(
       `unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`,
@@ -134,12 +131,13 @@ function readOptions(args: readonly string[]) {
   }
   return {
     profile,
-    seed: integer(values.seed, '--seed'),
-    speed: number(values.speed, '--speed'),
-    port: integer(values.port, '--port'),
-    webhook: values.webhook,
-    secret: values.secret,
-    truth: values.truth,
+    seed: integer(text('seed', '1') ?? '1', '--seed'),
+    speed: number(text('speed', '1') ?? '1', '--speed'),
+    port: integer(text('port', '0') ?? '0', '--port'),
+    webhook: text('webhook'),
+    secret: text('secret'),
+    truth: text('truth'),
+    force: values.force === true,
   };
 }
 
@@ -160,10 +158,12 @@ function number(text: string, name: string): number {
  * Why the truth file cannot be written where it is asked (one line naming the path), checked
  * before the simulator starts so a run is not lost at its end; undefined when it can be.
  */
-function unwritable(path: string): string | undefined {
+function unwritable(path: string, force: boolean): string | undefined {
   try {
     if (existsSync(path)) {
       if (statSync(path).isDirectory()) return `${shortPath(path)}: is a folder, not a file`;
+      // As export --out: what is there is replaced only when asked.
+      if (!force) return `${shortPath(path)} exists; add --force to replace it`;
       accessSync(path, constants.W_OK);
     } else {
       const folder = dirname(resolve(path));
