@@ -1,4 +1,4 @@
-// The lifecycle of one supervised recording, as lifecycle-rules.md §1 states it. The chart:
+// The lifecycle of one supervised recording, as docs/lifecycle.md states it. The chart:
 //
 //   idle ─start─► starting ──────── life ────────► recording ◄──── life ───── failoverPending
 //                 acquiring ─started─► confirming   healthy                     announced (a 12)
@@ -86,7 +86,7 @@ export function initialContext(input: RecordingInput): RecordingContext {
 }
 
 /**
- * The lifecycle of one supervised recording (lifecycle-rules.md §1), as an XState v5 machine
+ * The lifecycle of one supervised recording (docs/lifecycle.md), as an XState v5 machine
  * reading the given options (complete: see `resolveOptions`). The core steps it on the compiled
  * fast path (`stepRecording`); XState's own tools work too.
  * @example
@@ -375,7 +375,7 @@ const defineMachine = (options: RecordingOptions) =>
   });
 
 /**
- * The machine with the default options of lifecycle-rules.md, for XState's tools.
+ * The machine with the default options of docs/lifecycle.md, for XState's tools.
  * @example createActor(recordingMachine, { input: { recording: 'r1' } }).start();
  */
 export const recordingMachine = createRecordingMachine(DEFAULT_RECORDING_OPTIONS);

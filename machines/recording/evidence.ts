@@ -1,4 +1,4 @@
-// Rules 1 and 2 of lifecycle-rules.md as pure predicates over what the machine is told.
+// Rules 1 and 2 of docs/lifecycle.md as pure predicates over what the machine is told.
 import type { QueryResult, QuitReason, RecordingNotification } from './types.js';
 
 /** Notifications that prove the recorder runs: 30, 40, 42, 70, and the HA registration 13. */

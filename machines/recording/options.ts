@@ -1,6 +1,6 @@
 import type { RecordingOptions } from './types.js';
 
-/** Defaults from lifecycle-rules.md §1 and Agora's monitoring advice. */
+/** Defaults from docs/lifecycle.md and Agora's monitoring advice. */
 export const DEFAULT_RECORDING_OPTIONS: RecordingOptions = {
   startTimeoutMs: 90_000,
   firstQueryDelayMs: 5_000,

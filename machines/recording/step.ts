@@ -62,7 +62,7 @@ export function createRecording(input: RecordingInput): RecordingSnapshot {
 
 /**
  * One pure step of the machine: the next snapshot and the outputs (effects and domain events),
- * read with the host's options (complete: see `resolveOptions`; default lifecycle-rules.md's).
+ * read with the host's options (complete: see `resolveOptions`; default docs/lifecycle.md's).
  * Same result as `transition(createRecordingMachine(options), snapshot, event)` from xstate, on
  * the compiled fast path (see compiled.ts) unless `useInterpreter('xstate')` chose XState's.
  * @example

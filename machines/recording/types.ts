@@ -4,7 +4,7 @@
 /** Agora's recording modes. */
 export type Mode = 'individual' | 'mix' | 'web';
 
-/** Why a recording quit or failed (lifecycle-rules.md §2). */
+/** Why a recording quit or failed (docs/lifecycle.md). */
 export type QuitReason =
   | 'notStarted'
   | 'exited'
@@ -206,7 +206,7 @@ export interface Backoff {
   readonly step: number;
 }
 
-/** Tunables, with defaults from lifecycle-rules.md. All durations in ms. */
+/** Tunables, with defaults from docs/lifecycle.md. All durations in ms. */
 export interface RecordingOptions {
   readonly startTimeoutMs: number;
   readonly firstQueryDelayMs: number;

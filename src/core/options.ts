@@ -6,7 +6,7 @@ import {
   type ReorderOptions,
 } from '../stream/index.js';
 
-/** Tunables of the core, as a host gives them: every field has a default from lifecycle-rules.md. */
+/** Tunables of the core, as a host gives them: every field has a default from docs/lifecycle.md. */
 export interface CoreOptions {
   /** Options of every recording's machine. */
   readonly recording: Partial<RecordingOptions>;
@@ -34,7 +34,7 @@ export interface ResolvedCoreOptions {
 }
 
 /**
- * The core's defaults: lifecycle-rules.md's, 30 s for notifications of an unknown sid, and a
+ * The core's defaults: docs/lifecycle.md's, 30 s for notifications of an unknown sid, and a
  * finished recording held for 1 h (longer than dedupe remembers its sid), 10,000 at most.
  */
 export const DEFAULT_CORE_OPTIONS: ResolvedCoreOptions = {

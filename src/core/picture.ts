@@ -21,7 +21,7 @@ export interface LastQuery {
   readonly status: number | null;
 }
 
-/** What a host needs to know of one recording (lifecycle-rules.md §2, plus a dashboard's needs). */
+/** What a host needs to know of one recording (docs/lifecycle.md, plus a dashboard's needs). */
 export interface RecordingPicture {
   readonly state: LifecycleState;
   readonly sid: string | null;

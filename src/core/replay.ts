@@ -41,7 +41,7 @@ export class Replay {
 
   /**
    * With `outputs: false`, only the state is wanted: decisions and outputs are not even made.
-   * `options`: the host's configuration, given to every step (default lifecycle-rules.md's).
+   * `options`: the host's configuration, given to every step (default docs/lifecycle.md's).
    */
   constructor(
     from: CoreState,
@@ -100,7 +100,7 @@ export class Replay {
 export interface ReplayOptions {
   /** Start from this state instead of an empty core (e.g. a snapshot). It is not changed. */
   readonly from?: CoreState;
-  /** The host's configuration, given to every step (defaults: lifecycle-rules.md's). */
+  /** The host's configuration, given to every step (defaults: docs/lifecycle.md's). */
   readonly options?: Partial<CoreOptions>;
   /** Receives every output, in order; replay runs no effects. */
   readonly onOutput?: (output: CoreOutput) => void;

@@ -1,4 +1,4 @@
-// The trace format v1 (lifecycle-rules.md §2): JSON Lines, one input as received per line.
+// The trace format v1 (docs/lifecycle.md): JSON Lines, one input as received per line.
 import { isTime, parseTraceRecord } from '../signals/index.js';
 
 /**

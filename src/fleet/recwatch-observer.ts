@@ -21,7 +21,7 @@ export interface RecwatchObserverOptions {
 
 /**
  * 404 probing that outlasts Agora's stated 90 s failover bound (agora-cloud-recording.md §3): the
- * default 5, 10, 15 s (lifecycle-rules.md rule 3) gives up after 30 s, and a server lost for 60–90 s
+ * default 5, 10, 15 s (docs/lifecycle.md rule 3) gives up after 30 s, and a server lost for 60–90 s
  * with no notification in between would be restarted while it is moving, then resume: two
  * recorders. A host tunable; the demo and the scenarios use this one (docs/truth-under-faults.md).
  */
@@ -29,7 +29,7 @@ export const FAILOVER_COVERING_BACKOFF_MS: readonly number[] = [
   5_000, 10_000, 15_000, 30_000, 35_000,
 ];
 
-/** The three classes of the score, from recwatch's lifecycle states (lifecycle-rules.md §2). */
+/** The three classes of the score, from recwatch's lifecycle states (docs/lifecycle.md). */
 export function beliefOf(state: string | undefined): Belief {
   if (state === 'starting' || state === 'recording' || state === 'failoverPending') return 'live';
   if (state === 'stopping') return 'live';

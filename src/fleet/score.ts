@@ -92,7 +92,7 @@ export const GRACE_MS = 180_000;
 export const RESTART_WINDOW_MS = 300_000;
 
 const LIVE_STATES = new Set(['starting', 'recording', 'failoverPending']);
-// Notifications that tell a recording ended (lifecycle-rules.md rule 2).
+// Notifications that tell a recording ended (docs/lifecycle.md rule 2).
 const QUIT_EVENTS = new Set([11, 31, 32, 71, 72]);
 
 /** The true class of a recording at `at`: live if any sid records, stopped after a host stop. */

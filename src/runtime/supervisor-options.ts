@@ -54,7 +54,7 @@ export interface SupervisorOptions {
   readonly acquireRequest?: ClientRequestFactory;
   /** A SQLite file path (default `'recwatch.db'`), `'memory'`, or any EventLog (not closed by `close`). */
   readonly log?: string | EventLog;
-  /** Tunables of every rule (lifecycle-rules.md). */
+  /** Tunables of every rule (docs/lifecycle.md). */
   readonly core?: Partial<CoreOptions>;
   /** The app id's REST budget, calls per second, shared by every call. Default 10. */
   readonly qps?: number;

@@ -1,10 +1,10 @@
 // What really happened, kept by the simulator so an observer can be scored against it.
 
-/** A recording's true state, in the vocabulary of lifecycle-rules.md §2. */
+/** A recording's true state, in the vocabulary of docs/lifecycle.md. */
 export type TrueState = 'starting' | 'recording' | 'failoverPending' | 'quit' | 'stopped';
 
 /**
- * Why a recording really ended, in the `quitReason` vocabulary of lifecycle-rules.md §2:
+ * Why a recording really ended, in the `quitReason` vocabulary of docs/lifecycle.md:
  * `stopped` (the client's stop), `idle` (maxIdleTime with no host), `abnormalExit`,
  * `haExhausted` (a 4th failure), `webRecorderStopped` (web recorder stop or capability limit).
  */

@@ -14,7 +14,7 @@ export interface ReorderOptions {
   readonly holdMs: number;
 }
 
-/** Reorder's defaults: a 2 s hold, as lifecycle-rules.md rule 9 says. */
+/** Reorder's defaults: a 2 s hold, as docs/lifecycle.md rule 9 says. */
 export const DEFAULT_REORDER_OPTIONS: ReorderOptions = { holdMs: 2000 };
 
 interface Held<T> {
