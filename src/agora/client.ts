@@ -197,7 +197,10 @@ function readBaseUrls(baseUrl: AgoraClientOptions['baseUrl']): readonly string[]
   }
   for (const url of urls) {
     if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) {
-      throw new ConfigurationError(`agora.baseUrl must be an http(s) URL, not '${String(url)}'`);
+      // The value is not echoed: a mistyped URL can carry credentials (user:secret@host).
+      throw new ConfigurationError(
+        `agora.baseUrl must be an http(s) URL (got ${typeof url === 'string' ? 'a string that is not one' : typeof url})`,
+      );
     }
   }
   return urls;

@@ -194,5 +194,9 @@ describe('createAgoraClient', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(String((error as Error).message)).not.toContain('csecret-77');
+    // A mistyped URL can carry credentials: the message names the problem, not the value.
+    expect(() =>
+      createAgoraClient({ ...credentials, baseUrl: 'htps://cid:csecret-77@api.example' }),
+    ).toThrow(/^agora\.baseUrl must be an http\(s\) URL \(got a string that is not one\)$/);
   });
 });
