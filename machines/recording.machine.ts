@@ -86,6 +86,29 @@ export function initialContext(input: RecordingInput): RecordingContext {
 }
 
 /**
+ * A notification while a failover is pending, in `announced` and `suspected` alike: the same
+ * transitions in the same order; only the guard that counts as life (`life`) differs.
+ */
+function whilePending(life: 'notifiesCurrentRecorder' | 'notifiesLife') {
+  return [
+    { guard: 'notifiesQuit', target: '#recording.quit', actions: ['noteNotification', 'quitOnEvidence'] },
+    {
+      guard: and(['notifiesFailover', 'haAttemptsUsedUp']),
+      target: '#recording.quit',
+      actions: 'quitHaExhausted',
+    },
+    { guard: 'notifiesFailover', target: 'announced', actions: 'beginFailover' },
+    {
+      guard: or(['notifiesUnseenRecorder', life]),
+      target: '#recording.recording',
+      actions: ['noteNotification', 'resumeAfterFailover'],
+    },
+    { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
+    { guard: 'notificationNoteworthy', actions: 'noteNotification' },
+  ] as const;
+}
+
+/**
  * The lifecycle of one supervised recording (docs/lifecycle.md), as an XState v5 machine
  * reading the given options (complete: see `resolveOptions`). The core steps it on the compiled
  * fast path (`stepRecording`); XState's own tools work too.
@@ -232,48 +255,9 @@ const defineMachine = (options: RecordingOptions) =>
         },
         states: {
           // Life from the recorder the 12 named, or from one the sid has not shown yet.
-          announced: {
-            on: {
-              notification: [
-                { guard: 'notifiesQuit', target: '#recording.quit', actions: ['noteNotification', 'quitOnEvidence'] },
-                {
-                  guard: and(['notifiesFailover', 'haAttemptsUsedUp']),
-                  target: '#recording.quit',
-                  actions: 'quitHaExhausted',
-                },
-                { guard: 'notifiesFailover', target: 'announced', actions: 'beginFailover' },
-                {
-                  guard: or(['notifiesUnseenRecorder', 'notifiesCurrentRecorder']),
-                  target: '#recording.recording',
-                  actions: ['noteNotification', 'resumeAfterFailover'],
-                },
-                { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-                { guard: 'notificationNoteworthy', actions: 'noteNotification' },
-              ],
-            },
-          },
+          announced: { on: { notification: whilePending('notifiesCurrentRecorder') } },
           // Any life will do: the new recorder's uid is unknown.
-          suspected: {
-            // The same notifications as `announced`, in the same order; only what counts as life differs.
-            on: {
-              notification: [
-                { guard: 'notifiesQuit', target: '#recording.quit', actions: ['noteNotification', 'quitOnEvidence'] },
-                {
-                  guard: and(['notifiesFailover', 'haAttemptsUsedUp']),
-                  target: '#recording.quit',
-                  actions: 'quitHaExhausted',
-                },
-                { guard: 'notifiesFailover', target: 'announced', actions: 'beginFailover' },
-                {
-                  guard: or(['notifiesUnseenRecorder', 'notifiesLife']),
-                  target: '#recording.recording',
-                  actions: ['noteNotification', 'resumeAfterFailover'],
-                },
-                { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
-                { guard: 'notificationNoteworthy', actions: 'noteNotification' },
-              ],
-            },
-          },
+          suspected: { on: { notification: whilePending('notifiesLife') } },
         },
       },
 
