@@ -1,5 +1,6 @@
-// The README's quick start and the plain-http and Hono examples of docs/embedding.md, run exactly
-// as written (only the package names point at this checkout) against the simulator.
+// The README's quick start and the plain-http, Hono, Express and Fastify examples of
+// docs/embedding.md, run exactly as written (only the package names point at this checkout)
+// against the simulator.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ const cases: [string, string, string][] = [
   ['the README quick start', 'README.md', 'readme-quick-start'],
   ['the plain node:http example', 'docs/embedding.md', 'plain-http'],
   ['the Hono example', 'docs/embedding.md', 'hono'],
+  ['the Express example', 'docs/embedding.md', 'express'],
+  ['the Fastify example', 'docs/embedding.md', 'fastify'],
 ];
 
 describe.each(cases)('%s', (_title, file, name) => {
