@@ -58,6 +58,8 @@ export const TEST_WEBHOOK_CNAME = 'test_webhook';
  * log; 401 for a missing or wrong signature (when a secret is set: nothing appended); 413 for a
  * body over the cap; 400 for a body that is not a notification (kept in the log as a reject);
  * 405 for a method other than POST; 503 when the log cannot take it (Agora will resend).
+ * @throws ConfigurationError when `receiver` is not a supervisor (a Promise of one included), the
+ *   secret is missing without `unsigned: true`, or `maxBodyBytes` is not a positive whole number.
  * @example
  * const webhook = createWebhookHandler(supervisor, { secret: process.env.AGORA_NCS_SECRET });
  * http.createServer(webhook.node).listen(3000);
@@ -66,6 +68,7 @@ export function createWebhookHandler(
   receiver: WebhookReceiver,
   options: WebhookHandlerOptions = {},
 ): WebhookHandler {
+  checkReceiver(receiver);
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new ConfigurationError(
@@ -125,6 +128,17 @@ export function createWebhookHandler(
       });
     },
   };
+}
+
+/** Refuses at setup what would fail on Agora's first notification (a forgotten `await` above all). */
+function checkReceiver(receiver: unknown): asserts receiver is WebhookReceiver {
+  const candidate = receiver as { receiveWebhook?: unknown; then?: unknown } | null | undefined;
+  if (typeof candidate?.receiveWebhook === 'function') return;
+  throw new ConfigurationError(
+    typeof candidate?.then === 'function'
+      ? 'createWebhookHandler was given a Promise: await createSupervisor(...) first'
+      : 'createWebhookHandler needs the supervisor (an object with receiveWebhook) as its first argument',
+  );
 }
 
 const ABORTED: Reply = { status: 400, body: '{"error":"request aborted"}' };

@@ -258,6 +258,17 @@ describe('createWebhookHandler refuses a configuration that would open or hang t
     await supervisor.close();
   });
 
+  it('needs the supervisor itself: a Promise of one (a forgotten await) or anything else is refused at setup', async () => {
+    const pending = supervisorOn('memory');
+    const asGiven = (receiver: unknown) => () =>
+      createWebhookHandler(receiver as Parameters<typeof createWebhookHandler>[0], { secret: 's' });
+    expect(asGiven(pending)).toThrow(/given a Promise: await createSupervisor/);
+    for (const receiver of [undefined, null, {}, { receiveWebhook: 'no' }, 'supervisor']) {
+      expect(asGiven(receiver)).toThrow(ConfigurationError);
+    }
+    await (await pending).close();
+  });
+
   it('answers 500 at once when a body parser already read the body (never hangs)', async () => {
     const supervisor = await supervisorOn('memory');
     const webhook = createWebhookHandler(supervisor, { secret: 's' });
