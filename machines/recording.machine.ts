@@ -15,6 +15,7 @@
 // XState's and/or/not over named guards) and its reactions (what it does). Time is an input:
 // deadlines live in context and a `tick` fires the ones that are due.
 import { and, not, or, setup } from 'xstate';
+import { NO_FAILOVER, NONE, UNMONITORED } from './recording/groups.js';
 import * as is from './recording/guards.js';
 import { DEFAULT_RECORDING_OPTIONS } from './recording/options.js';
 import { react } from './recording/react.js';
@@ -52,35 +53,23 @@ function mapValues<T extends Record<string, unknown>, R>(
 }
 
 /**
- * The context of a new recording.
- * @example initialContext({ recording: 'r1' }).haAttempts // 0
+ * The context of a new recording: no host, no session, every group empty (shared constants).
+ * @example initialContext({ recording: 'r1' }).session // null
  */
 export function initialContext(input: RecordingInput): RecordingContext {
   return {
     recording: input.recording,
-    cname: null,
-    mode: null,
-    primaryUid: null,
-    backupUid: null,
+    host: null,
     attempt: null,
-    lastAttemptFailed: false,
-    sid: null,
-    resourceId: null,
-    sessionUid: null,
-    uid: null,
-    recorderUids: [],
-    uidSince: null,
-    previousSids: [],
-    haAttempts: 0,
-    filePrefix: '',
-    files: [],
-    quitReason: null,
-    restarts: 0,
+    session: null,
+    failover: NO_FAILOVER,
+    monitoring: UNMONITORED,
     lastQuery: null,
-    uncertainSince: null,
-    backoff: null,
-    failoverHint: null,
     deadlines: NO_DEADLINES,
+    restarts: 0,
+    quitReason: null,
+    files: NONE,
+    previousSids: NONE,
     updatedAt: null,
   };
 }
