@@ -120,7 +120,8 @@ export const startCanRetry: Guard = (c, e, o) => {
   return startRetryDelay(o, kind, c.attempt.retries) !== null;
 };
 
-export const startInFlight: Guard = (c) => c.attempt?.inFlight === true;
+/** No start is scheduled for later: a restart without delay calls at once. */
+export const noStartScheduled: Guard = (c) => c.deadlines.startAt === null;
 
 // Restart policy (rule 7)
 /** The host excluded the quit's reason from restarts (default: `idle`). */

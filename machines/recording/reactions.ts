@@ -435,34 +435,28 @@ export const quitOnEvidence: Reactor = (context, event, _options) => {
   return quit(context, reason ?? 'exited');
 };
 
-/** Entering `restarting`: count the restart, pick the uid, start now or after the delay. */
+/**
+ * Entering `restarting`: count the restart, pick the uid, and schedule the start after the
+ * restart's delay (none: `restarting.waiting` calls at once, see `launchRestart`).
+ */
 export const beginRestart: Reactor = (context, event, options) => {
   const { host } = context;
   if (host === null) return NOTHING;
   const restarts = context.restarts + 1;
   const uid = uidForNextAttempt(host, context.attempt);
   const delay = restartDelay(options, restarts);
-  const launchNow = delay <= 0;
-  const restarting: RecordingOutput = {
-    kind: 'event',
-    recording: context.recording,
-    type: 'restarting',
-    restarts,
-    uid,
-  };
   return {
     patch: {
       restarts,
-      attempt: { uid, retries: 0, inFlight: launchNow, failed: false },
-      deadlines: launchNow
-        ? { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs }
-        : { ...NO_DEADLINES, startAt: event.at + delay },
+      attempt: { uid, retries: 0, inFlight: false, failed: false },
+      // A quit has cleared every deadline: without a delay there is nothing to arm.
+      ...(delay > 0 && { deadlines: { ...NO_DEADLINES, startAt: event.at + delay } }),
     },
-    emit: launchNow ? [restarting, acquireAndStart(context, host, uid, 0, restarts)] : [restarting],
+    emit: [{ kind: 'event', recording: context.recording, type: 'restarting', restarts, uid }],
   };
 };
 
-/** The restart delay is over: issue acquire+start, and give it the start timeout. */
+/** The restart delay (or a retry's) is over: issue acquire+start, with the start timeout. */
 export const launchRestart: Reactor = (context, event, options) => {
   const { host, attempt: current } = context;
   if (host === null || current === null) return NOTHING;
@@ -493,20 +487,31 @@ export const failRestartBudget: Reactor = (context, _event, _options) =>
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
 export const requestStop: Reactor = (context, event, options) => {
-  const live = context.session !== null && context.attempt?.inFlight !== true;
+  // A start call still out may yet name another session: wait for it, as `awaitSession` does.
+  if (context.session === null || context.attempt?.inFlight === true)
+    return awaitSession(context, event, options);
   return {
     patch: {
       deadlines: {
         ...NO_DEADLINES,
-        // Without a session yet, wait for the start in flight (or its deadline).
-        startBy: live ? null : context.deadlines.startBy,
         failoverBy: context.deadlines.failoverBy,
-        queryAt: live ? event.at + options.stopCheckDelayMs : null,
+        queryAt: event.at + options.stopCheckDelayMs,
       },
     },
-    emit: live ? sessionEffect(context, 'stop') : [],
+    emit: sessionEffect(context, 'stop'),
   };
 };
+
+/** A stop before Agora named a session: wait for the start in flight (or its deadline). */
+export const awaitSession: Reactor = (context, _event, _options) => ({
+  patch: {
+    deadlines: {
+      ...NO_DEADLINES,
+      startBy: context.deadlines.startBy,
+      failoverBy: context.deadlines.failoverBy,
+    },
+  },
+});
 
 /**
  * The stop was refused as wrong (a 40x other than `code 49`, rule 10): tell the host it is a

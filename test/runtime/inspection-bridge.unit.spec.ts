@@ -158,6 +158,6 @@ describe('the Stately inspector bridge', () => {
     const last = sent.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === 'r1').at(-1);
     expect(
       last?.type === '@xstate.snapshot' && (last.snapshot as { value?: unknown }).value,
-    ).toEqual('quit');
+    ).toEqual({ quit: 'forGood' });
   });
 });
