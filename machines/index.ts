@@ -1,4 +1,9 @@
-export { MachineCompileError, UnknownStateValueError } from './recording/errors.js';
+export {
+  MachineCompileError,
+  MachineError,
+  type MachineErrorCode,
+  UnknownStateValueError,
+} from './recording/errors.js';
 export { failoversInFileNames } from './recording/failover-evidence.js';
 export { MAX_FILES } from './recording/files.js';
 export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.js';
