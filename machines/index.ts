@@ -1,9 +1,14 @@
-export { MachineCompileError, UnknownStateValueError } from './recording/errors.js';
+export {
+  MachineCompileError,
+  MachineError,
+  type MachineErrorCode,
+  UnknownStateValueError,
+} from './recording/errors.js';
 export { failoversInFileNames } from './recording/failover-evidence.js';
 export { MAX_FILES } from './recording/files.js';
 export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.js';
 export { filePrefixFor, nextWake } from './recording/schedule.js';
-export { currentSession } from './recording/session.js';
+export { currentSession, recorderUid } from './recording/session.js';
 export type {
   Interpreter,
   LifecycleState,
@@ -26,7 +31,11 @@ export type {
   Deadlines,
   DomainEvent,
   Effect,
+  Failover,
+  Host,
+  LastQuery,
   Mode,
+  Monitoring,
   QueryResult,
   QuitReason,
   RecordingContext,
@@ -35,6 +44,7 @@ export type {
   RecordingNotification,
   RecordingOptions,
   RecordingOutput,
+  Session,
   SessionCall,
   StartAttempt,
 } from './recording/types.js';

@@ -6,15 +6,17 @@
 //                   │ no life in 90 s               uncertain (50x) ─hint+404s─►   then only 404s)
 //                   │ quit evidence                   │ quit evidence             │ 90 s, 4th 12
 //                   ▼                                 ▼                           ▼
-//                 quit ─► restarting ─started─► starting.confirming
-//                      ─► failed (budget spent; any 40x configuration error too)
-//                      rests in quit when the reason is excluded or restarts are off (budget 0)
-//   stop ─► stopping (requested ⇄ refused) ─► stopped        stopped and failed are final
+//                 quit.deciding ─► restarting (waiting ⇄ calling) ─started─► starting.confirming
+//                               ─► failed (budget spent; any 40x configuration error too)
+//                               ─► quit.forGood (reason excluded, or restarts off: budget 0)
+//   stop ─► stopping (awaitingSession ─started─► requested ⇄ refused) ─► stopped
+//   (a stop while restarting.waiting: stopped at once)           stopped and failed are final
 //
 // Read the states below top to bottom: each transition names its guard (when, composed with
 // XState's and/or/not over named guards) and its reactions (what it does). Time is an input:
 // deadlines live in context and a `tick` fires the ones that are due.
 import { and, not, or, setup } from 'xstate';
+import { NO_FAILOVER, NONE, UNMONITORED } from './recording/groups.js';
 import * as is from './recording/guards.js';
 import { DEFAULT_RECORDING_OPTIONS } from './recording/options.js';
 import { react } from './recording/react.js';
@@ -52,35 +54,23 @@ function mapValues<T extends Record<string, unknown>, R>(
 }
 
 /**
- * The context of a new recording.
- * @example initialContext({ recording: 'r1' }).haAttempts // 0
+ * The context of a new recording: no host, no session, every group empty (shared constants).
+ * @example initialContext({ recording: 'r1' }).session // null
  */
 export function initialContext(input: RecordingInput): RecordingContext {
   return {
     recording: input.recording,
-    cname: null,
-    mode: null,
-    primaryUid: null,
-    backupUid: null,
+    host: null,
     attempt: null,
-    lastAttemptFailed: false,
-    sid: null,
-    resourceId: null,
-    sessionUid: null,
-    uid: null,
-    recorderUids: [],
-    uidSince: null,
-    previousSids: [],
-    haAttempts: 0,
-    filePrefix: '',
-    files: [],
-    quitReason: null,
-    restarts: 0,
+    session: null,
+    failover: NO_FAILOVER,
+    monitoring: UNMONITORED,
     lastQuery: null,
-    uncertainSince: null,
-    backoff: null,
-    failoverHint: null,
     deadlines: NO_DEADLINES,
+    restarts: 0,
+    quitReason: null,
+    files: NONE,
+    previousSids: NONE,
     updatedAt: null,
   };
 }
@@ -172,7 +162,7 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
             { guard: 'queryDue', actions: 'queryNow' },
           ],
-          stop: 'stopping',
+          stop: { target: 'stopping.requested', actions: 'requestStop' },
         },
         states: {
           acquiring: {
@@ -180,6 +170,7 @@ const defineMachine = (options: RecordingOptions) =>
               // No sid yet: nothing Agora says can concern this attempt until `started` names it.
               query: {},
               notification: {},
+              stop: { target: '#recording.stopping.awaitingSession', actions: 'awaitSession' },
               started: { target: 'confirming', actions: 'adoptSid' },
               startFailed: [
                 { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
@@ -226,7 +217,7 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'notificationNoteworthy', actions: 'noteNotification' },
           ],
           tick: { guard: 'queryDue', actions: 'queryNow' },
-          stop: 'stopping',
+          stop: { target: 'stopping.requested', actions: 'requestStop' },
         },
         states: {
           healthy: {},
@@ -251,7 +242,7 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'failoverDeadlinePassed', target: 'quit', actions: 'quitFailoverTimeout' },
             { guard: 'queryDue', actions: 'queryNow' },
           ],
-          stop: 'stopping',
+          stop: { target: 'stopping.requested', actions: 'requestStop' },
         },
         states: {
           // Life from the recorder the 12 named, or from one the sid has not shown yet.
@@ -262,50 +253,68 @@ const defineMachine = (options: RecordingOptions) =>
       },
 
       // Rule 7: restart unless the host excluded the reason or turned restarts off (a budget of
-      // 0: the recording rests here); beyond the budget the recording fails.
+      // 0); beyond the budget the recording fails. Otherwise it rests in quit, for good.
       quit: {
-        always: [
-          {
-            guard: and([not('restartExcluded'), not('restartsOff'), not('restartBudgetSpent')]),
-            target: 'restarting',
-          },
-          {
-            guard: and([not('restartExcluded'), not('restartsOff'), 'restartBudgetSpent']),
-            target: 'failed',
-            actions: 'failRestartBudget',
-          },
-        ],
+        initial: 'deciding',
         on: {
           stop: { target: 'stopped', actions: 'concludeStopped' },
           // The upload report (31) comes after the exit (11): its files are still news.
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
         },
+        states: {
+          deciding: {
+            always: [
+              {
+                guard: and([not('restartExcluded'), not('restartsOff'), not('restartBudgetSpent')]),
+                target: '#recording.restarting',
+              },
+              {
+                guard: and([not('restartExcluded'), not('restartsOff'), 'restartBudgetSpent']),
+                target: '#recording.failed',
+                actions: 'failRestartBudget',
+              },
+              { target: 'forGood' },
+            ],
+          },
+          // The reason is excluded, or restarts are off: a quit with its own reason, not a failure.
+          forGood: {},
+        },
       },
 
+      // Waiting out the restart delay, then a start call in flight (its retries wait again).
       restarting: {
         entry: 'beginRestart',
+        initial: 'waiting',
         on: {
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
           started: { target: 'starting.confirming', actions: ['adoptSid', 'announceRestarted'] },
           startFailed: [
             { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
-            { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
+            { guard: 'startCanRetry', target: '.waiting', actions: 'scheduleStartRetry' },
             { target: 'quit', actions: 'quitNotStarted' },
           ],
           tick: [
             { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
-            { guard: 'startDue', actions: 'launchRestart' },
+            { guard: 'startDue', target: '.calling', actions: 'launchRestart' },
           ],
-          stop: [
-            { guard: 'startInFlight', target: 'stopping' },
-            { target: 'stopped', actions: 'concludeStopped' },
-          ],
+        },
+        states: {
+          waiting: {
+            always: { guard: 'noStartScheduled', target: 'calling', actions: 'launchRestart' },
+            // Nothing is out yet: the recording stops here and now.
+            on: { stop: { target: '#recording.stopped', actions: 'concludeStopped' } },
+          },
+          // Its answer may still name a session: the stop waits for it.
+          calling: {
+            on: {
+              stop: { target: '#recording.stopping.awaitingSession', actions: 'awaitSession' },
+            },
+          },
         },
       },
 
       // Rule 10: the host's stop. Never restarted; supervised until quit evidence.
       stopping: {
-        entry: 'requestStop',
         initial: 'requested',
         on: {
           stopResult: [
@@ -342,6 +351,11 @@ const defineMachine = (options: RecordingOptions) =>
           ],
         },
         states: {
+          // Asked before Agora named a session (a start call out, or its retry pending): the stop
+          // call waits for the session, and without one by the start deadline there is nothing to stop.
+          awaitingSession: {
+            on: { started: { target: 'requested', actions: ['adoptSid', 'requestStop'] } },
+          },
           requested: {},
           // The stop was refused: poll like a live recording; the host's next stop tries again.
           refused: {

@@ -22,26 +22,38 @@ export function applyReaction(
   options: RecordingOptions,
   outputs: RecordingOutput[],
 ): RecordingContext {
-  const { patch, emit } = reactor(context, event, options);
-  // A copy then assignments: cheaper per event than spreading the patch (this runs per event).
-  const next: { -readonly [K in keyof RecordingContext]: RecordingContext[K] } = { ...context };
-  if (patch !== undefined) {
-    for (const key in patch)
-      (next as Record<string, unknown>)[key] = (patch as Record<string, unknown>)[key];
-  }
-  next.updatedAt = event.at;
+  const { patch = NO_PATCH, emit } = reactor(context, event, options);
+  // One literal with every field: each context has the same shape, its fields in the object
+  // itself (a spread or added keys would spill them into a separate backing store, per step).
+  const next: RecordingContext = {
+    recording: context.recording,
+    host: patch.host !== undefined ? patch.host : context.host,
+    attempt: patch.attempt !== undefined ? patch.attempt : context.attempt,
+    session: patch.session !== undefined ? patch.session : context.session,
+    failover: patch.failover ?? context.failover,
+    monitoring: patch.monitoring ?? context.monitoring,
+    lastQuery: patch.lastQuery !== undefined ? patch.lastQuery : context.lastQuery,
+    deadlines: patch.deadlines ?? context.deadlines,
+    restarts: patch.restarts ?? context.restarts,
+    quitReason: patch.quitReason !== undefined ? patch.quitReason : context.quitReason,
+    files: patch.files ?? context.files,
+    previousSids: patch.previousSids ?? context.previousSids,
+    updatedAt: event.at,
+  };
   if (emit !== undefined) for (const output of emit) outputs.push(output);
   const wake = wakeMoved(context, patch);
   if (wake !== null) outputs.push(wake);
   return next;
 }
 
+const NO_PATCH: Partial<RecordingContext> = Object.freeze({});
+
 /** The `wakeAt` effect when a patch moves the earliest deadline, else null. */
 function wakeMoved(
   context: RecordingContext,
-  patch: Partial<RecordingContext> | undefined,
+  patch: Partial<RecordingContext>,
 ): RecordingOutput | null {
-  const wake = patch?.deadlines === undefined ? null : nextWake(patch.deadlines);
+  const wake = patch.deadlines === undefined ? null : nextWake(patch.deadlines);
   if (wake === null || wake === nextWake(context.deadlines)) return null;
   return { kind: 'effect', recording: context.recording, type: 'wakeAt', at: wake };
 }

@@ -4,18 +4,20 @@
 // latest recorder seen, or the successor the current recorder names; a late notification (older
 // than news already applied) moves no uid.
 import { filePrefixFor } from './schedule.js';
-import type { RecordingContext, RecordingNotification, RecordingOptions } from './types.js';
+import { recorderUid } from './session.js';
+import type {
+  Failover,
+  RecordingContext,
+  RecordingNotification,
+  RecordingOptions,
+} from './types.js';
 
 const BACKUP_PREFIX = /^bak(\d{1,3})_/;
 
-/** What failover evidence changes in the context. */
-export interface FailoverCount {
-  readonly haAttempts: number;
-  readonly filePrefix: string;
-  readonly uid: string | null;
-  readonly uidSince: number | null;
-  readonly recorderUids: readonly string[];
-}
+/** What failover evidence changes in the failover group. */
+export type FailoverCount = Omit<Failover, 'hint'>;
+
+type Seen = Pick<RecordingContext, 'session' | 'failover'>;
 
 /** The failovers a list of file names proves: n+1 for the highest `bak<n>_`, else 0. */
 export function failoversInFileNames(
@@ -29,14 +31,20 @@ export function failoversInFileNames(
   return count;
 }
 
+/** A uid not among the session's recorders so far ('' is no uid; before a session nothing is new). */
+function unseen(
+  session: RecordingContext['session'],
+  newRecorders: readonly string[],
+  uid: string | undefined,
+): uid is string {
+  if (uid === undefined || uid === '') return false;
+  if (session === null) return newRecorders.length > 0 && !newRecorders.includes(uid);
+  return uid !== session.uid && !newRecorders.includes(uid);
+}
+
 /** A recorder uid the sid has not shown yet ('' is no uid; before a session nothing is new). */
-export function isUnseenRecorder(context: RecordingContext, uid: string | undefined): boolean {
-  return (
-    uid !== undefined &&
-    uid !== '' &&
-    context.recorderUids.length > 0 &&
-    !context.recorderUids.includes(uid)
-  );
+export function isUnseenRecorder(context: Seen, uid: string | undefined): boolean {
+  return unseen(context.session, context.failover.newRecorders, uid);
 }
 
 /**
@@ -44,39 +52,48 @@ export function isUnseenRecorder(context: RecordingContext, uid: string | undefi
  * new. `notification` is absent for a query.
  */
 export function failoverEvidence(
-  context: RecordingContext,
+  context: Seen,
   options: RecordingOptions,
   files: readonly { readonly fileName: string }[] | undefined,
   notification?: RecordingNotification,
 ): FailoverCount | null {
-  let recorderUids = context.recorderUids;
-  let uid = context.uid;
-  let uidSince = context.uidSince;
+  const { failover } = context;
+  let newRecorders = failover.newRecorders;
+  let recorder = failover.recorder;
+  let recorderSince = failover.recorderSince;
   // Late news, or news older than what made the current uid, moves no uid.
   const newer =
     notification !== undefined &&
     notification.late !== true &&
-    (uidSince === null || notification.sendts >= uidSince);
+    (recorderSince === null || notification.sendts >= recorderSince);
   // The current recorder announcing its successor is the latest word on the uid, whatever its
   // time: its own 12 can carry an earlier sendts than other news of it that arrived first.
   const handOver =
     notification !== undefined &&
     notification.late !== true &&
     notification.eventType === 12 &&
-    notification.uid === context.uid;
+    notification.uid === recorderUid(context);
   for (const seen of [
     notification?.uid,
     notification?.eventType === 12 ? notification.newUid : undefined,
   ]) {
-    if (seen === undefined || !isUnseenRecorder({ ...context, recorderUids }, seen)) continue;
-    recorderUids = [...recorderUids, seen];
+    if (!unseen(context.session, newRecorders, seen)) continue;
+    newRecorders = [...newRecorders, seen];
     if (newer || (handOver && seen === notification.newUid)) {
-      uid = seen;
-      uidSince = Math.max(notification.sendts, uidSince ?? notification.sendts);
+      recorder = seen;
+      recorderSince = Math.max(notification.sendts, recorderSince ?? notification.sendts);
     }
   }
-  const shown = Math.max(recorderUids.length - 1, failoversInFileNames(files));
-  const haAttempts = Math.min(Math.max(context.haAttempts, shown), options.maxHaAttempts);
-  if (recorderUids === context.recorderUids && haAttempts === context.haAttempts) return null;
-  return { haAttempts, filePrefix: filePrefixFor(haAttempts), uid, uidSince, recorderUids };
+  // Every recorder after the session's own is a failover.
+  const recorders = (context.session === null ? 0 : 1) + newRecorders.length;
+  const shown = Math.max(recorders - 1, failoversInFileNames(files));
+  const haAttempts = Math.min(Math.max(failover.haAttempts, shown), options.maxHaAttempts);
+  if (newRecorders === failover.newRecorders && haAttempts === failover.haAttempts) return null;
+  return {
+    haAttempts,
+    filePrefix: filePrefixFor(haAttempts),
+    recorder,
+    recorderSince,
+    newRecorders,
+  };
 }

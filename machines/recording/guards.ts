@@ -11,7 +11,7 @@ import {
 import { failoverEvidence, isUnseenRecorder } from './failover-evidence.js';
 import { newFileNames } from './files.js';
 import { isDue, nextBackoff, probingStepsUsedUp, startRetryDelay } from './schedule.js';
-import { currentSession } from './session.js';
+import { recorderSeen, recorderUid } from './session.js';
 import type {
   RecordingContext as Context,
   RecordingEvent as Event,
@@ -37,19 +37,23 @@ export const queryRejected: Guard = (_, e) =>
 
 /** One more 404 would be past the last probing step (rules 1 and 3). */
 export const probingExhausted: Guard = (c, _e, o) =>
-  probingStepsUsedUp(o, nextBackoff(o, c.backoff, 'notFound'));
+  probingStepsUsedUp(o, nextBackoff(o, c.monitoring.backoff, 'notFound'));
 
 /** A failover is plausible: a fatal error or an ambiguous leave, within the failover window. */
 export const failoverPlausible: Guard = (c, e, o) =>
-  c.failoverHint !== null && e.at < c.failoverHint + o.failoverTimeoutMs;
+  c.failover.hint !== null && e.at < c.failover.hint + o.failoverTimeoutMs;
 
 // Notifications (rules 1, 2, 4, 9)
 /** Rule 9: a notification older than a query that showed life cannot undo what it showed. */
-const supersededByQuery = (c: Context, sendts: number) =>
-  c.lastQuery !== null &&
-  c.lastQuery.kind === 'alive' &&
-  isAliveStatus(c.lastQuery.status ?? undefined) &&
-  sendts < c.lastQuery.at;
+const supersededByQuery = (c: Context, sendts: number) => {
+  const { lastQuery } = c;
+  return (
+    lastQuery !== null &&
+    lastQuery.kind === 'alive' &&
+    isAliveStatus(lastQuery.status ?? undefined) &&
+    sendts < lastQuery.at
+  );
+};
 
 export const notifiesQuit: Guard = (c, e, _o) =>
   e.type === 'notification' &&
@@ -65,12 +69,12 @@ export const notifiesFailover: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   e.notification.eventType === 12 &&
   e.notification.late !== true &&
-  (c.uidSince === null || e.notification.sendts >= c.uidSince) &&
-  (e.notification.newUid === undefined || !c.recorderUids.includes(e.notification.newUid)) &&
+  (c.failover.recorderSince === null || e.notification.sendts >= c.failover.recorderSince) &&
+  (e.notification.newUid === undefined || !recorderSeen(c, e.notification.newUid)) &&
   !supersededByQuery(c, e.notification.sendts);
 
 /** Rule 4: one more failover would be beyond the last allowed attempt. */
-export const haAttemptsUsedUp: Guard = (c, _e, o) => c.haAttempts + 1 > o.maxHaAttempts;
+export const haAttemptsUsedUp: Guard = (c, _e, o) => c.failover.haAttempts + 1 > o.maxHaAttempts;
 
 export const notifiesLife: Guard = (_, e) =>
   e.type === 'notification' && isLifeEvidence(e.notification);
@@ -83,7 +87,7 @@ export const notifiesUnseenRecorder: Guard = (c, e) =>
 export const notifiesCurrentRecorder: Guard = (c, e) => {
   if (e.type !== 'notification') return false;
   const { uid } = e.notification;
-  return uid === '' ? isLifeEvidence(e.notification) : uid === c.uid;
+  return uid === '' ? isLifeEvidence(e.notification) : uid === recorderUid(c);
 };
 
 /**
@@ -93,7 +97,7 @@ export const notifiesCurrentRecorder: Guard = (c, e) => {
 export const notificationNoteworthy: Guard = (c, e, o) =>
   e.type === 'notification' &&
   (newFileNames(c, e.notification.files).length > 0 ||
-    failoverHintAfter(c.failoverHint, e.notification, e.at) !== c.failoverHint ||
+    failoverHintAfter(c.failover.hint, e.notification, e.at) !== c.failover.hint ||
     failoverEvidence(c, o, e.notification.files, e.notification) !== null);
 
 /** A notification naming files not reported yet (they are news in any live state). */
@@ -116,7 +120,8 @@ export const startCanRetry: Guard = (c, e, o) => {
   return startRetryDelay(o, kind, c.attempt.retries) !== null;
 };
 
-export const startInFlight: Guard = (c) => c.attempt?.inFlight === true;
+/** No start is scheduled for later: a restart without delay calls at once. */
+export const noStartScheduled: Guard = (c) => c.deadlines.startAt === null;
 
 // Restart policy (rule 7)
 /** The host excluded the quit's reason from restarts (default: `idle`). */
@@ -143,7 +148,7 @@ export const stopAnsweredClientError: Guard = (_, e) =>
   e.type === 'stopResult' && e.outcome.kind === 'clientError';
 
 /** The recording has a session a REST call can name. */
-export const sessionKnown: Guard = (c) => currentSession(c) !== null;
+export const sessionKnown: Guard = (c) => c.session !== null;
 
 /** A failover may still be under way: 404s are expected until its deadline (rule 4). */
 export const failoverWindowOpen: Guard = (c, e) => failoverWindowOpenAt(c, e.at);

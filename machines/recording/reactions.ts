@@ -3,6 +3,7 @@
 import { failoverHintAfter, queryQuitReason, quitReasonOf } from './evidence.js';
 import { type FailoverCount, failoverEvidence } from './failover-evidence.js';
 import { newFileNames, withFiles } from './files.js';
+import { NO_FAILOVER, NONE, withFailover, withMonitoring } from './groups.js';
 import {
   backoffDelay,
   deriveBackupUid,
@@ -13,16 +14,21 @@ import {
   startRetryDelay,
   uidForNextAttempt,
 } from './schedule.js';
-import { currentSession } from './session.js';
+import { recorderSeen, recorderUid } from './session.js';
 import type {
   Backoff,
   RecordingContext as Context,
   Deadlines,
   RecordingEvent as Event,
+  Failover,
+  Host,
+  Monitoring,
   RecordingOptions as Options,
   QueryResult,
   QuitReason,
   RecordingOutput,
+  Session,
+  StartAttempt,
 } from './types.js';
 
 /** A context patch and the outputs of one step of a transition. */
@@ -40,19 +46,40 @@ function deadlines(context: Context, changes: Partial<Deadlines>): Deadlines {
   return { ...context.deadlines, ...changes };
 }
 
-/** An acquire+start for the host's channel, or nothing before the host named one. */
-function acquireAndStart(context: Context, uid: string, retry: number): readonly RecordingOutput[] {
-  const { recording, cname, mode, restarts } = context;
-  if (cname === null || mode === null) return [];
-  return [
-    { kind: 'effect', recording, type: 'acquireAndStart', cname, uid, mode, restarts, retry },
-  ];
+function monitoring(context: Context, changes: Partial<Monitoring>): Monitoring {
+  return withMonitoring(context.monitoring, changes);
+}
+
+function failover(context: Context, changes: Partial<Failover>): Failover {
+  return withFailover(context.failover, changes);
+}
+
+/** The attempt with `changes`, or the same object when they change nothing. */
+function attempt(current: StartAttempt, changes: Partial<StartAttempt>): StartAttempt {
+  for (const key in changes) {
+    if (changes[key as keyof StartAttempt] !== current[key as keyof StartAttempt])
+      return { ...current, ...changes };
+  }
+  return current;
+}
+
+/** An acquire+start for the host's channel. */
+function acquireAndStart(
+  context: Context,
+  host: Host,
+  uid: string,
+  retry: number,
+  restarts = context.restarts,
+): RecordingOutput {
+  const { cname, mode } = host;
+  const { recording } = context;
+  return { kind: 'effect', recording, type: 'acquireAndStart', cname, uid, mode, restarts, retry };
 }
 
 /** A `query` or `stop` of the current session, or nothing without one. */
 function sessionEffect(context: Context, type: 'query' | 'stop'): readonly RecordingOutput[] {
-  const session = currentSession(context);
-  if (session === null) return [];
+  const { session } = context;
+  if (session === null) return NONE;
   return [{ kind: 'effect', recording: context.recording, type, ...session }];
 }
 
@@ -61,15 +88,20 @@ function sessionEffect(context: Context, type: 'query' | 'stop'): readonly Recor
 /** The host starts the recording: remember who it is and issue the first acquire+start. */
 export const acceptStart: Reactor = (context, event, options) => {
   if (event.type !== 'start') return NOTHING;
-  const next = {
+  const host: Host = {
     cname: event.cname,
     mode: event.mode,
     primaryUid: event.uid,
     backupUid: event.backupUid ?? deriveBackupUid(event.uid),
-    attempt: { uid: event.uid, retries: 0, inFlight: true },
-    deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
   };
-  return { patch: next, emit: acquireAndStart({ ...context, ...next }, event.uid, 0) };
+  return {
+    patch: {
+      host,
+      attempt: { uid: event.uid, retries: 0, inFlight: true, failed: false },
+      deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
+    },
+    emit: [acquireAndStart(context, host, event.uid, 0)],
+  };
 };
 
 /** A start call failed in a way worth retrying: try again after the next retry step. */
@@ -79,7 +111,7 @@ export const scheduleStartRetry: Reactor = (context, event, options) => {
   const delay = startRetryDelay(options, kind, context.attempt.retries) ?? 0;
   return {
     patch: {
-      attempt: { ...context.attempt, retries: context.attempt.retries + 1, inFlight: false },
+      attempt: attempt(context.attempt, { retries: context.attempt.retries + 1, inFlight: false }),
       deadlines: deadlines(context, { startAt: event.at + delay }),
     },
   };
@@ -87,38 +119,44 @@ export const scheduleStartRetry: Reactor = (context, event, options) => {
 
 /** The retry step is due: issue acquire+start again with the same uid. */
 export const retryStart: Reactor = (context, _event, _options) => {
-  if (context.attempt === null) return NOTHING;
+  const { host, attempt: current } = context;
+  if (host === null || current === null) return NOTHING;
   return {
     patch: {
-      attempt: { ...context.attempt, inFlight: true },
+      attempt: attempt(current, { inFlight: true }),
       deadlines: deadlines(context, { startAt: null }),
     },
-    emit: acquireAndStart(context, context.attempt.uid, context.attempt.retries),
+    emit: [acquireAndStart(context, host, current.uid, current.retries)],
   };
 };
 
 /** The start call answered with a sid: a new session to confirm (first query after 5 s). */
 export const adoptSid: Reactor = (context, event, options) => {
-  if (event.type !== 'started') return NOTHING;
-  const previous = context.sid;
+  const { host } = context;
+  if (event.type !== 'started' || host === null) return NOTHING;
+  const previous = context.session?.sid ?? null;
+  // A sid or resourceId a REST call cannot name makes no session (the core refuses them first).
+  // The order of a `query`/`stop` effect's fields: sid, resourceId, mode, cname, uid.
+  const session: Session | null =
+    event.sid === '' || event.resourceId === ''
+      ? null
+      : {
+          sid: event.sid,
+          resourceId: event.resourceId,
+          mode: host.mode,
+          cname: host.cname,
+          uid: event.uid,
+        };
   return {
     patch: {
-      sid: event.sid,
-      resourceId: event.resourceId,
-      sessionUid: event.uid,
-      uid: event.uid,
-      recorderUids: [event.uid],
-      uidSince: null,
+      session,
       previousSids:
         previous === null || previous === event.sid
           ? context.previousSids
           : [...context.previousSids, previous],
-      haAttempts: 0,
-      filePrefix: '',
-      attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
-      backoff: null,
-      uncertainSince: null,
-      failoverHint: null,
+      failover: NO_FAILOVER,
+      attempt: context.attempt === null ? null : attempt(context.attempt, { inFlight: false }),
+      monitoring: monitoring(context, { backoff: null, uncertainSince: null }),
       deadlines: {
         ...NO_DEADLINES,
         startBy: event.at + options.startTimeoutMs,
@@ -146,12 +184,11 @@ export const announceRestarted: Reactor = (context, event, _options) => {
 /** First evidence of life for this sid: the recording runs. */
 export const confirmStarted: Reactor = (context, event, options) => ({
   patch: {
-    lastAttemptFailed: false,
-    backoff: null,
-    uncertainSince: null,
+    attempt: context.attempt === null ? null : attempt(context.attempt, { failed: false }),
+    monitoring: monitoring(context, { backoff: null, uncertainSince: null }),
     deadlines: { ...NO_DEADLINES, queryAt: event.at + options.pollIntervalMs },
   },
-  emit: [sessionEvent(context, 'started')],
+  emit: sessionEvent(context, 'started'),
 });
 
 // Queries (rules 3, 5)
@@ -173,9 +210,10 @@ export const noteQuery: Reactor = (context, event, options) => {
     outcome.kind === 'rateLimited';
   const files = newFileNames(context, outcome.files);
   const evidence = failoverEvidence(context, options, outcome.files);
+  const { uncertainSince } = context.monitoring;
   const emit: RecordingOutput[] = [];
-  if (files.length > 0) emit.push(filesReported(context, files));
-  if (uncertain && context.uncertainSince === null)
+  if (files.length > 0) emit.push(...filesReported(context, files));
+  if (uncertain && uncertainSince === null)
     emit.push({ kind: 'event', recording: context.recording, type: 'uncertain', since: event.at });
   if (evidence !== null) emit.push(...failoverCounted(context, evidence));
   return {
@@ -186,9 +224,11 @@ export const noteQuery: Reactor = (context, event, options) => {
         httpStatus: outcome.httpStatus,
         status: outcome.status ?? null,
       },
-      uncertainSince: uncertain ? (context.uncertainSince ?? event.at) : null,
+      monitoring: monitoring(context, {
+        uncertainSince: uncertain ? (uncertainSince ?? event.at) : null,
+      }),
       ...(files.length > 0 && { files: withFiles(context.files, files) }),
-      ...evidence,
+      ...(evidence !== null && { failover: failover(context, evidence) }),
     },
     emit,
   };
@@ -199,10 +239,10 @@ export const backOffQuery: Reactor = (context, event, options) => {
   if (event.type !== 'query') return NOTHING;
   const reason = BACKOFF_REASON[event.outcome.kind];
   if (reason === undefined) return NOTHING;
-  const backoff = nextBackoff(options, context.backoff, reason);
+  const backoff = nextBackoff(options, context.monitoring.backoff, reason);
   return {
     patch: {
-      backoff,
+      monitoring: monitoring(context, { backoff }),
       deadlines: deadlines(context, { queryAt: event.at + backoffDelay(options, backoff) }),
     },
   };
@@ -212,7 +252,7 @@ const pollAfter =
   (interval: (options: Options) => number): Reactor =>
   (context, event, options) => ({
     patch: {
-      backoff: null,
+      monitoring: monitoring(context, { backoff: null }),
       deadlines: deadlines(context, { queryAt: event.at + interval(options) }),
     },
   });
@@ -237,18 +277,17 @@ export const noteNotification: Reactor = (context, event, options) => {
   if (event.type !== 'notification') return NOTHING;
   const { notification } = event;
   const files = newFileNames(context, notification.files);
-  const hint = failoverHintAfter(context.failoverHint, notification, event.at);
+  const hint = failoverHintAfter(context.failover.hint, notification, event.at);
   const evidence = failoverEvidence(context, options, notification.files, notification);
-  if (files.length === 0 && hint === context.failoverHint && evidence === null) return NOTHING;
+  if (files.length === 0 && hint === context.failover.hint && evidence === null) return NOTHING;
   return {
     patch: {
-      failoverHint: hint,
+      failover: failover(context, { ...evidence, hint }),
       ...(files.length > 0 && { files: withFiles(context.files, files) }),
-      ...evidence,
     },
     emit: [
-      ...(files.length > 0 ? [filesReported(context, files)] : []),
-      ...(evidence === null ? [] : failoverCounted(context, evidence)),
+      ...(files.length > 0 ? filesReported(context, files) : NONE),
+      ...(evidence === null ? NONE : failoverCounted(context, evidence)),
     ],
   };
 };
@@ -260,72 +299,77 @@ export const noteFiles: Reactor = (context, event, _options) => {
   if (files.length === 0) return NOTHING;
   return {
     patch: { files: withFiles(context.files, files) },
-    emit: [filesReported(context, files)],
+    emit: filesReported(context, files),
   };
 };
 
 /** The `failover` event when evidence raised the count or moved the recorder uid. */
 function failoverCounted(context: Context, evidence: FailoverCount): readonly RecordingOutput[] {
-  if (evidence.haAttempts === context.haAttempts && evidence.uid === context.uid) return [];
-  return [
-    {
-      kind: 'event',
-      recording: context.recording,
-      type: 'failover',
-      sid: context.sid ?? '',
-      uid: evidence.uid ?? '',
-      haAttempts: evidence.haAttempts,
-      filePrefix: evidence.filePrefix,
-    },
-  ];
+  const { session } = context;
+  const uid = evidence.recorder ?? session?.uid;
+  if (session === null || uid === undefined) return NONE;
+  if (evidence.haAttempts === context.failover.haAttempts && uid === recorderUid(context))
+    return NONE;
+  return [failoverEvent(context, session, uid, evidence)];
+}
+
+/** The `failover` event: the session, its recorder uid, and the count and prefix now. */
+function failoverEvent(
+  context: Context,
+  session: Session,
+  uid: string,
+  count: Pick<Failover, 'haAttempts' | 'filePrefix'>,
+): RecordingOutput {
+  return {
+    kind: 'event',
+    recording: context.recording,
+    type: 'failover',
+    sid: session.sid,
+    uid,
+    haAttempts: count.haAttempts,
+    filePrefix: count.filePrefix,
+  };
 }
 
 /** Event 12: the session moves to a new server with a new recorder uid and playlist prefix. */
 export const beginFailover: Reactor = (context, event, options) => {
-  if (event.type !== 'notification') return NOTHING;
-  const haAttempts = context.haAttempts + 1;
+  const { session } = context;
+  if (event.type !== 'notification' || session === null) return NOTHING;
+  const haAttempts = context.failover.haAttempts + 1;
   const { newUid } = event.notification;
-  const uid = newUid ?? context.uid;
+  const recorder = newUid ?? context.failover.recorder;
   const filePrefix = filePrefixFor(haAttempts);
-  const recorderUids =
-    newUid === undefined || context.recorderUids.includes(newUid)
-      ? context.recorderUids
-      : [...context.recorderUids, newUid];
+  const { newRecorders } = context.failover;
   return {
     patch: {
-      haAttempts,
-      uid,
-      uidSince: event.notification.sendts,
-      recorderUids,
-      filePrefix,
-      backoff: null,
-      failoverHint: null,
+      failover: {
+        haAttempts,
+        filePrefix,
+        recorder,
+        recorderSince: event.notification.sendts,
+        newRecorders:
+          newUid === undefined || recorderSeen(context, newUid)
+            ? newRecorders
+            : [...newRecorders, newUid],
+        hint: null,
+      },
+      monitoring: monitoring(context, { backoff: null }),
       deadlines: {
         ...NO_DEADLINES,
         failoverBy: event.at + options.failoverTimeoutMs,
         queryAt: event.at + options.failoverQueryIntervalMs,
       },
     },
-    emit: [
-      {
-        kind: 'event',
-        recording: context.recording,
-        type: 'failover',
-        sid: context.sid ?? '',
-        uid: uid ?? '',
-        haAttempts,
-        filePrefix,
-      },
-    ],
+    emit: [failoverEvent(context, session, recorder ?? session.uid, { haAttempts, filePrefix })],
   };
 };
 
 /** Probing ran out, but a fatal error or ambiguous leave came first: wait out a failover. */
 export const suspectFailover: Reactor = (context, event, options) => {
-  const since = context.failoverHint ?? event.at;
+  const since = context.failover.hint ?? event.at;
   return {
     patch: {
-      backoff: null,
+      monitoring: monitoring(context, { backoff: null }),
       deadlines: {
         ...NO_DEADLINES,
         failoverBy: since + options.failoverTimeoutMs,
@@ -338,12 +382,11 @@ export const suspectFailover: Reactor = (context, event, options) => {
 /** Life after a failover: the recording runs again on its new server. */
 export const resumeAfterFailover: Reactor = (context, event, options) => ({
   patch: {
-    backoff: null,
-    uncertainSince: null,
-    failoverHint: null,
+    monitoring: monitoring(context, { backoff: null, uncertainSince: null }),
+    failover: failover(context, { hint: null }),
     deadlines: { ...NO_DEADLINES, queryAt: event.at + options.pollIntervalMs },
   },
-  emit: [sessionEvent(context, 'resumed')],
+  emit: sessionEvent(context, 'resumed'),
 });
 
 // Quitting, restarting, failing (rules 2, 4, 6, 7, 10)
@@ -356,16 +399,18 @@ const KNOWN_BY_ABSENCE: ReadonlySet<QuitReason> = new Set([
 ]);
 
 function quit(context: Context, reason: QuitReason): Reaction {
+  const failed = KNOWN_BY_ABSENCE.has(reason);
+  const sid = context.session?.sid ?? null;
   return {
     patch: {
       quitReason: reason,
-      lastAttemptFailed: KNOWN_BY_ABSENCE.has(reason),
-      attempt: context.attempt === null ? null : { ...context.attempt, inFlight: false },
-      backoff: null,
-      failoverHint: null,
+      attempt:
+        context.attempt === null ? null : attempt(context.attempt, { inFlight: false, failed }),
+      monitoring: monitoring(context, { backoff: null }),
+      failover: failover(context, { hint: null }),
       deadlines: NO_DEADLINES,
     },
-    emit: [{ kind: 'event', recording: context.recording, type: 'quit', sid: context.sid, reason }],
+    emit: [{ kind: 'event', recording: context.recording, type: 'quit', sid, reason }],
   };
 }
 
@@ -390,42 +435,47 @@ export const quitOnEvidence: Reactor = (context, event, _options) => {
   return quit(context, reason ?? 'exited');
 };
 
-/** Entering `restarting`: count the restart, pick the uid, start now or after the delay. */
+/**
+ * Entering `restarting`: count the restart, pick the uid, and schedule the start after the
+ * restart's delay (none: `restarting.waiting` calls at once, see `launchRestart`).
+ */
 export const beginRestart: Reactor = (context, event, options) => {
+  const { host } = context;
+  if (host === null) return NOTHING;
   const restarts = context.restarts + 1;
-  const uid = uidForNextAttempt(context);
+  const uid = uidForNextAttempt(host, context.attempt);
   const delay = restartDelay(options, restarts);
-  const launchNow = delay <= 0;
   return {
     patch: {
       restarts,
-      attempt: { uid, retries: 0, inFlight: launchNow },
-      deadlines: launchNow
-        ? { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs }
-        : { ...NO_DEADLINES, startAt: event.at + delay },
+      attempt: { uid, retries: 0, inFlight: false, failed: false },
+      // A quit has cleared every deadline: without a delay there is nothing to arm.
+      ...(delay > 0 && { deadlines: { ...NO_DEADLINES, startAt: event.at + delay } }),
     },
-    emit: [
-      { kind: 'event', recording: context.recording, type: 'restarting', restarts, uid },
-      ...(launchNow ? acquireAndStart({ ...context, restarts }, uid, 0) : []),
-    ],
+    emit: [{ kind: 'event', recording: context.recording, type: 'restarting', restarts, uid }],
   };
 };
 
-/** The restart delay is over: issue acquire+start, and give it the start timeout. */
+/** The restart delay (or a retry's) is over: issue acquire+start, with the start timeout. */
 export const launchRestart: Reactor = (context, event, options) => {
-  if (context.attempt === null) return NOTHING;
+  const { host, attempt: current } = context;
+  if (host === null || current === null) return NOTHING;
   return {
     patch: {
-      attempt: { ...context.attempt, inFlight: true },
+      attempt: attempt(current, { inFlight: true }),
       deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
     },
-    emit: acquireAndStart(context, context.attempt.uid, context.attempt.retries),
+    emit: [acquireAndStart(context, host, current.uid, current.retries)],
   };
 };
 
 function fail(context: Context, reason: QuitReason): Reaction {
   return {
-    patch: { quitReason: reason, deadlines: NO_DEADLINES, backoff: null },
+    patch: {
+      quitReason: reason,
+      deadlines: NO_DEADLINES,
+      monitoring: monitoring(context, { backoff: null }),
+    },
     emit: [{ kind: 'event', recording: context.recording, type: 'failed', reason }],
   };
 }
@@ -437,20 +487,31 @@ export const failRestartBudget: Reactor = (context, _event, _options) =>
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
 export const requestStop: Reactor = (context, event, options) => {
-  const live = currentSession(context) !== null && context.attempt?.inFlight !== true;
+  // A start call still out may yet name another session: wait for it, as `awaitSession` does.
+  if (context.session === null || context.attempt?.inFlight === true)
+    return awaitSession(context, event, options);
   return {
     patch: {
       deadlines: {
         ...NO_DEADLINES,
-        // Without a session yet, wait for the start in flight (or its deadline).
-        startBy: live ? null : context.deadlines.startBy,
         failoverBy: context.deadlines.failoverBy,
-        queryAt: live ? event.at + options.stopCheckDelayMs : null,
+        queryAt: event.at + options.stopCheckDelayMs,
       },
     },
-    emit: live ? sessionEffect(context, 'stop') : [],
+    emit: sessionEffect(context, 'stop'),
   };
 };
+
+/** A stop before Agora named a session: wait for the start in flight (or its deadline). */
+export const awaitSession: Reactor = (context, _event, _options) => ({
+  patch: {
+    deadlines: {
+      ...NO_DEADLINES,
+      startBy: context.deadlines.startBy,
+      failoverBy: context.deadlines.failoverBy,
+    },
+  },
+});
 
 /**
  * The stop was refused as wrong (a 40x other than `code 49`, rule 10): tell the host it is a
@@ -462,7 +523,7 @@ export const reportStopRefused: Reactor = (context, event, options) => {
   const { httpStatus, code } = event.outcome;
   return {
     patch: {
-      backoff: null,
+      monitoring: monitoring(context, { backoff: null }),
       deadlines: deadlines(context, { queryAt: event.at + options.pollIntervalMs }),
     },
     emit: [
@@ -471,7 +532,7 @@ export const reportStopRefused: Reactor = (context, event, options) => {
         recording: context.recording,
         type: 'configurationError',
         operation: 'stop',
-        sid: context.sid,
+        sid: context.session?.sid ?? null,
         httpStatus,
         ...(code !== undefined && { code }),
       },
@@ -481,10 +542,10 @@ export const reportStopRefused: Reactor = (context, event, options) => {
 
 /** The stop's answer left the outcome open: check with a query after a back-off step. */
 export const checkStopLater: Reactor = (context, event, options) => {
-  const backoff = nextBackoff(options, context.backoff, 'serverError');
+  const backoff = nextBackoff(options, context.monitoring.backoff, 'serverError');
   return {
     patch: {
-      backoff,
+      monitoring: monitoring(context, { backoff }),
       deadlines: deadlines(context, { queryAt: event.at + backoffDelay(options, backoff) }),
     },
   };
@@ -496,29 +557,36 @@ export const closeFailoverWindow: Reactor = (context, _event, _options) => ({
 });
 
 export const concludeStopped: Reactor = (context, _event, _options) => ({
-  patch: { quitReason: 'stopped', deadlines: NO_DEADLINES, backoff: null },
-  emit: [{ kind: 'event', recording: context.recording, type: 'stopped', sid: context.sid }],
+  patch: {
+    quitReason: 'stopped',
+    deadlines: NO_DEADLINES,
+    monitoring: monitoring(context, { backoff: null }),
+  },
+  emit: [
+    {
+      kind: 'event',
+      recording: context.recording,
+      type: 'stopped',
+      sid: context.session?.sid ?? null,
+    },
+  ],
 });
 
 // Helpers
 
-/** The session runs, on its first server (`started`) or a new one (`resumed`). */
-function sessionEvent(context: Context, type: 'started' | 'resumed'): RecordingOutput {
-  return {
-    kind: 'event',
-    recording: context.recording,
-    type,
-    sid: context.sid ?? '',
-    uid: context.uid ?? '',
-  };
+/** The session runs, on its first server (`started`) or a new one (`resumed`); none without one. */
+function sessionEvent(context: Context, type: 'started' | 'resumed'): readonly RecordingOutput[] {
+  const { session } = context;
+  if (session === null) return NONE;
+  const uid = context.failover.recorder ?? session.uid;
+  return [{ kind: 'event', recording: context.recording, type, sid: session.sid, uid }];
 }
 
-function filesReported(context: Context, files: readonly string[]): RecordingOutput {
-  return {
-    kind: 'event',
-    recording: context.recording,
-    type: 'filesReported',
-    sid: context.sid ?? '',
-    files,
-  };
+/** The files a session reported; none without a session (files come only from its sid). */
+function filesReported(context: Context, files: readonly string[]): readonly RecordingOutput[] {
+  const { session } = context;
+  if (session === null) return NONE;
+  return [
+    { kind: 'event', recording: context.recording, type: 'filesReported', sid: session.sid, files },
+  ];
 }

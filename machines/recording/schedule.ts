@@ -1,11 +1,12 @@
-import type { Backoff, Deadlines, RecordingContext, RecordingOptions } from './types.js';
+import type { Backoff, Deadlines, Host, RecordingOptions, StartAttempt } from './types.js';
 
-export const NO_DEADLINES: Deadlines = {
+/** Nothing armed: one frozen object, shared. */
+export const NO_DEADLINES: Deadlines = Object.freeze({
   startBy: null,
   failoverBy: null,
   queryAt: null,
   startAt: null,
-};
+});
 
 /**
  * The earliest armed deadline, or null when nothing is due ever.
@@ -77,11 +78,9 @@ export function deriveBackupUid(uid: string): string {
 }
 
 /** The uid for the next start attempt: the other one after a failed attempt (Agora's advice). */
-export function uidForNextAttempt(context: RecordingContext): string {
-  const primary = context.primaryUid ?? '';
-  const backup = context.backupUid ?? primary;
-  if (!context.lastAttemptFailed) return primary;
-  return context.attempt?.uid === backup ? primary : backup;
+export function uidForNextAttempt(host: Host, attempt: StartAttempt | null): string {
+  if (attempt === null || !attempt.failed) return host.primaryUid;
+  return attempt.uid === host.backupUid ? host.primaryUid : host.backupUid;
 }
 
 /** Delay before the n-th restart (1-based); past the list, the last one repeats. */

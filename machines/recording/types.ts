@@ -227,60 +227,97 @@ export interface RecordingOptions {
   readonly stopCheckDelayMs: number;
 }
 
-/** The start attempt in progress: which uid, how many retries so far, whether a call is out. */
+/** What the host's `start` named: the channel, the mode, and the two uids to alternate. */
+export interface Host {
+  readonly cname: string;
+  readonly mode: Mode;
+  /** The uid the host asked for. */
+  readonly primaryUid: string;
+  /** The uid to alternate with when a start attempt fails (the host's, or derived). */
+  readonly backupUid: string;
+}
+
+/** The start attempt in progress, or the last one: which uid, its retries, whether a call is out. */
 export interface StartAttempt {
   readonly uid: string;
   readonly retries: number;
   readonly inFlight: boolean;
+  /**
+   * Whether the next start must use the other uid: this attempt failed, or its session's quit
+   * was known only by absence (its recorder may still be in the channel; rule 7).
+   */
+  readonly failed: boolean;
 }
 
-/** What the machine knows about one supervised recording. JSON-serializable. */
-export interface RecordingContext {
-  readonly recording: string;
-  readonly cname: string | null;
-  readonly mode: Mode | null;
-  /** The uid the host asked for, and the one to alternate with when a start attempt fails. */
-  readonly primaryUid: string | null;
-  readonly backupUid: string | null;
-  readonly attempt: StartAttempt | null;
-  /**
-   * Whether the next start must use the other uid: the last attempt failed, or the last quit was
-   * known only by absence (its recorder may still be in the channel; rule 7).
-   */
-  readonly lastAttemptFailed: boolean;
-  readonly sid: string | null;
-  readonly resourceId: string | null;
-  /** The uid the current session was started with: the uid of its REST calls. */
-  readonly sessionUid: string | null;
-  /** The recorder's uid: changes on failover. */
-  readonly uid: string | null;
-  /** Every recorder uid seen on the current sid, first seen first (rule 4's evidence). */
-  readonly recorderUids: readonly string[];
-  /**
-   * When (Agora's `sendts`) the evidence that made `uid` the current recorder happened, or null:
-   * older news of another recorder never replaces it (the latest uid is the latest in time).
-   */
-  readonly uidSince: number | null;
-  readonly previousSids: readonly string[];
+/**
+ * The session Agora named (`started`), all a `query` or `stop` needs: effects are built only
+ * from one, so none carries an empty sid or resourceId. The uid is the one the session was
+ * started with (the REST body's), not the recorder's after a failover.
+ */
+export type Session = SessionCall;
+
+/** Rule 4's memory of the current session's failovers. */
+export interface Failover {
+  /** Failovers the session has had (evidence of them, capped at `maxHaAttempts`). */
   readonly haAttempts: number;
   /** `bak<n>_` of the current playlist; '' before any failover. */
   readonly filePrefix: string;
-  /** The latest file names reported, newest last, at most `MAX_FILES`. */
-  readonly files: readonly string[];
-  readonly quitReason: QuitReason | null;
-  readonly restarts: number;
-  readonly lastQuery: {
-    readonly at: number;
-    readonly kind: QueryResult['kind'];
-    readonly httpStatus: number | null;
-    readonly status: number | null;
-  } | null;
+  /** The recorder's uid when a failover moved it; null: the session's own uid (see `recorderUid`). */
+  readonly recorder: string | null;
+  /**
+   * When (Agora's `sendts`) the evidence that made `recorder` the current recorder happened, or
+   * null: older news of another recorder never replaces it (the latest uid is the latest in time).
+   */
+  readonly recorderSince: number | null;
+  /** Recorder uids the session has shown besides its own, first seen first (rule 4's evidence). */
+  readonly newRecorders: readonly string[];
+  /** When an ambiguous leave (41) or fatal error (1) made a failover plausible; null otherwise. */
+  readonly hint: number | null;
+}
+
+/** What the latest query of a recording said. */
+export interface LastQuery {
+  /** When its answer was observed (ms). */
+  readonly at: number;
+  /** How it was read: `alive` (a 200 with a status) or the kind of failure. */
+  readonly kind: QueryResult['kind'];
+  /** The HTTP status, or null when no response came. */
+  readonly httpStatus: number | null;
+  /** Agora's `status` of a 200 (0..8, 20), else null. */
+  readonly status: number | null;
+}
+
+/** What the latest answers left in doubt, and how queries back off. */
+export interface Monitoring {
   /** Since when the picture has been uncertain (50x, 206, 429, no response); null when sure. */
   readonly uncertainSince: number | null;
+  /** Why queries are backed off, and how far along; null when they are not. */
   readonly backoff: Backoff | null;
-  /** When an ambiguous leave (41) or fatal error (1) made a failover plausible; null otherwise. */
-  readonly failoverHint: number | null;
+}
+
+/**
+ * What the machine knows about one supervised recording, grouped by what it concerns. A group
+ * is null until it exists (no `host` in idle, no `session` before a sid); groups that did not
+ * change are shared between steps (and their empty forms between recordings). JSON-serializable.
+ */
+export interface RecordingContext {
+  readonly recording: string;
+  /** What the host's `start` named; null in idle. */
+  readonly host: Host | null;
+  readonly attempt: StartAttempt | null;
+  /** The current session; null until a `started` named a sid (it stays after a quit). */
+  readonly session: Session | null;
+  readonly failover: Failover;
+  readonly monitoring: Monitoring;
+  readonly lastQuery: LastQuery | null;
   readonly deadlines: Deadlines;
+  /** Restarts so far (rule 7). */
+  readonly restarts: number;
+  readonly quitReason: QuitReason | null;
+  /** The latest file names reported, newest last, at most `MAX_FILES`. */
+  readonly files: readonly string[];
+  /** The sids of earlier sessions, oldest first. */
+  readonly previousSids: readonly string[];
   /** When the machine last acted on an event (ms); null before the first. */
   readonly updatedAt: number | null;
 }

@@ -1,25 +1,17 @@
 import {
+  type LastQuery,
   type LifecycleState,
   lifecycleState,
   type QuitReason,
   type RecordingSnapshot,
+  recorderUid,
 } from '../../machines/index.js';
 import type { CoreState } from './state.js';
 
+export type { LastQuery } from '../../machines/index.js';
+
 /** How many of a recording's newest file names the picture shows. */
 export const PICTURE_FILES = 20;
-
-/** What the latest query of a recording said. */
-export interface LastQuery {
-  /** When its answer was observed (ms). */
-  readonly at: number;
-  /** How it was read: `alive` (a 200 with a status) or the kind of failure. */
-  readonly kind: 'alive' | 'notFound' | 'transient' | 'rateLimited' | 'serverError' | 'clientError';
-  /** The HTTP status, or null when no response came. */
-  readonly httpStatus: number | null;
-  /** Agora's `status` of a 200 (0..8, 20), else null. */
-  readonly status: number | null;
-}
 
 /** What a host needs to know of one recording (docs/lifecycle.md, plus a dashboard's needs). */
 export interface RecordingPicture {
@@ -79,17 +71,18 @@ export function recordingPicture(state: CoreState, id: string): RecordingPicture
  */
 export function snapshotPicture(snapshot: RecordingSnapshot): RecordingPicture {
   const c = snapshot.context;
+  const { session, failover, monitoring } = c;
   return {
     state: lifecycleState(snapshot),
-    sid: c.sid,
-    uid: c.uid,
-    haAttempts: c.haAttempts,
-    filePrefix: c.filePrefix,
+    sid: session?.sid ?? null,
+    uid: recorderUid(c),
+    haAttempts: failover.haAttempts,
+    filePrefix: failover.filePrefix,
     restarts: c.restarts,
     quitReason: c.quitReason,
-    uncertain: c.uncertainSince !== null,
-    uncertainSince: c.uncertainSince,
-    resourceId: c.resourceId,
+    uncertain: monitoring.uncertainSince !== null,
+    uncertainSince: monitoring.uncertainSince,
+    resourceId: session?.resourceId ?? null,
     files: c.files.slice(-PICTURE_FILES),
     lastQuery: c.lastQuery,
     updatedAt: c.updatedAt,

@@ -51,7 +51,7 @@ const sidMemoryFromJson = (m: SidMemoryJson): SidMemory => ({
   finishedAt: m.finishedAt,
 });
 
-/** The JSON shape of a core state (version 3). */
+/** The JSON shape of a core state (`CORE_STATE_VERSION`). */
 export interface CoreStateJson {
   readonly version: typeof CORE_STATE_VERSION;
   readonly position: number;

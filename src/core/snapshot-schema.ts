@@ -31,26 +31,34 @@ const quitReason = z.enum([
   'stopped',
 ]);
 
+const mode = z.enum(['individual', 'mix', 'web']);
+
 const context = z.object({
   recording: text,
-  cname: text.nullable(),
-  mode: z.enum(['individual', 'mix', 'web']).nullable(),
-  primaryUid: text.nullable(),
-  backupUid: text.nullable(),
-  attempt: z.object({ uid: text, retries: count, inFlight: z.boolean() }).nullable(),
-  lastAttemptFailed: z.boolean(),
-  sid: text.nullable(),
-  resourceId: text.nullable(),
-  sessionUid: text.nullable(),
-  uid: text.nullable(),
-  recorderUids: z.array(text),
-  uidSince: nullableTime,
-  previousSids: z.array(text),
-  haAttempts: count,
-  filePrefix: text,
-  files: z.array(text),
-  quitReason: quitReason.nullable(),
-  restarts: count,
+  host: z.object({ cname: text, mode, primaryUid: text, backupUid: text }).nullable(),
+  attempt: z
+    .object({ uid: text, retries: count, inFlight: z.boolean(), failed: z.boolean() })
+    .nullable(),
+  session: z
+    .object({ sid: text.min(1), resourceId: text.min(1), mode, cname: text, uid: text })
+    .nullable(),
+  failover: z.object({
+    haAttempts: count,
+    filePrefix: text,
+    recorder: text.nullable(),
+    recorderSince: nullableTime,
+    newRecorders: z.array(text),
+    hint: nullableTime,
+  }),
+  monitoring: z.object({
+    uncertainSince: nullableTime,
+    backoff: z
+      .object({
+        reason: z.enum(['notFound', 'serverError', 'transient', 'rateLimited']),
+        step: count,
+      })
+      .nullable(),
+  }),
   lastQuery: z
     .object({
       at: time,
@@ -59,20 +67,16 @@ const context = z.object({
       status: z.number().nullable(),
     })
     .nullable(),
-  uncertainSince: nullableTime,
-  backoff: z
-    .object({
-      reason: z.enum(['notFound', 'serverError', 'transient', 'rateLimited']),
-      step: count,
-    })
-    .nullable(),
-  failoverHint: nullableTime,
   deadlines: z.object({
     startBy: nullableTime,
     failoverBy: nullableTime,
     queryAt: nullableTime,
     startAt: nullableTime,
   }),
+  restarts: count,
+  quitReason: quitReason.nullable(),
+  files: z.array(text),
+  previousSids: z.array(text),
   updatedAt: nullableTime,
 });
 
@@ -92,9 +96,9 @@ const notification = z.looseObject({
 
 const parked = z.object({ position: count, at: time, notification });
 
-/** The JSON shape of a core state (version 4), as zod checks it. */
+/** The JSON shape of a core state (version 5), as zod checks it. */
 export const coreStateJsonSchema = z.object({
-  version: z.literal(4),
+  version: z.literal(5),
   position: count,
   now: time,
   optionsFingerprint: text,

@@ -21,10 +21,10 @@ import {
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 
 /**
- * The version of the core state's shape (4: finished recordings leave memory, failoverPending
- * has sub-states); snapshots of another version are not read.
+ * The version of the core state's shape (5: the machine's context in groups: host, attempt,
+ * session, failover, monitoring); snapshots of another version are not read.
  */
-export const CORE_STATE_VERSION = 4;
+export const CORE_STATE_VERSION = 5;
 
 /**
  * One supervised recording: its machine snapshot and its wake queue entry. Its earliest
@@ -139,6 +139,6 @@ export function nextWakeOf(
 
 /** Every sid a recording has had, current first: the sids it owns in `CoreState.sidOwners`. */
 export function sidsOf(snapshot: RecordingSnapshot): readonly string[] {
-  const { sid, previousSids } = snapshot.context;
-  return sid === null ? previousSids : [sid, ...previousSids];
+  const { session, previousSids } = snapshot.context;
+  return session === null ? previousSids : [session.sid, ...previousSids];
 }

@@ -288,7 +288,7 @@ class StepRun {
       });
       return;
     }
-    if (signal.type === 'query' && entry.snapshot.context.sid !== signal.sid) {
+    if (signal.type === 'query' && entry.snapshot.context.session?.sid !== signal.sid) {
       const reason = this.sidOwners.has(signal.sid) ? 'a previous sid' : 'not the current sid';
       this.decide(position, at, 'stale', label, {
         recording: signal.recording,
@@ -387,7 +387,7 @@ class StepRun {
     const owner = recording === undefined ? undefined : this.recordings.get(recording)?.snapshot;
     if (
       recording !== undefined &&
-      (owner?.context.sid !== notification.sid || owner.status !== 'active')
+      (owner?.context.session?.sid !== notification.sid || owner.status !== 'active')
     ) {
       // A previous sid's late news (redundant quits after a restart), or news of a recording that
       // has ended (the 11/31/32 after a host stop): kept, shown, never applied, never held.
@@ -430,7 +430,7 @@ class StepRun {
       return;
     }
     const entry = this.recordings.get(recording);
-    if (entry === undefined || entry.snapshot.context.sid !== sid) {
+    if (entry === undefined || entry.snapshot.context.session?.sid !== sid) {
       this.stale(item.position, at, label, recording, sid);
       return;
     }
@@ -541,7 +541,7 @@ class StepRun {
     extra: Pick<Decision, 'gap'> = {},
   ): void {
     const entry = this.recordings.get(recording) as RecordingEntry;
-    const sid = entry.snapshot.context.sid ?? undefined;
+    const sid = entry.snapshot.context.session?.sid;
     const made = this.decide(position, event.at, decision, label, {
       recording,
       sid,
@@ -553,7 +553,7 @@ class StepRun {
 
   /** One machine step; queues its next wake, and retires sids the recording is done with. */
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
-    const before = entry.snapshot.context.sid;
+    const before = entry.snapshot.context.session?.sid ?? null;
     const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
     const next: RecordingEntry = { snapshot, queued: entry.queued };
     const wake = wakeOf(next);
@@ -568,7 +568,7 @@ class StepRun {
       this.recordings = this.recordings.set(recording, next, this.edit);
     }
     if (!this.quiet) for (const output of outputs) this.outputs.push(output);
-    const after = snapshot.context.sid;
+    const after = snapshot.context.session?.sid ?? null;
     if (before !== null && before !== after) this.retire(before, event.at);
     if (snapshot.status !== 'active' && after !== null) this.retire(after, event.at);
     const state = lifecycleState(snapshot);

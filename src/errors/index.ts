@@ -1,5 +1,7 @@
-// One family for every error a host may have to react to: `instanceof RecwatchError` catches them
-// all, and `code` tells them apart without string matching (the way emmett's errors work).
+// One family for every error a host may have to react to: `isRecwatchError` recognises them all
+// (`instanceof RecwatchError`, and the machine's own errors, which cannot extend it), and `code`
+// tells them apart without string matching (the way emmett's errors work).
+import { MachineError, type MachineErrorCode } from '../../machines/recording/errors.js';
 
 /** The codes of recwatch's errors, one per class. */
 export type RecwatchErrorCode =
@@ -22,7 +24,8 @@ export type RecwatchErrorCode =
   | 'LOG_GAP'
   | 'REPLAY_FINISHED'
   | 'SIM_OPTIONS'
-  | 'DEMO_USAGE';
+  | 'DEMO_USAGE'
+  | MachineErrorCode;
 
 /**
  * The base of every error recwatch throws for a host to handle. `code` is stable across
@@ -35,15 +38,18 @@ export abstract class RecwatchError extends Error {
 }
 
 /**
- * True when `error` is one of recwatch's, and of `code` when given (then `error.code` is typed
- * as that code).
+ * True when `error` is one of recwatch's (a `RecwatchError`, or a `MachineError` of the lifecycle
+ * machine), and of `code` when given (then `error.code` is typed as that code).
  * @example if (isRecwatchError(error, 'VERSION_CONFLICT')) retry();
  */
 export function isRecwatchError<C extends RecwatchErrorCode = RecwatchErrorCode>(
   error: unknown,
   code?: C,
-): error is RecwatchError & { readonly code: C } {
-  return error instanceof RecwatchError && (code === undefined || error.code === code);
+): error is (RecwatchError | MachineError) & { readonly code: C } {
+  return (
+    (error instanceof RecwatchError || error instanceof MachineError) &&
+    (code === undefined || error.code === code)
+  );
 }
 
 /**

@@ -50,8 +50,8 @@ export function planResume(
     const found = recordingOf(state, id);
     if (found === undefined || !found.active) continue;
     const { context, lifecycle } = found;
-    const attempt = context.attempt;
-    if (attempt?.inFlight === true && context.cname !== null && context.mode !== null) {
+    const { attempt, host } = context;
+    if (attempt?.inFlight === true && host !== null) {
       const intent = byRecording.get(id);
       if (intent !== undefined && intent.uid === attempt.uid) {
         plan.settle.push(intent);
@@ -59,9 +59,9 @@ export function planResume(
       } else
         plan.resend.push({
           recording: id,
-          cname: context.cname,
+          cname: host.cname,
           uid: attempt.uid,
-          mode: context.mode,
+          mode: host.mode,
         });
       continue;
     }

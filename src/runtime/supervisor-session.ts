@@ -43,7 +43,8 @@ export function queryPriority(state: CoreState, recording: string): CallPriority
   const found = recordingOf(state, recording);
   if (found === undefined) return 'urgentQuery';
   const { context, lifecycle } = found;
+  const { monitoring, failover } = context;
   const healthy =
-    context.backoff === null && context.failoverHint === null && context.uncertainSince === null;
+    monitoring.backoff === null && failover.hint === null && monitoring.uncertainSince === null;
   return lifecycle === 'recording' && healthy ? 'routineQuery' : 'urgentQuery';
 }

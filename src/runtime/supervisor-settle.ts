@@ -84,10 +84,10 @@ export class StartSettlements {
   private expire(intent: StartIntent): void {
     this.cancel(intent.recording);
     const context = recordingOf(this.options.state(), intent.recording)?.context;
-    if (context?.attempt?.inFlight !== true) return;
-    const { primaryUid, backupUid } = context;
+    if (context?.attempt?.inFlight !== true || context.host === null) return;
+    const { primaryUid, backupUid } = context.host;
     const other = intent.uid === primaryUid ? backupUid : primaryUid;
-    this.options.restart(intent, other ?? intent.uid);
+    this.options.restart(intent, other);
   }
 }
 

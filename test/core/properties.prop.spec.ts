@@ -266,7 +266,7 @@ describe('core properties', () => {
               }
             }
             for (const [id, entry] of state.recordings) {
-              expect(entry.snapshot.context.haAttempts).toBeLessThanOrEqual(3);
+              expect(entry.snapshot.context.failover.haAttempts).toBeLessThanOrEqual(3);
               if (stopped.has(id))
                 expect(['stopping', 'stopped', 'failed']).toContain(
                   picture(state).recordings[id]?.state,

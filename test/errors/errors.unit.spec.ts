@@ -1,6 +1,8 @@
 // Errors a host reacts to are one family: each a RecwatchError subclass with a stable code, told
 // apart by `isRecwatchError(error, code)`; a parse issue carries a code as well as a message.
 import { describe, expect, it } from 'vitest';
+import { MachineError, restoreRecording } from '../../machines/index.js';
+import { initialContext } from '../../machines/recording.machine.js';
 import { Replay } from '../../src/core/index.js';
 import {
   createCore,
@@ -33,6 +35,20 @@ describe('typed errors', () => {
     expect(isRecwatchError(thrown, 'INVALID_ARGUMENT')).toBe(true);
     expect(isRecwatchError(thrown, 'LOG_CLOSED')).toBe(false);
     expect(isRecwatchError(new RangeError('x'))).toBe(false);
+  });
+
+  it("recognises the machine's own errors by their code, though they cannot extend RecwatchError", () => {
+    const thrown = (() => {
+      try {
+        restoreRecording({ value: 'paused', context: initialContext({ recording: 'r1' }) });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(MachineError);
+    expect(isRecwatchError(thrown, 'UNKNOWN_STATE_VALUE')).toBe(true);
+    expect(isRecwatchError(thrown, 'MACHINE_COMPILE')).toBe(false);
+    expect(isRecwatchError(new Error('paused'))).toBe(false);
   });
 
   it('narrows the code when a code is asked for', () => {

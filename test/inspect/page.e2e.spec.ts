@@ -169,14 +169,15 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         // Input 6: session_exit (11) quits r1, and the restart policy moves it on at once.
         await scrubTo(page, 6);
         await page.locator('#cursor', { hasText: 'input 6 of' }).waitFor();
-        expect(await current(page)).toBe('recording.restarting');
+        expect(await current(page)).toBe('recording.restarting.calling');
         expect(
           await page.$$eval('#statechart g.edge.taken', (els) =>
             els.map((el) => el.getAttribute('data-id')),
           ),
         ).toEqual([
           'recording.recording -> recording.quit',
-          'recording.quit -> recording.restarting',
+          'recording.quit.deciding -> recording.restarting',
+          'recording.restarting.waiting -> recording.restarting.calling',
         ]);
         const decisions = await rows(page);
         expect(decisions.map((r) => r.decision)).toEqual(

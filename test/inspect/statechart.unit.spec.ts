@@ -23,7 +23,7 @@ describe('the statechart read from the lifecycle machine', () => {
   it('has the transitions with their events and guards, eventless ones as always', () => {
     const edge = (id: string) => chart.edges.find((e) => e.id === id);
     expect(edge('recording.idle -> recording.starting')?.events).toEqual(['start']);
-    expect(edge('recording.quit -> recording.restarting')).toMatchObject({
+    expect(edge('recording.quit.deciding -> recording.restarting')).toMatchObject({
       events: ['always'],
       guards: {
         always: ['and(not(restartExcluded), not(restartsOff), not(restartBudgetSpent))'],

@@ -13,7 +13,7 @@ interface Message {
   readonly name?: string;
   readonly definition?: string;
   readonly event?: { type: string };
-  readonly snapshot?: { value?: unknown; context?: { sid?: string | null } };
+  readonly snapshot?: { value?: unknown; context?: { session?: { sid: string } | null } };
 }
 
 let harness: Supervised | undefined;
@@ -65,7 +65,7 @@ describe("Stately's WebSocket inspector on a supervisor", () => {
       const events = messages.filter((m) => m.type === '@xstate.event' && m.sessionId === 'r1');
       expect(events.map((m) => m.event?.type).slice(0, 2)).toEqual(['start', 'started']);
       const last = messages.filter((m) => m.type === '@xstate.snapshot').at(-1);
-      expect(last?.snapshot?.context?.sid).toBe(supervisor.get('r1')?.sid);
+      expect(last?.snapshot?.context?.session?.sid).toBe(supervisor.get('r1')?.sid);
       expect(supervisor.get('r1')?.state).toBe('recording');
     } finally {
       inspector.stop();

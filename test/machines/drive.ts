@@ -7,6 +7,7 @@ import {
   type RecordingOptions,
   type RecordingOutput,
   type RecordingSnapshot,
+  recorderUid,
   resolveOptions,
   stepRecording,
 } from '../../machines/index.js';
@@ -49,6 +50,17 @@ export class Recording {
 
   get context() {
     return this.snapshot.context;
+  }
+
+  /** The session as the picture shows it: sid, recorder uid, failovers, playlist prefix. */
+  get session() {
+    const { context } = this.snapshot;
+    return {
+      sid: context.session?.sid ?? null,
+      uid: recorderUid(context),
+      haAttempts: context.failover.haAttempts,
+      filePrefix: context.failover.filePrefix,
+    };
   }
 
   /** Events (domain) of a type emitted so far. */

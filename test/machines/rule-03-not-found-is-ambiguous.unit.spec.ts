@@ -17,7 +17,7 @@ describe('rule 3: a 404 is ambiguous', () => {
     const r = recordingAlive();
     r.send(queryFails(66, 'notFound'), tick(71), alive(71, 5));
     expect(r.value).toEqual({ recording: 'healthy' });
-    expect(r.context.backoff).toBeNull();
+    expect(r.context.monitoring.backoff).toBeNull();
   });
 
   it('quits as lost when probing runs out with no failover evidence', () => {
@@ -55,7 +55,7 @@ describe('rule 3: a 404 is ambiguous', () => {
     r.send(queryFails(61, 'notFound'), queryFails(66, 'notFound'), queryFails(76, 'notFound'));
     r.send(queryFails(91, 'notFound'));
     expect(r.state).toBe('failoverPending');
-    expect(r.context.haAttempts).toBe(0);
+    expect(r.session.haAttempts).toBe(0);
     r.send(notify(100, 40, { uid: '3003' }));
     expect(r.state).toBe('recording');
   });

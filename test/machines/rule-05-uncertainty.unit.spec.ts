@@ -27,7 +27,7 @@ describe('rule 5: 50x, 206 and 429 never change the lifecycle', () => {
     }
     expect(waits).toEqual([5, 10, 15, 30, 30]);
     expect(r.value).toEqual({ recording: 'uncertain' });
-    expect(r.context.uncertainSince).toBe(at(66));
+    expect(r.context.monitoring.uncertainSince).toBe(at(66));
     expect(r.events('uncertain')).toEqual([
       { kind: 'event', recording: 'r1', type: 'uncertain', since: at(66) },
     ]);
@@ -59,7 +59,7 @@ describe('rule 5: 50x, 206 and 429 never change the lifecycle', () => {
     r.send(queryFails(66, 'serverError'));
     expect(wakeAfter(r, alive(71, 5))).toBe(at(131));
     expect(r.value).toEqual({ recording: 'healthy' });
-    expect(r.context.uncertainSince).toBeNull();
+    expect(r.context.monitoring.uncertainSince).toBeNull();
   });
 
   it('does not let 50x during start hide the 90 s start deadline', () => {

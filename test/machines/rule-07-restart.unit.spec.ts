@@ -44,12 +44,8 @@ describe('rule 7: restart', () => {
       restarts: 1,
     });
     expect(r.value).toEqual({ starting: 'confirming' });
-    expect(r.context).toMatchObject({
-      sid: 'S2',
-      previousSids: ['S1'],
-      restarts: 1,
-      haAttempts: 0,
-    });
+    expect(r.session).toMatchObject({ sid: 'S2', haAttempts: 0 });
+    expect(r.context).toMatchObject({ previousSids: ['S1'], restarts: 1 });
     r.send(tick(36), alive(36, 5, 'S2'));
     expect(r.state).toBe('recording');
   });

@@ -22,7 +22,7 @@ describe('rule 9: a notification older than an applied query cannot undo what it
       notification: { eventType: 12, uid: '1001', sendts: at(95), newUid: '9' },
     });
     expect(r.state).toBe('recording');
-    expect(r.context).toMatchObject({ haAttempts: 1, uid: '9', filePrefix: 'bak0_' });
+    expect(r.session).toMatchObject({ haAttempts: 1, uid: '9', filePrefix: 'bak0_' });
     expect(outputs).toContainEqual(
       expect.objectContaining({ type: 'failover', uid: '9', haAttempts: 1, filePrefix: 'bak0_' }),
     );

@@ -5,6 +5,7 @@ import {
   type RecordingEvent,
   type RecordingNotification,
   type RecordingSnapshot,
+  recorderUid,
 } from '../../machines/index.js';
 
 export const T0 = 1_700_000_000_000;
@@ -20,10 +21,10 @@ export function nowOf(snapshot: Pick<RecordingSnapshot, 'context'>): number {
 export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): RecordingEvent[] {
   const context = snapshot.context;
   const at = nowOf(snapshot);
-  const sid = context.sid ?? 'S1';
-  const uid = context.uid ?? HOST_UID;
+  const sid = context.session?.sid ?? 'S1';
+  const uid = recorderUid(context) ?? HOST_UID;
   // The sid's first recorder: after a failover, news from the recorder that was moved away.
-  const firstRecorder = context.recorderUids[0] ?? uid;
+  const firstRecorder = context.session?.uid ?? uid;
   const notification = (
     eventType: number,
     extra: Partial<RecordingNotification> = {},
@@ -63,7 +64,7 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
       kind: 'alive',
       httpStatus: 200,
       status: 5,
-      files: [{ fileName: `${context.filePrefix}${sid}_room-7781.m3u8` }],
+      files: [{ fileName: `${context.failover.filePrefix}${sid}_room-7781.m3u8` }],
     }),
     query({ kind: 'alive', httpStatus: 200, status: 8 }),
     query({ kind: 'alive', httpStatus: 200, status: 20 }),
@@ -76,7 +77,7 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     notification(43, { uid: 'stranger' }),
     notification(4, {
       uid: firstRecorder,
-      files: [{ fileName: `${context.filePrefix}${sid}_room-7781_audio.m3u8` }],
+      files: [{ fileName: `${context.failover.filePrefix}${sid}_room-7781_audio.m3u8` }],
     }),
     notification(11, { exitStatus: 0 }),
     notification(11, { exitStatus: 1 }),
@@ -84,7 +85,7 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     notification(41, { leaveCode: 4 }),
     notification(41, { leaveCode: 2, uid: firstRecorder }),
     notification(1, { errorLevel: 5 }),
-    notification(12, { newUid: `U${context.haAttempts + 2}` }),
+    notification(12, { newUid: `U${context.failover.haAttempts + 2}` }),
     notification(71, { code: 1 }),
     ...ticks,
     { type: 'stop', at },

@@ -33,9 +33,9 @@ export function checkStep(step: Step, hostStopped: boolean): boolean {
   const where = `${JSON.stringify(before.value)} --${JSON.stringify(event)}--> ${JSON.stringify(after.value)}`;
   const effects = outputs.filter((o) => o.kind === 'effect');
 
-  must(context.haAttempts <= 3, 'haAttempts ≤ 3', where);
+  must(context.failover.haAttempts <= 3, 'haAttempts ≤ 3', where);
   must(
-    context.filePrefix === filePrefixFor(context.haAttempts),
+    context.failover.filePrefix === filePrefixFor(context.failover.haAttempts),
     'filePrefix matches haAttempts',
     where,
   );

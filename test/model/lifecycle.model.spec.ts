@@ -28,11 +28,11 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
   const c = snapshot.context;
   return JSON.stringify([
     snapshot.value,
-    c.haAttempts,
+    c.failover.haAttempts,
     c.restarts,
-    c.backoff,
+    c.monitoring.backoff,
     c.attempt?.retries ?? null,
-    c.failoverHint !== null,
+    c.failover.hint !== null,
   ]);
 }
 

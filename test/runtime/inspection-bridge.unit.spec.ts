@@ -70,7 +70,7 @@ describe('the Stately inspector bridge', () => {
     const shown = last.snapshot as ReturnType<typeof toMachineSnapshot>;
     expect(shown.value).toEqual(core.value);
     expect(shown.context).toEqual(core.context);
-    expect(shown.context.haAttempts).toBe(picture(state).recordings.r1?.haAttempts);
+    expect(shown.context.failover.haAttempts).toBe(picture(state).recordings.r1?.haAttempts);
     expect(last.actorRef.getSnapshot()).toEqual(toMachineSnapshot(core));
   });
 
@@ -158,6 +158,6 @@ describe('the Stately inspector bridge', () => {
     const last = sent.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === 'r1').at(-1);
     expect(
       last?.type === '@xstate.snapshot' && (last.snapshot as { value?: unknown }).value,
-    ).toEqual('quit');
+    ).toEqual({ quit: 'forGood' });
   });
 });

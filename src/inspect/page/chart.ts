@@ -148,7 +148,7 @@ export class Chart {
     return this.nodes.get(leafOf(this.chart.id, value));
   }
 
-  /** The edges of one event's step from one leaf to another (with an eventless step after). */
+  /** The edges of one event's step from one leaf to another (with eventless steps after). */
   private hop(from: readonly string[], to: readonly string[], event: string): string[] {
     if (from[0] === to[0]) return [];
     const candidates = this.chart.edges.filter(
@@ -156,16 +156,36 @@ export class Chart {
     );
     const direct = candidates.filter((e) => to.includes(e.target));
     if (direct.length > 0) return direct.map((e) => e.id);
-    // An eventless step after it: quit, then straight on to restarting or failed.
+    // Eventless steps after it: quit.deciding on to restarting, restarting.waiting on to calling.
     for (const first of candidates) {
-      const then = this.chart.edges.filter(
-        (e) =>
-          e.events.includes('always') &&
-          lineage(first.target).includes(e.source) &&
-          to.includes(e.target),
-      );
-      if (then.length > 0) return [first.id, ...then.map((e) => e.id)];
+      const then = this.eventless(first.target, to[0] ?? '', 3);
+      if (then !== null) return [first.id, ...then];
     }
     return [];
+  }
+
+  /** The eventless edges from entering `state` to resting in `leaf`, or null (at most `depth`). */
+  private eventless(state: string, leaf: string, depth: number): string[] | null {
+    const entered = this.settle(state);
+    if (entered === leaf) return [];
+    if (depth === 0) return null;
+    const around = lineage(entered);
+    for (const edge of this.chart.edges) {
+      if (!edge.events.includes('always') || !around.includes(edge.source)) continue;
+      const rest = this.eventless(edge.target, leaf, depth - 1);
+      if (rest !== null) return [edge.id, ...rest];
+    }
+    return null;
+  }
+
+  /** The leaf a state settles in when entered: its initial child, recursively. */
+  private settle(state: string): string {
+    let id = state;
+    for (let node = this.byId(id); node?.initial != null; node = this.byId(id)) id = node.initial;
+    return id;
+  }
+
+  private byId(id: string) {
+    return this.chart.nodes.find((n) => n.id === id);
   }
 }
