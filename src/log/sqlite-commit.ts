@@ -1,0 +1,73 @@
+import type { Statement } from 'better-sqlite3';
+import { type AppendPlan, type NewEntry, type PreparedItem, planAppend } from './append-plan.js';
+import { ROWS_PER_INSERT, type SqliteStatements } from './sqlite-statements.js';
+import type { ExpectedVersion } from './types.js';
+
+/** One append of a group, as the SQLite log queued it. */
+export interface SqliteGroupAppend {
+  readonly stream: string;
+  readonly items: readonly PreparedItem[];
+  readonly expected: ExpectedVersion;
+}
+
+/**
+ * Plans and writes a group of appends; must run inside the group's write transaction. The head
+ * is read once, each stream's version and each key at most once, each append planned in order as
+ * if alone (`planAppend`), and the group's new rows written by multi-row INSERTs. A conflict
+ * writes nothing for its append and spoils nothing else. One plan per append, in order.
+ * @example const plans = db.transaction(() => writeGroup(sql, group)).immediate();
+ */
+export function writeGroup(
+  sql: SqliteStatements,
+  group: readonly SqliteGroupAppend[],
+): AppendPlan[] {
+  let head = sql.head.get() as number;
+  // What this group has written so far, which the table will hold only once the rows go in.
+  const positions = new Map<string, number>();
+  const versions = new Map<string, number>();
+  const view = {
+    positionOfKey: (key: string) =>
+      positions.get(key) ?? (sql.positionOfKey.get(key) as number | undefined),
+    streamVersion: (stream: string) =>
+      versions.get(stream) ?? (sql.streamVersion.get(stream) as number),
+    head: () => head,
+  };
+  const written: NewEntry[] = [];
+  const plans = group.map((each) => {
+    const plan = planAppend(view, each.stream, each.items, each.expected);
+    if (plan.kind !== 'write') return plan;
+    for (const row of plan.rows) {
+      for (const key of row.keys) positions.set(key, row.position);
+      versions.set(row.stream, row.version);
+      head = row.position;
+      written.push(row);
+    }
+    return plan;
+  });
+  insertRows(sql, written);
+  return plans;
+}
+
+// Binding a whole chunk in one statement saves a native call per row (and per key).
+function insertRows(sql: SqliteStatements, rows: readonly NewEntry[]): void {
+  const entries: unknown[] = [];
+  const keys: unknown[] = [];
+  for (const row of rows) {
+    entries.push(row.position, row.stream, row.version, row.keys[0], row.at, row.text);
+    for (const key of row.keys) keys.push(key, row.position);
+  }
+  insertChunked(entries, 6, sql.insertEntries, sql.insertEntry);
+  insertChunked(keys, 2, sql.insertKeys, sql.insertKey);
+}
+
+function insertChunked(
+  values: readonly unknown[],
+  width: number,
+  many: Statement,
+  one: Statement,
+): void {
+  const chunk = ROWS_PER_INSERT * width;
+  let at = 0;
+  for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk));
+  for (; at < values.length; at += width) one.run(...values.slice(at, at + width));
+}
