@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import { type AppendPlan, type NewEntry, type PreparedItem, planAppend } from './append-plan.js';
-import { ROWS_PER_INSERT, type SqliteStatements } from './sqlite-statements.js';
+import type { SqliteStatements } from './sqlite-statements.js';
 import type { ExpectedVersion } from './types.js';
 
 /** One append of a group, as the SQLite log queued it. */
@@ -13,8 +12,8 @@ export interface SqliteGroupAppend {
 /**
  * Plans and writes a group of appends; must run inside the group's write transaction. The head
  * is read once, each stream's version and each key at most once, each append planned in order as
- * if alone (`planAppend`), and the group's new rows written by multi-row INSERTs. A conflict
- * writes nothing for its append and spoils nothing else. One plan per append, in order.
+ * if alone (`planAppend`), then the group's new rows written. A conflict writes nothing for its
+ * append and spoils nothing else. One plan per append, in order.
  * @example const plans = db.transaction(() => writeGroup(sql, group)).immediate();
  */
 export function writeGroup(
@@ -48,26 +47,11 @@ export function writeGroup(
   return plans;
 }
 
-// Binding a whole chunk in one statement saves a native call per row (and per key).
+// One reused statement per row and per key: measured faster here than multi-row INSERTs (16
+// rows a statement ran the group commit at 0.65x, interleaved, WAL and synchronous=FULL).
 function insertRows(sql: SqliteStatements, rows: readonly NewEntry[]): void {
-  const entries: unknown[] = [];
-  const keys: unknown[] = [];
   for (const row of rows) {
-    entries.push(row.position, row.stream, row.version, row.keys[0], row.at, row.text);
-    for (const key of row.keys) keys.push(key, row.position);
+    sql.insertEntry.run(row.position, row.stream, row.version, row.keys[0], row.at, row.text);
+    for (const key of row.keys) sql.insertKey.run(key, row.position);
   }
-  insertChunked(entries, 6, sql.insertEntries, sql.insertEntry);
-  insertChunked(keys, 2, sql.insertKeys, sql.insertKey);
-}
-
-function insertChunked(
-  values: readonly unknown[],
-  width: number,
-  many: Statement,
-  one: Statement,
-): void {
-  const chunk = ROWS_PER_INSERT * width;
-  let at = 0;
-  for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk));
-  for (; at < values.length; at += width) one.run(...values.slice(at, at + width));
 }

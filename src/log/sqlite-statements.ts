@@ -8,18 +8,11 @@ export interface SqliteStatements {
   readonly positionOfKey: Statement;
   readonly insertEntry: Statement;
   readonly insertKey: Statement;
-  /** `insertEntry` for `ROWS_PER_INSERT` rows at once: their values in one flat array. */
-  readonly insertEntries: Statement;
-  /** `insertKey` for `ROWS_PER_INSERT` keys at once. */
-  readonly insertKeys: Statement;
   readonly readStream: Statement;
   readonly readAll: Statement;
   readonly saveSnapshot: Statement;
   readonly loadSnapshot: Statement;
 }
-
-/** Rows one multi-row INSERT writes (a group's rest goes row by row). */
-export const ROWS_PER_INSERT = 16;
 
 /**
  * Prepares the statements on a database whose schema is current.
@@ -28,10 +21,6 @@ export const ROWS_PER_INSERT = 16;
 export function sqliteStatements(db: Database): SqliteStatements {
   const columns = 'position, stream, version, key, item';
   const prepare = (sql: string) => keep(db.prepare(sql));
-  const rows = (width: number) =>
-    Array.from({ length: ROWS_PER_INSERT }, () => `(${Array(width).fill('?').join(', ')})`).join(
-      ', ',
-    );
   return {
     head: prepare('SELECT coalesce(max(position), 0) FROM entries').pluck(),
     streamVersion: prepare(
@@ -42,10 +31,6 @@ export function sqliteStatements(db: Database): SqliteStatements {
       'INSERT INTO entries (position, stream, version, key, at, item) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     insertKey: prepare('INSERT INTO entry_keys (key, position) VALUES (?, ?)'),
-    insertEntries: prepare(
-      `INSERT INTO entries (position, stream, version, key, at, item) VALUES ${rows(6)}`,
-    ),
-    insertKeys: prepare(`INSERT INTO entry_keys (key, position) VALUES ${rows(2)}`),
     readStream: prepare(
       `SELECT ${columns} FROM entries WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?`,
     ),
