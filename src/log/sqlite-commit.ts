@@ -11,9 +11,10 @@ export interface SqliteGroupAppend {
 
 /**
  * Plans and writes a group of appends; must run inside the group's write transaction. The head
- * is read once, each stream's version and each key at most once, each append planned in order as
- * if alone (`planAppend`), then the group's new rows written. A conflict writes nothing for its
- * append and spoils nothing else. One plan per append, in order.
+ * is read once per group, the versions and keys the group itself wrote are answered from memory,
+ * each append is planned in order as if alone (`planAppend`), then the group's new rows are
+ * written. A conflict writes nothing for its append and spoils nothing else. One plan per
+ * append, in order.
  * @example const plans = db.transaction(() => writeGroup(sql, group)).immediate();
  */
 export function writeGroup(
