@@ -1,7 +1,10 @@
 // Durable ingest into the SQLite log: the store's group commit (WAL, synchronous=FULL), 64
 // appenders each appending one input at a time as webhook requests do, against SQLite's own CPU
-// bound for the same items: a bare INSERT loop with synchronous=OFF in one transaction.
+// bound for the same items: a bare INSERT loop with synchronous=OFF in one transaction. Between
+// the two, the store's own rows written straight into its schema, 64 per commit, with and without
+// fsync: where the distance from the bound goes (small commits, the schema's indexes, fsync, JS).
 import Database from 'better-sqlite3';
+import { type NewEntry, prepareItems } from '../src/log/append-plan.js';
 import type { LogItem } from '../src/log/index.js';
 import { openSqliteLog } from '../src/log/index.js';
 import { keep } from '../src/log/sqlite-keep.js';
@@ -38,6 +41,42 @@ function commitPerInput(file: string, items: readonly LogItem[]): void {
   db.close();
 }
 
+/** The store's rows of `items`, as its group commit writes them (positions, versions, keys). */
+function storeRows(items: readonly LogItem[]): NewEntry[] {
+  return prepareItems(items).map((item, n) => ({
+    position: n + 1,
+    stream: `recording-r${n % APPENDERS}`,
+    version: Math.floor(n / APPENDERS) + 1,
+    ...item,
+  }));
+}
+
+/**
+ * The store's rows inserted straight into its schema (entries and their keys, no lookups, no JS
+ * around them), `APPENDERS` rows per transaction as the group commit gets them: SQLite's own cost
+ * of this schema in small commits, with fsync (`FULL`) or without (`OFF`).
+ */
+async function schemaWrites(file: string, rows: readonly NewEntry[], synchronous: 'OFF' | 'FULL') {
+  await (await openSqliteLog(file)).close();
+  const db = keep(new Database(file));
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous}`);
+  const entry = keep(
+    db.prepare(
+      'INSERT INTO entries (position, stream, version, key, at, item) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+  );
+  const key = keep(db.prepare('INSERT INTO entry_keys (key, position) VALUES (?, ?)'));
+  const commit = db.transaction((group: readonly NewEntry[]) => {
+    for (const row of group) {
+      entry.run(row.position, row.stream, row.version, row.keys[0], row.at, row.text);
+      for (const each of row.keys) key.run(each, row.position);
+    }
+  });
+  for (let at = 0; at < rows.length; at += APPENDERS)
+    commit.immediate(rows.slice(at, at + APPENDERS));
+  db.close();
+}
+
 /** The store: `APPENDERS` concurrent appenders, one input per append, sharing group commits. */
 async function groupCommit(file: string, items: readonly LogItem[]) {
   const log = await openSqliteLog(file);
@@ -61,6 +100,7 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
   // One commit per input is slow (an fsync each): a tenth of the items is enough to time it.
   const perInputCount = Math.max(500, Math.floor(count / 10));
   const items = Array.from({ length: count }, (_, n) => notification(n));
+  const rows = storeRows(items.map((_, n) => notification(n)));
   const dir = tempDir('recwatch-bench-ingest-');
   let sample = 0;
   const file = (name: string) => dir.file(`${name}-${sample++}.db`);
@@ -72,6 +112,8 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
           stats = await groupCommit(file('group'), items);
         },
         bareInsert: () => bareInsertLoop(file('bare'), items),
+        schemaFull: () => schemaWrites(file('schema-full'), rows, 'FULL'),
+        schemaOff: () => schemaWrites(file('schema-off'), rows, 'OFF'),
         commitPerInput: () => commitPerInput(file('per-input'), items.slice(0, perInputCount)),
       },
       context.tiny ? 1 : 3,
@@ -80,6 +122,7 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
     const ours = rate(count, ms.groupCommit);
     const bound = rate(count, ms.bareInsert);
     const perInput = rate(perInputCount, ms.commitPerInput);
+    const schemaFull = rate(count, ms.schemaFull);
     const ratio = round(ours / bound);
     const sqlite = keep(new Database(':memory:'));
     const version = keep(sqlite.prepare('SELECT sqlite_version()')).pluck().get();
@@ -97,11 +140,18 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
             commits: stats.commits,
             inputsPerCommit: round(stats.items / Math.max(1, stats.commits)),
             vsOneCommitPerInput: round(ours / perInput),
+            vsSchemaWritesFull: round(ours / schemaFull),
           },
           baseline: {
             what: 'bare INSERT loop, JSON.stringify per item, synchronous=OFF, one transaction',
             ms: round(ms.bareInsert),
             inputsPerSecond: bound,
+            schemaWrites: {
+              what: `the store's rows (entries and keys) inserted straight into its schema, ${APPENDERS} per commit, WAL; no lookups, no JS around them`,
+              full: { ms: round(ms.schemaFull), inputsPerSecond: schemaFull },
+              off: { ms: round(ms.schemaOff), inputsPerSecond: rate(count, ms.schemaOff) },
+              fullVsBound: round(schemaFull / bound),
+            },
             oneCommitPerInput: {
               what: 'autocommit INSERT per input, WAL, synchronous=FULL',
               inputs: perInputCount,

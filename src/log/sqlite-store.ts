@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { RecwatchError } from '../errors/index.js';
-import { type AppendPlan, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
+import { type AppendPlan, type PreparedItem, prepareItems } from './append-plan.js';
 import {
   checkCount,
   checkExpectedVersion,
@@ -16,6 +16,7 @@ import {
 import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
 import { LogClosedError, LogFileError } from './errors.js';
+import { writeGroup } from './sqlite-commit.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { checkReadableLog, prepareSchema } from './sqlite-schema.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
@@ -192,8 +193,7 @@ class SqliteLog implements SqliteEventLog {
     this.#db = db;
     this.#sql = sql;
     this.#maxItems = maxItems;
-    const apply = (group: readonly PendingAppend[]) => group.map((each) => this.#apply(each));
-    const transaction = db.transaction(apply);
+    const transaction = db.transaction((group: readonly PendingAppend[]) => writeGroup(sql, group));
     this.#commit = (group) => transaction.immediate(group);
   }
 
@@ -302,28 +302,6 @@ class SqliteLog implements SqliteEventLog {
         pending.resolve(plan.result);
       }
     });
-  }
-
-  // Runs inside the group's transaction; a conflict writes nothing and spoils nothing else.
-  #apply(pending: PendingAppend): AppendPlan {
-    const sql = this.#sql;
-    const plan = planAppend(
-      {
-        positionOfKey: (key) => sql.positionOfKey.get(key) as number | undefined,
-        streamVersion: (stream) => sql.streamVersion.get(stream) as number,
-        head: () => sql.head.get() as number,
-      },
-      pending.stream,
-      pending.items,
-      pending.expected,
-    );
-    if (plan.kind === 'write') {
-      for (const row of plan.rows) {
-        sql.insertEntry.run(row.position, row.stream, row.version, row.keys[0], row.at, row.text);
-        for (const key of row.keys) sql.insertKey.run(key, row.position);
-      }
-    }
-    return plan;
   }
 
   #read(rows: () => unknown[]): readonly LogEntry[] {

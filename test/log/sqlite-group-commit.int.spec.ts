@@ -48,6 +48,31 @@ describe('SQLite group commit', () => {
     expect(log.stats()).toEqual({ commits: 1, appends: 3, items: 2 });
   });
 
+  it('plans each append of a group against the rows the earlier ones wrote in it', async () => {
+    const [first, second, third] = await Promise.all([
+      log.append('clock', [tick(1)], { expectedVersion: 0 }),
+      // tick(1) is already in the group: a repeat at its position; tick(2) is new.
+      log.append('other', [tick(1), tick(2)], { expectedVersion: 0 }),
+      log.append('clock', [tick(3)], { expectedVersion: 1 }),
+    ]);
+    expect(log.stats()).toEqual({ commits: 1, appends: 3, items: 3 });
+    expect(first).toEqual({ positions: [1], repeated: [false], version: 1 });
+    expect(second).toEqual({ positions: [1, 2], repeated: [true, false], version: 1 });
+    expect(third).toEqual({ positions: [3], repeated: [false], version: 2 });
+    const entries = await log.readAll();
+    expect(entries.map(({ position, stream, version }) => [position, stream, version])).toEqual([
+      [1, 'clock', 1],
+      [2, 'other', 1],
+      [3, 'clock', 2],
+    ]);
+    // The next group reads what this one wrote from the table.
+    await expect(log.append('other', [tick(2)], { expectedVersion: 0 })).resolves.toEqual({
+      positions: [2],
+      repeated: [true],
+      version: 1,
+    });
+  });
+
   it('splits a group past maxItemsPerCommit', async () => {
     const small = await openSqliteLog(dir.file('small.db'), { maxItemsPerCommit: 10 });
     await Promise.all(
