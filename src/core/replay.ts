@@ -2,7 +2,7 @@ import { RecwatchError } from '../errors/index.js';
 import type { TraceRecord } from '../signals/index.js';
 import { Edit } from '../stream/collections/index.js';
 import type { CoreOutput } from './decisions.js';
-import type { Fold } from './fold.js';
+import { type Fold, foldOf } from './fold.js';
 import {
   type CoreOptions,
   DEFAULT_CORE_OPTIONS,
@@ -51,11 +51,11 @@ export class Replay {
     } = {},
   ) {
     this.current = from;
-    this.fold = {
-      options: options.options ?? DEFAULT_CORE_OPTIONS,
-      edit: new Edit(),
-      quiet: options.outputs === false,
-    };
+    this.fold = foldOf(
+      options.options ?? DEFAULT_CORE_OPTIONS,
+      new Edit(),
+      options.outputs === false,
+    );
   }
 
   /** Steps one input; returns its outputs (none when made with `outputs: false`). */

@@ -199,7 +199,10 @@ class StepRun {
   /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
   private readonly quiet: boolean;
 
-  constructor(base: CoreState, fold: Fold) {
+  constructor(
+    base: CoreState,
+    private readonly fold: Fold,
+  ) {
     ({ options: this.options, edit: this.edit, quiet: this.quiet } = fold);
     this.position = base.position + 1;
     this.now = base.now;
@@ -305,9 +308,8 @@ class StepRun {
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    const { options } = this;
-    this.dedupe = expireDedupe(this.dedupe, at, options.dedupe, this.edit);
-    const expired = advance(this.reorder, at, options.reorder, this.edit);
+    this.dedupe = expireDedupe(this.dedupe, at, this.fold.dedupe);
+    const expired = advance(this.reorder, at, this.fold.reorder);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
     this.forgetFinished(at);
@@ -333,9 +335,9 @@ class StepRun {
    * holds some of its news (which comes here again when released), so stray sids never pile up.
    */
   private disown(sid: string, at: number): void {
-    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
     if (!this.reorder.holding.has(sid))
-      this.reorder = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit).state;
+      this.reorder = forgetSid(this.reorder, sid, at, this.fold.reorder).state;
   }
 
   /** Finished recordings whose retention ran out by `at` leave memory (the log keeps them). */
@@ -376,7 +378,7 @@ class StepRun {
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
   private notification(notification: Notification, at: number, label: string): void {
     const { position } = this;
-    const checked = dedupe(this.dedupe, notification, at, this.options.dedupe, this.edit);
+    const checked = dedupe(this.dedupe, notification, at, this.fold.dedupe);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
@@ -401,8 +403,7 @@ class StepRun {
       parked,
       at,
       orderMatters(notification),
-      this.options.reorder,
-      this.edit,
+      this.fold.reorder,
     );
     this.reorder = ordered.state;
     if (ordered.held) {
@@ -447,7 +448,7 @@ class StepRun {
 
   private stale(position: number, at: number, label: string, recording: string, sid: string): void {
     // Its recording is done with it: if dedupe had forgotten it, this copy is not kept for good.
-    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
     const entry = this.recordings.get(recording);
     this.decide(position, at, 'stale', label, {
       recording,
@@ -579,9 +580,9 @@ class StepRun {
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit);
+    const forgotten = forgetSid(this.reorder, sid, at, this.fold.reorder);
     this.reorder = forgotten.state;
-    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
     for (const released of forgotten.released) this.route(released, at);
   }
 }

@@ -8,11 +8,15 @@
 // matters, for at most `holdMs` of observed time, and no longer than until a later notification
 // of its stream is delivered; one that arrives after its successors is late: delivered, marked.
 import { type Edit, PersistentMap } from './collections/index.js';
+import { editOf, type StreamContext } from './context.js';
 
 export interface ReorderOptions {
   /** How long a notification waits for a missing predecessor (observed time). Default 2 s. */
   readonly holdMs: number;
 }
+
+/** Reorder's options, and the edit token of a fold that owns the state (see `StreamContext`). */
+export type ReorderContext = StreamContext<ReorderOptions>;
 
 /** Reorder's defaults: a 2 s hold, as docs/lifecycle.md rule 9 says. */
 export const DEFAULT_REORDER_OPTIONS: ReorderOptions = { holdMs: 2000 };
@@ -82,7 +86,8 @@ export function createReorder<T>(): ReorderState<T> {
 /**
  * Offers one notification observed at `at`; returns what can be delivered now, in order.
  * `orderMatters`: whether this item may wait for a missing predecessor (false: it passes at
- * once, and anything held before it in its stream goes first).
+ * once, and anything held before it in its stream goes first). `context`: the options, and the
+ * edit token of a fold that owns `state` (see `StreamContext`).
  * @example
  * let r = offer(createReorder<string>(), { sid: 'S1', uid: '1', sequence: 0 }, 'a', 1000, true);
  * r = offer(r.state, { sid: 'S1', uid: '1', sequence: 2 }, 'c', 1100, true); // held: 1 is missing
@@ -94,9 +99,10 @@ export function offer<T>(
   item: T,
   at: number,
   orderMatters: boolean,
-  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
-  edit: Edit | null = null,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
 ): ReorderResult<T> {
+  const options = context;
+  const edit = editOf(context);
   const { sid, uid, sequence } = key;
   const streams = state.sids.get(sid) ?? [];
   const stream = streams.find((s) => s.uid === uid);
@@ -163,9 +169,10 @@ export function offer<T>(
 export function advance<T>(
   state: ReorderState<T>,
   at: number,
-  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
-  edit: Edit | null = null,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
 ): ReorderResult<T> {
+  const options = context;
+  const edit = editOf(context);
   if (state.nextDue === null || state.nextDue > at) return { state, released: [], held: false };
   const released: Released<T>[] = [];
   let next = state;
@@ -195,9 +202,10 @@ export function forgetSid<T>(
   state: ReorderState<T>,
   sid: string,
   at: number,
-  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
-  edit: Edit | null = null,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
 ): ReorderResult<T> {
+  const options = context;
+  const edit = editOf(context);
   const streams = state.sids.get(sid);
   if (streams === undefined) return { state, released: [], held: false };
   const released: Released<T>[] = [];
