@@ -11,6 +11,7 @@ import {
 } from './options.js';
 import { type CoreState, createCore } from './state.js';
 import { type ReceivedLine, rejectIn, stepIn } from './step.js';
+import { checkedRecordOf } from './trace.js';
 
 /**
  * A replay fold was used after `finish()`: its state is immutable from then on.
@@ -74,9 +75,10 @@ export class Replay {
 
   /** Steps a logged item or a trace line: an input, or a reject with its reason. */
   line(line: ReceivedLine): readonly CoreOutput[] {
-    return line.kind === 'input'
-      ? this.input(line.record)
-      : this.reject(line.at, line.reason, line.raw);
+    if (line.kind === 'reject') return this.reject(line.at, line.reason, line.raw);
+    const result = stepIn(this.live(), this.current, line.record, checkedRecordOf(line));
+    this.current = result.state;
+    return result.outputs;
   }
 
   /** Inputs folded so far. */

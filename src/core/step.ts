@@ -4,6 +4,7 @@ import { lifecycleState, type RecordingEvent, stepRecording } from '../../machin
 import {
   type Notification,
   normalizeInput,
+  normalizeRecord,
   type Signal,
   type TraceRecord,
 } from '../signals/index.js';
@@ -87,11 +88,18 @@ export function stepUntrusted(
 
 /**
  * `step` within a fold: with the fold's edit token, maps the token owns are updated in place.
- * Only for a fold that owns its state until it is done (see `Replay`).
+ * Only for a fold that owns its state until it is done (see `Replay`). `checked`: `raw` as
+ * `parseTraceRecord` validated it, when the caller has it.
  */
-export function stepIn(fold: Fold, state: CoreState, raw: unknown): CoreStep {
+export function stepIn(
+  fold: Fold,
+  state: CoreState,
+  raw: unknown,
+  checked?: TraceRecord,
+): CoreStep {
   const run = new StepRun(state, fold);
-  const normalized = normalizeInput(raw);
+  // A record the trace reader already validated is not validated again (the same result).
+  const normalized = checked === undefined ? normalizeInput(raw) : normalizeRecord(checked);
   if (normalized.ok) run.consume(normalized.value);
   else
     run.decide(run.position, readAt(raw) ?? state.now, 'rejected', labelOfRaw(raw), {
