@@ -22,7 +22,7 @@ import {
   popTime,
   pushTime,
   type TimeQueue,
-  withKey,
+  withKeys,
 } from './collections/index.js';
 import { editOf, type StreamContext } from './context.js';
 
@@ -145,9 +145,8 @@ export function dedupe(
     memory === undefined ||
     at - memory.since >= context.windowMs ||
     keyCount(memory.keys) >= context.maxKeysPerSid;
-  const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit);
   const next: SidMemory = {
-    keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit),
+    keys: withKeys(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, byNotice, edit),
     previousKeys: memory === undefined ? EMPTY_KEY_SET : rotate ? memory.keys : memory.previousKeys,
     since: rotate ? at : memory.since,
     maxSequence: Math.max(key.sequence, memory?.maxSequence ?? -1),
@@ -155,9 +154,9 @@ export function dedupe(
   };
   const keys = state.keyCount - before + sizeOf(next);
   const result: DedupeState = {
-    ...state,
     sids: state.sids.set(key.sid, next, edit),
     keyCount: keys,
+    finished: state.finished,
   };
   return {
     state: keys > context.maxKeys ? evict(result, context) : result,
