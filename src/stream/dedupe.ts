@@ -22,7 +22,7 @@ import {
   popTime,
   pushTime,
   type TimeQueue,
-  withKeys,
+  withKey,
 } from './collections/index.js';
 import { editOf, type StreamContext } from './context.js';
 
@@ -145,8 +145,9 @@ export function dedupe(
     memory === undefined ||
     at - memory.since >= context.windowMs ||
     keyCount(memory.keys) >= context.maxKeysPerSid;
+  const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit);
   const next: SidMemory = {
-    keys: withKeys(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, byNotice, edit),
+    keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit),
     previousKeys: memory === undefined ? EMPTY_KEY_SET : rotate ? memory.keys : memory.previousKeys,
     since: rotate ? at : memory.since,
     maxSequence: Math.max(key.sequence, memory?.maxSequence ?? -1),

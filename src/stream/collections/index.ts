@@ -10,7 +10,6 @@ export {
   keysOf,
   OwnedKeys,
   withKey,
-  withKeys,
 } from './key-set.js';
 export { PersistentMap } from './persistent-map.js';
 export type { StringSet } from './string-set.js';

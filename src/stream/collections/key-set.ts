@@ -3,7 +3,7 @@
 // in PersistentMap): a JS Set looks up a string in a fraction of a trie's time, and most of a
 // replay's dedupe work is lookups. Anyone without the token gets a persistent copy on their
 // first change, so an owned set is never changed under someone else's feet.
-import { Edit } from './edit.js';
+import type { Edit } from './edit.js';
 import {
   EMPTY_STRING_SET,
   hasString,
@@ -49,25 +49,6 @@ export function withKey(set: KeySet, key: string, edit: Edit | null): KeySet {
   if (edit === null) return withString(set, key);
   // A replay takes over a set it did not make by copying it into one it owns.
   return new OwnedKeys(new Set([...stringsOf(set), key]), edit);
-}
-
-/**
- * The set with `first` and, unless null, `second` added: `withKey` twice, but a persistent set
- * copies its path once (the copy is made under a token of its own, which then goes).
- */
-export function withKeys(
-  set: KeySet,
-  first: string,
-  second: string | null,
-  edit: Edit | null,
-): KeySet {
-  if (edit !== null || set instanceof OwnedKeys) {
-    const once = withKey(set, first, edit);
-    return second === null ? once : withKey(once, second, edit);
-  }
-  const own = new Edit();
-  const once = withString(set, first, own);
-  return second === null ? once : withString(once, second, own);
 }
 
 /** Every key, in no particular order. */
