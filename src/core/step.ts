@@ -308,7 +308,7 @@ class StepRun {
       });
       return;
     }
-    this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
+    this.apply(signal.recording, entry, toRecordingEvent(signal), position, 'applied', label);
     // (Unless the recording finished and, past the cap, already left memory.)
     if (signal.type === 'started' && this.recordings.has(signal.recording))
       this.adopt(signal.sid, signal.recording, at);
@@ -394,7 +394,8 @@ class StepRun {
     this.dedupe = checked.state;
     this.now = Math.max(this.now, at);
     const recording = this.sidOwners.get(notification.sid);
-    const owner = recording === undefined ? undefined : this.recordings.get(recording)?.snapshot;
+    const entry = recording === undefined ? undefined : this.recordings.get(recording);
+    const owner = entry?.snapshot;
     if (
       recording !== undefined &&
       (owner?.context.sid !== notification.sid || owner.status !== 'active')
@@ -420,15 +421,32 @@ class StepRun {
         reason: 'waiting for an earlier sequence',
       });
     }
-    for (const released of ordered.released) this.route(released, at);
+    const { released } = ordered;
+    const first = released[0];
+    // Nearly always just the one offered: its owner was looked up above and has not changed.
+    if (first !== undefined && released.length === 1 && first.item === parked)
+      this.deliver(first, at, recording, entry);
+    else for (const each of released) this.route(each, at);
   }
 
   /** Routes a notification let through by reorder to its recording's machine, if it has one. */
   private route(released: Released<Parked>, at: number): void {
+    const { sid } = released.item.notification;
+    const recording = this.sidOwners.get(sid);
+    const entry = recording === undefined ? undefined : this.recordings.get(recording);
+    this.deliver(released, at, recording, entry);
+  }
+
+  /** `route`, with the sid's owner and its entry already looked up. */
+  private deliver(
+    released: Released<Parked>,
+    at: number,
+    recording: string | undefined,
+    entry: RecordingEntry | undefined,
+  ): void {
     const { item, gap, late } = released;
     const { sid } = item.notification;
     const label = this.labelOf(item);
-    const recording = this.sidOwners.get(sid);
     if (recording === undefined) {
       this.unknownSids = this.unknownSids.set(
         sid,
@@ -438,7 +456,6 @@ class StepRun {
       this.decide(item.position, at, 'held', label, { sid, reason: `sid ${sid} not known yet` });
       return;
     }
-    const entry = this.recordings.get(recording);
     if (entry === undefined || entry.snapshot.context.sid !== sid) {
       this.stale(item.position, at, label, recording, sid);
       return;
@@ -451,7 +468,7 @@ class StepRun {
       notification: late ? { ...reduced, late: true } : reduced,
     };
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
-    this.apply(recording, event, item.position, kind, label, gap === null ? {} : { gap });
+    this.apply(recording, entry, event, item.position, kind, label, gap === null ? {} : { gap });
   }
 
   private stale(position: number, at: number, label: string, recording: string, sid: string): void {
@@ -543,13 +560,13 @@ class StepRun {
   /** Applies an event to a recording's machine and records the decision for its input. */
   private apply(
     recording: string,
+    entry: RecordingEntry,
     event: RecordingEvent,
     position: number,
     decision: DecisionKind,
     label: string,
     extra: Pick<Decision, 'gap'> = {},
   ): void {
-    const entry = this.recordings.get(recording) as RecordingEntry;
     const sid = entry.snapshot.context.sid ?? undefined;
     const made = this.decide(position, event.at, decision, label, {
       recording,
@@ -580,7 +597,8 @@ class StepRun {
     const after = snapshot.context.sid;
     if (before !== null && before !== after) this.retire(before, event.at);
     if (snapshot.status !== 'active' && after !== null) this.retire(after, event.at);
-    const state = lifecycleState(snapshot);
+    // Read only by the decision, which a quiet fold does not make.
+    const state = this.quiet ? undefined : lifecycleState(snapshot);
     if (snapshot.status !== 'active' && entry.snapshot.status === 'active')
       this.finish(recording, event.at);
     return state;
