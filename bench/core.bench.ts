@@ -10,6 +10,8 @@ import {
   type RecordingSnapshot,
   stepRecording,
 } from '../machines/index.js';
+import { runCli } from '../src/cli/run.js';
+import { openReplaySource } from '../src/cli/sources.js';
 import {
   type CoreOutput,
   createCore,
@@ -19,8 +21,6 @@ import {
   stepUntrusted,
   writeTrace,
 } from '../src/core/index.js';
-import { runCli } from '../src/cli/run.js';
-import { openReplaySource } from '../src/cli/sources.js';
 import { toRecordingEvent, toRecordingNotification } from '../src/core/machine-events.js';
 import { MAX_TICK_ROUNDS } from '../src/core/step.js';
 import { normalizeInput } from '../src/signals/index.js';
