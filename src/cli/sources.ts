@@ -80,10 +80,14 @@ export async function* linesOf(stream: Readable, name: string): AsyncGenerator<s
     first = false;
     let start = 0;
     for (let end = chunk.indexOf('\n'); end >= 0; end = chunk.indexOf('\n', start)) {
-      pieces.push(chunk.slice(start, end));
-      yield pieces.join('');
-      pieces = [];
-      pendingLength = 0;
+      // A line within one chunk (nearly all) is a slice of it: no list, no join.
+      if (pieces.length === 0) yield chunk.slice(start, end);
+      else {
+        pieces.push(chunk.slice(start, end));
+        yield pieces.join('');
+        pieces = [];
+        pendingLength = 0;
+      }
       start = end + 1;
     }
     if (start < chunk.length) {

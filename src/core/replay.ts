@@ -2,7 +2,7 @@ import { RecwatchError } from '../errors/index.js';
 import type { TraceRecord } from '../signals/index.js';
 import { Edit } from '../stream/collections/index.js';
 import type { CoreOutput } from './decisions.js';
-import type { Fold } from './fold.js';
+import { type Fold, foldOf } from './fold.js';
 import {
   type CoreOptions,
   DEFAULT_CORE_OPTIONS,
@@ -11,6 +11,7 @@ import {
 } from './options.js';
 import { type CoreState, createCore } from './state.js';
 import { type ReceivedLine, rejectIn, stepIn } from './step.js';
+import { checkedRecordOf } from './trace.js';
 
 /**
  * A replay fold was used after `finish()`: its state is immutable from then on.
@@ -51,11 +52,11 @@ export class Replay {
     } = {},
   ) {
     this.current = from;
-    this.fold = {
-      options: options.options ?? DEFAULT_CORE_OPTIONS,
-      edit: new Edit(),
-      quiet: options.outputs === false,
-    };
+    this.fold = foldOf(
+      options.options ?? DEFAULT_CORE_OPTIONS,
+      new Edit(),
+      options.outputs === false,
+    );
   }
 
   /** Steps one input; returns its outputs (none when made with `outputs: false`). */
@@ -74,9 +75,10 @@ export class Replay {
 
   /** Steps a logged item or a trace line: an input, or a reject with its reason. */
   line(line: ReceivedLine): readonly CoreOutput[] {
-    return line.kind === 'input'
-      ? this.input(line.record)
-      : this.reject(line.at, line.reason, line.raw);
+    if (line.kind === 'reject') return this.reject(line.at, line.reason, line.raw);
+    const result = stepIn(this.live(), this.current, line.record, checkedRecordOf(line));
+    this.current = result.state;
+    return result.outputs;
   }
 
   /** Inputs folded so far. */

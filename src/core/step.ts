@@ -4,6 +4,7 @@ import { lifecycleState, type RecordingEvent, stepRecording } from '../../machin
 import {
   type Notification,
   normalizeInput,
+  normalizeRecord,
   type Signal,
   type TraceRecord,
 } from '../signals/index.js';
@@ -87,11 +88,18 @@ export function stepUntrusted(
 
 /**
  * `step` within a fold: with the fold's edit token, maps the token owns are updated in place.
- * Only for a fold that owns its state until it is done (see `Replay`).
+ * Only for a fold that owns its state until it is done (see `Replay`). `checked`: `raw` as
+ * `parseTraceRecord` validated it, when the caller has it.
  */
-export function stepIn(fold: Fold, state: CoreState, raw: unknown): CoreStep {
+export function stepIn(
+  fold: Fold,
+  state: CoreState,
+  raw: unknown,
+  checked?: TraceRecord,
+): CoreStep {
   const run = new StepRun(state, fold);
-  const normalized = normalizeInput(raw);
+  // A record the trace reader already validated is not validated again (the same result).
+  const normalized = checked === undefined ? normalizeInput(raw) : normalizeRecord(checked);
   if (normalized.ok) run.consume(normalized.value);
   else
     run.decide(run.position, readAt(raw) ?? state.now, 'rejected', labelOfRaw(raw), {
@@ -199,7 +207,10 @@ class StepRun {
   /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
   private readonly quiet: boolean;
 
-  constructor(base: CoreState, fold: Fold) {
+  constructor(
+    base: CoreState,
+    private readonly fold: Fold,
+  ) {
     ({ options: this.options, edit: this.edit, quiet: this.quiet } = fold);
     this.position = base.position + 1;
     this.now = base.now;
@@ -297,7 +308,7 @@ class StepRun {
       });
       return;
     }
-    this.apply(signal.recording, toRecordingEvent(signal), position, 'applied', label);
+    this.apply(signal.recording, entry, toRecordingEvent(signal), position, 'applied', label);
     // (Unless the recording finished and, past the cap, already left memory.)
     if (signal.type === 'started' && this.recordings.has(signal.recording))
       this.adopt(signal.sid, signal.recording, at);
@@ -305,9 +316,8 @@ class StepRun {
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    const { options } = this;
-    this.dedupe = expireDedupe(this.dedupe, at, options.dedupe, this.edit);
-    const expired = advance(this.reorder, at, options.reorder, this.edit);
+    this.dedupe = expireDedupe(this.dedupe, at, this.fold.dedupe);
+    const expired = advance(this.reorder, at, this.fold.reorder);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
     this.forgetFinished(at);
@@ -333,9 +343,9 @@ class StepRun {
    * holds some of its news (which comes here again when released), so stray sids never pile up.
    */
   private disown(sid: string, at: number): void {
-    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
     if (!this.reorder.holding.has(sid))
-      this.reorder = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit).state;
+      this.reorder = forgetSid(this.reorder, sid, at, this.fold.reorder).state;
   }
 
   /** Finished recordings whose retention ran out by `at` leave memory (the log keeps them). */
@@ -376,7 +386,7 @@ class StepRun {
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
   private notification(notification: Notification, at: number, label: string): void {
     const { position } = this;
-    const checked = dedupe(this.dedupe, notification, at, this.options.dedupe, this.edit);
+    const checked = dedupe(this.dedupe, notification, at, this.fold.dedupe);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
@@ -384,7 +394,8 @@ class StepRun {
     this.dedupe = checked.state;
     this.now = Math.max(this.now, at);
     const recording = this.sidOwners.get(notification.sid);
-    const owner = recording === undefined ? undefined : this.recordings.get(recording)?.snapshot;
+    const entry = recording === undefined ? undefined : this.recordings.get(recording);
+    const owner = entry?.snapshot;
     if (
       recording !== undefined &&
       (owner?.context.session?.sid !== notification.sid || owner.status !== 'active')
@@ -401,8 +412,7 @@ class StepRun {
       parked,
       at,
       orderMatters(notification),
-      this.options.reorder,
-      this.edit,
+      this.fold.reorder,
     );
     this.reorder = ordered.state;
     if (ordered.held) {
@@ -411,15 +421,32 @@ class StepRun {
         reason: 'waiting for an earlier sequence',
       });
     }
-    for (const released of ordered.released) this.route(released, at);
+    const { released } = ordered;
+    const first = released[0];
+    // Nearly always just the one offered: its owner was looked up above and has not changed.
+    if (first !== undefined && released.length === 1 && first.item === parked)
+      this.deliver(first, at, recording, entry);
+    else for (const each of released) this.route(each, at);
   }
 
   /** Routes a notification let through by reorder to its recording's machine, if it has one. */
   private route(released: Released<Parked>, at: number): void {
+    const { sid } = released.item.notification;
+    const recording = this.sidOwners.get(sid);
+    const entry = recording === undefined ? undefined : this.recordings.get(recording);
+    this.deliver(released, at, recording, entry);
+  }
+
+  /** `route`, with the sid's owner and its entry already looked up. */
+  private deliver(
+    released: Released<Parked>,
+    at: number,
+    recording: string | undefined,
+    entry: RecordingEntry | undefined,
+  ): void {
     const { item, gap, late } = released;
     const { sid } = item.notification;
     const label = this.labelOf(item);
-    const recording = this.sidOwners.get(sid);
     if (recording === undefined) {
       this.unknownSids = this.unknownSids.set(
         sid,
@@ -429,7 +456,6 @@ class StepRun {
       this.decide(item.position, at, 'held', label, { sid, reason: `sid ${sid} not known yet` });
       return;
     }
-    const entry = this.recordings.get(recording);
     if (entry === undefined || entry.snapshot.context.session?.sid !== sid) {
       this.stale(item.position, at, label, recording, sid);
       return;
@@ -442,12 +468,12 @@ class StepRun {
       notification: late ? { ...reduced, late: true } : reduced,
     };
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
-    this.apply(recording, event, item.position, kind, label, gap === null ? {} : { gap });
+    this.apply(recording, entry, event, item.position, kind, label, gap === null ? {} : { gap });
   }
 
   private stale(position: number, at: number, label: string, recording: string, sid: string): void {
     // Its recording is done with it: if dedupe had forgotten it, this copy is not kept for good.
-    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
     const entry = this.recordings.get(recording);
     this.decide(position, at, 'stale', label, {
       recording,
@@ -534,13 +560,13 @@ class StepRun {
   /** Applies an event to a recording's machine and records the decision for its input. */
   private apply(
     recording: string,
+    entry: RecordingEntry,
     event: RecordingEvent,
     position: number,
     decision: DecisionKind,
     label: string,
     extra: Pick<Decision, 'gap'> = {},
   ): void {
-    const entry = this.recordings.get(recording) as RecordingEntry;
     const sid = entry.snapshot.context.session?.sid;
     const made = this.decide(position, event.at, decision, label, {
       recording,
@@ -571,7 +597,8 @@ class StepRun {
     const after = snapshot.context.session?.sid ?? null;
     if (before !== null && before !== after) this.retire(before, event.at);
     if (snapshot.status !== 'active' && after !== null) this.retire(after, event.at);
-    const state = lifecycleState(snapshot);
+    // Read only by the decision, which a quiet fold does not make.
+    const state = this.quiet ? undefined : lifecycleState(snapshot);
     if (snapshot.status !== 'active' && entry.snapshot.status === 'active')
       this.finish(recording, event.at);
     return state;
@@ -579,9 +606,9 @@ class StepRun {
 
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.reorder, sid, at, this.options.reorder, this.edit);
+    const forgotten = forgetSid(this.reorder, sid, at, this.fold.reorder);
     this.reorder = forgotten.state;
-    this.dedupe = finishSid(this.dedupe, sid, at, this.edit);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
     for (const released of forgotten.released) this.route(released, at);
   }
 }

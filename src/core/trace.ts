@@ -1,5 +1,5 @@
 // The trace format v1 (docs/lifecycle.md): JSON Lines, one input as received per line.
-import { isTime, parseTraceRecord } from '../signals/index.js';
+import { isTime, parseTraceRecord, type TraceRecord } from '../signals/index.js';
 
 /**
  * A trace line: an input as received, or a reject the log kept (its reason and raw value), so
@@ -58,9 +58,37 @@ export function readTraceLine(text: string, line: number): TraceLine | TraceProb
   if (reject !== null) return { kind: 'reject', line, ...reject };
   const record = parseTraceRecord(value);
   return record.ok
-    ? { kind: 'input', line, record: value }
+    ? new ReadInput(line, value, record.value)
     : { line, message: record.error.message };
 }
+
+/**
+ * An input line as `readTraceLine` read it: the record as written, and (private) the record as
+ * validated, so a fold of the line does not validate it again. Compares equal to the plain line.
+ */
+class ReadInput {
+  readonly kind = 'input' as const;
+  readonly #checked: TraceRecord;
+
+  constructor(
+    readonly line: number,
+    readonly record: unknown,
+    checked: TraceRecord,
+  ) {
+    this.#checked = checked;
+  }
+
+  /** The record as `parseTraceRecord` gave it, if `line` is one `readTraceLine` read. */
+  static checkedOf(line: object): TraceRecord | undefined {
+    return line instanceof ReadInput ? line.#checked : undefined;
+  }
+}
+
+/**
+ * The validated record of an input line `readTraceLine` read (what `parseTraceRecord` gave for
+ * its record), or undefined for any other line: that one's record is validated when stepped.
+ */
+export const checkedRecordOf: (line: object) => TraceRecord | undefined = ReadInput.checkedOf;
 
 /**
  * The trace line of a reject the log kept: `{"at", "type": "reject", "reason", "raw"}`.

@@ -152,17 +152,19 @@ export function normalizeInput(raw: unknown): ParseResult<Signal> {
 }
 
 /**
- * Normalizes a validated trace record (what `parseTraceRecord` gave): the second half of
- * `normalizeInput`, for callers that keep the record too.
+ * Normalizes a validated trace record (what `parseTraceRecord` gave, which has checked that a
+ * body given as a value is JSON-shaped): the second half of `normalizeInput`, for callers that
+ * keep the record too.
  * @example
  * const record = parseTraceRecord(raw);
  * const signal = record.ok ? normalizeRecord(record.value) : record;
  */
 export function normalizeRecord(record: TraceRecord): ParseResult<Signal> {
   const signal = normalizeShape(record);
-  if (!signal.ok || record.type === 'tick' || record.type === 'start' || record.type === 'started')
-    return signal;
-  // A body received as text is parsed here: what it held must be JSON-shaped too.
+  if (!signal.ok || !('body' in record)) return signal;
+  // A body received as text or bytes is parsed here: what it held must be JSON-shaped too. A
+  // body received as a value was walked with its record (`parseTraceRecord`): not walked again.
+  if (typeof record.body !== 'string' && !(record.body instanceof Uint8Array)) return signal;
   const shape = jsonShapeProblem(signal.value);
   return shape === undefined ? signal : fail('body', 'not_json', shape.problem);
 }

@@ -21,10 +21,40 @@ export interface ShapeProblem {
  * @example jsonShapeProblem({ a: 10n }) // { path: 'a', problem: 'a BigInt is not JSON' }
  */
 export function jsonShapeProblem(value: unknown): ShapeProblem | undefined {
+  // Nearly every value is fine: a walk that keeps no path says so, and only a value it refuses
+  // is walked again, keeping its path, to say where and why (both refuse exactly the same).
+  if (fits(value, 0, MAX_OBJECTS) >= 0) return undefined;
   // Recursion is safe: it stops at MAX_DEPTH. The path is built only for a problem found.
   const walk = new Walk();
   const problem = walk.visit(value);
   return problem === undefined ? undefined : at(pathOf(walk.keys), problem);
+}
+
+/**
+ * The walk of `Walk.visit` that keeps nothing: `budget` objects may still be walked; returns what
+ * is left of it, or -1 where `visit` finds a problem (a BigInt, `depth` objects above one at
+ * `MAX_DEPTH`, more than `MAX_OBJECTS`). The same fields in the same order as `visit`.
+ */
+function fits(value: unknown, depth: number, budget: number): number {
+  if (typeof value === 'bigint') return -1;
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return budget;
+  if (depth >= MAX_DEPTH || budget <= 0) return -1;
+  let left = budget - 1;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length && left >= 0; index += 1) {
+      const item: unknown = value[index];
+      if (typeof item === 'object' || typeof item === 'bigint') left = fits(item, depth + 1, left);
+    }
+    return left;
+  }
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if ((typeof item !== 'object' && typeof item !== 'bigint') || !Object.hasOwn(value, key))
+      continue;
+    left = fits(item, depth + 1, left);
+    if (left < 0) return -1;
+  }
+  return left;
 }
 
 // No set of visited objects (that made a reject cost 10 times the parse): a cycle never ends,

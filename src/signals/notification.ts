@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readDetailsFast } from './details-fast.js';
 import { type EnvelopeFields, readEnvelopeFast } from './envelope-fast.js';
 import {
   EVENT_DETAILS,
@@ -150,10 +151,14 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
     base.eventName = typeof msgName === 'string' ? msgName : `event_${eventType}`;
     return { ok: true, value: Object.assign(base, { known: false as const, details: rawDetails }) };
   }
-  const details = EVENT_DETAILS[eventType].safeParse(rawDetails);
-  if (!details.success) return { ok: false, error: fromZod(details.error, 'payload.details') };
+  let read = readDetailsFast(eventType, rawDetails);
+  if (read === undefined) {
+    const details = EVENT_DETAILS[eventType].safeParse(rawDetails);
+    if (!details.success) return { ok: false, error: fromZod(details.error, 'payload.details') };
+    read = details.data;
+  }
   base.eventName = EVENT_NAMES[eventType];
-  const value = Object.assign(base, { known: true as const, details: details.data });
+  const value = Object.assign(base, { known: true as const, details: read });
   return { ok: true, value: value as KnownNotification };
 }
 

@@ -12,7 +12,6 @@
 //   time off a queue, never a sort of every sid). So capacity follows the fleet: live sids cost
 //   what they hold, and only finished ones make room.
 import {
-  type Edit,
   EMPTY_KEY_SET,
   EMPTY_TIME_QUEUE,
   hasKey,
@@ -25,6 +24,7 @@ import {
   type TimeQueue,
   withKey,
 } from './collections/index.js';
+import { editOf, type StreamContext } from './context.js';
 
 /** What dedupe needs to know of a notification. */
 export interface DedupeKey {
@@ -52,6 +52,9 @@ export interface SidMemory {
   /** When the sid was marked finished; null while it may still be live. */
   readonly finishedAt: number | null;
 }
+
+/** Dedupe's options, and the edit token of a fold that owns the state (see `StreamContext`). */
+export type DedupeContext = StreamContext<DedupeOptions>;
 
 export interface DedupeOptions {
   /** The shortest time a key is remembered. Default 10 min. */
@@ -114,7 +117,8 @@ const knows = (m: SidMemory, key: string) => hasKey(m.keys, key) || hasKey(m.pre
 /**
  * Decides whether a notification is a copy of one already seen, and remembers it if not. A
  * duplicate leaves the state exactly as it was. An empty noticeId identifies nothing and is not
- * remembered. `edit`: see `PersistentMap`.
+ * remembered. `context`: the options, and the edit token of a fold that owns `state` (see
+ * `StreamContext`).
  * @example
  * const first = dedupe(createDedupe(), { sid: 'S1', uid: '1', eventType: 40, sequence: 0, noticeId: 'n1' }, 1000);
  * dedupe(first.state, { sid: 'S1', uid: '1', eventType: 40, sequence: 0, noticeId: 'n2' }, 1200).duplicate; // true
@@ -123,9 +127,9 @@ export function dedupe(
   state: DedupeState,
   key: DedupeKey,
   at: number,
-  options: DedupeOptions = DEFAULT_DEDUPE_OPTIONS,
-  edit: Edit | null = null,
+  context: DedupeContext = DEFAULT_DEDUPE_OPTIONS,
 ): DedupeResult {
+  const edit = editOf(context);
   const memory = state.sids.get(key.sid);
   const bySequence = sequenceKey(key);
   const byNotice = key.noticeId === '' ? null : noticeKey(key.noticeId);
@@ -139,8 +143,8 @@ export function dedupe(
   const before = memory === undefined ? 0 : sizeOf(memory);
   const rotate =
     memory === undefined ||
-    at - memory.since >= options.windowMs ||
-    keyCount(memory.keys) >= options.maxKeysPerSid;
+    at - memory.since >= context.windowMs ||
+    keyCount(memory.keys) >= context.maxKeysPerSid;
   const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit);
   const next: SidMemory = {
     keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit),
@@ -151,31 +155,32 @@ export function dedupe(
   };
   const keys = state.keyCount - before + sizeOf(next);
   const result: DedupeState = {
-    ...state,
     sids: state.sids.set(key.sid, next, edit),
     keyCount: keys,
+    finished: state.finished,
   };
   return {
-    state: keys > options.maxKeys ? evict(result, options, edit) : result,
+    state: keys > context.maxKeys ? evict(result, context) : result,
     duplicate: false,
   };
 }
 
 /**
- * Marks a sid finished at `at`: it is forgotten `retainFinishedMs` later.
+ * Marks a sid finished at `at`: it is forgotten `retainFinishedMs` later. `context`: only its
+ * edit token is read (see `StreamContext`).
  * @example memory = finishSid(memory, 'S1', Date.now());
  */
 export function finishSid(
   state: DedupeState,
   sid: string,
   at: number,
-  edit: Edit | null = null,
+  context: Partial<DedupeContext> = DEFAULT_DEDUPE_OPTIONS,
 ): DedupeState {
   const memory = state.sids.get(sid);
   if (memory === undefined || memory.finishedAt !== null) return state;
   return {
     ...state,
-    sids: state.sids.set(sid, { ...memory, finishedAt: at }, edit),
+    sids: state.sids.set(sid, { ...memory, finishedAt: at }, editOf(context)),
     finished: pushTime(state.finished, at, sid),
   };
 }
@@ -187,10 +192,10 @@ export function finishSid(
 export function expireDedupe(
   state: DedupeState,
   at: number,
-  options: DedupeOptions = DEFAULT_DEDUPE_OPTIONS,
-  edit: Edit | null = null,
+  context: DedupeContext = DEFAULT_DEDUPE_OPTIONS,
 ): DedupeState {
-  const { retainFinishedMs } = options;
+  const { retainFinishedMs } = context;
+  const edit = editOf(context);
   let { sids, keyCount, finished } = state;
   for (
     let first = peekTime(finished);
@@ -223,10 +228,10 @@ export function dedupeSize(state: DedupeState): { sids: number; keys: number } {
  */
 export function evict(
   state: DedupeState,
-  options: DedupeOptions = DEFAULT_DEDUPE_OPTIONS,
-  edit: Edit | null = null,
+  context: DedupeContext = DEFAULT_DEDUPE_OPTIONS,
 ): DedupeState {
-  const target = Math.floor(options.maxKeys * 0.9);
+  const edit = editOf(context);
+  const target = Math.floor(context.maxKeys * 0.9);
   let { sids, keyCount, finished } = state;
   for (
     let first = peekTime(finished);

@@ -1,5 +1,7 @@
 export { PersistentMap } from './collections/index.js';
+export type { StreamContext } from './context.js';
 export type {
+  DedupeContext,
   DedupeKey,
   DedupeOptions,
   DedupeResult,
@@ -15,13 +17,10 @@ export {
   expireDedupe,
   finishSid,
 } from './dedupe.js';
-export type { DedupeSignalsOptions } from './operators/dedupe-signals.js';
-export { dedupeSignals } from './operators/dedupe-signals.js';
-export type { OrderedSignal, ReorderSignalsOptions } from './operators/reorder-signals.js';
-export { reorderSignals } from './operators/reorder-signals.js';
 export { orderMatters } from './order-matters.js';
 export type {
   Released,
+  ReorderContext,
   ReorderOptions,
   ReorderResult,
   ReorderState,

@@ -8,11 +8,15 @@
 // matters, for at most `holdMs` of observed time, and no longer than until a later notification
 // of its stream is delivered; one that arrives after its successors is late: delivered, marked.
 import { type Edit, PersistentMap } from './collections/index.js';
+import { editOf, type StreamContext } from './context.js';
 
 export interface ReorderOptions {
   /** How long a notification waits for a missing predecessor (observed time). Default 2 s. */
   readonly holdMs: number;
 }
+
+/** Reorder's options, and the edit token of a fold that owns the state (see `StreamContext`). */
+export type ReorderContext = StreamContext<ReorderOptions>;
 
 /** Reorder's defaults: a 2 s hold, as docs/lifecycle.md rule 9 says. */
 export const DEFAULT_REORDER_OPTIONS: ReorderOptions = { holdMs: 2000 };
@@ -82,7 +86,8 @@ export function createReorder<T>(): ReorderState<T> {
 /**
  * Offers one notification observed at `at`; returns what can be delivered now, in order.
  * `orderMatters`: whether this item may wait for a missing predecessor (false: it passes at
- * once, and anything held before it in its stream goes first).
+ * once, and anything held before it in its stream goes first). `context`: the options, and the
+ * edit token of a fold that owns `state` (see `StreamContext`).
  * @example
  * let r = offer(createReorder<string>(), { sid: 'S1', uid: '1', sequence: 0 }, 'a', 1000, true);
  * r = offer(r.state, { sid: 'S1', uid: '1', sequence: 2 }, 'c', 1100, true); // held: 1 is missing
@@ -94,17 +99,20 @@ export function offer<T>(
   item: T,
   at: number,
   orderMatters: boolean,
-  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
-  edit: Edit | null = null,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
 ): ReorderResult<T> {
+  const options = context;
+  const edit = editOf(context);
   const { sid, uid, sequence } = key;
-  const streams = state.sids.get(sid) ?? [];
-  const stream = streams.find((s) => s.uid === uid);
+  const streams = state.sids.get(sid) ?? NO_STREAMS;
+  const stream = streamOf(streams, uid);
   const now: Released<T> = { sid, uid, sequence, item, gap: null, late: false, heldFor: 0 };
   // A new recorder's first word whose number goes on from another stream of the sid (sequence
   // counting on across a failover) is in order under that reading: nothing is missing.
-  const continues = streams.some((other) => other.next === sequence);
-  if (stream === undefined && (!orderMatters || sequence === 0 || continues)) {
+  if (
+    stream === undefined &&
+    (!orderMatters || sequence === 0 || streams.some((other) => other.next === sequence))
+  ) {
     // The first of its stream: it begins here (a host may never see the numbers before it).
     const begun = { uid, next: sequence + 1, held: NOTHING_HELD };
     return {
@@ -133,6 +141,11 @@ export function offer<T>(
     const nextDue = state.nextDue === null ? due : Math.min(state.nextDue, due);
     const next = withStream(state, sid, streams, { ...stream, held }, edit);
     return { state: { ...next, nextDue }, released: [], held: true };
+  }
+  if (stream.held.length === 0) {
+    // The common case, in order with nothing waiting: it goes, and its stream moves on.
+    const moved = { uid, next: Math.max(stream.next, sequence + 1), held: NOTHING_HELD };
+    return { state: withStream(state, sid, streams, moved, edit), released: [now], held: false };
   }
   // Delivered now: what waited before it goes first (its wait is over), then it, then any
   // held successors that now follow in order.
@@ -163,9 +176,10 @@ export function offer<T>(
 export function advance<T>(
   state: ReorderState<T>,
   at: number,
-  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
-  edit: Edit | null = null,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
 ): ReorderResult<T> {
+  const options = context;
+  const edit = editOf(context);
   if (state.nextDue === null || state.nextDue > at) return { state, released: [], held: false };
   const released: Released<T>[] = [];
   let next = state;
@@ -195,9 +209,10 @@ export function forgetSid<T>(
   state: ReorderState<T>,
   sid: string,
   at: number,
-  options: ReorderOptions = DEFAULT_REORDER_OPTIONS,
-  edit: Edit | null = null,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
 ): ReorderResult<T> {
+  const options = context;
+  const edit = editOf(context);
   const streams = state.sids.get(sid);
   if (streams === undefined) return { state, released: [], held: false };
   const released: Released<T>[] = [];
@@ -301,6 +316,15 @@ function withDue<T>(state: ReorderState<T>, options: ReorderOptions): ReorderSta
   return { ...state, nextDue };
 }
 
+// One shared empty list of streams, for a sid not seen yet.
+const NO_STREAMS: readonly StreamOrder<never>[] = Object.freeze([]);
+
+/** The stream of recorder `uid` among a sid's (a few: a loop, not a closure per call). */
+function streamOf<T>(streams: readonly StreamOrder<T>[], uid: string): StreamOrder<T> | undefined {
+  for (const stream of streams) if (stream.uid === uid) return stream;
+  return undefined;
+}
+
 function withStream<T>(
   state: ReorderState<T>,
   sid: string,
@@ -308,12 +332,10 @@ function withStream<T>(
   stream: StreamOrder<T>,
   edit: Edit | null,
 ): ReorderState<T> {
-  return withStreams(
-    state,
-    sid,
-    streams.map((s) => (s.uid === stream.uid ? stream : s)),
-    edit,
-  );
+  const replaced = streams.slice();
+  for (let index = 0; index < replaced.length; index += 1)
+    if ((replaced[index] as StreamOrder<T>).uid === stream.uid) replaced[index] = stream;
+  return withStreams(state, sid, replaced, edit);
 }
 
 function withStreams<T>(
@@ -322,8 +344,11 @@ function withStreams<T>(
   streams: readonly StreamOrder<T>[],
   edit: Edit | null,
 ): ReorderState<T> {
-  const holding = streams.some((s) => s.held.length > 0)
-    ? state.holding.set(sid, true, edit)
-    : state.holding.delete(sid, edit);
-  return { ...state, sids: state.sids.set(sid, streams, edit), holding };
+  let holds = false;
+  for (const stream of streams) if (stream.held.length > 0) holds = true;
+  const holding = holds ? state.holding.set(sid, true, edit) : state.holding.delete(sid, edit);
+  const sids = state.sids.set(sid, streams, edit);
+  // Under a fold's token both maps may have changed in place: the state is then the same value.
+  if (sids === state.sids && holding === state.holding) return state;
+  return { sids, holding, nextDue: state.nextDue };
 }

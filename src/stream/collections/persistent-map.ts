@@ -124,7 +124,7 @@ export class PersistentMap<V> {
   }
 
   delete(key: string, edit: Edit | null = null): PersistentMap<V> {
-    if (this.get(key) === undefined) return this;
+    if (this.count === 0 || this.get(key) === undefined) return this;
     const root = deleteIn(this.root, 0, hashOf(key), key, edit);
     return this.next((root ?? EMPTY_ROOT) as Branch<V>, this.count - 1, edit);
   }
