@@ -32,8 +32,12 @@ export function labelOf(signal: Signal): string {
 
 /** A label for an input that could not be read. */
 export function labelOfRaw(raw: unknown): string {
-  if (raw !== null && typeof raw === 'object' && 'type' in raw && typeof raw.type === 'string') {
-    return `${raw.type} (unreadable)`;
+  try {
+    if (raw !== null && typeof raw === 'object' && 'type' in raw && typeof raw.type === 'string') {
+      return `${raw.type} (unreadable)`;
+    }
+  } catch {
+    // A throwing getter or a proxy's trap: the value has no type anyone can read.
   }
   return 'unreadable input';
 }

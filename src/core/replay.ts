@@ -147,8 +147,13 @@ export function replayUntrusted(
 
 // A trace line or a log item (`kind`, no `type`), as opposed to a record as received.
 function isReceivedLine(input: unknown): input is ReceivedLine {
-  if (typeof input !== 'object' || input === null || 'type' in input) return false;
-  const line = input as { kind?: unknown; record?: unknown; at?: unknown; reason?: unknown };
-  if (line.kind === 'input') return 'record' in line;
-  return line.kind === 'reject' && typeof line.at === 'number' && typeof line.reason === 'string';
+  try {
+    if (typeof input !== 'object' || input === null || 'type' in input) return false;
+    const line = input as { kind?: unknown; record?: unknown; at?: unknown; reason?: unknown };
+    if (line.kind === 'input') return 'record' in line;
+    return line.kind === 'reject' && typeof line.at === 'number' && typeof line.reason === 'string';
+  } catch {
+    // A throwing getter or a proxy's trap: stepped as a value, which rejects it with the reason.
+    return false;
+  }
 }

@@ -179,8 +179,13 @@ export function stepLine(
 }
 
 function readAt(raw: unknown): number | undefined {
-  if (raw === null || typeof raw !== 'object' || !('at' in raw)) return undefined;
-  return typeof raw.at === 'number' && Number.isFinite(raw.at) ? raw.at : undefined;
+  try {
+    if (raw === null || typeof raw !== 'object' || !('at' in raw)) return undefined;
+    return typeof raw.at === 'number' && Number.isFinite(raw.at) ? raw.at : undefined;
+  } catch {
+    // A throwing getter or a proxy's trap: the reject takes the core's time.
+    return undefined;
+  }
 }
 
 /**
