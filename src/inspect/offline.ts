@@ -58,7 +58,7 @@ function record(
 
 /**
  * A trace file (JSON Lines, format v1) as an inspector feed.
- * @example const { feed, problems } = traceSource('test/traces/rule-04-failover.jsonl');
+ * @example const { feed, problems } = traceSource('node_modules/recwatch/docs/traces/failover.jsonl');
  */
 export function traceSource(path: string, options: OfflineOptions = {}): OfflineSource {
   const { records, problems } = readTrace(readFileSync(path, 'utf8'));

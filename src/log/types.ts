@@ -71,8 +71,8 @@ export interface Snapshot {
 
 /**
  * The event log: streams of items under one global order, with optimistic concurrency through
- * an expected stream version and idempotent appends. Every store (memory, SQLite, later
- * PostgreSQL) implements exactly these semantics; `test/log/event-log.contract.ts` states them.
+ * an expected stream version and idempotent appends. Every store (memory, SQLite, PostgreSQL)
+ * implements exactly these semantics: one contract suite, in the repository, runs on each.
  */
 export interface EventLog {
   /**
