@@ -2,6 +2,7 @@
 //
 //   idle ─start─► starting ──────── life ────────► recording ◄──── life ───── failoverPending
 //                 acquiring ─started─► confirming   healthy                     announced (a 12)
+//                  (calling ⇄ waiting)
 //                 probing (404) · uncertain (50x)   probing (404) ──12──────►   suspected (hint,
 //                   │ no life in 90 s               uncertain (50x) ─hint+404s─►   then only 404s)
 //                   │ quit evidence                   │ quit evidence             │ 90 s, 4th 12
@@ -10,7 +11,8 @@
 //                               ─► failed (budget spent; any 40x configuration error too)
 //                               ─► quit.forGood (reason excluded, or restarts off: budget 0)
 //   stop ─► stopping (awaitingSession ─started─► requested ⇄ refused) ─► stopped
-//   (a stop while restarting.waiting: stopped at once)           stopped and failed are final
+//   (a stop while acquiring.waiting or restarting.waiting: stopped at once; nothing is out)
+//                                                                stopped and failed are final
 //
 // Read the states below top to bottom: each transition names its guard (when, composed with
 // XState's and/or/not over named guards) and its reactions (what it does). Time is an input:
@@ -166,21 +168,31 @@ const defineMachine = (options: RecordingOptions) =>
         },
         states: {
           acquiring: {
+            initial: 'calling',
             on: {
               // No sid yet: nothing Agora says can concern this attempt until `started` names it.
               query: {},
               notification: {},
-              stop: { target: '#recording.stopping.awaitingSession', actions: 'awaitSession' },
               started: { target: 'confirming', actions: 'adoptSid' },
               startFailed: [
                 { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
-                { guard: 'startCanRetry', actions: 'scheduleStartRetry' },
+                { guard: 'startCanRetry', target: '.waiting', actions: 'scheduleStartRetry' },
                 { target: '#recording.quit', actions: 'quitNotStarted' },
               ],
               tick: [
                 { guard: 'startDeadlinePassed', target: '#recording.quit', actions: 'quitNotStarted' },
-                { guard: 'startDue', actions: 'retryStart' },
+                { guard: 'startDue', target: '.calling', actions: 'retryStart' },
               ],
+            },
+            states: {
+              // Its answer may still name a session: the stop waits for it.
+              calling: {
+                on: {
+                  stop: { target: '#recording.stopping.awaitingSession', actions: 'awaitSession' },
+                },
+              },
+              // The last call failed and a retry is scheduled: nothing is out, it stops now.
+              waiting: { on: { stop: { target: '#recording.stopped', actions: 'concludeStopped' } } },
             },
           },
           confirming: {},

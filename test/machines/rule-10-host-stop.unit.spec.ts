@@ -98,6 +98,29 @@ describe('rule 10: host stop', () => {
     expect(failedStart.state).toBe('stopped');
   });
 
+  it('is stopped at once when a start failed and its retry only waits: nothing is out', () => {
+    const r = new Recording();
+    r.send(start(0), startFailed(1, 503));
+    expect(r.state).toBe('starting');
+    const outputs = r.send(stop(2));
+    expect(r.state).toBe('stopped');
+    expect(outputs).toContainEqual(expect.objectContaining({ type: 'stopped', sid: null }));
+    // The retry it was waiting for (3 s after the 503) is never sent.
+    expect(r.send(tick(10))).toEqual([]);
+    expect(r.effects('acquireAndStart')).toHaveLength(1);
+  });
+
+  it('waits for the session of a retried start that is out when the stop comes', () => {
+    const r = new Recording();
+    r.send(start(0), startFailed(1, 503), tick(4));
+    expect(r.effects('acquireAndStart')).toHaveLength(2);
+    r.send(stop(5));
+    expect(r.state).toBe('stopping');
+    expect(r.send(started(6))).toContainEqual(
+      expect.objectContaining({ type: 'stop', sid: 'S1' }),
+    );
+  });
+
   it('does not take a 404 during a failover as proof the stop worked', () => {
     const r = recordingAlive();
     r.send(notify(20, 12, { newUid: '2002' }), stop(30), stopResult(31, 'notFound'));
