@@ -78,7 +78,8 @@ export type Signal =
 
 const at = z.number().refine(isTime, TIME_PROBLEM);
 const name = z.string().min(1);
-const httpStatus = z.number().nullable();
+/** An HTTP status as a response carries it (a whole number 100..599), or null: no response came. */
+const httpStatus = z.number().int().min(100).max(599).nullable();
 
 /** The trace record schema: liberal readings and error messages (record-fast.ts has the common case). */
 export const recordSchema = z.discriminatedUnion('type', [

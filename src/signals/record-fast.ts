@@ -1,12 +1,14 @@
 // The common case of a trace record, read without zod (see envelope-fast.ts for why): records in
 // the canonical shape are copied field by field, exactly as the schema would output them; any
 // other shape gives undefined and goes through the schema, which explains what is wrong.
-import { isNumber, type Plain } from './canonical.js';
+import type { Plain } from './canonical.js';
 import type { TraceRecord } from './input.js';
 import { isTime } from './time.js';
 
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isStatus = (value: unknown): value is number | null => value === null || isNumber(value);
+const isStatus = (value: unknown): value is number | null =>
+  value === null ||
+  (Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599);
 const MODES: ReadonlySet<unknown> = new Set(['individual', 'mix', 'web']);
 
 /** The record the schema would output, if `raw` has the canonical shape; else undefined. */

@@ -57,6 +57,14 @@ describe('normalizeInput', () => {
     [{ at: 1, type: 'start', recording: 'r1', cname: 'c', uid: '1', mode: 'hologram' }, 'mode'],
     [{ at: 1, type: 'notification', body: { eventType: 40 } }, 'body.payload'],
     [{ at: 1, type: 'startFailed', recording: 'r1', httpStatus: 200, body: {} }, 'httpStatus'],
+    // An HTTP status is a whole number 100..599 (or null: no response), nothing else.
+    [
+      { at: 1, type: 'query', recording: 'r1', sid: 'S1', httpStatus: 99999, body: {} },
+      'httpStatus',
+    ],
+    [{ at: 1, type: 'stopResult', recording: 'r1', httpStatus: 1.5, body: {} }, 'httpStatus'],
+    [{ at: 1, type: 'startFailed', recording: 'r1', httpStatus: -5, body: {} }, 'httpStatus'],
+    [{ at: 1, type: 'query', recording: 'r1', sid: 'S1', httpStatus: 99, body: {} }, 'httpStatus'],
     [null, '(root)'],
   ])('rejects %j at %s', (raw, path) => {
     const result = normalizeInput(raw);
