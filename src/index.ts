@@ -178,5 +178,7 @@ export {
   LogInUseError,
   VersionConflictError,
 } from './log/index.js';
-export { CoreStateError, ReplayFinishedError } from './core/index.js';
+export { CoreStateError } from './core/index.js';
+/** The lifecycle machine's own errors (`MACHINE_COMPILE`, `UNKNOWN_STATE_VALUE`): `isRecwatchError` knows them. */
+export type { MachineError } from '../machines/recording/errors.js';
 export { JournalClosedError } from './runtime/index.js';

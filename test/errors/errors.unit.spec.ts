@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MachineError, restoreRecording } from '../../machines/index.js';
 import { initialContext } from '../../machines/recording.machine.js';
-import { Replay } from '../../src/core/index.js';
+import { Replay, ReplayFinishedError } from '../../src/core/index.js';
 import {
   createCore,
   createMemoryLog,
@@ -14,7 +14,6 @@ import {
   parseNotification,
   parseTraceRecord,
   RecwatchError,
-  ReplayFinishedError,
   VirtualClock,
 } from '../../src/index.js';
 import { delegate } from '../runtime/delegate.js';

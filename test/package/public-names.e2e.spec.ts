@@ -56,7 +56,6 @@ const PUBLIC_NAMES = {
     'LogInUseError',
     'VersionConflictError',
     'CoreStateError',
-    'ReplayFinishedError',
     'JournalClosedError',
   ],
 } as const;
