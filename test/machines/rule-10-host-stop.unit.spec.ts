@@ -116,9 +116,7 @@ describe('rule 10: host stop', () => {
     expect(r.effects('acquireAndStart')).toHaveLength(2);
     r.send(stop(5));
     expect(r.state).toBe('stopping');
-    expect(r.send(started(6))).toContainEqual(
-      expect.objectContaining({ type: 'stop', sid: 'S1' }),
-    );
+    expect(r.send(started(6))).toContainEqual(expect.objectContaining({ type: 'stop', sid: 'S1' }));
   });
 
   it('does not take a 404 during a failover as proof the stop worked', () => {
