@@ -26,6 +26,17 @@ function headline(row: Row): string {
     return `${f.inputsPerSecond} inputs/s (${f.inputsPerCommit} per commit) vs ${b.inputsPerSecond}/s bare; ${f.vsOneCommitPerInput}× one commit per input`;
   if (row.row === 'rebuild')
     return `${f.recordings} recordings in ${f.ms} ms (snapshot at ${f.snapshotPosition}, tail ${f.tailReplayed}; ${f.withoutSnapshotMs} ms without it) vs ${b.ms} ms from memory`;
+  if (row.row === 'ingest-postgres')
+    return `${f.inputsPerSecond} inputs/s vs ${b.inputsPerSecond}/s with ${String(b.what ?? '')}`;
+  if (row.row === 'memory') {
+    const sizes = (f.sizes ?? []) as Record<string, unknown>[];
+    const perSize = sizes.map(
+      (s) =>
+        `${s.recordings} recordings: heap ${s.heapBytesPerRecording} B, RSS ${s.rssBytesPerRecording} B per recording`,
+    );
+    const key = f.dedupeKey as Record<string, unknown> | undefined;
+    return `${perSize.join('; ')}${key === undefined ? '' : `; one dedupe key ${key.heapBytesPerKey} B`}`;
+  }
   if ('inputsPerSecond' in f)
     return `${f.inputsPerSecond} inputs/s (${f.ms} ms) vs ${String(b.what ?? '').split(' (')[0]} ${b.ms} ms`;
   return '';
