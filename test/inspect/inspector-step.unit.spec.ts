@@ -62,9 +62,12 @@ describe('inspector steps', () => {
   it('names the machine events that changed a recording, with its full state value', () => {
     const steps = inspectLines(traceLines('rule-04-failover.jsonl'));
     expect(steps[0]?.changed.r1).toEqual({
-      after: expect.objectContaining({ state: 'starting', value: { starting: 'acquiring' } }),
+      after: expect.objectContaining({
+        state: 'starting',
+        value: { starting: { acquiring: 'calling' } },
+      }),
       events: ['start'],
-      path: [{ starting: 'acquiring' }],
+      path: [{ starting: { acquiring: 'calling' } }],
     });
     const failover = steps.find((s) => s.changed.r1?.after.state === 'failoverPending');
     expect(failover?.changed.r1?.events).toEqual(['notification']);

@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         // Back to the first input: r1 has just been asked to start.
         await scrubTo(page, 1);
         await page.waitForSelector(
-          '#statechart g.node.current[data-id="recording.starting.acquiring"]',
+          '#statechart g.node.current[data-id="recording.starting.acquiring.calling"]',
         );
         expect(await stateOf(page, 'r1')).toBe('starting');
         expect(await page.textContent('#cursor')).toContain('input 1 of');

@@ -17,7 +17,7 @@ describe('rule 1: start', () => {
   it('asks for acquire+start with the host uid and waits in starting', () => {
     const r = new Recording();
     const outputs = r.send(start(0));
-    expect(r.value).toEqual({ starting: 'acquiring' });
+    expect(r.value).toEqual({ starting: { acquiring: 'calling' } });
     expect(outputs).toContainEqual({
       kind: 'effect',
       recording: 'r1',
