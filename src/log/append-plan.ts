@@ -103,6 +103,52 @@ export function planAppend(
   return { kind: 'write', rows, result: { positions, repeated, version: current + rows.length } };
 }
 
+/** Plans the appends of one group commit in order, each seeing the rows the earlier ones wrote. */
+export interface GroupPlanner {
+  /** `planAppend` against the table as it stood plus this group's rows so far. */
+  plan(stream: string, items: readonly PreparedItem[], expected: ExpectedVersion): AppendPlan;
+  /** The new rows of every planned append, in position order. */
+  readonly written: readonly NewEntry[];
+  /** The last position, the group's rows included. */
+  head(): number;
+}
+
+/**
+ * A planner for one group commit over what the store holds (`base`, read inside the group's
+ * transaction): the keys, stream versions and head the group itself wrote are answered from
+ * memory, as the table will hold them once the group's rows go in.
+ * @example
+ * const group = groupPlanner({ positionOfKey, streamVersion, head: () => head });
+ * const plans = appends.map((a) => group.plan(a.stream, a.items, a.expected));
+ * insertRows(group.written);
+ */
+export function groupPlanner(base: LogView): GroupPlanner {
+  const positions = new Map<string, number>();
+  const versions = new Map<string, number>();
+  const written: NewEntry[] = [];
+  let head = base.head();
+  const view: LogView = {
+    positionOfKey: (key) => positions.get(key) ?? base.positionOfKey(key),
+    streamVersion: (stream) => versions.get(stream) ?? base.streamVersion(stream),
+    head: () => head,
+  };
+  return {
+    plan(stream, items, expected) {
+      const plan = planAppend(view, stream, items, expected);
+      if (plan.kind !== 'write') return plan;
+      for (const row of plan.rows) {
+        for (const key of row.keys) positions.set(key, row.position);
+        versions.set(row.stream, row.version);
+        head = row.position;
+        written.push(row);
+      }
+      return plan;
+    },
+    written,
+    head: () => head,
+  };
+}
+
 function firstPosition(
   keys: readonly string[],
   ownKeys: ReadonlyMap<string, number>,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Clock } from '../clock/index.js';
-import { type AppendPlan, type NewEntry, type PreparedItem, planAppend } from './append-plan.js';
+import { type AppendPlan, groupPlanner, type NewEntry, type PreparedItem } from './append-plan.js';
 import { LeaseLostError } from './errors.js';
 import type { Lease } from './postgres-leases.js';
 import type { PostgresStatements } from './postgres-sql.js';
@@ -38,7 +38,7 @@ export async function commitGroup(
   try {
     // Simple protocol: BEGIN and the head's lock in one round trip; the lock is the last result.
     const results = (await client.query(sql.begin)) as unknown as pg.QueryResult[];
-    let head = Number(results.at(-1)?.rows[0]?.position ?? 0);
+    const head = Number(results.at(-1)?.rows[0]?.position ?? 0);
     const keys = [...new Set(group.flatMap((each) => each.items.flatMap((item) => item.keys)))];
     const streams = [...new Set(group.map((each) => each.stream))];
     const known = await client.query<{ key: string; position: string }>(sql.positionsOfKeys, [
@@ -51,29 +51,22 @@ export async function commitGroup(
     );
     const versions = new Map(current.rows.map((row) => [row.stream, row.version ?? 0]));
     const live = await liveFences(client, sql, group, clock);
-    const view = {
-      positionOfKey: (key: string) => positions.get(key),
-      streamVersion: (stream: string) => versions.get(stream) ?? 0,
+    // Later appends of the group see the earlier ones' rows, as they would in the table.
+    const planner = groupPlanner({
+      positionOfKey: (key) => positions.get(key),
+      streamVersion: (stream) => versions.get(stream) ?? 0,
       head: () => head,
-    };
-    const written: NewEntry[] = [];
+    });
     const outcomes = group.map((each): CommitOutcome => {
       const { fence } = each;
       if (fence !== undefined && !live.has(fenceKey(fence))) {
         return { kind: 'fenced', error: new LeaseLostError(fence.name, fence.epoch) };
       }
-      const plan = planAppend(view, each.stream, each.items, each.expected);
-      if (plan.kind !== 'write') return plan;
-      // Later appends of the group see this one's rows, as they would in the table.
-      for (const row of plan.rows) {
-        for (const key of row.keys) positions.set(key, row.position);
-        versions.set(row.stream, row.version);
-        head = row.position;
-        written.push(row);
-      }
-      return plan;
+      return planner.plan(each.stream, each.items, each.expected);
     });
-    if (written.length > 0) await client.query(sql.write, writeParameters(written, head, sql));
+    const written = planner.written;
+    if (written.length > 0)
+      await client.query(sql.write, writeParameters(written, planner.head(), sql));
     await client.query('COMMIT');
     return outcomes;
   } catch (error) {

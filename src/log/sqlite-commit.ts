@@ -1,4 +1,4 @@
-import { type AppendPlan, type NewEntry, type PreparedItem, planAppend } from './append-plan.js';
+import { type AppendPlan, groupPlanner, type NewEntry, type PreparedItem } from './append-plan.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 import type { ExpectedVersion } from './types.js';
 
@@ -21,30 +21,14 @@ export function writeGroup(
   sql: SqliteStatements,
   group: readonly SqliteGroupAppend[],
 ): AppendPlan[] {
-  let head = sql.head.get() as number;
-  // What this group has written so far, which the table will hold only once the rows go in.
-  const positions = new Map<string, number>();
-  const versions = new Map<string, number>();
-  const view = {
-    positionOfKey: (key: string) =>
-      positions.get(key) ?? (sql.positionOfKey.get(key) as number | undefined),
-    streamVersion: (stream: string) =>
-      versions.get(stream) ?? (sql.streamVersion.get(stream) as number),
+  const head = sql.head.get() as number;
+  const planner = groupPlanner({
+    positionOfKey: (key) => sql.positionOfKey.get(key) as number | undefined,
+    streamVersion: (stream) => sql.streamVersion.get(stream) as number,
     head: () => head,
-  };
-  const written: NewEntry[] = [];
-  const plans = group.map((each) => {
-    const plan = planAppend(view, each.stream, each.items, each.expected);
-    if (plan.kind !== 'write') return plan;
-    for (const row of plan.rows) {
-      for (const key of row.keys) positions.set(key, row.position);
-      versions.set(row.stream, row.version);
-      head = row.position;
-      written.push(row);
-    }
-    return plan;
   });
-  insertRows(sql, written);
+  const plans = group.map((each) => planner.plan(each.stream, each.items, each.expected));
+  insertRows(sql, planner.written);
   return plans;
 }
 
