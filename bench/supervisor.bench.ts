@@ -13,9 +13,10 @@ import {
   openSqliteLog,
   VirtualClock,
 } from '../src/index.js';
-import { CNAME, notificationBody } from '../test/fixtures/agora.js';
+import { notificationBody } from '../test/fixtures/agora.js';
 import { type SimSupervised, simSupervised } from '../test/fixtures/sim-supervised.js';
 import { tempDir } from '../test/fixtures/temp-dir.js';
+import { logLiveRecordings, UNREACHABLE_AGORA } from './live-fleet.js';
 
 const SECRET = 'bench-secret';
 
@@ -26,38 +27,14 @@ const SESSIONS = 50;
 async function liveLog(file: string): Promise<EventLog> {
   const log = file === 'memory' ? createMemoryLog() : await openSqliteLog(file);
   const journal = await Journal.open(log);
-  for (let i = 0; i < SESSIONS; i += 1) {
-    const recording = `r${i}`;
-    await journal.receive({
-      at: T0,
-      type: 'start',
-      recording,
-      cname: CNAME,
-      uid: String(1000 + i),
-      mode: 'mix',
-    });
-    await journal.receive({
-      at: T0,
-      type: 'started',
-      recording,
-      resourceId: `R${i}`,
-      sid: `S${i}`,
-      uid: String(1000 + i),
-    });
-  }
+  await logLiveRecordings(journal, SESSIONS, T0);
   return log;
 }
 
 async function webhookThroughput(file: string, total: number, concurrency: number) {
   const log = await liveLog(file);
   const supervisor = await createSupervisor({
-    agora: {
-      appId: 'a',
-      customerId: 'c',
-      customerSecret: 's',
-      baseUrl: 'http://127.0.0.1:9',
-      retryDelaysMs: [],
-    },
+    agora: UNREACHABLE_AGORA,
     clientRequest: () => ({}),
     log,
     clock: new VirtualClock(T0 + 1_000),

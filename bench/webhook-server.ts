@@ -5,7 +5,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSupervisor, createWebhookHandler, Journal, openSqliteLog } from '../src/index.js';
-import { CNAME } from '../test/fixtures/agora.js';
+import { logLiveRecordings, UNREACHABLE_AGORA } from './live-fleet.js';
 import { BENCH_WEBHOOK_SECRET, LIVE_RECORDINGS } from './webhook-constants.js';
 
 const empty: RequestListener = (request, response) => {
@@ -19,30 +19,10 @@ const empty: RequestListener = (request, response) => {
 // A log where LIVE_RECORDINGS recordings are live (start and started logged), as a host's is.
 async function supervisorHandler(file: string) {
   const journal = await Journal.open(await openSqliteLog(file));
-  const now = Date.now();
-  for (let i = 0; i < LIVE_RECORDINGS; i += 1) {
-    const recording = `r${i}`;
-    const uid = String(1000 + i);
-    await journal.receive({ at: now, type: 'start', recording, cname: CNAME, uid, mode: 'mix' });
-    await journal.receive({
-      at: now,
-      type: 'started',
-      recording,
-      resourceId: `R${i}`,
-      sid: `S${i}`,
-      uid,
-    });
-  }
+  await logLiveRecordings(journal, LIVE_RECORDINGS, Date.now());
   await journal.close();
   const supervisor = await createSupervisor({
-    // Nothing listens on port 9: a query fails at once and is logged as such (nothing to measure).
-    agora: {
-      appId: 'a',
-      customerId: 'c',
-      customerSecret: 's',
-      baseUrl: 'http://127.0.0.1:9',
-      retryDelaysMs: [],
-    },
+    agora: UNREACHABLE_AGORA,
     clientRequest: () => ({}),
     log: file,
   });
