@@ -96,7 +96,7 @@ export function deliveries(trace: readonly unknown[]): Delivery[] {
               at: output.at,
               notification: toRecordingNotification(value.notification),
             }
-          : toRecordingEvent(value);
+          : toRecordingEvent(value as Parameters<typeof toRecordingEvent>[0]);
       events.push({ kind: 'event', recording: output.recording, event });
     },
   });

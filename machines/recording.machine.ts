@@ -73,6 +73,7 @@ export function initialContext(input: RecordingInput): RecordingContext {
     quitReason: null,
     files: NONE,
     previousSids: NONE,
+    orphans: NONE,
     updatedAt: null,
   };
 }
@@ -98,6 +99,81 @@ function whilePending(life: 'notifiesCurrentRecorder' | 'notifiesLife') {
     { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
     { guard: 'notificationNoteworthy', actions: 'noteNotification' },
   ] as const;
+}
+
+/**
+ * One start attempt, the same in `starting` and `restarting` (rules 1, 7, 11, 12): `acquiring`
+ * (the acquire is out, or its retry waits), `sent` (the start is out: `startSent` was logged),
+ * `settling` (its answer was lost: the session may run unseen; its notifications adopt it).
+ * `started` is what naming the session does in the parent; `blocked` are the parent's events
+ * that cannot concern the attempt.
+ */
+function startAttempt(
+  started: { readonly actions: readonly (keyof typeof to)[] },
+  blocked: { readonly query?: Record<string, never>; readonly notification?: Record<string, never> },
+) {
+  const quitNotStarted = { target: '#recording.quit', actions: 'quitNotStarted' } as const;
+  const rejected = {
+    guard: 'startRejected',
+    target: '#recording.failed',
+    actions: 'failConfiguration',
+  } as const;
+  // A stop while the start is out waits for the session it makes (or for its settling).
+  const awaitSession = {
+    target: '#recording.stopping.awaitingSession',
+    actions: 'awaitSession',
+  } as const;
+  const stopNow = { target: '#recording.stopped', actions: 'concludeStopped' } as const;
+  return {
+    initial: 'acquiring',
+    on: { ...blocked, started: { target: '#recording.starting.confirming', ...started } },
+    states: {
+      acquiring: {
+        initial: 'calling',
+        on: {
+          startSent: { guard: 'startSentForAttempt', target: 'sent', actions: 'sendStart' },
+          startFailed: [
+            rejected,
+            { guard: 'startCanRetry', target: '.waiting', actions: 'scheduleStartRetry' },
+            quitNotStarted,
+          ],
+          tick: [
+            { guard: 'startDeadlinePassed', ...quitNotStarted },
+            { guard: 'startDue', target: '.calling', actions: 'retryStart' },
+          ],
+        },
+        states: {
+          // Only the acquire is out, no start was sent: a stop ends it now, a resume acquires again.
+          calling: { on: { stop: stopNow, resumed: { actions: 'retryStart' } } },
+          // The last call failed and a retry is scheduled: nothing is out.
+          waiting: { on: { stop: stopNow, resumed: {} } },
+        },
+      },
+      sent: {
+        on: {
+          startFailed: [
+            rejected,
+            { guard: 'startMayRunUnseen', target: 'settling', actions: 'settleStart' },
+            { guard: 'startCanRetry', target: 'acquiring.waiting', actions: 'scheduleStartRetry' },
+            quitNotStarted,
+          ],
+          // The answer will not come (the process died, or the call outlived the deadline).
+          resumed: { target: 'settling', actions: 'settleStart' },
+          tick: { guard: 'startDeadlinePassed', target: 'settling', actions: 'settleStart' },
+          stop: awaitSession,
+        },
+      },
+      // Rule 11: no sign of the session within the window: a failed start (the next uses the other uid).
+      settling: {
+        on: {
+          resumed: { actions: 'extendSettle' },
+          tick: [{ guard: 'settleDeadlinePassed', ...quitNotStarted }, {}],
+          startFailed: {},
+          stop: awaitSession,
+        },
+      },
+    },
+  } as const;
 }
 
 /**
@@ -127,6 +203,8 @@ const defineMachine = (options: RecordingOptions) =>
     id: 'recording',
     context: ({ input }) => initialContext(input),
     initial: 'idle',
+    // Rule 13: an earlier session that shows life is a second recorder: stop it, in any live state.
+    on: { orphanLife: { guard: 'orphanKnown', actions: 'stopOrphan' } },
     states: {
       idle: {
         on: {
@@ -137,7 +215,7 @@ const defineMachine = (options: RecordingOptions) =>
 
       // Rule 1: acquire+start, then wait for evidence of life for the new sid, at most 90 s.
       starting: {
-        initial: 'acquiring',
+        initial: 'attempt',
         on: {
           query: [
             { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
@@ -165,36 +243,11 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'queryDue', actions: 'queryNow' },
           ],
           stop: { target: 'stopping.requested', actions: 'requestStop' },
+          resumed: { actions: 'requeryOnResume' },
         },
         states: {
-          acquiring: {
-            initial: 'calling',
-            on: {
-              // No sid yet: nothing Agora says can concern this attempt until `started` names it.
-              query: {},
-              notification: {},
-              started: { target: 'confirming', actions: 'adoptSid' },
-              startFailed: [
-                { guard: 'startRejected', target: '#recording.failed', actions: 'failConfiguration' },
-                { guard: 'startCanRetry', target: '.waiting', actions: 'scheduleStartRetry' },
-                { target: '#recording.quit', actions: 'quitNotStarted' },
-              ],
-              tick: [
-                { guard: 'startDeadlinePassed', target: '#recording.quit', actions: 'quitNotStarted' },
-                { guard: 'startDue', target: '.calling', actions: 'retryStart' },
-              ],
-            },
-            states: {
-              // Its answer may still name a session: the stop waits for it.
-              calling: {
-                on: {
-                  stop: { target: '#recording.stopping.awaitingSession', actions: 'awaitSession' },
-                },
-              },
-              // The last call failed and a retry is scheduled: nothing is out, it stops now.
-              waiting: { on: { stop: { target: '#recording.stopped', actions: 'concludeStopped' } } },
-            },
-          },
+          // No sid yet: nothing Agora says can concern this attempt until `started` names it.
+          attempt: startAttempt({ actions: ['adoptSid'] }, { query: {}, notification: {} }),
           confirming: {},
           probing: {},
           uncertain: {},
@@ -228,8 +281,9 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'notificationPromptsQuery', actions: ['noteNotification', 'queryNow'] },
             { guard: 'notificationNoteworthy', actions: 'noteNotification' },
           ],
-          tick: { guard: 'queryDue', actions: 'queryNow' },
+          tick: { guard: 'queryDue', actions: 'queryOnSchedule' },
           stop: { target: 'stopping.requested', actions: 'requestStop' },
+          resumed: { actions: 'requeryOnResume' },
         },
         states: {
           healthy: {},
@@ -255,6 +309,7 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'queryDue', actions: 'queryNow' },
           ],
           stop: { target: 'stopping.requested', actions: 'requestStop' },
+          resumed: { actions: 'requeryOnResume' },
         },
         states: {
           // Life from the recorder the 12 named, or from one the sid has not shown yet.
@@ -293,35 +348,24 @@ const defineMachine = (options: RecordingOptions) =>
         },
       },
 
-      // Waiting out the restart delay, then a start call in flight (its retries wait again).
+      // Waiting out the restart delay, then one start attempt (rule 7), as `starting` makes one.
       restarting: {
         entry: 'beginRestart',
-        initial: 'waiting',
+        initial: 'delay',
         on: {
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
-          started: { target: 'starting.confirming', actions: ['adoptSid', 'announceRestarted'] },
-          startFailed: [
-            { guard: 'startRejected', target: 'failed', actions: 'failConfiguration' },
-            { guard: 'startCanRetry', target: '.waiting', actions: 'scheduleStartRetry' },
-            { target: 'quit', actions: 'quitNotStarted' },
-          ],
-          tick: [
-            { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
-            { guard: 'startDue', target: '.calling', actions: 'launchRestart' },
-          ],
+          tick: { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
         },
         states: {
-          waiting: {
-            always: { guard: 'noStartScheduled', target: 'calling', actions: 'launchRestart' },
-            // Nothing is out yet: the recording stops here and now.
-            on: { stop: { target: '#recording.stopped', actions: 'concludeStopped' } },
-          },
-          // Its answer may still name a session: the stop waits for it.
-          calling: {
+          // Nothing is out yet: the recording stops here and now.
+          delay: {
+            always: { guard: 'noStartScheduled', target: 'attempt', actions: 'launchRestart' },
             on: {
-              stop: { target: '#recording.stopping.awaitingSession', actions: 'awaitSession' },
+              tick: { guard: 'startDue', target: 'attempt', actions: 'launchRestart' },
+              stop: { target: '#recording.stopped', actions: 'concludeStopped' },
             },
           },
+          attempt: startAttempt({ actions: ['adoptSid', 'announceRestarted'] }, {}),
         },
       },
 
@@ -357,18 +401,26 @@ const defineMachine = (options: RecordingOptions) =>
           started: { actions: ['adoptSid', 'requestStop'] },
           startFailed: { target: 'stopped', actions: 'concludeStopped' },
           tick: [
-            { guard: 'startDeadlinePassed', target: 'stopped', actions: 'concludeStopped' },
+            {
+              guard: or(['startDeadlinePassed', 'settleDeadlinePassed']),
+              target: 'stopped',
+              actions: 'concludeStopped',
+            },
             { guard: 'failoverDeadlinePassed', actions: ['closeFailoverWindow', 'queryNow'] },
             { guard: 'queryDue', actions: 'queryNow' },
           ],
         },
         states: {
-          // Asked before Agora named a session (a start call out, or its retry pending): the stop
-          // call waits for the session, and without one by the start deadline there is nothing to stop.
+          // Asked while a start was out (sent, or its answer lost): the stop waits for the session
+          // it makes; with none by the start deadline or the settle window, there is nothing to stop.
           awaitingSession: {
-            on: { started: { target: 'requested', actions: ['adoptSid', 'requestStop'] } },
+            on: {
+              started: { target: 'requested', actions: ['adoptSid', 'requestStop'] },
+              resumed: { actions: 'extendSettle' },
+            },
           },
-          requested: {},
+          // The stop was sent (a resume sends it again: it may have been lost; a repeat is safe).
+          requested: { on: { resumed: { actions: 'requestStop' } } },
           // The stop was refused: poll like a live recording; the host's next stop tries again.
           refused: {
             on: {

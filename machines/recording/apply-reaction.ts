@@ -38,6 +38,7 @@ export function applyReaction(
     quitReason: patch.quitReason !== undefined ? patch.quitReason : context.quitReason,
     files: patch.files ?? context.files,
     previousSids: patch.previousSids ?? context.previousSids,
+    orphans: patch.orphans ?? context.orphans,
     updatedAt: event.at,
   };
   if (emit !== undefined) for (const output of emit) outputs.push(output);

@@ -120,6 +120,24 @@ export const startCanRetry: Guard = (c, e, o) => {
   return startRetryDelay(o, kind, c.attempt.retries) !== null;
 };
 
+/**
+ * Rule 11: a start's answer that leaves a recorder possible: no response, a 50x or odd status,
+ * 206 code 65, or "already running" (codes 7, 53, 1004). It is settled, never sent again as is.
+ */
+export const startMayRunUnseen: Guard = (_, e) =>
+  e.type === 'startFailed' &&
+  (e.outcome.kind === 'serverError' ||
+    e.outcome.kind === 'transient' ||
+    UID_CONFLICT_CODES.has(e.outcome.code ?? -1));
+
+/** `startSent` for the uid of the attempt the chart is on (a late one of an older attempt is not). */
+export const startSentForAttempt: Guard = (c, e) =>
+  e.type === 'startSent' && c.attempt !== null && e.uid === c.attempt.uid;
+
+/** A previous session of the recording, not yet sent its stop, showed life (rule 13). */
+export const orphanKnown: Guard = (c, e) =>
+  e.type === 'orphanLife' && c.orphans.some((session) => session.sid === e.sid);
+
 /** No start is scheduled for later: a restart without delay calls at once. */
 export const noStartScheduled: Guard = (c) => c.deadlines.startAt === null;
 
@@ -164,3 +182,5 @@ export const failoverDeadlinePassed: Guard = (c, e, _o) =>
   e.type === 'tick' && isDue(c.deadlines.failoverBy, e.at);
 export const queryDue: Guard = (c, e, _o) => e.type === 'tick' && isDue(c.deadlines.queryAt, e.at);
 export const startDue: Guard = (c, e, _o) => e.type === 'tick' && isDue(c.deadlines.startAt, e.at);
+export const settleDeadlinePassed: Guard = (c, e, _o) =>
+  e.type === 'tick' && isDue(c.deadlines.settleBy, e.at);

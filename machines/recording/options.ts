@@ -19,6 +19,7 @@ export const DEFAULT_RECORDING_OPTIONS: RecordingOptions = {
   startRetryServerErrorMs: [3_000, 6_000, 9_000],
   startRetryTransientMs: [3_000, 6_000],
   stopCheckDelayMs: 25_000,
+  settleStartMs: 30_000,
 };
 
 /**

@@ -24,11 +24,13 @@ import type {
   Host,
   Monitoring,
   RecordingOptions as Options,
+  QueryPriority,
   QueryResult,
   QuitReason,
   RecordingOutput,
   Session,
   StartAttempt,
+  StartCall,
 } from './types.js';
 
 /** A context patch and the outputs of one step of a transition. */
@@ -63,7 +65,18 @@ function attempt(current: StartAttempt, changes: Partial<StartAttempt>): StartAt
   return current;
 }
 
-/** An acquire+start for the host's channel. */
+/** Which start call: the host's channel and mode with `uid`, this start and retry. */
+function startCall(
+  context: Context,
+  host: Host,
+  uid: string,
+  retry: number,
+  restarts = context.restarts,
+): StartCall {
+  return { cname: host.cname, uid, mode: host.mode, restarts, retry };
+}
+
+/** An acquire+start for the host's channel (its `start` waits for the chart, see `sendStart`). */
 function acquireAndStart(
   context: Context,
   host: Host,
@@ -71,19 +84,23 @@ function acquireAndStart(
   retry: number,
   restarts = context.restarts,
 ): RecordingOutput {
-  const { cname, mode } = host;
-  const { recording } = context;
-  return { kind: 'effect', recording, type: 'acquireAndStart', cname, uid, mode, restarts, retry };
+  const call = startCall(context, host, uid, retry, restarts);
+  return { kind: 'effect', recording: context.recording, type: 'acquireAndStart', ...call };
 }
 
 /** A `query` or `stop` of the current session, or nothing without one. */
-function sessionEffect(context: Context, type: 'query' | 'stop'): readonly RecordingOutput[] {
+function sessionEffect(
+  context: Context,
+  type: 'query' | 'stop',
+  priority: QueryPriority = 'urgent',
+): readonly RecordingOutput[] {
   const { session } = context;
   if (session === null) return NONE;
-  return [{ kind: 'effect', recording: context.recording, type, ...session }];
+  if (type === 'stop') return [{ kind: 'effect', recording: context.recording, type, ...session }];
+  return [{ kind: 'effect', recording: context.recording, type, priority, ...session }];
 }
 
-// Starting (rules 1, 7)
+// Starting (rules 1, 7, 11)
 
 /** The host starts the recording: remember who it is and issue the first acquire+start. */
 export const acceptStart: Reactor = (context, event, options) => {
@@ -97,7 +114,7 @@ export const acceptStart: Reactor = (context, event, options) => {
   return {
     patch: {
       host,
-      attempt: { uid: event.uid, retries: 0, inFlight: true, failed: false },
+      attempt: { uid: event.uid, retries: 0, resourceId: null, failed: false },
       deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
     },
     emit: [acquireAndStart(context, host, event.uid, 0)],
@@ -111,30 +128,62 @@ export const scheduleStartRetry: Reactor = (context, event, options) => {
   const delay = startRetryDelay(options, kind, context.attempt.retries) ?? 0;
   return {
     patch: {
-      attempt: attempt(context.attempt, { retries: context.attempt.retries + 1, inFlight: false }),
+      attempt: attempt(context.attempt, { retries: context.attempt.retries + 1 }),
       deadlines: deadlines(context, { startAt: event.at + delay }),
     },
   };
 };
 
-/** The retry step is due: issue acquire+start again with the same uid. */
+/**
+ * The retry step is due, or the process resumed while only `acquire` was out (no `start` was
+ * sent, rule 12): issue acquire+start again with the same uid.
+ */
 export const retryStart: Reactor = (context, _event, _options) => {
   const { host, attempt: current } = context;
   if (host === null || current === null) return NOTHING;
   return {
-    patch: {
-      attempt: attempt(current, { inFlight: true }),
-      deadlines: deadlines(context, { startAt: null }),
-    },
+    patch: { deadlines: deadlines(context, { startAt: null }) },
     emit: [acquireAndStart(context, host, current.uid, current.retries)],
   };
 };
 
-/** The start call answered with a sid: a new session to confirm (first query after 5 s). */
+/**
+ * `startSent`: the resource is acquired and the shell may send `start` now. The attempt keeps
+ * the resource (an adopted session needs it, rule 11); the `start` effect is the go-ahead.
+ */
+export const sendStart: Reactor = (context, event, _options) => {
+  const { host, attempt: current } = context;
+  if (event.type !== 'startSent' || host === null || current === null) return NOTHING;
+  const call = startCall(context, host, event.uid, current.retries);
+  const { resourceId } = event;
+  return {
+    patch: { attempt: attempt(current, { uid: event.uid, resourceId }) },
+    emit: [{ kind: 'effect', recording: context.recording, type: 'start', resourceId, ...call }],
+  };
+};
+
+/**
+ * The start's answer was lost (no response, a 50x, 206 code 65), said "already running", or the
+ * process died while it was out: it may have created a recorder. Rule 11: settle it, watching
+ * for its notifications, until `settleStartMs` from now; no start is sent meanwhile.
+ */
+export const settleStart: Reactor = (_context, event, options) => ({
+  patch: { deadlines: { ...NO_DEADLINES, settleBy: event.at + options.settleStartMs } },
+});
+
+/** Resumed while settling: the window runs at least `settleStartMs` from now (news was missed). */
+export const extendSettle: Reactor = (context, event, options) => {
+  const until = event.at + options.settleStartMs;
+  const { settleBy } = context.deadlines;
+  if (settleBy !== null && settleBy >= until) return NOTHING;
+  return { patch: { deadlines: deadlines(context, { settleBy: until }) } };
+};
+
+/** The start call answered with a sid (or its notifications named it): a new session to confirm. */
 export const adoptSid: Reactor = (context, event, options) => {
   const { host } = context;
   if (event.type !== 'started' || host === null) return NOTHING;
-  const previous = context.session?.sid ?? null;
+  const previous = context.session;
   // A sid or resourceId a REST call cannot name makes no session (the core refuses them first).
   // The order of a `query`/`stop` effect's fields: sid, resourceId, mode, cname, uid.
   const session: Session | null =
@@ -147,15 +196,18 @@ export const adoptSid: Reactor = (context, event, options) => {
           cname: host.cname,
           uid: event.uid,
         };
+  const moved = previous !== null && previous.sid !== event.sid;
   return {
     patch: {
       session,
-      previousSids:
-        previous === null || previous === event.sid
-          ? context.previousSids
-          : [...context.previousSids, previous],
+      previousSids: moved ? [...context.previousSids, previous.sid] : context.previousSids,
+      // The session left behind may still run a recorder: rule 13 stops it if it shows life.
+      ...(moved && { orphans: [...context.orphans, previous] }),
       failover: NO_FAILOVER,
-      attempt: context.attempt === null ? null : attempt(context.attempt, { inFlight: false }),
+      attempt:
+        context.attempt === null
+          ? null
+          : attempt(context.attempt, { uid: event.uid, resourceId: event.resourceId }),
       monitoring: monitoring(context, { backoff: null, uncertainSince: null }),
       deadlines: {
         ...NO_DEADLINES,
@@ -163,6 +215,18 @@ export const adoptSid: Reactor = (context, event, options) => {
         queryAt: event.at + options.firstQueryDelayMs,
       },
     },
+    emit:
+      event.adopted === true
+        ? [
+            {
+              kind: 'event',
+              recording: context.recording,
+              type: 'adopted',
+              sid: event.sid,
+              uid: event.uid,
+            },
+          ]
+        : NONE,
   };
 };
 
@@ -261,11 +325,48 @@ export const pollWhileStarting = pollAfter((o) => o.startingQueryIntervalMs);
 export const pollRegularly = pollAfter((o) => o.pollIntervalMs);
 export const pollDuringFailover = pollAfter((o) => o.failoverQueryIntervalMs);
 
-/** Query now; if no answer comes, query again after the poll interval. */
+/** Query now (urgently); if no answer comes, query again after the poll interval. */
 export const queryNow: Reactor = (context, event, options) => ({
   patch: { deadlines: deadlines(context, { queryAt: event.at + options.pollIntervalMs }) },
   emit: sessionEffect(context, 'query'),
 });
+
+/**
+ * A live recording's scheduled query: a routine poll while nothing is in doubt, urgent while
+ * probing a 404, backing off an error or after a failover hint.
+ */
+export const queryOnSchedule: Reactor = (context, event, options) => {
+  const { monitoring: m, failover: f } = context;
+  const routine = m.backoff === null && m.uncertainSince === null && f.hint === null;
+  return {
+    patch: { deadlines: deadlines(context, { queryAt: event.at + options.pollIntervalMs }) },
+    emit: sessionEffect(context, 'query', routine ? 'poll' : 'urgent'),
+  };
+};
+
+/**
+ * The process resumed (rule 12): what was out may be lost. A session whose last answer is older
+ * than the poll interval, or whose verdict falls due within the settle window, is queried now,
+ * and that verdict waits for the answer (at most `settleStartMs`): nobody is declared dead
+ * before Agora was asked.
+ */
+export const requeryOnResume: Reactor = (context, event, options) => {
+  const { lastQuery, deadlines: d } = context;
+  const grace = event.at + options.settleStartMs;
+  const verdictDue = (by: number | null) => by !== null && by < grace;
+  const stale = lastQuery === null || event.at - lastQuery.at >= options.pollIntervalMs;
+  if (!stale && !verdictDue(d.startBy) && !verdictDue(d.failoverBy)) return NOTHING;
+  return {
+    patch: {
+      deadlines: deadlines(context, {
+        queryAt: event.at + options.pollIntervalMs,
+        ...(verdictDue(d.startBy) && { startBy: grace }),
+        ...(verdictDue(d.failoverBy) && { failoverBy: grace }),
+      }),
+    },
+    emit: sessionEffect(context, 'query'),
+  };
+};
 
 // Notifications (rules 2, 3, 4)
 
@@ -404,8 +505,7 @@ function quit(context: Context, reason: QuitReason): Reaction {
   return {
     patch: {
       quitReason: reason,
-      attempt:
-        context.attempt === null ? null : attempt(context.attempt, { inFlight: false, failed }),
+      attempt: context.attempt === null ? null : attempt(context.attempt, { failed }),
       monitoring: monitoring(context, { backoff: null }),
       failover: failover(context, { hint: null }),
       deadlines: NO_DEADLINES,
@@ -448,7 +548,7 @@ export const beginRestart: Reactor = (context, event, options) => {
   return {
     patch: {
       restarts,
-      attempt: { uid, retries: 0, inFlight: false, failed: false },
+      attempt: { uid, retries: 0, resourceId: null, failed: false },
       // A quit has cleared every deadline: without a delay there is nothing to arm.
       ...(delay > 0 && { deadlines: { ...NO_DEADLINES, startAt: event.at + delay } }),
     },
@@ -456,15 +556,12 @@ export const beginRestart: Reactor = (context, event, options) => {
   };
 };
 
-/** The restart delay (or a retry's) is over: issue acquire+start, with the start timeout. */
+/** The restart delay is over: issue acquire+start, with the start timeout. */
 export const launchRestart: Reactor = (context, event, options) => {
   const { host, attempt: current } = context;
   if (host === null || current === null) return NOTHING;
   return {
-    patch: {
-      attempt: attempt(current, { inFlight: true }),
-      deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
-    },
+    patch: { deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs } },
     emit: [acquireAndStart(context, host, current.uid, current.retries)],
   };
 };
@@ -487,9 +584,7 @@ export const failRestartBudget: Reactor = (context, _event, _options) =>
 
 /** Ask Agora to stop the live session; check with a query if no answer settles it. */
 export const requestStop: Reactor = (context, event, options) => {
-  // A start call still out may yet name another session: wait for it, as `awaitSession` does.
-  if (context.session === null || context.attempt?.inFlight === true)
-    return awaitSession(context, event, options);
+  if (context.session === null) return NOTHING;
   return {
     patch: {
       deadlines: {
@@ -502,16 +597,37 @@ export const requestStop: Reactor = (context, event, options) => {
   };
 };
 
-/** A stop before Agora named a session: wait for the start in flight (or its deadline). */
+/**
+ * A stop before Agora named a session: wait for the start that is out (its answer, its deadline,
+ * or its settle window), then stop what it made.
+ */
 export const awaitSession: Reactor = (context, _event, _options) => ({
   patch: {
     deadlines: {
       ...NO_DEADLINES,
       startBy: context.deadlines.startBy,
-      failoverBy: context.deadlines.failoverBy,
+      settleBy: context.deadlines.settleBy,
     },
   },
 });
+
+/**
+ * Rule 13: a previous session showed life after the recording moved on. Send it a `stop` with
+ * its own resource and uid, report it, and forget it (it is stopped once).
+ */
+export const stopOrphan: Reactor = (context, event, _options) => {
+  if (event.type !== 'orphanLife') return NOTHING;
+  const orphan = context.orphans.find((session) => session.sid === event.sid);
+  if (orphan === undefined) return NOTHING;
+  const { recording } = context;
+  return {
+    patch: { orphans: context.orphans.filter((session) => session !== orphan) },
+    emit: [
+      { kind: 'effect', recording, type: 'stop', ...orphan },
+      { kind: 'event', recording, type: 'orphanStopped', sid: orphan.sid, uid: event.uid },
+    ],
+  };
+};
 
 /**
  * The stop was refused as wrong (a 40x other than `code 49`, rule 10): tell the host it is a

@@ -6,11 +6,12 @@ export const NO_DEADLINES: Deadlines = Object.freeze({
   failoverBy: null,
   queryAt: null,
   startAt: null,
+  settleBy: null,
 });
 
 /**
  * The earliest armed deadline, or null when nothing is due ever.
- * @example nextWake({ startBy: 90_000, failoverBy: null, queryAt: 5_000, startAt: null }) // 5000
+ * @example nextWake({ ...NO_DEADLINES, startBy: 90_000, queryAt: 5_000 }) // 5000
  */
 export function nextWake(deadlines: Deadlines): number | null {
   let earliest: number | null = null;
@@ -19,6 +20,7 @@ export function nextWake(deadlines: Deadlines): number | null {
     deadlines.failoverBy,
     deadlines.queryAt,
     deadlines.startAt,
+    deadlines.settleBy,
   ]) {
     if (at !== null && (earliest === null || at < earliest)) earliest = at;
   }

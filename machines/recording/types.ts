@@ -71,8 +71,29 @@ export type RecordingEvent =
       readonly sid: string;
       readonly resourceId: string;
       readonly uid: string;
+      /** Named by the session's own notifications, not by the start's answer (rule 11). */
+      readonly adopted?: boolean;
     }
   | { readonly type: 'startFailed'; readonly at: number; readonly outcome: CallResult }
+  | {
+      /** The shell is about to send `start` for the acquired resource (rule 12). */
+      readonly type: 'startSent';
+      readonly at: number;
+      readonly resourceId: string;
+      readonly uid: string;
+    }
+  | {
+      /** A process opened the log, or took the recording over: what was out may be lost (rule 12). */
+      readonly type: 'resumed';
+      readonly at: number;
+    }
+  | {
+      /** A previous sid of the recording showed life (rule 13): `uid` is the recorder's. */
+      readonly type: 'orphanLife';
+      readonly at: number;
+      readonly sid: string;
+      readonly uid: string;
+    }
   | {
       readonly type: 'query';
       readonly at: number;
@@ -103,21 +124,46 @@ export interface SessionCall {
 /** What the machine asks the outside world to do, for which recording. */
 export type Effect = WhichRecording &
   (
-    | ({ readonly kind: 'effect'; readonly type: 'query' } & SessionCall)
-    | {
+    | ({
+        readonly kind: 'effect';
+        readonly type: 'query';
+        /** How soon the shell should send it: urgent when the lifecycle waits on its answer. */
+        readonly priority: QueryPriority;
+      } & SessionCall)
+    | ({
+        /**
+         * Acquire a resource, then append `startSent` (rule 12): the chart answers it with a
+         * `start` effect when the start may be sent.
+         */
         readonly kind: 'effect';
         readonly type: 'acquireAndStart';
-        readonly cname: string;
-        readonly uid: string;
-        readonly mode: Mode;
-        /** Which start: 0 for the host's, n for the n-th restart. */
-        readonly restarts: number;
-        /** Retries of this start so far (0 on its first call). */
-        readonly retry: number;
-      }
+      } & StartCall)
+    | ({
+        /** Send `start` with the acquired resource (after its `startSent` was appended). */
+        readonly kind: 'effect';
+        readonly type: 'start';
+        readonly resourceId: string;
+      } & StartCall)
     | ({ readonly kind: 'effect'; readonly type: 'stop' } & SessionCall)
     | { readonly kind: 'effect'; readonly type: 'wakeAt'; readonly at: number }
   );
+
+/** Which start call, and with what: the channel, uid and mode, and which start and retry it is. */
+export interface StartCall {
+  readonly cname: string;
+  readonly uid: string;
+  readonly mode: Mode;
+  /** Which start: 0 for the host's, n for the n-th restart. */
+  readonly restarts: number;
+  /** Retries of this start so far (0 on its first call). */
+  readonly retry: number;
+}
+
+/**
+ * A query's urgency: `urgent` when a verdict waits on it (starting, probing, a failover, a stop,
+ * a resume), `poll` for the regular check of a healthy recording.
+ */
+export type QueryPriority = 'urgent' | 'poll';
 
 /** Every output names the recording it concerns. */
 export interface WhichRecording {
@@ -168,6 +214,23 @@ export type DomainEvent = WhichRecording &
       }
     | { readonly kind: 'event'; readonly type: 'stopped'; readonly sid: string | null }
     | {
+        /**
+         * A previous session showed life after the recording moved on: a second recorder the
+         * host pays for, sent a `stop` (rule 13). Never adopted in place of the current one.
+         */
+        readonly kind: 'event';
+        readonly type: 'orphanStopped';
+        readonly sid: string;
+        readonly uid: string;
+      }
+    | {
+        /** A session whose start answer was lost was found by its notifications (rule 11). */
+        readonly kind: 'event';
+        readonly type: 'adopted';
+        readonly sid: string;
+        readonly uid: string;
+      }
+    | {
         /** A call refused as wrong (rule 10: a stop refused with a 40x): the host must fix it. */
         readonly kind: 'event';
         readonly type: 'configurationError';
@@ -198,6 +261,11 @@ export interface Deadlines {
   readonly queryAt: number | null;
   /** Next acquire+start (restart delay and start retries). */
   readonly startAt: number | null;
+  /**
+   * A start whose answer was lost is given up by then (rule 11's settle window): the next
+   * attempt uses the other uid.
+   */
+  readonly settleBy: number | null;
 }
 
 /** Why queries are currently backed off, and how far along the steps. */
@@ -225,6 +293,8 @@ export interface RecordingOptions {
   readonly startRetryServerErrorMs: readonly number[];
   readonly startRetryTransientMs: readonly number[];
   readonly stopCheckDelayMs: number;
+  /** Rule 11: how long a start whose answer was lost may still show its session (ms). */
+  readonly settleStartMs: number;
 }
 
 /** What the host's `start` named: the channel, the mode, and the two uids to alternate. */
@@ -237,11 +307,16 @@ export interface Host {
   readonly backupUid: string;
 }
 
-/** The start attempt in progress, or the last one: which uid, its retries, whether a call is out. */
+/**
+ * The start attempt in progress, or the last one: which uid, its retries, and the resource its
+ * start was sent with. Whether a call is out is the state value's to say (`acquiring`, `sent`,
+ * `settling`), never a flag here.
+ */
 export interface StartAttempt {
   readonly uid: string;
   readonly retries: number;
-  readonly inFlight: boolean;
+  /** The resource of the start sent for this attempt (`startSent`), or null before one. */
+  readonly resourceId: string | null;
   /**
    * Whether the next start must use the other uid: this attempt failed, or its session's quit
    * was known only by absence (its recorder may still be in the channel; rule 7).
@@ -318,6 +393,11 @@ export interface RecordingContext {
   readonly files: readonly string[];
   /** The sids of earlier sessions, oldest first. */
   readonly previousSids: readonly string[];
+  /**
+   * Earlier sessions that may still run a recorder, oldest first: what a `stop` of an orphan
+   * needs (rule 13). A session leaves once it was sent its stop.
+   */
+  readonly orphans: readonly SessionCall[];
   /** When the machine last acted on an event (ms); null before the first. */
   readonly updatedAt: number | null;
 }

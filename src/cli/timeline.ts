@@ -37,6 +37,11 @@ function formatLine(output: CoreOutput): string {
       .join('  ')
       .trimEnd();
   }
+  if (output.kind === 'delivered') {
+    const { event } = output;
+    const late = event.type === 'notification' && event.notification.late === true;
+    return `${' '.repeat(26 + WIDTH.position)}→ delivered ${event.type}${late ? ' (late)' : ''} ${output.recording}`;
+  }
   const { kind, type, recording, ...fields } = output;
   const detail = Object.entries(fields)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)

@@ -1,4 +1,9 @@
-import type { LifecycleState, RecordingOutput } from '../../machines/index.js';
+import type {
+  LifecycleState,
+  RecordingEvent,
+  RecordingOutput,
+  RecordingSnapshot,
+} from '../../machines/index.js';
 
 /** What the core did with an input (rules 8, 9 and routing). */
 export type DecisionKind =
@@ -36,5 +41,21 @@ export interface Decision {
   readonly state?: LifecycleState;
 }
 
-/** Everything a step of the core produces, in order: decisions, and its machines' outputs. */
-export type CoreOutput = Decision | RecordingOutput;
+/**
+ * A machine event the core delivered to a recording's machine, just before that machine's own
+ * outputs: what an inspector replays on the machine (its `late` flag, a synthesized `started`
+ * of an adoption, a `resumed`, a tick's firing), exactly as the core gave it.
+ */
+export interface Delivery {
+  readonly kind: 'delivered';
+  readonly recording: string;
+  readonly event: RecordingEvent;
+  /** The recording's snapshot right after the event. */
+  readonly snapshot: RecordingSnapshot;
+}
+
+/**
+ * Everything a step of the core produces, in order: decisions, the machine events delivered, and
+ * the machines' outputs.
+ */
+export type CoreOutput = Decision | Delivery | RecordingOutput;

@@ -1,37 +1,49 @@
 // What every step of one fold shares, passed as one value instead of positional arguments.
 import type { Edit } from '../stream/collections/index.js';
 import type { DedupeContext, ReorderContext } from '../stream/index.js';
-import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
+import type { ResolvedCoreOptions } from './options.js';
 
 /**
- * The context of a fold of inputs: the host's options, the edit token of a fold that owns its
- * state until it is done (see `Replay`; null: every update is persistent), and whether anyone
- * listens (with `quiet`, decisions and outputs are not even made: a replay for its state alone).
- * `dedupe` and `reorder` are the stream stage's contexts (its options with the same token),
- * built once per fold.
+ * The options a step reads, with the stream stage's contexts built from them (its options with
+ * the fold's edit token), once per options rather than once per step.
  */
-export interface Fold {
+export interface FoldSettings {
   readonly options: ResolvedCoreOptions;
-  readonly edit: Edit | null;
-  readonly quiet: boolean;
   readonly dedupe: DedupeContext;
   readonly reorder: ReorderContext;
 }
 
 /**
- * A fold's context. `edit`: the token of a fold that owns its state (null: persistent updates);
- * `quiet`: decisions and outputs are not made.
+ * The context of a fold of inputs: the host's override of the options (null: each step reads the
+ * options in force in its state, rule 12), the edit token of a fold that owns its state until it
+ * is done (see `Replay`; null: every update is persistent), and whether anyone listens (with
+ * `quiet`, decisions and outputs are not even made: a replay for its state alone).
  */
-export function foldOf(options: ResolvedCoreOptions, edit: Edit | null, quiet: boolean): Fold {
-  // Without a token, the options are the stream's contexts as they are: nothing is copied.
-  const dedupe = edit === null ? options.dedupe : { ...options.dedupe, edit };
-  const reorder = edit === null ? options.reorder : { ...options.reorder, edit };
-  return { options, edit, quiet, dedupe, reorder };
+export class Fold {
+  private last: FoldSettings | null = null;
+
+  constructor(
+    readonly override: ResolvedCoreOptions | null,
+    readonly edit: Edit | null,
+    readonly quiet: boolean,
+  ) {}
+
+  /** The settings of a step from a state whose options in force are `inForce`. */
+  settings(inForce: ResolvedCoreOptions): FoldSettings {
+    const options = this.override ?? inForce;
+    if (this.last?.options === options) return this.last;
+    const { edit } = this;
+    // Without a token, the options are the stream's contexts as they are: nothing is copied.
+    const dedupe = edit === null ? options.dedupe : { ...options.dedupe, edit };
+    const reorder = edit === null ? options.reorder : { ...options.reorder, edit };
+    this.last = { options, dedupe, reorder };
+    return this.last;
+  }
 }
 
-/** A plain step's fold: persistent updates, every output made. */
-export function plainFold(options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS): Fold {
-  return options === DEFAULT_CORE_OPTIONS ? DEFAULT_FOLD : foldOf(options, null, false);
+/** A plain step's fold: persistent updates, every output made, the options in force or `override`. */
+export function plainFold(override?: ResolvedCoreOptions): Fold {
+  return override === undefined ? PLAIN : new Fold(override, null, false);
 }
 
-const DEFAULT_FOLD: Fold = foldOf(DEFAULT_CORE_OPTIONS, null, false);
+const PLAIN = new Fold(null, null, false);

@@ -1,7 +1,14 @@
-export type { CoreOutput, Decision, DecisionKind } from './decisions.js';
+export type { CoreOutput, Decision, DecisionKind, Delivery } from './decisions.js';
+export type { MachineStep, RecordingSteps } from './deliveries.js';
+export { machineStepsOf } from './deliveries.js';
 export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 export type { CoreOptions, ResolvedCoreOptions } from './options.js';
-export { DEFAULT_CORE_OPTIONS, resolveCoreOptions } from './options.js';
+export {
+  DEFAULT_CORE_OPTIONS,
+  differingOptions,
+  readRecordedOptions,
+  resolveCoreOptions,
+} from './options.js';
 export type { LastQuery, Picture, RecordingPicture } from './picture.js';
 export { PICTURE_FILES, picture, recordingPicture, snapshotPicture } from './picture.js';
 export type { ReplayOptions } from './replay.js';

@@ -27,6 +27,12 @@ export function labelOf(signal: Signal): string {
       return 'tick';
     case 'stop':
       return `stop ${signal.recording}`;
+    case 'startSent':
+      return `startSent ${signal.recording} (uid ${signal.uid})`;
+    case 'resumed':
+      return signal.recording === undefined ? 'resumed' : `resumed ${signal.recording}`;
+    case 'options':
+      return 'options';
   }
 }
 

@@ -52,7 +52,7 @@ export function toRecordingNotification(notification: Notification): RecordingNo
  * @example toRecordingEvent({ at: 5, type: 'stop', recording: 'r1' }) // { type: 'stop', at: 5 }
  */
 export function toRecordingEvent(
-  signal: Exclude<Signal, { type: 'notification' }>,
+  signal: Exclude<Signal, { type: 'notification' | 'options' }>,
 ): RecordingEvent {
   switch (signal.type) {
     case 'start':
@@ -77,8 +77,11 @@ export function toRecordingEvent(
       return { type: signal.type, at: signal.at, outcome: signal.outcome };
     case 'query':
       return { type: 'query', at: signal.at, sid: signal.sid, outcome: signal.outcome };
+    case 'startSent':
+      return { type: 'startSent', at: signal.at, resourceId: signal.resourceId, uid: signal.uid };
     case 'tick':
     case 'stop':
+    case 'resumed':
       return { type: signal.type, at: signal.at };
   }
 }

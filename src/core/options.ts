@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DEFAULT_RECORDING_OPTIONS, type RecordingOptions } from '../../machines/index.js';
 import {
   DEFAULT_DEDUPE_OPTIONS,
@@ -60,4 +61,99 @@ export function resolveCoreOptions(options: Partial<CoreOptions> = {}): Resolved
     maxFinishedRecordings:
       options.maxFinishedRecordings ?? DEFAULT_CORE_OPTIONS.maxFinishedRecordings,
   };
+}
+
+const ms = z.number().finite().nonnegative();
+const steps = z.array(ms).min(1);
+const count = z.number().int().nonnegative();
+
+/**
+ * The shape of options as the log records them (rule 12): any subset of `CoreOptions`; what is
+ * missing takes the default. Unknown fields are ignored, so a newer writer's log still reads.
+ */
+const recordedOptionsSchema = z.looseObject({
+  recording: z
+    .looseObject({
+      startTimeoutMs: ms,
+      firstQueryDelayMs: ms,
+      startingQueryIntervalMs: ms,
+      pollIntervalMs: ms,
+      notFoundBackoffMs: steps,
+      serverErrorBackoffMs: steps,
+      transientBackoffMs: steps,
+      rateLimitBackoffMs: steps,
+      failoverTimeoutMs: ms,
+      failoverQueryIntervalMs: ms,
+      maxHaAttempts: count,
+      restartBudget: count,
+      restartExcludedReasons: z.array(z.string()),
+      restartDelaysMs: steps,
+      startRetryServerErrorMs: z.array(ms),
+      startRetryTransientMs: z.array(ms),
+      stopCheckDelayMs: ms,
+      settleStartMs: ms,
+    })
+    .partial()
+    .optional(),
+  dedupe: z
+    .looseObject({ windowMs: ms, retainFinishedMs: ms, maxKeys: count, maxKeysPerSid: count })
+    .partial()
+    .optional(),
+  reorder: z.looseObject({ holdMs: ms }).partial().optional(),
+  unknownSidHoldMs: ms.optional(),
+  retainFinishedMs: ms.optional(),
+  maxFinishedRecordings: count.optional(),
+});
+
+/**
+ * Reads the options an `options` record holds: resolved over the defaults, or the problem
+ * (`path: what is wrong`) when a field has the wrong shape.
+ * @example readRecordedOptions({ recording: { pollIntervalMs: 90_000 } }).ok // true
+ */
+export function readRecordedOptions(
+  raw: unknown,
+): { ok: true; value: ResolvedCoreOptions } | { ok: false; reason: string } {
+  const parsed = recordedOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.map(String).join('.') || '(root)';
+    return { ok: false, reason: `options.${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  const { recording, dedupe, reorder, ...rest } = parsed.data;
+  return {
+    ok: true,
+    value: resolveCoreOptions({
+      ...pick(rest, ['unknownSidHoldMs', 'retainFinishedMs', 'maxFinishedRecordings']),
+      recording: pick(recording ?? {}, Object.keys(DEFAULT_RECORDING_OPTIONS)),
+      dedupe: pick(dedupe ?? {}, Object.keys(DEFAULT_DEDUPE_OPTIONS)),
+      reorder: pick(reorder ?? {}, Object.keys(DEFAULT_REORDER_OPTIONS)),
+    } as Partial<CoreOptions>),
+  };
+}
+
+function pick(source: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+/**
+ * The fields in which two resolved options differ, as dotted paths (`recording.pollIntervalMs`),
+ * sorted; none when they are the same.
+ * @example differingOptions(resolveCoreOptions(), resolveCoreOptions({ unknownSidHoldMs: 1 })) // ['unknownSidHoldMs']
+ */
+export function differingOptions(a: ResolvedCoreOptions, b: ResolvedCoreOptions): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, y: unknown, path: string) => {
+    if (isPlainObject(x) && isPlainObject(y)) {
+      const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+      for (const key of keys) walk(x[key], y[key], path === '' ? key : `${path}.${key}`);
+    } else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(path);
+  };
+  walk(a, b, '');
+  return out.sort();
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

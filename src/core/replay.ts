@@ -2,13 +2,8 @@ import { RecwatchError } from '../errors/index.js';
 import type { TraceRecord } from '../signals/index.js';
 import { Edit } from '../stream/collections/index.js';
 import type { CoreOutput } from './decisions.js';
-import { type Fold, foldOf } from './fold.js';
-import {
-  type CoreOptions,
-  DEFAULT_CORE_OPTIONS,
-  type ResolvedCoreOptions,
-  resolveCoreOptions,
-} from './options.js';
+import { Fold } from './fold.js';
+import { type CoreOptions, type ResolvedCoreOptions, resolveCoreOptions } from './options.js';
 import { type CoreState, createCore } from './state.js';
 import { type ReceivedLine, rejectIn, stepIn } from './step.js';
 import { checkedRecordOf } from './trace.js';
@@ -42,7 +37,8 @@ export class Replay {
 
   /**
    * With `outputs: false`, only the state is wanted: decisions and outputs are not even made.
-   * `options`: the host's configuration, given to every step (default docs/lifecycle.md's).
+   * `options`: the host's override, given to every step instead of the options in force in the
+   * state (which `options` records in the inputs set, rule 12).
    */
   constructor(
     from: CoreState,
@@ -52,11 +48,7 @@ export class Replay {
     } = {},
   ) {
     this.current = from;
-    this.fold = foldOf(
-      options.options ?? DEFAULT_CORE_OPTIONS,
-      new Edit(),
-      options.outputs === false,
-    );
+    this.fold = new Fold(options.options ?? null, new Edit(), options.outputs === false);
   }
 
   /** Steps one input; returns its outputs (none when made with `outputs: false`). */
@@ -102,7 +94,10 @@ export class Replay {
 export interface ReplayOptions {
   /** Start from this state instead of an empty core (e.g. a snapshot). It is not changed. */
   readonly from?: CoreState;
-  /** The host's configuration, given to every step (defaults: docs/lifecycle.md's). */
+  /**
+   * The host's override of the options: every step reads these instead of the ones the inputs'
+   * `options` records set (rule 12; without either, docs/lifecycle.md's defaults).
+   */
   readonly options?: Partial<CoreOptions>;
   /** Receives every output, in order; replay runs no effects. */
   readonly onOutput?: (output: CoreOutput) => void;
@@ -136,7 +131,7 @@ export function replayUntrusted(
   const { onOutput } = options;
   const fold = new Replay(options.from ?? createCore(), {
     outputs: onOutput !== undefined,
-    options: resolveCoreOptions(options.options),
+    ...(options.options !== undefined && { options: resolveCoreOptions(options.options) }),
   });
   for (const input of inputs) {
     const outputs = isReceivedLine(input) ? fold.line(input) : fold.input(input);

@@ -14,12 +14,13 @@ import {
   timeQueueOf,
 } from '../stream/collections/index.js';
 import { PersistentMap, type SidMemory, type StreamOrder } from '../stream/index.js';
-import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
+import { type ResolvedCoreOptions, readRecordedOptions } from './options.js';
 import { coreStateJsonSchema } from './snapshot-schema.js';
 import {
   CORE_STATE_VERSION,
   type CoreState,
   type Parked,
+  pendingStartOf,
   type RecordingEntry,
   wakeOf,
 } from './state.js';
@@ -56,8 +57,13 @@ export interface CoreStateJson {
   readonly version: typeof CORE_STATE_VERSION;
   readonly position: number;
   readonly now: number;
-  /** Which options the state was built with (see `optionsFingerprint`). */
+  /**
+   * Which override of the options the state was built with (see `optionsFingerprint`), or
+   * `'log'`: each step read the options in force (rule 12).
+   */
   readonly optionsFingerprint: string;
+  /** The options in force (`CoreState.options`). */
+  readonly options: ResolvedCoreOptions;
   readonly recordings: readonly [string, PersistedRecording][];
   readonly sidOwners: readonly [string, string][];
   readonly dedupe: {
@@ -107,19 +113,21 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What a state built without an override is marked with: its steps read the options in force. */
+const FROM_THE_LOG = 'log';
+
 /**
- * The state as JSON-ready data, marked with the fingerprint of the options it was built with.
- * @example JSON.stringify(serializeCore(state, options))
+ * The state as JSON-ready data, with its options in force, marked with the fingerprint of the
+ * override it was built with, if any.
+ * @example JSON.stringify(serializeCore(state))
  */
-export function serializeCore(
-  state: CoreState,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
-): CoreStateJson {
+export function serializeCore(state: CoreState, override?: ResolvedCoreOptions): CoreStateJson {
   return {
     version: CORE_STATE_VERSION,
     position: state.position,
     now: state.now,
-    optionsFingerprint: optionsFingerprint(options),
+    optionsFingerprint: override === undefined ? FROM_THE_LOG : optionsFingerprint(override),
+    options: state.options,
     recordings: sortedEntries(state.recordings, (entry) => persistRecording(entry.snapshot)),
     sidOwners: sortedEntries(state.sidOwners, (recording) => recording),
     dedupe: {
@@ -146,7 +154,8 @@ export type CoreStateProblem = 'version' | 'malformed' | 'options';
 
 /**
  * Thrown for a serialized state that is not of this version, not well formed, or built with
- * other options than the ones given (`problem` says which); the log can rebuild it by replay.
+ * another override of the options than the one given (`problem` says which); the log can
+ * rebuild it by replay.
  */
 export class CoreStateError extends RecwatchError {
   override readonly name = 'CoreStateError';
@@ -161,14 +170,12 @@ export class CoreStateError extends RecwatchError {
 
 /**
  * Rebuilds a state from `serializeCore` output, checked first (its shape, its version, and that
- * it was built with these options); stepping it with these options gives exactly what the
- * original gives. Anything else is a CoreStateError, never a state that silently differs.
- * @example const state = deserializeCore(JSON.parse(text), options);
+ * it was built with the same override of the options, or none); stepping it the same way gives
+ * exactly what the original gives. Anything else is a CoreStateError, never a state that
+ * silently differs.
+ * @example const state = deserializeCore(JSON.parse(text));
  */
-export function deserializeCore(
-  json: unknown,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
-): CoreState {
+export function deserializeCore(json: unknown, override?: ResolvedCoreOptions): CoreState {
   const version = (json as { version?: unknown } | null)?.version;
   if (json === null || typeof json !== 'object' || version !== CORE_STATE_VERSION) {
     throw new CoreStateError(`not a core state of version ${CORE_STATE_VERSION}`, 'version');
@@ -180,12 +187,15 @@ export function deserializeCore(
     throw new CoreStateError(`malformed core state: ${where}: ${issue?.message}`);
   }
   const data = checked.data as unknown as CoreStateJson;
-  if (data.optionsFingerprint !== optionsFingerprint(options)) {
+  const expected = override === undefined ? FROM_THE_LOG : optionsFingerprint(override);
+  if (data.optionsFingerprint !== expected) {
     throw new CoreStateError(
-      'the core state was built with other options than the ones given: replay the log',
+      'the core state was built with another override of the options than the one given: replay the log',
       'options',
     );
   }
+  const options = readRecordedOptions(data.options);
+  if (!options.ok) throw new CoreStateError(`malformed core state: ${options.reason}`);
   try {
     const recordings = PersistentMap.from(
       data.recordings.map(([id, persisted]): [string, RecordingEntry] => [
@@ -193,8 +203,15 @@ export function deserializeCore(
         restoredEntry(restoreRecording(persisted)),
       ]),
     );
+    const pendingStarts: [string, string][] = [];
+    for (const [id, entry] of recordings.entries()) {
+      const key = pendingStartOf(entry.snapshot);
+      if (key !== null) pendingStarts.push([key, id]);
+    }
     return {
       position: data.position,
+      options: options.value,
+      pendingStarts: PersistentMap.from(pendingStarts),
       now: data.now,
       recordings,
       sidOwners: PersistentMap.from(data.sidOwners),

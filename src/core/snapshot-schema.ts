@@ -37,7 +37,7 @@ const context = z.object({
   recording: text,
   host: z.object({ cname: text, mode, primaryUid: text, backupUid: text }).nullable(),
   attempt: z
-    .object({ uid: text, retries: count, inFlight: z.boolean(), failed: z.boolean() })
+    .object({ uid: text, retries: count, resourceId: text.min(1).nullable(), failed: z.boolean() })
     .nullable(),
   session: z
     .object({ sid: text.min(1), resourceId: text.min(1), mode, cname: text, uid: text })
@@ -72,11 +72,15 @@ const context = z.object({
     failoverBy: nullableTime,
     queryAt: nullableTime,
     startAt: nullableTime,
+    settleBy: nullableTime,
   }),
   restarts: count,
   quitReason: quitReason.nullable(),
   files: z.array(text),
   previousSids: z.array(text),
+  orphans: z.array(
+    z.object({ sid: text.min(1), resourceId: text.min(1), mode, cname: text, uid: text }),
+  ),
   updatedAt: nullableTime,
 });
 
@@ -96,12 +100,13 @@ const notification = z.looseObject({
 
 const parked = z.object({ position: count, at: time, notification });
 
-/** The JSON shape of a core state (version 5), as zod checks it. */
+/** The JSON shape of a core state (version 6), as zod checks it. */
 export const coreStateJsonSchema = z.object({
-  version: z.literal(5),
+  version: z.literal(6),
   position: count,
   now: time,
   optionsFingerprint: text,
+  options: z.record(z.string(), z.unknown()),
   recordings: z.array(z.tuple([text, z.object({ value: stateValue, context })])),
   sidOwners: z.array(z.tuple([text, text])),
   dedupe: z.object({

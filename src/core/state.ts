@@ -21,10 +21,11 @@ import {
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 
 /**
- * The version of the core state's shape (5: the machine's context in groups: host, attempt,
- * session, failover, monitoring); snapshots of another version are not read.
+ * The version of the core state's shape (6: the options in force are state, a start attempt is
+ * acquiring / sent / settling, earlier sessions are kept for rule 13); snapshots of another
+ * version are not read.
  */
-export const CORE_STATE_VERSION = 5;
+export const CORE_STATE_VERSION = 6;
 
 /**
  * One supervised recording: its machine snapshot and its wake queue entry. Its earliest
@@ -54,6 +55,17 @@ export interface Parked {
 export interface CoreState {
   /** Inputs consumed so far: the position of the last one. */
   readonly position: number;
+  /**
+   * The options in force: those of the latest `options` record, else those the core was created
+   * with (rule 12). Every step reads them, unless a host overrides them (see `coreFor`).
+   */
+  readonly options: ResolvedCoreOptions;
+  /**
+   * The recordings whose start may have made a session nobody has named yet (`sent`, settling,
+   * or a stop waiting for it), by `cname` and uid (`startKey`): rule 11 adopts a sid these name.
+   * Derived from the recordings (not serialized).
+   */
+  readonly pendingStarts: PersistentMap<string>;
   /** The latest observed time seen (ms). */
   readonly now: number;
   readonly recordings: PersistentMap<RecordingEntry>;
@@ -76,12 +88,15 @@ export interface CoreState {
 }
 
 /**
- * An empty core. Options are not part of it: they are an argument of each step.
+ * An empty core, with the options in force until an `options` record changes them (default
+ * docs/lifecycle.md's).
  * @example let state = createCore();
  */
-export function createCore(): CoreState {
+export function createCore(options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS): CoreState {
   return {
     position: 0,
+    options,
+    pendingStarts: PersistentMap.empty(),
     now: 0,
     recordings: PersistentMap.empty(),
     sidOwners: PersistentMap.empty(),
@@ -118,13 +133,14 @@ export function recordingState(state: CoreState, recording: string): LifecycleSt
 
 /**
  * When the core next needs a `tick`: the earliest recording deadline, reorder hold or
- * unknown-sid hold. The shell arms one timer for it.
+ * unknown-sid hold (by the options in force, or `override`'s). The shell arms one timer for it.
  * @example const wake = nextWakeOf(state); if (wake !== null) setTimeout(tick, wake - Date.now());
  */
 export function nextWakeOf(
   state: CoreState,
-  options: Pick<ResolvedCoreOptions, 'unknownSidHoldMs'> = DEFAULT_CORE_OPTIONS,
+  override?: Pick<ResolvedCoreOptions, 'unknownSidHoldMs'>,
 ): number | null {
+  const options = override ?? state.options;
   // The queue's head may be an entry a recording has moved past: early, never late, and the
   // tick it causes clears it.
   let earliest = state.reorder.nextDue;
@@ -141,4 +157,32 @@ export function nextWakeOf(
 export function sidsOf(snapshot: RecordingSnapshot): readonly string[] {
   const { session, previousSids } = snapshot.context;
   return session === null ? previousSids : [session.sid, ...previousSids];
+}
+
+/** The key of `pendingStarts`: a start's channel and uid. */
+export function startKey(cname: string, uid: string): string {
+  return `${cname}\u0000${uid}`;
+}
+
+/**
+ * The channel and uid a recording's start may have made a session with, while nobody has named
+ * it: in `sent`, settling, or a stop waiting for such a start; else null.
+ * @example pendingStartOf(entry.snapshot) // 'room1\u00001001'
+ */
+export function pendingStartOf(snapshot: RecordingSnapshot): string | null {
+  const { host, attempt } = snapshot.context;
+  if (snapshot.status !== 'active' || host === null || attempt?.resourceId == null) return null;
+  const { value } = snapshot;
+  if (typeof value !== 'object') return null;
+  const waiting =
+    isStartOut((value as { starting?: unknown }).starting) ||
+    isStartOut((value as { restarting?: unknown }).restarting) ||
+    (value as { stopping?: unknown }).stopping === 'awaitingSession';
+  return waiting ? startKey(host.cname, attempt.uid) : null;
+}
+
+function isStartOut(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const attempt = (value as { attempt?: unknown }).attempt;
+  return attempt === 'sent' || attempt === 'settling';
 }

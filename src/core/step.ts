@@ -1,6 +1,11 @@
 // The core's step: (state, input) → (state, outputs). Normalize → dedupe → reorder → route →
 // the machine of each recording, collecting a decision for every input and the machines' outputs.
-import { lifecycleState, type RecordingEvent, stepRecording } from '../../machines/index.js';
+import {
+  lifecycleState,
+  type RecordingEvent,
+  type RecordingSnapshot,
+  stepRecording,
+} from '../../machines/index.js';
 import {
   type Notification,
   normalizeInput,
@@ -27,16 +32,18 @@ import {
   type Released,
 } from '../stream/index.js';
 import type { CoreOutput, Decision, DecisionKind } from './decisions.js';
-import { type Fold, plainFold } from './fold.js';
+import { type Fold, type FoldSettings, plainFold } from './fold.js';
 import { labelOf, labelOfRaw } from './labels.js';
 import { toRecordingEvent, toRecordingNotification } from './machine-events.js';
-import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
+import { type ResolvedCoreOptions, readRecordedOptions } from './options.js';
 import {
   type CoreState,
   newRecording,
   type Parked,
+  pendingStartOf,
   type RecordingEntry,
   sidsOf,
+  startKey,
   wakeOf,
 } from './state.js';
 
@@ -54,12 +61,12 @@ export const MAX_TICK_ROUNDS = 8;
 /**
  * Consumes one record the host built (a command, a call's result, a notification it received, a
  * tick) and returns the new state and the outputs: a decision for the input (and for held inputs
- * it releases), and the effects and domain events of the machines it reached. Pure: the given
- * state is not changed. The record is still validated (types do not exist at run time): one
- * that does not validate is decided `rejected` with the reason. For values from outside, whose
- * shape nobody checked, use `stepUntrusted`. `options` is the host's configuration
- * (`resolveCoreOptions`), an argument of every step and never part of the state: the same
- * options must be given to every step of one history.
+ * it releases), the machine events it delivered, and the effects and domain events of the
+ * machines it reached. Pure: the given state is not changed. The record is still validated
+ * (types do not exist at run time): one that does not validate is decided `rejected` with the
+ * reason. For values from outside, whose shape nobody checked, use `stepUntrusted`. The options
+ * are the state's (rule 12: set by `options` records); `override` replaces them for this step
+ * (a host that overrides a log's options gives the same override to every step of it).
  * @example
  * let state = createCore();
  * ({ state } = step(state, { at: 0, type: 'start', recording: 'r1', cname: 'room1', uid: '1001', mode: 'mix' }));
@@ -67,9 +74,9 @@ export const MAX_TICK_ROUNDS = 8;
 export function step(
   state: CoreState,
   record: TraceRecord,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+  override?: ResolvedCoreOptions,
 ): CoreStep {
-  return stepIn(plainFold(options), state, record);
+  return stepIn(plainFold(override), state, record);
 }
 
 /**
@@ -81,9 +88,9 @@ export function step(
 export function stepUntrusted(
   state: CoreState,
   raw: unknown,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+  override?: ResolvedCoreOptions,
 ): CoreStep {
-  return stepIn(plainFold(options), state, raw);
+  return stepIn(plainFold(override), state, raw);
 }
 
 /**
@@ -116,9 +123,9 @@ export function stepIn(
 export function stepSignal(
   state: CoreState,
   signal: Signal,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+  override?: ResolvedCoreOptions,
 ): CoreStep {
-  const run = new StepRun(state, plainFold(options));
+  const run = new StepRun(state, plainFold(override));
   run.consume(signal);
   return run.result();
 }
@@ -133,9 +140,9 @@ export function stepRejected(
   at: number,
   reason: string,
   raw: unknown,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+  override?: ResolvedCoreOptions,
 ): CoreStep {
-  return rejectIn(plainFold(options), state, at, reason, raw);
+  return rejectIn(plainFold(override), state, at, reason, raw);
 }
 
 /** `stepRejected` within a fold (see `stepIn`). */
@@ -171,11 +178,11 @@ export type ReceivedLine =
 export function stepLine(
   state: CoreState,
   line: ReceivedLine,
-  options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
+  override?: ResolvedCoreOptions,
 ): CoreStep {
   return line.kind === 'input'
-    ? stepUntrusted(state, line.record, options)
-    : stepRejected(state, line.at, line.reason, line.raw, options);
+    ? stepUntrusted(state, line.record, override)
+    : stepRejected(state, line.at, line.reason, line.raw, override);
 }
 
 function readAt(raw: unknown): number | undefined {
@@ -197,6 +204,8 @@ class StepRun {
   readonly outputs: CoreOutput[] = [];
   readonly position: number;
   private now: number;
+  private inForce: CoreState['options'];
+  private pendingStarts: CoreState['pendingStarts'];
   private recordings: CoreState['recordings'];
   private sidOwners: CoreState['sidOwners'];
   private dedupe: CoreState['dedupe'];
@@ -208,17 +217,22 @@ class StepRun {
   private clockNote: string | undefined;
 
   private readonly options: ResolvedCoreOptions;
+  private readonly settings: FoldSettings;
   private readonly edit: Edit | null;
   /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
   private readonly quiet: boolean;
 
   constructor(
     base: CoreState,
-    private readonly fold: Fold,
+    readonly fold: Fold,
   ) {
-    ({ options: this.options, edit: this.edit, quiet: this.quiet } = fold);
+    ({ edit: this.edit, quiet: this.quiet } = fold);
+    this.settings = fold.settings(base.options);
+    this.options = this.settings.options;
     this.position = base.position + 1;
     this.now = base.now;
+    this.inForce = base.options;
+    this.pendingStarts = base.pendingStarts;
     this.recordings = base.recordings;
     this.sidOwners = base.sidOwners;
     this.dedupe = base.dedupe;
@@ -231,6 +245,8 @@ class StepRun {
   result(): CoreStep {
     const state: CoreState = {
       position: this.position,
+      options: this.inForce,
+      pendingStarts: this.pendingStarts,
       now: this.now,
       recordings: this.recordings,
       sidOwners: this.sidOwners,
@@ -292,37 +308,83 @@ class StepRun {
       this.fireDue(this.now);
       return;
     }
-    if (signal.type === 'start' && !this.recordings.has(signal.recording)) {
-      const entry = newRecording(signal.recording);
-      this.recordings = this.recordings.set(signal.recording, entry, this.edit);
+    if (signal.type === 'options') {
+      this.setOptions(signal.options, position, at, label);
+      return;
     }
-    const entry = this.recordings.get(signal.recording);
+    const { recording } = signal;
+    if (recording === undefined) {
+      // A `resumed` of the whole log.
+      this.decide(position, at, 'applied', label);
+      this.resumeAll(at);
+      return;
+    }
+    if (signal.type === 'start' && !this.recordings.has(recording)) {
+      const entry = newRecording(recording);
+      this.recordings = this.recordings.set(recording, entry, this.edit);
+    }
+    const entry = this.recordings.get(recording);
     if (entry === undefined) {
       this.decide(position, at, 'rejected', label, {
-        recording: signal.recording,
-        reason: `unknown recording '${signal.recording}'`,
+        recording: recording,
+        reason: `unknown recording '${recording}'`,
       });
       return;
     }
     if (signal.type === 'query' && entry.snapshot.context.session?.sid !== signal.sid) {
       const reason = this.sidOwners.has(signal.sid) ? 'a previous sid' : 'not the current sid';
       this.decide(position, at, 'stale', label, {
-        recording: signal.recording,
+        recording: recording,
         sid: signal.sid,
         reason,
       });
       return;
     }
-    this.apply(signal.recording, entry, toRecordingEvent(signal), position, 'applied', label);
+    if (
+      signal.type === 'stopResult' &&
+      signal.sid !== undefined &&
+      entry.snapshot.context.session?.sid !== signal.sid
+    ) {
+      // The answer to an orphan's stop (rule 13): it says nothing of the current session.
+      this.decide(position, at, 'stale', label, {
+        recording: recording,
+        sid: signal.sid,
+        reason: 'the stop of an earlier session',
+      });
+      return;
+    }
+    this.apply(recording, entry, toRecordingEvent(signal), position, 'applied', label);
     // (Unless the recording finished and, past the cap, already left memory.)
-    if (signal.type === 'started' && this.recordings.has(signal.recording))
-      this.adopt(signal.sid, signal.recording, at);
+    if (signal.type === 'started' && this.recordings.has(recording))
+      this.adopt(signal.sid, recording, at);
+  }
+
+  /**
+   * An `options` record (rule 12): from the next input on, the state's options are these. A
+   * record whose options do not read is rejected with the reason, and changes nothing.
+   */
+  private setOptions(raw: unknown, position: number, at: number, label: string): void {
+    const read = readRecordedOptions(raw);
+    if (!read.ok) {
+      this.decide(position, at, 'rejected', label, { reason: read.reason });
+      return;
+    }
+    this.inForce = read.value;
+    this.decide(position, at, 'applied', label);
+  }
+
+  /** A process opened the log (rule 12): every live recording decides what to resend or settle. */
+  private resumeAll(at: number): void {
+    const live: [string, RecordingEntry][] = [];
+    for (const [id, entry] of this.recordings.entries())
+      if (entry.snapshot.status === 'active') live.push([id, entry]);
+    for (const [id, entry] of live) this.stepMachine(id, entry, { type: 'resumed', at });
   }
 
   /** Time moves to `at`: expired reorder holds release, unknown-sid holds expire, dedupe forgets. */
   private passTime(at: number): void {
-    this.dedupe = expireDedupe(this.dedupe, at, this.fold.dedupe);
-    const expired = advance(this.reorder, at, this.fold.reorder);
+    this.dedupe = expireDedupe(this.dedupe, at, this.settings.dedupe);
+    const expired = advance(this.reorder, at, this.settings.reorder);
     this.reorder = expired.state;
     for (const released of expired.released) this.route(released, at);
     this.forgetFinished(at);
@@ -348,9 +410,9 @@ class StepRun {
    * holds some of its news (which comes here again when released), so stray sids never pile up.
    */
   private disown(sid: string, at: number): void {
-    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.settings.dedupe);
     if (!this.reorder.holding.has(sid))
-      this.reorder = forgetSid(this.reorder, sid, at, this.fold.reorder).state;
+      this.reorder = forgetSid(this.reorder, sid, at, this.settings.reorder).state;
   }
 
   /** Finished recordings whose retention ran out by `at` leave memory (the log keeps them). */
@@ -391,7 +453,7 @@ class StepRun {
   /** Rule 8, then rule 9: drop copies, then hold or release in sequence order. */
   private notification(notification: Notification, at: number, label: string): void {
     const { position } = this;
-    const checked = dedupe(this.dedupe, notification, at, this.fold.dedupe);
+    const checked = dedupe(this.dedupe, notification, at, this.settings.dedupe);
     if (checked.duplicate) {
       this.decide(position, at, 'duplicate', label, { sid: notification.sid });
       return;
@@ -407,7 +469,7 @@ class StepRun {
     ) {
       // A previous sid's late news (redundant quits after a restart), or news of a recording that
       // has ended (the 11/31/32 after a host stop): kept, shown, never applied, never held.
-      this.stale(position, at, label, recording, notification.sid);
+      this.stale(position, at, label, recording, notification);
       return;
     }
     const parked: Parked = { position, at, notification };
@@ -417,7 +479,7 @@ class StepRun {
       parked,
       at,
       orderMatters(notification),
-      this.fold.reorder,
+      this.settings.reorder,
     );
     this.reorder = ordered.state;
     if (ordered.held) {
@@ -453,6 +515,11 @@ class StepRun {
     const { sid } = item.notification;
     const label = this.labelOf(item);
     if (recording === undefined) {
+      const adopter = this.adopter(item.notification, at);
+      if (adopter !== undefined) {
+        this.deliver(released, at, adopter, this.recordings.get(adopter));
+        return;
+      }
       this.unknownSids = this.unknownSids.set(
         sid,
         [...(this.unknownSids.get(sid) ?? []), item],
@@ -462,7 +529,7 @@ class StepRun {
       return;
     }
     if (entry === undefined || entry.snapshot.context.session?.sid !== sid) {
-      this.stale(item.position, at, label, recording, sid);
+      this.stale(item.position, at, label, recording, item.notification);
       return;
     }
     const reduced = toRecordingNotification(item.notification);
@@ -476,16 +543,58 @@ class StepRun {
     this.apply(recording, entry, event, item.position, kind, label, gap === null ? {} : { gap });
   }
 
-  private stale(position: number, at: number, label: string, recording: string, sid: string): void {
+  private stale(
+    position: number,
+    at: number,
+    label: string,
+    recording: string,
+    notification: Notification,
+  ): void {
+    const { sid } = notification;
     // Its recording is done with it: if dedupe had forgotten it, this copy is not kept for good.
-    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.settings.dedupe);
     const entry = this.recordings.get(recording);
-    this.decide(position, at, 'stale', label, {
+    const orphan = entry !== undefined && isOrphanLife(entry.snapshot, notification);
+    const made = this.decide(position, at, 'stale', label, {
       recording,
       sid,
-      reason: 'a previous sid',
+      reason: orphan
+        ? 'a previous sid that shows life: an orphan, stopped (rule 13)'
+        : 'a previous sid',
       ...(entry !== undefined && { state: lifecycleState(entry.snapshot) }),
     });
+    if (orphan && entry !== undefined)
+      made.state = this.stepMachine(recording, entry, {
+        type: 'orphanLife',
+        at,
+        sid,
+        uid: notification.uid,
+      });
+  }
+
+  /**
+   * Rule 11: the recording whose start, sent and not yet named, this notification's channel and
+   * uid name; it adopts the sid as its start's session (and what waited for the sid goes
+   * through). Undefined when no such start is out.
+   */
+  private adopter(notification: Notification, at: number): string | undefined {
+    const recording = this.pendingStarts.get(startKey(notification.cname, notification.uid));
+    const entry = recording === undefined ? undefined : this.recordings.get(recording);
+    if (recording === undefined || entry === undefined) return undefined;
+    const resourceId = entry.snapshot.context.attempt?.resourceId;
+    if (resourceId == null) return undefined;
+    const { sid, uid } = notification;
+    this.stepMachine(recording, entry, {
+      type: 'started',
+      at,
+      sid,
+      resourceId,
+      uid,
+      adopted: true,
+    });
+    if (this.recordings.get(recording)?.snapshot.context.session?.sid !== sid) return undefined;
+    this.adopt(sid, recording, at);
+    return recording;
   }
 
   /** A `started` named a sid: it belongs to the recording now; what waited for it goes through. */
@@ -586,6 +695,7 @@ class StepRun {
   private stepMachine(recording: string, entry: RecordingEntry, event: RecordingEvent) {
     const before = entry.snapshot.context.session?.sid ?? null;
     const { snapshot, outputs } = stepRecording(entry.snapshot, event, this.options.recording);
+    if (!this.quiet) this.outputs.push({ kind: 'delivered', recording, event, snapshot });
     const next: RecordingEntry = { snapshot, queued: entry.queued };
     const wake = wakeOf(next);
     // The queue needs one live entry at or before each recording's wake. A wake that moves later
@@ -599,6 +709,7 @@ class StepRun {
       this.recordings = this.recordings.set(recording, next, this.edit);
     }
     if (!this.quiet) for (const output of outputs) this.outputs.push(output);
+    this.trackPendingStart(recording, entry.snapshot, snapshot, event.at);
     const after = snapshot.context.session?.sid ?? null;
     if (before !== null && before !== after) this.retire(before, event.at);
     if (snapshot.status !== 'active' && after !== null) this.retire(after, event.at);
@@ -609,13 +720,51 @@ class StepRun {
     return state;
   }
 
+  /**
+   * Keeps `pendingStarts` in step with the recording's start (rule 11). A start that becomes
+   * pending looks at what already waits for an unknown sid: its notifications may be there.
+   */
+  private trackPendingStart(
+    recording: string,
+    before: RecordingSnapshot,
+    after: RecordingSnapshot,
+    at: number,
+  ): void {
+    const was = pendingStartOf(before);
+    const is = pendingStartOf(after);
+    if (was === is) return;
+    if (was !== null && this.pendingStarts.get(was) === recording)
+      this.pendingStarts = this.pendingStarts.delete(was, this.edit);
+    if (is === null) return;
+    this.pendingStarts = this.pendingStarts.set(is, recording, this.edit);
+    for (const [sid, parked] of [...this.unknownSids]) {
+      const first = parked[0]?.notification;
+      if (first === undefined || startKey(first.cname, first.uid) !== is) continue;
+      // The adoption routes everything that waited for the sid (see `adopt`).
+      if (this.adopter(first, at) !== undefined) return;
+      void sid;
+    }
+  }
+
   /** A sid the recording is done with: dedupe forgets it later; anything held for it is stale. */
   private retire(sid: string, at: number): void {
-    const forgotten = forgetSid(this.reorder, sid, at, this.fold.reorder);
+    const forgotten = forgetSid(this.reorder, sid, at, this.settings.reorder);
     this.reorder = forgotten.state;
-    this.dedupe = finishSid(this.dedupe, sid, at, this.fold.dedupe);
+    this.dedupe = finishSid(this.dedupe, sid, at, this.settings.dedupe);
     for (const released of forgotten.released) this.route(released, at);
   }
+}
+
+/** Notifications that show a recorder runs (rule 1's life evidence, and a failover's 12). */
+const LIFE_EVENTS: ReadonlySet<number> = new Set([12, 13, 30, 40, 42, 70]);
+
+/** Rule 13: life on an earlier session of a live recording that has not been sent its stop. */
+function isOrphanLife(snapshot: RecordingSnapshot, notification: Notification): boolean {
+  return (
+    snapshot.status === 'active' &&
+    LIFE_EVENTS.has(notification.eventType) &&
+    snapshot.context.orphans.some((session) => session.sid === notification.sid)
+  );
 }
 
 /** What a quiet step decides: written to, never read. */

@@ -1,5 +1,5 @@
 // The inspector's source of steps: a trace or a log read once, or a live supervisor.
-import { type CoreOptions, type CoreState, resolveCoreOptions } from '../core/index.js';
+import type { CoreOptions, CoreState } from '../core/index.js';
 import type { JournalStep } from '../runtime/journal.js';
 import {
   type InspectorStep,
@@ -60,7 +60,7 @@ export interface LiveFeed extends InspectorFeed {
  * supervisor.steps$.subscribe((step) => feed.push(step));
  */
 export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
-  const recorder = new StepRecorder(options.state, resolveCoreOptions(options.core));
+  const recorder = new StepRecorder(options.state);
   const maxSteps = options.maxSteps ?? 10_000;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new RangeError(`maxSteps must be a positive integer, not ${maxSteps}`);

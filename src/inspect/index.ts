@@ -1,11 +1,11 @@
+export type { MachineStep, RecordingSteps } from '../core/index.js';
+export { machineStepsOf } from '../core/index.js';
 export type {
   InspectionBridge,
   InspectionBridgeOptions,
   InspectionObserver,
 } from '../runtime/inspection-bridge.js';
 export { createInspectionBridge } from '../runtime/inspection-bridge.js';
-export type { MachineStep, RecordingSteps } from '../runtime/machine-steps.js';
-export { MachineSteps } from '../runtime/machine-steps.js';
 export type {
   InspectorFeed,
   JournalStep,

@@ -4,12 +4,11 @@ import type { RecordingSnapshot } from '../../machines/index.js';
 import {
   type CoreOutput,
   type CoreState,
-  DEFAULT_CORE_OPTIONS,
+  machineStepsOf,
   type ReceivedLine,
-  type ResolvedCoreOptions,
+  type RecordingSteps,
   snapshotPicture,
 } from '../core/index.js';
-import { MachineSteps, type RecordingSteps } from '../runtime/machine-steps.js';
 import type {
   WireChange,
   WireDecided,
@@ -48,15 +47,7 @@ export interface RecordedStep {
  * const { step } = recorder.record(line, result.outputs, result.state);
  */
 export class StepRecorder {
-  private readonly machines: MachineSteps;
-
-  /** @param options the core's options (resolved) its steps are taken with; default the core's. */
-  constructor(
-    private current: CoreState,
-    options: ResolvedCoreOptions = DEFAULT_CORE_OPTIONS,
-  ) {
-    this.machines = new MachineSteps(options.recording);
-  }
+  constructor(private current: CoreState) {}
 
   /** The core state after the last recorded step. */
   get state(): CoreState {
@@ -66,7 +57,7 @@ export class StepRecorder {
   /** Records a step the core took: the line it consumed, its outputs and the state after. */
   record(line: ReceivedLine, outputs: readonly CoreOutput[], after: CoreState): RecordedStep {
     const before = this.current;
-    const machines = this.machines.follow(before, line, { state: after, outputs });
+    const machines = machineStepsOf(before, outputs);
     this.current = after;
     const changed: Record<string, WireChange> = {};
     for (const [id, { steps }] of [...machines].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -95,7 +86,7 @@ function groupByDecision(outputs: readonly CoreOutput[]): WireDecided[] {
   const groups: { decision: WireDecision; outputs: WireOutput[] }[] = [];
   for (const output of outputs) {
     if (output.kind === 'decision') groups.push({ decision: output, outputs: [] });
-    else groups.at(-1)?.outputs.push(output);
+    else if (output.kind !== 'delivered') groups.at(-1)?.outputs.push(output);
   }
   return groups;
 }

@@ -38,7 +38,7 @@ export function inspectLines(
   options: OfflineOptions = {},
 ): RecordedStep['step'][] {
   const settings = resolveCoreOptions(options.core);
-  const recorder = new StepRecorder(createCore(), settings);
+  const recorder = new StepRecorder(createCore());
   const steps: RecordedStep['step'][] = [];
   for (const line of lines) steps.push(record(recorder, line, settings, options));
   return steps;
@@ -74,7 +74,7 @@ export async function logSource(
   options: OfflineOptions = {},
 ): Promise<OfflineSource> {
   const settings = resolveCoreOptions(options.core);
-  const recorder = new StepRecorder(createCore(), settings);
+  const recorder = new StepRecorder(createCore());
   const steps: RecordedStep['step'][] = [];
   for await (const entry of readLogEntries(path)) {
     steps.push(record(recorder, entry.item, settings, options));

@@ -34,8 +34,11 @@ export function idempotencyKeys(item: LogItem): IdempotencyKeys {
       return [`query${json([record.recording, record.sid, record.at, digest(rawText(record))])}`];
     case 'tick':
       return [`tick${json([record.at])}`];
-    default:
-      return [`${record.type}${json([record.recording, record.at, digest(rawText(record))])}`];
+    default: {
+      // `options` and a `resumed` of the whole log name no recording.
+      const recording = 'recording' in record ? (record.recording ?? '') : '';
+      return [`${record.type}${json([recording, record.at, digest(rawText(record))])}`];
+    }
   }
 }
 

@@ -8,6 +8,7 @@ export type {
 export { createInspectionBridge } from './inspection-bridge.js';
 export type { JournalOptions, JournalStep, Received } from './journal.js';
 export { Journal } from './journal.js';
+export { START_INTENTS_SLOT } from './legacy-intents.js';
 export type { RebuildOptions, Rebuilt } from './rebuild.js';
 export { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
 export type { CallPriority, RestSchedulerOptions } from './scheduler.js';
@@ -15,7 +16,6 @@ export { RestScheduler, seededRandom } from './scheduler.js';
 export { SnapshotPolicy } from './snapshot-policy.js';
 export { createSupervisor } from './supervisor.js';
 export type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
-export { START_INTENTS_SLOT } from './supervisor-intents.js';
 export type {
   ClientRequestFactory,
   Logger,

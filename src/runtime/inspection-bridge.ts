@@ -3,14 +3,19 @@
 // observer (`@statelyai/inspect`'s `inspector.inspect`, or XState's `inspect` option's kind).
 import type { InspectionEvent, Observer } from 'xstate';
 import {
-  type RecordingOptions,
   type RecordingSnapshot,
   recordingMachine,
   toMachineSnapshot,
 } from '../../machines/index.js';
-import { type CoreState, type CoreStep, createCore, type ReceivedLine } from '../core/index.js';
+import {
+  type CoreState,
+  type CoreStep,
+  createCore,
+  machineStepsOf,
+  type ReceivedLine,
+  type RecordingSteps,
+} from '../core/index.js';
 import type { JournalStep } from './journal.js';
-import { MachineSteps, type RecordingSteps } from './machine-steps.js';
 
 /** What receives inspection events: an observer, or a function (as XState's `inspect` takes). */
 export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -40,8 +45,6 @@ export interface InspectionBridge {
 export interface InspectionBridgeOptions {
   /** The core's state before the first `push` (`journal.state`); default an empty core. */
   readonly state?: CoreState;
-  /** The recordings' options the core steps with (its `core.recording`); default the core's. */
-  readonly recording?: RecordingOptions;
 }
 
 /**
@@ -64,7 +67,6 @@ export function createInspectionBridge(
   const next =
     typeof observer === 'function' ? observer : (e: InspectionEvent) => observer.next?.(e);
   const actors = new Map<string, ReturnType<typeof actorRef>>();
-  const machines = new MachineSteps(options.recording);
   const register = (recording: string, snapshot: RecordingSnapshot) => {
     let actor = actors.get(recording);
     if (actor === undefined) {
@@ -101,11 +103,11 @@ export function createInspectionBridge(
     announce: (state) => {
       for (const [recording, entry] of state.recordings) register(recording, entry.snapshot);
     },
-    follow: (before, line, result) => emit(machines.follow(before, line, result)),
-    push: ({ item, outputs, state }) => {
+    follow: (before, _line, result) => emit(machineStepsOf(before, result.outputs)),
+    push: ({ outputs, state }) => {
       const before = last;
       last = state;
-      emit(machines.follow(before, item, { state, outputs }));
+      emit(machineStepsOf(before, outputs));
     },
   };
 }

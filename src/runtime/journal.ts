@@ -5,8 +5,8 @@ import {
   type CoreOutput,
   type CoreState,
   type CoreStep,
+  differingOptions,
   type ReceivedLine,
-  type ResolvedCoreOptions,
   resolveCoreOptions,
   stepLine,
   stepSignal,
@@ -32,7 +32,14 @@ export type ExtraAppendOptions = Readonly<Record<string, unknown>>;
 
 /** Options of `Journal.open`. */
 export interface JournalOptions {
+  /**
+   * The options the host runs with (rule 12). When they differ from the options in force in the
+   * log (its latest `options` record, else the defaults), an `options` record is appended at
+   * open, so every later decision, and any replay of the log, reads them. Default: the log's.
+   */
   readonly core?: Partial<CoreOptions>;
+  /** The time (ms) an `options` record is appended at. Default `Date.now`. */
+  readonly now?: () => number;
   /** Snapshot once a recording has had this many inputs since the last one. Default 1000. */
   readonly snapshotEvery?: number;
   /**
@@ -96,8 +103,6 @@ export class Journal {
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<Received>>();
-  /** The host's core options: an argument of every step, never part of the state. */
-  private readonly settings: ResolvedCoreOptions;
 
   private constructor(
     private readonly log: EventLog,
@@ -107,19 +112,24 @@ export class Journal {
     this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.onStep = options.onStep;
-    this.settings = resolveCoreOptions(options.core);
   }
 
   /**
-   * Opens a journal on a log, rebuilding the state from its latest snapshot and tail. The journal
-   * owns the log from then on: `close()` closes it.
+   * Opens a journal on a log, rebuilding the state from its latest snapshot and tail with the
+   * options the log recorded, then records the host's options if they differ (rule 12). The
+   * journal owns the log from then on: `close()` closes it.
    */
   static async open(log: EventLog, options: JournalOptions = {}): Promise<Journal> {
-    const { state } = await rebuildFromLog(
-      log,
-      options.core === undefined ? {} : { options: options.core },
-    );
-    return new Journal(log, state, options);
+    const { state } = await rebuildFromLog(log);
+    const journal = new Journal(log, state, options);
+    if (options.core !== undefined) {
+      const wanted = resolveCoreOptions(options.core);
+      if (differingOptions(state.options, wanted).length > 0) {
+        const at = Math.max((options.now ?? Date.now)(), state.now);
+        await journal.receive({ at, type: 'options', options: { ...wanted } });
+      }
+    }
+    return journal;
   }
 
   /** The core state after every input acted on so far. */
@@ -215,7 +225,7 @@ export class Journal {
   async snapshot(): Promise<void> {
     if (this.closing !== null) throw new JournalClosedError();
     await this.tail;
-    await saveCoreSnapshot(this.log, this.current, this.settings);
+    await saveCoreSnapshot(this.log, this.current);
     this.policy.reset();
   }
 
@@ -247,16 +257,14 @@ export class Journal {
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
       if (missing.length === 0) throw new LogGapError(from, last);
       for (const entry of missing) {
-        this.collect(entry.item, stepLine(this.current, entry.item, this.settings), outputs);
+        this.collect(entry.item, stepLine(this.current, entry.item), outputs);
       }
     }
     if (received !== null) {
       const { item, signal } = received;
       this.collect(
         item,
-        signal === null
-          ? stepLine(this.current, item, this.settings)
-          : stepSignal(this.current, signal, this.settings),
+        signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
         outputs,
       );
     }
@@ -270,7 +278,7 @@ export class Journal {
     // not on every receive.
     this.policy.reset();
     try {
-      await saveCoreSnapshot(this.log, this.current, this.settings);
+      await saveCoreSnapshot(this.log, this.current);
     } catch (error) {
       try {
         this.onSnapshotError(error, this.current.position);

@@ -1,17 +1,22 @@
 // The supervisor's side of sharing a log: which records carry a fence, how a call is fenced,
-// which recordings need an owner, and the resume of one recording taken over.
+// which recordings need an owner.
 import { hostname } from 'node:os';
 import type { CoreState } from '../core/index.js';
 import { LeaseLostError } from '../log/index.js';
 import type { Lease } from '../log/postgres-leases.js';
 import type { TraceRecord } from '../signals/index.js';
 import { type Ownership, recordingLease } from './ownership.js';
-import type { IntentBook } from './ownership-intents.js';
-import type { ResumePlan } from './supervisor-resume.js';
 import { recordingOf } from './supervisor-session.js';
 
 // The records that report what an effect did: only the recording's owner may append them.
-const FENCED_TYPES = new Set(['query', 'stopResult', 'startFailed', 'started']);
+const FENCED_TYPES = new Set([
+  'query',
+  'stopResult',
+  'startFailed',
+  'started',
+  'startSent',
+  'resumed',
+]);
 
 /**
  * The fence of a record on a shared log: the owner's lease for the answers of its calls, none for
@@ -53,31 +58,10 @@ export function activeRecordings(state: CoreState): string[] {
   return [...state.recordings.keys()].filter((id) => recordingOf(state, id)?.active).sort();
 }
 
-/** The part of a resume plan about one recording. */
-export function planOf(plan: ResumePlan, recording: string): ResumePlan {
-  const mine = <T extends { recording: string }>(list: readonly T[]) =>
-    list.filter((each) => each.recording === recording);
-  return {
-    forgetIntents: plan.forgetIntents.filter((each) => each === recording),
-    resend: mine(plan.resend),
-    settle: mine(plan.settle),
-    stop: mine(plan.stop),
-    query: mine(plan.query),
-  };
-}
-
 /** The instance name when the host gives none: the machine's name and the process id. */
 export function defaultInstance(): string {
   return `${hostname()}-${process.pid}`;
 }
-
-/** The book of intents before a shared log's is set: holds nothing. */
-export const NO_INTENTS: IntentBook = {
-  get: () => undefined,
-  all: () => [],
-  put: async () => {},
-  settle: async () => {},
-};
 
 /**
  * Runs `work` once per wake, never two at once: wakes during a run make one more run after it.

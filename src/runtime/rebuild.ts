@@ -15,7 +15,11 @@ import {
 import { allEntries, type EventLog, type LogEntry } from '../log/index.js';
 
 export interface RebuildOptions {
-  /** The host's configuration: every entry is stepped with it, and a snapshot must match it. */
+  /**
+   * The host's override of the log's options (rule 12): every entry is stepped with it instead
+   * of the options the log recorded, and a snapshot must have been built with it. Default: the
+   * log's own.
+   */
   readonly options?: Partial<CoreOptions>;
   /** Start from the latest snapshot (default); false replays the whole log. */
   readonly useSnapshot?: boolean;
@@ -46,7 +50,7 @@ export async function rebuildFromLog(
   log: EventLog,
   options: RebuildOptions = {},
 ): Promise<Rebuilt> {
-  const settings = resolveCoreOptions(options.options);
+  const settings = options.options === undefined ? undefined : resolveCoreOptions(options.options);
   const snapshot =
     options.useSnapshot === false ? null : await log.loadSnapshot(CORE_STATE_VERSION);
   let from = createCore();
@@ -61,7 +65,10 @@ export async function rebuildFromLog(
       snapshotRefused = error.message;
     }
   }
-  const fold = new Replay(from, { outputs: options.onOutput !== undefined, options: settings });
+  const fold = new Replay(from, {
+    outputs: options.onOutput !== undefined,
+    ...(settings !== undefined && { options: settings }),
+  });
   for await (const entry of allEntries(log, { fromPosition: fromPosition + 1 })) {
     const outputs = fold.line(entry.item);
     if (options.onOutput !== undefined)
@@ -77,17 +84,18 @@ export async function rebuildFromLog(
 }
 
 /**
- * Writes a snapshot of the state at its position, marked with the options it was built with.
- * @example await saveCoreSnapshot(log, state, options);
+ * Writes a snapshot of the state at its position (its options in force inside), marked with the
+ * override it was built with, if any.
+ * @example await saveCoreSnapshot(log, state);
  */
 export async function saveCoreSnapshot(
   log: EventLog,
   state: CoreState,
-  options: ResolvedCoreOptions = resolveCoreOptions(),
+  override?: ResolvedCoreOptions,
 ): Promise<void> {
   await log.saveSnapshot({
     position: state.position,
     schemaVersion: CORE_STATE_VERSION,
-    state: serializeCore(state, options),
+    state: serializeCore(state, override),
   });
 }

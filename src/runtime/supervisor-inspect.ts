@@ -1,7 +1,6 @@
 // What the supervisor shows of its journal's steps: a stream of them for inspectors (recwatch's
 // own page subscribes to it), and XState inspection events for a host's observer (Stately's).
 import { type Observable, Subject } from 'rxjs';
-import type { RecordingOptions } from '../../machines/index.js';
 import type { CoreState } from '../core/index.js';
 import { createInspectionBridge, type InspectionObserver } from './inspection-bridge.js';
 import type { JournalStep } from './journal.js';
@@ -21,15 +20,12 @@ export class SupervisorInspection {
 
   /**
    * @param inspect the host's XState inspection observer, if any.
-   * @param recording the recordings' options the core steps with (for the replayed snapshots).
    */
   constructor(
     inspect: InspectionObserver | undefined,
-    recording: RecordingOptions,
     private readonly logger: Logger,
   ) {
-    this.bridge =
-      inspect === undefined ? undefined : createInspectionBridge(inspect, { recording });
+    this.bridge = inspect === undefined ? undefined : createInspectionBridge(inspect);
   }
 
   /** Registers every recording the state holds (after a resume), so an inspector shows them all. */

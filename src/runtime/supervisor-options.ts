@@ -67,9 +67,10 @@ export interface SupervisorOptions {
   /** Seed of the jitter, so a run on a virtual clock repeats exactly. Default 1. */
   readonly seed?: number;
   /**
-   * After a restart of the host, how long a start whose answer was never logged waits for
-   * Agora's notifications to name its sid before it is started again with the other uid.
-   * Default 20 000 ms.
+   * Rule 11's settle window: how long a start whose answer was lost (no response, a 50x, an
+   * "already running", or a host that died while it was out) waits for Agora's notifications to
+   * name its sid before the next attempt uses the other uid. The same as
+   * `core.recording.settleStartMs`, which it overrides when given. Default 30 000 ms.
    */
   readonly settleStartMs?: number;
   /** Snapshot a recording's state every this many inputs. Default 1000. */
@@ -104,7 +105,6 @@ export const SUPERVISOR_DEFAULTS = {
   qps: 10,
   jitterMs: 2_000,
   seed: 1,
-  settleStartMs: 20_000,
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 // What the shell reads of a recording to run its effects and schedule its queries.
 import {
+  type Effect,
   type LifecycleState,
   lifecycleState,
   type RecordingContext,
@@ -7,7 +8,9 @@ import {
 } from '../../machines/index.js';
 import type { SessionRef } from '../agora/index.js';
 import type { CoreState } from '../core/index.js';
-import type { CallPriority } from './scheduler.js';
+
+/** A `query` or `stop` of a session, as the core gives it. */
+export type SessionEffect = Extract<Effect, { readonly type: 'query' | 'stop' }>;
 
 /** The recording's context and top-level state, or undefined when the core does not know it. */
 export function recordingOf(
@@ -33,18 +36,4 @@ export function recordingOf(
 export function sessionRef(effect: SessionCall): SessionRef {
   const { resourceId, sid, mode, cname, uid } = effect;
   return { resourceId, sid, mode, cname, uid };
-}
-
-/**
- * A query is routine when it is the regular poll of a healthy recording; anything else (first
- * queries, 404 probing, back-off after errors, a failover, a fatal error event) is urgent.
- */
-export function queryPriority(state: CoreState, recording: string): CallPriority {
-  const found = recordingOf(state, recording);
-  if (found === undefined) return 'urgentQuery';
-  const { context, lifecycle } = found;
-  const { monitoring, failover } = context;
-  const healthy =
-    monitoring.backoff === null && failover.hint === null && monitoring.uncertainSince === null;
-  return lifecycle === 'recording' && healthy ? 'routineQuery' : 'urgentQuery';
 }

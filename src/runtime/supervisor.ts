@@ -9,8 +9,8 @@ import {
   createAgoraClient,
   type WebhookVerdict,
 } from '../agora/index.js';
-import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
-import { type CoreOutput, type CoreState, nextWakeOf, resolveCoreOptions } from '../core/index.js';
+import { type Clock, systemClock } from '../clock/index.js';
+import { type CoreOptions, type CoreOutput, type CoreState, nextWakeOf } from '../core/index.js';
 import {
   InvalidCommandError,
   NoSessionError,
@@ -19,26 +19,23 @@ import {
   UnknownRecordingError,
 } from '../errors/index.js';
 import { createMemoryLog, type EventLog, type SqliteWriterLock } from '../log/index.js';
-import type { Lease } from '../log/postgres-leases.js';
-import type { CallOutcome, RecordingMode, TraceRecord } from '../signals/index.js';
+import type { CallOutcome, TraceRecord } from '../signals/index.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type JournalStep, type Received } from './journal.js';
+import { type LegacyStartIntent, readNoteIntent, takeSlotIntents } from './legacy-intents.js';
 import { isSharedLog, Ownership, type SharedLog } from './ownership.js';
-import { type IntentBook, LeaseIntents } from './ownership-intents.js';
 import {
   activeRecordings,
   defaultInstance,
   Follower,
   fencedCall,
   fenceOf,
-  NO_INTENTS,
-  planOf,
 } from './ownership-shell.js';
 import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
+import { StartQueue } from './start-queue.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
 import { HostRequestFailure } from './supervisor-host-request.js';
 import { SupervisorInspection } from './supervisor-inspect.js';
-import { StartIntents } from './supervisor-intents.js';
 import {
   checkSupervisorOptions,
   defaultAcquireRequest,
@@ -48,9 +45,7 @@ import {
   type SupervisorOptions,
 } from './supervisor-options.js';
 import { type SupervisedRecording, supervisedPicture } from './supervisor-picture.js';
-import { planResume, type ResumePlan, type SessionEffect } from './supervisor-resume.js';
-import { queryPriority, recordingOf, sessionRef } from './supervisor-session.js';
-import { StartSettlements } from './supervisor-settle.js';
+import { recordingOf, type SessionEffect, sessionRef } from './supervisor-session.js';
 import { checkStart, describe, messageOf, nameOf } from './supervisor-words.js';
 
 /**
@@ -70,16 +65,14 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
   const agora = createAgoraClient({ ...options.agora, clock });
   const { log, owned, lock } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
   try {
-    const { recording } = resolveCoreOptions(options.core);
-    const inspection = new SupervisorInspection(options.inspect, recording, options.logger ?? {});
+    const inspection = new SupervisorInspection(options.inspect, options.logger ?? {});
+    // The host's options go in the log when they differ from the log's (rule 12).
     const journal = await Journal.open(log, {
       onStep: (step, before) => inspection.step(step, before),
-      ...(options.core === undefined ? {} : { core: options.core }),
+      core: coreOptionsOf(options),
+      now: () => clock.now(),
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
     });
-    // On a shared log, intents live on the recordings' leases and each is resumed when taken.
-    const shared = isSharedLog(log) ? log : null;
-    const intents = shared === null ? await StartIntents.load(log) : null;
     inspection.announce(journal.state);
     const supervisor = new SupervisorRuntime(
       options,
@@ -88,24 +81,25 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
       log,
       owned,
       journal,
-      intents,
       inspection,
     );
     supervisor.whenClosed(() => lock?.release());
-    if (shared !== null) {
-      await supervisor.share(shared, options.instance ?? defaultInstance());
-      return supervisor;
-    }
-    const { pollIntervalMs } = resolveCoreOptions(options.core).recording;
-    await supervisor.resume(
-      planResume(journal.state, intents?.all() ?? [], clock.now(), pollIntervalMs),
-    );
+    // On a shared log, each recording is resumed by the instance that takes it.
+    if (isSharedLog(log)) await supervisor.share(log, options.instance ?? defaultInstance());
+    else await supervisor.resumeAll();
     return supervisor;
   } catch (error) {
     if (owned) await log.close().catch(() => {});
     lock?.release();
     throw error;
   }
+}
+
+/** The core options the supervisor runs with: the host's, and `settleStartMs` where it is given. */
+function coreOptionsOf(options: SupervisorOptions): Partial<CoreOptions> {
+  const core = options.core ?? {};
+  if (options.settleStartMs === undefined) return core;
+  return { ...core, recording: { ...core.recording, settleStartMs: options.settleStartMs } };
 }
 
 async function openLog(
@@ -139,20 +133,17 @@ class SupervisorRuntime implements Supervisor {
   readonly events$: Observable<DomainEvent> = this.events.asObservable();
   private readonly scheduler: RestScheduler;
   private readonly timer: DeadlineTimer;
-  private readonly settlements: StartSettlements;
   private readonly logger: Logger;
   // Work in progress that is not a wait on the clock: appends, calls, reads.
   private readonly busy = new Set<Promise<unknown>>();
-  // One call of each kind per recording at a time: a repeated effect joins the one under way.
+  // One query or stop of a session at a time: a repeated effect joins the one under way.
   private readonly running = new Set<string>();
+  // One start out per recording (rule 11); a later decision waits for it.
+  private readonly starts = new StartQueue((what, work) => this.background(what, work));
   private readonly abort = new AbortController();
   private closing: Promise<void> | null = null;
-  // While resuming, the deadline timer waits (see resume).
-  private resuming = false;
-  private intents: IntentBook;
   // Set on a shared log (share): which recordings this instance drives, and the others' entries.
   private ownership: Ownership | null = null;
-  private leaseIntents: LeaseIntents | null = null;
   private feed: Subscription | null = null;
   private readonly follower = new Follower(() =>
     this.background('follow the shared log', () => this.followLog()),
@@ -165,11 +156,9 @@ class SupervisorRuntime implements Supervisor {
     private readonly log: EventLog,
     private readonly ownsLog: boolean,
     private readonly journal: Journal,
-    intents: StartIntents | null,
     private readonly inspection: SupervisorInspection,
   ) {
     this.logger = options.logger ?? {};
-    this.intents = intents ?? NO_INTENTS;
     this.scheduler = new RestScheduler({
       clock,
       qps: options.qps ?? SUPERVISOR_DEFAULTS.qps,
@@ -177,40 +166,6 @@ class SupervisorRuntime implements Supervisor {
       random: seededRandom(options.seed ?? SUPERVISOR_DEFAULTS.seed),
     });
     this.timer = new DeadlineTimer(clock, () => this.tick());
-    this.settlements = new StartSettlements({
-      clock,
-      log,
-      settleMs: options.settleStartMs ?? SUPERVISOR_DEFAULTS.settleStartMs,
-      state: () => this.journal.state,
-      adopt: (intent, sid) =>
-        this.background(`settle ${intent.recording}`, async () => {
-          this.logger.info?.(
-            `recwatch: ${intent.recording} adopts sid ${sid} of the start in flight before the restart`,
-          );
-          await this.receive({
-            at: this.clock.now(),
-            type: 'started',
-            recording: intent.recording,
-            resourceId: intent.resourceId,
-            sid,
-            uid: intent.uid,
-          });
-          await this.intents.settle(intent.recording, this.journal.state.position);
-        }),
-      restart: (intent, uid) =>
-        this.background(`settle ${intent.recording}`, async () => {
-          this.logger.warn?.(
-            `recwatch: ${intent.recording}: no sign of the start in flight before the restart; starting again with uid ${uid}`,
-          );
-          await this.intents.settle(intent.recording, this.journal.state.position);
-          await this.acquireAndStart({
-            recording: intent.recording,
-            cname: intent.cname,
-            uid,
-            mode: intent.mode,
-          });
-        }),
-    });
   }
 
   // --- the one door into the journal --------------------------------------------------------
@@ -219,29 +174,27 @@ class SupervisorRuntime implements Supervisor {
   private async receive(record: TraceRecord): Promise<Received> {
     if (this.closing !== null) throw new SupervisorClosedError();
     const fence = fenceOf(this.ownership, record);
-    const received = await this.io(this.journalReceive(record, fence));
+    const received = await this.io(this.journal.receive(record, fence));
     this.act(received.outputs);
     return received;
   }
 
-  // Every journal call goes through here, so a change of the journal's API is a change here only.
-  private journalReceive(record: TraceRecord, append?: { fence: Lease }): Promise<Received> {
-    return this.journal.receive(record, append);
-  }
-
   private act(outputs: readonly CoreOutput[]): void {
     for (const output of outputs) {
-      // On a shared log, the recording's owner emits its events and runs its effects.
-      if (output.kind !== 'decision' && !this.drives(output.recording)) {
+      if (output.kind === 'decision') {
+        if (output.decision === 'rejected')
+          this.logger.debug?.(`recwatch: rejected ${output.input}: ${output.reason ?? ''}`);
+      } else if (output.kind === 'delivered') {
+        // What the machines were given: the inspection has it from the journal's steps.
+      } else if (!this.drives(output.recording)) {
+        // On a shared log, the recording's owner emits its events and runs its effects.
         if (output.kind === 'effect' && output.type !== 'wakeAt') {
           this.ownership?.want(output.recording);
         }
       } else if (output.kind === 'event') this.emit(output);
-      else if (output.kind === 'effect') this.run(output);
-      else if (output.decision === 'rejected')
-        this.logger.debug?.(`recwatch: rejected ${output.input}: ${output.reason ?? ''}`);
+      else this.run(output);
     }
-    if (this.closing === null && !this.resuming) this.timer.arm(nextWakeOf(this.journal.state));
+    if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.state));
   }
 
   private emit(event: DomainEvent): void {
@@ -258,16 +211,22 @@ class SupervisorRuntime implements Supervisor {
   private run(effect: Effect): void {
     if (this.closing !== null) return;
     const { recording } = effect;
-    if (effect.type === 'query') {
-      const priority = queryPriority(this.journal.state, recording);
-      this.once(`${recording}/query`, () => this.query(effect, priority));
-    } else if (effect.type === 'stop') {
-      this.once(`${recording}/stop`, () => this.stopSession(effect));
-    } else if (effect.type === 'acquireAndStart') {
-      this.settlements.cancel(recording);
-      this.once(`${recording}/start`, () => this.acquireAndStart(effect));
+    switch (effect.type) {
+      case 'query': {
+        const priority = effect.priority === 'poll' ? 'routineQuery' : 'urgentQuery';
+        this.once(`${recording}/query/${effect.sid}`, () => this.query(effect, priority));
+        return;
+      }
+      case 'stop':
+        this.once(`${recording}/stop/${effect.sid}`, () => this.stopSession(effect));
+        return;
+      case 'acquireAndStart':
+        this.starts.run(recording, () => this.acquireAndStart(effect));
+        return;
+      // `start` is the chart's answer to the `startSent` that acquireAndStart appends: that call
+      // sends it (see there); one seen elsewhere (a replay, another instance's) is not ours.
+      // wakeAt: the timer follows the core's wake queue (nextWakeOf) after every step.
     }
-    // wakeAt: the timer follows the core's wake queue (nextWakeOf) after every step.
   }
 
   private once(key: string, work: () => Promise<unknown>): void {
@@ -278,6 +237,7 @@ class SupervisorRuntime implements Supervisor {
 
   private async query(effect: SessionEffect, priority: CallPriority): Promise<void> {
     const session = sessionRef(effect);
+    const sentAt = this.clock.now();
     const answer = await this.call(
       priority,
       (signal) => this.agora.query(session, { signal }),
@@ -285,7 +245,14 @@ class SupervisorRuntime implements Supervisor {
     );
     if (answer === null) return;
     const { recording, sid } = effect;
-    await this.receive({ at: this.clock.now(), type: 'query', recording, sid, ...logged(answer) });
+    await this.receive({
+      at: this.clock.now(),
+      type: 'query',
+      recording,
+      sid,
+      ...logged(answer),
+      sentAt,
+    } as TraceRecord);
   }
 
   private async stopSession(effect: SessionEffect): Promise<void> {
@@ -306,19 +273,16 @@ class SupervisorRuntime implements Supervisor {
     });
   }
 
-  private async acquireAndStart(effect: {
-    recording: string;
-    cname: string;
-    uid: string;
-    mode: RecordingMode;
-  }): Promise<void> {
-    const { recording, cname, uid, mode } = effect;
-    const attempt: StartAttemptInfo = {
-      cname,
-      uid,
-      mode,
-      restarts: recordingOf(this.journal.state, recording)?.context.restarts ?? 0,
-    };
+  /**
+   * One start attempt (rules 11, 12): acquire, build the host's request, append `startSent`, and
+   * send `start` only when the chart answers that with its `start` effect (a stop, or a newer
+   * decision, may have come meanwhile). The answer is appended as `started` or `startFailed`.
+   */
+  private async acquireAndStart(
+    effect: Extract<Effect, { type: 'acquireAndStart' }>,
+  ): Promise<void> {
+    const { recording, cname, uid, mode, restarts } = effect;
+    const attempt: StartAttemptInfo = { cname, uid, mode, restarts };
     const startFailed = (answer: { httpStatus: number | null; body: unknown }) =>
       this.receive({ at: this.clock.now(), type: 'startFailed', recording, ...answer });
     const acquireRequest = await this.hostRequest('acquireRequest', recording, attempt);
@@ -332,35 +296,43 @@ class SupervisorRuntime implements Supervisor {
     if (acquired === null) return;
     if (acquired.resourceId === undefined) return void (await startFailed(logged(acquired)));
     const { resourceId } = acquired;
-    // The intent is durable before the start is sent: a host dying now settles it on resume.
-    const position = this.journal.state.position;
-    await this.io(
-      this.intents.put({ recording, resourceId, cname, uid, mode, position, at: this.clock.now() }),
-    );
+    // Built before `startSent`: once that is logged, a failure here would look like a lost start.
     const startRequest = await this.hostRequest('clientRequest', recording, attempt);
-    if (startRequest instanceof HostRequestFailure) {
-      await startFailed(logged(startRequest));
-      return void (await this.intents.settle(recording, this.journal.state.position));
-    }
+    if (startRequest instanceof HostRequestFailure)
+      return void (await startFailed(logged(startRequest)));
+    // Durable before the start is sent: a host dying now leaves a start the chart settles.
+    const sent = await this.receive({
+      at: this.clock.now(),
+      type: 'startSent',
+      recording,
+      resourceId,
+      uid,
+    });
+    const goAhead = sent.outputs.some(
+      (output) =>
+        output.kind === 'effect' &&
+        output.type === 'start' &&
+        output.recording === recording &&
+        output.resourceId === resourceId,
+    );
+    if (!goAhead) return;
     const started = await this.call(
       'start',
       (signal) =>
         this.agora.start({ resourceId, mode, cname, uid, clientRequest: startRequest }, { signal }),
       recording,
     );
-    if (started === null) return; // Closed mid-call: the intent stays for the next run to settle.
-    if (started.sid === undefined) await startFailed(logged(started));
-    else {
-      await this.receive({
-        at: this.clock.now(),
-        type: 'started',
-        recording,
-        resourceId,
-        sid: started.sid,
-        uid,
-      });
-    }
-    await this.io(this.intents.settle(recording, this.journal.state.position));
+    // Closed mid-call: the next process's `resumed` settles it.
+    if (started === null) return;
+    if (started.sid === undefined) return void (await startFailed(logged(started)));
+    await this.receive({
+      at: this.clock.now(),
+      type: 'started',
+      recording,
+      resourceId,
+      sid: started.sid,
+      uid,
+    });
   }
 
   // The host's callback builds the request; what it returns is sent and kept nowhere. One that
@@ -417,56 +389,30 @@ class SupervisorRuntime implements Supervisor {
     return answer;
   }
 
-  // --- resume --------------------------------------------------------------------------------
+  // --- resume (rule 12: recovery is an input) ----------------------------------------------
 
   /**
-   * Picks up where the last run stopped (see docs/operations.md). Deadlines that fell due while
-   * the host was down wait for the resume's queries and settlements (at most `settleStartMs`), so
-   * a recording is not declared dead before Agora has been asked.
+   * Picks up where the last process stopped (see docs/operations.md): appends `resumed`, and the
+   * chart decides what to resend, settle or re-query. Start intents an earlier version kept
+   * outside the log are migrated into `startSent` records first.
    */
-  async resume(plan: ResumePlan): Promise<void> {
-    for (const recording of plan.forgetIntents) {
-      await this.intents.settle(recording, this.journal.state.position);
-    }
-    const pending: Promise<unknown>[] = [];
-    for (const start of plan.resend)
-      this.once(`${start.recording}/start`, () => this.acquireAndStart(start));
-    for (const intent of plan.settle) {
-      const { scanned, concluded } = this.settlements.watch(intent);
-      this.background(`settle ${intent.recording}`, () => this.io(scanned));
-      pending.push(concluded);
-    }
-    for (const effect of [...plan.stop, ...plan.query]) {
-      const work =
-        effect.type === 'stop'
-          ? () => this.stopSession(effect)
-          : () => this.query(effect, 'urgentQuery');
-      pending.push(this.background(`resume ${effect.recording}`, work));
-    }
-    const total = plan.resend.length + plan.settle.length + plan.stop.length + plan.query.length;
-    if (total > 0) {
-      this.logger.info?.(
-        `recwatch: resumed ${this.journal.state.recordings.size} recordings: ${plan.query.length} re-queried, ${plan.stop.length} stops resent, ${plan.settle.length + plan.resend.length} starts settled`,
-      );
-    }
-    if (pending.length === 0) return this.resumed();
-    let bound: ClockTimer | null = null;
-    const waited = new Promise<void>((resolve) => {
-      bound = this.clock.setTimeout(
-        resolve,
-        this.options.settleStartMs ?? SUPERVISOR_DEFAULTS.settleStartMs,
-      );
-    });
-    this.resuming = true;
-    void Promise.race([Promise.allSettled(pending), waited]).then(() => {
-      if (bound !== null) this.clock.clearTimeout(bound);
-      this.resumed();
-    });
+  async resumeAll(): Promise<void> {
+    const { intents, clear } = await this.io(takeSlotIntents(this.log));
+    for (const intent of intents) await this.migrate(intent);
+    await this.io(clear());
+    if (activeRecordings(this.journal.state).length === 0) return;
+    const received = await this.receive({ at: this.clock.now(), type: 'resumed' });
+    const effects = received.outputs.filter((output) => output.kind === 'effect').length;
+    this.logger.info?.(
+      `recwatch: resumed ${this.journal.state.recordings.size} recordings (${effects} effects)`,
+    );
   }
 
-  private resumed(): void {
-    this.resuming = false;
-    if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.state));
+  /** An earlier version's start intent, as the `startSent` it stands for (once, if still open). */
+  private async migrate(intent: LegacyStartIntent): Promise<void> {
+    const context = recordingOf(this.journal.state, intent.recording)?.context;
+    if (context?.attempt?.uid !== intent.uid || context.attempt.resourceId !== null) return;
+    await this.receive({ at: this.clock.now(), type: 'startSent', ...intent });
   }
 
   // --- several instances on a shared log (docs/operations.md) ------------------------------
@@ -483,8 +429,6 @@ class SupervisorRuntime implements Supervisor {
       gained: (recording) => void this.background(`take ${recording}`, () => this.take(recording)),
     });
     this.ownership = ownership;
-    this.leaseIntents = new LeaseIntents(ownership);
-    this.intents = this.leaseIntents;
     this.feed = log
       .watch({
         fromPosition: this.journal.state.position + 1,
@@ -493,26 +437,24 @@ class SupervisorRuntime implements Supervisor {
           this.logger.warn?.(`recwatch: reading the shared log: ${messageOf(error)}`),
       })
       .subscribe((entry) => {
-        const record = entry.item.kind === 'input' ? entry.item.record : null;
-        if (record?.type === 'notification') this.settlements.notice(record.body);
         if (entry.position > this.journal.state.position) this.follower.wake();
       });
     // Claim our share of what nobody drives now, without waiting for the first beat.
     void ownership.beat();
   }
 
-  /** A recording just taken: catch up with the log, then resume it as a restart would. */
+  /** A recording just taken: catch up with the log, then `resumed` for it (rule 12). */
   private async take(recording: string): Promise<void> {
     await this.followLog();
-    const intent = await this.io(this.leaseIntents?.load(recording) ?? Promise.resolve(undefined));
-    const { pollIntervalMs } = resolveCoreOptions(this.options.core).recording;
-    const plan = planResume(
-      this.journal.state,
-      intent === undefined ? [] : [intent],
-      this.clock.now(),
-      pollIntervalMs,
-    );
-    await this.resume(planOf(plan, recording));
+    const ownership = this.ownership;
+    if (ownership === null) return;
+    const note = await this.io(ownership.noteOf(recording));
+    const intent = readNoteIntent(note, recording);
+    if (intent !== null) {
+      await this.migrate(intent);
+      await this.io(ownership.note(recording, null));
+    }
+    await this.receive({ at: this.clock.now(), type: 'resumed', recording });
   }
 
   /** Steps the other instances' entries and acts on them. */
@@ -530,7 +472,6 @@ class SupervisorRuntime implements Supervisor {
 
   async receiveWebhook(body: unknown): Promise<WebhookVerdict> {
     const received = await this.receive({ at: this.clock.now(), type: 'notification', body });
-    this.settlements.notice(body);
     const rejected = received.outputs.some(
       (output) =>
         output.kind === 'decision' &&
@@ -643,7 +584,7 @@ class SupervisorRuntime implements Supervisor {
   private async shutdown(): Promise<void> {
     this.timer.disarm();
     this.feed?.unsubscribe();
-    this.settlements.close();
+    this.starts.clear();
     this.scheduler.close();
     this.abort.abort();
     while (this.busy.size > 0) await Promise.allSettled([...this.busy]);

@@ -38,7 +38,30 @@ export type TraceRecord =
   | (CallRecord<'stopResult'> & { readonly sid?: string })
   | { readonly at: number; readonly type: 'notification'; readonly body: unknown }
   | { readonly at: number; readonly type: 'tick' }
-  | { readonly at: number; readonly type: 'stop'; readonly recording: string };
+  | { readonly at: number; readonly type: 'stop'; readonly recording: string }
+  | {
+      /** The shell is about to send `start` with this resource and uid (rule 12). */
+      readonly at: number;
+      readonly type: 'startSent';
+      readonly recording: string;
+      readonly resourceId: string;
+      readonly uid: string;
+    }
+  | {
+      /** A process opened the log (every recording), or took `recording` over (rule 12). */
+      readonly at: number;
+      readonly type: 'resumed';
+      readonly recording?: string;
+    }
+  | {
+      /**
+       * The options every later decision reads, in full (the core checks their shape): recorded
+       * when a host opens the log with options other than the log's, or changes them (rule 12).
+       */
+      readonly at: number;
+      readonly type: 'options';
+      readonly options: Readonly<Record<string, unknown>>;
+    };
 
 interface CallRecord<T extends string> {
   readonly at: number;
@@ -54,7 +77,10 @@ export type TraceRecordType = TraceRecord['type'];
 
 /** A trace record normalized: bodies parsed and classified, ready for the core. */
 export type Signal =
-  | Extract<TraceRecord, { type: 'start' | 'started' | 'tick' | 'stop' }>
+  | Extract<
+      TraceRecord,
+      { type: 'start' | 'started' | 'tick' | 'stop' | 'startSent' | 'resumed' | 'options' }
+    >
   | {
       readonly at: number;
       readonly type: 'startFailed';
@@ -72,6 +98,8 @@ export type Signal =
       readonly at: number;
       readonly type: 'stopResult';
       readonly recording: string;
+      /** The session whose stop this answers, when the record names it. */
+      readonly sid?: string;
       readonly outcome: CallOutcome;
     }
   | { readonly at: number; readonly type: 'notification'; readonly notification: Notification };
@@ -120,6 +148,15 @@ export const recordSchema = z.discriminatedUnion('type', [
   z.object({ at, type: z.literal('notification'), body: z.unknown() }),
   z.object({ at, type: z.literal('tick') }),
   z.object({ at, type: z.literal('stop'), recording: name }),
+  z.object({
+    at,
+    type: z.literal('startSent'),
+    recording: name,
+    resourceId: name,
+    uid: idLike,
+  }),
+  z.object({ at, type: z.literal('resumed'), recording: name.optional() }),
+  z.object({ at, type: z.literal('options'), options: z.record(z.string(), z.unknown()) }),
 ]);
 
 /**
@@ -192,6 +229,9 @@ function normalizeShape(record: TraceRecord): ParseResult<Signal> {
         return fail('httpStatus', 'invalid_value', 'a failed start cannot have status 200');
       }
       const { at, type, recording } = record;
+      if (record.type === 'stopResult' && record.sid !== undefined) {
+        return { ok: true, value: { at, type, recording, sid: record.sid, outcome } };
+      }
       return { ok: true, value: { at, type, recording, outcome } };
     }
     default:

@@ -62,6 +62,13 @@ export function readRecordFast(raw: unknown): TraceRecord | undefined {
       const start = { at, type, recording, cname, uid, mode: mode as 'individual' | 'mix' | 'web' };
       return typeof r.backupUid === 'string' ? { ...start, backupUid: r.backupUid } : start;
     }
+    case 'startSent':
+      if (!isName(r.recording) || !isName(r.resourceId) || typeof r.uid !== 'string')
+        return undefined;
+      return { at, type, recording: r.recording, resourceId: r.resourceId, uid: r.uid };
+    case 'resumed':
+      if (!('recording' in r)) return { at, type };
+      return isName(r.recording) ? { at, type, recording: r.recording } : undefined;
     default:
       return undefined;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CORE_STATE_VERSION, recordingState } from '../../src/core/index.js';
+import { CORE_STATE_VERSION, createCore, recordingState, step } from '../../src/core/index.js';
 import { wakeOf } from '../../src/core/state.js';
 import {
   CoreStateError,
@@ -65,7 +65,7 @@ describe('a saved core state is checked before it is trusted', () => {
     expect((error as Error).message).toMatch(/position/);
   });
 
-  it('refuses a state built with other options', () => {
+  it('refuses a state built with another override of the options than the one given', () => {
     const options = resolveCoreOptions({ recording: { pollIntervalMs: 5_000 } });
     expect(catchError(() => deserializeCore(saved(), options))).toMatchObject({
       problem: 'options',
@@ -75,12 +75,28 @@ describe('a saved core state is checked before it is trusted', () => {
     ).not.toThrow();
   });
 
-  it('keeps no options in the state: not in a context, not in the saved JSON', () => {
+  it('keeps the options in force once, beside the recordings and never in a context (rule 12)', () => {
     const json = saved();
     const text = JSON.stringify(json);
-    expect(text).not.toContain('pollIntervalMs');
-    expect(text).not.toContain('holdMs');
-    expect(Object.keys(json)).not.toContain('options');
+    expect(text.split('pollIntervalMs').length - 1).toBe(1);
+    expect(JSON.stringify(json.recordings)).not.toContain('pollIntervalMs');
+    const restored = deserializeCore(json);
+    expect(restored.options).toEqual(resolveCoreOptions());
+  });
+
+  it('restores the options an `options` record set, and steps with them', () => {
+    const options = resolveCoreOptions({ unknownSidHoldMs: 5_000 });
+    const state = step(createCore(), { at: 1, type: 'options', options: { ...options } }).state;
+    const restored = deserializeCore(JSON.parse(JSON.stringify(serializeCore(state))));
+    expect(restored.options).toEqual(options);
+  });
+
+  it('refuses saved options of the wrong shape, naming the field', () => {
+    const json = saved();
+    const broken = { ...json, options: { ...json.options, unknownSidHoldMs: -1 } };
+    expect((catchError(() => deserializeCore(broken)) as Error).message).toMatch(
+      /unknownSidHoldMs/,
+    );
   });
 });
 

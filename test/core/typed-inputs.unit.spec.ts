@@ -43,6 +43,9 @@ describe('typed entry points for the records a host builds', () => {
       | 'stopResult'
       | 'notification'
       | 'tick'
+      | 'startSent'
+      | 'resumed'
+      | 'options'
       | 'stop'
     >();
     expectTypeOf(step).parameter(1).toEqualTypeOf<TraceRecord>();

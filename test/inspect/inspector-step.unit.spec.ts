@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stepRecording } from '../../machines/index.js';
-import { picture } from '../../src/core/index.js';
+import { machineStepsOf, picture } from '../../src/core/index.js';
 import { StepRecorder } from '../../src/inspect/inspector-step.js';
 import { inspectLines } from '../../src/inspect/offline.js';
-import { MachineSteps } from '../../src/runtime/machine-steps.js';
 import { fleetArb } from '../core/arbitraries.js';
 import { coreSteps, expectedPicture, RULE_TRACES, traceLines } from './traces.js';
 
@@ -30,7 +29,10 @@ describe('inspector steps', () => {
   it.each(RULE_TRACES)('carry every decision of %s, in order, with its outputs', (name) => {
     const lines = traceLines(name);
     const steps = inspectLines(lines);
-    const outputs = coreSteps(lines).flatMap(({ result }) => result.outputs);
+    // The machine events delivered are shown as each recording's change, not as outputs.
+    const outputs = coreSteps(lines)
+      .flatMap(({ result }) => result.outputs)
+      .filter((output) => output.kind !== 'delivered');
     const shown = steps.flatMap((step) =>
       step.decisions.flatMap(({ decision, outputs }) => [decision, ...outputs]),
     );
@@ -64,10 +66,10 @@ describe('inspector steps', () => {
     expect(steps[0]?.changed.r1).toEqual({
       after: expect.objectContaining({
         state: 'starting',
-        value: { starting: { acquiring: 'calling' } },
+        value: { starting: { attempt: { acquiring: 'calling' } } },
       }),
       events: ['start'],
-      path: [{ starting: { acquiring: 'calling' } }],
+      path: [{ starting: { attempt: { acquiring: 'calling' } } }],
     });
     const failover = steps.find((s) => s.changed.r1?.after.state === 'failoverPending');
     expect(failover?.changed.r1?.events).toEqual(['notification']);
@@ -76,10 +78,10 @@ describe('inspector steps', () => {
   it('gives the events that replay each recording exactly, on generated fleets with faults', () => {
     fc.assert(
       fc.property(fleetArb, (trace) => {
-        const machines = new MachineSteps();
         const lines = trace.map((record) => ({ kind: 'input' as const, record }));
         for (const { before, line, result } of coreSteps(lines)) {
-          const followed = machines.follow(before, line, result);
+          const followed = machineStepsOf(before, result.outputs);
+          void line;
           for (const [id, entry] of result.state.recordings) {
             const changed = before.recordings.get(id) !== entry;
             expect(followed.has(id), `step ${result.state.position} ${id}`).toBe(changed);

@@ -92,6 +92,17 @@ export const started = (s: number, sid = SID, uid = UID): RecordingEvent => ({
   uid,
 });
 
+/** The shell is about to send `start` (rule 12): the acquire answered with `R-<sid>`. */
+export const startSent = (s: number, uid = UID, sid = SID): RecordingEvent => ({
+  type: 'startSent',
+  at: at(s),
+  resourceId: `R-${sid}`,
+  uid,
+});
+
+/** A process opened the log again (rule 12). */
+export const resumed = (s: number): RecordingEvent => ({ type: 'resumed', at: at(s) });
+
 export const startFailed = (
   s: number,
   httpStatus: number | null,

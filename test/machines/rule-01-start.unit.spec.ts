@@ -17,7 +17,7 @@ describe('rule 1: start', () => {
   it('asks for acquire+start with the host uid and waits in starting', () => {
     const r = new Recording();
     const outputs = r.send(start(0));
-    expect(r.value).toEqual({ starting: { acquiring: 'calling' } });
+    expect(r.value).toEqual({ starting: { attempt: { acquiring: 'calling' } } });
     expect(outputs).toContainEqual({
       kind: 'effect',
       recording: 'r1',
@@ -38,6 +38,7 @@ describe('rule 1: start', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
+      priority: 'urgent',
       ...session(),
     });
   });

@@ -44,6 +44,7 @@ describe('rule 2: quit evidence', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
+      priority: 'urgent',
       ...session(),
     });
   });

@@ -43,6 +43,7 @@ describe('rule 3: a 404 is ambiguous', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
+      priority: 'urgent',
       ...session(),
     });
     expect(r.send(notify(11, 1, { errorLevel: 3 })).filter((o) => o.type === 'query')).toEqual([]);

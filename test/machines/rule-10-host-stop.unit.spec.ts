@@ -10,6 +10,7 @@ import {
   start,
   started,
   startFailed,
+  startSent,
   stop,
   stopResult,
   tick,
@@ -78,8 +79,8 @@ describe('rule 10: host stop', () => {
 
   it('stops the session a start in flight turns out to create', () => {
     const r = new Recording();
-    r.send(start(0), stop(1));
-    expect(r.state).toBe('stopping');
+    r.send(start(0), startSent(0.5), stop(1));
+    expect(r.value).toEqual({ stopping: 'awaitingSession' });
     expect(r.effects('stop')).toHaveLength(0);
     expect(r.send(started(2))).toContainEqual({
       kind: 'effect',
@@ -110,11 +111,20 @@ describe('rule 10: host stop', () => {
     expect(r.effects('acquireAndStart')).toHaveLength(1);
   });
 
+  it('is stopped at once while only the acquire is out, and sends no start after it', () => {
+    const r = new Recording();
+    r.send(start(0), stop(1));
+    expect(r.state).toBe('stopped');
+    // The acquire comes back: its startSent is not answered with a start.
+    expect(r.send(startSent(2))).toEqual([]);
+    expect(r.effects('start')).toHaveLength(0);
+  });
+
   it('waits for the session of a retried start that is out when the stop comes', () => {
     const r = new Recording();
     r.send(start(0), startFailed(1, 503), tick(4));
     expect(r.effects('acquireAndStart')).toHaveLength(2);
-    r.send(stop(5));
+    r.send(startSent(4.5), stop(5));
     expect(r.state).toBe('stopping');
     expect(r.send(started(6))).toContainEqual(expect.objectContaining({ type: 'stop', sid: 'S1' }));
   });
@@ -160,6 +170,7 @@ describe('rule 10: a refused stop keeps the recording supervised', () => {
       kind: 'effect',
       recording: 'r1',
       type: 'query',
+      priority: 'urgent',
       ...session(),
     });
     const answer = r.send(alive(91, 5));
