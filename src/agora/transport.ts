@@ -13,11 +13,11 @@ export const DOMAIN_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000, 6_000];
 
 /** What a call got back: the status and the parsed JSON body (text when not JSON), or no response. */
 export interface RawResponse {
-  /** null when no response came (connection failure, timeout, aborted). */
+  /** null when no response came (refused before sending, connection lost, timeout, aborted). */
   readonly httpStatus: number | null;
   readonly body: unknown;
   /** Why there was no response, for a log line (never holds a credential). */
-  readonly failure?: 'timeout' | 'connection' | 'aborted';
+  readonly failure?: 'timeout' | 'connection' | 'refused' | 'aborted';
 }
 
 /** One request to send. */
@@ -27,8 +27,9 @@ export interface TransportRequest {
   readonly path: string;
   readonly body?: unknown;
   /**
-   * May it be sent again after a timeout? A timed-out `start` may have reached Agora, and sending
-   * it again could start a second recording; a connection failure never reached it.
+   * May it be sent again when no answer came? A `start` that timed out, or whose connection was
+   * reset after it was written, may have reached Agora, and sending it again could start a second
+   * recording (rule 11): only a connection refused before anything was sent is tried again.
    */
   readonly retryAfterTimeout: boolean;
   readonly signal?: AbortSignal;
@@ -55,7 +56,7 @@ export async function send(
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     if (attempt > 0) {
       if (last.failure === 'aborted') return last;
-      if (last.failure === 'timeout' && !request.retryAfterTimeout) return last;
+      if (last.failure !== 'refused' && !request.retryAfterTimeout) return last;
       const waited = await wait(
         options.clock,
         options.retryDelaysMs[attempt - 1] ?? 0,
@@ -101,13 +102,27 @@ async function sendOnce(
     });
     const text = await response.text();
     return { httpStatus: response.status, body: parseBody(text) };
-  } catch {
-    const failure = timedOut ? 'timeout' : isAborted(request.signal) ? 'aborted' : 'connection';
+  } catch (error) {
+    const failure = timedOut
+      ? 'timeout'
+      : isAborted(request.signal)
+        ? 'aborted'
+        : neverSent(error)
+          ? 'refused'
+          : 'connection';
     return { httpStatus: null, body: null, failure };
   } finally {
     options.clock.clearTimeout(timer);
     request.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Errors that mean the request never left: no connection was made, so nothing reached Agora. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function neverSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === 'string' && NEVER_SENT.has(cause.code);
 }
 
 // A function, so TypeScript does not keep the narrowing from before the await.

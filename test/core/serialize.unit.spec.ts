@@ -92,7 +92,7 @@ describe('a saved core state is checked before it is trusted', () => {
   });
 
   it('refuses saved options of the wrong shape, naming the field', () => {
-    const json = saved();
+    const json = saved() as unknown as { options: Record<string, unknown> };
     const broken = { ...json, options: { ...json.options, unknownSidHoldMs: -1 } };
     expect((catchError(() => deserializeCore(broken)) as Error).message).toMatch(
       /unknownSidHoldMs/,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RecordingEvent } from '../../machines/index.js';
 import {
   at,
   Recording,
@@ -13,6 +14,9 @@ import {
 } from './drive.js';
 
 const BACKUP = '1002';
+
+/** What the core gives the machine when the start's own notifications name its session. */
+const adopted = (s: number): RecordingEvent => ({ ...started(s), adopted: true }) as RecordingEvent;
 
 describe('rule 11: a start whose answer was lost', () => {
   it('answers startSent with the start to send, once the acquire has answered', () => {
@@ -57,7 +61,7 @@ describe('rule 11: a start whose answer was lost', () => {
   it('adopts the session its notifications name, as started would', () => {
     const r = new Recording();
     r.send(start(0), startSent(1), startFailed(11, null));
-    const outputs = r.send({ ...started(15), adopted: true });
+    const outputs = r.send(adopted(15));
     expect(r.value).toEqual({ starting: 'confirming' });
     expect(r.context.session).toMatchObject({ sid: 'S1', resourceId: 'R-S1', uid: UID });
     expect(outputs).toContainEqual({
@@ -92,7 +96,7 @@ describe('rule 11: a start whose answer was lost', () => {
     const r = new Recording();
     r.send(start(0), startSent(1), startFailed(11, null), stop(12));
     expect(r.value).toEqual({ stopping: 'awaitingSession' });
-    expect(r.send({ ...started(20), adopted: true })).toContainEqual(
+    expect(r.send(adopted(20))).toContainEqual(
       expect.objectContaining({ type: 'stop', sid: 'S1' }),
     );
   });

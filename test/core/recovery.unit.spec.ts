@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CoreOutput,
+  type CoreState,
+  createCore,
+  machineStepsOf,
+  nextWakeOf,
+  picture,
+  resolveCoreOptions,
+  stepUntrusted,
+} from '../../src/core/index.js';
+import type { TraceRecord } from '../../src/index.js';
+import { alive, at, note, start, started, stop, tick } from './inputs.js';
+
+/** Folds inputs as a log is replayed: no override, the options records decide (rule 12). */
+function run(inputs: readonly unknown[], from: CoreState = createCore()) {
+  let state = from;
+  const outputs: CoreOutput[] = [];
+  for (const input of inputs) {
+    const result = stepUntrusted(state, input);
+    state = result.state;
+    outputs.push(...result.outputs);
+  }
+  return { state, outputs };
+}
+
+const startSent = (s: number, uid = '1001', resourceId = 'RES-S9'): TraceRecord => ({
+  at: at(s),
+  type: 'startSent',
+  recording: 'r1',
+  resourceId,
+  uid,
+});
+
+const noAnswer = (s: number): TraceRecord => ({
+  at: at(s),
+  type: 'startFailed',
+  recording: 'r1',
+  httpStatus: null,
+  body: null,
+});
+
+const effects = (outputs: readonly CoreOutput[], type: string) =>
+  outputs.filter((o) => o.kind === 'effect' && o.type === type);
+
+describe('rule 11: the session of a start whose answer was lost is adopted', () => {
+  it('adopts a sid its 40 names (cname and uid) after the start timed out, with no second start', () => {
+    const { state, outputs } = run([
+      start(0),
+      startSent(1),
+      noAnswer(11),
+      note(12, 'S9', 0, 40),
+      note(13, 'S9', 1, 30),
+      tick(100),
+    ]);
+    expect(picture(state).recordings.r1).toMatchObject({
+      state: 'recording',
+      sid: 'S9',
+      resourceId: 'RES-S9',
+    });
+    expect(effects(outputs, 'start')).toHaveLength(1);
+    expect(effects(outputs, 'acquireAndStart')).toHaveLength(1);
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ kind: 'event', type: 'adopted', sid: 'S9', uid: '1001' }),
+    );
+    expect(outputs.filter((o) => o.kind === 'decision' && o.decision === 'unrouted')).toEqual([]);
+  });
+
+  it('adopts it while the start is still out, and a late timeout of that start changes nothing', () => {
+    const { state } = run([start(0), startSent(1), note(3, 'S9', 0, 40), noAnswer(11)]);
+    expect(picture(state).recordings.r1).toMatchObject({ state: 'recording', sid: 'S9' });
+  });
+
+  it('adopts what waited as an unknown sid when the start becomes one to settle', () => {
+    // The news came while only the acquire was out (it cannot concern a start not sent yet).
+    const { state } = run([start(0), note(1, 'S9', 0, 40), startSent(2), noAnswer(5)]);
+    expect(picture(state).recordings.r1).toMatchObject({ state: 'recording', sid: 'S9' });
+  });
+
+  it('never adopts a sid that names another uid or channel', () => {
+    const { state } = run([
+      start(0),
+      startSent(1),
+      noAnswer(11),
+      note(12, 'S8', 0, 40, {}, { uid: '2002' }),
+    ]);
+    expect(picture(state).recordings.r1).toMatchObject({ state: 'starting', sid: null });
+  });
+});
+
+describe('rule 12: options in the log', () => {
+  it('reads the options an `options` record sets, from the next input on', () => {
+    const options = resolveCoreOptions({ unknownSidHoldMs: 60_000 });
+    const { state } = run([{ at: at(0), type: 'options', options }, note(1, 'S5', 0, 40)]);
+    expect(state.options).toEqual(options);
+    // The held notification's deadline is the recorded 60 s, not the default 30 s.
+    expect(nextWakeOf(state)).toBe(at(61));
+  });
+
+  it('rejects an `options` record whose fields have the wrong shape, naming the field', () => {
+    const { state, outputs } = run([
+      { at: at(0), type: 'options', options: { recording: { pollIntervalMs: 'soon' } } },
+    ]);
+    expect(state.options).toEqual(resolveCoreOptions());
+    expect(outputs[0]).toMatchObject({ decision: 'rejected' });
+    expect((outputs[0] as { reason: string }).reason).toMatch(/recording\.pollIntervalMs/);
+  });
+
+  it('lets a host override what the log recorded, for every step', () => {
+    const override = resolveCoreOptions({ unknownSidHoldMs: 5_000 });
+    let state = createCore();
+    for (const input of [
+      { at: at(0), type: 'options', options: resolveCoreOptions({ unknownSidHoldMs: 60_000 }) },
+      note(1, 'S5', 0, 40),
+      tick(7),
+    ])
+      state = stepUntrusted(state, input, override).state;
+    expect(state.unknownSids.size).toBe(0);
+  });
+});
+
+describe('rule 13: orphans are stopped', () => {
+  const restarted = [
+    start(0),
+    started(1, 'S1'),
+    note(2, 'S1', 0, 40),
+    note(30, 'S1', 1, 11, { exitStatus: 1 }),
+    started(31, 'S2'),
+    alive(36, 'S2'),
+  ];
+
+  it('stops an earlier session that shows life, once, with its own resource and uid', () => {
+    const { state, outputs } = run([...restarted, note(40, 'S1', 2, 40), note(41, 'S1', 3, 30)]);
+    expect(picture(state).recordings.r1).toMatchObject({ state: 'recording', sid: 'S2' });
+    const stops = effects(outputs, 'stop');
+    expect(stops).toEqual([
+      expect.objectContaining({ sid: 'S1', resourceId: 'RES-S1', uid: '1001' }),
+    ]);
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ kind: 'event', type: 'orphanStopped', sid: 'S1' }),
+    );
+  });
+
+  it('takes the answer to the orphan stop as news of no current session', () => {
+    const { state, outputs } = run([
+      ...restarted,
+      note(40, 'S1', 2, 40),
+      { at: at(41), type: 'stopResult', recording: 'r1', sid: 'S1', httpStatus: 200, body: {} },
+    ]);
+    expect(picture(state).recordings.r1).toMatchObject({ state: 'recording', sid: 'S2' });
+    expect(outputs.at(-1)).toMatchObject({ decision: 'stale', sid: 'S1' });
+  });
+
+  it('leaves an earlier session alone when its news is only of its end', () => {
+    const { outputs } = run([...restarted, note(40, 'S1', 2, 31)]);
+    expect(effects(outputs, 'stop')).toEqual([]);
+  });
+
+  it('is not the host stop: a stopped recording sends no stop to its earlier sessions', () => {
+    const { outputs } = run([...restarted, stop(50), note(51, 'S2', 0, 11), note(52, 'S1', 2, 40)]);
+    expect(effects(outputs, 'stop').map((s) => (s as { sid: string }).sid)).toEqual(['S2']);
+  });
+});
+
+describe('the core tells what it delivered', () => {
+  it('gives a late notification to the machine with its late flag, as the inspector shows it', () => {
+    const inputs = [
+      start(0),
+      started(1, 'S1'),
+      note(2, 'S1', 0, 40),
+      note(3, 'S1', 2, 42),
+      tick(6),
+      note(7, 'S1', 1, 12, { newUid: 3003 }, { sentAt: 2.5 }),
+    ];
+    const before = run(inputs.slice(0, -1)).state;
+    const last = stepUntrusted(before, inputs.at(-1));
+    expect(last.outputs[0]).toMatchObject({ decision: 'late' });
+    const steps = machineStepsOf(before, last.outputs).get('r1')?.steps ?? [];
+    expect(steps.map((s) => s.event)).toEqual([
+      expect.objectContaining({
+        type: 'notification',
+        notification: expect.objectContaining({ eventType: 12, late: true }),
+      }),
+    ]);
+    // A late 12 does not move the recording to failoverPending.
+    expect(steps.at(-1)?.snapshot.value).toEqual({ recording: 'healthy' });
+  });
+});
