@@ -101,6 +101,9 @@ function whilePending(life: 'notifiesCurrentRecorder' | 'notifiesLife') {
   ] as const;
 }
 
+/** Rule 13: an earlier session that shows life is a second recorder: stop it, in any live state. */
+const STOP_ORPHANS = { orphanLife: { guard: 'orphanKnown', actions: 'stopOrphan' } } as const;
+
 /**
  * One start attempt, the same in `starting` and `restarting` (rules 1, 7, 11, 12): `acquiring`
  * (the acquire is out, or its retry waits), `sent` (the start is out: `startSent` was logged),
@@ -203,8 +206,6 @@ const defineMachine = (options: RecordingOptions) =>
     id: 'recording',
     context: ({ input }) => initialContext(input),
     initial: 'idle',
-    // Rule 13: an earlier session that shows life is a second recorder: stop it, in any live state.
-    on: { orphanLife: { guard: 'orphanKnown', actions: 'stopOrphan' } },
     states: {
       idle: {
         on: {
@@ -217,6 +218,7 @@ const defineMachine = (options: RecordingOptions) =>
       starting: {
         initial: 'attempt',
         on: {
+          ...STOP_ORPHANS,
           query: [
             { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
@@ -258,6 +260,7 @@ const defineMachine = (options: RecordingOptions) =>
       recording: {
         initial: 'healthy',
         on: {
+          ...STOP_ORPHANS,
           query: [
             { guard: 'queryShowsAlive', target: '.healthy', actions: ['noteQuery', 'pollRegularly'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
@@ -297,6 +300,7 @@ const defineMachine = (options: RecordingOptions) =>
       failoverPending: {
         initial: 'announced',
         on: {
+          ...STOP_ORPHANS,
           query: [
             { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'resumeAfterFailover'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
@@ -324,6 +328,7 @@ const defineMachine = (options: RecordingOptions) =>
       quit: {
         initial: 'deciding',
         on: {
+          ...STOP_ORPHANS,
           stop: { target: 'stopped', actions: 'concludeStopped' },
           // The upload report (31) comes after the exit (11): its files are still news.
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
@@ -353,6 +358,7 @@ const defineMachine = (options: RecordingOptions) =>
         entry: 'beginRestart',
         initial: 'delay',
         on: {
+          ...STOP_ORPHANS,
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
           tick: { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
         },
@@ -373,6 +379,7 @@ const defineMachine = (options: RecordingOptions) =>
       stopping: {
         initial: 'requested',
         on: {
+          ...STOP_ORPHANS,
           stopResult: [
             { guard: 'stopConfirmed', target: 'stopped', actions: 'concludeStopped' },
             // Refused as wrong: the host must fix it; the recording may go on, so it is watched.

@@ -118,7 +118,13 @@ async function sendOnce(
 }
 
 /** Errors that mean the request never left: no connection was made, so nothing reached Agora. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 function neverSent(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;

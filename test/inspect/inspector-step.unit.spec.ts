@@ -79,12 +79,12 @@ describe('inspector steps', () => {
     fc.assert(
       fc.property(fleetArb, (trace) => {
         const lines = trace.map((record) => ({ kind: 'input' as const, record }));
-        for (const { before, line, result } of coreSteps(lines)) {
+        for (const { before, result } of coreSteps(lines)) {
           const followed = machineStepsOf(before, result.outputs);
-          void line;
+          // Every recording whose machine moved was delivered an event (its wake entry may move alone).
           for (const [id, entry] of result.state.recordings) {
-            const changed = before.recordings.get(id) !== entry;
-            expect(followed.has(id), `step ${result.state.position} ${id}`).toBe(changed);
+            const moved = before.recordings.get(id)?.snapshot !== entry.snapshot;
+            if (moved) expect(followed.has(id), `step ${result.state.position} ${id}`).toBe(true);
           }
           for (const [id, { before: start, steps }] of followed) {
             let snapshot = start;

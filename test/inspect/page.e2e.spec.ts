@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         // Back to the first input: r1 has just been asked to start.
         await scrubTo(page, 1);
         await page.waitForSelector(
-          '#statechart g.node.current[data-id="recording.starting.acquiring.calling"]',
+          '#statechart g.node.current[data-id="recording.starting.attempt.acquiring.calling"]',
         );
         expect(await stateOf(page, 'r1')).toBe('starting');
         expect(await page.textContent('#cursor')).toContain('input 1 of');
@@ -169,7 +169,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         // Input 6: session_exit (11) quits r1, and the restart policy moves it on at once.
         await scrubTo(page, 6);
         await page.locator('#cursor', { hasText: 'input 6 of' }).waitFor();
-        expect(await current(page)).toBe('recording.restarting.calling');
+        expect(await current(page)).toBe('recording.restarting.attempt.acquiring.calling');
         expect(
           await page.$$eval('#statechart g.edge.taken', (els) =>
             els.map((el) => el.getAttribute('data-id')),
@@ -177,7 +177,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         ).toEqual([
           'recording.recording -> recording.quit',
           'recording.quit.deciding -> recording.restarting',
-          'recording.restarting.waiting -> recording.restarting.calling',
+          'recording.restarting.delay -> recording.restarting.attempt',
         ]);
         const decisions = await rows(page);
         expect(decisions.map((r) => r.decision)).toEqual(

@@ -15,7 +15,7 @@ describe('the statechart read from the lifecycle machine', () => {
       'recording.recording',
     );
     expect(chart.nodes.find((n) => n.id === 'recording.starting')?.initial).toBe(
-      'recording.starting.acquiring',
+      'recording.starting.attempt',
     );
     expect(chart.nodes.find((n) => n.id === 'recording.failed')?.type).toBe('final');
   });

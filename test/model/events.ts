@@ -18,9 +18,21 @@ export function nowOf(snapshot: Pick<RecordingSnapshot, 'context'>): number {
   return wake === null ? soon : Math.min(soon, wake - 1);
 }
 
+/** The start's answer naming the attempt's session. */
+function started(context: RecordingSnapshot['context'], at: number) {
+  return {
+    type: 'started' as const,
+    at,
+    sid: `S${context.restarts + 1}`,
+    resourceId: `R${context.restarts + 1}`,
+    uid: context.attempt?.uid ?? HOST_UID,
+  };
+}
+
 export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): RecordingEvent[] {
   const context = snapshot.context;
   const at = nowOf(snapshot);
+  const attemptUid = context.attempt?.uid ?? HOST_UID;
   const sid = context.session?.sid ?? 'S1';
   const uid = recorderUid(context) ?? HOST_UID;
   // The sid's first recorder: after a failover, news from the recorder that was moved away.
@@ -48,14 +60,18 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
   );
   return [
     { type: 'start', at, cname: 'room-7781', uid: HOST_UID, mode: 'individual' },
-    {
-      type: 'started',
-      at,
-      sid: `S${context.restarts + 1}`,
-      resourceId: `R${context.restarts + 1}`,
-      uid: context.attempt?.uid ?? HOST_UID,
-    },
+    started(context, at),
+    { ...started(context, at), adopted: true },
+    // The acquire answered: the shell is about to send the start (rule 12); or a late one of an
+    // attempt the chart has given up.
+    { type: 'startSent', at, resourceId: `R${context.restarts + 1}`, uid: attemptUid },
+    { type: 'startSent', at, resourceId: 'R-late', uid: 'late-uid' },
+    { type: 'resumed', at },
+    ...context.orphans.map(
+      (orphan): RecordingEvent => ({ type: 'orphanLife', at, sid: orphan.sid, uid: orphan.uid }),
+    ),
     { type: 'startFailed', at, outcome: { kind: 'serverError', httpStatus: 503 } },
+    { type: 'startFailed', at, outcome: { kind: 'serverError', httpStatus: null } },
     { type: 'startFailed', at, outcome: { kind: 'transient', httpStatus: 206, code: 65 } },
     { type: 'startFailed', at, outcome: { kind: 'clientError', httpStatus: 401 } },
     { type: 'startFailed', at, outcome: { kind: 'clientError', httpStatus: 400, code: 53 } },

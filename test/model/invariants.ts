@@ -65,6 +65,18 @@ export function checkStep(step: Step, hostStopped: boolean): boolean {
     must(!outputs.some((o) => o.type === 'acquireAndStart'), 'no restart after a host stop', where);
   }
 
+  // Rule 11: a start is sent only when the chart agreed to a `startSent`, and while one may run
+  // nothing is started again with its uid.
+  const startOut = JSON.stringify(before.value).match(/"attempt":"(sent|settling)"/) !== null;
+  for (const output of outputs) {
+    if (output.type === 'start') {
+      must(event.type === 'startSent', 'a start only answers a startSent', where);
+      must(JSON.stringify(before.value).includes('"acquiring"'), 'a start only once', where);
+    }
+    if (output.type === 'acquireAndStart' && startOut)
+      must(output.uid !== before.context.attempt?.uid, 'no second start with its uid', where);
+  }
+
   const wake = nextWake(context.deadlines);
   if (WAITING.has(state)) must(wake !== null, 'a waiting state has a deadline', where);
   const lastWake = outputs.filter((o) => o.type === 'wakeAt').at(-1);

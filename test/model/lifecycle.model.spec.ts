@@ -32,7 +32,9 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
     c.restarts,
     c.monitoring.backoff,
     c.attempt?.retries ?? null,
+    c.attempt?.resourceId != null,
     c.failover.hint !== null,
+    c.orphans.length,
   ]);
 }
 

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { picture } from '../../core/index.js';
 import { countEvent, DecisionTap, emptyCounts } from '../../demo/counters.js';
 import { type DemoOptions, DemoUsageError, parseDemoArgs } from '../../demo/options.js';
 import { recordingsTable, scoreLines } from '../../demo/summary.js';
@@ -146,6 +147,8 @@ async function demo(
         log: options.keep ? logPath : null,
         score: run.score,
         counts,
+        // What the supervisor believed at the end, as `recwatch replay --json` prints a picture.
+        picture: supervisor === undefined ? null : picture(supervisor.state),
       })}\n`,
     );
     return 0;

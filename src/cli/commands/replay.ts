@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
   type CoreOutput,
   type CoreState,
   createCore,
+  differingOptions,
   picture,
   Replay,
+  type ResolvedCoreOptions,
+  readRecordedOptions,
   readTraceLine,
   type TraceProblem,
 } from '../../core/index.js';
@@ -24,21 +28,54 @@ const LINES_BEFORE_GIVING_UP = 100;
 /** `recwatch replay`: resolves to the exit code. Reads its input only; writes stdout and stderr. */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand(
-    { options: { json: { type: 'boolean' } }, positionals: ['trace.jsonl | log.db | -'] },
+    {
+      options: { json: { type: 'boolean' }, options: { type: 'string' } },
+      positionals: ['trace.jsonl | log.db | -'],
+    },
     args,
   );
   const json = values.json === true;
   const path = positionals[0] as string;
+  const override =
+    typeof values.options === 'string' ? await readOptionsFile(values.options) : undefined;
   const print = json ? () => {} : (output: CoreOutput) => io.out.write(`${formatOutput(output)}\n`);
   const source = openReplaySource(path, () => stdinOf(io));
   const state =
     source.kind === 'log'
-      ? await replayLog(source.path, json, print, io)
-      : await replayTrace(source.name, source.lines, json ? null : print, io);
+      ? await replayLog(source.path, json, print, io, override)
+      : await replayTrace(source.name, source.lines, json ? null : print, io, override);
+  if (override !== undefined) {
+    // The state keeps what the input recorded, whatever replaced it: say what differs.
+    const differ = differingOptions(state.options, override);
+    io.err.write(
+      differ.length === 0
+        ? 'recwatch replay: --options are the ones the input recorded\n'
+        : `recwatch replay: --options replace the recorded options; they differ in ${differ.join(', ')}\n`,
+    );
+  }
   io.out.write(
     json ? `${JSON.stringify(picture(state))}\n` : `\n${formatPicture(picture(state))}\n`,
   );
   return EXIT.ok;
+}
+
+/** The options file of `--options`: JSON core options, read as an `options` record is. */
+async function readOptionsFile(path: string): Promise<ResolvedCoreOptions> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new CliError(`--options: ${shortPath(path)} cannot be read`, EXIT.noInput);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new CliError(`--options: ${shortPath(path)} is not JSON`, EXIT.data);
+  }
+  const read = readRecordedOptions(raw);
+  if (!read.ok) throw new CliError(`--options: ${printable(read.reason)}`, EXIT.data);
+  return read.value;
 }
 
 async function replayLog(
@@ -46,20 +83,23 @@ async function replayLog(
   json: boolean,
   print: (output: CoreOutput) => void,
   io: CliIo,
+  override: ResolvedCoreOptions | undefined,
 ): Promise<CoreState> {
   const log = await openSqliteLog(path, { readOnly: true });
+  const options = override === undefined ? {} : { options: override };
   try {
-    if (!json) return (await rebuildFromLog(log, { useSnapshot: false, onOutput: print })).state;
+    if (!json)
+      return (await rebuildFromLog(log, { useSnapshot: false, onOutput: print, ...options })).state;
     // The picture alone can start from the latest snapshot; one that cannot be used (of the
     // wrong shape, unreadable) is skipped. A damaged log fails the full replay too, and says so.
     try {
-      return (await rebuildFromLog(log, { useSnapshot: true })).state;
+      return (await rebuildFromLog(log, { useSnapshot: true, ...options })).state;
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       io.err.write(
         `recwatch replay: ${shortPath(path)}: snapshot not used (${printable(error.message)}); replaying the whole log\n`,
       );
-      return (await rebuildFromLog(log, { useSnapshot: false })).state;
+      return (await rebuildFromLog(log, { useSnapshot: false, ...options })).state;
     }
   } finally {
     await log.close();
@@ -71,9 +111,13 @@ async function replayTrace(
   lines: AsyncIterable<string>,
   print: ((output: CoreOutput) => void) | null,
   io: CliIo,
+  override: ResolvedCoreOptions | undefined,
 ): Promise<CoreState> {
   // The picture alone needs no outputs: they are not even made.
-  const fold = new Replay(createCore(), { outputs: print !== null });
+  const fold = new Replay(createCore(), {
+    outputs: print !== null,
+    ...(override !== undefined && { options: override }),
+  });
   const report = (problem: TraceProblem) =>
     io.err.write(`${shortPath(name)}:${problem.line}: skipped: ${printable(problem.message)}\n`);
   // Problems before the first record wait: a file that is not a trace is one line, not dozens.

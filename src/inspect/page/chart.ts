@@ -156,7 +156,7 @@ export class Chart {
     );
     const direct = candidates.filter((e) => to.includes(e.target));
     if (direct.length > 0) return direct.map((e) => e.id);
-    // Eventless steps after it: quit.deciding on to restarting, restarting.waiting on to calling.
+    // Eventless steps after it: quit.deciding on to restarting, restarting.delay on to its attempt.
     for (const first of candidates) {
       const then = this.eventless(first.target, to[0] ?? '', 3);
       if (then !== null) return [first.id, ...then];
