@@ -40,7 +40,7 @@ describe('the README tour', () => {
 
   it('core: one step of a start, then a shipped trace replayed to its picture', () => {
     const lines = runScript('tour-core').trim().split('\n');
-    expect(lines[0]).toContain("'applied', 'effect acquireAndStart', 'effect wakeAt'");
+    expect(lines[0]).toBe('applied, delivered start, effect acquireAndStart, effect wakeAt');
     expect(lines.slice(1)).toEqual(['starting', 'recording 3003 2 bak1_']);
   });
 

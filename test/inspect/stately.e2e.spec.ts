@@ -63,7 +63,11 @@ describe("Stately's WebSocket inspector on a supervisor", () => {
       expect(actors[0]?.name).toBe('recording');
       expect(JSON.parse(actors[0]?.definition ?? '{}')).toMatchObject({ id: 'recording' });
       const events = messages.filter((m) => m.type === '@xstate.event' && m.sessionId === 'r1');
-      expect(events.map((m) => m.event?.type).slice(0, 2)).toEqual(['start', 'started']);
+      expect(events.map((m) => m.event?.type).slice(0, 3)).toEqual([
+        'start',
+        'startSent',
+        'started',
+      ]);
       const last = messages.filter((m) => m.type === '@xstate.snapshot').at(-1);
       expect(last?.snapshot?.context?.session?.sid).toBe(supervisor.get('r1')?.sid);
       expect(supervisor.get('r1')?.state).toBe('recording');

@@ -130,7 +130,13 @@ describe('the supervisor with an XState inspection observer', () => {
     expect(ended).toEqual(['steps$']);
     const seen: InspectionEvent[] = [];
     await harness.restart({ inspect: (event) => seen.push(event) });
-    expect(seen.map((e) => [e.type, e.actorRef.sessionId])).toEqual([['@xstate.actor', 'r1']]);
+    // Registered first, as it was; then the resume, an input like any other (rule 12).
+    expect(seen.map((e) => [e.type, e.actorRef.sessionId])).toEqual([
+      ['@xstate.actor', 'r1'],
+      ['@xstate.event', 'r1'],
+      ['@xstate.snapshot', 'r1'],
+    ]);
+    expect((seen[1] as { event?: { type?: string } }).event?.type).toBe('resumed');
     expect(snapshotPicture(seen[0]?.actorRef.getSnapshot() as RecordingSnapshot).state).toBe(
       'recording',
     );
