@@ -51,6 +51,8 @@ export interface RunningInspector {
   /** The page's address, e.g. `http://127.0.0.1:41234/`. */
   readonly url: string;
   readonly port: number;
+  /** Event streams open now, and dropped so far for falling behind or stalling. */
+  readonly streams: { readonly open: number; readonly dropped: number };
   /** Ends every page's event stream and stops listening. */
   close(): Promise<void>;
 }
@@ -173,6 +175,9 @@ export async function startInspector(options: InspectorOptions): Promise<Running
   return {
     url: `http://${host}:${port}/`,
     port,
+    get streams() {
+      return { open: streams.size, dropped: streams.dropped };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         unsubscribe();
