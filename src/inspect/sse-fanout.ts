@@ -16,6 +16,9 @@ export interface SseFanoutOptions {
   readonly clock: Clock;
 }
 
+/** About this many bytes of queued events go into one write. */
+const WRITE_BYTES = 64 * 1024;
+
 /** An event to send: its position (readers skip what their opening already held) and its text. */
 interface Published {
   readonly position: number;
@@ -113,19 +116,20 @@ export class SseFanout {
           frame = published.frame();
           bytes = Buffer.byteLength(frame);
         }
-        this.deliver(reader, frame, bytes);
+        this.enqueue(reader, frame, bytes);
       }
     }
+    // One write per reader for the whole turn's events, not one per event.
+    for (const reader of this.readers) this.pump(reader);
   }
 
-  private deliver(reader: Reader, frame: string, bytes: number): void {
+  private enqueue(reader: Reader, frame: string, bytes: number): void {
     reader.queue.push({ frame, bytes });
     reader.queuedBytes += bytes;
-    if (reader.queuedBytes + reader.response.writableLength > this.options.maxBufferedBytes) {
-      this.drop(reader);
-      return;
-    }
-    this.pump(reader);
+    // Only a reader whose socket is full falls behind: one turn's burst to a reader that takes
+    // it is written whole (pump), however large.
+    const behind = reader.queuedBytes + reader.response.writableLength;
+    if (reader.stalledSince !== null && behind > this.options.maxBufferedBytes) this.drop(reader);
   }
 
   // Writes until the socket's buffer is full, then waits for its 'drain'.
@@ -138,15 +142,28 @@ export class SseFanout {
         if (next.done === true) reader.opening = null;
         else chunk = next.value;
       } else {
-        const queued = reader.queue.shift();
-        if (queued === undefined) return;
-        reader.queuedBytes -= queued.bytes;
-        chunk = queued.frame;
+        chunk = this.take(reader);
+        if (chunk === undefined) return;
       }
       if (chunk !== undefined && !response.write(chunk)) {
         reader.stalledSince = this.options.clock.now();
       }
     }
+  }
+
+  // The queued frames, joined up to about WRITE_BYTES: one write for many small events.
+  private take(reader: Reader): string | undefined {
+    const { queue } = reader;
+    let count = 0;
+    let bytes = 0;
+    while (count < queue.length && (count === 0 || bytes < WRITE_BYTES)) {
+      bytes += (queue[count] as { bytes: number }).bytes;
+      count += 1;
+    }
+    if (count === 0) return undefined;
+    const taken = queue.splice(0, count);
+    reader.queuedBytes -= bytes;
+    return count === 1 ? (taken[0] as { frame: string }).frame : taken.map((q) => q.frame).join('');
   }
 
   private drop(reader: Reader): void {
@@ -168,7 +185,8 @@ export class SseFanout {
           if (reader.stalledSince !== null && now - reader.stalledSince >= stallTimeoutMs) {
             this.drop(reader);
           } else if (reader.stalledSince === null && reader.opening === null) {
-            this.deliver(reader, ': alive\n\n', 9);
+            this.enqueue(reader, ': alive\n\n', 9);
+            this.pump(reader);
           }
         }
         if (this.readers.size > 0) this.armHeartbeat();
