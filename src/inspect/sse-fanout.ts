@@ -16,9 +16,6 @@ export interface SseFanoutOptions {
   readonly clock: Clock;
 }
 
-/** About this many bytes of queued events go into one write. */
-const WRITE_BYTES = 64 * 1024;
-
 /** An event to send: its position (readers skip what their opening already held) and its text. */
 interface Published {
   readonly position: number;
@@ -31,7 +28,8 @@ interface Reader {
   opening: Iterator<string> | null;
   /** Positions up to this one were in its opening. */
   readonly after: number;
-  readonly queue: { readonly frame: string; readonly bytes: number }[];
+  /** Chunks to write: a turn's events each (the same buffer for every reader), or a heartbeat. */
+  readonly queue: (Buffer | string)[];
   queuedBytes: number;
   /** Since when its socket has not drained, ms; null while it takes what is written. */
   stalledSince: number | null;
@@ -107,24 +105,27 @@ export class SseFanout {
     this.flushing = false;
     const outbox = this.outbox;
     this.outbox = [];
-    for (const published of outbox) {
-      let frame: string | undefined;
-      let bytes = 0;
-      for (const reader of this.readers) {
-        if (published.position <= reader.after) continue;
-        if (frame === undefined) {
-          frame = published.frame();
-          bytes = Buffer.byteLength(frame);
-        }
-        this.enqueue(reader, frame, bytes);
+    if (this.readers.size === 0 || outbox.length === 0) return;
+    const frames = outbox.map((p) => ({ position: p.position, frame: p.frame() }));
+    const first = (frames[0] as { position: number }).position;
+    // The turn's events as one buffer, shared by every reader that wants them all.
+    let all: Buffer | undefined;
+    for (const reader of this.readers) {
+      let chunk: Buffer;
+      if (first > reader.after) chunk = all ??= Buffer.from(frames.map((f) => f.frame).join(''));
+      else {
+        const wanted = frames.filter((f) => f.position > reader.after);
+        if (wanted.length === 0) continue;
+        chunk = Buffer.from(wanted.map((f) => f.frame).join(''));
       }
+      this.enqueue(reader, chunk);
     }
-    // One write per reader for the whole turn's events, not one per event.
     for (const reader of this.readers) this.pump(reader);
   }
 
-  private enqueue(reader: Reader, frame: string, bytes: number): void {
-    reader.queue.push({ frame, bytes });
+  private enqueue(reader: Reader, chunk: Buffer | string): void {
+    const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    reader.queue.push(chunk);
     reader.queuedBytes += bytes;
     // Only a reader whose socket is full falls behind: one turn's burst to a reader that takes
     // it is written whole (pump), however large.
@@ -136,7 +137,7 @@ export class SseFanout {
   private pump(reader: Reader): void {
     const { response } = reader;
     while (reader.stalledSince === null && !response.destroyed) {
-      let chunk: string | undefined;
+      let chunk: Buffer | string | undefined;
       if (reader.opening !== null) {
         const next = reader.opening.next();
         if (next.done === true) reader.opening = null;
@@ -151,19 +152,12 @@ export class SseFanout {
     }
   }
 
-  // The queued frames, joined up to about WRITE_BYTES: one write for many small events.
-  private take(reader: Reader): string | undefined {
-    const { queue } = reader;
-    let count = 0;
-    let bytes = 0;
-    while (count < queue.length && (count === 0 || bytes < WRITE_BYTES)) {
-      bytes += (queue[count] as { bytes: number }).bytes;
-      count += 1;
+  private take(reader: Reader): Buffer | string | undefined {
+    const chunk = reader.queue.shift();
+    if (chunk !== undefined) {
+      reader.queuedBytes -= typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
     }
-    if (count === 0) return undefined;
-    const taken = queue.splice(0, count);
-    reader.queuedBytes -= bytes;
-    return count === 1 ? (taken[0] as { frame: string }).frame : taken.map((q) => q.frame).join('');
+    return chunk;
   }
 
   private drop(reader: Reader): void {
@@ -185,7 +179,7 @@ export class SseFanout {
           if (reader.stalledSince !== null && now - reader.stalledSince >= stallTimeoutMs) {
             this.drop(reader);
           } else if (reader.stalledSince === null && reader.opening === null) {
-            this.enqueue(reader, ': alive\n\n', 9);
+            this.enqueue(reader, ': alive\n\n');
             this.pump(reader);
           }
         }
