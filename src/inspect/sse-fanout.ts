@@ -50,10 +50,14 @@ export class SseFanout {
   private outbox: Published[] = [];
   private flushing = false;
   private heartbeat: ClockTimer | null = null;
-  /** Readers dropped for falling behind or stalling, since the server started. */
-  dropped = 0;
+  private droppedReaders = 0;
 
   constructor(private readonly options: SseFanoutOptions) {}
+
+  /** Readers dropped for falling behind or stalling, since the server started. */
+  get dropped(): number {
+    return this.droppedReaders;
+  }
 
   /** How many readers are open. */
   get size(): number {
@@ -162,7 +166,7 @@ export class SseFanout {
 
   private drop(reader: Reader): void {
     this.readers.delete(reader);
-    this.dropped += 1;
+    this.droppedReaders += 1;
     reader.queue.length = 0;
     reader.opening = null;
     reader.response.destroy();
