@@ -3,12 +3,14 @@
 import { runCoreBench } from './core.bench.js';
 import { runMemorySuite, runPostgresSuite } from './foreign-rows.js';
 import { runIngestBench } from './ingest.bench.js';
+import { runInspectorReadersRow } from './inspector-readers.bench.js';
 import { runLogBench } from './log.bench.js';
 import { runRebuildBench } from './rebuild.bench.js';
 import type { SuiteContext, SuiteResult } from './row.js';
 import { runSchedulerBench } from './scheduler.bench.js';
 import { runSupervisorBench } from './supervisor.bench.js';
 import { runWebhookBench } from './webhook.bench.js';
+import { runWebhookAttackRow } from './webhook-attack.bench.js';
 
 /** One suite of the registry. */
 export interface Suite {
@@ -33,6 +35,13 @@ export const SUITES: readonly Suite[] = [
     run: runCoreBench,
   },
   { name: 'webhook', rows: ['webhook-latency', 'webhook-throughput'], run: runWebhookBench },
+  {
+    name: 'edges',
+    rows: ['webhook-under-attack', 'inspector-stalled-readers'],
+    run: async (context) => ({
+      rows: [await runWebhookAttackRow(context), await runInspectorReadersRow(context)],
+    }),
+  },
   { name: 'scheduler', rows: ['scheduler'], run: runSchedulerBench },
   { name: 'ingest', rows: ['ingest-sqlite'], run: runIngestBench },
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },

@@ -1,8 +1,9 @@
 // The server side of the webhook rows, in its own process so the load generator does not share
 // its event loop: `empty` answers 200 to every POST once its body is read; `supervisor` is
-// recwatch as a host embeds it (createSupervisor on a SQLite log, createWebhookHandler, signed).
-// Tells its parent `{ port }` when listening; on 'close' it closes and says `{ closed: true }`.
-import { createServer, type RequestListener } from 'node:http';
+// recwatch as a host embeds it (createSupervisor on a SQLite log, createWebhookHandler, signed,
+// the server guarded against slow headers). Tells its parent `{ port }` when listening; on
+// 'memory' it answers with its memory after a GC; on 'close' it closes and says `{ closed: true }`.
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSupervisor, createWebhookHandler, Journal, openSqliteLog } from '../src/index.js';
 import { logLiveRecordings, UNREACHABLE_AGORA } from './live-fleet.js';
@@ -27,7 +28,11 @@ async function supervisorHandler(file: string) {
     log: file,
   });
   const webhook = createWebhookHandler(supervisor, { secret: BENCH_WEBHOOK_SECRET });
-  return { listener: webhook.node, close: () => supervisor.close() };
+  return {
+    listener: webhook.node,
+    guard: (server: Server) => webhook.guard(server),
+    close: () => supervisor.close(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -35,11 +40,18 @@ async function main(): Promise<void> {
   const served =
     kind === 'supervisor' && file !== undefined
       ? await supervisorHandler(file)
-      : { listener: empty, close: async () => {} };
+      : { listener: empty, guard: () => {}, close: async () => {} };
   const server = createServer(served.listener);
+  served.guard(server);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   process.on('message', async (message) => {
+    if (message === 'memory') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed, external } = process.memoryUsage();
+      process.send?.({ rssBytes: rss, heapUsedBytes: heapUsed, externalBytes: external });
+      return;
+    }
     if (message !== 'close') return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,13 +12,22 @@ import { tempDir } from '../test/fixtures/temp-dir.js';
 import { type Row, round, type SuiteContext, type SuiteResult } from './row.js';
 import { BENCH_WEBHOOK_SECRET, LIVE_RECORDINGS } from './webhook-constants.js';
 
+/** What the server's process holds, after a GC (bytes). */
+export interface ChildMemory {
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
+}
+
 /** A server under load, in its own process. */
-interface Served {
+export interface Served {
   readonly url: string;
+  memory(): Promise<ChildMemory>;
   close(): Promise<void>;
 }
 
-async function serve(kind: 'empty' | 'supervisor', file?: string): Promise<Served> {
+/** Starts a server of `kind` in a child process (webhook-server.ts). */
+export async function serve(kind: 'empty' | 'supervisor', file?: string): Promise<Served> {
   const script = new URL('./webhook-server.js', import.meta.url);
   const child: ChildProcess = fork(script, file === undefined ? [kind] : [kind, file], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -26,6 +35,11 @@ async function serve(kind: 'empty' | 'supervisor', file?: string): Promise<Serve
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return {
     url: `http://127.0.0.1:${message.port}`,
+    async memory() {
+      const answer = once(child, 'message') as Promise<[ChildMemory]>;
+      child.send('memory');
+      return (await answer)[0];
+    },
     async close() {
       const closed = once(child, 'exit');
       child.send('close');
@@ -35,7 +49,7 @@ async function serve(kind: 'empty' | 'supervisor', file?: string): Promise<Serve
 }
 
 /** Signed notification bodies, numbered so every acknowledged one can be found in the log. */
-function bodies(start: number) {
+export function bodies(start: number) {
   let next = start;
   const sequences = new Array<number>(LIVE_RECORDINGS).fill(0);
   return (): { noticeId: string; body: string; signature: string } => {
@@ -64,7 +78,7 @@ function bodies(start: number) {
   };
 }
 
-interface Load {
+export interface Load {
   readonly requests: number;
   readonly ok: number;
   readonly errors: number;
@@ -87,7 +101,7 @@ const percentile = (sorted: readonly number[], q: number) =>
     : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 
 /** One autocannon run; `acked` gets the noticeId of every body answered 200. */
-async function load(
+export async function load(
   url: string,
   options: { connections: number; seconds: number; rate?: number },
   next: ReturnType<typeof bodies>,

@@ -3,6 +3,7 @@
 import { type Clock, systemClock } from '../clock/index.js';
 import { ConfigurationError } from '../errors/index.js';
 import {
+  type CallFailure,
   type CallOutcome,
   classifyCall,
   classifyQuery,
@@ -13,8 +14,10 @@ import {
 } from '../signals/index.js';
 import {
   AGORA_DOMAINS,
+  DEFAULT_MAX_ANSWER_BYTES,
   DOMAIN_RETRY_DELAYS_MS,
   type RawResponse,
+  type RefusedAnswer,
   send,
   type TransportOptions,
 } from './transport.js';
@@ -34,16 +37,28 @@ export interface AgoraClientOptions {
   readonly clock?: Clock;
   /** The fetch to use. Default the global one. */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * An answer longer than this (bytes) is not read: the call ends with no answer
+   * (`failure: 'tooLarge'`, counted as a 50x) and its body is a small `RefusedAnswer` marker, so
+   * nothing huge is held or logged. Default 1 048 576 (1 MiB).
+   */
+  readonly maxAnswerBytes?: number;
 }
 
 /** A call's answer: what the log keeps (`httpStatus`, `body`) and what it means (`outcome`). */
 export interface AgoraAnswer<O> {
   /** null when no response came. */
   readonly httpStatus: number | null;
-  /** The parsed JSON body (its text when not JSON), null when none. */
+  /**
+   * The parsed JSON body (its text when not JSON), null when none; a `RefusedAnswer` when the
+   * answer was refused (a redirect, or longer than `maxAnswerBytes`).
+   */
   readonly body: unknown;
   readonly outcome: O;
-  /** Why no response came, when none did. */
+  /**
+   * Why there is no answer, when there is none: no response (`timeout`, `connection`,
+   * `aborted`), or one refused (`redirect`: never followed, whatever its target; `tooLarge`).
+   */
   readonly failure?: RawResponse['failure'];
 }
 
@@ -104,7 +119,10 @@ export interface AgoraClient {
 /**
  * A REST client for Agora cloud recording. Never throws for what Agora or the network does: every
  * answer is an outcome (`classifyCall`/`classifyQuery`), with no response counted as a 50x.
- * @throws ConfigurationError when a credential is missing or the timeout is not a positive number.
+ * A redirect is never followed and an answer is read to `maxAnswerBytes` at most: either ends the
+ * call with no answer (`failure` says which), so only Agora's own, bounded answer is ever acted on.
+ * @throws ConfigurationError when a credential is missing, or the timeout or `maxAnswerBytes` is
+ *   not a positive number.
  * @example
  * const agora = createAgoraClient({ appId, customerId, customerSecret });
  * const { outcome } = await agora.query({ resourceId, sid, mode: 'mix', cname: 'room1', uid: '1001' });
@@ -120,6 +138,12 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigurationError(`agora.timeoutMs must be a number of ms > 0, not ${timeoutMs}`);
   }
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  if (!Number.isSafeInteger(maxAnswerBytes) || maxAnswerBytes < 1) {
+    throw new ConfigurationError(
+      `agora.maxAnswerBytes must be a positive whole number of bytes, not ${maxAnswerBytes}`,
+    );
+  }
   const baseUrls = readBaseUrls(options.baseUrl);
   const transport: TransportOptions = {
     baseUrls,
@@ -128,6 +152,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     retryDelaysMs: options.retryDelaysMs ?? DOMAIN_RETRY_DELAYS_MS,
     clock: options.clock ?? systemClock(),
     fetch: options.fetch ?? globalThis.fetch,
+    maxAnswerBytes,
   };
   const root = `/v1/apps/${encodeURIComponent(options.appId)}/cloud_recording`;
   const sessionPath = (s: SessionRef, action: string) =>
@@ -169,7 +194,10 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
         retryAfterTimeout: true,
         ...signalOf(call),
       });
-      return { ...rawOf(raw), outcome: classifyQuery(raw.httpStatus, raw.body) };
+      return {
+        ...rawOf(raw),
+        outcome: refusedOutcome(raw) ?? classifyQuery(raw.httpStatus, raw.body),
+      };
     },
     async update(session, clientRequest, call) {
       return callAnswer(
@@ -223,7 +251,18 @@ function rawOf(raw: RawResponse): Omit<AgoraAnswer<never>, 'outcome'> {
 }
 
 function callAnswer(raw: RawResponse): AgoraAnswer<CallOutcome> {
-  return { ...rawOf(raw), outcome: classifyCall(raw.httpStatus, raw.body) };
+  return { ...rawOf(raw), outcome: refusedOutcome(raw) ?? classifyCall(raw.httpStatus, raw.body) };
+}
+
+// What the log replays for it is the same kind (no status: a 50x); the reason says why.
+function refusedOutcome(raw: RawResponse): CallFailure | undefined {
+  if (raw.failure !== 'redirect' && raw.failure !== 'tooLarge') return undefined;
+  const refused = raw.body as RefusedAnswer;
+  const reason =
+    refused.refused === 'redirect'
+      ? `redirect not followed (${refused.httpStatus} to ${refused.location ?? 'no location'})`
+      : `answer not read: over ${refused.limitBytes} bytes (${refused.httpStatus})`;
+  return { kind: 'serverError', httpStatus: null, reason };
 }
 
 // A 200 whose body lacks what it must hold: the call's result is unknown, as with a 50x.

@@ -6,8 +6,12 @@ export type {
   SessionRef,
 } from './client.js';
 export { createAgoraClient } from './client.js';
-export type { RawResponse } from './transport.js';
-export { AGORA_DOMAINS, DOMAIN_RETRY_DELAYS_MS } from './transport.js';
+export type { CallFailureReason, RawResponse, RefusedAnswer } from './transport.js';
+export {
+  AGORA_DOMAINS,
+  DEFAULT_MAX_ANSWER_BYTES,
+  DOMAIN_RETRY_DELAYS_MS,
+} from './transport.js';
 export type {
   WebhookHandler,
   WebhookHandlerOptions,

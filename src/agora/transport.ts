@@ -1,5 +1,6 @@
 // One HTTP exchange with Agora's REST API: native fetch, Basic auth, a timeout on the clock, and
 // the dual-domain fallback of Agora's best practice. Never throws: no response is `httpStatus: null`.
+// Only Agora's own answer counts: a redirect is never followed, and an answer is read to a cap.
 import type { Clock } from '../clock/index.js';
 
 /** The two documented domains: the current one first, the older one as the fallback. */
@@ -11,13 +12,48 @@ export const AGORA_DOMAINS: readonly [string, string] = [
 /** Waits between attempts after no response: retry the same domain, then the other (1, 3, 6 s). */
 export const DOMAIN_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000, 6_000];
 
+/** The most bytes of an answer read by default (1 MiB): Agora's answers are a few KB. */
+export const DEFAULT_MAX_ANSWER_BYTES = 1_048_576;
+
+/**
+ * Why a call has no answer to act on: no response came (`timeout`, `connection`, `aborted`;
+ * `refused`: no connection was made, so nothing was sent), or one came that recwatch refused to
+ * read (`redirect`, `tooLarge`; see `RefusedAnswer`).
+ */
+export type CallFailureReason =
+  | 'timeout'
+  | 'connection'
+  | 'refused'
+  | 'aborted'
+  | 'redirect'
+  | 'tooLarge';
+
+/**
+ * What the log keeps in place of an answer recwatch refused to read: a few bytes that say why,
+ * never the answer itself. `location` is the redirect's origin only (no path, no query), null
+ * when it had none; `declaredBytes` is the answer's Content-Length, null when it declared none.
+ * @example { refused: 'tooLarge', httpStatus: 200, limitBytes: 1048576, declaredBytes: null }
+ */
+export type RefusedAnswer =
+  | { readonly refused: 'redirect'; readonly httpStatus: number; readonly location: string | null }
+  | {
+      readonly refused: 'tooLarge';
+      readonly httpStatus: number;
+      readonly limitBytes: number;
+      readonly declaredBytes: number | null;
+    };
+
 /** What a call got back: the status and the parsed JSON body (text when not JSON), or no response. */
 export interface RawResponse {
-  /** null when no response came (refused before sending, connection lost, timeout, aborted). */
+  /**
+   * null when no answer can be acted on: none came (refused before sending, connection lost,
+   * timeout, aborted), or recwatch refused the one that came (a redirect, or an answer over the
+   * cap; `body` is then a `RefusedAnswer`). Either way the call's result is unknown, as with a 50x.
+   */
   readonly httpStatus: number | null;
   readonly body: unknown;
-  /** Why there was no response, for a log line (never holds a credential). */
-  readonly failure?: 'timeout' | 'connection' | 'refused' | 'aborted';
+  /** Why there is no answer, for a log line (never holds a credential). */
+  readonly failure?: CallFailureReason;
 }
 
 /** One request to send. */
@@ -44,6 +80,8 @@ export interface TransportOptions {
   readonly retryDelaysMs: readonly number[];
   readonly clock: Clock;
   readonly fetch: typeof globalThis.fetch;
+  /** An answer longer than this many bytes is not read (a `tooLarge` refusal). */
+  readonly maxAnswerBytes: number;
 }
 
 /** Sends a request with retries across domains; resolves with the first response of any status. */
@@ -65,7 +103,8 @@ export async function send(
       if (!waited) return { httpStatus: null, body: null, failure: 'aborted' };
     }
     last = await sendOnce(options, domainFor(options.baseUrls, attempt), request);
-    if (last.httpStatus !== null) return last;
+    // A refused answer came from a server: like any answer, it is not sent again.
+    if (last.httpStatus !== null || isRefusal(last.failure)) return last;
   }
   return last;
 }
@@ -91,17 +130,24 @@ async function sendOnce(
   const onAbort = () => controller.abort();
   request.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const response = await options.fetch(`${baseUrl}${request.path}`, {
+    const url = `${baseUrl}${request.path}`;
+    const response = await options.fetch(url, {
       method: request.method,
       headers: {
         authorization: options.authorization,
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      // The start body holds the RTC token and storage keys: it goes to Agora's address only.
+      redirect: 'manual',
       signal: controller.signal,
     });
-    const text = await response.text();
-    return { httpStatus: response.status, body: parseBody(text) };
+    const read = await readAnswer(response, url, options.maxAnswerBytes);
+    if (typeof read !== 'string') {
+      controller.abort();
+      return { httpStatus: null, body: read, failure: read.refused };
+    }
+    return { httpStatus: response.status, body: parseBody(read) };
   } catch (error) {
     const failure = timedOut
       ? 'timeout'
@@ -129,6 +175,66 @@ const NEVER_SENT = new Set([
 function neverSent(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === 'string' && NEVER_SENT.has(cause.code);
+}
+
+function isRefusal(failure: CallFailureReason | undefined): boolean {
+  return failure === 'redirect' || failure === 'tooLarge';
+}
+
+/**
+ * The answer's text, read to `limit` bytes at most; a `RefusedAnswer` for a redirect (a 3xx, or a
+ * `fetch` that followed one anyway) or for an answer longer than `limit`.
+ */
+async function readAnswer(
+  response: Response,
+  url: string,
+  limit: number,
+): Promise<string | RefusedAnswer> {
+  const httpStatus = response.status;
+  if ((httpStatus >= 300 && httpStatus < 400) || response.redirected) {
+    await response.body?.cancel().catch(() => {});
+    return { refused: 'redirect', httpStatus, location: originOf(response, url) };
+  }
+  const header = response.headers.get('content-length');
+  const declared = header === null || header.trim() === '' ? null : Number(header);
+  const declaredBytes = declared !== null && Number.isSafeInteger(declared) ? declared : null;
+  const tooLarge: RefusedAnswer = {
+    refused: 'tooLarge',
+    httpStatus,
+    limitBytes: limit,
+    declaredBytes,
+  };
+  if (declaredBytes !== null && declaredBytes > limit) {
+    await response.body?.cancel().catch(() => {});
+    return tooLarge;
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return tooLarge;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// Only the origin: a redirect's path or query may carry what is not ours to log.
+function originOf(response: Response, url: string): string | null {
+  const location = response.redirected ? response.url : response.headers.get('location');
+  if (location === null || location === '') return null;
+  try {
+    const origin = new URL(location, url).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
 }
 
 // A function, so TypeScript does not keep the narrowing from before the await.

@@ -21,7 +21,7 @@ export type { InspectableSupervisor, LiveInspector, LiveInspectorOptions } from 
 export { startLiveInspector } from './live.js';
 export type { OfflineOptions, OfflineSource } from './offline.js';
 export { inspectLines, logSource, openSource, traceSource } from './offline.js';
-export type { WireDecided, WireHistory, WireStep } from './page/wire.js';
+export type { WireDecided, WireHistory, WireHistoryPage, WireStep } from './page/wire.js';
 export { readLogEntries } from './read-only-log.js';
 export type { InspectorOptions, RunningInspector } from './server.js';
 export { startInspector } from './server.js';

@@ -23,6 +23,8 @@ export interface LiveInspectorOptions {
   readonly port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   readonly host?: string;
+  /** More host names a page may reach it by (see `InspectorOptions.allowedHosts`). */
+  readonly allowedHosts?: readonly string[];
   /** Shown on the page; default 'live supervisor'. */
   readonly title?: string;
   /** The supervisor's `core` options, so replayed machine steps match its own. Default the core's. */
@@ -89,6 +91,7 @@ export async function startLiveInspector(
       feed,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
     });
   } catch (error) {
     subscription.unsubscribe();

@@ -1,16 +1,23 @@
 // The inspector's loopback server: the page, its script and style, the laid-out statechart, and
 // the feed's steps as server-sent events (history first, then each new step as it happens).
+// Only for pages served from its own address (host-check.ts); readers that fall behind are
+// dropped (sse-fanout.ts); the history is served a page at a time (history-page.ts).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyStateMachine } from 'xstate';
 import { recordingMachine } from '../../machines/index.js';
+import { type Clock, systemClock } from '../clock/index.js';
+import { openingFrames, stepFrame } from './event-frames.js';
 import type { InspectorFeed } from './feed.js';
-import type { InspectorStep } from './inspector-step.js';
+import { historyPage } from './history-page.js';
+import { hostCheck } from './host-check.js';
 import { layoutStatechart, type StatechartLayout } from './layout.js';
-import type { WireHistory } from './page/wire.js';
 import { PAGE_CSS, PAGE_HTML } from './page-assets.js';
+import { SseFanout } from './sse-fanout.js';
 import { statechartOf } from './statechart.js';
+
+export { toJson } from './json.js';
 
 /** Options of `startInspector`. */
 export interface InspectorOptions {
@@ -22,6 +29,21 @@ export interface InspectorOptions {
   readonly host?: string;
   /** The machine whose statechart is drawn; default recwatch's lifecycle machine. */
   readonly machine?: AnyStateMachine;
+  /**
+   * Host names (no port) a page may reach the server by, besides `localhost`, `127.0.0.1`,
+   * `[::1]` and the address it listens on (any IP address when that is `0.0.0.0` or `::`).
+   * Any other `Host` or `Origin` gets 403 (a DNS-rebinding page names its own host).
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Bytes an event-stream reader may fall behind by before it is dropped (its page reconnects and
+   * gets what it missed). Default 4 MiB.
+   */
+  readonly maxStreamBacklogBytes?: number;
+  /** A reader whose socket takes nothing for this long (ms) is dropped. Default 30 000. */
+  readonly stallTimeoutMs?: number;
+  /** Time for heartbeats and stalls. Default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** A running inspector. */
@@ -29,6 +51,8 @@ export interface RunningInspector {
   /** The page's address, e.g. `http://127.0.0.1:41234/`. */
   readonly url: string;
   readonly port: number;
+  /** Event streams open now, and dropped so far for falling behind or stalling. */
+  readonly streams: { readonly open: number; readonly dropped: number };
   /** Ends every page's event stream and stops listening. */
   close(): Promise<void>;
 }
@@ -47,6 +71,9 @@ const PAGE_MODULES = new Set(['client', 'chart', 'dom', 'pictures', 'timeline', 
 /** How often an idle event stream says it is alive (ms), so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
 
+// A request is answered with a status and a body; a stream is left to the fan-out.
+const FORBIDDEN = 'forbidden: this page is served to its own address only (see allowedHosts)';
+
 /**
  * Serves the inspector page for a feed on loopback.
  * @example
@@ -57,8 +84,13 @@ const HEARTBEAT_MS = 15_000;
  */
 export async function startInspector(options: InspectorOptions): Promise<RunningInspector> {
   const { feed } = options;
-  const streams = new Set<ServerResponse>();
-  const unsubscribes = new Set<() => void>();
+  const streams = new SseFanout({
+    maxBufferedBytes: options.maxStreamBacklogBytes ?? 4 * 1024 * 1024,
+    stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+    heartbeatMs: HEARTBEAT_MS,
+    clock: options.clock ?? systemClock(),
+  });
+  let allowed: (request: IncomingMessage) => boolean = () => false;
   const scripts = new Map<string, Promise<string>>();
   const script = (name: string) => {
     const known = scripts.get(name);
@@ -69,7 +101,9 @@ export async function startInspector(options: InspectorOptions): Promise<Running
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (!allowed(request)) return send(response, 403, 'text/plain', FORBIDDEN);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return send(response, 405, 'text/plain', 'only GET');
     }
@@ -86,8 +120,11 @@ export async function startInspector(options: InspectorOptions): Promise<Running
           'application/json',
           JSON.stringify(await layoutOf(options.machine ?? recordingMachine)),
         );
-      case '/api/history':
-        return send(response, 200, 'application/json', toJson(historyOf(feed)));
+      case '/api/history': {
+        const page = historyPage(feed, url.searchParams);
+        if (!page.ok) return send(response, 400, 'text/plain', page.reason);
+        return send(response, 200, 'application/json', page.json);
+      }
       case '/api/events':
         return stream(request, response);
       default: {
@@ -107,27 +144,10 @@ export async function startInspector(options: InspectorOptions): Promise<Running
       'content-type': 'text/event-stream; charset=utf-8',
       connection: 'keep-alive',
     });
-    const history = historyOf(feed);
-    const seen = Number(request.headers['last-event-id']);
-    const first = history.steps[0]?.position ?? 1;
     // A reconnecting page asks only for what it missed, when it is all still kept.
-    if (Number.isInteger(seen) && seen >= first - 1) {
-      for (const step of history.steps) if (step.position > seen) writeStep(response, step);
-    } else {
-      const last = history.steps.at(-1)?.position ?? 0;
-      response.write(`retry: 2000\nid: ${last}\nevent: history\ndata: ${toJson(history)}\n\n`);
-    }
-    streams.add(response);
-    const unsubscribe = feed.subscribe((step) => writeStep(response, step));
-    unsubscribes.add(unsubscribe);
-    const heartbeat = setInterval(() => response.write(': alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    response.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      unsubscribes.delete(unsubscribe);
-      streams.delete(response);
-    });
+    const lastEventId = request.headers['last-event-id'];
+    const opening = openingFrames(feed, typeof lastEventId === 'string' ? lastEventId : undefined);
+    streams.open(response, opening.frames, opening.last);
   };
 
   const server = createServer((request, response) => {
@@ -145,14 +165,23 @@ export async function startInspector(options: InspectorOptions): Promise<Running
     });
   });
   const { address, port } = server.address() as AddressInfo;
+  const byHost = hostCheck(address, options.allowedHosts);
+  allowed = (request) => byHost(request.headers);
+  // One subscription for every page: each step is serialized once, after the journal's turn.
+  const unsubscribe = feed.subscribe((step) =>
+    streams.publish(step.position, () => stepFrame(step)),
+  );
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${host}:${port}/`,
     port,
+    get streams() {
+      return { open: streams.size, dropped: streams.dropped };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const unsubscribe of unsubscribes) unsubscribe();
-        for (const response of streams) response.end();
+        unsubscribe();
+        streams.close();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeAllConnections();
       }),
@@ -172,25 +201,7 @@ function layoutOf(machine: AnyStateMachine): Promise<StatechartLayout> {
   return layout;
 }
 
-function historyOf(feed: InspectorFeed): WireHistory {
-  const { base, steps } = feed.history();
-  return { title: feed.title, live: feed.live, base, steps };
-}
-
-function writeStep(response: ServerResponse, step: InspectorStep): void {
-  response.write(`id: ${step.position}\nevent: step\ndata: ${toJson(step)}\n\n`);
-}
-
 function send(response: ServerResponse, status: number, type: string, body: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type });
   response.end(body);
-}
-
-const utf8 = new TextDecoder();
-
-/** JSON for the page; bodies received as bytes are shown as the text they carry. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, field: unknown) =>
-    field instanceof Uint8Array ? utf8.decode(field) : field,
-  );
 }

@@ -47,6 +47,8 @@ export interface SupervisorOptions {
     readonly timeoutMs?: number;
     /** Waits between attempts when a call got no response. Default 1, 3, 6 s. */
     readonly retryDelaysMs?: readonly number[];
+    /** A longer answer is not read (no answer, a small marker logged). Default 1 048 576 bytes. */
+    readonly maxAnswerBytes?: number;
   };
   /** The `clientRequest` of every `start` call (token, recordingConfig, storageConfig, ...). */
   readonly clientRequest: ClientRequestFactory;

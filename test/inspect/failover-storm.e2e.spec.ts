@@ -15,6 +15,28 @@ import type { Supervisor } from '../../src/runtime/index.js';
 import { builtInspector, hasChromium, launchChromium, OUTPUT } from './browser.js';
 
 const SLOW = 240_000;
+
+/** A step of `/api/history`, as far as this test reads it. */
+interface HistoryStep {
+  decisions: { decision: { decision: string; input: string } }[];
+  position: number;
+  changed: Record<string, { events: string[]; after: { state: string } }>;
+}
+
+/** Every step the inspector holds, read a page of `/api/history` at a time. */
+async function allSteps(url: string): Promise<HistoryStep[]> {
+  const steps: HistoryStep[] = [];
+  let after = '';
+  for (;;) {
+    const page = (await (await fetch(new URL(`api/history?limit=200${after}`, url))).json()) as {
+      steps: HistoryStep[];
+      next: number | null;
+    };
+    steps.push(...page.steps);
+    if (page.next === null) return steps;
+    after = `&after=${page.next}`;
+  }
+}
 const CORE = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
 
 describe.skipIf(!hasChromium)('failoverStorm on the live inspector, in Chromium', () => {
@@ -78,13 +100,7 @@ describe.skipIf(!hasChromium)('failoverStorm on the live inspector, in Chromium'
         expect(shown.map((r) => [r.recording, r.state])).toEqual(
           pictures.map((p) => [p.recording, p.state]),
         );
-        const history = (await (await fetch(new URL('api/history', inspector.url))).json()) as {
-          steps: {
-            decisions: { decision: { decision: string; input: string } }[];
-            position: number;
-            changed: Record<string, { events: string[]; after: { state: string } }>;
-          }[];
-        };
+        const history = { steps: await allSteps(inspector.url) };
         const decisions: Record<string, number> = {};
         for (const step of history.steps) {
           for (const { decision } of step.decisions) {

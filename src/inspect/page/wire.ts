@@ -83,6 +83,18 @@ export interface WireHistory {
   readonly steps: readonly WireStep[];
 }
 
+/**
+ * A page of `/api/history?after=P&limit=N`: the steps after position P. `base` comes with the
+ * page that starts at the first kept step; `next` is the `after` of the next page, null at the end.
+ */
+export interface WireHistoryPage {
+  readonly title: string;
+  readonly live: boolean;
+  readonly base?: { readonly [recording: string]: WireRecording };
+  readonly steps: readonly WireStep[];
+  readonly next: number | null;
+}
+
 /** A laid-out statechart (see `StatechartLayout` in layout.ts). */
 export interface WireStatechart {
   readonly id: string;
