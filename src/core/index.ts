@@ -1,5 +1,28 @@
 export type { CoreOutput, Decision, DecisionKind } from './decisions.js';
 export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
+export type {
+  Coverage,
+  CoverageGap,
+  FleetManifest,
+  GapCause,
+  Interval,
+  ManifestFile,
+  ManifestMark,
+  ManifestOptions,
+  Playlist,
+  RecordingManifest,
+  SessionEnd,
+  SessionManifest,
+  StateChange,
+} from './manifest/index.js';
+export {
+  differenceMs,
+  fleetManifest,
+  ManifestBook,
+  manifestOf,
+  mergeIntervals,
+  totalMs,
+} from './manifest/index.js';
 export type { CoreOptions, ResolvedCoreOptions } from './options.js';
 export { DEFAULT_CORE_OPTIONS, resolveCoreOptions } from './options.js';
 export type { LastQuery, Picture, RecordingPicture } from './picture.js';

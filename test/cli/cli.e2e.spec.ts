@@ -17,7 +17,17 @@ describe('the recwatch command (built)', () => {
     expect(result.stdout).toContain('Usage:');
   });
 
-  it.each(['replay', 'export', 'sim', 'import', 'migrate', 'inspect', 'demo', 'scenarios'])(
+  it.each([
+    'replay',
+    'manifest',
+    'export',
+    'sim',
+    'import',
+    'migrate',
+    'inspect',
+    'demo',
+    'scenarios',
+  ])(
     'prints the usage of %s for --help and -h, and exits 0',
     (command) => {
       for (const flag of ['--help', '-h']) {
