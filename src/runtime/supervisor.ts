@@ -10,7 +10,13 @@ import {
   type WebhookVerdict,
 } from '../agora/index.js';
 import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
-import { type CoreOutput, type CoreState, nextWakeOf, resolveCoreOptions } from '../core/index.js';
+import {
+  type CoreOutput,
+  type CoreState,
+  nextWakeOf,
+  type RecordingManifest,
+  resolveCoreOptions,
+} from '../core/index.js';
 import {
   InvalidCommandError,
   NoSessionError,
@@ -39,6 +45,7 @@ import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './s
 import { HostRequestFailure } from './supervisor-host-request.js';
 import { SupervisorInspection } from './supervisor-inspect.js';
 import { StartIntents } from './supervisor-intents.js';
+import { SupervisorManifests } from './supervisor-manifest.js';
 import {
   checkSupervisorOptions,
   defaultAcquireRequest,
@@ -157,6 +164,7 @@ class SupervisorRuntime implements Supervisor {
   private readonly follower = new Follower(() =>
     this.background('follow the shared log', () => this.followLog()),
   );
+  private readonly manifests: SupervisorManifests;
 
   constructor(
     private readonly options: SupervisorOptions,
@@ -169,6 +177,12 @@ class SupervisorRuntime implements Supervisor {
     private readonly inspection: SupervisorInspection,
   ) {
     this.logger = options.logger ?? {};
+    this.manifests = new SupervisorManifests(
+      log,
+      options.core,
+      () => journal.state,
+      inspection.steps$,
+    );
     this.intents = intents ?? NO_INTENTS;
     this.scheduler = new RestScheduler({
       clock,
@@ -560,6 +574,10 @@ class SupervisorRuntime implements Supervisor {
 
   get(recording: string): SupervisedRecording | undefined {
     return supervisedPicture(this.journal.state, recording);
+  }
+
+  manifest(recording: string): Promise<RecordingManifest | undefined> {
+    return this.manifests.manifest(recording, this.clock.now());
   }
 
   list(): SupervisedRecording[] {

@@ -27,17 +27,14 @@ describe('the recwatch command (built)', () => {
     'inspect',
     'demo',
     'scenarios',
-  ])(
-    'prints the usage of %s for --help and -h, and exits 0',
-    (command) => {
-      for (const flag of ['--help', '-h']) {
-        const result = recwatch(command, flag);
-        expect(result.status).toBe(0);
-        expect(result.stdout.startsWith(`usage: recwatch ${command} `)).toBe(true);
-        expect(result.stderr).toBe('');
-      }
-    },
-  );
+  ])('prints the usage of %s for --help and -h, and exits 0', (command) => {
+    for (const flag of ['--help', '-h']) {
+      const result = recwatch(command, flag);
+      expect(result.status).toBe(0);
+      expect(result.stdout.startsWith(`usage: recwatch ${command} `)).toBe(true);
+      expect(result.stderr).toBe('');
+    }
+  });
 
   it.each([
     ['sim', '--seed', '-1'],

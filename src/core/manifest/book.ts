@@ -169,7 +169,11 @@ export class ManifestBook {
         if (playlist.evidence === 'files') playlist.evidence = 'failover';
         const detail = `failover to ${event.filePrefix || 'the first playlist'} (uid ${event.uid})`;
         const closed = book.closedAtStep;
-        if (closed !== null && closed.step === this.steps && closed.span.endedBy?.cause === 'failover')
+        if (
+          closed !== null &&
+          closed.step === this.steps &&
+          closed.span.endedBy?.cause === 'failover'
+        )
           closed.span.endedBy = { cause: 'failover', detail };
         book.marks.push({ at, kind: 'failover', sid: event.sid, detail: event.filePrefix });
         return;
@@ -212,7 +216,12 @@ export class ManifestBook {
         this.close(book, at, { cause: 'failed', detail: `failed (${event.reason})` });
         this.end(book, book.current?.sid ?? null, { at, how: 'failed', reason: event.reason });
         this.enter(book, 'failed', at);
-        book.marks.push({ at, kind: 'failed', sid: book.current?.sid ?? null, detail: event.reason });
+        book.marks.push({
+          at,
+          kind: 'failed',
+          sid: book.current?.sid ?? null,
+          detail: event.reason,
+        });
         return;
       default:
         return;
@@ -389,7 +398,10 @@ function manifestOf(book: RecordingBook, until: number): RecordingManifest {
     const parts = [
       before?.span.endedBy?.detail ?? 'waiting for the recorder to start',
       ...during
-        .filter((m) => !(m.kind === 'quit' && before?.span.endedBy?.cause === 'quit' && m.at === before.to))
+        .filter(
+          (m) =>
+            !(m.kind === 'quit' && before?.span.endedBy?.cause === 'quit' && m.at === before.to),
+        )
         .map(markText),
     ];
     return { ...gap, cause, detail: unique(parts).join('; '), sid: before?.sid ?? null };

@@ -105,7 +105,9 @@ export function inputFacts(line: ReceivedLine): InputFacts | null {
     case 'notification': {
       const n = signal.notification;
       const details = n.details as Readonly<Record<string, unknown>>;
-      const listed = n.known ? (details.fileList as readonly RecordedFile[] | undefined) : undefined;
+      const listed = n.known
+        ? (details.fileList as readonly RecordedFile[] | undefined)
+        : undefined;
       const stranded = details.uploadingStatus === 'stranded';
       return {
         kind: 'files',
