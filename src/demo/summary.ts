@@ -4,6 +4,14 @@ import Table from 'cli-table3';
 import type { DetectionStats, Score } from '../fleet/score.js';
 import type { SupervisedRecording } from '../runtime/index.js';
 
+/** What the per-recording table shows, and what its `same class` column compares. */
+export const RECORDINGS_CAPTION = [
+  "Every recording at the end of the run: its true final state (the simulator's ground truth)",
+  "and recwatch's. 'same class' compares the two as the score does: live (starting, recording,",
+  'failing over, stopping), ended (quit, restarting, failed) or stopped by the host; a change in',
+  'the last 3 minutes counts as right either way (src/fleet/score.ts).',
+];
+
 /** The per-recording table. */
 export function recordingsTable(
   score: Score,
@@ -15,7 +23,7 @@ export function recordingsTable(
       'recording',
       'true final state',
       "recwatch's",
-      'ok',
+      'same class',
       'failovers',
       'restarts',
       'quits seen in',

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countEvent, DecisionTap, emptyCounts } from '../../demo/counters.js';
 import { type DemoOptions, DemoUsageError, parseDemoArgs } from '../../demo/options.js';
-import { recordingsTable, scoreLines } from '../../demo/summary.js';
+import { RecentChanges } from '../../demo/recent.js';
+import { RECORDINGS_CAPTION, recordingsTable, scoreLines } from '../../demo/summary.js';
 import { clockText, createView, type DemoFrame } from '../../demo/view.js';
 import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
-import { type FleetRun, runFleet } from '../../fleet/run.js';
+import { FLEET_T0, type FleetRun, runFleet } from '../../fleet/run.js';
 import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
 import { openSqliteLog } from '../../log/index.js';
 import type { Supervisor } from '../../runtime/index.js';
@@ -63,6 +64,8 @@ async function demo(
   );
   const log = await openSqliteLog(logPath);
   const counts = emptyCounts();
+  const recent = new RecentChanges();
+  let now = () => FLEET_T0;
   const core = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
   const tap = new DecisionTap(log, counts, core);
   const view = options.json ? undefined : createView(out, live);
@@ -76,7 +79,14 @@ async function demo(
     const states: Record<string, number> = {};
     for (const picture of supervisor?.list() ?? [])
       states[picture.state] = (states[picture.state] ?? 0) + 1;
-    return { elapsedMs, durationMs: options.durationMs, wallMs, states, counts };
+    return {
+      elapsedMs,
+      durationMs: options.durationMs,
+      wallMs,
+      states,
+      counts,
+      recent: recent.list(),
+    };
   };
   const wallStart = performance.now();
   let run: FleetRun;
@@ -91,12 +101,16 @@ async function demo(
       observer: async (context) => {
         const observer = await recwatchObserver(context, {
           log,
-          onEvent: (event) => countEvent(counts, event),
+          onEvent: (event) => {
+            countEvent(counts, event);
+            recent.note(event, now() - FLEET_T0);
+          },
           onWebhook: () => {
             counts.webhookRequests += 1;
           },
         });
         supervisor = observer.supervisor;
+        now = () => context.clock.now();
         if (options.inspect && !options.json) {
           inspector = await startLiveInspector(supervisor, {
             port: options.inspectPort,
@@ -154,6 +168,7 @@ async function demo(
   say('');
   if (run.aborted)
     say(`Interrupted at ${clockText(run.end - run.t0)} of simulated time: the summary so far.`);
+  for (const line of RECORDINGS_CAPTION) say(line);
   say(recordingsTable(run.score, pictures, !live));
   say('');
   say(`Score against the simulator's ground truth (${options.profile}, seed ${options.seed}):`);
