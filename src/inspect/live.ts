@@ -78,6 +78,7 @@ export async function startLiveInspector(
       }
     },
     complete: () => {
+      feed.end();
       if (options.closeWithSupervisor === false) return;
       ended = true;
       void close();

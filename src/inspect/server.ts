@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { AnyStateMachine } from 'xstate';
 import { recordingMachine } from '../../machines/index.js';
 import type { InspectorFeed } from './feed.js';
+import { fleetOf } from './fleet.js';
 import type { InspectorStep } from './inspector-step.js';
 import { layoutStatechart, type StatechartLayout } from './layout.js';
 import type { WireHistory } from './page/wire.js';
@@ -42,7 +43,7 @@ const SECURITY_HEADERS = {
 };
 
 const PAGE_MODULE = /^\/page\/([a-z]+)\.js$/;
-const PAGE_MODULES = new Set(['client', 'chart', 'dom', 'pictures', 'timeline', 'wire']);
+const PAGE_MODULES = new Set(['client', 'chart', 'dom', 'fleet', 'pictures', 'timeline', 'wire']);
 
 /** How often an idle event stream says it is alive (ms), so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
@@ -86,6 +87,8 @@ export async function startInspector(options: InspectorOptions): Promise<Running
           'application/json',
           JSON.stringify(await layoutOf(options.machine ?? recordingMachine)),
         );
+      case '/api/fleet':
+        return send(response, 200, 'application/json', toJson(fleetOf(feed)));
       case '/api/history':
         return send(response, 200, 'application/json', toJson(historyOf(feed)));
       case '/api/events':

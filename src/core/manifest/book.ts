@@ -168,6 +168,17 @@ export class ManifestBook {
         playlist.uid = event.uid;
         if (playlist.evidence === 'files') playlist.evidence = 'failover';
         const detail = `failover to ${event.filePrefix || 'the first playlist'} (uid ${event.uid})`;
+        // Known only by its evidence (a new recorder's uid, a bak<n>_ file; the 12 was lost or
+        // late): the move happened between the last sign of the old recorder and now.
+        if (book.open !== null && book.state === 'recording') {
+          const since = book.lastAliveAt ?? book.open.from;
+          if (at > since) {
+            this.close(book, since, { cause: 'failover', detail });
+            book.open = { from: at, to: null, endedBy: null };
+            session.live.push(book.open);
+            book.lastAliveAt = at;
+          }
+        }
         const closed = book.closedAtStep;
         if (
           closed !== null &&

@@ -5,8 +5,11 @@ import type { Mode } from '../../../machines/index.js';
 import { normalizeInput, parseStopResponse, type RecordedFile } from '../../signals/index.js';
 import type { ReceivedLine } from '../step.js';
 
-/** Notifications that say a recorder ended (docs/lifecycle.md rule 2): no sign of life. */
-const ENDING_EVENTS: ReadonlySet<number> = new Set([11, 31, 32, 41, 71, 72]);
+/**
+ * Notifications that are no sign of the current recorder's life: those saying it ended
+ * (docs/lifecycle.md rule 2), and 12, sent when a new recorder has taken over after a failover.
+ */
+const NOT_ALIVE: ReadonlySet<number> = new Set([11, 12, 31, 32, 41, 71, 72]);
 
 /** What one input says, in the manifest's terms; null for what says nothing (ticks, rejects). */
 export type InputFacts =
@@ -118,7 +121,7 @@ export function inputFacts(line: ReceivedLine): InputFacts | null {
         eventType: n.eventType,
         stranded,
         uploaded: !stranded && (n.eventType === 31 || n.eventType === 32),
-        alive: !ENDING_EVENTS.has(n.eventType),
+        alive: !NOT_ALIVE.has(n.eventType),
       };
     }
     default:
