@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import { countEvent, DecisionTap, emptyCounts } from '../../demo/counters.js';
 import { type DemoOptions, DemoUsageError, parseDemoArgs } from '../../demo/options.js';
 import { RecentChanges } from '../../demo/recent.js';
-import { RECORDINGS_CAPTION, recordingsTable, scoreLines } from '../../demo/summary.js';
+import {
+  coverageLines,
+  RECORDINGS_CAPTION,
+  recordingsTable,
+  scoreLines,
+} from '../../demo/summary.js';
 import { clockText, createView, type DemoFrame } from '../../demo/view.js';
+import { coverageScore } from '../../fleet/coverage.js';
 import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
 import { FLEET_T0, type FleetRun, runFleet } from '../../fleet/run.js';
 import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
@@ -159,6 +165,9 @@ async function demo(
         wallMs: Math.round(wallMs),
         log: options.keep ? logPath : null,
         score: run.score,
+        coverage: coverageScore(run.plans, run.t0, run.end, run.truth, (id) =>
+          tap.manifests.manifest(id, run.end),
+        ),
         counts,
       })}\n`,
     );
@@ -173,6 +182,10 @@ async function demo(
   say('');
   say(`Score against the simulator's ground truth (${options.profile}, seed ${options.seed}):`);
   for (const line of scoreLines(run.score)) say(`  ${line}`);
+  const coverage = coverageScore(run.plans, run.t0, run.end, run.truth, (id) =>
+    tap.manifests.manifest(id, run.end),
+  );
+  for (const line of coverageLines(coverage)) say(`  ${line}`);
   say(
     `  ran in ${(wallMs / 1000).toFixed(1)} s for ${clockText(run.end - run.t0)} of simulated time`,
   );
