@@ -61,9 +61,9 @@ function list(entries: Readonly<Record<string, number>>, order?: readonly string
 /**
  * `line` cut to `width` characters (the view's text is one column per character), with `…`
  * where it was cut.
- * @example fit('recording-01 quit (abnormalExit)', 20) // 'recording-01 quit (…'
+ * @example fitWidth('recording-01 quit (abnormalExit)', 20) // 'recording-01 quit (…'
  */
-export function fit(line: string, width: number): string {
+export function fitWidth(line: string, width: number): string {
   const chars = [...line];
   return chars.length <= width ? line : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
@@ -129,7 +129,7 @@ export function frameLines(frame: DemoFrame, width = DEFAULT_COLUMNS): string[] 
       `${i === 0 ? 'recent    ' : '          '}${clockText(change.elapsedMs)}  ${change.recording}  ${change.text}`,
     );
   }
-  return lines.map((line) => fit(line, width));
+  return lines.map((line) => fitWidth(line, width));
 }
 
 /** The plain line of a frame (stdout not a terminal): one per tenth of the run. */

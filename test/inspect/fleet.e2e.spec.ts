@@ -69,28 +69,23 @@ const lanes = (page: Page): Promise<Lane[]> =>
   );
 
 /** The smallest text on the page as drawn (px): HTML text and SVG text at their screen scale. */
-const smallestText = (page: Page): Promise<{ px: number; what: string }> =>
-  page.evaluate(() => {
-    // Typed loosely: this runs in the page, and the tests compile without the DOM library.
-    const doc = (globalThis as unknown as { document: any; getComputedStyle: any }).document;
-    const style = (globalThis as unknown as { getComputedStyle: (e: unknown) => any })
-      .getComputedStyle;
-    let smallest = { px: Number.POSITIVE_INFINITY, what: '' };
-    for (const element of doc.querySelectorAll('body *')) {
-      const own = [...element.childNodes].some(
-        (n: any) => n.nodeType === 3 && n.textContent.trim() !== '',
-      );
-      if (!own || element.getClientRects().length === 0) continue;
-      if (style(element).visibility === 'hidden' || element.closest('[hidden]')) continue;
-      let px = Number.parseFloat(style(element).fontSize);
-      if (element instanceof (globalThis as any).SVGTextElement) {
-        const ctm = element.getScreenCTM();
-        px *= ctm === null ? 1 : Math.hypot(ctm.a, ctm.b);
-      }
-      if (px < smallest.px) smallest = { px, what: `${element.tagName} ${element.textContent}` };
+// A script, not a function: it runs in the page, and the tests compile without the DOM library.
+const SMALLEST_TEXT = `(() => {
+  let smallest = { px: Infinity, what: '' };
+  for (const element of document.querySelectorAll('body *')) {
+    const own = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
+    if (!own || element.getClientRects().length === 0 || element.closest('[hidden]')) continue;
+    let px = Number.parseFloat(getComputedStyle(element).fontSize);
+    if (element instanceof SVGTextElement) {
+      const ctm = element.getScreenCTM();
+      px *= ctm === null ? 1 : Math.hypot(ctm.a, ctm.b);
     }
-    return smallest;
-  });
+    if (px < smallest.px) smallest = { px, what: element.tagName + ' ' + element.textContent };
+  }
+  return smallest;
+})()`;
+const smallestText = (page: Page): Promise<{ px: number; what: string }> =>
+  page.evaluate(SMALLEST_TEXT);
 
 /** Whether a rectangle lies within another (screen px). */
 type Box = { left: number; top: number; right: number; bottom: number };
