@@ -6,6 +6,7 @@ import {
   EXPORT_USAGE,
   IMPORT_USAGE,
   INSPECT_USAGE,
+  MANIFEST_USAGE,
   MIGRATE_USAGE,
   REPLAY_USAGE,
   SCENARIOS_USAGE,
@@ -29,6 +30,8 @@ const HELP = `recwatch: the truth about your Agora cloud recordings
 
 Usage:
 ${indent(REPLAY_USAGE)}
+
+${indent(MANIFEST_USAGE)}
 
 ${indent(EXPORT_USAGE)}
 
@@ -54,6 +57,8 @@ recwatch is a library first: see the README for a tour.
 const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> =
   {
     replay: async (args, io) => (await import('./commands/replay.js')).replayCommand(args, io),
+    manifest: async (args, io) =>
+      (await import('./commands/manifest.js')).manifestCommand(args, io),
     export: async (args, io) => (await import('./commands/export.js')).exportCommand(args, io),
     sim: async (args, io) => (await import('./commands/sim.js')).simCommand(args, io),
     import: async (args, io) => (await import('./commands/import.js')).importCommand(args, io),
@@ -67,6 +72,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
 // Each command's usage, for `recwatch <command> --help`.
 const USAGES: Readonly<Record<string, string>> = {
   replay: REPLAY_USAGE,
+  manifest: MANIFEST_USAGE,
   export: EXPORT_USAGE,
   sim: SIM_USAGE,
   import: IMPORT_USAGE,

@@ -11,6 +11,13 @@ export const REPLAY_USAGE = `recwatch replay <trace.jsonl | log.db | -> [--json]
   them with a file's (JSON, the core options, defaults for what it leaves out) and says on
   stderr which of them differ from the recorded ones.`;
 
+export const MANIFEST_USAGE = `recwatch manifest <trace.jsonl | log.db | -> [--json]
+  What was really recorded, per recording of a trace or SQLite event log (read-only): the time
+  the host wanted (start to stop) against the time recorded, every gap with its cause (starting,
+  failover, quit until a restart is live, gave up), and the sessions in order (sid, uid, mode,
+  when each was live, how it ended), each with its playlists by failover (bak<n>_) and the
+  files Agora reported (pending: an upload Agora said is stranded). --json prints it as JSON.`;
+
 export const EXPORT_USAGE = `recwatch export <log.db> [--out trace.jsonl [--force]]
   Writes the trace (JSON Lines, format v1) of a SQLite event log: every input in log order,
   rejects included as {"type":"reject"} lines. Reads the log only, never changes or creates it.

@@ -2,6 +2,29 @@ export type { CoreOutput, Decision, DecisionKind, Delivery } from './decisions.j
 export type { MachineStep, RecordingSteps } from './deliveries.js';
 export { machineStepsOf } from './deliveries.js';
 export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
+export type {
+  Coverage,
+  CoverageGap,
+  FleetManifest,
+  GapCause,
+  Interval,
+  ManifestFile,
+  ManifestMark,
+  ManifestOptions,
+  Playlist,
+  RecordingManifest,
+  SessionEnd,
+  SessionManifest,
+  StateChange,
+} from './manifest/index.js';
+export {
+  differenceMs,
+  fleetManifest,
+  ManifestBook,
+  manifestOf,
+  mergeIntervals,
+  totalMs,
+} from './manifest/index.js';
 export type { CoreOptions, ResolvedCoreOptions } from './options.js';
 export {
   DEFAULT_CORE_OPTIONS,

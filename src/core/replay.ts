@@ -140,8 +140,8 @@ export function replayUntrusted(
   return { state: fold.finish() };
 }
 
-// A trace line or a log item (`kind`, no `type`), as opposed to a record as received.
-function isReceivedLine(input: unknown): input is ReceivedLine {
+/** A trace line or a log item (`kind`, no `type`), as opposed to a record as received. */
+export function isReceivedLine(input: unknown): input is ReceivedLine {
   try {
     if (typeof input !== 'object' || input === null || 'type' in input) return false;
     const line = input as { kind?: unknown; record?: unknown; at?: unknown; reason?: unknown };

@@ -5,6 +5,7 @@ import {
   type CoreOptions,
   createCore,
   type DecisionKind,
+  ManifestBook,
   Replay,
   resolveCoreOptions,
 } from '../core/index.js';
@@ -60,6 +61,8 @@ const PAGE = 2_000;
  */
 export class DecisionTap {
   private readonly fold: Replay;
+  /** Every recording's manifest, folded from the same steps. */
+  readonly manifests = new ManifestBook();
   private next = 1;
   private reading: Promise<void> | null = null;
 
@@ -94,7 +97,9 @@ export class DecisionTap {
           if (record.type === 'notification') this.counts.notificationsLogged += 1;
           if ('httpStatus' in record && record.httpStatus === 429) this.counts.rateLimited += 1;
         }
-        for (const output of this.fold.line(item)) {
+        const outputs = this.fold.line(item);
+        this.manifests.step(item, outputs);
+        for (const output of outputs) {
           if (output.kind !== 'decision') continue;
           const decisions = this.counts.decisions;
           decisions[output.decision] = (decisions[output.decision] ?? 0) + 1;

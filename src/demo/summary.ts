@@ -1,8 +1,17 @@
 // The demo's end: a table of every recording (the truth against recwatch's picture), the run's
 // score, and the commands to look closer at its log.
 import Table from 'cli-table3';
+import type { CoverageScore } from '../fleet/coverage.js';
 import type { DetectionStats, Score } from '../fleet/score.js';
 import type { SupervisedRecording } from '../runtime/index.js';
+
+/** What the per-recording table shows, and what its `same class` column compares. */
+export const RECORDINGS_CAPTION = [
+  "Every recording at the end of the run: its true final state (the simulator's ground truth)",
+  "and recwatch's. 'same class' compares the two as the score does: live (starting, recording,",
+  'failing over, stopping), ended (quit, restarting, failed) or stopped by the host; a change in',
+  'the last 3 minutes counts as right either way (src/fleet/score.ts).',
+];
 
 /** The per-recording table. */
 export function recordingsTable(
@@ -15,7 +24,7 @@ export function recordingsTable(
       'recording',
       'true final state',
       "recwatch's",
-      'ok',
+      'same class',
       'failovers',
       'restarts',
       'quits seen in',
@@ -68,6 +77,16 @@ function detection(stats: DetectionStats): string {
   if (count === 0) return 'none';
   const missed = stats.missed > 0 ? `, ${stats.missed} missed` : '';
   return `${count} (median ${seconds(stats.medianMs ?? 0)}, p95 ${seconds(stats.p95Ms ?? 0)}${missed})`;
+}
+
+/** The fleet's coverage as lines: what recwatch says was recorded, what really was. */
+export function coverageLines(coverage: CoverageScore): string[] {
+  const hours = (ms: number) => `${(ms / 3_600_000).toFixed(2)} h`;
+  const share = (ms: number) => percent(coverage.wantedMs === 0 ? 1 : ms / coverage.wantedMs, 1);
+  return [
+    `coverage               ${hours(coverage.recordedMs)} recorded of ${hours(coverage.wantedMs)} wanted (${share(coverage.recordedMs)}); truly ${hours(coverage.trueRecordedMs)} (${share(coverage.trueRecordedMs)})`,
+    `coverage error         ${percent(coverage.error, 2)} of wanted time (recwatch's recorded time against the truth's)`,
+  ];
 }
 
 /** A duration, ms, as seconds with one decimal. */

@@ -13,8 +13,10 @@ import {
 export interface InspectorFeed {
   /** Names the source on the page: a file name, or what the host calls its supervisor. */
   readonly title: string;
-  /** Whether new steps may still come (a live supervisor). */
+  /** Whether new steps may still come (a live supervisor that has not closed). */
   readonly live: boolean;
+  /** When a live feed's run ended (its last step's time, ms); absent or null otherwise. */
+  readonly endedAt?: number | null;
   /**
    * The steps kept, in order, and every recording as it was before the first of them (empty
    * unless older steps were dropped to bound memory).
@@ -51,6 +53,8 @@ export interface LiveFeedOptions {
 export interface LiveFeed extends InspectorFeed {
   /** Records one journal step and sends it to every page. Returns the inspector step. */
   push(step: JournalStep): InspectorStep;
+  /** The run has ended (the supervisor closed): `live` turns false, `endedAt` says when. */
+  end(): void;
 }
 
 /**
@@ -70,9 +74,21 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const base: Record<string, RecordingView> = {};
   for (const [id, entry] of options.state.recordings) base[id] = viewOf(entry.snapshot);
   const listeners = new Set<(step: InspectorStep) => void>();
+  let endedAt: number | null = null;
+  let ended = false;
   return {
     title: options.title ?? 'live',
-    live: true,
+    get live() {
+      return !ended;
+    },
+    get endedAt() {
+      return endedAt;
+    },
+    end() {
+      if (ended) return;
+      ended = true;
+      endedAt = steps.at(-1)?.at ?? options.state.now;
+    },
     history: () => ({ base: { ...base }, steps: [...steps] }),
     subscribe(listener) {
       listeners.add(listener);

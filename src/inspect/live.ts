@@ -80,6 +80,7 @@ export async function startLiveInspector(
       }
     },
     complete: () => {
+      feed.end();
       if (options.closeWithSupervisor === false) return;
       ended = true;
       void close();

@@ -27,6 +27,10 @@ export const PAGE_HTML = `<!doctype html>
   <span id="cursor"></span>
 </section>
 <main>
+  <section id="fleet-panel">
+    <h2>Fleet <span id="fleet-counts"></span><span id="fleet-legend" class="hint"></span></h2>
+    <div id="fleet" class="scroll"></div>
+  </section>
   <section id="recordings-panel">
     <h2>Recordings <select id="state-filter"><option value="">every state</option></select></h2>
     <div class="scroll"><table id="recordings"><thead><tr>
@@ -36,8 +40,8 @@ export const PAGE_HTML = `<!doctype html>
   </section>
   <section id="chart-panel">
     <h2>Statechart <span id="chart-caption"></span>
-      <label id="zoom"><input id="zoom-fit" type="checkbox" checked> fit</label></h2>
-    <div id="statechart" class="scroll fit"></div>
+      <label id="zoom"><input id="zoom-fit" type="checkbox"> fit</label></h2>
+    <div id="statechart" class="scroll"></div>
   </section>
   <section id="timeline-panel">
     <h2>Timeline <span class="hint">every input, the core's decision, the state after</span>
@@ -68,6 +72,7 @@ header { display:flex; gap:14px; align-items:baseline; padding:8px 14px; backgro
 header h1 { font-size:15px; margin:0; }
 #title { font-weight:600; }
 #live { background:#e53935; border-radius:3px; padding:0 6px; font-weight:700; }
+#live.ended { background:#607d8b; }
 #counts { color:#cfd8dc; }
 #legend { display:flex; gap:6px; flex-wrap:wrap; margin-left:auto; }
 .badge { display:inline-block; border-radius:3px; padding:0 5px; color:#fff; font-size:11px; white-space:nowrap; }
@@ -78,9 +83,9 @@ ${['applied', 'duplicate', 'held', 'releasedAfterGap', 'late', 'stale', 'unroute
 #scrubber { flex:1; }
 #cursor { min-width:340px; font-variant-numeric:tabular-nums; }
 main { flex:1; display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr);
-  grid-template-rows: minmax(0,24fr) minmax(0,40fr) minmax(0,36fr);
-  grid-template-areas: "recordings chart" "timeline chart" "timeline details"; gap:8px; padding:8px; min-height:0; }
-#recordings-panel { grid-area:recordings; } #chart-panel { grid-area:chart; }
+  grid-template-rows: minmax(0,26fr) minmax(0,22fr) minmax(0,28fr) minmax(0,24fr);
+  grid-template-areas: "fleet fleet" "recordings chart" "timeline chart" "timeline details"; gap:8px; padding:8px; min-height:0; }
+#fleet-panel { grid-area:fleet; } #recordings-panel { grid-area:recordings; } #chart-panel { grid-area:chart; }
 #timeline-panel { grid-area:timeline; } #details-panel { grid-area:details; }
 main > section { background:var(--panel); border:1px solid var(--line); border-radius:4px; display:flex; flex-direction:column; min-height:0; }
 h2 { font-size:13px; margin:0; padding:6px 10px; border-bottom:1px solid var(--line); display:flex; gap:8px; align-items:center; }
@@ -104,11 +109,25 @@ td.state { color:var(--accent); }
 .node.compound > rect { fill:#f5f7f8; }
 .node.final > rect { stroke-width:3; stroke-dasharray:none; }
 .node text { font-size:13px; fill:#37474f; }
+#fleet svg { display:block; }
+#fleet text { font-size:11px; fill:#37474f; }
+#fleet .lane { cursor:pointer; }
+#fleet .lane .hit { fill:transparent; }
+#fleet .lane:hover .hit { fill:#f1f8ff; }
+#fleet .lane.selected .hit { fill:#e3f2fd; }
+#fleet .lane.selected .label { font-weight:700; }
+#fleet .gap { fill:#c62828; }
+#fleet .mark { font-size:12px; font-weight:700; }
+#fleet .cursor { stroke:#e65100; stroke-width:1.5; }
+#fleet-counts { display:flex; gap:10px; font-weight:400; flex-wrap:wrap; }
+#fleet-legend { margin-left:auto; font-size:11px; }
+.swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin:0 3px 0 6px; vertical-align:-1px; }
+.gap-key { display:inline-block; width:14px; height:4px; background:#c62828; margin-left:6px; vertical-align:2px; }
 .node.active > rect { stroke:var(--accent); stroke-width:2; fill:#e3f2fd; }
 .node.current > rect { fill:var(--accent); }
 .node.current > text { fill:#fff; font-weight:700; }
 .edge path { fill:none; stroke:#b0bec5; stroke-width:1.2; }
-.edge text { font-size:10px; fill:#78909c; paint-order:stroke; stroke:#fff; stroke-width:3px; stroke-linejoin:round; }
+.edge text { font-size:11px; fill:#78909c; paint-order:stroke; stroke:#fff; stroke-width:3px; stroke-linejoin:round; }
 .edge.taken path { stroke:#e65100; stroke-width:3; }
 .edge.taken text { fill:#e65100; font-weight:700; font-size:12px; }
 #timeline-panel { position:relative; }

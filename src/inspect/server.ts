@@ -10,8 +10,10 @@ import { recordingMachine } from '../../machines/index.js';
 import { type Clock, systemClock } from '../clock/index.js';
 import { openingFrames, stepFrame } from './event-frames.js';
 import type { InspectorFeed } from './feed.js';
+import { fleetOf } from './fleet.js';
 import { historyPage } from './history-page.js';
 import { hostCheck } from './host-check.js';
+import { toJson } from './json.js';
 import { layoutStatechart, type StatechartLayout } from './layout.js';
 import { PAGE_CSS, PAGE_HTML } from './page-assets.js';
 import { SseFanout } from './sse-fanout.js';
@@ -66,7 +68,7 @@ const SECURITY_HEADERS = {
 };
 
 const PAGE_MODULE = /^\/page\/([a-z]+)\.js$/;
-const PAGE_MODULES = new Set(['client', 'chart', 'dom', 'pictures', 'timeline', 'wire']);
+const PAGE_MODULES = new Set(['client', 'chart', 'dom', 'fleet', 'pictures', 'timeline', 'wire']);
 
 /** How often an idle event stream says it is alive (ms), so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
@@ -125,6 +127,8 @@ export async function startInspector(options: InspectorOptions): Promise<Running
         if (!page.ok) return send(response, 400, 'text/plain', page.reason);
         return send(response, 200, 'application/json', page.json);
       }
+      case '/api/fleet':
+        return send(response, 200, 'application/json', toJson(fleetOf(feed)));
       case '/api/events':
         return stream(request, response);
       default: {

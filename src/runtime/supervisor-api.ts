@@ -2,7 +2,7 @@
 import type { Observable } from 'rxjs';
 import type { DomainEvent } from '../../machines/index.js';
 import type { WebhookReceiver } from '../agora/index.js';
-import type { CoreState } from '../core/index.js';
+import type { CoreState, RecordingManifest } from '../core/index.js';
 import type { CallOutcome, RecordingMode } from '../signals/index.js';
 import type { JournalStep } from './journal.js';
 import type { SupervisedRecording } from './supervisor-picture.js';
@@ -40,6 +40,15 @@ export interface Supervisor extends WebhookReceiver {
   get(recording: string): SupervisedRecording | undefined;
   /** Every recording's picture, sorted by id. */
   list(): SupervisedRecording[];
+  /**
+   * What the recording really produced up to now: its sessions in order, their playlists by
+   * failover and the files Agora reported, and the time recorded against the time wanted with
+   * every gap and its cause (docs/manifest.md). Undefined when the log never named it. The first
+   * call reads the log once (a book is kept from then on, fed by every step); later calls read
+   * the book only. Rejects with the log's error when that first read fails.
+   * @example (await supervisor.manifest('r1'))?.coverage.gaps
+   */
+  manifest(recording: string): Promise<RecordingManifest | undefined>;
   /**
    * Every step the core takes from now on, in log order: what was received, its outputs, the
    * state after (what inspectors follow; `startLiveInspector` in 'recwatch/inspect' serves it).

@@ -10,7 +10,13 @@ import {
   type WebhookVerdict,
 } from '../agora/index.js';
 import { type Clock, systemClock } from '../clock/index.js';
-import { type CoreOptions, type CoreOutput, type CoreState, nextWakeOf } from '../core/index.js';
+import {
+  type CoreOptions,
+  type CoreOutput,
+  type CoreState,
+  nextWakeOf,
+  type RecordingManifest,
+} from '../core/index.js';
 import {
   InvalidCommandError,
   NoSessionError,
@@ -36,6 +42,7 @@ import { StartQueue } from './start-queue.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
 import { HostRequestFailure } from './supervisor-host-request.js';
 import { SupervisorInspection } from './supervisor-inspect.js';
+import { SupervisorManifests } from './supervisor-manifest.js';
 import {
   checkSupervisorOptions,
   defaultAcquireRequest,
@@ -148,6 +155,7 @@ class SupervisorRuntime implements Supervisor {
   private readonly follower = new Follower(() =>
     this.background('follow the shared log', () => this.followLog()),
   );
+  private readonly manifests: SupervisorManifests;
 
   constructor(
     private readonly options: SupervisorOptions,
@@ -159,6 +167,7 @@ class SupervisorRuntime implements Supervisor {
     private readonly inspection: SupervisorInspection,
   ) {
     this.logger = options.logger ?? {};
+    this.manifests = new SupervisorManifests(log, () => journal.state, inspection.steps$);
     this.scheduler = new RestScheduler({
       clock,
       qps: options.qps ?? SUPERVISOR_DEFAULTS.qps,
@@ -501,6 +510,10 @@ class SupervisorRuntime implements Supervisor {
 
   get(recording: string): SupervisedRecording | undefined {
     return supervisedPicture(this.journal.state, recording);
+  }
+
+  manifest(recording: string): Promise<RecordingManifest | undefined> {
+    return this.manifests.manifest(recording, this.clock.now());
   }
 
   list(): SupervisedRecording[] {

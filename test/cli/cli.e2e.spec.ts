@@ -17,17 +17,24 @@ describe('the recwatch command (built)', () => {
     expect(result.stdout).toContain('Usage:');
   });
 
-  it.each(['replay', 'export', 'sim', 'import', 'migrate', 'inspect', 'demo', 'scenarios'])(
-    'prints the usage of %s for --help and -h, and exits 0',
-    (command) => {
-      for (const flag of ['--help', '-h']) {
-        const result = recwatch(command, flag);
-        expect(result.status).toBe(0);
-        expect(result.stdout.startsWith(`usage: recwatch ${command} `)).toBe(true);
-        expect(result.stderr).toBe('');
-      }
-    },
-  );
+  it.each([
+    'replay',
+    'manifest',
+    'export',
+    'sim',
+    'import',
+    'migrate',
+    'inspect',
+    'demo',
+    'scenarios',
+  ])('prints the usage of %s for --help and -h, and exits 0', (command) => {
+    for (const flag of ['--help', '-h']) {
+      const result = recwatch(command, flag);
+      expect(result.status).toBe(0);
+      expect(result.stdout.startsWith(`usage: recwatch ${command} `)).toBe(true);
+      expect(result.stderr).toBe('');
+    }
+  });
 
   it.each([
     ['sim', '--seed', '-1'],

@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
           '#statechart g.node.current[data-id="recording.starting.attempt.acquiring.calling"]',
         );
         expect(await stateOf(page, 'r1')).toBe('starting');
-        expect(await page.textContent('#cursor')).toContain('input 1 of');
+        expect(await page.textContent('#cursor')).toContain('position 1 of');
         const taken = await page.$$eval('#statechart g.edge.taken', (els) =>
           els.map((el) => el.getAttribute('data-id')),
         );
@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         // On to input 5: a 40 from a recorder uid never seen on S1 is failover evidence (rule 4),
         // so r1 stays recording (no hop is taken) while the failover is counted.
         await scrubTo(page, 5);
-        await page.locator('#cursor', { hasText: 'input 5 of' }).waitFor();
+        await page.locator('#cursor', { hasText: 'position 5 of' }).waitFor();
         expect(await current(page)).toBe('recording.recording.healthy');
         expect(await page.$$eval('#statechart g.edge.taken', (els) => els.length)).toBe(0);
         expect(await page.$$eval('#timeline .row.future', (els) => els.length)).toBeGreaterThan(0);
@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         const page = await open(restart.url);
         // Input 6: session_exit (11) quits r1, and the restart policy moves it on at once.
         await scrubTo(page, 6);
-        await page.locator('#cursor', { hasText: 'input 6 of' }).waitFor();
+        await page.locator('#cursor', { hasText: 'position 6 of' }).waitFor();
         expect(await current(page)).toBe('recording.restarting.attempt.acquiring.calling');
         expect(
           await page.$$eval('#statechart g.edge.taken', (els) =>

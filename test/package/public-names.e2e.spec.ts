@@ -14,6 +14,7 @@ const PUBLIC_NAMES = {
     'createCore',
     'DEFAULT_CORE_OPTIONS',
     'deserializeCore',
+    'manifestOf',
     'nextWakeOf',
     'picture',
     'readTrace',

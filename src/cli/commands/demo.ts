@@ -6,10 +6,17 @@ import { join } from 'node:path';
 import { picture } from '../../core/index.js';
 import { countEvent, DecisionTap, emptyCounts } from '../../demo/counters.js';
 import { type DemoOptions, DemoUsageError, parseDemoArgs } from '../../demo/options.js';
-import { recordingsTable, scoreLines } from '../../demo/summary.js';
+import { RecentChanges } from '../../demo/recent.js';
+import {
+  coverageLines,
+  RECORDINGS_CAPTION,
+  recordingsTable,
+  scoreLines,
+} from '../../demo/summary.js';
 import { clockText, createView, type DemoFrame } from '../../demo/view.js';
+import { coverageScore } from '../../fleet/coverage.js';
 import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
-import { type FleetRun, runFleet } from '../../fleet/run.js';
+import { FLEET_T0, type FleetRun, runFleet } from '../../fleet/run.js';
 import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
 import { openSqliteLog } from '../../log/index.js';
 import type { Supervisor } from '../../runtime/index.js';
@@ -64,6 +71,8 @@ async function demo(
   );
   const log = await openSqliteLog(logPath);
   const counts = emptyCounts();
+  const recent = new RecentChanges();
+  let now = () => FLEET_T0;
   const core = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
   const tap = new DecisionTap(log, counts, core);
   const view = options.json ? undefined : createView(out, live);
@@ -77,7 +86,14 @@ async function demo(
     const states: Record<string, number> = {};
     for (const picture of supervisor?.list() ?? [])
       states[picture.state] = (states[picture.state] ?? 0) + 1;
-    return { elapsedMs, durationMs: options.durationMs, wallMs, states, counts };
+    return {
+      elapsedMs,
+      durationMs: options.durationMs,
+      wallMs,
+      states,
+      counts,
+      recent: recent.list(),
+    };
   };
   const wallStart = performance.now();
   let run: FleetRun;
@@ -92,12 +108,16 @@ async function demo(
       observer: async (context) => {
         const observer = await recwatchObserver(context, {
           log,
-          onEvent: (event) => countEvent(counts, event),
+          onEvent: (event) => {
+            countEvent(counts, event);
+            recent.note(event, now() - FLEET_T0);
+          },
           onWebhook: () => {
             counts.webhookRequests += 1;
           },
         });
         supervisor = observer.supervisor;
+        now = () => context.clock.now();
         if (options.inspect && !options.json) {
           inspector = await startLiveInspector(supervisor, {
             port: options.inspectPort,
@@ -146,6 +166,9 @@ async function demo(
         wallMs: Math.round(wallMs),
         log: options.keep ? logPath : null,
         score: run.score,
+        coverage: coverageScore(run.plans, run.t0, run.end, run.truth, (id) =>
+          tap.manifests.manifest(id, run.end),
+        ),
         counts,
         // What the supervisor believed at the end, as `recwatch replay --json` prints a picture.
         picture: supervisor === undefined ? null : picture(supervisor.state),
@@ -157,10 +180,15 @@ async function demo(
   say('');
   if (run.aborted)
     say(`Interrupted at ${clockText(run.end - run.t0)} of simulated time: the summary so far.`);
+  for (const line of RECORDINGS_CAPTION) say(line);
   say(recordingsTable(run.score, pictures, !live));
   say('');
   say(`Score against the simulator's ground truth (${options.profile}, seed ${options.seed}):`);
   for (const line of scoreLines(run.score)) say(`  ${line}`);
+  const coverage = coverageScore(run.plans, run.t0, run.end, run.truth, (id) =>
+    tap.manifests.manifest(id, run.end),
+  );
+  for (const line of coverageLines(coverage)) say(`  ${line}`);
   say(
     `  ran in ${(wallMs / 1000).toFixed(1)} s for ${clockText(run.end - run.t0)} of simulated time`,
   );

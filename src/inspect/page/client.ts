@@ -2,11 +2,13 @@
 // server's event stream (history first, then each new step).
 import { Chart } from './chart.js';
 import { byId, clock, dateTime, el, throttled } from './dom.js';
+import { FleetView, fleetLegend, STATE_COLOURS } from './fleet.js';
 import { Pictures } from './pictures.js';
 import { VirtualList } from './timeline.js';
 import type {
   WireDecided,
   WireDecisionKind,
+  WireFleet,
   WireHistory,
   WireRecording,
   WireStatechart,
@@ -60,6 +62,14 @@ const model = {
 };
 
 let chart: Chart | null = null;
+const fleet = new FleetView(byId('fleet'), (recording) => {
+  model.recording = recording;
+  if (model.onlySelected) refilter();
+  render();
+  document
+    .querySelector(`#recordings tr[data-recording="${CSS.escape(recording)}"]`)
+    ?.scrollIntoView({ block: 'nearest' });
+});
 /** New steps came while following: scroll the timeline to its end at the next render. */
 let revealEnd = false;
 const scrubber = byId<HTMLInputElement>('scrubber');
@@ -218,14 +228,22 @@ function renderAll(): void {
   scrubber.max = String(last + 1);
   scrubber.value = String(model.cursor + 1);
   const step = model.steps[model.cursor];
+  // One counter: the log's position (a bounded live feed keeps only its latest steps).
+  const lastPosition = model.steps.at(-1)?.position ?? 0;
   byId('cursor').textContent =
     step === undefined
-      ? `before the first input · ${model.steps.length} inputs`
-      : `input ${model.cursor + 1} of ${model.steps.length} · position ${step.position} · ${dateTime(step.at)}`;
-  byId('counts').textContent = `${model.steps.length} inputs · ${model.entries.length} decisions`;
+      ? `before the first input · ${lastPosition} inputs`
+      : `position ${step.position} of ${lastPosition} · ${dateTime(step.at)}`;
+  const firstPosition = model.steps[0]?.position ?? 1;
+  byId('counts').textContent =
+    firstPosition > 1
+      ? `inputs ${firstPosition}–${lastPosition} kept · ${model.entries.length} decisions`
+      : `${model.steps.length} inputs · ${model.entries.length} decisions`;
   byId('shown').textContent =
     model.shown.length === model.entries.length ? '' : `${model.shown.length} shown`;
   const view = model.pictures.at(model.cursor);
+  renderCounts(view);
+  fleet.render(model.recording, step?.at ?? null);
   renderRecordings(view, step);
   renderChart(view);
   timeline.update(model.shown.length);
@@ -233,6 +251,41 @@ function renderAll(): void {
     revealEnd = false;
     timeline.reveal(model.shown.length - 1);
   }
+}
+
+/** How many recordings are in each state at the scrubber's position. */
+function renderCounts(view: Readonly<Record<string, WireRecording>>): void {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values(view)) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  byId('fleet-counts').replaceChildren(
+    ...STATES.filter((s) => (counts[s] ?? 0) > 0).map((s) =>
+      el(
+        'span',
+        { class: 'count', 'data-state': s, 'data-count': String(counts[s]) },
+        el('span', { class: 'swatch', style: `background:${STATE_COLOURS[s] ?? '#999'}` }),
+        `${s} ${counts[s]}`,
+      ),
+    ),
+  );
+}
+
+/** Shows the fleet's lanes; while the feed is live, asks again every 2 s until its run ends. */
+function loadFleet(): void {
+  fetch('/api/fleet')
+    .then((response) => response.json() as Promise<WireFleet>)
+    .then((data) => {
+      fleet.update(data);
+      const badge = byId('live');
+      if (data.endedAt !== null) {
+        badge.hidden = false;
+        badge.classList.add('ended');
+        badge.textContent = `run ended ${clock(data.endedAt)}`;
+      }
+      document.body.dataset.fleet = 'true';
+      render();
+      if (data.live) setTimeout(loadFleet, 2000);
+    })
+    .catch(() => setTimeout(loadFleet, 5000));
 }
 
 function renderRecordings(
@@ -293,7 +346,7 @@ function renderChart(view: Readonly<Record<string, WireRecording>>): void {
   caption.textContent = `${id}: ${JSON.stringify(current.value)}${how}`;
   caption.dataset.recording = id;
   if (!byId('statechart').classList.contains('fit')) {
-    chart.nodeOf(current.value)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    chart.nodeOf(current.value)?.scrollIntoView({ block: 'center', inline: 'center' });
   }
 }
 
@@ -308,6 +361,7 @@ function moveTo(cursor: number): void {
 
 function start(): void {
   byId('legend').append(...DECISIONS.map(badge));
+  byId('fleet-legend').append(fleetLegend());
   const filter = byId<HTMLSelectElement>('state-filter');
   filter.append(...STATES.map((s) => el('option', { value: s }, s)));
   filter.addEventListener('change', () => {
@@ -359,6 +413,7 @@ function start(): void {
     for (const step of history.steps) addStep(step);
     document.body.dataset.ready = 'true';
     render();
+    loadFleet();
   });
   events.addEventListener('step', (message) => {
     addStep(JSON.parse((message as MessageEvent<string>).data) as WireStep);

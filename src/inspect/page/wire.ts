@@ -121,3 +121,47 @@ export interface WireStatechart {
     readonly label: { readonly x: number; readonly y: number; readonly text: string } | null;
   }[];
 }
+
+/** A change of a recording's lifecycle state, at observed time (ms). */
+export interface WireStateChange {
+  readonly at: number;
+  readonly state: string;
+}
+
+/** One recording's lane in the fleet view. */
+export interface WireLane {
+  readonly recording: string;
+  /** Its state after the last step (as the recordings table shows it at the end). */
+  readonly state: string;
+  /** Every change of its state, in order: what colours the lane. */
+  readonly states: readonly WireStateChange[];
+  /** Failovers, restarts, quits, host stops (and the end: stopped, failed), in order. */
+  readonly marks: readonly {
+    readonly at: number;
+    readonly kind: string;
+    readonly sid: string | null;
+    readonly detail?: string;
+  }[];
+  /** From the host's start to its stop (or the end). */
+  readonly wanted: { readonly from: number; readonly to: number };
+  readonly recordedMs: number;
+  /** The parts of `wanted` not recorded, and why (see `CoverageGap` in src/core). */
+  readonly gaps: readonly {
+    readonly from: number;
+    readonly to: number;
+    readonly cause: string;
+    readonly detail: string;
+  }[];
+}
+
+/** The fleet view: a lane per recording, over the time of the feed. */
+export interface WireFleet {
+  /** The first and last observed times (ms) of the steps. */
+  readonly from: number;
+  readonly to: number;
+  /** Whether new steps may still come. */
+  readonly live: boolean;
+  /** When a live feed's run ended (the last step's time, ms); null while it runs or offline. */
+  readonly endedAt: number | null;
+  readonly lanes: readonly WireLane[];
+}
