@@ -170,7 +170,7 @@ function startAttempt(
       settling: {
         on: {
           resumed: { actions: 'extendSettle' },
-          tick: [{ guard: 'settleDeadlinePassed', ...quitNotStarted }, {}],
+          tick: { guard: 'settleDeadlinePassed', ...quitNotStarted },
           startFailed: {},
           stop: awaitSession,
         },
@@ -360,7 +360,6 @@ const defineMachine = (options: RecordingOptions) =>
         on: {
           ...STOP_ORPHANS,
           notification: { guard: 'notificationReportsFiles', actions: 'noteFiles' },
-          tick: { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
         },
         states: {
           // Nothing is out yet: the recording stops here and now.

@@ -62,9 +62,12 @@ export type {
 
 /* The core: one pure step from (state, record) to (state, outputs), its replay, its picture. */
 export {
+  coreFor,
   createCore,
   DEFAULT_CORE_OPTIONS,
   deserializeCore,
+  differingOptions,
+  machineStepsOf,
   manifestOf,
   nextWakeOf,
   picture,
@@ -78,6 +81,7 @@ export {
   writeTrace,
 } from './core/index.js';
 export type {
+  BoundCore,
   CoreOptions,
   CoreOutput,
   CoreState,
@@ -88,6 +92,7 @@ export type {
   CoverageGap,
   Decision,
   DecisionKind,
+  Delivery,
   FleetManifest,
   GapCause,
   Interval,

@@ -1,3 +1,5 @@
+export type { BoundCore } from './core-for.js';
+export { coreFor } from './core-for.js';
 export type { CoreOutput, Decision, DecisionKind, Delivery } from './decisions.js';
 export type { MachineStep, RecordingSteps } from './deliveries.js';
 export { machineStepsOf } from './deliveries.js';

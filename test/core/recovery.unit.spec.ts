@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CoreOutput,
   type CoreState,
+  coreFor,
   createCore,
   machineStepsOf,
   nextWakeOf,
@@ -184,5 +185,32 @@ describe('the core tells what it delivered', () => {
     ]);
     // A late 12 does not move the recording to failoverPending.
     expect(steps.at(-1)?.snapshot.value).toEqual({ recording: 'healthy' });
+  });
+});
+
+describe('coreFor: a core bound to its options once', () => {
+  const record = {
+    at: at(0),
+    type: 'options',
+    options: resolveCoreOptions({ unknownSidHoldMs: 60_000 }),
+  };
+
+  it('without options reads what the log recorded, in every function', () => {
+    const core = coreFor();
+    let state = core.create();
+    for (const input of [record, note(1, 'S5', 0, 40)])
+      state = core.stepUntrusted(state, input).state;
+    expect(core.nextWake(state)).toBe(at(61));
+    expect(core.replay([record, note(1, 'S5', 0, 40)]).state.options.unknownSidHoldMs).toBe(60_000);
+  });
+
+  it('with options overrides the log in every function, the wake included', () => {
+    const core = coreFor({ unknownSidHoldMs: 5_000 });
+    let state = core.create();
+    for (const input of [record, note(1, 'S5', 0, 40)])
+      state = core.stepUntrusted(state, input).state;
+    expect(core.nextWake(state)).toBe(at(6));
+    const replayed = core.replay([record, note(1, 'S5', 0, 40), tick(7)]).state;
+    expect(replayed.unknownSids.size).toBe(0);
   });
 });

@@ -72,6 +72,7 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     ),
     { type: 'startFailed', at, outcome: { kind: 'serverError', httpStatus: 503 } },
     { type: 'startFailed', at, outcome: { kind: 'serverError', httpStatus: null } },
+    { type: 'startFailed', at, outcome: { kind: 'rateLimited', httpStatus: 429 } },
     { type: 'startFailed', at, outcome: { kind: 'transient', httpStatus: 206, code: 65 } },
     { type: 'startFailed', at, outcome: { kind: 'clientError', httpStatus: 401 } },
     { type: 'startFailed', at, outcome: { kind: 'clientError', httpStatus: 400, code: 53 } },

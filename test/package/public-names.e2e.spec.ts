@@ -11,9 +11,12 @@ const PUBLIC_NAMES = {
   agora: ['AGORA_DOMAINS', 'createAgoraClient', 'createWebhookHandler', 'TEST_WEBHOOK_CNAME'],
   journalAndLog: ['Journal', 'rebuildFromLog', 'allEntries', 'createMemoryLog', 'openSqliteLog'],
   core: [
+    'coreFor',
     'createCore',
     'DEFAULT_CORE_OPTIONS',
     'deserializeCore',
+    'differingOptions',
+    'machineStepsOf',
     'manifestOf',
     'nextWakeOf',
     'picture',

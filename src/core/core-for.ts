@@ -1,0 +1,45 @@
+// A core bound to its options once, the way XState's `setup()` binds a machine's
+// implementations: every function of it reads the same options, so none can be forgotten.
+import type { TraceRecord } from '../signals/index.js';
+import { type CoreOptions, type ResolvedCoreOptions, resolveCoreOptions } from './options.js';
+import { type ReplayOptions, replayUntrusted } from './replay.js';
+import { type CoreState, createCore, nextWakeOf } from './state.js';
+import { type CoreStep, type ReceivedLine, step, stepLine, stepUntrusted } from './step.js';
+
+/** The core's functions, bound to one choice of options (see `coreFor`). */
+export interface BoundCore {
+  /** The override every step reads, or null: each step reads the state's options (rule 12). */
+  readonly override: ResolvedCoreOptions | null;
+  /** An empty core, whose options in force are the bound ones (or the defaults). */
+  create(): CoreState;
+  step(state: CoreState, record: TraceRecord): CoreStep;
+  stepUntrusted(state: CoreState, raw: unknown): CoreStep;
+  stepLine(state: CoreState, line: ReceivedLine): CoreStep;
+  replay(inputs: Iterable<unknown>, options?: Omit<ReplayOptions, 'options'>): { state: CoreState };
+  /** When the core next needs a tick (ms), by the options its steps read. */
+  nextWake(state: CoreState): number | null;
+}
+
+/**
+ * The core bound to `options`: given, they override whatever a log's `options` records say (a
+ * host's deliberate choice, as `recwatch replay --options` makes); left out, every step reads
+ * the options in force in its state, which `options` records set (rule 12), the defaults before.
+ * @example
+ * const core = coreFor({ recording: { pollIntervalMs: 90_000 } });
+ * let state = core.create();
+ * ({ state } = core.step(state, { at: 0, type: 'start', recording: 'r1', cname: 'c', uid: '1', mode: 'mix' }));
+ * core.nextWake(state); // 5000: the first query, 5 s after the sid is known
+ */
+export function coreFor(options?: Partial<CoreOptions>): BoundCore {
+  const override = options === undefined ? undefined : resolveCoreOptions(options);
+  return {
+    override: override ?? null,
+    create: () => createCore(override),
+    step: (state, record) => step(state, record, override),
+    stepUntrusted: (state, raw) => stepUntrusted(state, raw, override),
+    stepLine: (state, line) => stepLine(state, line, override),
+    replay: (inputs, more = {}) =>
+      replayUntrusted(inputs, { ...more, ...(options !== undefined && { options }) }),
+    nextWake: (state) => nextWakeOf(state, override),
+  };
+}
