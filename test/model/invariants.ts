@@ -77,6 +77,15 @@ export function checkStep(step: Step, hostStopped: boolean): boolean {
       must(output.uid !== before.context.attempt?.uid, 'no second start with its uid', where);
   }
 
+  // A state value never contradicts what was sent: `stopping.requested` is entered with a stop.
+  const requested = (value: unknown) => JSON.stringify(value) === '{"stopping":"requested"}';
+  if (requested(after.value) && !requested(before.value))
+    must(
+      outputs.some((o) => o.type === 'stop'),
+      'stopping.requested is entered with a stop sent',
+      where,
+    );
+
   const wake = nextWake(context.deadlines);
   if (WAITING.has(state)) must(wake !== null, 'a waiting state has a deadline', where);
   const lastWake = outputs.filter((o) => o.type === 'wakeAt').at(-1);
