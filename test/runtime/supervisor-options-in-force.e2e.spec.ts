@@ -2,7 +2,7 @@
 // 60 s hold for notifications of an unknown sid, nothing is due at 30 s (the old default), and
 // no tick is appended on every timer turn after it.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JournalStep } from '../../src/index.js';
+import type { JournalStep } from '../../src/runtime/index.js';
 import { type Supervised, supervised, T0 } from '../fixtures/supervised.js';
 
 let harness: Supervised | undefined;
