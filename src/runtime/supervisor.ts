@@ -25,7 +25,7 @@ import {
   UnknownRecordingError,
 } from '../errors/index.js';
 import { createMemoryLog, type EventLog, type SqliteWriterLock } from '../log/index.js';
-import type { CallOutcome, TraceRecord } from '../signals/index.js';
+import { type CallOutcome, normalizeInput, type TraceRecord } from '../signals/index.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type JournalStep, type Received } from './journal.js';
 import { type LegacyStartIntent, readNoteIntent, takeSlotIntents } from './legacy-intents.js';
@@ -481,6 +481,8 @@ class SupervisorRuntime implements Supervisor {
 
   async receiveWebhook(body: unknown): Promise<WebhookVerdict> {
     const received = await this.receive({ at: this.clock.now(), type: 'notification', body });
+    // A repeat was acted on before: its verdict is the one its first copy got, read again.
+    if (received.repeated) return readsAsInput(received.item) ? 'accepted' : 'rejected';
     const rejected = received.outputs.some(
       (output) =>
         output.kind === 'decision' &&
@@ -648,6 +650,11 @@ class SupervisorRuntime implements Supervisor {
   get steps$(): Observable<JournalStep> {
     return this.inspection.steps$;
   }
+}
+
+/** Whether a logged item is an input the core reads (not a reject, not a body it refuses). */
+function readsAsInput(item: Received['item']): boolean {
+  return item.kind === 'input' && normalizeInput(item.record).ok;
 }
 
 function logged(answer: { httpStatus: number | null; body: unknown }): {

@@ -77,4 +77,13 @@ describe('the errors a host sees', () => {
     ).rejects.toBeInstanceOf(SupervisorClosedError);
     await expect(supervisor.receiveWebhook({})).rejects.toBeInstanceOf(SupervisorClosedError);
   });
+
+  it('answers a repeat of the same junk webhook with the same verdict: rejected, both times', async () => {
+    const supervisor = await createSupervisor({ ...base, clock: new VirtualClock(1_000) });
+    opened = supervisor;
+    const junk = { eventType: 'not-a-number', payload: 'nope' };
+    expect(await supervisor.receiveWebhook(junk)).toBe('rejected');
+    expect(await supervisor.receiveWebhook(junk)).toBe('rejected');
+    expect(supervisor.state.position).toBe(1);
+  });
 });
