@@ -1,7 +1,8 @@
 // A host that embeds the supervisor until it is killed: the child process of
 // supervisor-kill.e2e.spec.ts. It uses the built package, as a real host would.
 // Usage: node host-child.mjs <json options>
-// Prints JSON lines: {"ready":true} once it listens, then {"list":[...]} every 200 ms.
+// Prints JSON lines: {"ready":true} once it listens, then {"list":[...]} every 200 ms, and on
+// SIGTERM {"final":[...]}: the pictures once the supervisor has closed its log.
 import { createServer } from 'node:http';
 
 const { createSupervisor, createWebhookHandler } = await import(
@@ -49,5 +50,6 @@ process.on('SIGTERM', async () => {
   server.close();
   server.closeAllConnections();
   await supervisor.close();
+  print({ final: supervisor.list() });
   process.exit(0);
 });

@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allEntries, openSqliteLog, type SupervisedRecording } from '../../src/index.js';
+import {
+  allEntries,
+  openSqliteLog,
+  picture,
+  rebuildFromLog,
+  type SupervisedRecording,
+} from '../../src/index.js';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
 import { freePort } from '../fixtures/free-port.js';
 import { rng } from '../fixtures/random.js';
@@ -25,7 +31,11 @@ function runHost(
   options: object,
   until: (list: SupervisedRecording[] | null, ready: boolean) => 'kill' | 'term' | null,
 ) {
-  return new Promise<{ stderr: string; last: SupervisedRecording[] | null }>((resolve, reject) => {
+  return new Promise<{
+    stderr: string;
+    last: SupervisedRecording[] | null;
+    final: SupervisedRecording[] | null;
+  }>((resolve, reject) => {
     const child = spawn(process.execPath, [HOST, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,6 +43,7 @@ function runHost(
     let stderr = '';
     let ready = false;
     let last: SupervisedRecording[] | null = null;
+    let final: SupervisedRecording[] | null = null;
     let ended = false;
     const decide = () => {
       if (ended) return;
@@ -48,10 +59,12 @@ function runHost(
         const line = JSON.parse(pending.slice(0, end)) as {
           ready?: true;
           list?: SupervisedRecording[];
+          final?: SupervisedRecording[];
         };
         pending = pending.slice(end + 1);
         if (line.ready === true) ready = true;
         if (line.list !== undefined) last = line.list;
+        if (line.final !== undefined) final = line.final;
         decide();
       }
     });
@@ -62,7 +75,7 @@ function runHost(
     child.on('error', reject);
     child.on('close', () => {
       clearInterval(timer);
-      resolve({ stderr, last });
+      resolve({ stderr, last, final });
     });
   });
 }
@@ -143,8 +156,31 @@ describe('the host killed with SIGKILL at random points', () => {
           logged.add((entry.item.record.body as { noticeId: string }).noticeId);
         }
       }
+      // Recovery is an input (rule 12): the log, kills and all, replays to what the last host
+      // believed when it closed, every field of every recording, with the snapshot and without.
+      const believed = Object.fromEntries(
+        (final.final ?? []).map(({ recording, ...picture }) => [recording, picture]),
+      );
+      expect(Object.keys(believed).sort()).toEqual(RECORDINGS);
+      for (const useSnapshot of [true, false]) {
+        const { state } = await rebuildFromLog(store, { useSnapshot });
+        expect(picture(state).recordings).toEqual(believed);
+      }
       await store.close();
       for (const delivery of acknowledged) expect(logged).toContain(delivery.noticeId);
+      // Never two recorders for one recording: the sessions of a channel never overlap in time.
+      const byChannel = new Map<string, TrueRecording[]>();
+      for (const r of sim.truth())
+        if (r.type === 'recording') byChannel.set(r.cname, [...(byChannel.get(r.cname) ?? []), r]);
+      for (const [cname, sessions] of byChannel) {
+        const spans = sessions
+          .map((r) => [r.startedAt, r.quit?.at ?? Number.POSITIVE_INFINITY] as const)
+          .sort((a, b) => a[0] - b[0]);
+        for (let i = 1; i < spans.length; i += 1)
+          expect(spans[i]?.[0], `${cname}: two recorders at once`).toBeGreaterThanOrEqual(
+            spans[i - 1]?.[1] ?? 0,
+          );
+      }
     } finally {
       await sim.close();
     }
