@@ -531,13 +531,8 @@ class SupervisorRuntime implements Supervisor {
   async receiveWebhook(body: unknown): Promise<WebhookVerdict> {
     const received = await this.receive({ at: this.clock.now(), type: 'notification', body });
     this.settlements.notice(body);
-    const rejected = received.outputs.some(
-      (output) =>
-        output.kind === 'decision' &&
-        output.position === received.position &&
-        output.decision === 'rejected',
-    );
-    return rejected ? 'rejected' : 'accepted';
+    // From what was logged, not from outputs: a repeat of a reject acted on before has none.
+    return received.item.kind === 'reject' ? 'rejected' : 'accepted';
   }
 
   async start(command: StartCommand): Promise<SupervisedRecording> {
