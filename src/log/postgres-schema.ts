@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ConfigurationError, RecwatchError } from '../errors/index.js';
 import { LogDatabaseError } from './errors.js';
+import { type CheckedOutClient, withClient } from './postgres-client.js';
 import { keysOfStored, REKEY_PAGE, REKEYED_STREAMS } from './rekey.js';
 
 // Each migration takes the schema one version up; the index + 1 is the version it produces. `$s`
@@ -75,16 +76,25 @@ export interface MigrationResult {
  * `POSTGRES_SCHEMA_VERSION`, recording each step in `<schema>.recwatch_migrations`. Safe to run
  * again and from several processes at once (they queue on an advisory lock). Refuses, with
  * `LogDatabaseError`, a schema holding tables that are not a recwatch log, or a newer schema.
- * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 3 } the first time
+ * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 4 } the first time
  */
 export async function migratePostgres(pool: pg.Pool, schema: string): Promise<MigrationResult> {
   checkSchemaName(schema);
   // A log already current is opened without taking locks or needing CREATE rights.
-  let client: pg.PoolClient | undefined;
   try {
     const found = await storedVersion(pool, schema);
     if (found === POSTGRES_SCHEMA_VERSION) return { from: found, to: found };
-    client = await pool.connect();
+    return await withClient(pool, (checkedOut) => migrate(checkedOut, schema));
+  } catch (error) {
+    throw asDatabaseError(schema, 'cannot migrate', error);
+  }
+}
+
+async function migrate(
+  { client, broken, discard }: CheckedOutClient,
+  schema: string,
+): Promise<MigrationResult> {
+  try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recwatch:${schema}`]);
     // Inside the lock: another process may have migrated it since.
@@ -108,10 +118,8 @@ export async function migratePostgres(pool: pg.Pool, schema: string): Promise<Mi
     await client.query('COMMIT');
     return { from, to: POSTGRES_SCHEMA_VERSION };
   } catch (error) {
-    await client?.query('ROLLBACK').catch(() => {});
-    throw asDatabaseError(schema, 'cannot migrate', error);
-  } finally {
-    client?.release();
+    if (broken() === undefined) await client.query('ROLLBACK').catch(discard);
+    throw error;
   }
 }
 
