@@ -128,6 +128,8 @@ async function migrate(
 // its own: it is a repeat of that one.
 async function rekeyEntries(client: pg.PoolClient, quoted: string): Promise<void> {
   await client.query(`SELECT position FROM ${quoted}.head FOR UPDATE`);
+  // Keys are found by position only here: an index for the migration's while.
+  await client.query(`CREATE INDEX rekey_positions ON ${quoted}.entry_keys (position)`);
   for (let after = 0; ; ) {
     const page = await client.query<{ position: string; item: string }>(
       `SELECT position, item FROM ${quoted}.entries WHERE position > $1 AND ${REKEYED_STREAMS}
@@ -135,7 +137,7 @@ async function rekeyEntries(client: pg.PoolClient, quoted: string): Promise<void
       [after],
     );
     const last = page.rows.at(-1);
-    if (last === undefined) return;
+    if (last === undefined) break;
     const positions: string[] = [];
     const ownKeys: string[] = [];
     const keys: string[] = [];
@@ -165,6 +167,7 @@ async function rekeyEntries(client: pg.PoolClient, quoted: string): Promise<void
     );
     after = Number(last.position);
   }
+  await client.query(`DROP INDEX ${quoted}.rekey_positions`);
 }
 
 /**

@@ -127,6 +127,8 @@ function storedVersion(db: Database, file: string): number {
 // Page by page in position order; an entry whose new key an earlier one already holds (the same
 // reject stored twice before) keeps no key of its own: it is a repeat of that one.
 function rekeyEntries(db: Database): void {
+  // Keys are found by position only here: an index for the migration's while.
+  db.exec('CREATE INDEX rekey_positions ON entry_keys (position)');
   const page = keep(
     db.prepare(
       `SELECT position, item FROM entries WHERE position > ? AND ${REKEYED_STREAMS} ORDER BY position LIMIT ${REKEY_PAGE}`,
@@ -138,7 +140,7 @@ function rekeyEntries(db: Database): void {
   for (let after = 0; ; ) {
     const rows = page.all(after) as { position: number; item: string }[];
     const last = rows.at(-1);
-    if (last === undefined) return;
+    if (last === undefined) break;
     for (const row of rows) {
       const keys = keysOfStored(row.item);
       if (keys === null) continue;
@@ -148,4 +150,5 @@ function rekeyEntries(db: Database): void {
     }
     after = last.position;
   }
+  db.exec('DROP INDEX rekey_positions');
 }
