@@ -6,6 +6,8 @@ import { type Notification, parseNotification, type TraceRecord } from '../signa
 /** The fields of a notification the log files and keys it by. */
 export interface NotificationIdentity {
   readonly sid: string;
+  /** The recorder uid that sent it ('' when the payload has none): changes on failover. */
+  readonly uid: string;
   readonly eventType: number;
   readonly sequence: number;
   readonly noticeId: string;
@@ -35,6 +37,6 @@ export function notificationIdentity(record: NotificationRecord): NotificationId
 }
 
 function identityOf(notification: Notification): NotificationIdentity {
-  const { sid, eventType, sequence, noticeId } = notification;
-  return { sid, eventType, sequence, noticeId };
+  const { sid, uid, eventType, sequence, noticeId } = notification;
+  return { sid, uid, eventType, sequence, noticeId };
 }

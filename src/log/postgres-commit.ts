@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../clock/index.js';
 import { type AppendPlan, groupPlanner, type NewEntry, type PreparedItem } from './append-plan.js';
 import { LeaseLostError } from './errors.js';
+import { withClient } from './postgres-client.js';
 import type { Lease } from './postgres-leases.js';
 import type { PostgresStatements } from './postgres-sql.js';
 import type { ExpectedVersion } from './types.js';
@@ -24,7 +25,8 @@ export type CommitOutcome =
  * order), reads the keys, stream versions and fencing leases the group needs, plans each append in
  * order as if alone (`planAppend`), and writes every new row with one statement, which also moves
  * the head and sends the notification. Resolves to one outcome per append; rejects (rolling back,
- * nothing written) when the database fails.
+ * nothing written) when the database fails or the connection is lost (then the commit may or may
+ * not have happened: the keys make a retry safe).
  * @example const outcomes = await commitGroup(pool, postgresStatements('recwatch'), group);
  */
 export async function commitGroup(
@@ -33,51 +35,47 @@ export async function commitGroup(
   group: readonly GroupAppend[],
   clock?: Clock,
 ): Promise<CommitOutcome[]> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    // Simple protocol: BEGIN and the head's lock in one round trip; the lock is the last result.
-    const results = (await client.query(sql.begin)) as unknown as pg.QueryResult[];
-    const head = Number(results.at(-1)?.rows[0]?.position ?? 0);
-    const keys = [...new Set(group.flatMap((each) => each.items.flatMap((item) => item.keys)))];
-    const streams = [...new Set(group.map((each) => each.stream))];
-    const known = await client.query<{ key: string; position: string }>(sql.positionsOfKeys, [
-      keys,
-    ]);
-    const positions = new Map(known.rows.map((row) => [row.key, Number(row.position)]));
-    const current = await client.query<{ stream: string; version: number | null }>(
-      sql.streamVersions,
-      [streams],
-    );
-    const versions = new Map(current.rows.map((row) => [row.stream, row.version ?? 0]));
-    const live = await liveFences(client, sql, group, clock);
-    // Later appends of the group see the earlier ones' rows, as they would in the table.
-    const planner = groupPlanner({
-      positionOfKey: (key) => positions.get(key),
-      streamVersion: (stream) => versions.get(stream) ?? 0,
-      head: () => head,
-    });
-    const outcomes = group.map((each): CommitOutcome => {
-      const { fence } = each;
-      if (fence !== undefined && !live.has(fenceKey(fence))) {
-        return { kind: 'fenced', error: new LeaseLostError(fence.name, fence.epoch) };
-      }
-      return planner.plan(each.stream, each.items, each.expected);
-    });
-    const written = planner.written;
-    if (written.length > 0)
-      await client.query(sql.write, writeParameters(written, planner.head(), sql));
-    await client.query('COMMIT');
-    return outcomes;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((failure: Error) => {
-      broken = failure;
-    });
-    throw error;
-  } finally {
-    // A connection whose rollback failed is dropped, not handed to the next group.
-    client.release(broken);
-  }
+  return withClient(pool, async ({ client, broken, discard }) => {
+    try {
+      // Simple protocol: BEGIN and the head's lock in one round trip; the lock is the last result.
+      const results = (await client.query(sql.begin)) as unknown as pg.QueryResult[];
+      const head = Number(results.at(-1)?.rows[0]?.position ?? 0);
+      const keys = [...new Set(group.flatMap((each) => each.items.flatMap((item) => item.keys)))];
+      const streams = [...new Set(group.map((each) => each.stream))];
+      const known = await client.query<{ key: string; position: string }>(sql.positionsOfKeys, [
+        keys,
+      ]);
+      const positions = new Map(known.rows.map((row) => [row.key, Number(row.position)]));
+      const current = await client.query<{ stream: string; version: number | null }>(
+        sql.streamVersions,
+        [streams],
+      );
+      const versions = new Map(current.rows.map((row) => [row.stream, row.version ?? 0]));
+      const live = await liveFences(client, sql, group, clock);
+      // Later appends of the group see the earlier ones' rows, as they would in the table.
+      const planner = groupPlanner({
+        positionOfKey: (key) => positions.get(key),
+        streamVersion: (stream) => versions.get(stream) ?? 0,
+        head: () => head,
+      });
+      const outcomes = group.map((each): CommitOutcome => {
+        const { fence } = each;
+        if (fence !== undefined && !live.has(fenceKey(fence))) {
+          return { kind: 'fenced', error: new LeaseLostError(fence.name, fence.epoch) };
+        }
+        return planner.plan(each.stream, each.items, each.expected);
+      });
+      const written = planner.written;
+      if (written.length > 0)
+        await client.query(sql.write, writeParameters(written, planner.head(), sql));
+      await client.query('COMMIT');
+      return outcomes;
+    } catch (error) {
+      // A connection whose rollback failed is dropped, not handed to the next group.
+      if (broken() === undefined) await client.query('ROLLBACK').catch(discard);
+      throw error;
+    }
+  });
 }
 
 // The group's fencing leases still held at their epoch, locked (FOR SHARE) until commit.

@@ -1,12 +1,15 @@
 import type pg from 'pg';
 import { ConfigurationError, RecwatchError } from '../errors/index.js';
 import { LogDatabaseError } from './errors.js';
+import { type CheckedOutClient, withClient } from './postgres-client.js';
+import { keysOfStored, REKEY_PAGE, REKEYED_STREAMS } from './rekey.js';
 
 // Each migration takes the schema one version up; the index + 1 is the version it produces. `$s`
 // stands for the quoted schema. Items are kept as the codec's JSON text (as in SQLite), so a log
-// reads back byte for byte whichever store held it.
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE $s.entries (
+// reads back byte for byte whichever store held it. A step in code recomputes stored values.
+const MIGRATIONS: readonly (string | ((client: pg.PoolClient, quoted: string) => Promise<void>))[] =
+  [
+    `CREATE TABLE $s.entries (
      position bigint PRIMARY KEY,
      stream text NOT NULL,
      version integer NOT NULL,
@@ -30,16 +33,19 @@ const MIGRATIONS: readonly string[] = [
      position bigint NOT NULL
    );
    INSERT INTO $s.head (position) VALUES (0);`,
-  `CREATE TABLE $s.leases (
+    `CREATE TABLE $s.leases (
      name text PRIMARY KEY,
      holder text NOT NULL,
      epoch bigint NOT NULL,
      expires_at bigint NOT NULL
    );
    CREATE INDEX leases_holder ON $s.leases (holder);`,
-  // What a holder is about to do (a start sent to Agora), for the next holder after a take-over.
-  `ALTER TABLE $s.leases ADD COLUMN note text;`,
-];
+    // What a holder is about to do (a start sent to Agora), for the next holder after a take-over.
+    `ALTER TABLE $s.leases ADD COLUMN note text;`,
+    // Notification keys name the recorder uid, a noticeId counts within its sid, a reject is keyed by
+    // its content (keys.ts): stored entries get the keys this recwatch computes.
+    rekeyEntries,
+  ];
 
 /** The PostgreSQL log schema version this recwatch writes. */
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
@@ -70,16 +76,25 @@ export interface MigrationResult {
  * `POSTGRES_SCHEMA_VERSION`, recording each step in `<schema>.recwatch_migrations`. Safe to run
  * again and from several processes at once (they queue on an advisory lock). Refuses, with
  * `LogDatabaseError`, a schema holding tables that are not a recwatch log, or a newer schema.
- * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 3 } the first time
+ * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 4 } the first time
  */
 export async function migratePostgres(pool: pg.Pool, schema: string): Promise<MigrationResult> {
   checkSchemaName(schema);
   // A log already current is opened without taking locks or needing CREATE rights.
-  let client: pg.PoolClient | undefined;
   try {
     const found = await storedVersion(pool, schema);
     if (found === POSTGRES_SCHEMA_VERSION) return { from: found, to: found };
-    client = await pool.connect();
+    return await withClient(pool, (checkedOut) => migrate(checkedOut, schema));
+  } catch (error) {
+    throw asDatabaseError(schema, 'cannot migrate', error);
+  }
+}
+
+async function migrate(
+  { client, broken, discard }: CheckedOutClient,
+  schema: string,
+): Promise<MigrationResult> {
+  try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recwatch:${schema}`]);
     // Inside the lock: another process may have migrated it since.
@@ -93,7 +108,9 @@ export async function migratePostgres(pool: pg.Pool, schema: string): Promise<Mi
        )`,
     );
     for (let version = from + 1; version <= POSTGRES_SCHEMA_VERSION; version += 1) {
-      await client.query(MIGRATIONS[version - 1]!.replaceAll('$s', quoted));
+      const step = MIGRATIONS[version - 1]!;
+      if (typeof step === 'string') await client.query(step.replaceAll('$s', quoted));
+      else await step(client, quoted);
       await client.query(`INSERT INTO ${quoted}.recwatch_migrations (version) VALUES ($1)`, [
         version,
       ]);
@@ -101,11 +118,56 @@ export async function migratePostgres(pool: pg.Pool, schema: string): Promise<Mi
     await client.query('COMMIT');
     return { from, to: POSTGRES_SCHEMA_VERSION };
   } catch (error) {
-    await client?.query('ROLLBACK').catch(() => {});
-    throw asDatabaseError(schema, 'cannot migrate', error);
-  } finally {
-    client?.release();
+    if (broken() === undefined) await client.query('ROLLBACK').catch(discard);
+    throw error;
   }
+}
+
+// Under the head's lock, so no writer appends meanwhile; page by page in position order. An entry
+// whose new key an earlier one already holds (the same reject stored twice before) keeps no key of
+// its own: it is a repeat of that one.
+async function rekeyEntries(client: pg.PoolClient, quoted: string): Promise<void> {
+  await client.query(`SELECT position FROM ${quoted}.head FOR UPDATE`);
+  // Keys are found by position only here: an index for the migration's while.
+  await client.query(`CREATE INDEX rekey_positions ON ${quoted}.entry_keys (position)`);
+  for (let after = 0; ; ) {
+    const page = await client.query<{ position: string; item: string }>(
+      `SELECT position, item FROM ${quoted}.entries WHERE position > $1 AND ${REKEYED_STREAMS}
+       ORDER BY position LIMIT ${REKEY_PAGE}`,
+      [after],
+    );
+    const last = page.rows.at(-1);
+    if (last === undefined) break;
+    const positions: string[] = [];
+    const ownKeys: string[] = [];
+    const keys: string[] = [];
+    const keyPositions: string[] = [];
+    for (const row of page.rows) {
+      const computed = keysOfStored(row.item);
+      if (computed === null) continue;
+      positions.push(row.position);
+      ownKeys.push(computed[0]);
+      for (const key of computed) {
+        keys.push(key);
+        keyPositions.push(row.position);
+      }
+    }
+    await client.query(`DELETE FROM ${quoted}.entry_keys WHERE position = ANY($1::bigint[])`, [
+      positions,
+    ]);
+    await client.query(
+      `UPDATE ${quoted}.entries AS e SET key = u.key
+       FROM unnest($1::bigint[], $2::text[]) AS u (position, key) WHERE e.position = u.position`,
+      [positions, ownKeys],
+    );
+    await client.query(
+      `INSERT INTO ${quoted}.entry_keys (key, position)
+       SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (key) DO NOTHING`,
+      [keys, keyPositions],
+    );
+    after = Number(last.position);
+  }
+  await client.query(`DROP INDEX ${quoted}.rekey_positions`);
 }
 
 /**

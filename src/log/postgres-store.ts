@@ -14,6 +14,12 @@ import {
 import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
 import { LogClosedError } from './errors.js';
+import {
+  CONNECTION_ATTEMPTS,
+  ConnectionLostError,
+  isConnectionLoss,
+  survivePoolErrors,
+} from './postgres-client.js';
 import { type CommitOutcome, commitGroup, type GroupAppend } from './postgres-commit.js';
 import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
 import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
@@ -87,8 +93,12 @@ interface PendingAppend extends GroupAppend {
  * transaction, written with one multi-row INSERT; each is checked and settled on its own.
  * Positions are safe for catch-up: writers take the log's head row for their whole transaction,
  * so positions commit in order and a reader never passes a row still in flight.
- * An append that fails with `LogDatabaseError` may still have been committed (a connection lost
- * during COMMIT): retry it as is, its keys make a written item a repeat.
+ * A connection the server drops (a restart, a failover, `pg_terminate_backend`) never crashes the
+ * process, whether it was idle in the pool (the host's pool included), writing, or listening. A
+ * group commit (or a read) whose connection is lost is tried again on a new one, up to 3 times in
+ * all; then it rejects with `LogDatabaseError`, as it does at once when no connection can be had.
+ * An append that fails so may still have been committed (a connection lost during COMMIT): retry
+ * it as is, its keys make a written item a repeat.
  * @throws LogDatabaseError when the server cannot be reached or the schema is not a recwatch log.
  * @example
  * const log = await openPostgresLog(process.env.DATABASE_URL, { schema: 'recwatch' });
@@ -109,21 +119,26 @@ export async function openPostgresLog(
     throw new TypeError('openPostgresLog takes a pg.Pool or a connection string');
   }
   const owned = typeof database === 'string';
-  const pool = owned ? ownPool(database) : database;
+  const pool = owned ? new pg.Pool({ connectionString: database }) : database;
+  // An idle connection the server drops must not crash the host, on its own pool too: the next
+  // query takes a new one. Removed from a host's pool when the log closes.
+  const forgetPoolErrors = survivePoolErrors(pool);
   try {
     await migratePostgres(pool, schema);
   } catch (error) {
     if (owned) await pool.end();
+    forgetPoolErrors();
     throw asDatabaseError(schema, 'cannot open', error);
   }
-  return new PostgresLog(pool, owned, schema, maxItems, leaseTtlMs, options.clock);
-}
-
-function ownPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString });
-  // An idle connection the server drops must not crash the host; the next query reconnects.
-  pool.on('error', () => {});
-  return pool;
+  return new PostgresLog(
+    pool,
+    owned,
+    schema,
+    maxItems,
+    leaseTtlMs,
+    options.clock,
+    forgetPoolErrors,
+  );
 }
 
 class PostgresLog implements PostgresEventLog {
@@ -135,6 +150,7 @@ class PostgresLog implements PostgresEventLog {
   readonly #maxItems: number;
   readonly #clock: Clock | undefined;
   readonly #watchers = new Set<() => void>();
+  readonly #forgetPoolErrors: () => void;
   #queue: PendingAppend[] = [];
   #draining: Promise<void> | null = null;
   #closed = false;
@@ -147,8 +163,10 @@ class PostgresLog implements PostgresEventLog {
     maxItems: number,
     leaseTtlMs: number,
     clock: Clock | undefined,
+    forgetPoolErrors: () => void,
   ) {
     this.schema = schema;
+    this.#forgetPoolErrors = forgetPoolErrors;
     this.#pool = pool;
     this.#owned = owned;
     this.#sql = postgresStatements(schema);
@@ -252,6 +270,7 @@ class PostgresLog implements PostgresEventLog {
     while (this.#draining !== null) await this.#draining;
     for (const stop of [...this.#watchers]) stop();
     if (this.#owned) await this.#pool.end();
+    this.#forgetPoolErrors();
   }
 
   stats(): CommitStats {
@@ -274,12 +293,18 @@ class PostgresLog implements PostgresEventLog {
 
   async #flush(group: readonly PendingAppend[]): Promise<void> {
     let outcomes: CommitOutcome[];
-    try {
-      outcomes = await commitGroup(this.#pool, this.#sql, group, this.#clock);
-    } catch (error) {
-      const failure = asDatabaseError(this.schema, 'cannot append', error);
-      for (const pending of group) pending.reject(failure);
-      return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        outcomes = await commitGroup(this.#pool, this.#sql, group, this.#clock);
+        break;
+      } catch (error) {
+        // A lost connection is tried again on another (its keys make anything it committed a
+        // repeat): after a server restart the pool may still hold connections that died idle.
+        if (error instanceof ConnectionLostError && attempt < CONNECTION_ATTEMPTS) continue;
+        const failure = asDatabaseError(this.schema, 'cannot append', error);
+        for (const pending of group) pending.reject(failure);
+        return;
+      }
     }
     this.#stats.commits += 1;
     this.#stats.appends += group.length;
@@ -311,10 +336,14 @@ class PostgresLog implements PostgresEventLog {
     text: string,
     values: unknown[],
   ): Promise<Row[]> {
-    try {
-      return (await this.#pool.query<Row>(text, values)).rows;
-    } catch (error) {
-      throw asDatabaseError(this.schema, problem, error);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await this.#pool.query<Row>(text, values)).rows;
+      } catch (error) {
+        // Reads and the snapshot's upsert are safe to run again on another connection.
+        if (isConnectionLoss(error) && attempt < CONNECTION_ATTEMPTS) continue;
+        throw asDatabaseError(this.schema, problem, error);
+      }
     }
   }
 

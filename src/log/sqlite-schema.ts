@@ -1,12 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { LogFileError } from './errors.js';
+import { keysOfStored, REKEY_PAGE, REKEYED_STREAMS } from './rekey.js';
 import { keep, readPragma, readPragmaRows } from './sqlite-keep.js';
 
 /** `PRAGMA application_id` of recwatch log files: 'RWLG' in ASCII. */
 export const LOG_APPLICATION_ID = 0x52574c47;
 
-// Each migration takes the schema one version up; the index + 1 is the version it produces.
-const MIGRATIONS: readonly string[] = [
+// Each migration takes the schema one version up; the index + 1 is the version it produces: SQL,
+// or a step in code where stored values must be recomputed.
+const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   `CREATE TABLE entries (
      position INTEGER PRIMARY KEY,
      stream TEXT NOT NULL,
@@ -25,7 +27,13 @@ const MIGRATIONS: readonly string[] = [
      position INTEGER NOT NULL,
      state TEXT NOT NULL
    );`,
+  // Notification keys name the recorder uid, a noticeId counts within its sid, a reject is keyed by
+  // its content (keys.ts): stored entries get the keys this recwatch computes.
+  rekeyEntries,
 ];
+
+/** The oldest schema a reader reads as it is: version 2 changed keys, which readers never use. */
+const OLDEST_READABLE_VERSION = 1;
 
 /** The schema version this recwatch writes. */
 export const LOG_SCHEMA_VERSION = MIGRATIONS.length;
@@ -72,7 +80,7 @@ export function checkReadableLog(db: Database, file: string, quickCheck: boolean
   }
   if (quickCheck) checkPages(db, file);
   const stored = storedVersion(db, file);
-  if (stored < LOG_SCHEMA_VERSION) {
+  if (stored < OLDEST_READABLE_VERSION) {
     throw new LogFileError(
       file,
       `written with log schema ${stored}; open it once for writing to migrate it to ${LOG_SCHEMA_VERSION}`,
@@ -92,7 +100,9 @@ function migrate(db: Database, file: string): void {
   db.exec('CREATE TABLE IF NOT EXISTS recwatch_schema (version INTEGER PRIMARY KEY)');
   const record = keep(db.prepare('INSERT INTO recwatch_schema (version) VALUES (?)'));
   for (let version = current + 1; version <= LOG_SCHEMA_VERSION; version += 1) {
-    db.exec(MIGRATIONS[version - 1]!);
+    const step = MIGRATIONS[version - 1]!;
+    if (typeof step === 'string') db.exec(step);
+    else step(db);
     record.run(version);
   }
   db.exec(`PRAGMA application_id = ${LOG_APPLICATION_ID}`);
@@ -112,4 +122,33 @@ function storedVersion(db: Database, file: string): number {
     );
   }
   return version;
+}
+
+// Page by page in position order; an entry whose new key an earlier one already holds (the same
+// reject stored twice before) keeps no key of its own: it is a repeat of that one.
+function rekeyEntries(db: Database): void {
+  // Keys are found by position only here: an index for the migration's while.
+  db.exec('CREATE INDEX rekey_positions ON entry_keys (position)');
+  const page = keep(
+    db.prepare(
+      `SELECT position, item FROM entries WHERE position > ? AND ${REKEYED_STREAMS} ORDER BY position LIMIT ${REKEY_PAGE}`,
+    ),
+  );
+  const dropKeys = keep(db.prepare('DELETE FROM entry_keys WHERE position = ?'));
+  const setOwnKey = keep(db.prepare('UPDATE entries SET key = ? WHERE position = ?'));
+  const addKey = keep(db.prepare('INSERT OR IGNORE INTO entry_keys (key, position) VALUES (?, ?)'));
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { position: number; item: string }[];
+    const last = rows.at(-1);
+    if (last === undefined) break;
+    for (const row of rows) {
+      const keys = keysOfStored(row.item);
+      if (keys === null) continue;
+      dropKeys.run(row.position);
+      setOwnKey.run(keys[0], row.position);
+      for (const key of keys) addKey.run(key, row.position);
+    }
+    after = last.position;
+  }
+  db.exec('DROP INDEX rekey_positions');
 }

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { RecwatchError } from '../errors/index.js';
@@ -20,6 +20,7 @@ import { writeGroup } from './sqlite-commit.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { checkReadableLog, prepareSchema } from './sqlite-schema.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import { lockSqliteWriter, type SqliteWriterLock } from './sqlite-writer-lock.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -77,7 +78,12 @@ interface PendingAppend {
 
 /**
  * Opens (creating or migrating) a SQLite event log in one file: WAL, `synchronous=FULL`, so an
- * acknowledged append survives a crash or power loss. Group commit: appends issued in one turn
+ * acknowledged append survives a crash or power loss. One writer per file: opening for writing
+ * takes the file's writer lock (`lockSqliteWriter`), held until `close`, so a second writer, in
+ * this process or another and under any name of the file, is refused with `LogInUseError`; a
+ * file that cannot be written is refused with `LogFileError`. Every commit first checks that the
+ * path still names the file opened: a log deleted or replaced under a running writer fails its
+ * appends with `LogFileError` rather than acknowledging what nobody will read. Group commit: appends issued in one turn
  * of the event loop, and those that queue up while a commit runs, are written in one transaction
  * (one fsync), each checked and settled on its own. A file that is not a recwatch log, or a
  * damaged one, rejects with `LogFileError`.
@@ -94,10 +100,10 @@ export async function openSqliteLog(
   checkCount('busyTimeoutMs', busyTimeoutMs, 0);
   checkCount('maxItemsPerCommit', maxItems, 1);
   if (options.readOnly === true) return openReadOnly(file, busyTimeoutMs, options, maxItems);
+  // First the writer lock, on the file itself: it refuses a second writer, and a file that cannot
+  // be written, with a typed error before SQLite touches anything.
+  const lock = await lockSqliteWriter(file);
   // Loaded here, not at the top: the native addon costs nothing to hosts that never open SQLite.
-  // SQLite would throw a bare TypeError here, which says nothing about the file.
-  if (!existsSync(dirname(resolve(file))))
-    throw new LogFileError(file, 'cannot open: its folder does not exist');
   const { default: SqliteDatabase } = await import('better-sqlite3');
   let db: Database.Database | undefined;
   try {
@@ -106,9 +112,10 @@ export async function openSqliteLog(
     const mode = readPragma(db, 'journal_mode = WAL');
     if (mode !== 'wal') throw new LogFileError(file, `cannot use WAL (journal mode ${mode})`);
     db.exec('PRAGMA synchronous = FULL');
-    return new SqliteLog(file, db, sqliteStatements(db), maxItems);
+    return new SqliteLog(file, db, sqliteStatements(db), maxItems, { lock });
   } catch (error) {
     db?.close();
+    lock.release();
     throw asFileError(file, 'cannot open', error);
   }
 }
@@ -130,7 +137,7 @@ async function openReadOnly(
         new SqliteDatabase(name, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }),
       );
       checkReadableLog(db, file, options.quickCheck ?? true);
-      return new SqliteLog(file, db, sqliteStatements(db), maxItems, onClose);
+      return new SqliteLog(file, db, sqliteStatements(db), maxItems, { onClose });
     } catch (error) {
       db?.close();
       throw error;
@@ -180,16 +187,19 @@ class SqliteLog implements SqliteEventLog {
   #stats = { commits: 0, appends: 0, items: 0 };
 
   readonly #onClose: (() => void) | undefined;
+  /** A writer's lock; null for a reader. */
+  readonly #lock: SqliteWriterLock | null;
 
   constructor(
     file: string,
     db: Database.Database,
     sql: SqliteStatements,
     maxItems: number,
-    onClose?: () => void,
+    held: { readonly lock?: SqliteWriterLock; readonly onClose?: () => void } = {},
   ) {
     this.file = file;
-    this.#onClose = onClose;
+    this.#onClose = held.onClose;
+    this.#lock = held.lock ?? null;
     this.#db = db;
     this.#sql = sql;
     this.#maxItems = maxItems;
@@ -235,6 +245,7 @@ class SqliteLog implements SqliteEventLog {
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.#open();
+    this.#lock?.check();
     const head = this.#guard('cannot read', () => this.#sql.head.get() as number);
     const state = snapshotText(snapshot, head);
     this.#guard('cannot write', () =>
@@ -262,6 +273,7 @@ class SqliteLog implements SqliteEventLog {
     while (this.#queue.length > 0) this.#flush();
     this.#closed = true;
     this.#db.close();
+    this.#lock?.release();
     this.#onClose?.();
   }
 
@@ -285,6 +297,8 @@ class SqliteLog implements SqliteEventLog {
     if (this.#queue.length > 0) this.#scheduleFlush();
     let plans: AppendPlan[];
     try {
+      // Before writing: what is acknowledged must land in the file the log's path names.
+      this.#lock?.check();
       plans = this.#commit(group);
     } catch (error) {
       const failure = asFileError(this.file, 'cannot append', error);

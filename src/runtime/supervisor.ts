@@ -24,11 +24,12 @@ import {
   SupervisorClosedError,
   UnknownRecordingError,
 } from '../errors/index.js';
-import { createMemoryLog, type EventLog, type SqliteWriterLock } from '../log/index.js';
+import { createMemoryLog, type EventLog } from '../log/index.js';
 import { type CallOutcome, normalizeInput, type TraceRecord } from '../signals/index.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type JournalStep, type Received } from './journal.js';
 import { type LegacyStartIntent, readNoteIntent, takeSlotIntents } from './legacy-intents.js';
+import { claimLog, type LogClaim } from './log-claim.js';
 import { isSharedLog, Ownership, type SharedLog } from './ownership.js';
 import {
   activeRecordings,
@@ -111,28 +112,14 @@ function coreOptionsOf(options: SupervisorOptions): Partial<CoreOptions> {
 
 async function openLog(
   log: string | EventLog,
-): Promise<{ log: EventLog; owned: boolean; lock: SqliteWriterLock | null }> {
-  // A SQLite log, opened here or by the host, is driven by one supervisor: its writer lock says so.
-  const file = typeof log === 'string' ? log : (log as { file?: unknown }).file;
-  if (typeof log !== 'string') {
-    const lock = typeof file === 'string' ? await writerLock(file) : null;
-    return { log, owned: false, lock };
-  }
+): Promise<{ log: EventLog; owned: boolean; lock: LogClaim | null }> {
+  // A SQLite log is driven by one supervisor: openSqliteLog holds its file's writer lock, and a
+  // log the host opened is claimed, so two supervisors are never handed one.
+  if (typeof log !== 'string') return { log, owned: false, lock: claimLog(log) };
   if (log === 'memory') return { log: createMemoryLog(), owned: true, lock: null };
-  const lock = await writerLock(log);
-  try {
-    // Loaded when used, so a host on another store never loads better-sqlite3.
-    const { openSqliteLog } = await import('../log/sqlite-store.js');
-    return { log: await openSqliteLog(log), owned: true, lock };
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-}
-
-async function writerLock(file: string): Promise<SqliteWriterLock> {
-  const { lockSqliteWriter } = await import('../log/sqlite-writer-lock.js');
-  return lockSqliteWriter(file);
+  // Loaded when used, so a host on another store never loads better-sqlite3.
+  const { openSqliteLog } = await import('../log/sqlite-store.js');
+  return { log: await openSqliteLog(log), owned: true, lock: null };
 }
 
 class SupervisorRuntime implements Supervisor {

@@ -152,6 +152,18 @@ describe.each(mounts)('the webhook handler behind %s', (_name, mount) => {
     expect(JSON.stringify(entries[0]?.item)).toContain('eventType=11');
   });
 
+  it('answers 400 to every resend of a signed body that is not a notification, and keeps it once', async () => {
+    const body = JSON.stringify({ noticeId: 'n-junk', productId: 3, payload: 'not a payload' });
+    const statuses: number[] = [];
+    for (let resend = 0; resend < 3; resend += 1) {
+      const response = await fetch(endpoint.url, { method: 'POST', headers: sign(body), body });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([400, 400, 400]);
+    const entries = await allEntriesOf(log);
+    expect(entries.map((entry) => entry.item.kind)).toEqual(['reject']);
+  });
+
   it("answers 200 to the console's test event", async () => {
     const body = JSON.stringify(
       notificationBody({ eventType: 1, cname: 'test_webhook', sid: 'test_sid' }),
@@ -307,5 +319,30 @@ describe('createWebhookHandler refuses a configuration that would open or hang t
     const aborted = await webhook.fetch(new Request('http://x/agora', init));
     expect(aborted.status).toBe(400);
     await supervisor.close();
+  });
+});
+
+describe('receiveWebhook on a body resent later', () => {
+  it('gives the same verdict every time, and stores the reject once', async () => {
+    const log = createMemoryLog();
+    const clock = new VirtualClock(1_700_000_000_000);
+    const supervisor = await createSupervisor({
+      agora: { appId: 'a', customerId: 'c', customerSecret: 's', baseUrl: 'http://127.0.0.1:9' },
+      clientRequest: () => ({}),
+      log,
+      clock,
+    });
+    try {
+      const junk = { noticeId: 'n-junk', payload: 42 };
+      const verdicts = [await supervisor.receiveWebhook(junk)];
+      verdicts.push(await supervisor.receiveWebhook(junk));
+      // Agora resends later: the same body at another receive time.
+      clock.advanceBy(60_000);
+      verdicts.push(await supervisor.receiveWebhook(junk));
+      expect(verdicts).toEqual(['rejected', 'rejected', 'rejected']);
+      expect((await allEntriesOf(log)).map((entry) => entry.item.kind)).toEqual(['reject']);
+    } finally {
+      await supervisor.close();
+    }
   });
 });

@@ -48,10 +48,10 @@ describePostgres('recwatch migrate and import (PostgreSQL)', (url) => {
     const first = await recwatch(['migrate', url, '--schema', schema]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain(`"${schema}" migrated from log schema version 0 to 3`);
+    expect(first.stdout).toContain(`"${schema}" migrated from log schema version 0 to 4`);
     const again = await recwatch(['migrate', url, '--schema', schema]);
     expect(again.status).toBe(0);
-    expect(again.stdout).toContain('already at log schema version 3');
+    expect(again.stdout).toContain('already at log schema version 4');
   });
 
   it('reports an unreachable server in one line, without the password', async () => {

@@ -6,19 +6,47 @@ import { legacyNotificationBody, notificationBody } from '../fixtures/agora.js';
 import { notification, query, rawNotification, reject, stop, tick } from './items.js';
 
 describe('idempotencyKeys', () => {
-  it('keys a notification by sid, eventType and sequence, and by its noticeId', () => {
-    const item = notification(9, { eventType: 40, sid: 'S1', sequence: 3, noticeId: 'n-1' });
-    expect(idempotencyKeys(item)).toEqual(['notification["S1",40,3]', 'notice["n-1"]']);
+  it('keys a notification by sid, recorder uid, eventType and sequence, and by sid and noticeId', () => {
+    const item = notification(9, {
+      eventType: 40,
+      sid: 'S1',
+      uid: '1001',
+      sequence: 3,
+      noticeId: 'n-1',
+    });
+    expect(idempotencyKeys(item)).toEqual(['notification["S1","1001",40,3]', 'notice["S1","n-1"]']);
+  });
+
+  it('gives two recorders of one sid that send the same eventType and sequence distinct keys (rule 8)', () => {
+    // After a failover the new recorder may count `sequence` from 0 again.
+    const before = notification(9, { eventType: 43, sid: 'S1', uid: '1001', sequence: 0 });
+    const after = notification(9, { eventType: 43, sid: 'S1', uid: '2002', sequence: 0 });
+    const keysOfBefore = idempotencyKeys(before);
+    expect(idempotencyKeys(after).filter((key) => keysOfBefore.includes(key))).toEqual([]);
+  });
+
+  it('gives one noticeId on two sids distinct keys, as dedupe remembers noticeIds per sid', () => {
+    const a = notification(9, { eventType: 40, sid: 'S1', sequence: 3, noticeId: 'n-1' });
+    const b = notification(9, { eventType: 31, sid: 'S2', sequence: 7, noticeId: 'n-1' });
+    const keysOfA = idempotencyKeys(a);
+    expect(idempotencyKeys(b).filter((key) => keysOfA.includes(key))).toEqual([]);
   });
 
   it('keys a notification the same whatever its envelope or form (object, text, bytes)', () => {
-    const options = { eventType: 12, sid: 'S1', sequence: 4, noticeId: 'n-4', sendts: 5 };
+    const options = {
+      eventType: 12,
+      sid: 'S1',
+      uid: '77',
+      sequence: 4,
+      noticeId: 'n-4',
+      sendts: 5,
+    };
     const body = notificationBody(options);
     const text = JSON.stringify(body);
     const forms = [body, legacyNotificationBody(options), text, new TextEncoder().encode(text)].map(
       (form, index) => idempotencyKeys(rawNotification(index, form)),
     );
-    const expected = ['notification["S1",12,4]', 'notice["n-4"]'];
+    const expected = ['notification["S1","77",12,4]', 'notice["S1","n-4"]'];
     expect(forms).toEqual([expected, expected, expected, expected]);
   });
 
@@ -63,11 +91,23 @@ describe('idempotencyKeys', () => {
     expect(idempotencyKeys(a)).toEqual(keysOfA);
   });
 
-  it('keys a reject by its raw value and time', () => {
+  it('keys a reject by its raw value, not by when it was received', () => {
     const [key] = idempotencyKeys(reject(1, { type: 'teleport' }, 'one reason'));
     expect(key).toMatch(/^reject\[[\w-]{43}\]$/);
     expect(idempotencyKeys(reject(1, { type: 'teleport' }, 'another reason'))).toEqual([key]);
-    expect(idempotencyKeys(reject(2, { type: 'teleport' }))).not.toEqual([key]);
+    expect(idempotencyKeys(reject(2, { type: 'teleport' }))).toEqual([key]);
+    expect(idempotencyKeys(reject(1, { type: 'teleport!' }))).not.toEqual([key]);
+  });
+
+  it('keys a rejected webhook body by the body, not the receive time it was stamped with', () => {
+    const wrapped = (at: number, body: unknown) => reject(at, { at, type: 'notification', body });
+    const [key] = idempotencyKeys(wrapped(1000, { noticeId: 'x', payload: 'junk' }));
+    expect(idempotencyKeys(wrapped(61_000, { noticeId: 'x', payload: 'junk' }))).toEqual([key]);
+    expect(idempotencyKeys(wrapped(1000, { noticeId: 'y', payload: 'junk' }))).not.toEqual([key]);
+    // A time that is not one is part of what was refused: it stays in the key.
+    expect(idempotencyKeys(reject(5, { at: -1, type: 'notification', body: 'b' }))).not.toEqual(
+      idempotencyKeys(reject(5, { at: -2, type: 'notification', body: 'b' })),
+    );
   });
 
   it('tells raw bytes from the same text', () => {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors/index.js';
+import { idempotencyKeys } from '../../src/log/index.js';
 import {
   LogDatabaseError,
   migratePostgres,
@@ -8,7 +9,8 @@ import {
   POSTGRES_SCHEMA_VERSION,
 } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
-import { tick } from './items.js';
+import { notification, tick } from './items.js';
+import { oldKeys, rejectedBody } from './old-keys.js';
 
 describePostgres('PostgreSQL schema and migrations', (url) => {
   let pool: pg.Pool;
@@ -27,7 +29,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
   it('creates the schema in an empty database, recording each migration', async () => {
     const schema = freshSchema();
     expect(await migratePostgres(pool, schema)).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION });
-    expect(await versions(schema)).toEqual([1, 2, 3]);
+    expect(await versions(schema)).toEqual([1, 2, 3, 4]);
     const tables = await pool.query<{ name: string }>(
       'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
@@ -47,8 +49,8 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     const log = await openPostgresLog(pool, { schema });
     await log.append('clock', [tick(1)], { expectedVersion: 0 });
     await log.close();
-    expect(await migratePostgres(pool, schema)).toEqual({ from: 3, to: 3 });
-    expect(await versions(schema)).toEqual([1, 2, 3]);
+    expect(await migratePostgres(pool, schema)).toEqual({ from: 4, to: 4 });
+    expect(await versions(schema)).toEqual([1, 2, 3, 4]);
     const reopened = await openPostgresLog(pool, { schema });
     expect(await reopened.streamVersion('clock')).toBe(1);
     await reopened.close();
@@ -60,9 +62,56 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     // What a database written by the first release looks like: no leases yet.
     await pool.query(`DROP TABLE "${schema}".leases`);
     await pool.query(`DELETE FROM "${schema}".recwatch_migrations WHERE version >= 2`);
-    expect(await migratePostgres(pool, schema)).toEqual({ from: 1, to: 3 });
+    expect(await migratePostgres(pool, schema)).toEqual({ from: 1, to: 4 });
     const log = await openPostgresLog(pool, { schema });
     expect(await log.leases.acquire('recording-r1', 'host-a')).toMatchObject({ epoch: 1 });
+    await log.close();
+  });
+
+  it('re-keys what schema 3 stored: a resend is still a repeat, a new recorder’s sequence 0 is not', async () => {
+    const schema = freshSchema();
+    const before = notification(1000, { eventType: 43, sid: 'S1', uid: '1001', sequence: 0 });
+    const after = notification(2000, { eventType: 43, sid: 'S1', uid: '2002', sequence: 0 });
+    const first = await openPostgresLog(pool, { schema });
+    await first.append('sid-S1', [before], { expectedVersion: 'any' });
+    await first.append('rejects', [rejectedBody(1000)], { expectedVersion: 'any' });
+    await first.close();
+    // What a log written before schema 4 holds: the keys of then.
+    await pool.query(`DELETE FROM "${schema}".entry_keys`);
+    await pool.query(`DELETE FROM "${schema}".recwatch_migrations WHERE version >= 4`);
+    for (const [position, item] of [
+      [1, before],
+      [2, rejectedBody(1000)],
+    ] as const) {
+      const keys = oldKeys(item);
+      await pool.query(`UPDATE "${schema}".entries SET key = $1 WHERE position = $2`, [
+        keys[0],
+        position,
+      ]);
+      for (const key of keys) {
+        await pool.query(`INSERT INTO "${schema}".entry_keys (key, position) VALUES ($1, $2)`, [
+          key,
+          position,
+        ]);
+      }
+    }
+    expect(await migratePostgres(pool, schema)).toEqual({ from: 3, to: POSTGRES_SCHEMA_VERSION });
+    const log = await openPostgresLog(pool, { schema });
+    const resent = await log.append('sid-S1', [before], { expectedVersion: 'any' });
+    const failedOver = await log.append('sid-S1', [after], { expectedVersion: 'any' });
+    const rejectedAgain = await log.append('rejects', [rejectedBody(61_000)], {
+      expectedVersion: 'any',
+    });
+    expect([resent.repeated, failedOver.repeated, rejectedAgain.repeated]).toEqual([
+      [true],
+      [false],
+      [true],
+    ]);
+    expect((await log.readAll()).map((entry) => entry.key)).toEqual([
+      idempotencyKeys(before)[0],
+      idempotencyKeys(rejectedBody(1000))[0],
+      idempotencyKeys(after)[0],
+    ]);
     await log.close();
   });
 
@@ -73,7 +122,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
       const results = await Promise.all(pools.map((each) => migratePostgres(each, schema)));
       expect(results.filter((result) => result.from === 0)).toHaveLength(1);
       expect(results.every((result) => result.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
-      expect(await versions(schema)).toEqual([1, 2, 3]);
+      expect(await versions(schema)).toEqual([1, 2, 3, 4]);
     } finally {
       await Promise.all(pools.map((each) => each.end()));
     }
@@ -85,7 +134,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     await pool.query(`INSERT INTO "${schema}".recwatch_migrations (version) VALUES (99)`);
     const opening = openPostgresLog(pool, { schema });
     await expect(opening).rejects.toThrow(LogDatabaseError);
-    await expect(opening).rejects.toThrow(/log schema 99; this recwatch reads up to 3/);
+    await expect(opening).rejects.toThrow(/log schema 99; this recwatch reads up to 4/);
   });
 
   it('refuses a schema holding another application’s tables, leaving it untouched', async () => {

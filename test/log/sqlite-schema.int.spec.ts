@@ -2,10 +2,12 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteLog } from '../../src/index.js';
+import { idempotencyKeys } from '../../src/log/index.js';
 import { keep, readPragma } from '../../src/log/sqlite-keep.js';
 import { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION } from '../../src/log/sqlite-schema.js';
 import { tempDir } from '../fixtures/temp-dir.js';
-import { tick } from './items.js';
+import { notification, tick } from './items.js';
+import { oldKeys, rejectedBody } from './old-keys.js';
 
 describe('SQLite log schema', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -61,5 +63,84 @@ describe('SQLite log schema', () => {
     await (await openSqliteLog(file)).close();
     await (await openSqliteLog(file)).close();
     expect(inspect(file).schema).toHaveLength(LOG_SCHEMA_VERSION);
+  });
+});
+
+describe('SQLite log schema 2: keys as fine as the core dedupe', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => dir.remove());
+
+  const before = notification(1000, { eventType: 43, sid: 'S1', uid: '1001', sequence: 0 });
+  const after = notification(2000, { eventType: 43, sid: 'S1', uid: '2002', sequence: 0 });
+
+  // A log as the first release wrote it: schema 1, its entries under the keys of then.
+  async function logAtSchema1(file: string): Promise<void> {
+    const log = await openSqliteLog(file);
+    await log.append('sid-S1', [before], { expectedVersion: 'any' });
+    await log.append('rejects', [rejectedBody(1000)], { expectedVersion: 'any' });
+    await log.close();
+    const db = keep(new Database(file));
+    try {
+      db.exec('DELETE FROM entry_keys; DELETE FROM recwatch_schema WHERE version >= 2');
+      const rekey = keep(db.prepare('UPDATE entries SET key = ? WHERE position = ?'));
+      const addKey = keep(db.prepare('INSERT INTO entry_keys (key, position) VALUES (?, ?)'));
+      for (const [position, item] of [
+        [1, before],
+        [2, rejectedBody(1000)],
+      ] as const) {
+        const keys = oldKeys(item);
+        rekey.run(keys[0], position);
+        for (const key of keys) addKey.run(key, position);
+      }
+    } finally {
+      db.close();
+    }
+  }
+
+  it('reads a schema 1 log without migrating it, and migrates it on the first open for writing', async () => {
+    const file = dir.file('v1.db');
+    await logAtSchema1(file);
+    const reader = await openSqliteLog(file, { readOnly: true });
+    expect((await reader.readAll()).map((entry) => entry.item)).toEqual([
+      before,
+      rejectedBody(1000),
+    ]);
+    await reader.close();
+    const schemaOf = () => {
+      const db = keep(new Database(file, { readonly: true }));
+      try {
+        return keep(db.prepare('SELECT max(version) FROM recwatch_schema')).pluck().get();
+      } finally {
+        db.close();
+      }
+    };
+    expect(schemaOf()).toBe(1);
+    await (await openSqliteLog(file)).close();
+    expect(schemaOf()).toBe(LOG_SCHEMA_VERSION);
+  });
+
+  it('re-keys what schema 1 stored: a resend is still a repeat, a new recorder’s sequence 0 is not', async () => {
+    const file = dir.file('v1.db');
+    await logAtSchema1(file);
+    const log = await openSqliteLog(file);
+    const resent = await log.append('sid-S1', [before], { expectedVersion: 'any' });
+    const failedOver = await log.append('sid-S1', [after], { expectedVersion: 'any' });
+    const rejectedAgain = await log.append('rejects', [rejectedBody(61_000)], {
+      expectedVersion: 'any',
+    });
+    expect([resent.repeated, failedOver.repeated, rejectedAgain.repeated]).toEqual([
+      [true],
+      [false],
+      [true],
+    ]);
+    expect((await log.readAll()).map((entry) => entry.key)).toEqual([
+      idempotencyKeys(before)[0],
+      idempotencyKeys(rejectedBody(1000))[0],
+      idempotencyKeys(after)[0],
+    ]);
+    await log.close();
   });
 });

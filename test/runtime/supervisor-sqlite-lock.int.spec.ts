@@ -53,15 +53,16 @@ describe('two supervisors on one SQLite file', () => {
     expect(first.get('r1')?.state).toBe('starting');
   });
 
-  it('refuses a second supervisor handed the same file as an opened log', async () => {
+  it('refuses to open the file again for writing while a supervisor writes it', async () => {
     const file = work.file('handed.db');
     await open(file);
-    const log = await openSqliteLog(file);
-    try {
-      await expect(createSupervisor({ ...options, log })).rejects.toBeInstanceOf(LogInUseError);
-    } finally {
-      await log.close();
-    }
+    await expect(openSqliteLog(file)).rejects.toBeInstanceOf(LogInUseError);
+  });
+
+  it('refuses a second supervisor handed the log the first was handed', async () => {
+    const log = await openSqliteLog(work.file('shared-handle.db'));
+    await open(log);
+    await expect(createSupervisor({ ...options, log })).rejects.toBeInstanceOf(LogInUseError);
   });
 
   it('refuses the second when it reaches the file through a symlink or a relative path', async () => {
