@@ -15,6 +15,7 @@ import {
 } from '../log/index.js';
 import type { Lease, PostgresLeases } from '../log/postgres-leases.js';
 import type { WatchOptions } from '../log/postgres-watch.js';
+import { memberLease, planClaims, recordingLease } from './claim-plan.js';
 import type { Logger } from './supervisor-options.js';
 import { messageOf } from './supervisor-words.js';
 
@@ -38,10 +39,7 @@ export function isSharedLog(log: EventLog): log is SharedLog {
   return typeof shared.leases?.acquire === 'function' && typeof shared.watch === 'function';
 }
 
-/** The lease name of a recording's ownership. */
-export const recordingLease = (recording: string): string => `recording:${recording}`;
-const MEMBER_PREFIX = 'instance:';
-const RECORDING_PREFIX = 'recording:';
+export { recordingLease } from './claim-plan.js';
 
 /** What the ownership needs from its supervisor. */
 export interface OwnershipOptions {
@@ -54,6 +52,11 @@ export interface OwnershipOptions {
   readonly candidates: () => readonly string[];
   /** A recording was just taken: catch up and pick up its work (the resume of one recording). */
   readonly gained: (recording: string, lease: Lease) => void;
+  /**
+   * Brings the instance's view up to date with the log before it claims (an instance that was
+   * paused must not claim what it last saw live but has since ended). Default: nothing to do.
+   */
+  readonly catchUp?: () => Promise<void>;
   /** Between heartbeats, ms; default a third of the lease's length, so one late beat loses nothing. */
   readonly intervalMs?: number;
 }
@@ -85,6 +88,9 @@ export class Ownership {
   private beating: Promise<void> | null = null;
   private reconciling: Promise<void> | null = null;
   private reconcileAgain = false;
+  // Back from a lapse (a failed beat, a lost membership): no new claim before then, so the
+  // instances coming back together spread the work instead of the first taking it all.
+  private quietUntil: number | null = null;
 
   private constructor(private readonly options: OwnershipOptions) {
     this.holder = `${options.instance}#${randomBytes(3).toString('hex')}`;
@@ -186,10 +192,7 @@ export class Ownership {
   }
 
   private async join(): Promise<void> {
-    const lease = await this.options.log.leases.acquire(
-      `${MEMBER_PREFIX}${this.holder}`,
-      this.holder,
-    );
+    const lease = await this.options.log.leases.acquire(memberLease(this.holder), this.holder);
     if (lease === null) throw new Error(`instance ${this.holder} is already a member`);
   }
 
@@ -212,11 +215,15 @@ export class Ownership {
         else this.drop(recording, lease);
       }
       // Our membership lapsed (a long pause): we are alive, so join again.
-      if (!byName.has(`${MEMBER_PREFIX}${this.holder}`)) await this.join();
+      if (!byName.has(memberLease(this.holder))) {
+        await this.join();
+        this.quietUntil = this.options.clock.now() + 2 * this.intervalMs;
+      }
     } catch (error) {
       this.options.logger.warn?.(
         `recwatch: ${this.holder} heartbeat failed (retried at the next beat): ${messageOf(error)}`,
       );
+      this.quietUntil = this.options.clock.now() + 2 * this.intervalMs;
       return;
     }
     await this.reconcile();
@@ -247,48 +254,28 @@ export class Ownership {
 
   private async claim(): Promise<void> {
     if (this.stopped) return;
+    await this.options.catchUp?.();
     const { leases } = this.options.log;
     const held = await leases.held();
-    const loads = new Map<string, number>([[this.holder, 0]]);
-    const owners = new Map<string, string>();
-    for (const lease of held) {
-      if (lease.name.startsWith(MEMBER_PREFIX))
-        loads.set(lease.holder, loads.get(lease.holder) ?? 0);
-    }
-    for (const lease of held) {
-      if (!lease.name.startsWith(RECORDING_PREFIX)) continue;
-      owners.set(lease.name.slice(RECORDING_PREFIX.length), lease.holder);
-      // Only live members take new work; a holder without membership is leaving.
-      const load = loads.get(lease.holder);
-      if (load !== undefined) loads.set(lease.holder, load + 1);
-    }
-    this.others = new Set(
-      [...owners].filter(([, holder]) => holder !== this.holder).map(([recording]) => recording),
-    );
-    const now = this.options.clock.now();
-    const graceMs = 2 * this.intervalMs;
-    const wanted = new Set(this.options.candidates());
-    for (const recording of [...this.owned.keys()]) {
-      // Ended: its lease goes back so the loads stay honest.
-      if (!wanted.has(recording)) await this.release(recording);
-    }
-    for (const recording of wanted) {
+    const plan = planClaims({
+      holder: this.holder,
+      held,
+      wanted: this.options.candidates(),
+      owned: new Set(this.owned.keys()),
+      unownedSince: this.unowned,
+      now: this.options.clock.now(),
+      graceMs: 2 * this.intervalMs,
+      quietUntil: this.quietUntil,
+    });
+    this.others = new Set(plan.others);
+    this.unowned.clear();
+    for (const [recording, since] of plan.unownedSince) this.unowned.set(recording, since);
+    // Ended: its lease goes back so the loads stay honest.
+    for (const recording of plan.release) await this.release(recording);
+    for (const recording of plan.acquire) {
       if (this.stopped) return;
-      if (owners.has(recording) || this.owned.has(recording)) {
-        this.unowned.delete(recording);
-        continue;
-      }
-      const since = this.unowned.get(recording) ?? now;
-      this.unowned.set(recording, since);
-      const target = leastLoaded(loads);
-      loads.set(target, (loads.get(target) ?? 0) + 1);
-      if (target !== this.holder && now - since < graceMs) continue;
       const lease = await leases.acquire(recordingLease(recording), this.holder);
       if (lease === null) continue;
-      if (target !== this.holder) {
-        loads.set(target, (loads.get(target) ?? 1) - 1);
-        loads.set(this.holder, (loads.get(this.holder) ?? 0) + 1);
-      }
       this.unowned.delete(recording);
       this.owned.set(recording, lease);
       this.options.logger.info?.(
@@ -296,13 +283,12 @@ export class Ownership {
       );
       this.options.gained(recording, lease);
     }
-    for (const recording of [...this.unowned.keys()]) {
-      if (!wanted.has(recording)) this.unowned.delete(recording);
-    }
     const others = held.filter(
-      (lease) => lease.name.startsWith(RECORDING_PREFIX) && lease.holder !== this.holder,
+      (lease) => lease.name.startsWith('recording:') && lease.holder !== this.holder,
     );
-    this.reconcileAt(Math.min(...others.map((lease) => lease.expiresAt)));
+    // Back from a lapse: look again once the quiet is over.
+    const quietEnd = this.quietUntil ?? Number.POSITIVE_INFINITY;
+    this.reconcileAt(Math.min(quietEnd, ...others.map((lease) => lease.expiresAt)));
   }
 
   // Looks again when the first lease of another instance would expire: if its holder died, its
@@ -319,6 +305,11 @@ export class Ownership {
     }, delay);
   }
 
+  /** Hands a recording's lease back now (it turned out to have ended): another may not need it. */
+  giveBack(recording: string): Promise<void> {
+    return this.release(recording);
+  }
+
   private async release(recording: string): Promise<void> {
     const lease = this.owned.get(recording);
     if (lease === undefined) return;
@@ -333,15 +324,4 @@ export class Ownership {
       `recwatch: ${this.holder} lost ${recording} (lease epoch ${lease.epoch}): another instance drives it now`,
     );
   }
-}
-
-// Fewest recordings, then the smallest name: every instance reading the same leases agrees.
-function leastLoaded(loads: ReadonlyMap<string, number>): string {
-  let best: [string, number] | null = null;
-  for (const [holder, load] of loads) {
-    if (best === null || load < best[1] || (load === best[1] && holder < best[0])) {
-      best = [holder, load];
-    }
-  }
-  return best?.[0] ?? '';
 }

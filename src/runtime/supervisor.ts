@@ -422,6 +422,8 @@ class SupervisorRuntime implements Supervisor {
       logger: this.logger,
       ...(this.options.heartbeatMs === undefined ? {} : { intervalMs: this.options.heartbeatMs }),
       candidates: () => activeRecordings(this.journal.state),
+      // Claims are made on the log as it is now: a paused instance never takes what has ended.
+      catchUp: () => this.followLog(),
       gained: (recording) => void this.background(`take ${recording}`, () => this.take(recording)),
     });
     this.ownership = ownership;
@@ -444,6 +446,10 @@ class SupervisorRuntime implements Supervisor {
     await this.followLog();
     const ownership = this.ownership;
     if (ownership === null) return;
+    // Ended meanwhile (the log went on while this instance was away): a finished recording is
+    // never driven again; its lease goes back.
+    if (recordingOf(this.journal.state, recording)?.active !== true)
+      return void (await this.io(ownership.giveBack(recording)));
     const note = await this.io(ownership.noteOf(recording));
     const intent = readNoteIntent(note, recording);
     if (intent !== null) {
