@@ -16,8 +16,8 @@ import {
 import type { Lease, PostgresLeases } from '../log/postgres-leases.js';
 import type { WatchOptions } from '../log/postgres-watch.js';
 import { memberLease, planClaims, recordingLease } from './claim-plan.js';
+import { messageOf } from './log-lines.js';
 import type { Logger } from './supervisor-options.js';
-import { messageOf } from './supervisor-words.js';
 
 /**
  * A log several instances share (`openPostgresLog` of `recwatch/postgres`): the `EventLog`

@@ -4,8 +4,8 @@ import { type Observable, Subject } from 'rxjs';
 import type { CoreState } from '../core/index.js';
 import { createInspectionBridge, type InspectionObserver } from './inspection-bridge.js';
 import type { JournalStep } from './journal.js';
+import { nameOf } from './log-lines.js';
 import type { Logger } from './supervisor-options.js';
-import { nameOf } from './supervisor-words.js';
 
 /**
  * The supervisor's side of inspection: the journal tells it every step (`step`, given to the

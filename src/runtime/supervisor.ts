@@ -30,6 +30,7 @@ import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type JournalStep, type Received } from './journal.js';
 import { type LegacyStartIntent, readNoteIntent, takeSlotIntents } from './legacy-intents.js';
 import { claimLog, type LogClaim } from './log-claim.js';
+import { describe, messageOf, nameOf } from './log-lines.js';
 import { isSharedLog, Ownership, type SharedLog } from './ownership.js';
 import {
   activeRecordings,
@@ -39,6 +40,7 @@ import {
   fenceOf,
 } from './ownership-shell.js';
 import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
+import { checkStart } from './start-command.js';
 import { StartQueue } from './start-queue.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
 import { HostRequestFailure } from './supervisor-host-request.js';
@@ -54,7 +56,6 @@ import {
 } from './supervisor-options.js';
 import { type SupervisedRecording, supervisedPicture } from './supervisor-picture.js';
 import { recordingOf, type SessionEffect, sessionRef } from './supervisor-session.js';
-import { checkStart, describe, messageOf, nameOf } from './supervisor-words.js';
 
 /**
  * Creates a supervisor: opens (or resumes) its event log, rebuilds every recording, re-arms the

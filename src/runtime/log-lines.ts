@@ -1,32 +1,6 @@
-// Reading host commands and describing events in log lines: the supervisor's words.
+// What the supervisor writes in a host's log lines: events in a few words, errors by name (a
+// host callback's message could hold what it was building, so it is never written).
 import type { DomainEvent } from '../../machines/index.js';
-import { InvalidCommandError } from '../errors/index.js';
-import type { RecordingMode } from '../signals/index.js';
-import type { StartCommand } from './supervisor-api.js';
-
-const MODES: readonly RecordingMode[] = ['individual', 'mix', 'web'];
-
-/** Refuses a start command that cannot be used, naming the field. */
-export function checkStart(command: StartCommand): void {
-  if (command === null || typeof command !== 'object')
-    throw new InvalidCommandError('start needs a command object');
-  for (const field of ['recording', 'cname', 'uid'] as const) {
-    const value: unknown = command[field];
-    if (
-      !(
-        (typeof value === 'string' && value !== '') ||
-        (field === 'uid' && typeof value === 'number')
-      )
-    ) {
-      throw new InvalidCommandError(`start: ${field} must be a non-empty string`);
-    }
-  }
-  if (!MODES.includes(command.mode)) {
-    throw new InvalidCommandError(
-      `start: mode must be one of ${MODES.join(', ')}, not '${String(command.mode)}'`,
-    );
-  }
-}
 
 /** A domain event in a few words, for a log line. */
 export function describe(event: DomainEvent): string {
