@@ -22,9 +22,10 @@ import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 
 /**
  * The version of the core state's shape (5: the machine's context in groups: host, attempt,
- * session, failover, monitoring); snapshots of another version are not read.
+ * session, failover, monitoring; 6: `monitoring.answered`, `outrankedQuit`, a query's `sentAt`
+ * in `lastQuery`); snapshots of another version are not read.
  */
-export const CORE_STATE_VERSION = 5;
+export const CORE_STATE_VERSION = 6;
 
 /**
  * One supervised recording: its machine snapshot and its wake queue entry. Its earliest

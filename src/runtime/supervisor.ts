@@ -278,6 +278,7 @@ class SupervisorRuntime implements Supervisor {
 
   private async query(effect: SessionEffect, priority: CallPriority): Promise<void> {
     const session = sessionRef(effect);
+    const sentAt = this.clock.now();
     const answer = await this.call(
       priority,
       (signal) => this.agora.query(session, { signal }),
@@ -285,11 +286,13 @@ class SupervisorRuntime implements Supervisor {
     );
     if (answer === null) return;
     const { recording, sid } = effect;
-    await this.receive({ at: this.clock.now(), type: 'query', recording, sid, ...logged(answer) });
+    const at = this.clock.now();
+    await this.receive({ at, sentAt, type: 'query', recording, sid, ...logged(answer) });
   }
 
   private async stopSession(effect: SessionEffect): Promise<void> {
     const session = sessionRef(effect);
+    const sentAt = this.clock.now();
     const answer = await this.call(
       'stop',
       (signal) => this.agora.stop(session, {}, { signal }),
@@ -299,6 +302,7 @@ class SupervisorRuntime implements Supervisor {
     const { recording, sid } = effect;
     await this.receive({
       at: this.clock.now(),
+      sentAt,
       type: 'stopResult',
       recording,
       sid,
@@ -319,11 +323,13 @@ class SupervisorRuntime implements Supervisor {
       mode,
       restarts: recordingOf(this.journal.state, recording)?.context.restarts ?? 0,
     };
+    let sentAt = this.clock.now(); // when the call a startFailed or started answers was sent
     const startFailed = (answer: { httpStatus: number | null; body: unknown }) =>
-      this.receive({ at: this.clock.now(), type: 'startFailed', recording, ...answer });
+      this.receive({ at: this.clock.now(), sentAt, type: 'startFailed', recording, ...answer });
     const acquireRequest = await this.hostRequest('acquireRequest', recording, attempt);
     if (acquireRequest instanceof HostRequestFailure)
       return void (await startFailed(logged(acquireRequest)));
+    sentAt = this.clock.now();
     const acquired = await this.call(
       'acquire',
       (signal) => this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
@@ -342,6 +348,7 @@ class SupervisorRuntime implements Supervisor {
       await startFailed(logged(startRequest));
       return void (await this.intents.settle(recording, this.journal.state.position));
     }
+    sentAt = this.clock.now();
     const started = await this.call(
       'start',
       (signal) =>
@@ -353,6 +360,7 @@ class SupervisorRuntime implements Supervisor {
     else {
       await this.receive({
         at: this.clock.now(),
+        sentAt,
         type: 'started',
         recording,
         resourceId,
