@@ -27,8 +27,9 @@ export const CODE_REQUEST_NOT_COMPLETED = 65;
 export const CODE_WORKER_NOT_FOUND = 404;
 /**
  * Agora's `code` of a 400 `vendor_over_load`: the App ID's concurrent-task quota is reached
- * (agora-cloud-recording.md §5, "retry later"). A quota answer, like 429; not a configuration
- * error. (400 `code 405`, `no_active_status`, is one: the account cannot record.)
+ * (Agora's 2026 status-code table: "retry later"). A quota answer, like 429; not a
+ * configuration error (docs/lifecycle.md rule 5). 400 `code 405`, `no_active_status`, is one:
+ * the account cannot record.
  */
 export const CODE_VENDOR_OVER_LOAD = 406;
 

@@ -39,7 +39,7 @@ export const EVENT_DETAILS = {
   13: details({}),
   30: details({ status: numberLike }),
   // `uploadingStatus: "stranded"` (Individual Recording v2): files wait on Agora's backup
-  // storage and are uploaded later; not a failure (agora-cloud-recording.md §5).
+  // storage and are uploaded later; not a failure (Agora's 2026 documentation).
   31: details({ status: numberLike, fileList: fileList, uploadingStatus: z.string() }),
   32: details({ status: numberLike, fileList: fileList, uploadingStatus: z.string() }),
   33: details({ progress: numberLike }),

@@ -1,6 +1,9 @@
 // Agora's recording modes, and what a mode recwatch does not know yet must look like to be kept.
 
-/** The modes Agora documents: `raw` is Individual Recording v2 (agora-cloud-recording.md §5). */
+/**
+ * The modes Agora documents: `raw` is Individual Recording v2 (Agora's 2026 documentation;
+ * docs/lifecycle.md).
+ */
 export const KNOWN_MODES = ['individual', 'mix', 'web', 'raw'] as const;
 
 /**

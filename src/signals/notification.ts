@@ -32,9 +32,9 @@ export interface NotificationBase {
   readonly serviceType?: number;
   /**
    * Which service sent it, when the notification says: `rtsc/raw-recording` for Individual
-   * Recording v2 (mode `raw`), `rtc_record` for the older ones (agora-cloud-recording.md §5).
-   * Read from the payload, else the envelope; informative only (the lifecycle does not depend
-   * on the mode).
+   * Recording v2 (mode `raw`), `rtc_record` for the older ones (Agora's 2026 documentation;
+   * docs/lifecycle.md). Read from the payload, else the envelope; informative only (the
+   * lifecycle does not depend on the mode).
    */
   readonly serviceScene?: string;
   /**

@@ -21,7 +21,7 @@ export interface StartResponse {
 /**
  * The body of a successful `stop`: same shape as `query`, plus `uploadingStatus`. `stranded`
  * (Individual Recording v2): files wait on Agora's backup storage and are uploaded later; the
- * stop succeeded, nothing failed (agora-cloud-recording.md §5).
+ * stop succeeded, nothing failed (Agora's 2026 documentation; docs/lifecycle.md).
  */
 export type StopResponse = QueryResponse & {
   readonly uploadingStatus?: 'uploaded' | 'backuped' | 'unknown' | 'stranded' | (string & {});
