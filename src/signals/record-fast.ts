@@ -12,13 +12,13 @@ const isStatus = (value: unknown): value is number | null =>
   (Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599);
 
 /**
- * `{ at, sentAt }` as the schema outputs them: `sentAt` only when given, a time no later than
- * `at`; undefined when it is given but is not one (the schema explains why).
+ * `{ at, sentAt }` as the schema outputs them: `sentAt` only when given; undefined when it is
+ * given but is not a time (the schema explains why).
  */
 function sentAtOf(r: Plain, at: number): { at: number; sentAt?: number } | undefined {
   if (!('sentAt' in r)) return { at };
   const { sentAt } = r;
-  return isTime(sentAt) && sentAt <= at ? { at, sentAt } : undefined;
+  return isTime(sentAt) ? { at, sentAt } : undefined;
 }
 
 /** The record the schema would output, if `raw` has the canonical shape; else undefined. */

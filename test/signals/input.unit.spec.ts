@@ -137,10 +137,21 @@ describe('sentAt: when a call was sent (rule 9)', () => {
     });
   });
 
+  it('reads a sentAt after the answer arrived (a clock that stepped back) as the answer time', () => {
+    expect(parseTraceRecord({ ...query, sentAt: 101 })).toMatchObject({
+      ok: true,
+      value: { sentAt: 101 },
+    });
+    expect(normalizeInput({ ...query, sentAt: 101 })).toMatchObject({
+      ok: true,
+      value: { type: 'query', sentAt: 100, at: 100 },
+    });
+  });
+
   it.each([
     ['not a time', 'soon'],
-    ['after the answer arrived', 101],
     ['a fraction', 95.5],
+    ['negative', -1],
   ])('is refused when %s', (_why, sentAt) => {
     const result = parseTraceRecord({ ...query, sentAt });
     expect(result.ok).toBe(false);
