@@ -36,6 +36,7 @@ export type {
   LastQuery,
   Mode,
   Monitoring,
+  OutrankedQuit,
   QueryResult,
   QuitReason,
   RecordingContext,

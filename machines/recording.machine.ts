@@ -68,6 +68,7 @@ export function initialContext(input: RecordingInput): RecordingContext {
     failover: NO_FAILOVER,
     monitoring: UNMONITORED,
     lastQuery: null,
+    outrankedQuit: null,
     deadlines: NO_DEADLINES,
     restarts: 0,
     quitReason: null,
@@ -222,12 +223,22 @@ const defineMachine = (options: RecordingOptions) =>
           query: [
             { guard: 'queryShowsAlive', target: 'recording', actions: ['noteQuery', 'confirmStarted'] },
             { guard: 'queryShowsQuit', target: 'quit', actions: ['noteQuery', 'quitOnEvidence'] },
+            // The deadline passed with no answer: the first answer (a 404, a 200 with 0..3) decides.
             {
-              guard: and(['queryNotFound', 'probingExhausted']),
+              guard: and(['startAwaitsAnswer', 'queryAnswered']),
               target: 'quit',
               actions: ['noteQuery', 'quitNotStarted'],
             },
-            { guard: 'queryNotFound', target: '.probing', actions: ['noteQuery', 'backOffQuery'] },
+            {
+              guard: and(['queryNotFound', 'startProbingExhausted']),
+              target: 'quit',
+              actions: ['noteQuery', 'quitNotStarted'],
+            },
+            {
+              guard: 'queryNotFound',
+              target: '.probing',
+              actions: ['noteQuery', 'backOffStartingQuery'],
+            },
             { guard: 'queryUncertain', target: '.uncertain', actions: ['noteQuery', 'backOffQuery'] },
             { guard: 'queryRejected', target: 'failed', actions: ['noteQuery', 'failConfiguration'] },
             { target: '.confirming', actions: ['noteQuery', 'pollWhileStarting'] },
@@ -241,7 +252,13 @@ const defineMachine = (options: RecordingOptions) =>
             { guard: 'notificationNoteworthy', actions: 'noteNotification' },
           ],
           tick: [
-            { guard: 'startDeadlinePassed', target: 'quit', actions: 'quitNotStarted' },
+            {
+              guard: and(['startDeadlinePassed', not('startUnanswered')]),
+              target: 'quit',
+              actions: 'quitNotStarted',
+            },
+            // Every query went unanswered: no proof it did not start; stay, and keep asking.
+            { guard: 'startDeadlinePassed', actions: 'holdStartForAnswer' },
             { guard: 'queryDue', actions: 'queryNow' },
           ],
           stop: { target: 'stopping.requested', actions: 'requestStop' },
@@ -391,6 +408,11 @@ const defineMachine = (options: RecordingOptions) =>
           ],
           notification: [
             { guard: 'notifiesQuit', target: 'stopped', actions: ['noteFiles', 'concludeStopped'] },
+            // Life while a failover may be under way: the stop it answered 404 must go again.
+            {
+              guard: and([or(['notifiesLife', 'notifiesUnseenRecorder']), 'failoverWindowOpen']),
+              actions: ['noteFiles', 'requestStop'],
+            },
             { guard: 'notificationReportsFiles', actions: 'noteFiles' },
           ],
           query: [

@@ -33,6 +33,7 @@ export function applyReaction(
     failover: patch.failover ?? context.failover,
     monitoring: patch.monitoring ?? context.monitoring,
     lastQuery: patch.lastQuery !== undefined ? patch.lastQuery : context.lastQuery,
+    outrankedQuit: patch.outrankedQuit !== undefined ? patch.outrankedQuit : context.outrankedQuit,
     deadlines: patch.deadlines ?? context.deadlines,
     restarts: patch.restarts ?? context.restarts,
     quitReason: patch.quitReason !== undefined ? patch.quitReason : context.quitReason,

@@ -10,6 +10,10 @@ export const LEAVE_IDLE = 4;
 export const LEGACY_LEAVE_IDLE = 2;
 /** Error level of a fatal cloud_recording_error. */
 export const FATAL_ERROR_LEVEL = 5;
+/** `code` of web_recorder_stopped (71) when the host's `maxRecordingHour` was reached. */
+export const WEB_MAX_RECORDING_HOUR = 1;
+/** The web recorder's own state while it records (paused by the host or not). */
+export const WEB_RECORDER_IN_PROGRESS = 'inProgress';
 
 export const EVENT = {
   error: 1,
@@ -39,6 +43,7 @@ export function quitReasonOf(notification: RecordingNotification): QuitReason | 
     case EVENT.recorderLeave:
       return hasIdleBit(notification) ? 'idle' : null;
     case EVENT.webRecorderStopped:
+      if (notification.code === WEB_MAX_RECORDING_HOUR) return 'maxRecordingHour';
       return notification.code !== undefined && notification.code !== 0
         ? 'webRecorderStopped'
         : null;
@@ -97,8 +102,28 @@ export function statusQuitReason(status: number | undefined): QuitReason | null 
   return null;
 }
 
+/** Statuses 0..3: the session exists but is still starting. */
+function isStartingStatus(status: number | undefined): boolean {
+  return status !== undefined && status >= 0 && status <= 3;
+}
+
+/**
+ * Whether an answer shows life: status 4 or 5, or a web recorder `inProgress` (paused or not)
+ * while the status still says 0..3 (rule 1: the recorder's own state is the better witness).
+ */
+export function answerShowsLife(answer: {
+  readonly status?: number | null | undefined;
+  readonly webRecorderState?: string | undefined;
+}): boolean {
+  const status = answer.status ?? undefined;
+  return (
+    isAliveStatus(status) ||
+    (answer.webRecorderState === WEB_RECORDER_IN_PROGRESS && isStartingStatus(status))
+  );
+}
+
 export function queryShowsLife(outcome: QueryResult): boolean {
-  return outcome.kind === 'alive' && isAliveStatus(outcome.status);
+  return outcome.kind === 'alive' && answerShowsLife(outcome);
 }
 
 export function queryQuitReason(outcome: QueryResult): QuitReason | null {

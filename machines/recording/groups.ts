@@ -15,8 +15,19 @@ export const NO_FAILOVER: Failover = Object.freeze({
   hint: null,
 });
 
-/** Nothing in doubt, no back-off: a healthy recording's monitoring. */
-export const UNMONITORED: Monitoring = Object.freeze({ uncertainSince: null, backoff: null });
+/** Nothing in doubt, no back-off, no query answered yet: a new session's monitoring. */
+export const UNMONITORED: Monitoring = Object.freeze({
+  uncertainSince: null,
+  backoff: null,
+  answered: false,
+});
+
+/** Nothing in doubt, no back-off, a query answered: a healthy recording's monitoring. */
+export const ANSWERED: Monitoring = Object.freeze({
+  uncertainSince: null,
+  backoff: null,
+  answered: true,
+});
 
 /** The monitoring group with `changes`, or the same object when they change nothing. */
 export function withMonitoring(current: Monitoring, changes: Partial<Monitoring>): Monitoring {
@@ -26,7 +37,8 @@ export function withMonitoring(current: Monitoring, changes: Partial<Monitoring>
   }
   if (same) return current;
   const next = { ...current, ...changes };
-  return next.uncertainSince === null && next.backoff === null ? UNMONITORED : next;
+  if (next.uncertainSince !== null || next.backoff !== null) return next;
+  return next.answered ? ANSWERED : UNMONITORED;
 }
 
 /** The failover group with `changes`, or the same object when they change nothing. */

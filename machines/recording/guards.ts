@@ -1,7 +1,6 @@
 // Guards of the lifecycle machine: pure predicates over (context, event).
 import {
   failoverHintAfter,
-  isAliveStatus,
   isLifeEvidence,
   promptsQuery,
   queryQuitReason,
@@ -10,6 +9,7 @@ import {
 } from './evidence.js';
 import { failoverEvidence, isUnseenRecorder } from './failover-evidence.js';
 import { newFileNames } from './files.js';
+import { outrankedQuitAfter, supersededByQuery } from './outranked.js';
 import { isDue, nextBackoff, probingStepsUsedUp, startRetryDelay } from './schedule.js';
 import { recorderSeen, recorderUid } from './session.js';
 import type {
@@ -35,26 +35,36 @@ export const queryUncertain: Guard = (_, e) =>
 export const queryRejected: Guard = (_, e) =>
   e.type === 'query' && e.outcome.kind === 'clientError';
 
-/** One more 404 would be past the last probing step (rules 1 and 3). */
+/** One more 404 would be past the last probing step of a live recording (rule 3). */
 export const probingExhausted: Guard = (c, _e, o) =>
   probingStepsUsedUp(o, nextBackoff(o, c.monitoring.backoff, 'notFound'));
+
+/** One more 404 would be past the last probing step while starting (rule 1). */
+export const startProbingExhausted: Guard = (c, _e, o) =>
+  probingStepsUsedUp(o, nextBackoff(o, c.monitoring.backoff, 'startingNotFound'));
+
+/** A query that got an answer: a 200 or a 404 `code 404` (rule 1: such an answer decides). */
+export const queryAnswered: Guard = (_, e) =>
+  e.type === 'query' && (e.outcome.kind === 'alive' || e.outcome.kind === 'notFound');
+
+/**
+ * Every query since the sid was known went unanswered (50x, 206, 429, no response), and at
+ * least one was tried: no answer says the recording did not start (rule 1).
+ */
+export const startUnanswered: Guard = (c) =>
+  c.monitoring.uncertainSince !== null && !c.monitoring.answered;
+
+/**
+ * The start deadline passed with every query unanswered (`holdStartForAnswer` spent it): the
+ * first answered query decides (rule 1).
+ */
+export const startAwaitsAnswer: Guard = (c) => c.session !== null && c.deadlines.startBy === null;
 
 /** A failover is plausible: a fatal error or an ambiguous leave, within the failover window. */
 export const failoverPlausible: Guard = (c, e, o) =>
   c.failover.hint !== null && e.at < c.failover.hint + o.failoverTimeoutMs;
 
 // Notifications (rules 1, 2, 4, 9)
-/** Rule 9: a notification older than a query that showed life cannot undo what it showed. */
-const supersededByQuery = (c: Context, sendts: number) => {
-  const { lastQuery } = c;
-  return (
-    lastQuery !== null &&
-    lastQuery.kind === 'alive' &&
-    isAliveStatus(lastQuery.status ?? undefined) &&
-    sendts < lastQuery.at
-  );
-};
-
 export const notifiesQuit: Guard = (c, e, _o) =>
   e.type === 'notification' &&
   quitReasonOf(e.notification) !== null &&
@@ -92,13 +102,14 @@ export const notifiesCurrentRecorder: Guard = (c, e) => {
 
 /**
  * A notification with something to note besides its lifecycle meaning: new files, a hint change,
- * evidence of a failover.
+ * evidence of a failover, quit evidence a query outranked (rule 9).
  */
 export const notificationNoteworthy: Guard = (c, e, o) =>
   e.type === 'notification' &&
   (newFileNames(c, e.notification.files).length > 0 ||
     failoverHintAfter(c.failover.hint, e.notification, e.at) !== c.failover.hint ||
-    failoverEvidence(c, o, e.notification.files, e.notification) !== null);
+    failoverEvidence(c, o, e.notification.files, e.notification) !== null ||
+    outrankedQuitAfter(c, e.notification) !== c.outrankedQuit);
 
 /** A notification naming files not reported yet (they are news in any live state). */
 export const notificationReportsFiles: Guard = (c, e, _o) =>
@@ -113,11 +124,10 @@ export const startRejected: Guard = (_, e) =>
   (e.outcome.kind === 'clientError' || e.outcome.kind === 'notFound') &&
   !UID_CONFLICT_CODES.has(e.outcome.code ?? -1);
 
+/** A failed start worth retrying with the same uid (50x, 206, 429, the 406 quota: rules 5, 7). */
 export const startCanRetry: Guard = (c, e, o) => {
   if (e.type !== 'startFailed' || c.attempt === null) return false;
-  const { kind } = e.outcome;
-  if (kind !== 'serverError' && kind !== 'transient' && kind !== 'rateLimited') return false;
-  return startRetryDelay(o, kind, c.attempt.retries) !== null;
+  return startRetryDelay(o, e.outcome, c.attempt.retries) !== null;
 };
 
 /**
@@ -142,7 +152,7 @@ export const orphanKnown: Guard = (c, e) =>
 export const noStartScheduled: Guard = (c) => c.deadlines.startAt === null;
 
 // Restart policy (rule 7)
-/** The host excluded the quit's reason from restarts (default: `idle`). */
+/** The host excluded the quit's reason from restarts (default: `idle`, `maxRecordingHour`). */
 export const restartExcluded: Guard = (c, _, o) =>
   c.quitReason !== null && o.restartExcludedReasons.includes(c.quitReason);
 
@@ -153,11 +163,14 @@ export const restartsOff: Guard = (_c, _e, o) => o.restartBudget === 0;
 export const restartBudgetSpent: Guard = (c, _, o) => c.restarts >= o.restartBudget;
 
 // Stopping (rule 10)
-/** A stop call's answer that means the session is gone: 200, 404, 435 no data, 49 already exiting. */
-export const stopConfirmed: Guard = (c, e, _o) => {
+/**
+ * A stop call's answer that means the session is gone: 200, 435 no data, 49 already exiting, and
+ * a 404 unless a failover may be under way (rule 10: Agora answers 404 to a stop then).
+ */
+export const stopConfirmed: Guard = (c, e, o) => {
   if (e.type !== 'stopResult') return false;
   const { kind, code } = e.outcome;
-  if (kind === 'notFound') return !failoverWindowOpenAt(c, e.at);
+  if (kind === 'notFound') return !failoverWindowOpenAt(c, o, e.at);
   return kind === 'ok' || code === 435 || code === 49;
 };
 
@@ -168,11 +181,19 @@ export const stopAnsweredClientError: Guard = (_, e) =>
 /** The recording has a session a REST call can name. */
 export const sessionKnown: Guard = (c) => c.session !== null;
 
-/** A failover may still be under way: 404s are expected until its deadline (rule 4). */
-export const failoverWindowOpen: Guard = (c, e) => failoverWindowOpenAt(c, e.at);
+/**
+ * A failover may still be under way, so 404s are expected: a 12 was seen and its deadline has
+ * not passed (rule 4), or a failover hint (fatal error, ambiguous leave) came less than
+ * `failoverTimeoutMs` ago (rule 3).
+ */
+export const failoverWindowOpen: Guard = (c, e, o) => failoverWindowOpenAt(c, o, e.at);
 
-function failoverWindowOpenAt(c: Context, at: number): boolean {
-  return c.deadlines.failoverBy !== null && at < c.deadlines.failoverBy;
+function failoverWindowOpenAt(c: Context, o: Options, at: number): boolean {
+  const { failoverBy } = c.deadlines;
+  const { hint } = c.failover;
+  return (
+    (failoverBy !== null && at < failoverBy) || (hint !== null && at < hint + o.failoverTimeoutMs)
+  );
 }
 
 // Deadlines (time is an input: a tick fires what is due)

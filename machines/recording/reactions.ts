@@ -4,10 +4,12 @@ import { failoverHintAfter, queryQuitReason, quitReasonOf } from './evidence.js'
 import { type FailoverCount, failoverEvidence } from './failover-evidence.js';
 import { newFileNames, withFiles } from './files.js';
 import { NO_FAILOVER, NONE, withFailover, withMonitoring } from './groups.js';
+import { earliestQuitReason, outrankedQuitAfter } from './outranked.js';
 import {
   backoffDelay,
   deriveBackupUid,
   filePrefixFor,
+  isDue,
   NO_DEADLINES,
   nextBackoff,
   restartDelay,
@@ -121,15 +123,23 @@ export const acceptStart: Reactor = (context, event, options) => {
   };
 };
 
-/** A start call failed in a way worth retrying: try again after the next retry step. */
+/**
+ * A start call failed in a way worth retrying: try again after the next retry step. The start
+ * deadline never falls before the retry has had its `startTimeoutMs` (the quota's steps of rule 5
+ * outlast the 90 s of rule 1).
+ */
 export const scheduleStartRetry: Reactor = (context, event, options) => {
   if (event.type !== 'startFailed' || context.attempt === null) return NOTHING;
-  const kind = event.outcome.kind as 'serverError' | 'transient' | 'rateLimited';
-  const delay = startRetryDelay(options, kind, context.attempt.retries) ?? 0;
+  const delay = startRetryDelay(options, event.outcome, context.attempt.retries) ?? 0;
+  const startAt = event.at + delay;
+  const { startBy } = context.deadlines;
   return {
     patch: {
       attempt: attempt(context.attempt, { retries: context.attempt.retries + 1 }),
-      deadlines: deadlines(context, { startAt: event.at + delay }),
+      deadlines: deadlines(context, {
+        startAt,
+        startBy: Math.max(startBy ?? 0, startAt + options.startTimeoutMs),
+      }),
     },
   };
 };
@@ -204,11 +214,12 @@ export const adoptSid: Reactor = (context, event, options) => {
       // The session left behind may still run a recorder: rule 13 stops it if it shows life.
       ...(moved && { orphans: [...context.orphans, previous] }),
       failover: NO_FAILOVER,
+      outrankedQuit: null,
       attempt:
         context.attempt === null
           ? null
           : attempt(context.attempt, { uid: event.uid, resourceId: event.resourceId }),
-      monitoring: monitoring(context, { backoff: null, uncertainSince: null }),
+      monitoring: monitoring(context, { backoff: null, uncertainSince: null, answered: false }),
       deadlines: {
         ...NO_DEADLINES,
         startBy: event.at + options.startTimeoutMs,
@@ -284,12 +295,17 @@ export const noteQuery: Reactor = (context, event, options) => {
     patch: {
       lastQuery: {
         at: event.at,
+        ...(event.sentAt !== undefined && { sentAt: event.sentAt }),
         kind: outcome.kind,
         httpStatus: outcome.httpStatus,
         status: outcome.status ?? null,
+        ...(outcome.webRecorderState !== undefined && {
+          webRecorderState: outcome.webRecorderState,
+        }),
       },
       monitoring: monitoring(context, {
         uncertainSince: uncertain ? (uncertainSince ?? event.at) : null,
+        answered: context.monitoring.answered || !uncertain,
       }),
       ...(files.length > 0 && { files: withFiles(context.files, files) }),
       ...(evidence !== null && { failover: failover(context, evidence) }),
@@ -299,18 +315,25 @@ export const noteQuery: Reactor = (context, event, options) => {
 };
 
 /** One more failed query: wait the next back-off step of its kind, then query again. */
-export const backOffQuery: Reactor = (context, event, options) => {
-  if (event.type !== 'query') return NOTHING;
-  const reason = BACKOFF_REASON[event.outcome.kind];
-  if (reason === undefined) return NOTHING;
-  const backoff = nextBackoff(options, context.monitoring.backoff, reason);
-  return {
-    patch: {
-      monitoring: monitoring(context, { backoff }),
-      deadlines: deadlines(context, { queryAt: event.at + backoffDelay(options, backoff) }),
-    },
+const backOffAs =
+  (reasons: Partial<Record<QueryResult['kind'], Backoff['reason']>>): Reactor =>
+  (context, event, options) => {
+    if (event.type !== 'query') return NOTHING;
+    const reason = reasons[event.outcome.kind];
+    if (reason === undefined) return NOTHING;
+    const backoff = nextBackoff(options, context.monitoring.backoff, reason);
+    return {
+      patch: {
+        monitoring: monitoring(context, { backoff }),
+        deadlines: deadlines(context, { queryAt: event.at + backoffDelay(options, backoff) }),
+      },
+    };
   };
-};
+
+/** In a live recording: a 404 probes with `notFoundBackoffMs` (rule 3). */
+export const backOffQuery = backOffAs(BACKOFF_REASON);
+/** While starting: a 404 probes with `startingNotFoundBackoffMs` (rule 1). */
+export const backOffStartingQuery = backOffAs({ ...BACKOFF_REASON, notFound: 'startingNotFound' });
 
 const pollAfter =
   (interval: (options: Options) => number): Reactor =>
@@ -368,6 +391,18 @@ export const requeryOnResume: Reactor = (context, event, options) => {
   };
 };
 
+/**
+ * The start deadline passed while every query went unanswered (rule 1): no answer is no proof
+ * that the recording did not start. The deadline is spent (the first answered query decides),
+ * and a query that is due goes out now.
+ */
+export const holdStartForAnswer: Reactor = (context, event, options) => {
+  const held = { ...context, deadlines: deadlines(context, { startBy: null }) };
+  if (!isDue(held.deadlines.queryAt, event.at)) return { patch: { deadlines: held.deadlines } };
+  const query = queryNow(held, event, options);
+  return { patch: { deadlines: query.patch?.deadlines ?? held.deadlines }, emit: query.emit };
+};
+
 // Notifications (rules 2, 3, 4)
 
 /**
@@ -380,11 +415,19 @@ export const noteNotification: Reactor = (context, event, options) => {
   const files = newFileNames(context, notification.files);
   const hint = failoverHintAfter(context.failover.hint, notification, event.at);
   const evidence = failoverEvidence(context, options, notification.files, notification);
-  if (files.length === 0 && hint === context.failover.hint && evidence === null) return NOTHING;
+  const outrankedQuit = outrankedQuitAfter(context, notification);
+  if (
+    files.length === 0 &&
+    hint === context.failover.hint &&
+    evidence === null &&
+    outrankedQuit === context.outrankedQuit
+  )
+    return NOTHING;
   return {
     patch: {
       failover: failover(context, { ...evidence, hint }),
       ...(files.length > 0 && { files: withFiles(context.files, files) }),
+      ...(outrankedQuit !== context.outrankedQuit && { outrankedQuit }),
     },
     emit: [
       ...(files.length > 0 ? filesReported(context, files) : NONE),
@@ -524,7 +567,10 @@ export const quitLost = quitBecause('lost');
 export const quitFailoverTimeout = quitBecause('failoverTimeout');
 export const quitHaExhausted = quitBecause('haExhausted');
 
-/** Quit for the reason the evidence itself gives (rule 2). */
+/**
+ * Quit for the reason the evidence gives (rule 2), or that of earlier quit evidence a query
+ * outranked (rule 9: old news is still evidence).
+ */
 export const quitOnEvidence: Reactor = (context, event, _options) => {
   const reason =
     event.type === 'notification'
@@ -532,7 +578,8 @@ export const quitOnEvidence: Reactor = (context, event, _options) => {
       : event.type === 'query'
         ? queryQuitReason(event.outcome)
         : null;
-  return quit(context, reason ?? 'exited');
+  const sendts = event.type === 'notification' ? event.notification.sendts : undefined;
+  return quit(context, earliestQuitReason(context.outrankedQuit, reason ?? 'exited', sendts));
 };
 
 /**
@@ -582,14 +629,22 @@ export const failConfiguration: Reactor = (context, _event, _options) =>
 export const failRestartBudget: Reactor = (context, _event, _options) =>
   fail(context, 'restartBudgetExhausted');
 
-/** Ask Agora to stop the live session; check with a query if no answer settles it. */
+/**
+ * Ask Agora to stop the live session; check with a query if no answer settles it. While a
+ * failover may be under way (a 12's deadline, or a hint less than `failoverTimeoutMs` old) its
+ * deadline stays armed: until then a 404 proves nothing (rule 10).
+ */
 export const requestStop: Reactor = (context, event, options) => {
   if (context.session === null) return NOTHING;
+  const { hint } = context.failover;
+  const hintBy = hint === null ? null : hint + options.failoverTimeoutMs;
+  const failoverBy =
+    context.deadlines.failoverBy ?? (hintBy !== null && event.at < hintBy ? hintBy : null);
   return {
     patch: {
       deadlines: {
         ...NO_DEADLINES,
-        failoverBy: context.deadlines.failoverBy,
+        failoverBy,
         queryAt: event.at + options.stopCheckDelayMs,
       },
     },

@@ -1,4 +1,11 @@
-import type { Backoff, Deadlines, Host, RecordingOptions, StartAttempt } from './types.js';
+import type {
+  Backoff,
+  CallResult,
+  Deadlines,
+  Host,
+  RecordingOptions,
+  StartAttempt,
+} from './types.js';
 
 /** Nothing armed: one frozen object, shared. */
 export const NO_DEADLINES: Deadlines = Object.freeze({
@@ -33,6 +40,7 @@ export function isDue(deadline: number | null, at: number): boolean {
 
 const BACKOFF_STEPS = {
   notFound: 'notFoundBackoffMs',
+  startingNotFound: 'startingNotFoundBackoffMs',
   serverError: 'serverErrorBackoffMs',
   transient: 'transientBackoffMs',
   rateLimited: 'rateLimitBackoffMs',
@@ -59,9 +67,13 @@ export function backoffDelay(options: RecordingOptions, backoff: Backoff): numbe
   return steps[Math.min(backoff.step, steps.length - 1)] ?? options.pollIntervalMs;
 }
 
-/** Whether a run of 404s has used up its probing steps (rules 1 and 3). */
+/**
+ * Whether a run of 404s has used up its probing steps: `startingNotFoundBackoffMs` while starting
+ * (rule 1), `notFoundBackoffMs` in a live recording (rule 3).
+ */
 export function probingStepsUsedUp(options: RecordingOptions, backoff: Backoff): boolean {
-  return backoff.reason === 'notFound' && backoff.step >= options.notFoundBackoffMs.length;
+  if (backoff.reason !== 'notFound' && backoff.reason !== 'startingNotFound') return false;
+  return backoff.step >= options[BACKOFF_STEPS[backoff.reason]].length;
 }
 
 /**
@@ -91,17 +103,30 @@ export function restartDelay(options: RecordingOptions, restart: number): number
   return delays[Math.min(restart - 1, delays.length - 1)] ?? 0;
 }
 
-/** Delay before retrying a failed start call, or null when its retries are used up. */
+/** Agora's `code` for the App ID's concurrent-task quota (400 `vendor_over_load`). */
+export const CODE_VENDOR_OVER_LOAD = 406;
+
+/**
+ * Delay (ms) before retrying a failed acquire or start call, or null when its retries are used up
+ * or the failure is not one to retry: 50x and no response (`startRetryServerErrorMs`), 206
+ * `code 65` (`startRetryTransientMs`), 429 (`rateLimitBackoffMs`), and 400 `code 406`, the
+ * concurrent-task quota, which reads as rate limited (`startRetryQuotaMs`, rule 5).
+ * @example startRetryDelay(resolveOptions(), { kind: 'rateLimited', httpStatus: 400, code: 406 }, 0) // 15000
+ */
 export function startRetryDelay(
   options: RecordingOptions,
-  kind: 'serverError' | 'transient' | 'rateLimited',
+  outcome: Pick<CallResult, 'kind' | 'code'>,
   retries: number,
 ): number | null {
   const steps =
-    kind === 'transient'
+    outcome.kind === 'transient'
       ? options.startRetryTransientMs
-      : kind === 'rateLimited'
-        ? options.rateLimitBackoffMs
-        : options.startRetryServerErrorMs;
+      : outcome.kind === 'rateLimited'
+        ? outcome.code === CODE_VENDOR_OVER_LOAD
+          ? options.startRetryQuotaMs
+          : options.rateLimitBackoffMs
+        : outcome.kind === 'serverError'
+          ? options.startRetryServerErrorMs
+          : [];
   return steps[retries] ?? null;
 }

@@ -1,8 +1,11 @@
 // The lifecycle machine's vocabulary. Structural on purpose: machines import nothing of ours,
 // and the core maps normalized signals onto these shapes.
 
-/** Agora's recording modes. */
-export type Mode = 'individual' | 'mix' | 'web';
+/**
+ * Agora's recording modes: `raw` is Individual Recording v2. A mode name recwatch does not know
+ * yet is kept as it came (the lifecycle does not depend on the mode).
+ */
+export type Mode = 'individual' | 'mix' | 'web' | 'raw' | (string & {});
 
 /** Why a recording quit or failed (docs/lifecycle.md). */
 export type QuitReason =
@@ -12,6 +15,8 @@ export type QuitReason =
   | 'uploaded'
   | 'idle'
   | 'webRecorderStopped'
+  /** 71 `code 1`: the web recording reached the `maxRecordingHour` the host set (rule 7). */
+  | 'maxRecordingHour'
   | 'lost'
   | 'failoverTimeout'
   | 'haExhausted'
@@ -33,6 +38,11 @@ export interface QueryResult {
   readonly code?: number;
   readonly status?: number;
   readonly files?: readonly { readonly fileName: string }[];
+  /**
+   * A web recording's own word on its recorder (`web_recorder_service` `state`): `inProgress` is
+   * alive whatever `status` says, paused (`onhold`) or not (rule 1).
+   */
+  readonly webRecorderState?: string;
 }
 
 /** A notification for the recording's current sid, reduced to what the lifecycle reads. */
@@ -97,6 +107,8 @@ export type RecordingEvent =
   | {
       readonly type: 'query';
       readonly at: number;
+      /** When the query was sent (ms); `at` when absent. Rule 9 compares notifications with it. */
+      readonly sentAt?: number;
       readonly sid: string;
       readonly outcome: QueryResult;
     }
@@ -253,7 +265,11 @@ export type RecordingOutput = Effect | DomainEvent;
 
 /** Absolute times (ms) at which something is due; null when nothing is armed. */
 export interface Deadlines {
-  /** Evidence of life must arrive by then (rule 1), or the start response (acquiring). */
+  /**
+   * Evidence of life must arrive by then (rule 1), or the start response (acquiring). Null in
+   * `starting` once a session is known: the deadline passed while every query went unanswered,
+   * and the first answered query decides (rule 1).
+   */
   readonly startBy: number | null;
   /** The failover must show life by then (rule 4). */
   readonly failoverBy: number | null;
@@ -268,9 +284,12 @@ export interface Deadlines {
   readonly settleBy: number | null;
 }
 
-/** Why queries are currently backed off, and how far along the steps. */
+/**
+ * Why queries are currently backed off, and how far along the steps. `startingNotFound` is a run
+ * of 404s while starting (its own steps: rule 1), `notFound` one in a live recording (rule 3).
+ */
 export interface Backoff {
-  readonly reason: 'notFound' | 'serverError' | 'transient' | 'rateLimited';
+  readonly reason: 'notFound' | 'startingNotFound' | 'serverError' | 'transient' | 'rateLimited';
   readonly step: number;
 }
 
@@ -280,7 +299,10 @@ export interface RecordingOptions {
   readonly firstQueryDelayMs: number;
   readonly startingQueryIntervalMs: number;
   readonly pollIntervalMs: number;
+  /** 404 probing in `recording` (rule 3): default 5, 10, 15, 30, 35 s, 95 s in all. */
   readonly notFoundBackoffMs: readonly number[];
+  /** 404 probing in `starting` (rule 1): default 5, 10, 15 s. */
+  readonly startingNotFoundBackoffMs: readonly number[];
   readonly serverErrorBackoffMs: readonly number[];
   readonly transientBackoffMs: readonly number[];
   readonly rateLimitBackoffMs: readonly number[];
@@ -292,6 +314,11 @@ export interface RecordingOptions {
   readonly restartDelaysMs: readonly number[];
   readonly startRetryServerErrorMs: readonly number[];
   readonly startRetryTransientMs: readonly number[];
+  /**
+   * Retries of an acquire or start refused by the App ID's concurrent-task quota (400 `code 406`,
+   * rule 5): default 15, 30, 60, 120 s, then the start has failed (`notStarted`).
+   */
+  readonly startRetryQuotaMs: readonly number[];
   readonly stopCheckDelayMs: number;
   /** Rule 11: how long a start whose answer was lost may still show its session (ms). */
   readonly settleStartMs: number;
@@ -354,12 +381,16 @@ export interface Failover {
 export interface LastQuery {
   /** When its answer was observed (ms). */
   readonly at: number;
+  /** When it was sent (ms), when the record said; else read as `at` (rule 9). */
+  readonly sentAt?: number;
   /** How it was read: `alive` (a 200 with a status) or the kind of failure. */
   readonly kind: QueryResult['kind'];
   /** The HTTP status, or null when no response came. */
   readonly httpStatus: number | null;
   /** Agora's `status` of a 200 (0..8, 20), else null. */
   readonly status: number | null;
+  /** A web recording's `web_recorder_service` state, when the answer named one. */
+  readonly webRecorderState?: string;
 }
 
 /** What the latest answers left in doubt, and how queries back off. */
@@ -368,6 +399,21 @@ export interface Monitoring {
   readonly uncertainSince: number | null;
   /** Why queries are backed off, and how far along; null when they are not. */
   readonly backoff: Backoff | null;
+  /**
+   * Whether a query of the current session has had an answer (a 200, a 404, anything but 50x,
+   * 206, 429 or no response). Rule 1: `notStarted` needs one.
+   */
+  readonly answered: boolean;
+}
+
+/**
+ * The earliest quit evidence of the current session that a query outranked (rule 9): not acted
+ * on, but a quit confirmed later takes its reason.
+ */
+export interface OutrankedQuit {
+  readonly reason: QuitReason;
+  /** When it happened, by Agora's clock (ms). */
+  readonly sendts: number;
 }
 
 /**
@@ -385,6 +431,7 @@ export interface RecordingContext {
   readonly failover: Failover;
   readonly monitoring: Monitoring;
   readonly lastQuery: LastQuery | null;
+  readonly outrankedQuit: OutrankedQuit | null;
   readonly deadlines: Deadlines;
   /** Restarts so far (rule 7). */
   readonly restarts: number;

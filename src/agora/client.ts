@@ -156,7 +156,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
   };
   const root = `/v1/apps/${encodeURIComponent(options.appId)}/cloud_recording`;
   const sessionPath = (s: SessionRef, action: string) =>
-    `${root}/resourceid/${encodeURIComponent(s.resourceId)}/sid/${encodeURIComponent(s.sid)}/mode/${s.mode}/${action}`;
+    `${root}/resourceid/${encodeURIComponent(s.resourceId)}/sid/${encodeURIComponent(s.sid)}/mode/${encodeURIComponent(s.mode)}/${action}`;
   const post = (
     path: string,
     body: unknown,
@@ -178,7 +178,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
       return parsed.ok ? { ...answer, resourceId: parsed.value.resourceId } : unreadable(raw);
     },
     async start(request, call) {
-      const path = `${root}/resourceid/${encodeURIComponent(request.resourceId)}/mode/${request.mode}/start`;
+      const path = `${root}/resourceid/${encodeURIComponent(request.resourceId)}/mode/${encodeURIComponent(request.mode)}/start`;
       const body = { cname: request.cname, uid: request.uid, clientRequest: request.clientRequest };
       // A timed-out start may have started a recording: never sent twice blindly.
       const raw = await post(path, body, call, false);

@@ -75,8 +75,12 @@ export function toRecordingEvent(
     case 'startFailed':
     case 'stopResult':
       return { type: signal.type, at: signal.at, outcome: signal.outcome };
-    case 'query':
-      return { type: 'query', at: signal.at, sid: signal.sid, outcome: signal.outcome };
+    case 'query': {
+      const { at, sentAt, sid, outcome } = signal;
+      return sentAt === undefined
+        ? { type: 'query', at, sid, outcome }
+        : { type: 'query', at, sentAt, sid, outcome };
+    }
     case 'startSent':
       return { type: 'startSent', at: signal.at, resourceId: signal.resourceId, uid: signal.uid };
     case 'tick':

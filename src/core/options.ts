@@ -79,6 +79,7 @@ const recordedOptionsSchema = z.looseObject({
       startingQueryIntervalMs: ms,
       pollIntervalMs: ms,
       notFoundBackoffMs: steps,
+      startingNotFoundBackoffMs: steps,
       serverErrorBackoffMs: steps,
       transientBackoffMs: steps,
       rateLimitBackoffMs: steps,
@@ -90,6 +91,7 @@ const recordedOptionsSchema = z.looseObject({
       restartDelaysMs: steps,
       startRetryServerErrorMs: z.array(ms),
       startRetryTransientMs: z.array(ms),
+      startRetryQuotaMs: z.array(ms),
       stopCheckDelayMs: ms,
       settleStartMs: ms,
     })

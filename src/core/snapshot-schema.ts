@@ -23,6 +23,7 @@ const quitReason = z.enum([
   'uploaded',
   'idle',
   'webRecorderStopped',
+  'maxRecordingHour',
   'lost',
   'failoverTimeout',
   'haExhausted',
@@ -31,7 +32,8 @@ const quitReason = z.enum([
   'stopped',
 ]);
 
-const mode = z.enum(['individual', 'mix', 'web']);
+// A mode recwatch does not know yet is kept (docs/lifecycle.md): any text the record allowed.
+const mode = text;
 
 const context = z.object({
   recording: text,
@@ -54,19 +56,23 @@ const context = z.object({
     uncertainSince: nullableTime,
     backoff: z
       .object({
-        reason: z.enum(['notFound', 'serverError', 'transient', 'rateLimited']),
+        reason: z.enum(['notFound', 'startingNotFound', 'serverError', 'transient', 'rateLimited']),
         step: count,
       })
       .nullable(),
+    answered: z.boolean(),
   }),
   lastQuery: z
     .object({
       at: time,
+      sentAt: time.optional(),
       kind: z.enum(['alive', 'notFound', 'transient', 'rateLimited', 'serverError', 'clientError']),
       httpStatus: z.number().int().nullable(),
       status: z.number().nullable(),
+      webRecorderState: text.optional(),
     })
     .nullable(),
+  outrankedQuit: z.object({ reason: quitReason, sendts: time }).nullable(),
   deadlines: z.object({
     startBy: nullableTime,
     failoverBy: nullableTime,

@@ -21,9 +21,9 @@ import {
 import { DEFAULT_CORE_OPTIONS, type ResolvedCoreOptions } from './options.js';
 
 /**
- * The version of the core state's shape (6: the options in force are state, a start attempt is
- * acquiring / sent / settling, earlier sessions are kept for rule 13); snapshots of another
- * version are not read.
+ * The version of the core state's shape (6: the options in force are state; a start attempt is
+ * acquiring / sent / settling; earlier sessions are kept for rule 13; `monitoring.answered`,
+ * `outrankedQuit`, a query's `sentAt` in `lastQuery`); snapshots of another version are not read.
  */
 export const CORE_STATE_VERSION = 6;
 

@@ -1,9 +1,7 @@
 // A host's start command, checked before anything is appended: a mistake is a typed error.
 import { InvalidCommandError } from '../errors/index.js';
-import type { RecordingMode } from '../signals/index.js';
+import { isModeName, KNOWN_MODES } from '../signals/index.js';
 import type { StartCommand } from './supervisor-api.js';
-
-const MODES: readonly RecordingMode[] = ['individual', 'mix', 'web'];
 
 /** Refuses a start command that cannot be used, naming the field. */
 export function checkStart(command: StartCommand): void {
@@ -20,9 +18,10 @@ export function checkStart(command: StartCommand): void {
       throw new InvalidCommandError(`start: ${field} must be a non-empty string`);
     }
   }
-  if (!MODES.includes(command.mode)) {
+  // A mode recwatch does not know yet is kept (docs/lifecycle.md), but it must be a mode name.
+  if (!isModeName(command.mode)) {
     throw new InvalidCommandError(
-      `start: mode must be one of ${MODES.join(', ')}, not '${String(command.mode)}'`,
+      `start: mode must be a mode name (${KNOWN_MODES.join(', ')}, or another Agora adds), not '${String(command.mode)}'`,
     );
   }
 }

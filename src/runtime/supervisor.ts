@@ -242,18 +242,13 @@ class SupervisorRuntime implements Supervisor {
     );
     if (answer === null) return;
     const { recording, sid } = effect;
-    await this.receive({
-      at: this.clock.now(),
-      type: 'query',
-      recording,
-      sid,
-      ...logged(answer),
-      sentAt,
-    } as TraceRecord);
+    const at = this.clock.now();
+    await this.receive({ at, sentAt, type: 'query', recording, sid, ...logged(answer) });
   }
 
   private async stopSession(effect: SessionEffect): Promise<void> {
     const session = sessionRef(effect);
+    const sentAt = this.clock.now();
     const answer = await this.call(
       'stop',
       (signal) => this.agora.stop(session, {}, { signal }),
@@ -263,6 +258,7 @@ class SupervisorRuntime implements Supervisor {
     const { recording, sid } = effect;
     await this.receive({
       at: this.clock.now(),
+      sentAt,
       type: 'stopResult',
       recording,
       sid,
@@ -280,11 +276,13 @@ class SupervisorRuntime implements Supervisor {
   ): Promise<void> {
     const { recording, cname, uid, mode, restarts } = effect;
     const attempt: StartAttemptInfo = { cname, uid, mode, restarts };
+    let sentAt = this.clock.now(); // when the call a startFailed or started answers was sent
     const startFailed = (answer: { httpStatus: number | null; body: unknown }) =>
-      this.receive({ at: this.clock.now(), type: 'startFailed', recording, ...answer });
+      this.receive({ at: this.clock.now(), sentAt, type: 'startFailed', recording, ...answer });
     const acquireRequest = await this.hostRequest('acquireRequest', recording, attempt);
     if (acquireRequest instanceof HostRequestFailure)
       return void (await startFailed(logged(acquireRequest)));
+    sentAt = this.clock.now();
     const acquired = await this.call(
       'acquire',
       (signal) => this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
@@ -313,6 +311,7 @@ class SupervisorRuntime implements Supervisor {
         output.resourceId === resourceId,
     );
     if (!goAhead) return;
+    sentAt = this.clock.now();
     const started = await this.call(
       'start',
       (signal) =>
@@ -324,6 +323,7 @@ class SupervisorRuntime implements Supervisor {
     if (started.sid === undefined) return void (await startFailed(logged(started)));
     await this.receive({
       at: this.clock.now(),
+      sentAt,
       type: 'started',
       recording,
       resourceId,

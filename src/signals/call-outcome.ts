@@ -25,10 +25,18 @@ export type CallOutcome =
 export const CODE_REQUEST_NOT_COMPLETED = 65;
 /** Agora's code for "failed to find worker": the session is not (or no longer, or not yet) there. */
 export const CODE_WORKER_NOT_FOUND = 404;
+/**
+ * Agora's `code` of a 400 `vendor_over_load`: the App ID's concurrent-task quota is reached
+ * (Agora's 2026 status-code table: "retry later"). A quota answer, like 429; not a
+ * configuration error (docs/lifecycle.md rule 5). 400 `code 405`, `no_active_status`, is one:
+ * the account cannot record.
+ */
+export const CODE_VENDOR_OVER_LOAD = 406;
 
 /**
  * Classifies a REST response by status and error body, as Agora's error table reads.
- * A 404 without `code` is a wrong route (client bug), not a missing session.
+ * A 404 without `code` is a wrong route (client bug), not a missing session. A 400 `code 406`
+ * (the concurrent-task quota) is `rateLimited`, as a 429 is: retry later (lifecycle rule 5).
  * @example classifyCall(206, { code: 65, reason: 'request not completed' }) // { kind: 'transient', ... }
  */
 export function classifyCall(httpStatus: number | null | undefined, body: unknown): CallOutcome {
@@ -55,7 +63,9 @@ function classifyFailure(httpStatus: number, body: unknown): CallFailure {
   if (httpStatus === 206 || error.code === CODE_REQUEST_NOT_COMPLETED) {
     return { kind: 'transient', httpStatus, ...said };
   }
-  if (httpStatus === 429) return { kind: 'rateLimited', httpStatus, ...said };
+  if (httpStatus === 429 || (httpStatus === 400 && error.code === CODE_VENDOR_OVER_LOAD)) {
+    return { kind: 'rateLimited', httpStatus, ...said };
+  }
   if (httpStatus >= 400 && httpStatus < 500) return { kind: 'clientError', httpStatus, ...said };
   // 50x and anything unexpected (1xx, 3xx, odd 2xx): the recording's fate is unknown.
   return { kind: 'serverError', httpStatus, ...said };

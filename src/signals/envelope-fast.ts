@@ -19,6 +19,8 @@ export interface EnvelopeFields {
   readonly notifyMs?: number;
   readonly eventMs?: number;
   readonly sid?: string;
+  /** Kept as it came by this reader (the schema drops one that is not text). */
+  readonly serviceScene?: unknown;
   readonly payload: {
     readonly cname?: string;
     readonly uid?: string;
@@ -26,6 +28,7 @@ export interface EnvelopeFields {
     readonly sequence: number;
     readonly sendts?: number;
     readonly serviceType?: number;
+    readonly serviceScene?: unknown;
     readonly details?: Record<string, unknown>;
   };
 }

@@ -38,8 +38,10 @@ export const EVENT_DETAILS = {
   12: details({ newUid: idLike }),
   13: details({}),
   30: details({ status: numberLike }),
-  31: details({ status: numberLike, fileList: fileList }),
-  32: details({ status: numberLike, fileList: fileList }),
+  // `uploadingStatus: "stranded"` (Individual Recording v2): files wait on Agora's backup
+  // storage and are uploaded later; not a failure (Agora's 2026 documentation).
+  31: details({ status: numberLike, fileList: fileList, uploadingStatus: z.string() }),
+  32: details({ status: numberLike, fileList: fileList, uploadingStatus: z.string() }),
   33: details({ progress: numberLike }),
   40: details({ status: numberLike }),
   41: details({ leaveCode: countLike }),

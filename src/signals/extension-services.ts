@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { fileList, type RecordedFile } from './files.js';
 import { anyObject, booleanLike, lenient, pickDefined } from './liberal.js';
 
-/** The web recorder's own view of itself (web mode). */
+/**
+ * The web recorder's own view of itself (web mode): the better witness of a page recording's
+ * life than `status`. `inProgress` records, whether the host paused it (`onhold: true`) or not.
+ */
 export interface WebRecorderState {
   readonly state?: 'init' | 'inProgress' | 'exit' | (string & {});
+  /** Paused by the host: still running (alive), not "not started". */
   readonly onhold?: boolean;
   readonly files: readonly RecordedFile[];
 }

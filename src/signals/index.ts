@@ -1,11 +1,17 @@
 export type { CallFailure, CallFailureKind, CallOutcome } from './call-outcome.js';
-export { CODE_REQUEST_NOT_COMPLETED, CODE_WORKER_NOT_FOUND, classifyCall } from './call-outcome.js';
+export {
+  CODE_REQUEST_NOT_COMPLETED,
+  CODE_VENDOR_OVER_LOAD,
+  CODE_WORKER_NOT_FOUND,
+  classifyCall,
+} from './call-outcome.js';
 export type { EventDetails, KnownEventType } from './event-details.js';
 export { EVENT_NAMES, isKnownEventType } from './event-details.js';
 export type { ExtensionServices, RtmpOutput, WebRecorderState } from './extension-services.js';
 export type { RecordedFile } from './files.js';
 export type { RecordingMode, Signal, TraceRecord, TraceRecordType } from './input.js';
 export { normalizeInput, normalizeRecord, parseTraceRecord } from './input.js';
+export { isModeName, KNOWN_MODES } from './mode.js';
 export type {
   KnownNotification,
   Notification,

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { type CallOutcome, classifyCall } from './call-outcome.js';
 import { jsonShapeProblem } from './json-shape.js';
 import { idLike } from './liberal.js';
+import { isModeName, MODE_PROBLEM, type RecordingMode } from './mode.js';
 import { type Notification, parseNotification } from './notification.js';
 import { classifyQuery, type QueryOutcome } from './query-outcome.js';
 import { readRecordFast } from './record-fast.js';
 import { fail, fromZod, guarded, type ParseIssue, type ParseResult } from './result.js';
 import { isTime, TIME_PROBLEM } from './time.js';
 
-/** Agora's recording modes. */
-export type RecordingMode = 'individual' | 'mix' | 'web';
+export type { RecordingMode } from './mode.js';
 
 /**
  * One record of a trace (format v1): an input exactly as recwatch received it, with the time it
@@ -32,6 +32,8 @@ export type TraceRecord =
       readonly resourceId: string;
       readonly sid: string;
       readonly uid: string;
+      /** When the start call was sent (ms). */
+      readonly sentAt?: number;
     }
   | CallRecord<'startFailed'>
   | (CallRecord<'query'> & { readonly sid: string })
@@ -66,6 +68,12 @@ export type TraceRecord =
 interface CallRecord<T extends string> {
   readonly at: number;
   readonly type: T;
+  /**
+   * When the call was sent (ms); `at` when absent. Rule 9 compares a notification's `sendts`
+   * with a query's `sentAt`: its answer describes that moment. One later than `at` (a clock
+   * that stepped back between the call and its answer) is read as `at`.
+   */
+  readonly sentAt?: number;
   readonly recording: string;
   /** null when the call got no response (transport error, timeout). */
   readonly httpStatus: number | null;
@@ -90,6 +98,7 @@ export type Signal =
   | {
       readonly at: number;
       readonly type: 'query';
+      readonly sentAt?: number;
       readonly recording: string;
       readonly sid: string;
       readonly outcome: QueryOutcome;
@@ -108,7 +117,8 @@ const at = z.number().refine(isTime, TIME_PROBLEM);
 const name = z.string().min(1);
 /** An HTTP status as a response carries it (a whole number 100..599), or null: no response came. */
 const httpStatus = z.number().int().min(100).max(599).nullable();
-
+const sentAt = at.optional();
+const mode = z.string().refine(isModeName, MODE_PROBLEM);
 /** The trace record schema: liberal readings and error messages (record-fast.ts has the common case). */
 export const recordSchema = z.discriminatedUnion('type', [
   z.object({
@@ -117,20 +127,29 @@ export const recordSchema = z.discriminatedUnion('type', [
     recording: name,
     cname: name,
     uid: idLike,
-    mode: z.enum(['individual', 'mix', 'web']),
+    mode,
     backupUid: idLike.optional(),
   }),
   z.object({
     at,
+    sentAt,
     type: z.literal('started'),
     recording: name,
     resourceId: name,
     sid: name,
     uid: idLike,
   }),
-  z.object({ at, type: z.literal('startFailed'), recording: name, httpStatus, body: z.unknown() }),
   z.object({
     at,
+    sentAt,
+    type: z.literal('startFailed'),
+    recording: name,
+    httpStatus,
+    body: z.unknown(),
+  }),
+  z.object({
+    at,
+    sentAt,
     type: z.literal('query'),
     recording: name,
     sid: name,
@@ -139,6 +158,7 @@ export const recordSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     at,
+    sentAt,
     type: z.literal('stopResult'),
     recording: name,
     sid: name.optional(),
@@ -219,8 +239,11 @@ function normalizeShape(record: TraceRecord): ParseResult<Signal> {
     }
     case 'query': {
       const outcome = classifyQuery(record.httpStatus, record.body);
-      const { at, recording, sid } = record;
-      return { ok: true, value: { at, type: 'query', recording, sid, outcome } };
+      const { at, sentAt, recording, sid } = record;
+      const value = { at, type: 'query' as const, recording, sid, outcome };
+      // An answer cannot come before its call: a later sentAt is a clock that stepped back.
+      if (sentAt === undefined) return { ok: true, value };
+      return { ok: true, value: { ...value, sentAt: Math.min(sentAt, at) } };
     }
     case 'startFailed':
     case 'stopResult': {

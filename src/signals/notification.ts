@@ -31,6 +31,13 @@ export interface NotificationBase {
   readonly productId?: number;
   readonly serviceType?: number;
   /**
+   * Which service sent it, when the notification says: `rtsc/raw-recording` for Individual
+   * Recording v2 (mode `raw`), `rtc_record` for the older ones (Agora's 2026 documentation;
+   * docs/lifecycle.md). Read from the payload, else the envelope; informative only (the
+   * lifecycle does not depend on the mode).
+   */
+  readonly serviceScene?: string;
+  /**
    * A callback in the format before REST API 1.3.0 (`notificationId`, or `eventMs` without
    * `productId`): its 41 reads with the legacy leave-code table.
    */
@@ -73,6 +80,7 @@ export const envelopeSchema = z.looseObject({
   /** Legacy callbacks' send time. */
   eventMs: lenient(timeLike),
   sid: z.string().optional(),
+  serviceScene: lenient(z.string()),
   payload: z.looseObject({
     cname: lenient(idLike),
     uid: lenient(idLike),
@@ -81,6 +89,7 @@ export const envelopeSchema = z.looseObject({
     // Rule 9 compares it with query times: a sendts that is not a time is a reject, not a guess.
     sendts: timeLike.optional(),
     serviceType: lenient(numberLike),
+    serviceScene: lenient(z.string()),
     details: lenient(anyObject),
   }),
 });
@@ -144,6 +153,9 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
   if (top.notifyMs !== undefined) base.notifyMs = top.notifyMs;
   if (top.productId !== undefined) base.productId = top.productId;
   if (payload.serviceType !== undefined) base.serviceType = payload.serviceType;
+  // The fast reader keeps unknown keys as they came: a scene is kept only when it is text.
+  const scene = payload.serviceScene ?? top.serviceScene;
+  if (typeof scene === 'string') base.serviceScene = scene;
   const rawDetails = payload.details ?? {};
   const eventType = top.eventType;
   if (!isKnownEventType(eventType)) {

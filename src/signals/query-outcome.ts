@@ -17,6 +17,12 @@ export interface AliveQuery {
   readonly fileListMode?: string;
   readonly sliceStartTime?: number;
   readonly extensionServices?: ExtensionServices;
+  /**
+   * A web recording's `web_recorder_service` state, when the answer names one. `inProgress` is
+   * alive even when `status` says 0..3, paused by the host (`onhold`) or not (Agora's 2026 query
+   * example answers `status: 0` with `{state: "inProgress", onhold: true}`; lifecycle rule 1).
+   */
+  readonly webRecorderState?: string;
 }
 
 /**
@@ -83,5 +89,6 @@ function readAlive(body: unknown): QueryOutcome {
     ...(server.fileListMode !== undefined && { fileListMode: server.fileListMode }),
     ...(server.sliceStartTime !== undefined && { sliceStartTime: server.sliceStartTime }),
     ...(server.extensionServices !== undefined && { extensionServices: server.extensionServices }),
+    ...(webState !== undefined && { webRecorderState: webState }),
   };
 }

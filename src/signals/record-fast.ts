@@ -3,13 +3,23 @@
 // other shape gives undefined and goes through the schema, which explains what is wrong.
 import type { Plain } from './canonical.js';
 import type { TraceRecord } from './input.js';
+import { isModeName } from './mode.js';
 import { isTime } from './time.js';
 
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isStatus = (value: unknown): value is number | null =>
   value === null ||
   (Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599);
-const MODES: ReadonlySet<unknown> = new Set(['individual', 'mix', 'web']);
+
+/**
+ * `{ at, sentAt }` as the schema outputs them: `sentAt` only when given; undefined when it is
+ * given but is not a time (the schema explains why).
+ */
+function sentAtOf(r: Plain, at: number): { at: number; sentAt?: number } | undefined {
+  if (!('sentAt' in r)) return { at };
+  const { sentAt } = r;
+  return isTime(sentAt) ? { at, sentAt } : undefined;
+}
 
 /** The record the schema would output, if `raw` has the canonical shape; else undefined. */
 export function readRecordFast(raw: unknown): TraceRecord | undefined {
@@ -24,28 +34,49 @@ export function readRecordFast(raw: unknown): TraceRecord | undefined {
       return 'body' in r ? { at, type, body: r.body } : undefined;
     case 'stop':
       return isName(r.recording) ? { at, type, recording: r.recording } : undefined;
-    case 'query':
-      if (!isName(r.recording) || !isName(r.sid) || !isStatus(r.httpStatus) || !('body' in r))
+    case 'query': {
+      const when = sentAtOf(r, at);
+      if (
+        when === undefined ||
+        !isName(r.recording) ||
+        !isName(r.sid) ||
+        !isStatus(r.httpStatus) ||
+        !('body' in r)
+      )
         return undefined;
       return {
-        at,
+        ...when,
         type,
         recording: r.recording,
         sid: r.sid,
         httpStatus: r.httpStatus,
         body: r.body,
       };
-    case 'startFailed':
-      if (!isName(r.recording) || !isStatus(r.httpStatus) || !('body' in r)) return undefined;
-      return { at, type, recording: r.recording, httpStatus: r.httpStatus, body: r.body };
+    }
+    case 'startFailed': {
+      const when = sentAtOf(r, at);
+      if (when === undefined || !isName(r.recording) || !isStatus(r.httpStatus) || !('body' in r))
+        return undefined;
+      return { ...when, type, recording: r.recording, httpStatus: r.httpStatus, body: r.body };
+    }
     case 'stopResult': {
-      if (!isName(r.recording) || !isStatus(r.httpStatus) || !('body' in r)) return undefined;
+      const when = sentAtOf(r, at);
+      if (when === undefined || !isName(r.recording) || !isStatus(r.httpStatus) || !('body' in r))
+        return undefined;
       if ('sid' in r && !isName(r.sid)) return undefined;
-      const result = { at, type, recording: r.recording, httpStatus: r.httpStatus, body: r.body };
+      const result = {
+        ...when,
+        type,
+        recording: r.recording,
+        httpStatus: r.httpStatus,
+        body: r.body,
+      };
       return isName(r.sid) ? { ...result, sid: r.sid } : result;
     }
-    case 'started':
+    case 'started': {
+      const when = sentAtOf(r, at);
       if (
+        when === undefined ||
         !isName(r.recording) ||
         !isName(r.resourceId) ||
         !isName(r.sid) ||
@@ -53,13 +84,15 @@ export function readRecordFast(raw: unknown): TraceRecord | undefined {
       ) {
         return undefined;
       }
-      return { at, type, recording: r.recording, resourceId: r.resourceId, sid: r.sid, uid: r.uid };
+      const { recording, resourceId, sid, uid } = r;
+      return { ...when, type, recording, resourceId, sid, uid };
+    }
     case 'start': {
       const { recording, cname, uid, mode } = r;
-      if (!isName(recording) || !isName(cname) || typeof uid !== 'string' || !MODES.has(mode))
+      if (!isName(recording) || !isName(cname) || typeof uid !== 'string' || !isModeName(mode))
         return undefined;
       if ('backupUid' in r && typeof r.backupUid !== 'string') return undefined;
-      const start = { at, type, recording, cname, uid, mode: mode as 'individual' | 'mix' | 'web' };
+      const start = { at, type, recording, cname, uid, mode };
       return typeof r.backupUid === 'string' ? { ...start, backupUid: r.backupUid } : start;
     }
     case 'startSent':

@@ -18,9 +18,13 @@ export interface StartResponse {
   readonly uid?: string;
 }
 
-/** The body of a successful `stop`: same shape as `query`, plus `uploadingStatus`. */
+/**
+ * The body of a successful `stop`: same shape as `query`, plus `uploadingStatus`. `stranded`
+ * (Individual Recording v2): files wait on Agora's backup storage and are uploaded later; the
+ * stop succeeded, nothing failed (Agora's 2026 documentation; docs/lifecycle.md).
+ */
 export type StopResponse = QueryResponse & {
-  readonly uploadingStatus?: 'uploaded' | 'backuped' | 'unknown' | (string & {});
+  readonly uploadingStatus?: 'uploaded' | 'backuped' | 'unknown' | 'stranded' | (string & {});
 };
 
 /** An error body: `{code, reason}` from the recording service or `{message}` from the gateway. */

@@ -87,6 +87,36 @@ async function drive<T>(
 }
 
 describe('createAgoraClient', () => {
+  it('calls the Individual Recording v2 paths for mode raw, and escapes a mode it does not know', async () => {
+    const agora = await server((seen) =>
+      seen.url.endsWith('/start')
+        ? { status: 200, body: { resourceId: 'R1', sid: 'S1' } }
+        : { status: 200, body: { sid: 'S1', serverResponse: { status: 5 } } },
+    );
+    const client = createAgoraClient({
+      ...credentials,
+      baseUrl: agora.url,
+      clock: new VirtualClock(0),
+    });
+    const raw = { ...session, mode: 'raw' } as const;
+    await client.start({
+      resourceId: 'R1',
+      mode: 'raw',
+      cname: 'room1',
+      uid: '1001',
+      clientRequest: {},
+    });
+    expect((await client.query(raw)).outcome).toMatchObject({ kind: 'alive', status: 5 });
+    await client.stop(raw);
+    await client.query({ ...session, mode: 'future mode' });
+    expect(agora.seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'POST /v1/apps/app1/cloud_recording/resourceid/R1/mode/raw/start',
+      'GET /v1/apps/app1/cloud_recording/resourceid/R1/sid/S1/mode/raw/query',
+      'POST /v1/apps/app1/cloud_recording/resourceid/R1/sid/S1/mode/raw/stop',
+      'GET /v1/apps/app1/cloud_recording/resourceid/R1/sid/S1/mode/future%20mode/query',
+    ]);
+  });
+
   it('calls the documented paths with Basic auth and gives typed outcomes', async () => {
     const agora = await server((seen) => {
       if (seen.url.endsWith('/acquire')) return { status: 200, body: { resourceId: 'R1' } };

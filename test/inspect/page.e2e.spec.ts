@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         const states = await page.$$eval('#recordings tbody tr', (els) =>
           els.map((el) => [el.getAttribute('data-recording'), el.getAttribute('data-state')]),
         );
-        expect(states.length).toBe(2);
+        expect(states.length).toBe(3);
         const [, other] = states;
         await page.selectOption('#state-filter', other?.[1] ?? '');
         const shown = await page.$$eval('#recordings tbody tr', (els) =>

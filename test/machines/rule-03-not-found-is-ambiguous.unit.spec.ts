@@ -2,15 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { alive, at, notify, queryFails, recordingAlive, session, tick, wakeAt } from './drive.js';
 
 describe('rule 3: a 404 is ambiguous', () => {
-  it('probes after a 404 in recording: queries again after 5, 10, 15 s', () => {
-    const r = recordingAlive();
-    expect(wakeAt(r.send(queryFails(66, 'notFound')))).toBe(at(71));
-    expect(r.value).toEqual({ recording: 'probing' });
-    r.send(tick(71));
-    expect(wakeAt(r.send(queryFails(71, 'notFound')))).toBe(at(81));
-    r.send(tick(81));
-    expect(wakeAt(r.send(queryFails(81, 'notFound')))).toBe(at(96));
+  it('probes after a 404 in recording: queries again after 5, 10, 15, 30, 35 s (95 s in all)', () => {
+    const r = recordingAlive({ restartBudget: 0 });
+    const waits: number[] = [];
+    let now = 66;
+    for (let i = 0; i < 5; i += 1) {
+      const wake = wakeAt(r.send(queryFails(now, 'notFound'))) ?? 0;
+      expect(r.value).toEqual({ recording: 'probing' });
+      waits.push((wake - at(now)) / 1000);
+      now = (wake - at(0)) / 1000;
+      r.send(tick(now));
+    }
+    expect(waits).toEqual([5, 10, 15, 30, 35]);
+    expect(now).toBe(66 + 95);
     expect(r.state).toBe('recording');
+    r.send(queryFails(now, 'notFound'));
+    expect(r.context.quitReason).toBe('lost');
+  });
+
+  it('does not give up on a server lost for 90 s that answers 404 meanwhile', () => {
+    const r = recordingAlive();
+    for (const s of [66, 71, 81, 96, 126]) r.send(queryFails(s, 'notFound'));
+    r.send(alive(161, 5));
+    expect(r.value).toEqual({ recording: 'healthy' });
+    expect(r.events('quit')).toEqual([]);
   });
 
   it('returns to recording on a 200 with 4 or 5 during probing', () => {
@@ -22,8 +37,9 @@ describe('rule 3: a 404 is ambiguous', () => {
 
   it('quits as lost when probing runs out with no failover evidence', () => {
     const r = recordingAlive({ restartBudget: 0 });
-    r.send(queryFails(66, 'notFound'), queryFails(71, 'notFound'), queryFails(81, 'notFound'));
-    r.send(queryFails(96, 'notFound'));
+    for (const s of [66, 71, 81, 96, 126]) r.send(queryFails(s, 'notFound'));
+    expect(r.state).toBe('recording');
+    r.send(queryFails(161, 'notFound'));
     expect(r.state).toBe('quit');
     expect(r.context.quitReason).toBe('lost');
   });
@@ -50,8 +66,11 @@ describe('rule 3: a 404 is ambiguous', () => {
     expect(r.state).toBe('recording');
   });
 
+  // With Agora's page steps (5, 10, 15 s), probing runs out inside the failover window.
+  const agoraSteps = { restartBudget: 0, notFoundBackoffMs: [5_000, 10_000, 15_000] };
+
   it('waits out a possible failover when probing runs out after an ambiguous leave', () => {
-    const r = recordingAlive({ restartBudget: 0 });
+    const r = recordingAlive(agoraSteps);
     r.send(notify(60, 41, { leaveCode: 2 }));
     r.send(queryFails(61, 'notFound'), queryFails(66, 'notFound'), queryFails(76, 'notFound'));
     r.send(queryFails(91, 'notFound'));
@@ -62,10 +81,19 @@ describe('rule 3: a 404 is ambiguous', () => {
   });
 
   it('concludes lost if the hint is older than the failover window', () => {
-    const r = recordingAlive({ restartBudget: 0 });
+    const r = recordingAlive(agoraSteps);
     r.send(notify(10, 41, { leaveCode: 2 }), alive(11, 5));
     r.send(queryFails(200, 'notFound'), queryFails(205, 'notFound'), queryFails(215, 'notFound'));
     r.send(queryFails(230, 'notFound'));
     expect(r.context.quitReason).toBe('lost');
+  });
+
+  it('waits out a possible failover when a hint comes while the default probing runs', () => {
+    const r = recordingAlive({ restartBudget: 0 });
+    for (const s of [66, 71, 81, 96, 126]) r.send(queryFails(s, 'notFound'));
+    r.send(notify(130, 1, { errorLevel: 5 }));
+    r.send(queryFails(161, 'notFound'));
+    expect(r.value).toEqual({ failoverPending: 'suspected' });
+    expect(r.context.deadlines.failoverBy).toBe(at(130 + 90));
   });
 });

@@ -57,6 +57,23 @@ describe('rule 7: restart', () => {
     expect(r.effects('acquireAndStart')).toHaveLength(1);
   });
 
+  it('does not restart a web recording that reached maxRecordingHour (default exclusion)', () => {
+    const r = recordingAlive();
+    const outputs = r.send(notify(30, 71, { code: 1 }));
+    expect(r.value).toEqual({ quit: 'forGood' });
+    expect(r.context.quitReason).toBe('maxRecordingHour');
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ type: 'quit', reason: 'maxRecordingHour' }),
+    );
+    expect(r.effects('acquireAndStart')).toHaveLength(1);
+  });
+
+  it('restarts a web recording stopped for another reason (71 code 4)', () => {
+    const r = recordingAlive();
+    r.send(notify(30, 71, { code: 4 }));
+    expect(r.state).toBe('restarting');
+  });
+
   it('fails with restartBudgetExhausted after 3 restarts', () => {
     const r = recordingAlive();
     for (const [i, sid] of ['S2', 'S3', 'S4'].entries()) {
@@ -141,7 +158,7 @@ describe('rule 7: after a quit known only by absence, the restart uses the other
   it('after lost (404s ran out): the backup uid, since the old recorder may still be there', () => {
     const r = recordingAlive({ restartDelaysMs: [0] });
     r.send(alive(20, 5));
-    for (const s of [80, 85, 95, 110]) r.send(queryFails(s, 'notFound'));
+    for (const s of [80, 85, 95, 110, 140, 175]) r.send(queryFails(s, 'notFound'));
     expect(r.context.quitReason).toBe('lost');
     expect(firstRestartUid(r)).toBe('1002');
   });

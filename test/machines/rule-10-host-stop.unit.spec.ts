@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RecordingEvent } from '../../machines/index.js';
 import {
   alive,
   at,
@@ -135,6 +136,70 @@ describe('rule 10: host stop', () => {
     expect(r.state).toBe('stopping');
     r.send(tick(110));
     r.send(queryFails(111, 'notFound'));
+    expect(r.state).toBe('stopped');
+  });
+});
+
+describe('rule 10: a stop 404 after a failover hint is not proof', () => {
+  /** Alive, then a failover hint at 20 s, then the host's stop at 30 s answered 404. */
+  const hinted = (hint: RecordingEvent) => {
+    const r = recordingAlive({ restartBudget: 0 });
+    r.send(hint, stop(30), stopResult(31, 'notFound'));
+    return r;
+  };
+
+  it.each([
+    ['a fatal error (event 1, errorLevel 5)', notify(20, 1, { errorLevel: 5 })],
+    ['an ambiguous leave (41, code 2)', notify(20, 41, { leaveCode: 2 })],
+  ])('stays stopping after %s and queries', (_name, hint) => {
+    const r = hinted(hint);
+    expect(r.state).toBe('stopping');
+    const wake = wakeAt(r.outputs) ?? 0;
+    expect(r.send(tick((wake - at(0)) / 1000))).toContainEqual(
+      expect.objectContaining({ type: 'query', sid: 'S1' }),
+    );
+  });
+
+  it('sends the stop again when a query shows life', () => {
+    const r = hinted(notify(20, 1, { errorLevel: 5 }));
+    r.send(queryFails(40, 'notFound'));
+    expect(r.state).toBe('stopping');
+    expect(r.send(alive(60, 5))).toContainEqual({
+      kind: 'effect',
+      recording: 'r1',
+      type: 'stop',
+      ...session(),
+    });
+    r.send(stopResult(61, 'ok'));
+    expect(r.state).toBe('stopped');
+  });
+
+  it('sends the stop again when the new recorder shows life in a notification', () => {
+    const r = hinted(notify(20, 41, { leaveCode: 2 }));
+    expect(r.send(notify(50, 40, { uid: '3003' }))).toContainEqual(
+      expect.objectContaining({ type: 'stop', sid: 'S1' }),
+    );
+    expect(r.state).toBe('stopping');
+  });
+
+  it('is stopped on quit evidence', () => {
+    const r = hinted(notify(20, 1, { errorLevel: 5 }));
+    r.send(notify(50, 11, { exitStatus: 0 }));
+    expect(r.state).toBe('stopped');
+  });
+
+  it('is stopped when the failover deadline passes with nothing but 404s', () => {
+    const r = hinted(notify(20, 1, { errorLevel: 5 }));
+    r.send(queryFails(40, 'notFound'), queryFails(80, 'notFound'), stopResult(90, 'notFound'));
+    expect(r.state).toBe('stopping');
+    expect(r.send(tick(110))).toContainEqual(expect.objectContaining({ type: 'query' }));
+    r.send(queryFails(111, 'notFound'));
+    expect(r.state).toBe('stopped');
+  });
+
+  it('takes a stop 404 as proof when the hint is older than the failover window', () => {
+    const r = recordingAlive({ restartBudget: 0 });
+    r.send(notify(20, 1, { errorLevel: 5 }), alive(21, 5), stop(200), stopResult(201, 'notFound'));
     expect(r.state).toBe('stopped');
   });
 });

@@ -45,11 +45,13 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     at,
     notification: { eventType, uid, sendts: at - 40, ...extra },
   });
+  // Sent a moment before its answer came (rule 9 compares notifications with when it was sent).
   const query = (
     outcome: Extract<RecordingEvent, { type: 'query' }>['outcome'],
   ): RecordingEvent => ({
     type: 'query',
     at,
+    sentAt: at - 300,
     sid,
     outcome,
   });
@@ -76,6 +78,8 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     { type: 'startFailed', at, outcome: { kind: 'transient', httpStatus: 206, code: 65 } },
     { type: 'startFailed', at, outcome: { kind: 'clientError', httpStatus: 401 } },
     { type: 'startFailed', at, outcome: { kind: 'clientError', httpStatus: 400, code: 53 } },
+    // The App ID's concurrent-task quota: a quota answer, retried (rule 5).
+    { type: 'startFailed', at, outcome: { kind: 'rateLimited', httpStatus: 400, code: 406 } },
     query({ kind: 'alive', httpStatus: 200, status: 2, files: [] }),
     query({
       kind: 'alive',
@@ -83,6 +87,8 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
       status: 5,
       files: [{ fileName: `${context.failover.filePrefix}${sid}_room-7781.m3u8` }],
     }),
+    // A paused web recorder: status 0, but its own state says it records (rule 1).
+    query({ kind: 'alive', httpStatus: 200, status: 0, files: [], webRecorderState: 'inProgress' }),
     query({ kind: 'alive', httpStatus: 200, status: 8 }),
     query({ kind: 'alive', httpStatus: 200, status: 20 }),
     query({ kind: 'notFound', httpStatus: 404, code: 404 }),

@@ -22,7 +22,8 @@ const input = { recording: 'r1' };
 
 /**
  * Finite search for shortest paths: the state value plus the counters and flags that guards
- * read (failovers, restarts, back-off step, start retries, failover hints). Every one is bounded.
+ * read (failovers, restarts, back-off step, start retries, failover hints, a start deadline spent
+ * waiting for an answer). Every one is bounded.
  */
 function serializeForShortest(snapshot: MachineSnapshot): string {
   const c = snapshot.context;
@@ -35,6 +36,8 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
     c.attempt?.resourceId != null,
     c.failover.hint !== null,
     c.orphans.length,
+    // Rule 1: a start whose deadline passed unanswered waits for the first answer.
+    c.session !== null && c.deadlines.startBy === null,
   ]);
 }
 

@@ -149,10 +149,11 @@ describe('the Stately inspector bridge', () => {
     expect(actor?.type === '@xstate.actor' && JSON.parse(actor.definition ?? '{}').id).toBe(
       'recording',
     );
-    // The trace has two recordings: one actor each.
+    // The trace has three recordings: one actor each.
     expect(sent.filter((e) => e.type === '@xstate.actor').map((e) => e.sessionId)).toEqual([
       'r1',
       'r2',
+      'r3',
     ]);
     expect(sent.some((e) => e.type === '@xstate.event' && e.event.type === 'start')).toBe(true);
     const last = sent.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === 'r1').at(-1);

@@ -51,7 +51,7 @@ describe.each(stores)('Journal API on the %s log', (_name, open) => {
     const [entry] = await log.readAll();
     expect(entry?.at).toBe(at(0));
     // One that does not validate is a reject at its own at, still logged.
-    const bad = await journal.receive({ ...startR1, at: at(1), mode: 'stereo' as 'mix' });
+    const bad = await journal.receive({ ...startR1, at: at(1), mode: 'stereo left' });
     expect(bad.outputs).toMatchObject([{ decision: 'rejected' }]);
     expect((await log.readAll()).at(-1)).toMatchObject({ at: at(1), item: { kind: 'reject' } });
     await expect(journal.receive({ at: Number.NaN, type: 'tick' })).rejects.toThrow(

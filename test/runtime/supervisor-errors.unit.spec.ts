@@ -56,7 +56,8 @@ describe('the errors a host sees', () => {
       supervisor.start({ recording: '', cname: 'c', uid: '1', mode: 'mix' }),
     ).rejects.toBeInstanceOf(InvalidCommandError);
     await expect(
-      supervisor.start({ recording: 'r1', cname: 'c', uid: '1', mode: 'audio' as never }),
+      // A mode recwatch does not know yet is kept (docs/lifecycle.md); this is no mode name.
+      supervisor.start({ recording: 'r1', cname: 'c', uid: '1', mode: 'mix/../acquire' }),
     ).rejects.toThrow(/mode/);
     await supervisor.start({ recording: 'r1', cname: 'c', uid: '1', mode: 'mix' });
     await expect(

@@ -74,13 +74,14 @@ describe('supervisor scenarios', () => {
     expect(h.agora.deliveries()).toEqual([]);
     const quitAt = h.clock.now();
     h.agora.quit(sid, 0);
-    await h.advance(120_000);
+    await h.advance(180_000);
     const [quit] = eventsOf(h.events, 'quit');
     expect(quit).toMatchObject({ sid, reason: 'lost' });
     const delay = (quit?.observedAt ?? Number.NaN) - quitAt;
-    // At most a poll interval (+ jitter) and the 5 + 10 + 15 s of 404 probing.
-    expect(delay).toBeGreaterThan(30_000);
-    expect(delay).toBeLessThanOrEqual(60_000 + 2_000 + 30_000 + 1_000);
+    // At most a poll interval and the 5 + 10 + 15 + 30 + 35 s of 404 probing (rule 3), each
+    // query up to 2 s of jitter late.
+    expect(delay).toBeGreaterThan(95_000);
+    expect(delay).toBeLessThanOrEqual(60_000 + 95_000 + 6 * 2_000);
     await h.advance(60_000);
     const picture = h.supervisor.get('r1');
     expect(picture).toMatchObject({ state: 'recording', restarts: 1 });

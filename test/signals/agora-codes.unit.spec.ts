@@ -5,6 +5,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { CallResult, Mode, QueryResult } from '../../machines/index.js';
 import { EVENT } from '../../machines/recording/evidence.js';
+import { CODE_VENDOR_OVER_LOAD as MACHINE_VENDOR_OVER_LOAD } from '../../machines/recording/schedule.js';
 import {
   type CallOutcome,
   CLOUD_RECORDING_PRODUCT_ID,
@@ -12,6 +13,7 @@ import {
   type QueryOutcome,
   type RecordingMode,
 } from '../../src/index.js';
+import { CODE_VENDOR_OVER_LOAD } from '../../src/signals/index.js';
 import {
   MSG_NAMES,
   CLOUD_RECORDING_PRODUCT_ID as SIM_PRODUCT_ID,
@@ -44,6 +46,10 @@ describe("Agora's codes have one owner", () => {
       expect(named[Number(eventType)], `event ${eventType}`).toBe(name);
     }
     expect(SIM_PRODUCT_ID).toBe(CLOUD_RECORDING_PRODUCT_ID);
+  });
+
+  it("gives the machine's quota code (400 code 406, vendor_over_load) the one signals reads", () => {
+    expect(MACHINE_VENDOR_OVER_LOAD).toBe(CODE_VENDOR_OVER_LOAD);
   });
 
   it("keeps the machine's vocabulary the signals' types, narrowed to what it reads", () => {

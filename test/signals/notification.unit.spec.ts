@@ -261,3 +261,33 @@ describe('parseNotification', () => {
     });
   });
 });
+
+describe('parseNotification: Individual Recording v2 (Agora 2026)', () => {
+  it.each(['payload', 'envelope'])('reads serviceScene "rtsc/raw-recording" in the %s', (where) => {
+    const body = notificationBody({
+      eventType: 40,
+      details: { msgName: 'recorder_started', status: 0 },
+    });
+    if (where === 'payload')
+      (body.payload as Record<string, unknown>).serviceScene = 'rtsc/raw-recording';
+    else body.serviceScene = 'rtsc/raw-recording';
+    expect(parsed(body)).toMatchObject({ eventType: 40, serviceScene: 'rtsc/raw-recording' });
+  });
+
+  it('reads the older "rtc_record" scene, and leaves an odd one out without rejecting', () => {
+    const old = notificationBody({ eventType: 30, details: { status: 0 } });
+    (old.payload as Record<string, unknown>).serviceScene = 'rtc_record';
+    expect(parsed(old)).toMatchObject({ serviceScene: 'rtc_record' });
+    const odd = notificationBody({ eventType: 30, details: { status: 0 } });
+    (odd.payload as Record<string, unknown>).serviceScene = 7;
+    expect(parsed(odd)).not.toHaveProperty('serviceScene');
+  });
+
+  it.each([31, 32, 33])('reads upload event %i saying uploadingStatus "stranded"', (eventType) => {
+    const body = notificationBody({
+      eventType,
+      details: { status: 0, fileList: [], uploadingStatus: 'stranded' },
+    });
+    expect(parsed(body)).toMatchObject({ eventType, details: { uploadingStatus: 'stranded' } });
+  });
+});

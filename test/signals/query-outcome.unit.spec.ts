@@ -277,3 +277,31 @@ describe('classifyQuery: a field the lifecycle does not need never makes a 200 u
     });
   });
 });
+
+describe('classifyQuery: a web page recorder in progress (Agora 2026 query example)', () => {
+  const webBody = (status: number, onhold: unknown) => ({
+    sid: SID,
+    serverResponse: {
+      status,
+      extensionServiceState: [
+        { serviceName: 'web_recorder_service', payload: { state: 'inProgress', onhold } },
+      ],
+    },
+  });
+
+  it.each([
+    [0, true],
+    [0, false],
+    [3, 'true'],
+  ])('keeps status %i and names the recorder state inProgress (onhold %s)', (status, onhold) => {
+    expect(classifyQuery(200, webBody(status, onhold))).toMatchObject({
+      kind: 'alive',
+      status,
+      webRecorderState: 'inProgress',
+    });
+  });
+
+  it('names no recorder state for other modes', () => {
+    expect(classifyQuery(200, queryBody(5))).not.toHaveProperty('webRecorderState');
+  });
+});

@@ -151,3 +151,41 @@ describe('responses: every scalar may be a string, an odd field never rejects', 
     expect(parseErrorBody({ code: '49', reason: 49 })).toEqual({ code: 49 });
   });
 });
+
+describe('Individual Recording v2: stranded uploads (Agora 2026)', () => {
+  it('reads a stop response saying uploadingStatus "stranded"', () => {
+    const body = {
+      resourceId: RESOURCE_ID,
+      sid: SID,
+      serverResponse: { fileListMode: 'string', fileList: '', uploadingStatus: 'stranded' },
+    };
+    expect(parseStopResponse(body)).toMatchObject({
+      ok: true,
+      value: { sid: SID, uploadingStatus: 'stranded' },
+    });
+  });
+
+  it('settles a host stop answered 200 with stranded files (files pending, not a failure)', () => {
+    expect(
+      classifyCall(200, { sid: SID, serverResponse: { uploadingStatus: 'stranded' } }),
+    ).toMatchObject({ kind: 'ok', httpStatus: 200 });
+  });
+});
+
+describe("classifyCall: Agora 2026's acquire/start status codes", () => {
+  it('reads 400 code 406 (vendor_over_load, the concurrent-task quota) as a quota answer', () => {
+    expect(classifyCall(400, { code: 406, reason: 'vendor_over_load' })).toEqual({
+      kind: 'rateLimited',
+      httpStatus: 400,
+      code: 406,
+      reason: 'vendor_over_load',
+    });
+  });
+
+  it('reads 400 code 405 (no_active_status) as a client error', () => {
+    expect(classifyCall(400, { code: 405, reason: 'no_active_status' })).toMatchObject({
+      kind: 'clientError',
+      code: 405,
+    });
+  });
+});
