@@ -110,7 +110,10 @@ describe('manifestOf', () => {
       notFound(131, 'S1'),
       notFound(141, 'S1'),
       notFound(156, 'S1'),
-      tick(200),
+      // Rule 3: probing outlasts a lost server's 60-90 s of 404s (5, 10, 15, 30, 35 s).
+      notFound(186, 'S1'),
+      notFound(221, 'S1'),
+      tick(260),
     ]);
     const s1 = m.sessions[0];
     expect(s1?.end?.how).toBe('quit');
