@@ -515,9 +515,9 @@ class StepRun {
     const { sid } = item.notification;
     const label = this.labelOf(item);
     if (recording === undefined) {
-      const adopter = this.adopter(item.notification, at);
+      const adopter = this.adopterOf(item.notification);
       if (adopter !== undefined) {
-        this.deliver(released, at, adopter, this.recordings.get(adopter));
+        this.adoptAndDeliver(released, at, adopter, label);
         return;
       }
       this.unknownSids = this.unknownSids.set(
@@ -532,15 +532,42 @@ class StepRun {
       this.stale(item.position, at, label, recording, item.notification);
       return;
     }
-    const reduced = toRecordingNotification(item.notification);
-    const event: RecordingEvent = {
-      type: 'notification',
-      at,
-      // A late one is older than news of its recorder already applied: the machine must know.
-      notification: late ? { ...reduced, late: true } : reduced,
-    };
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
-    this.apply(recording, entry, event, item.position, kind, label, gap === null ? {} : { gap });
+    this.apply(
+      recording,
+      entry,
+      notificationEvent(released, at),
+      item.position,
+      kind,
+      label,
+      gap === null ? {} : { gap },
+    );
+  }
+
+  /**
+   * Rule 11: the notification names the channel and uid of a start that is out, on a sid nobody
+   * owns: its decision first, then the adoption (the machine is told `started`, what waited for
+   * the sid goes through), then the notification itself.
+   */
+  private adoptAndDeliver(
+    released: Released<Parked>,
+    at: number,
+    recording: string,
+    label: string,
+  ): void {
+    const { item, gap, late } = released;
+    const { sid } = item.notification;
+    const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
+    const made = this.decide(item.position, at, kind, label, {
+      recording,
+      sid,
+      reason: `adopted: sid ${sid} names the channel and uid of a start whose answer is not in (rule 11)`,
+      ...(gap !== null && { gap }),
+    });
+    if (!this.adoptStart(recording, item.notification, at)) return;
+    const entry = this.recordings.get(recording);
+    if (entry === undefined) return;
+    made.state = this.stepMachine(recording, entry, notificationEvent(released, at));
   }
 
   private stale(
@@ -572,17 +599,20 @@ class StepRun {
       });
   }
 
+  /** Rule 11: the recording whose start, out and not yet named, this notification's channel and uid name. */
+  private adopterOf(notification: Notification): string | undefined {
+    return this.pendingStarts.get(startKey(notification.cname, notification.uid));
+  }
+
   /**
-   * Rule 11: the recording whose start, sent and not yet named, this notification's channel and
-   * uid name; it adopts the sid as its start's session (and what waited for the sid goes
-   * through). Undefined when no such start is out.
+   * Adopts the notification's sid as the session of `recording`'s start (rule 11): the machine
+   * is told `started` (with the attempt's resource), and what waited for the sid goes through.
+   * False when the machine did not take it.
    */
-  private adopter(notification: Notification, at: number): string | undefined {
-    const recording = this.pendingStarts.get(startKey(notification.cname, notification.uid));
-    const entry = recording === undefined ? undefined : this.recordings.get(recording);
-    if (recording === undefined || entry === undefined) return undefined;
-    const resourceId = entry.snapshot.context.attempt?.resourceId;
-    if (resourceId == null) return undefined;
+  private adoptStart(recording: string, notification: Notification, at: number): boolean {
+    const entry = this.recordings.get(recording);
+    const resourceId = entry?.snapshot.context.attempt?.resourceId;
+    if (entry === undefined || resourceId == null) return false;
     const { sid, uid } = notification;
     this.stepMachine(recording, entry, {
       type: 'started',
@@ -592,9 +622,9 @@ class StepRun {
       uid,
       adopted: true,
     });
-    if (this.recordings.get(recording)?.snapshot.context.session?.sid !== sid) return undefined;
+    if (this.recordings.get(recording)?.snapshot.context.session?.sid !== sid) return false;
     this.adopt(sid, recording, at);
-    return recording;
+    return true;
   }
 
   /** A `started` named a sid: it belongs to the recording now; what waited for it goes through. */
@@ -741,7 +771,7 @@ class StepRun {
       const first = parked[0]?.notification;
       if (first === undefined || startKey(first.cname, first.uid) !== is) continue;
       // The adoption routes everything that waited for the sid (see `adopt`).
-      if (this.adopter(first, at) !== undefined) return;
+      if (this.adoptStart(recording, first, at)) return;
       void sid;
     }
   }
@@ -753,6 +783,16 @@ class StepRun {
     this.dedupe = finishSid(this.dedupe, sid, at, this.settings.dedupe);
     for (const released of forgotten.released) this.route(released, at);
   }
+}
+
+/** The machine event of a notification let through: a late one says so (the machine must know). */
+function notificationEvent(released: Released<Parked>, at: number): RecordingEvent {
+  const reduced = toRecordingNotification(released.item.notification);
+  return {
+    type: 'notification',
+    at,
+    notification: released.late ? { ...reduced, late: true } : reduced,
+  };
 }
 
 /** Notifications that show a recorder runs (rule 1's life evidence, and a failover's 12). */

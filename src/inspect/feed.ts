@@ -45,7 +45,10 @@ export interface LiveFeedOptions {
   readonly maxSteps?: number;
   /** Receives every step with the machine steps behind it (e.g. the Stately bridge). */
   readonly onStep?: (recorded: RecordedStep) => void;
-  /** The core options the steps are taken with (the supervisor's `core`); default the core's. */
+  /**
+   * @deprecated Not needed: the core's steps carry the machine events they delivered, and the
+   * options in force are in its state (rule 12). Accepted and ignored.
+   */
   readonly core?: Partial<CoreOptions>;
 }
 

@@ -27,7 +27,10 @@ export interface LiveInspectorOptions {
   readonly allowedHosts?: readonly string[];
   /** Shown on the page; default 'live supervisor'. */
   readonly title?: string;
-  /** The supervisor's `core` options, so replayed machine steps match its own. Default the core's. */
+  /**
+   * @deprecated Not needed: the core's steps carry the machine events they delivered, and the
+   * options in force are in its state (rule 12). Accepted and ignored.
+   */
   readonly core?: Partial<CoreOptions>;
   /** Steps kept for the page; older ones fold into the recordings it starts from. Default 10000. */
   readonly maxSteps?: number;

@@ -17,7 +17,10 @@ import { readLogEntries } from './read-only-log.js';
 
 /** Options of the offline readers. */
 export interface OfflineOptions {
-  /** Options of the core the inputs are replayed through; default the core's defaults. */
+  /**
+   * Options that override the ones the inputs recorded (rule 12: their `options` records, the
+   * defaults before any); default none, the recorded ones decide.
+   */
   readonly core?: Partial<CoreOptions>;
   /** Receives every step with the machine steps behind it (e.g. the Stately bridge). */
   readonly onStep?: (recorded: RecordedStep) => void;
@@ -37,7 +40,7 @@ export function inspectLines(
   lines: Iterable<ReceivedLine>,
   options: OfflineOptions = {},
 ): RecordedStep['step'][] {
-  const settings = resolveCoreOptions(options.core);
+  const settings = options.core === undefined ? undefined : resolveCoreOptions(options.core);
   const recorder = new StepRecorder(createCore());
   const steps: RecordedStep['step'][] = [];
   for (const line of lines) steps.push(record(recorder, line, settings, options));
@@ -47,7 +50,7 @@ export function inspectLines(
 function record(
   recorder: StepRecorder,
   line: ReceivedLine,
-  settings: ResolvedCoreOptions,
+  settings: ResolvedCoreOptions | undefined,
   options: OfflineOptions,
 ) {
   const result = stepLine(recorder.state, line, settings);
@@ -73,7 +76,7 @@ export async function logSource(
   path: string,
   options: OfflineOptions = {},
 ): Promise<OfflineSource> {
-  const settings = resolveCoreOptions(options.core);
+  const settings = options.core === undefined ? undefined : resolveCoreOptions(options.core);
   const recorder = new StepRecorder(createCore());
   const steps: RecordedStep['step'][] = [];
   for await (const entry of readLogEntries(path)) {

@@ -4,18 +4,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-import { pkg, root } from './recwatch.js';
+import { cliInProcess, pkg, root } from './recwatch.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-  });
-  return { code, out, err };
-}
+const cli = cliInProcess;
 
 describe('recwatch demo', () => {
   it('--json: a short chaos run scored against the truth, nothing else on stdout', async () => {

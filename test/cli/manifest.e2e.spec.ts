@@ -3,19 +3,10 @@
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import type { FleetManifest } from '../../src/core/index.js';
-import { root } from './recwatch.js';
+import { cliInProcess, root } from './recwatch.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-  });
-  return { code, out, err };
-}
+const cli = cliInProcess;
 
 describe('recwatch manifest', () => {
   let log = '';

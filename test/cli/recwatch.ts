@@ -18,3 +18,17 @@ export function recwatch(...args: string[]) {
     cwd: root,
   });
 }
+
+/** Runs a `recwatch` command in this process (the CLI's own entry), capturing what it writes. */
+export async function cliInProcess(
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  const { runCli } = await import('../../src/cli/run.js');
+  let out = '';
+  let err = '';
+  const code = await runCli(args, {
+    out: { write: (text: string) => (out += text) },
+    err: { write: (text: string) => (err += text) },
+  });
+  return { code, out, err };
+}

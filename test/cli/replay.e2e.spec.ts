@@ -18,7 +18,7 @@ const ruleTraces = readdirSync(traces)
 describe('recwatch replay', () => {
   it('has a trace for each lifecycle rule', () => {
     expect(ruleTraces.map((name) => name.slice(0, 7))).toEqual(
-      Array.from({ length: 10 }, (_, i) => `rule-${String(i + 1).padStart(2, '0')}`),
+      Array.from({ length: 13 }, (_, i) => `rule-${String(i + 1).padStart(2, '0')}`),
     );
   });
 

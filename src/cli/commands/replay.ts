@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import {
   type CoreOutput,
   type CoreState,
@@ -16,14 +15,11 @@ import { openSqliteLog } from '../../log/index.js';
 import { rebuildFromLog } from '../../runtime/index.js';
 import { parseCommand } from '../args.js';
 import { CliError, EXIT, shortPath } from '../errors.js';
-import { notATrace } from '../not-a-trace.js';
 import { printable } from '../printable.js';
 import type { CliIo } from '../run.js';
 import { openReplaySource } from '../sources.js';
 import { formatOutput, formatPicture } from '../timeline.js';
-
-/** Non-blank lines read before the first record: past these, the file is not a trace. */
-const LINES_BEFORE_GIVING_UP = 100;
+import { eachTraceLine, stdinOf } from '../trace-lines.js';
 
 /** `recwatch replay`: resolves to the exit code. Reads its input only; writes stdout and stderr. */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -118,32 +114,14 @@ async function replayTrace(
     outputs: print !== null,
     ...(override !== undefined && { options: override }),
   });
-  const report = (problem: TraceProblem) =>
-    io.err.write(`${shortPath(name)}:${problem.line}: skipped: ${printable(problem.message)}\n`);
-  // Problems before the first record wait: a file that is not a trace is one line, not dozens.
-  const waiting: TraceProblem[] = [];
-  let records = 0;
-  let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    const read = readTraceLine(text, line);
-    if (read === null) continue;
-    if (!('kind' in read)) {
-      if (records > 0) report(read);
-      else if (waiting.push(read) >= LINES_BEFORE_GIVING_UP) throw notATrace(name, waiting);
-      continue;
-    }
-    if (records === 0) for (const problem of waiting.splice(0)) report(problem);
-    records += 1;
-    const outputs = fold.line(read);
-    if (print !== null) for (const output of outputs) print(output);
-  }
-  if (records === 0) throw notATrace(name, waiting);
+  await eachTraceLine(
+    name,
+    lines,
+    (line) => {
+      const outputs = fold.line(line);
+      if (print !== null) for (const output of outputs) print(output);
+    },
+    io,
+  );
   return fold.finish();
-}
-
-function stdinOf(io: CliIo): Readable {
-  if (io.in === undefined)
-    throw new CliError("'-' reads stdin, which is not given here", EXIT.usage);
-  return io.in;
 }
