@@ -41,13 +41,9 @@ export function documentRoutes(app: OpenAPIHono, webhookPath: string): void {
           .openapi({ description: 'Resume after this log position.' }),
       }),
       query: z.object({
-        after: z
-          .string()
-          .regex(/^\d+$/)
-          .optional()
-          .openapi({
-            description: 'Resume after this log position (when a header cannot be set).',
-          }),
+        after: z.string().regex(/^\d+$/).optional().openapi({
+          description: 'Resume after this log position (when a header cannot be set).',
+        }),
       }),
     },
     responses: {
