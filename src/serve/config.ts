@@ -53,29 +53,32 @@ export const ServeConfigSchema = z.strictObject({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SIGTERM/SIGINT: how long the drain may take before the process exits anyway. Default 10 s. */
   drainTimeoutMs: ms.default(10_000),
-  agora: z.strictObject({
-    appId: z.string().min(1),
-    customerId: z.string().min(1),
-    customerSecret: secret,
-    /** When set, each start's RTC token is built for the uid that start uses. */
-    appCertificate: secret.optional(),
-    /** A fixed RTC token, when there is no certificate (a test project). */
-    token: secret.optional(),
-    /** The secret of Agora's notification service; required unless unsignedNotifications. */
-    notificationSecret: secret.optional(),
-    /** Accept notifications without a signature (tests only). Default false. */
-    unsignedNotifications: z.boolean().default(false),
-    /** Agora's REST base URL, or [primary, fallback]. Default Agora's two domains. */
-    baseUrl: z.union([z.url(), z.tuple([z.url(), z.url()])]).optional(),
-    /** The app id's REST budget, calls per second. Default 10. */
-    qps: z.number().positive().default(10),
-    /** Lifetime of a built token, seconds. Default 86 400 (24 h). */
-    tokenExpireSeconds: z.number().int().positive().default(86_400),
-    /** Where Agora's notification service posts. Default /agora/webhook. */
-    webhookPath: z.string().startsWith('/').default('/agora/webhook'),
-    /** Larger notification bodies get 413. Default 65 536 bytes. */
-    webhookMaxBodyBytes: z.number().int().positive().default(65_536),
-  }),
+  agora: z
+    .strictObject({
+      appId: z.string().min(1),
+      customerId: z.string().min(1),
+      customerSecret: secret,
+      /** When set, each start's RTC token is built for the uid that start uses. */
+      appCertificate: secret.optional(),
+      /** A fixed RTC token, when there is no certificate (a test project). */
+      token: secret.optional(),
+      /** The secret of Agora's notification service; required unless unsignedNotifications. */
+      notificationSecret: secret.optional(),
+      /** Accept notifications without a signature (tests only). Default false. */
+      unsignedNotifications: z.boolean().default(false),
+      /** Agora's REST base URL, or [primary, fallback]. Default Agora's two domains. */
+      baseUrl: z.union([z.url(), z.tuple([z.url(), z.url()])]).optional(),
+      /** The app id's REST budget, calls per second. Default 10. */
+      qps: z.number().positive().default(10),
+      /** Lifetime of a built token, seconds. Default 86 400 (24 h). */
+      tokenExpireSeconds: z.number().int().positive().default(86_400),
+      /** Where Agora's notification service posts. Default /agora/webhook. */
+      webhookPath: z.string().startsWith('/').default('/agora/webhook'),
+      /** Larger notification bodies get 413. Default 65 536 bytes. */
+      webhookMaxBodyBytes: z.number().int().positive().default(65_536),
+    })
+    // Missing altogether: each required field is named, not just `agora`.
+    .prefault({} as never),
   /** Merged into every start's clientRequest (Agora's recordingConfig, storageConfig, ...). */
   clientRequest: z
     .strictObject({
