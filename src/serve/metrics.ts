@@ -18,6 +18,8 @@ export interface ServeMetrics {
   readonly outboundAttempts: Counter<'outcome'>;
   /** Open event streams. */
   readonly eventStreams: Gauge;
+  /** Where `recwatch_http_requests_in_flight` reads its value. */
+  requestsInFlight(read: () => number): void;
   /** Stops following the supervisor. */
   close(): void;
 }
@@ -29,7 +31,7 @@ export interface ServeMetrics {
  * `recwatch_agora_calls_total{call,outcome}`, `recwatch_agora_rate_limited_total{call}`,
  * `recwatch_restarts_total`, `recwatch_quits_total{reason}`, `recwatch_failures_total{reason}`,
  * `recwatch_events_total{type}`, `recwatch_outbound_webhook_attempts_total{outcome}`,
- * `recwatch_event_streams`, and Node's defaults (`nodejs_eventloop_lag_seconds`, ...).
+ * `recwatch_event_streams`, `recwatch_http_requests_in_flight`, and Node's defaults (`nodejs_eventloop_lag_seconds`, ...).
  */
 export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
   const registry = new Registry();
@@ -86,6 +88,15 @@ export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
     labelNames: ['type'],
     registers: [registry],
   });
+  let readInFlight = () => 0;
+  new Gauge({
+    name: 'recwatch_http_requests_in_flight',
+    help: 'HTTP requests being answered (this scrape included); a drain waits for them.',
+    registers: [registry],
+    collect() {
+      this.set(readInFlight());
+    },
+  });
   const subscriptions: Subscription[] = [
     supervisor.steps$.subscribe((step) => {
       for (const output of step.outputs) {
@@ -126,6 +137,9 @@ export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
       help: 'Open server-sent event streams.',
       registers: [registry],
     }),
+    requestsInFlight(read) {
+      readInFlight = read;
+    },
     close() {
       for (const subscription of subscriptions) subscription.unsubscribe();
     },

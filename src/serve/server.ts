@@ -148,6 +148,7 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
     }
   };
   app.use('*', track);
+  metrics.requestsInFlight(() => inFlight);
 
   app.all(webhookPath, async (context) => {
     const started = performance.now();

@@ -48,6 +48,22 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   }
   const logger = createServeLogger(config.logLevel);
   logger.info({ config }, 'starting');
+  // One listener per signal for the whole run (a signal during the start is kept for after it):
+  // removing the last listener and adding another can leave the default action armed, which
+  // ends the process by the signal after a clean drain.
+  let first: NodeJS.Signals | undefined;
+  let signalled: ((signal: NodeJS.Signals) => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (first === undefined) {
+      first = signal;
+      signalled?.(signal);
+      return;
+    }
+    logger.warn({ signal }, 'second signal: exiting at once');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(config, logger);
@@ -59,17 +75,12 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     throw error;
   }
   logger.info({ ...service.address, log: config.log }, 'listening');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal =
+    first ??
+    (await new Promise<NodeJS.Signals>((resolve) => {
+      signalled = resolve;
+    }));
   logger.info({ signal, boundMs: config.drainTimeoutMs }, 'draining');
-  const again = (second: NodeJS.Signals) => {
-    logger.warn({ signal: second }, 'second signal: exiting at once');
-    process.exit(second === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGTERM', () => again('SIGTERM'));
-  process.once('SIGINT', () => again('SIGINT'));
   const bound = setTimeout(() => {
     logger.error({ boundMs: config.drainTimeoutMs }, 'the drain took too long: exiting');
     service.server.destroy();
