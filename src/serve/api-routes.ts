@@ -127,21 +127,25 @@ export const pictureRoute = createRoute({
  * Mounts the recording routes on `app`. Authentication runs before them (see server.ts).
  */
 export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): void {
+  // Starts of one recording id run one after the other, so a repeat sent while the first is
+  // being logged sees it (200 or 409) instead of starting it again.
+  const starting = new Map<string, Promise<unknown>>();
   app.openapi(startRoute, async (context) => {
-    const body = context.req.valid('json');
-    const command: StartCommand = body;
-    const existing = () => compareStart(supervisor, command);
-    const before = existing();
-    if (before !== undefined) return context.json(repeated(before), 200);
-    try {
+    const command: StartCommand = context.req.valid('json');
+    const previous = starting.get(command.recording) ?? Promise.resolve();
+    const turn = previous.then(async () => {
+      const before = compareStart(supervisor, command);
+      if (before !== undefined) return { status: 200 as const, body: repeated(before) };
       const started = await supervisor.start(command);
-      return context.json(started as z.infer<typeof RecordingSchema>, 201);
-    } catch (error) {
-      // Two identical starts at once: the second finds the first's.
-      const after = isRecwatchError(error, 'RECORDING_EXISTS') ? existing() : undefined;
-      if (after !== undefined) return context.json(repeated(after), 200);
-      throw error;
-    }
+      return { status: 201 as const, body: started as z.infer<typeof RecordingSchema> };
+    });
+    const settled = turn.catch(() => {});
+    starting.set(command.recording, settled);
+    settled.then(() => {
+      if (starting.get(command.recording) === settled) starting.delete(command.recording);
+    });
+    const { status, body } = await turn;
+    return status === 201 ? context.json(body, 201) : context.json(body, 200);
   });
 
   app.openapi(listRoute, (context) => {
