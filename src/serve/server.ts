@@ -1,6 +1,7 @@
 // The service's HTTP face, for `recwatch serve` and for hosts that embed it: Agora's webhook,
 // the host API (bearer tokens, problem+json, size limits), the event stream, outbound webhooks,
 // health, metrics and the OpenAPI document, over one supervisor.
+import type { Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -140,11 +141,18 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
       }
     }
     inFlight += 1;
+    const done = () => {
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    };
+    // Under Node, a request is answered once its response is written out (or its socket gone),
+    // not when the handler returns: so the drain can then close every connection left.
+    const outgoing = (context.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     try {
       await next();
     } finally {
-      inFlight -= 1;
-      if (inFlight === 0) idle?.();
+      if (outgoing === undefined || outgoing.closed) done();
+      else outgoing.once('close', done);
     }
   };
   app.use('*', track);
@@ -251,7 +259,7 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
     });
   }
 
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const server = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
   let drained: Promise<void> | undefined;
 
   return {
@@ -276,7 +284,7 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
           if (!server.listening) return resolve();
           server.close(() => resolve());
         });
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        server.closeIdleConnections();
         await Promise.all([
           outbound?.close(),
           inFlight === 0
@@ -285,7 +293,9 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
                 idle = resolve;
               }),
         ]);
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        // Every request that reached recwatch is answered: what is left are idle keep-alive
+        // connections and requests not read yet (not acknowledged: their senders retry).
+        server.closeAllConnections();
         await closed;
         recent.close();
         if (options.metrics === undefined) metrics.close();
@@ -293,7 +303,7 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
       return drained;
     },
     destroy() {
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.closeAllConnections();
     },
   };
 }

@@ -108,8 +108,11 @@ export async function startService(
       server,
       stop() {
         stopped ??= (async () => {
+          const started = performance.now();
           await server.drain();
+          logger.info({ ms: Math.round(performance.now() - started) }, 'requests answered');
           await running.close();
+          logger.info({ ms: Math.round(performance.now() - started) }, 'supervisor closed');
           metrics.close();
           await opened.close();
         })();
