@@ -95,7 +95,8 @@ export function eventFeed(
     const waiting: PositionedEvent[] = [];
     const send = (events: readonly PositionedEvent[]) => {
       for (const event of events) {
-        if (event.position <= sent && !(event.position === sent && !event.last)) continue;
+        // A position is sent whole: its events come together, and `sent` moves after the last.
+        if (event.position <= sent) continue;
         subscriber.next(event);
         if (event.last) sent = event.position;
       }
