@@ -10,6 +10,7 @@ import {
   MIGRATE_USAGE,
   REPLAY_USAGE,
   SCENARIOS_USAGE,
+  SERVE_USAGE,
   SIM_USAGE,
 } from './usage.js';
 import { packageVersion } from './version.js';
@@ -37,6 +38,8 @@ ${indent(EXPORT_USAGE)}
 
 ${indent(SIM_USAGE)}
 
+${indent(SERVE_USAGE)}
+
 ${indent(IMPORT_USAGE)}
 
 ${indent(MIGRATE_USAGE)}
@@ -61,6 +64,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
       (await import('./commands/manifest.js')).manifestCommand(args, io),
     export: async (args, io) => (await import('./commands/export.js')).exportCommand(args, io),
     sim: async (args, io) => (await import('./commands/sim.js')).simCommand(args, io),
+    serve: async (args, io) => (await import('./commands/serve.js')).serveCommand(args, io),
     import: async (args, io) => (await import('./commands/import.js')).importCommand(args, io),
     migrate: async (args, io) => (await import('./commands/migrate.js')).migrateCommand(args, io),
     inspect: async (args, io) => (await import('./commands/inspect.js')).inspectCommand(args, io),
@@ -75,6 +79,7 @@ const USAGES: Readonly<Record<string, string>> = {
   manifest: MANIFEST_USAGE,
   export: EXPORT_USAGE,
   sim: SIM_USAGE,
+  serve: SERVE_USAGE,
   import: IMPORT_USAGE,
   migrate: MIGRATE_USAGE,
   inspect: INSPECT_USAGE,

@@ -66,3 +66,11 @@ export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12]
   Agora's advice) on every simulator profile and seed, scores each against the ground truth and
   prints the side-by-side report as Markdown (or writes it to --md, the figures to --json; an
   existing file is replaced only with --force).`;
+
+export const SERVE_USAGE = `recwatch serve [--config recwatch.json] [--port N] [--host H] [--openapi]
+  Runs recwatch as a service any backend can use: Agora's webhook, a JSON host API with bearer
+  tokens (start, stop, update, get, list, picture), server-sent events, signed outbound webhooks,
+  /healthz, /readyz, /metrics (Prometheus) and /openapi.json. Configuration from the JSON file
+  (or RECWATCH_CONFIG) and the environment; secrets only from the environment (or NAME_FILE).
+  SIGTERM or SIGINT drains (bounded by drainTimeoutMs, default 10 s); a second signal exits at
+  once. --openapi prints the OpenAPI document. See docs/service.md.`;

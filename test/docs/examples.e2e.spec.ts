@@ -38,6 +38,7 @@ describe.each(cases)('%s', (_title, file, name) => {
         AGORA_CUSTOMER_SECRET: customerSecret,
         AGORA_NCS_SECRET: secret,
         AGORA_TOKEN: 'token-from-your-server',
+        AGORA_APP_CERTIFICATE: '5cfd2fd1755d40ecb72977518be15d3b',
         AGORA_BASE_URL: sim.baseUrl,
       };
       const printed = await new Promise<string>((resolve, reject) => {

@@ -8,8 +8,6 @@ import {
   Replay,
   type ResolvedCoreOptions,
   readRecordedOptions,
-  readTraceLine,
-  type TraceProblem,
 } from '../../core/index.js';
 import { openSqliteLog } from '../../log/index.js';
 import { rebuildFromLog } from '../../runtime/index.js';
