@@ -7,7 +7,7 @@ export {
 export { failoversInFileNames } from './recording/failover-evidence.js';
 export { MAX_FILES } from './recording/files.js';
 export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.js';
-export { filePrefixFor, nextWake } from './recording/schedule.js';
+export { deriveBackupUid, filePrefixFor, nextWake } from './recording/schedule.js';
 export { currentSession, recorderUid } from './recording/session.js';
 export type {
   Interpreter,

@@ -2,7 +2,7 @@
 // and the whole picture. Each route is declared once, with its zod schemas, and the OpenAPI
 // document is generated from the declarations.
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
-import { deriveBackupUid } from '../../machines/recording/schedule.js';
+import { deriveBackupUid } from '../../machines/index.js';
 import type { CoreState } from '../core/index.js';
 import { picture } from '../core/index.js';
 import { isRecwatchError } from '../errors/index.js';

@@ -27,6 +27,7 @@ const QUIT_REASONS = [
   'haExhausted',
   'configuration',
   'restartBudgetExhausted',
+  'maxRecordingHour',
   'stopped',
 ] as const;
 
@@ -49,7 +50,7 @@ export const StartRequestSchema = z
       .string()
       .regex(/^\d{1,10}$/, 'a numeric uid')
       .openapi({ description: 'The recorder uid (numeric, as a string).', example: '1001' }),
-    mode: z.enum(['individual', 'mix', 'web']).openapi({ example: 'mix' }),
+    mode: z.enum(['individual', 'mix', 'web', 'raw']).openapi({ example: 'mix' }),
     backupUid: z
       .string()
       .regex(/^\d{1,10}$/, 'a numeric uid')
