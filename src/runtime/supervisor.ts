@@ -32,14 +32,15 @@ import { type LegacyStartIntent, readNoteIntent, takeSlotIntents } from './legac
 import { claimLog, type LogClaim } from './log-claim.js';
 import { describe, messageOf, nameOf } from './log-lines.js';
 import { isSharedLog, Ownership, type SharedLog } from './ownership.js';
+import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
 import {
+  ALONE,
   activeRecordings,
   defaultInstance,
   Follower,
-  fencedCall,
-  fenceOf,
-} from './ownership-shell.js';
-import { type CallPriority, RestScheduler, seededRandom } from './scheduler.js';
+  type Sharing,
+  sharedBy,
+} from './sharing.js';
 import { checkStart } from './start-command.js';
 import { StartQueue } from './start-queue.js';
 import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
@@ -137,7 +138,9 @@ class SupervisorRuntime implements Supervisor {
   private readonly starts = new StartQueue((what, work) => this.background(what, work));
   private readonly abort = new AbortController();
   private closing: Promise<void> | null = null;
-  // Set on a shared log (share): which recordings this instance drives, and the others' entries.
+  // How the log is shared: alone, or with other instances (set by `share`).
+  private sharing: Sharing = ALONE;
+  // On a shared log: this instance's leases, and the live feed of the others' entries.
   private ownership: Ownership | null = null;
   private feed: Subscription | null = null;
   private readonly follower = new Follower(() =>
@@ -170,7 +173,7 @@ class SupervisorRuntime implements Supervisor {
   /** Appends an input (durably) and acts on what the core decided. */
   private async receive(record: TraceRecord): Promise<Received> {
     if (this.closing !== null) throw new SupervisorClosedError();
-    const fence = fenceOf(this.ownership, record);
+    const fence = this.sharing.fenceOf(record);
     const received = await this.io(this.journal.receive(record, fence));
     this.act(received.outputs);
     return received;
@@ -183,11 +186,10 @@ class SupervisorRuntime implements Supervisor {
           this.logger.debug?.(`recwatch: rejected ${output.input}: ${output.reason ?? ''}`);
       } else if (output.kind === 'delivered') {
         // What the machines were given: the inspection has it from the journal's steps.
-      } else if (!this.drives(output.recording)) {
+      } else if (!this.sharing.drives(output.recording)) {
         // On a shared log, the recording's owner emits its events and runs its effects.
-        if (output.kind === 'effect' && output.type !== 'wakeAt') {
-          this.ownership?.want(output.recording);
-        }
+        if (output.kind === 'effect' && output.type !== 'wakeAt')
+          this.sharing.want(output.recording);
       } else if (output.kind === 'event') this.emit(output);
       else this.run(output);
     }
@@ -370,7 +372,7 @@ class SupervisorRuntime implements Supervisor {
     let answer: T | null;
     try {
       answer = await this.scheduler.schedule(priority, () =>
-        this.io(fencedCall(this.ownership, recording, () => send(this.abort.signal))),
+        this.io(this.sharing.call(recording, () => send(this.abort.signal))),
       );
     } catch (error) {
       if (error instanceof SupervisorClosedError) return null;
@@ -428,6 +430,7 @@ class SupervisorRuntime implements Supervisor {
       gained: (recording) => void this.background(`take ${recording}`, () => this.take(recording)),
     });
     this.ownership = ownership;
+    this.sharing = sharedBy(ownership);
     this.feed = log
       .watch({
         fromPosition: this.journal.state.position + 1,
@@ -464,11 +467,6 @@ class SupervisorRuntime implements Supervisor {
   private async followLog(): Promise<void> {
     if (this.closing !== null) return;
     this.act(await this.io(this.journal.follow()));
-  }
-
-  /** True when this instance acts for `recording`: always, unless the log is shared. */
-  private drives(recording: string): boolean {
-    return this.ownership === null || this.ownership.owns(recording);
   }
 
   // --- the host's API ------------------------------------------------------------------------
@@ -598,7 +596,7 @@ class SupervisorRuntime implements Supervisor {
     this.abort.abort();
     while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
     // Handed back once nothing of ours is in flight, so the next owner never overlaps with us.
-    await this.ownership?.stop();
+    await this.sharing.stop();
     this.events.complete();
     this.inspection.close();
     try {

@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/index.js';
 import { LeaseLostError, openPostgresLog, type PostgresEventLog } from '../../src/postgres.js';
 import { Ownership, recordingLease } from '../../src/runtime/ownership.js';
-import { fencedCall, fenceOf } from '../../src/runtime/ownership-shell.js';
+import { sharedBy } from '../../src/runtime/sharing.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { query } from '../log/items.js';
 
@@ -85,7 +85,7 @@ describePostgres('ownership of recordings on a shared log', (url) => {
       httpStatus: 200,
       body: {},
     } as const;
-    const fence = fenceOf(a.ownership, record);
+    const fence = sharedBy(a.ownership).fenceOf(record);
     await expect(
       a.log.append(`recording-${taken}`, [query(clock.now(), taken)], {
         expectedVersion: 'any',
@@ -93,7 +93,7 @@ describePostgres('ownership of recordings on a shared log', (url) => {
       }),
     ).rejects.toThrow(LeaseLostError);
     let sent = 0;
-    const answer = await fencedCall(a.ownership, taken, async () => {
+    const answer = await sharedBy(a.ownership).call(taken, async () => {
       sent += 1;
       return 'answered';
     });
@@ -101,7 +101,7 @@ describePostgres('ownership of recordings on a shared log', (url) => {
     expect(sent).toBe(0);
     expect(a.ownership.owns(taken)).toBe(false);
     // The new owner's calls go out.
-    expect(await fencedCall(b.ownership, taken, async () => 'answered')).toBe('answered');
+    expect(await sharedBy(b.ownership).call(taken, async () => 'answered')).toBe('answered');
   });
 
   it('hands every lease back on stop, so another instance takes them at its next beat', async () => {
