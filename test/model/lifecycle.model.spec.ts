@@ -33,9 +33,9 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
     c.restarts,
     c.monitoring.backoff,
     c.attempt?.retries ?? null,
-    c.attempt?.resourceId != null,
     c.failover.hint !== null,
-    c.orphans.length,
+    // Rule 13: whether an earlier session is left to stop (not how many).
+    c.orphans.length > 0,
     // Rule 1: a start whose deadline passed unanswered waits for the first answer.
     c.session !== null && c.deadlines.startBy === null,
   ]);
