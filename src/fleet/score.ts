@@ -88,7 +88,10 @@ export interface Score {
  */
 export const GRACE_MS = 180_000;
 
-/** A quit a host wants restarted that is not followed by a new recording within this is missed. */
+/**
+ * A quit a host wants restarted that is not followed by a new recording within this is missed;
+ * one the host stops within this (before the observer saw it) is neither seen nor missed.
+ */
 export const RESTART_WINDOW_MS = 300_000;
 
 const LIVE_STATES = new Set(['starting', 'recording', 'failoverPending']);
@@ -168,7 +171,15 @@ export function score(input: ScoreInput): Score {
       const at = points[i]!;
       if (truthAt(points[i - 1]!) !== 'live' || truthAt(at) !== 'ended') continue;
       const quitter = sids.find((s) => s.quit !== null && s.quit.at === at);
-      const detectedAt = firstNotLive(timeline, restartsOf.get(plan.recording) ?? [], at);
+      const seenAt = firstNotLive(timeline, restartsOf.get(plan.recording) ?? [], at);
+      // The host's own stop is not the observer seeing the quit.
+      const detectedAt = seenAt !== null && stopAt !== null && seenAt >= stopAt ? null : seenAt;
+      // Stopped by the host before the observer saw it: within the restart window nobody owed a
+      // restart (a 4th failure is told by Agora only when the failover window ends), so the quit
+      // counts neither as seen nor as missed; stopped later, it was missed.
+      const stoppedFirst =
+        detectedAt === null && stopAt !== null && stopAt <= at + RESTART_WINDOW_MS;
+      if (stoppedFirst) continue;
       const late = detectedAt === null && at > end - GRACE_MS;
       if (!late) {
         const ms = detectedAt === null ? null : detectedAt - at;

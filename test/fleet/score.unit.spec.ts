@@ -248,6 +248,58 @@ describe('the score against the ground truth', () => {
     expect(trueBelief([], null, 0)).toBe('ended');
   });
 
+  it('a quit the host stops before anyone could restart it is neither a missed restart nor a quit seen', () => {
+    // failoverStorm seed 2: the 4th failure at 52:56, the host's stop 15 s later, before Agora's
+    // 11 (sent when the failover window ends) could tell anyone. Nobody owed a restart.
+    const quitAt = 52 * MIN;
+    const stopAt = quitAt + 15_000;
+    const result = score(
+      input({
+        plans: [plan(1, stopAt)],
+        truth: [
+          session(
+            'room-1',
+            'S1',
+            0,
+            [
+              [0, 'recording'],
+              [quitAt, 'quit'],
+            ],
+            { at: quitAt, cause: 'haExhausted' },
+          ),
+        ],
+        timelines: new Map([['r1', line([0, 'live'], [stopAt, 'stopped'])]]),
+      }),
+    );
+    expect(result.missedRestarts).toBe(0);
+    expect(result.detectWithoutNotification).toMatchObject({ detected: 0, missed: 0 });
+    expect(result.finalAccuracy).toBe(1);
+  });
+
+  it('a quit the host stops only after the restart window is still a missed restart', () => {
+    const quitAt = 20 * MIN;
+    const result = score(
+      input({
+        plans: [plan(1, 40 * MIN)],
+        truth: [
+          session(
+            'room-1',
+            'S1',
+            0,
+            [
+              [0, 'recording'],
+              [quitAt, 'quit'],
+            ],
+            { at: quitAt, cause: 'abnormalExit' },
+          ),
+        ],
+        timelines: new Map([['r1', line([0, 'live'], [40 * MIN, 'stopped'])]]),
+      }),
+    );
+    expect(result.missedRestarts).toBe(1);
+    expect(result.detectWithoutNotification).toMatchObject({ detected: 0, missed: 1 });
+  });
+
   it('a change in the last minutes not seen yet is neither wrong at the end nor a missed quit', () => {
     const quitAt = END - GRACE_MS / 2;
     const result = score(
