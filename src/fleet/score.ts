@@ -28,7 +28,7 @@ export interface ScoreInput {
   readonly restarts: readonly RestartDecision[];
   readonly truth: readonly TruthRecord[];
   readonly deliveries: readonly DeliveryRecord[];
-  readonly requests: readonly { readonly httpStatus: number }[];
+  readonly requests: readonly { readonly httpStatus: number | null }[];
 }
 
 /** How quickly quits were seen, ms. */

@@ -37,12 +37,14 @@ function session(
     resourceId: `R-${sid}`,
     cname,
     mode: 'mix',
+    uid: '1',
     startedAt,
     uids: ['1'],
     states: states.map(([at, state]) => ({ at, state })),
     failovers: [],
     quit,
     files: [],
+    faults: [],
   };
 }
 
