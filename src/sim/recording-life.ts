@@ -149,7 +149,8 @@ export class Recording {
     const { faults } = this.context;
     const drawnHold = this.prng.chance(faults.webStartsOnhold);
     const holdMs = this.prng.int(faults.onholdMs[0], faults.onholdMs[1]);
-    if (this.request.mode === 'web' && (this.request.onhold || drawnHold)) this.holdAtStart(early, drawnHold, holdMs);
+    if (this.request.mode === 'web' && (this.request.onhold || drawnHold))
+      this.holdAtStart(early, drawnHold, holdMs);
     else {
       if (early) this.announce();
       this.climb(!early);

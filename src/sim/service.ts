@@ -315,7 +315,8 @@ export class Service {
         mp4: avFileTypes(body).includes('mp4'),
         rtmpUrls: rtmpUrls(body),
         onhold: web.onhold === true,
-        maxRecordingHour: typeof web.maxRecordingHour === 'number' ? web.maxRecordingHour : undefined,
+        maxRecordingHour:
+          typeof web.maxRecordingHour === 'number' ? web.maxRecordingHour : undefined,
       },
       {
         clock: this.settings.clock,
