@@ -18,9 +18,10 @@ export const SIM_USAGE = `recwatch sim [--profile <name>] [--seed <n>] [--speed 
              [--secret <s>] [--port <n>] [--truth <file.jsonl> [--force]]
   Runs a fake Agora cloud recording service on loopback until interrupted (Ctrl-C): the REST API
   under /v1/apps/<appId>/cloud_recording/, signed notifications posted to --webhook, failovers
-  and faults by profile (clean, lossy, redundantReordered, failoverStorm, flakyApi, chaos;
-  default clean), all drawn from --seed (default 1). --speed 60 runs an hour of simulated time in
-  a minute. Prints the base URL and credentials; on exit prints a summary and, with --truth,
+  and faults by profile (clean, lossy, redundantReordered, failoverStorm, flakyApi, chaos,
+  lostExits, realWorld; default clean), all drawn from --seed (default 1). --speed 60 runs an
+  hour of simulated time in a minute. Prints the AGORA_* variables of the quick start (App ID,
+  customer id and secret, token, webhook secret, base URL); on exit prints a summary and, with --truth,
   writes what really happened to each recording as JSON Lines (an existing file is replaced
   only with --force). See docs/simulator.md.`;
 
