@@ -51,7 +51,7 @@ export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--
   inspector page (every recording, input and decision, live) is served on 127.0.0.1 and its URL
   printed first; on a terminal it stays open after the run until Ctrl-C. --no-inspect: no page.`;
 
-export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12] [--duration 1h]
+export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 5] [--recordings 40] [--duration 1h]
                    [--profiles clean,lossy,...] [--md report.md] [--json report.json] [--force]
   Truth under faults: runs recwatch and three baselines (webhook-only, query-only strict,
   Agora's advice) on every simulator profile and seed, scores each against the ground truth and

@@ -118,6 +118,11 @@ export interface Simulator {
   settle(options?: { readonly quietTurns?: number }): Promise<void>;
   /** Counts of what happened so far. */
   summary(): SimulatorSummary;
+  /**
+   * A number that grows with every request answered and every delivery attempt (cheap: a
+   * harness can poll it to see whether anything happened between two turns of the event loop).
+   */
+  activity(): number;
   /** Stops the server, the recordings' timers and the deliveries. */
   close(): Promise<void>;
 }
@@ -203,6 +208,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     scheduledFaults: (cname, until) => service.scheduledFaults(cname, until),
     settle: (settleOptions) => settle(service, delivery, settleOptions?.quietTurns ?? 3),
     summary: () => summarize(service.records.length, service.truth, delivery.list()),
+    activity: () => service.records.length + delivery.list().length,
     async close() {
       if (closed) return;
       closed = true;

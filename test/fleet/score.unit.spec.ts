@@ -302,6 +302,70 @@ describe('the score against the ground truth', () => {
     expect(result.detectWithoutNotification).toMatchObject({ detected: 0, missed: 1 });
   });
 
+  it("a quit at the host's maxRecordingHour is not owed a restart, and a restart after it is spurious", () => {
+    const quitAt = 20 * MIN;
+    const ended = session(
+      'room-1',
+      'S1',
+      0,
+      [
+        [0, 'recording'],
+        [quitAt, 'quit'],
+      ],
+      { at: quitAt, cause: 'maxRecordingHour' },
+    );
+    const left = score(
+      input({
+        plans: [plan(1)],
+        truth: [ended],
+        timelines: new Map([['r1', line([0, 'live'], [quitAt + 1_000, 'ended'])]]),
+      }),
+    );
+    expect(left.missedRestarts).toBe(0);
+    expect(left.spuriousRestarts).toBe(0);
+    const restarted = score(
+      input({
+        plans: [plan(1)],
+        truth: [
+          ended,
+          session('room-1', 'S2', quitAt + 1_000, [
+            [quitAt + 1_000, 'starting'],
+            [quitAt + 3_000, 'recording'],
+          ]),
+        ],
+        restarts: [{ recording: 'r1', at: quitAt + 1_000 }],
+        timelines: new Map([['r1', line([0, 'live'])]]),
+      }),
+    );
+    expect(restarted.spuriousRestarts).toBe(1);
+    expect(restarted.perRecording[0]).toMatchObject({ spurious: 1, missed: 0 });
+  });
+
+  it('an exit notification of an unsubscribed event type never reached the webhook', () => {
+    const quitAt = 20 * MIN;
+    const result = score(
+      input({
+        plans: [plan(1)],
+        truth: [
+          session(
+            'room-1',
+            'S1',
+            0,
+            [
+              [0, 'recording'],
+              [quitAt, 'quit'],
+            ],
+            { at: quitAt, cause: 'abnormalExit' },
+          ),
+        ],
+        deliveries: [delivery('S1', 11, 'unsubscribed')],
+        timelines: new Map([['r1', line([0, 'live'], [quitAt + 5_000, 'ended'])]]),
+      }),
+    );
+    expect(result.detectWithoutNotification).toMatchObject({ detected: 1, medianMs: 5_000 });
+    expect(result.detectWithNotification).toMatchObject({ detected: 0 });
+  });
+
   it('a change in the last minutes not seen yet is neither wrong at the end nor a missed quit', () => {
     const quitAt = END - GRACE_MS / 2;
     const result = score(

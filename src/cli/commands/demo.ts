@@ -7,7 +7,7 @@ import { countEvent, DecisionTap, emptyCounts } from '../../demo/counters.js';
 import { type DemoOptions, DemoUsageError, parseDemoArgs } from '../../demo/options.js';
 import { recordingsTable, scoreLines } from '../../demo/summary.js';
 import { clockText, createView, type DemoFrame } from '../../demo/view.js';
-import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
+import { recwatchObserver } from '../../fleet/recwatch-observer.js';
 import { type FleetRun, runFleet } from '../../fleet/run.js';
 import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
 import { openSqliteLog } from '../../log/index.js';
@@ -63,8 +63,8 @@ async function demo(
   );
   const log = await openSqliteLog(logPath);
   const counts = emptyCounts();
-  const core = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
-  const tap = new DecisionTap(log, counts, core);
+  // recwatch runs with the options a user gets: its shipped defaults.
+  const tap = new DecisionTap(log, counts);
   const view = options.json ? undefined : createView(out, live);
   let supervisor: Supervisor | undefined;
   let inspector: LiveInspector | undefined;
@@ -101,7 +101,6 @@ async function demo(
           inspector = await startLiveInspector(supervisor, {
             port: options.inspectPort,
             title: `recwatch demo: ${options.profile}, seed ${options.seed}`,
-            core,
             closeWithSupervisor: !hold,
           });
           say(
