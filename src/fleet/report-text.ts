@@ -49,15 +49,54 @@ export const ROW_DEFINITIONS = `What the rows mean (src/fleet/score.ts):
 - **REST calls (429s)**: every call the simulator answered, and how many were rate limited.
 
 The best value of each row is in bold (ties all bold). The profiles clean, lossy and
-redundantReordered have no recording faults and hosts that stay, so nothing quits there: every
-observer ties on them, and their notification faults show in chaos, where recordings do quit.
+redundantReordered have no recording faults and hosts that stay, so nothing quits there (a
+miss of recwatch there is a raw recording, below); their notification faults show in chaos,
+where recordings do quit.
 \`realWorld\` draws what Agora's 2026 pages add (quota peaks answering 406, starts whose answer
 is lost while the recorder runs, web recorders started paused, maxRecordingHour, stranded
 uploads, unsubscribed event types); a tenth of the recordings of every profile are in \`raw\`
 mode (Individual Recording v2).`;
 
-/** Why recwatch is not the best where it is not (rewritten with each regenerated report). */
-export const READING_OF_MISSES = `Why (see the lead's notes for the rules still being merged):`;
+/**
+ * Why recwatch is not the best where it is not: each miss traced to the fault behind it (the
+ * latest fault of the recording's sessions before each spurious restart, the quit causes of each
+ * missed restart). Rewritten with each regenerated report.
+ */
+export const READING_OF_MISSES = `Why, fault by fault (recwatch as shipped on this branch; the rules named are in
+lifecycle-rules.md and not merged yet):
+
+- **raw recordings** (every profile's final state and wrong time): a tenth of the plan is in
+  \`raw\` mode (Individual Recording v2), a mode recwatch does not accept yet: those recordings
+  are never started, and the five the host later stops are wrong at the end (truth "stopped",
+  no picture). Rule: modes \`raw\` and unknown modes kept.
+- **server losses** (every spurious restart of failoverStorm, chaos and lostExits, 49 of
+  realWorld's, and so the double recordings): a lost server answers 404 for 60–90 s and sends
+  nothing until its 12. The shipped 404 probing (5, 10, 15 s) gives up after 30 s and restarts
+  with the backup uid while the recorder is only moving; it comes back, and two recorders run.
+  The baselines restart with the same uid, which Agora refuses while the task lives (400
+  \`code 53\`), so their spurious restarts cost no second recorder. The missed restarts of
+  failoverStorm and realWorld follow from the same cause: the restart budget (3) spent on
+  spurious restarts leaves none for a real 4th failure (\`haExhausted\`). Rule 3: probing 5, 10,
+  15, 30, 35 s (with it, measured on the same seeds: 0 spurious restarts, 0 double recordings
+  and 0 missed restarts on failoverStorm and chaos).
+- **lost start answers** (70 of realWorld's spurious restarts): a start whose connection was
+  reset, or answered 504, is taken as failed and started again, though its recorder runs and
+  notifies with the start's cname and uid. Rule 11 (adopt it).
+- **maxRecordingHour** (the rest of realWorld's spurious restarts): a web recording that reached
+  the host's limit is restarted. Rule 7 (not restarted).
+- **paused web recorders** (2): a recorder started \`onhold\` answers \`status 0\` past the 90 s
+  start deadline and is restarted. Rule 1 (onhold is alive).
+- **lostExits, missed restarts**: recordings that quit 4 times within the hour; the 4th is not
+  restarted (\`restartBudgetExhausted\`, the default budget of 3).
+- **quit seen, notification lost** (lostExits p95): with every exit notification lost, recwatch
+  finds the quit at its next poll (up to 60 s) and then probes its 404s; query-only acts on the
+  first 404, quicker here and wrong whenever the 404 is a failover (its spurious restarts).
+- **quit seen, notification arrived** (failoverStorm): the slow quits are 4th failures, which
+  Agora tells (11) only when the failover window ends, 5–90 s later, and answers 404 in
+  between as during a failover that will succeed; a baseline that acts on the first 404 is
+  quicker on these few, by the rule that gives it its spurious restarts.
+
+REST calls are not ranked: webhook-only makes fewest because it never queries.`;
 
 /** The reading of each observer's figures. */
 export const READING = `## Reading
