@@ -28,9 +28,10 @@ export const SIM_USAGE = `recwatch sim [--profile <name>] [--seed <n>] [--speed 
              [--secret <s>] [--port <n>] [--truth <file.jsonl> [--force]]
   Runs a fake Agora cloud recording service on loopback until interrupted (Ctrl-C): the REST API
   under /v1/apps/<appId>/cloud_recording/, signed notifications posted to --webhook, failovers
-  and faults by profile (clean, lossy, redundantReordered, failoverStorm, flakyApi, chaos;
-  default clean), all drawn from --seed (default 1). --speed 60 runs an hour of simulated time in
-  a minute. Prints the base URL and credentials; on exit prints a summary and, with --truth,
+  and faults by profile (clean, lossy, redundantReordered, failoverStorm, flakyApi, chaos,
+  lostExits, realWorld; default clean), all drawn from --seed (default 1). --speed 60 runs an
+  hour of simulated time in a minute. Prints the AGORA_* variables of the quick start (App ID,
+  customer id and secret, token, webhook secret, base URL); on exit prints a summary and, with --truth,
   writes what really happened to each recording as JSON Lines (an existing file is replaced
   only with --force). See docs/simulator.md.`;
 
@@ -60,7 +61,7 @@ export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--
   inspector page (every recording, input and decision, live) is served on 127.0.0.1 and its URL
   printed first; on a terminal it stays open after the run until Ctrl-C. --no-inspect: no page.`;
 
-export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 3] [--recordings 12] [--duration 1h]
+export const SCENARIOS_USAGE = `recwatch scenarios [--seeds 5] [--recordings 40] [--duration 1h]
                    [--profiles clean,lossy,...] [--md report.md] [--json report.json] [--force]
   Truth under faults: runs recwatch and three baselines (webhook-only, query-only strict,
   Agora's advice) on every simulator profile and seed, scores each against the ground truth and

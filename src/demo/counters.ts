@@ -1,14 +1,7 @@
 // What the demo's live view counts: the supervisor's domain events, and what the core decided
 // about each input, read back from the SQLite log (the supervisor keeps decisions to itself).
 import type { DomainEvent } from '../../machines/index.js';
-import {
-  type CoreOptions,
-  createCore,
-  type DecisionKind,
-  ManifestBook,
-  Replay,
-  resolveCoreOptions,
-} from '../core/index.js';
+import { createCore, type DecisionKind, ManifestBook, Replay } from '../core/index.js';
 import type { EventLog } from '../log/index.js';
 
 /** Counts of one demo run so far. */
@@ -66,12 +59,12 @@ export class DecisionTap {
   private next = 1;
   private reading: Promise<void> | null = null;
 
+  /** Replays the log with the options it recorded (rule 12), as the supervisor decided. */
   constructor(
     private readonly log: EventLog,
     private readonly counts: DemoCounts,
-    options: Partial<CoreOptions> = {},
   ) {
-    this.fold = new Replay(createCore(), { options: resolveCoreOptions(options) });
+    this.fold = new Replay(createCore());
   }
 
   /** Reads and counts everything appended so far; concurrent calls share one read. */

@@ -20,7 +20,8 @@ export interface PlanOptions {
 }
 
 // Starts are spread over the first 2 minutes (or 5 % of a shorter run); about 3 in 10 are stopped
-// by the host between 40 % and 90 % of the run; one in 5 is a web recording.
+// by the host between 40 % and 90 % of the run; of every 10, two are web recordings, two
+// individual, one raw (Individual Recording v2) and five mix.
 const START_SPREAD_MS = 120_000;
 const STOPPED_SHARE = 0.3;
 
@@ -42,7 +43,7 @@ export function planFleet(options: PlanOptions): FleetPlan[] {
       recording: `recording-${String(n + 1).padStart(2, '0')}`,
       cname: `room-${n + 1}`,
       uid: String(1000 + 2 * n),
-      mode: n % 5 === 4 ? 'web' : n % 5 === 2 ? 'individual' : 'mix',
+      mode: n % 5 === 4 ? 'web' : n % 5 === 2 ? 'individual' : n % 10 === 8 ? 'raw' : 'mix',
       startAt,
       stopAt: stopped ? stopAt : null,
     });

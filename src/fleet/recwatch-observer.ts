@@ -4,6 +4,7 @@ import type { DomainEvent } from '../../machines/index.js';
 import { createWebhookHandler } from '../agora/index.js';
 import type { EventLog } from '../log/index.js';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../runtime/index.js';
+import type { RecordingMode } from '../signals/index.js';
 import type { Belief, FleetObserver, ObserverContext } from '../sim/baselines/index.js';
 
 /** Options of `recwatchObserver`. */
@@ -14,20 +15,10 @@ export interface RecwatchObserverOptions {
   readonly onEvent?: (event: DomainEvent) => void;
   /** Called for every request to the webhook (duplicates included, which the log never stores). */
   readonly onWebhook?: () => void;
-  /** Seed of the supervisor's query jitter. Default 1. */
+  /** Seed of the supervisor's query jitter (the supervisor's `seed`); default the supervisor's. */
   readonly seed?: number;
   readonly logger?: SupervisorOptions['logger'];
 }
-
-/**
- * 404 probing that outlasts Agora's stated 90 s failover bound (agora-cloud-recording.md §3): the
- * default 5, 10, 15 s (docs/lifecycle.md rule 3) gives up after 30 s, and a server lost for 60–90 s
- * with no notification in between would be restarted while it is moving, then resume: two
- * recorders. A host tunable; the demo and the scenarios use this one (docs/truth-under-faults.md).
- */
-export const FAILOVER_COVERING_BACKOFF_MS: readonly number[] = [
-  5_000, 10_000, 15_000, 30_000, 35_000,
-];
 
 /** The three classes of the score, from recwatch's lifecycle states (docs/lifecycle.md). */
 export function beliefOf(state: string | undefined): Belief {
@@ -37,7 +28,11 @@ export function beliefOf(state: string | undefined): Belief {
   return 'ended';
 }
 
-/** A fleet observer backed by a real supervisor (and the supervisor, for the demo's view). */
+/**
+ * A fleet observer backed by a real supervisor (and the supervisor, for the demo's view). The
+ * supervisor gets what any host gives (credentials, its clientRequest, a log, a clock) and
+ * nothing else: every lifecycle option is recwatch's shipped default.
+ */
 export async function recwatchObserver(
   context: ObserverContext,
   options: RecwatchObserverOptions = {},
@@ -55,9 +50,8 @@ export async function recwatchObserver(
       storageConfig: { vendor: 1, region: 0, bucket: 'b', accessKey: 'ak', secretKey: 'sk' },
     }),
     log: options.log ?? 'memory',
-    core: { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } },
     clock: context.clock,
-    seed: options.seed ?? 1,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const handler = createWebhookHandler(supervisor, { secret: context.credentials.secret });
@@ -72,7 +66,9 @@ export async function recwatchObserver(
     },
     async start(plan) {
       const { recording, cname, uid, mode } = plan;
-      await supervisor.start({ recording, cname, uid, mode, backupUid: String(Number(uid) + 1) });
+      // `raw` (Individual Recording v2) goes through as a host would send it, known or not.
+      const asked = { recording, cname, uid, mode: mode as RecordingMode };
+      await supervisor.start({ ...asked, backupUid: String(Number(uid) + 1) });
     },
     async stop(recording) {
       await supervisor.stop(recording);

@@ -9,6 +9,7 @@ import {
   type DeliveryRecord,
   type ProfileName,
   type RequestRecord,
+  type ScheduledFault,
   type Simulator,
   startSimulator,
   type TruthRecord,
@@ -62,6 +63,11 @@ export interface FleetRun {
   readonly truth: readonly TruthRecord[];
   readonly deliveries: readonly DeliveryRecord[];
   readonly requests: readonly RequestRecord[];
+  /**
+   * Each planned channel's life faults up to the end: drawn from the seed alone, so the same for
+   * every observer of one seed and profile (what struck a session is in its truth's `faults`).
+   */
+  readonly faultSchedules: Readonly<Record<string, readonly ScheduledFault[]>>;
   readonly score: Score;
   /** Real ms the run took. */
   readonly wallMs: number;
@@ -102,6 +108,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       webhookUrl,
       // Room for restarts while old sessions are still exiting: the plan itself stays far below.
       concurrencyLimit: Math.max(50, 2 * options.recordings),
+      // Each run has its own log, so ids from the seed cannot meet an earlier run's; they keep a
+      // seed's run the same run after run (nothing may then depend on how random ids sort).
+      ids: 'seeded',
     });
     const sim = simulator;
     observer = await options.observer({
@@ -128,7 +137,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       for (let round = 0; round < 2; round += 1) {
         await Promise.allSettled([...host]);
         await sim.settle();
-        await watcher.settle();
+        await settledOrWaitingOnClock(watcher, sim);
       }
     };
     const note = () => {
@@ -167,6 +176,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const truth = sim.truth();
     const deliveries = sim.deliveries();
     const requests = sim.requests();
+    const faultSchedules = Object.fromEntries(
+      planned.map((plan) => [plan.cname, sim.scheduledFaults(plan.cname, endAt)]),
+    );
     return {
       observer: watcher.name,
       profile: options.profile,
@@ -180,6 +192,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
       truth,
       deliveries,
       requests,
+      faultSchedules,
       score: score({
         plans: planned,
         t0,
@@ -198,6 +211,29 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+// Event-loop turns with no request and no delivery after which an observer that has not settled
+// is taken to wait on the clock.
+const QUIET_TURNS = 50;
+
+// An observer's settle() may wait on the clock: recwatch's supervisor counts a call that waits to
+// be retried after a transport error (1, 3, 6 s on its clock) as busy, so with a virtual clock
+// that stands still until everyone settles, it would never settle. Once the simulator has seen
+// nothing new for QUIET_TURNS turns, the clock moves on (and the retry goes out).
+async function settledOrWaitingOnClock(watcher: FleetObserver, sim: Simulator): Promise<void> {
+  let settled = false;
+  const done = watcher.settle().then(() => {
+    settled = true;
+  });
+  let activity = sim.activity();
+  for (let quiet = 0; !settled && quiet < QUIET_TURNS; ) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = sim.activity();
+    quiet = now === activity ? quiet + 1 : 0;
+    activity = now;
+  }
+  if (settled) await done;
 }
 
 // Waits so that simulated time runs at most `speed` times real time.

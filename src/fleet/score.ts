@@ -28,7 +28,7 @@ export interface ScoreInput {
   readonly restarts: readonly RestartDecision[];
   readonly truth: readonly TruthRecord[];
   readonly deliveries: readonly DeliveryRecord[];
-  readonly requests: readonly { readonly httpStatus: number }[];
+  readonly requests: readonly { readonly httpStatus: number | null }[];
 }
 
 /** How quickly quits were seen, ms. */
@@ -56,6 +56,11 @@ export interface RecordingScore {
   readonly restarts: number;
   /** Time to detect each unasked quit, ms (null: not detected). */
   readonly detectMs: readonly (number | null)[];
+  /** The kinds of fault that touched its sessions (the truth's `faults`), once each, sorted. */
+  readonly faults: readonly string[];
+  /** Its spurious restarts and missed restarts (the run's totals add these up). */
+  readonly spurious: number;
+  readonly missed: number;
 }
 
 /** The score of one run. */
@@ -67,9 +72,12 @@ export interface Score {
   readonly wrongTimeShare: number;
   readonly detectWithNotification: DetectionStats;
   readonly detectWithoutNotification: DetectionStats;
-  /** Restarts decided while the recording was truly live. */
+  /**
+   * Restarts decided while the recording was truly live, or after it ended at the host's own
+   * `maxRecordingHour` (a limit the host set on its bill).
+   */
   readonly spuriousRestarts: number;
-  /** Unasked quits (not idle) not followed by a new recording within `RESTART_WINDOW_MS`. */
+  /** Unasked quits (not idle, not maxRecordingHour) not followed by a new recording within `RESTART_WINDOW_MS`. */
   readonly missedRestarts: number;
   /** Recordings that had two live sids at some moment. */
   readonly doubleRecordings: number;
@@ -88,10 +96,15 @@ export interface Score {
  */
 export const GRACE_MS = 180_000;
 
-/** A quit a host wants restarted that is not followed by a new recording within this is missed. */
+/**
+ * A quit a host wants restarted that is not followed by a new recording within this is missed;
+ * one the host stops within this (before the observer saw it) is neither seen nor missed.
+ */
 export const RESTART_WINDOW_MS = 300_000;
 
 const LIVE_STATES = new Set(['starting', 'recording', 'failoverPending']);
+// Quits a host does not want restarted: an empty channel, and the host's own recording limit.
+const NOT_RESTARTED = new Set(['idle', 'maxRecordingHour']);
 // Notifications that tell a recording ended (docs/lifecycle.md rule 2).
 const QUIT_EVENTS = new Set([11, 31, 32, 71, 72]);
 
@@ -164,11 +177,20 @@ export function score(input: ScoreInput): Score {
     if (ok) correct += 1;
     // Quits: the recording went from live to ended without the host asking.
     const detectMs: (number | null)[] = [];
+    let missedHere = 0;
     for (let i = 1; i < points.length; i += 1) {
       const at = points[i]!;
       if (truthAt(points[i - 1]!) !== 'live' || truthAt(at) !== 'ended') continue;
       const quitter = sids.find((s) => s.quit !== null && s.quit.at === at);
-      const detectedAt = firstNotLive(timeline, restartsOf.get(plan.recording) ?? [], at);
+      const seenAt = firstNotLive(timeline, restartsOf.get(plan.recording) ?? [], at);
+      // The host's own stop is not the observer seeing the quit.
+      const detectedAt = seenAt !== null && stopAt !== null && seenAt >= stopAt ? null : seenAt;
+      // Stopped by the host before the observer saw it: within the restart window nobody owed a
+      // restart (a 4th failure is told by Agora only when the failover window ends), so the quit
+      // counts neither as seen nor as missed; stopped later, it was missed.
+      const stoppedFirst =
+        detectedAt === null && stopAt !== null && stopAt <= at + RESTART_WINDOW_MS;
+      if (stoppedFirst) continue;
       const late = detectedAt === null && at > end - GRACE_MS;
       if (!late) {
         const ms = detectedAt === null ? null : detectedAt - at;
@@ -176,20 +198,28 @@ export function score(input: ScoreInput): Score {
         (quitter !== undefined && notified.has(quitter.sid) ? withNote : withoutNote).push(ms);
       }
       const restartable =
-        quitter !== undefined && quitter.quit !== null && quitter.quit.cause !== 'idle';
+        quitter !== undefined && quitter.quit !== null && !NOT_RESTARTED.has(quitter.quit.cause);
       if (restartable && at <= end - RESTART_WINDOW_MS) {
         const back = points.some(
           (p) => p > at && p <= at + RESTART_WINDOW_MS && truthAt(p) === 'live',
         );
-        if (!back) missedRestarts += 1;
+        if (!back) missedHere += 1;
       }
     }
+    missedRestarts += missedHere;
     const restarts = restartsOf.get(plan.recording) ?? [];
     // Sids started at the very moment of the decision are its own (the clock does not move).
+    let spuriousHere = 0;
     for (const at of restarts) {
       const before = sids.filter((s) => s.startedAt < at);
-      if (trueBelief(before, stopAt, at) === 'live') spurious += 1;
+      const latest = before
+        .filter((s) => s.quit !== null && s.quit.at <= at)
+        .sort((a, b) => a.quit!.at - b.quit!.at)
+        .at(-1);
+      if (trueBelief(before, stopAt, at) === 'live' || latest?.quit?.cause === 'maxRecordingHour')
+        spuriousHere += 1;
     }
+    spurious += spuriousHere;
     const overlap = overlapMs(sids, end);
     if (overlap > 0) {
       doubles += 1;
@@ -211,6 +241,9 @@ export function score(input: ScoreInput): Score {
       failovers: sids.reduce((n, s) => n + s.failovers.length, 0),
       restarts: restarts.length,
       detectMs,
+      faults: [...new Set(sids.flatMap((s) => s.faults.map((f) => f.kind)))].sort(),
+      spurious: spuriousHere,
+      missed: missedHere,
     });
   }
   const counted = perRecording.length;
@@ -311,7 +344,8 @@ function breakpoints(
 function notifiedSids(deliveries: readonly DeliveryRecord[]): Set<string> {
   const sids = new Set<string>();
   for (const delivery of deliveries) {
-    if (QUIT_EVENTS.has(delivery.eventType) && delivery.fault !== 'lost') sids.add(delivery.sid);
+    const sent = delivery.fault !== 'lost' && delivery.fault !== 'unsubscribed';
+    if (QUIT_EVENTS.has(delivery.eventType) && sent) sids.add(delivery.sid);
   }
   return sids;
 }

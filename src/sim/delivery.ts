@@ -16,14 +16,15 @@ export type DeliveryFault =
   | 'reordered'
   | 'redundant'
   | 'beforeStartResponse'
-  | 'lateOldSid';
+  | 'lateOldSid'
+  | 'unsubscribed';
 
 /** How one attempt ended: the receiver's HTTP status, or why there was none. */
 export type DeliveryOutcome =
   | { readonly kind: 'answered'; readonly httpStatus: number }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'notSent'; readonly reason: 'lost' | 'noWebhook' };
+  | { readonly kind: 'notSent'; readonly reason: 'lost' | 'noWebhook' | 'unsubscribed' };
 
 /** One delivery attempt (or a notification that was never sent), as `deliveries()` lists it. */
 export interface DeliveryRecord {
@@ -65,6 +66,10 @@ export interface SendOptions {
   readonly immediate?: boolean;
   /** The fault to record when no other applies (`beforeStartResponse`, `lateOldSid`). */
   readonly reason?: DeliveryFault;
+  /** The stream its faults are drawn from (the session's, so a seed's sessions meet the same faults); default the sender's own. */
+  readonly prng?: Prng;
+  /** Lost whatever the draws say (a quit whose exit notifications are lost). */
+  readonly lost?: boolean;
 }
 
 interface Job {
@@ -96,7 +101,8 @@ export class Delivery {
    * attempt has ended (or at once when it is dropped or delayed).
    */
   send(draft: NotificationDraft, sendOptions: SendOptions = {}): Promise<void> {
-    const { prng, faults } = this.options;
+    const { faults } = this.options;
+    const prng = sendOptions.prng ?? this.options.prng;
     // Always the same draws, in the same order, whatever applies.
     const lost = prng.chance(faults.lost);
     const duplicated = prng.chance(faults.duplicated);
@@ -106,7 +112,7 @@ export class Delivery {
     const hold = prng.int(1_000, 4_000);
     const duplicateAfter = prng.int(500, 3_000);
     const reason = sendOptions.reason ?? 'none';
-    if (lost) {
+    if (lost || sendOptions.lost === true) {
       this.record(draft, 1, 0, 'lost', '', { kind: 'notSent', reason: 'lost' });
       return Promise.resolve();
     }
@@ -127,6 +133,11 @@ export class Delivery {
       );
     }
     return wait === 0 ? first : Promise.resolve();
+  }
+
+  /** Notes a notification of an event type the App ID did not subscribe to: never sent. */
+  skip(draft: NotificationDraft): void {
+    this.record(draft, 1, 0, 'unsubscribed', '', { kind: 'notSent', reason: 'unsubscribed' });
   }
 
   /** Every attempt so far, in the order sent. */

@@ -8,7 +8,8 @@ export type LifeFaultKind =
   | 'serverLoss'
   | 'abnormalExit'
   | 'webRecorderStop'
-  | 'capabilityLimit';
+  | 'capabilityLimit'
+  | 'maxRecordingHour';
 
 const HOUR = 3_600_000;
 
@@ -16,32 +17,6 @@ const HOUR = 3_600_000;
 function waitFor(prng: Prng, perHour: number): number {
   const wait = prng.exponential(HOUR);
   return perHour > 0 ? wait / perHour : Number.POSITIVE_INFINITY;
-}
-
-/**
- * The next fault of a recording's life and how long after `now` it strikes, or undefined when
- * none ever does. Web faults apply only to web mode. Five draws, always.
- */
-export function drawLifeFault(
-  prng: Prng,
-  faults: LifeFaults,
-  mode: 'individual' | 'mix' | 'web',
-): { kind: LifeFaultKind; afterMs: number } | undefined {
-  const web = mode === 'web';
-  const candidates: [LifeFaultKind, number][] = [
-    ['processKill', waitFor(prng, faults.processKillPerHour)],
-    ['serverLoss', waitFor(prng, faults.serverLossPerHour)],
-    ['abnormalExit', waitFor(prng, faults.abnormalExitPerHour)],
-    ['webRecorderStop', waitFor(prng, web ? faults.webRecorderStopPerHour : 0)],
-    ['capabilityLimit', waitFor(prng, web ? faults.capabilityLimitPerHour : 0)],
-  ];
-  let best: { kind: LifeFaultKind; afterMs: number } | undefined;
-  for (const [kind, wait] of candidates) {
-    if (Number.isFinite(wait) && (best === undefined || wait < best.afterMs)) {
-      best = { kind, afterMs: Math.max(1, Math.round(wait)) };
-    }
-  }
-  return best;
 }
 
 /** The wait until the next warning (event 2), ms, or undefined when none come. One draw. */

@@ -4,6 +4,8 @@ export { scaledClock, systemClock, VirtualClock } from '../clock/index.js';
 export type { HostSpan } from './channel.js';
 export type { DeliveryFault, DeliveryOutcome, DeliveryRecord } from './delivery.js';
 export { SimulatorOptionsError } from './errors.js';
+export type { ScheduledFault } from './fault-schedule.js';
+export type { IdMode } from './ids.js';
 export type {
   ApiFaults,
   DeliveryFaults,
@@ -25,6 +27,7 @@ export { startSimulator } from './simulator.js';
 export type {
   QuitCause,
   TrueFailover,
+  TrueFault,
   TrueRecording,
   TrueStartRefusal,
   TrueState,

@@ -16,6 +16,8 @@ export interface NotificationDraft {
   /** When the event happened, clock ms. */
   readonly sendts: number;
   readonly details: Readonly<Record<string, unknown>>;
+  /** Individual Recording v2 (mode `raw`): `"rtsc/raw-recording"` in the payload. */
+  readonly serviceScene?: string;
 }
 
 /** The `msgName` of each event type the simulator sends (13 has none: Agora documents no details). */
@@ -65,6 +67,7 @@ export function notificationBody(draft: NotificationDraft, notifyMs: number): st
       sequence: draft.sequence,
       sendts: draft.sendts,
       serviceType: serviceType(draft.eventType),
+      ...(draft.serviceScene !== undefined && { serviceScene: draft.serviceScene }),
       details: draft.details,
     },
   });

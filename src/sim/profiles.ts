@@ -17,6 +17,14 @@ export interface LifeFaults {
   readonly warningsPerHour: number;
   /** Per recording that ends with files: some went to Agora's backup storage (32 instead of 31). */
   readonly backupUploads: number;
+  /** Web mode: the `maxRecordingHour` the host set comes due (71 `code 1`), the session ends. */
+  readonly maxRecordingHourPerHour: number;
+  /** Per web start: the page recorder starts paused (query `status 0`, `onhold: true`) until the host resumes it. */
+  readonly webStartsOnhold: number;
+  /** How long a paused web recorder waits for the host to resume it, [min, max] ms. */
+  readonly onholdMs: readonly [number, number];
+  /** Per recording that ends with files: the upload is stranded (`uploadingStatus: "stranded"`), files come later. */
+  readonly strandedUploads: number;
 }
 
 /** Faults of the REST API, as probabilities per call. */
@@ -33,6 +41,12 @@ export interface ApiFaults {
   readonly rateLimitBurst: number;
   /** How long a 429 burst lasts, ms. */
   readonly rateLimitBurstMs: number;
+  /** Peaks an hour when the App ID's quota is used up: acquire and start answer 400 `code 406`. */
+  readonly overloadPeaksPerHour: number;
+  /** How long a peak lasts, [min, max] ms. */
+  readonly overloadPeakMs: readonly [number, number];
+  /** A start that creates a recorder whose answer is lost (connection reset or 504 `code 62`). */
+  readonly startAnswerLost: number;
 }
 
 /** Faults of notification delivery, as probabilities per notification. */
@@ -53,6 +67,10 @@ export interface DeliveryFaults {
   readonly beforeStartResponse: number;
   /** Per start on a channel whose previous sid quit: that sid's 11 and 31 come again, late. */
   readonly lateOldSidQuits: number;
+  /** Per quit the host did not ask for: its exit notifications (41, 71, 72, 11, 31, 32) are all lost. */
+  readonly exitNoticesLost: number;
+  /** Event types the App ID did not subscribe to: never sent, but their `sequence` numbers are used. */
+  readonly unsubscribed: readonly number[];
 }
 
 /** The channel's hosts: occupied stretches separated by short gaps, or by long ones (idle exits). */
@@ -89,6 +107,10 @@ const CLEAN: Profile = {
     capabilityLimitPerHour: 0,
     warningsPerHour: 0,
     backupUploads: 0,
+    maxRecordingHourPerHour: 0,
+    webStartsOnhold: 0,
+    onholdMs: [120_000, 600_000],
+    strandedUploads: 0,
   },
   api: {
     startServerError: 0,
@@ -97,6 +119,9 @@ const CLEAN: Profile = {
     queryNotCompleted: 0,
     rateLimitBurst: 0,
     rateLimitBurstMs: 3_000,
+    overloadPeaksPerHour: 0,
+    overloadPeakMs: [60_000, 240_000],
+    startAnswerLost: 0,
   },
   delivery: {
     lost: 0,
@@ -107,6 +132,8 @@ const CLEAN: Profile = {
     redundant: false,
     beforeStartResponse: 0,
     lateOldSidQuits: 0,
+    exitNoticesLost: 0,
+    unsubscribed: [],
   },
   hosts: { occupiedMeanMs: 4 * 3_600_000, idleExit: 0, longGapMs: 30 * 60_000 },
 };
@@ -168,6 +195,23 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     },
     hosts: { occupiedMeanMs: 40 * 60_000, idleExit: 0.2 },
   }),
+  lostExits: derive('lostExits', {
+    life: { abnormalExitPerHour: 1, webRecorderStopPerHour: 1, serverLossPerHour: 0.5 },
+    delivery: { exitNoticesLost: 0.5 },
+  }),
+  realWorld: derive('realWorld', {
+    life: {
+      processKillPerHour: 1,
+      serverLossPerHour: 0.5,
+      warningsPerHour: 2,
+      backupUploads: 0.1,
+      maxRecordingHourPerHour: 0.5,
+      webStartsOnhold: 0.4,
+      strandedUploads: 0.3,
+    },
+    api: { overloadPeaksPerHour: 1, startAnswerLost: 0.1 },
+    delivery: { unsubscribed: [2, 33, 43, 44] },
+  }),
 };
 
 /** The names of the built-in profiles. */
@@ -177,7 +221,9 @@ export type ProfileName =
   | 'redundantReordered'
   | 'failoverStorm'
   | 'flakyApi'
-  | 'chaos';
+  | 'chaos'
+  | 'lostExits'
+  | 'realWorld';
 
 /** The names of the built-in profiles, in the order docs/simulator.md lists them. */
 export const PROFILE_NAMES: readonly ProfileName[] = [
@@ -187,6 +233,8 @@ export const PROFILE_NAMES: readonly ProfileName[] = [
   'failoverStorm',
   'flakyApi',
   'chaos',
+  'lostExits',
+  'realWorld',
 ];
 
 /**
@@ -238,6 +286,10 @@ const PROBABILITIES = new Set([
   'lateOldSidQuits',
   'idleExit',
   'backupUploads',
+  'webStartsOnhold',
+  'strandedUploads',
+  'startAnswerLost',
+  'exitNoticesLost',
 ]);
 
 function checkProfile(profile: Profile): void {
@@ -259,6 +311,13 @@ function checkProfile(profile: Profile): void {
       }
     }
   }
-  const [min, max] = profile.delivery.delayMs;
-  if (min > max) throw new SimulatorOptionsError('profile delivery.delayMs must be [min, max]');
+  const ranges = [
+    ['delivery.delayMs', profile.delivery.delayMs],
+    ['life.onholdMs', profile.life.onholdMs],
+    ['api.overloadPeakMs', profile.api.overloadPeakMs],
+  ] as const;
+  for (const [name, range] of ranges) {
+    if (range.length !== 2 || range[0]! > range[1]!)
+      throw new SimulatorOptionsError(`profile ${name} must be [min, max]`);
+  }
 }

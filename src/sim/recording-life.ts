@@ -2,19 +2,15 @@
 // fails over, and ends; it emits the notifications of each step and keeps its true story.
 import type { Clock, ClockTimer } from '../clock/index.js';
 import type { Channel } from './channel.js';
-import {
-  drawFailoverWindow,
-  drawLifeFault,
-  drawWarningWait,
-  type LifeFaultKind,
-} from './faults.js';
+import type { FaultSchedule, ScheduledFault } from './fault-schedule.js';
+import { drawWarningWait } from './faults.js';
 import { MSG_NAMES, type NotificationDraft } from './notifications.js';
 import type { Prng } from './prng.js';
 import type { LifeFaults } from './profiles.js';
-import type { QuitCause, TrueRecording, TrueState } from './truth.js';
+import type { QuitCause, TrueFault, TrueRecording, TrueState } from './truth.js';
 
-/** A recording mode of the REST path. */
-export type Mode = 'individual' | 'mix' | 'web';
+/** A recording mode of the REST path (`raw`: Individual Recording v2). */
+export type Mode = 'individual' | 'mix' | 'web' | 'raw';
 
 /** Where a recording is in its life, as the service sees it. */
 export type Phase = 'starting' | 'recording' | 'down' | 'exiting' | 'ended';
@@ -32,12 +28,15 @@ export interface UploadedFile {
 export interface LifeContext {
   readonly clock: Clock;
   readonly channel: Channel;
+  /** The channel's life faults: when its recorder fails, the same for every client. */
+  readonly schedule: FaultSchedule;
   readonly faults: LifeFaults;
   /** Sends a notification from the recording (the service adds noticeId and sequence). */
   emit(
     recording: Recording,
     eventType: number,
     details: Record<string, unknown>,
+    lost?: boolean,
   ): NotificationDraft;
   /** Called once, when the recording has fully ended. */
   ended(recording: Recording): void;
@@ -57,6 +56,10 @@ export interface StartRequest {
   readonly mp4: boolean;
   /** RTMP push targets (web mode), if any. */
   readonly rtmpUrls: readonly string[];
+  /** Web mode: the start asked for the page recorder paused (`serviceParam.onhold: true`). */
+  readonly onhold: boolean;
+  /** Web mode: `serviceParam.maxRecordingHour`, hours, when the start set one. */
+  readonly maxRecordingHour: number | undefined;
 }
 
 // When each start-up step happens, ms after the start (or the rejoin after a failover).
@@ -64,6 +67,10 @@ const STEP = { initialised: 500, componentsStarting: 1_000, someReady: 1_500, al
 const FIRST_UPLOAD_MS = 4_000;
 const PROGRESS_EVERY_MS = 60_000;
 const ABNORMAL_STATUS_MS = 10_000;
+// A stranded upload reaches the customer's storage this long after the exit, [min, max] ms.
+const STRANDED_UPLOAD_MS: readonly [number, number] = [300_000, 1_200_000];
+// Exit notifications: what a profile's `exitNoticesLost` loses.
+const EXIT_EVENTS = new Set([41, 71, 72, 11, 31, 32]);
 
 /** One recording session. Its REST view (`phase`, `status`, `files`) is read by the routes. */
 export class Recording {
@@ -78,6 +85,12 @@ export class Recording {
   /** Until when a query still answers 200 with status 20 after an abnormal exit. */
   abnormalUntil = -1;
   stopRequested = false;
+  /** Web mode: the page recorder runs paused (query `status 0`, `onhold: true`). */
+  onhold = false;
+  /** The upload at the exit was stranded on Agora's backup storage (`uploadingStatus: "stranded"`). */
+  stranded = false;
+  /** A 4th failure: the worker is gone, and every call answers 404 until it is declared over. */
+  lostForGood = false;
   /** The 11 and 31 this recording sent when it quit, for late redundant copies. */
   readonly quitNotices: NotificationDraft[] = [];
   private readonly timers = new Set<ClockTimer>();
@@ -85,6 +98,9 @@ export class Recording {
   private streamEndedAt: number | undefined;
   private idleTimer: ClockTimer | undefined;
   private rtmpPublishing = false;
+  private holdTimer: ClockTimer | undefined;
+  // Set while the exit notifications of the current quit are lost.
+  private exitLost = false;
 
   constructor(
     readonly request: StartRequest,
@@ -99,12 +115,14 @@ export class Recording {
       resourceId: request.resourceId,
       cname: request.cname,
       mode: request.mode,
+      uid: request.uid,
       startedAt: now,
       uids: [request.uid],
       states: [{ at: now, state: 'starting' }],
       failovers: [],
       quit: null,
       files: [],
+      faults: [],
     };
   }
 
@@ -124,14 +142,62 @@ export class Recording {
 
   /**
    * Begins the life: status climbs, the first notifications go out. With `early`, 13 and 40
-   * (70 in web mode) are sent now, before the start response.
+   * (70 in web mode) are sent now, before the start response. A web recorder asked (or drawn)
+   * to start paused registers (13) and waits, `status 0`, until the host resumes it.
    */
-  begin(early: boolean): NotificationDraft[] {
-    const sentEarly = early ? this.announce() : [];
-    this.climb(!early);
+  begin(early: boolean): void {
+    const { faults } = this.context;
+    const drawnHold = this.prng.chance(faults.webStartsOnhold);
+    const holdMs = this.prng.int(faults.onholdMs[0], faults.onholdMs[1]);
+    if (this.request.mode === 'web' && (this.request.onhold || drawnHold))
+      this.holdAtStart(early, drawnHold, holdMs);
+    else {
+      if (early) this.announce();
+      this.climb(!early);
+    }
     this.armProgress();
     this.armWarnings();
-    return sentEarly;
+    this.armRecordingLimit();
+  }
+
+  // The host's maxRecordingHour (web mode), counted from the start, across failovers.
+  private armRecordingLimit(): void {
+    const hours = this.request.maxRecordingHour;
+    if (this.request.mode !== 'web' || hours === undefined) return;
+    const dueAt = this.truth.startedAt + hours * 3_600_000;
+    this.after(Math.max(0, dueAt - this.now()), () =>
+      this.finish('maxRecordingHour', { exitStatus: 0, webCode: 1 }),
+    );
+  }
+
+  /** The host's `update` with `webRecordingConfig.onhold: false`: a paused web recorder starts. */
+  resumeHold(): void {
+    if (!this.onhold) return;
+    this.onhold = false;
+    if (this.holdTimer !== undefined) {
+      this.context.clock.clearTimeout(this.holdTimer);
+      this.timers.delete(this.holdTimer);
+      this.holdTimer = undefined;
+    }
+    const note = this.truth.faults.find((fault) => fault.kind === 'onhold');
+    if (note !== undefined) note.until = this.now();
+    this.climb(true, false);
+  }
+
+  /** Notes a fault that touched this session in its truth. */
+  note(kind: TrueFault['kind'], id?: string): void {
+    this.truth.faults.push({ at: this.now(), kind, ...(id !== undefined && { id }) });
+  }
+
+  // A paused page recorder: registered and running (the truth says recording: it is billed),
+  // but status 0 and no page events until it is resumed, by the host's update or (drawn) later.
+  private holdAtStart(early: boolean, drawn: boolean, holdMs: number): void {
+    this.onhold = true;
+    this.note('onhold');
+    if (early) this.emit(13, {});
+    else this.after(STEP.componentsStarting, () => this.emit(13, {}));
+    this.after(STEP.allReady, () => this.setState('recording'));
+    if (drawn) this.holdTimer = this.after(holdMs, () => this.resumeHold());
   }
 
   /** The client's stop: the recorder leaves, uploads, and the session ends. */
@@ -156,11 +222,11 @@ export class Recording {
   }
 
   // Status 1..4 over the first two seconds; at 4 the recorder is in the channel.
-  private climb(announce: boolean): void {
+  private climb(announce: boolean, register = announce): void {
     this.after(STEP.initialised, () => this.setStatus(1));
     this.after(STEP.componentsStarting, () => {
       this.setStatus(2);
-      if (announce) this.emit(13, {});
+      if (register) this.emit(13, {});
     });
     this.after(STEP.someReady, () => {
       this.setStatus(3);
@@ -241,7 +307,7 @@ export class Recording {
         if (this.request.mp4) this.upload(`${this.prefix}${this.sid}_${cname}_0.mp4`);
       });
     }
-    if (this.request.mode === 'individual') {
+    if (this.request.mode === 'individual' || this.request.mode === 'raw') {
       for (const uid of joined) {
         const name = `${this.prefix}${this.sid}_${cname}__uid_s_${uid}__uid_e_av.m3u8`;
         this.after(FIRST_UPLOAD_MS, () => this.upload(name, uid));
@@ -288,14 +354,22 @@ export class Recording {
     });
   }
 
+  // The channel's next fault: it strikes this recorder if it is still recording then.
   private armFault(): void {
-    const fault = drawLifeFault(this.prng, this.context.faults, this.request.mode);
-    if (fault !== undefined) this.after(fault.afterMs, () => this.strike(fault.kind));
+    const fault = this.context.schedule.nextAfter(this.now(), this.request.mode);
+    if (fault !== undefined) this.after(fault.at - this.now(), () => this.strike(fault));
   }
 
-  private strike(kind: LifeFaultKind): void {
+  private strike(fault: ScheduledFault): void {
+    const { kind } = fault;
+    this.note(kind, fault.id);
+    this.exitLost = fault.exitNoticesLost && kind !== 'processKill' && kind !== 'serverLoss';
     if (kind === 'processKill' || kind === 'serverLoss') {
-      this.fail(kind);
+      this.fail(kind, fault);
+      return;
+    }
+    if (kind === 'maxRecordingHour') {
+      this.finish('maxRecordingHour', { exitStatus: 0, webCode: 1 });
       return;
     }
     if (kind === 'abnormalExit') {
@@ -318,29 +392,27 @@ export class Recording {
       return;
     }
     if (kind === 'capabilityLimit') {
-      this.emit(72, {
-        limitType: this.prng.pick(['cpu', 'memory']),
-      });
+      this.emit(72, { limitType: fault.limitType });
       this.finish('webRecorderStopped', { exitStatus: 1, webCode: 2 });
       return;
     }
-    this.finish('webRecorderStopped', {
-      exitStatus: 1,
-      webCode: this.prng.pick([4, 5, 6]),
-    });
+    this.finish('webRecorderStopped', { exitStatus: 1, webCode: fault.webCode });
   }
 
   // The recorder's server dies: a move to a new server, or (the 4th time) the end.
-  private fail(kind: 'processKill' | 'serverLoss'): void {
+  private fail(kind: 'processKill' | 'serverLoss', fault: ScheduledFault): void {
     const failedAt = this.now();
-    const window = drawFailoverWindow(this.prng, kind);
-    const newUid = String(this.prng.int(100_000, 2_000_000_000));
+    const window = fault.windowMs;
+    const newUid = fault.newUid;
     this.clearAll();
     if (this.hosts.length > 0) this.streamEndedAt = failedAt;
     this.hosts = [];
     this.rtmpPublishing = false;
     if (this.haAttempts >= 3) {
       this.phase = 'exiting';
+      this.lostForGood = true;
+      this.exitLost = fault.exitNoticesLost;
+      if (this.exitLost) this.note('exitNoticesLost');
       this.truth.quit = { at: failedAt, cause: 'haExhausted' };
       this.setState('quit');
       this.after(window, () => {
@@ -351,7 +423,7 @@ export class Recording {
           stat: 0,
           errorMsg: 'failover limit reached',
         });
-        this.quitNotices.push(this.emit(11, { exitStatus: 1 }));
+        this.quitNotice(this.emit(11, { exitStatus: 1 }));
         this.end();
       });
       return;
@@ -375,6 +447,7 @@ export class Recording {
     this.climb(true);
     this.armProgress();
     this.armWarnings();
+    this.armRecordingLimit();
   }
 
   /** Set by the service: a failover restarts `sequence` when it reads that way. */
@@ -392,6 +465,13 @@ export class Recording {
     if (this.phase === 'exiting' || this.phase === 'ended') return;
     this.clearAll();
     const backup = this.prng.chance(this.context.faults.backupUploads);
+    const stranded = this.prng.chance(this.context.faults.strandedUploads);
+    const strandedFor = this.prng.int(STRANDED_UPLOAD_MS[0], STRANDED_UPLOAD_MS[1]);
+    if (cause === 'stopped' || cause === 'idle') this.exitLost = false;
+    if (this.exitLost) this.note('exitNoticesLost');
+    this.stranded = stranded && this.files.length > 0;
+    if (this.stranded) this.note('stranded');
+    this.onhold = false;
     this.phase = 'exiting';
     this.truth.quit = { at: this.now(), cause };
     this.setState(cause === 'stopped' ? 'stopped' : 'quit');
@@ -412,20 +492,39 @@ export class Recording {
       } else this.emit(41, { leaveCode: how.leaveCode ?? 16 });
     });
     this.after(500, () => {
-      this.quitNotices.push(this.emit(11, { exitStatus: how.exitStatus }));
+      this.quitNotice(this.emit(11, { exitStatus: how.exitStatus }));
     });
+    if (this.stranded) {
+      // The files wait on Agora's backup storage: progress stops short, 32 says stranded, and
+      // the upload to the customer's storage (31) comes minutes later.
+      this.after(800, () =>
+        this.emit(33, { progress: this.prng.int(1_000, 9_000), uploadingStatus: 'stranded' }),
+      );
+      this.after(1_000, () => {
+        this.quitNotice(this.uploaded(true, 'stranded'));
+        this.end();
+        this.after(strandedFor, () => this.uploaded(false, 'uploaded'));
+      });
+      return;
+    }
     this.after(800, () => this.emit(33, { progress: 10_000 }));
     this.after(1_000, () => {
-      if (this.files.length > 0) this.quitNotices.push(this.uploaded(backup));
+      if (this.files.length > 0) this.quitNotice(this.uploaded(backup));
       this.end();
     });
   }
 
+  // Kept for late redundant copies, unless it was lost (a copy would be its first arrival).
+  private quitNotice(draft: NotificationDraft): void {
+    if (!this.exitLost) this.quitNotices.push(draft);
+  }
+
   // 31 when every file reached the customer's storage; 32 when some went to Agora's backup.
-  private uploaded(backup: boolean): NotificationDraft {
-    if (!backup) return this.emit(31, { status: 0, fileList: this.fileEntries() });
+  private uploaded(backup: boolean, uploadingStatus?: 'stranded' | 'uploaded'): NotificationDraft {
+    const status = uploadingStatus === undefined ? {} : { uploadingStatus };
+    if (!backup) return this.emit(31, { status: 0, fileList: this.fileEntries(), ...status });
     const playlist = this.files.find((file) => file.fileName.endsWith('.m3u8')) ?? this.files[0]!;
-    return this.emit(32, { status: 0, fileList: playlist.fileName });
+    return this.emit(32, { status: 0, fileList: playlist.fileName, ...status });
   }
 
   /** The files as a JSON file list (upload events, json mode). */
@@ -458,7 +557,8 @@ export class Recording {
   private emit(eventType: number, fields: Record<string, unknown>): NotificationDraft {
     const msgName = MSG_NAMES[eventType];
     const details = msgName === undefined ? fields : { msgName, ...fields };
-    return this.context.emit(this, eventType, details);
+    const lost = this.exitLost && EXIT_EVENTS.has(eventType);
+    return this.context.emit(this, eventType, details, lost);
   }
 
   private clearIdle(): void {

@@ -26,7 +26,10 @@ export const ERRORS = {
   badResourceId: service(400, 1001, 'invalid resource id'),
   alreadyRunning: service(400, 53, 'the recording is already running'),
   parameterMismatch: service(400, 432, 'parameters do not match the acquire request'),
-  concurrencyLimit: service(400, 2, 'concurrent recording limit reached for this app id'),
+  overloaded: service(400, 406, 'vendor_over_load'),
+  taskConflict: service(400, 53, 'task conflict'),
+  alreadyStarted: service(201, 7, 'already started'),
+  alreadyStartedRefused: service(400, 7, 'already started'),
 } as const satisfies Record<string, Reply>;
 
 /** 400 `code 2`: a malformed body or a bad parameter, with what was wrong. */
@@ -54,7 +57,10 @@ export function queryReply(recording: Recording, status: number): Reply {
   };
 }
 
-/** The 200 body of `stop`: the files so far and `uploadingStatus` (`unknown` for an async stop). */
+/**
+ * The 200 body of `stop`: the files so far and `uploadingStatus` (`unknown` for an async stop,
+ * `stranded` when the files wait on Agora's backup storage, else `uploaded`).
+ */
 export function stopReply(recording: Recording, asyncStop: boolean): Reply {
   if (asyncStop) {
     return {
@@ -74,7 +80,13 @@ export function stopReply(recording: Recording, asyncStop: boolean): Reply {
   }
   return {
     httpStatus: 200,
-    body: { ...identity(recording), serverResponse: { ...files, uploadingStatus: 'uploaded' } },
+    body: {
+      ...identity(recording),
+      serverResponse: {
+        ...files,
+        uploadingStatus: recording.stranded ? 'stranded' : 'uploaded',
+      },
+    },
   };
 }
 
@@ -96,13 +108,14 @@ function serverResponse(recording: Recording, status: number): Record<string, un
 }
 
 function webResponse(recording: Recording, status: number): Record<string, unknown> {
-  const state = status >= 6 ? 'exit' : status >= 4 ? 'inProgress' : 'init';
+  // A paused page recorder runs: Agora's example answers status 0 with inProgress and onhold.
+  const state = status >= 6 ? 'exit' : status >= 4 || recording.onhold ? 'inProgress' : 'init';
   const services: { serviceName: string; payload: unknown }[] = [
     {
       serviceName: 'web_recorder_service',
       payload: {
         state,
-        onhold: false,
+        onhold: recording.onhold,
         fileList: recording.files.map((file) => ({
           filename: file.fileName,
           sliceStartTime: file.sliceStartTime,

@@ -19,9 +19,9 @@ export type Route =
     };
 
 const PREFIX = /^\/v1\/apps\/([^/]+)\/cloud_recording\/(.*)$/;
-const START = /^resourceid\/([^/]+)\/mode\/(individual|mix|web)\/start$/;
+const START = /^resourceid\/([^/]+)\/mode\/(individual|mix|web|raw)\/start$/;
 const SESSION =
-  /^resourceid\/([^/]+)\/sid\/([^/]+)\/mode\/(individual|mix|web)\/(query|update|updateLayout|stop)$/;
+  /^resourceid\/([^/]+)\/sid\/([^/]+)\/mode\/(individual|mix|web|raw)\/(query|update|updateLayout|stop)$/;
 
 /**
  * The call a method and path name, or undefined when no route matches (Agora's gateway then

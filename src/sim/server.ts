@@ -30,6 +30,11 @@ export async function listen(
               authorization: request.headers.authorization,
               body,
             });
+      if ('reset' in reply) {
+        // An answer lost on its way: the client sees its connection reset.
+        request.socket.destroy();
+        return;
+      }
       const text = JSON.stringify(reply.body);
       response.writeHead(reply.httpStatus, {
         'content-type': 'application/json; charset=utf-8',

@@ -2,10 +2,12 @@
 // calls themselves on resources and recordings that live on the clock.
 import type { Clock, ClockTimer } from '../clock/index.js';
 import { Channel, type HostSpan } from './channel.js';
-import type { Delivery, DeliveryFault } from './delivery.js';
+import type { Delivery, SendOptions } from './delivery.js';
+import { FaultSchedule, OverloadPeaks } from './fault-schedule.js';
 import { drawCallFault } from './faults.js';
+import type { IdSource } from './ids.js';
 import type { NotificationDraft } from './notifications.js';
-import type { Prng } from './prng.js';
+import { Prng } from './prng.js';
 import type { Profile } from './profiles.js';
 import { QpsLimit } from './rate-limit.js';
 import { Recording } from './recording-life.js';
@@ -20,7 +22,7 @@ import {
 } from './replies.js';
 import { dig, isObject, readCallBody } from './request-body.js';
 import { matchRoute, type Route } from './routes.js';
-import type { TruthRecord } from './truth.js';
+import type { TrueStartRefusal, TruthRecord } from './truth.js';
 
 /** A REST request as the service sees it. */
 export interface ServiceRequest {
@@ -30,8 +32,18 @@ export interface ServiceRequest {
   readonly body: string;
 }
 
-/** Why an answer is a fault rather than the service's normal behaviour. */
-export type RequestFault = 'qpsLimit' | 'rateLimitBurst' | 'serverError' | 'notCompleted';
+/**
+ * Why an answer is a fault rather than the service's normal behaviour: `overload` is a 406 at a
+ * quota peak, `answerLost` a start whose recorder runs but whose answer was lost (no answer, or
+ * 504 `code 62`).
+ */
+export type RequestFault =
+  | 'qpsLimit'
+  | 'rateLimitBurst'
+  | 'serverError'
+  | 'notCompleted'
+  | 'overload'
+  | 'answerLost';
 
 /** One REST request and its answer, as `requests()` lists it. Never holds the Authorization header. */
 export interface RequestRecord {
@@ -43,7 +55,8 @@ export interface RequestRecord {
   readonly path: string;
   /** The request body as received, with the token and storage keys of a start redacted. */
   readonly body: string;
-  readonly httpStatus: number;
+  /** The HTTP status, or null when the connection was reset without an answer. */
+  readonly httpStatus: number | null;
   readonly response: unknown;
   /** Set when a fault decided the answer. */
   readonly fault?: RequestFault;
@@ -61,8 +74,15 @@ export interface ServiceSettings {
   readonly resourceTtlMs: number;
   readonly hosts: Readonly<Record<string, readonly HostSpan[]>>;
   readonly sequenceAfterFailover: 'continue' | 'restart';
-  readonly noticeIdPrefix: string;
+  /** The seed every stream is derived from (by channel name, so clients meet the same faults). */
+  readonly seed: number;
+  /** When the run began, clock ms: the fault schedules count from here. */
+  readonly origin: number;
+  readonly ids: IdSource;
 }
+
+/** What the server sends: an answer, or nothing (the connection is reset). */
+export type Answer = Reply | { readonly reset: true };
 
 interface Resource {
   readonly resourceId: string;
@@ -74,7 +94,25 @@ interface Resource {
 
 type SessionRoute = Extract<Route, { sid: string }>;
 
-const RESOURCE_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// What one channel draws: its hosts, its recorders' faults, its API faults, its sessions' streams.
+interface ChannelWorld {
+  readonly hosts: Channel;
+  readonly schedule: FaultSchedule;
+  /** Start and query faults of calls on this channel, in the order they come. */
+  readonly api: Prng;
+  /** Sessions started on it so far: the k-th draws from its own streams. */
+  sessions: number;
+}
+
+// The answers to a start with the cname and uid of a task that runs (agora-cloud-recording.md §5).
+const CONFLICTS: readonly Reply[] = [
+  ERRORS.taskConflict,
+  ERRORS.taskConflict,
+  ERRORS.alreadyStarted,
+  ERRORS.alreadyStartedRefused,
+];
+const RAW_SERVICE_SCENE = 'rtsc/raw-recording';
+const LOST_ANSWER_504: Reply = { httpStatus: 504, body: { code: 62, reason: 'request timeout' } };
 
 /** The service behind the HTTP server. */
 export class Service {
@@ -82,11 +120,16 @@ export class Service {
   readonly truth: TruthRecord[] = [];
   private readonly resources = new Map<string, Resource>();
   private readonly recordings = new Map<string, Recording>();
-  private readonly channels = new Map<string, Channel>();
+  private readonly channels = new Map<string, ChannelWorld>();
   private readonly lastEnded = new Map<string, Recording>();
+  private readonly deliveryStreams = new Map<Recording, Prng>();
   private readonly qps: QpsLimit;
   private readonly timers = new Set<ClockTimer>();
   private burstUntil = Number.NEGATIVE_INFINITY;
+  private readonly bursts: Prng;
+  private readonly apiPrng: Prng;
+  private readonly peaks: OverloadPeaks;
+  private readonly noticeIdPrefix: string;
   private noticeCount = 0;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -95,11 +138,19 @@ export class Service {
 
   constructor(
     private readonly settings: ServiceSettings,
-    private readonly prng: Prng,
-    private readonly apiPrng: Prng,
     private readonly delivery: Delivery,
   ) {
     this.qps = new QpsLimit(settings.qpsLimit);
+    const { seed, origin, profile } = settings;
+    this.bursts = Prng.derive(seed, 'rateLimitBursts');
+    this.apiPrng = Prng.derive(seed, 'api');
+    this.peaks = new OverloadPeaks(
+      seed,
+      origin,
+      profile.api.overloadPeaksPerHour,
+      profile.api.overloadPeakMs,
+    );
+    this.noticeIdPrefix = settings.ids.noticeIdPrefix();
   }
 
   /** True while a request is being answered. */
@@ -113,6 +164,11 @@ export class Service {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** The channel's faults up to `until` (clock ms), drawn the same whatever clients do. */
+  scheduledFaults(cname: string, until: number) {
+    return this.world(cname).schedule.until(until);
+  }
+
   /** The recordings not yet fully ended. */
   get activeCount(): number {
     let count = 0;
@@ -121,18 +177,19 @@ export class Service {
   }
 
   /** Answers one REST request and records it. */
-  async answer(request: ServiceRequest): Promise<Reply> {
+  async answer(request: ServiceRequest): Promise<Answer> {
     this.inFlight++;
     try {
       const { reply, fault } = await this.decide(request);
+      const reset = 'reset' in reply;
       this.records.push({
         n: this.records.length,
         at: this.settings.clock.now(),
         method: request.method,
         path: request.path,
         body: redactBody(request.body),
-        httpStatus: reply.httpStatus,
-        response: reply.body,
+        httpStatus: reset ? null : reply.httpStatus,
+        response: reset ? null : reply.body,
         ...(fault !== undefined && { fault }),
       });
       return reply;
@@ -149,7 +206,7 @@ export class Service {
     this.timers.clear();
   }
 
-  private async decide(request: ServiceRequest): Promise<{ reply: Reply; fault?: RequestFault }> {
+  private async decide(request: ServiceRequest): Promise<{ reply: Answer; fault?: RequestFault }> {
     const route = matchRoute(request.method, request.path);
     if (route === undefined) return { reply: ERRORS.noRoute };
     if (
@@ -162,31 +219,41 @@ export class Service {
     if (!this.qps.admit(now)) return { reply: ERRORS.rateLimited, fault: 'qpsLimit' };
     if (now < this.burstUntil) return { reply: ERRORS.rateLimited, fault: 'rateLimitBurst' };
     const { api } = this.settings.profile;
-    if (this.apiPrng.chance(api.rateLimitBurst)) {
+    if (this.bursts.chance(api.rateLimitBurst)) {
       this.burstUntil = now + api.rateLimitBurstMs;
       return { reply: ERRORS.rateLimited, fault: 'rateLimitBurst' };
     }
+    if ((route.call === 'acquire' || route.call === 'start') && this.peaks.at(now)) {
+      if (route.call === 'start')
+        this.refused(route.resourceId, request.body, ERRORS.overloaded, 'overload');
+      return { reply: ERRORS.overloaded, fault: 'overload' };
+    }
     if (route.call === 'start' || route.call === 'query') {
-      const fault = drawCallFault(this.apiPrng, api, route.call);
+      // Drawn from the channel's stream: the n-th start of a channel meets the same fault for every client.
+      const cname =
+        route.call === 'start'
+          ? this.resources.get(route.resourceId)?.cname
+          : this.recordings.get(route.sid)?.request.cname;
+      const prng = cname === undefined ? this.apiPrng : this.world(cname).api;
+      const fault = drawCallFault(prng, api, route.call);
       if (fault !== undefined) {
-        if (route.call === 'start')
-          this.refused(route.resourceId, request.body, fault.httpStatus, fault.body.code);
-        return { reply: { httpStatus: fault.httpStatus, body: fault.body }, fault: fault.kind };
+        const reply = { httpStatus: fault.httpStatus, body: fault.body };
+        if (route.call === 'start') this.refused(route.resourceId, request.body, reply, fault.kind);
+        return { reply, fault: fault.kind };
       }
     }
     if (route.call === 'query') return { reply: this.query(route) };
     const body = readCallBody(request.body);
     if (!body.ok) return { reply: invalidParameter(body.reason) };
     if (route.call === 'acquire') return { reply: this.acquire(body.value) };
-    if (route.call === 'start') return { reply: await this.start(route, body.value) };
+    if (route.call === 'start') return this.start(route, body.value);
     return { reply: this.sessionCall(route, body.value) };
   }
 
   private acquire(body: Record<string, unknown>): Reply {
     const cname = body.cname as string;
-    let resourceId = '';
-    for (let i = 0; i < 112; i++) resourceId += this.prng.pick([...RESOURCE_ID_ALPHABET]);
-    this.channel(cname);
+    const resourceId = this.settings.ids.resourceId();
+    this.world(cname);
     this.resources.set(resourceId, {
       resourceId,
       cname,
@@ -200,12 +267,15 @@ export class Service {
   private async start(
     route: Extract<Route, { call: 'start' }>,
     body: Record<string, unknown>,
-  ): Promise<Reply> {
+  ): Promise<{ reply: Answer; fault?: RequestFault }> {
     const now = this.settings.clock.now();
-    const refuse = (reply: Reply) => {
-      const code = (reply.body as { code?: number }).code;
-      this.refused(route.resourceId, JSON.stringify(body), reply.httpStatus, code);
-      return reply;
+    const refuse = (
+      reply: Reply,
+      reason: TrueStartRefusal['reason'] = 'invalid',
+      runningSid?: string,
+    ) => {
+      this.refused(route.resourceId, JSON.stringify(body), reply, reason, runningSid);
+      return { reply };
     };
     const resource = this.resources.get(route.resourceId);
     if (resource === undefined) return refuse(ERRORS.badResourceId);
@@ -220,9 +290,19 @@ export class Service {
     if (typeof maxIdleTime !== 'number' || !(maxIdleTime >= 5 && maxIdleTime <= 2_592_000)) {
       return refuse(invalidParameter('recordingConfig.maxIdleTime must be 5..2592000 seconds'));
     }
-    if (this.activeCount >= this.settings.concurrencyLimit) return refuse(ERRORS.concurrencyLimit);
+    const world = this.world(resource.cname);
+    // A task with this cname and uid runs: Agora refuses a second one (§5, task conflict).
+    const running = this.runningTask(resource.cname, resource.uid);
+    if (running !== undefined) return refuse(world.api.pick(CONFLICTS), 'conflict', running.sid);
+    if (this.activeCount >= this.settings.concurrencyLimit)
+      return refuse(ERRORS.overloaded, 'overload');
     resource.used = true;
-    const sid = this.prng.hex(32);
+    const sid = this.settings.ids.sid();
+    const web = webRecorderParam(body);
+    const k = world.sessions++;
+    const { seed, profile } = this.settings;
+    const prng = Prng.derive(seed, 'session', resource.cname, k);
+    const deliveryPrng = Prng.derive(seed, 'delivery', resource.cname, k);
     const recording = new Recording(
       {
         sid,
@@ -234,16 +314,22 @@ export class Service {
         maxIdleTime,
         mp4: avFileTypes(body).includes('mp4'),
         rtmpUrls: rtmpUrls(body),
+        onhold: web.onhold === true,
+        maxRecordingHour:
+          typeof web.maxRecordingHour === 'number' ? web.maxRecordingHour : undefined,
       },
       {
         clock: this.settings.clock,
-        channel: this.channel(resource.cname),
-        faults: this.settings.profile.life,
-        emit: (from, eventType, details) => this.emit(from, eventType, details),
+        channel: world.hosts,
+        schedule: world.schedule,
+        faults: profile.life,
+        emit: (from, eventType, details, lost) =>
+          this.emit(from, eventType, details, lost ? { lost } : {}),
         ended: (ended) => this.lastEnded.set(ended.request.cname, ended),
       },
-      this.prng.fork(),
+      prng,
     );
+    this.deliveryStreams.set(recording, deliveryPrng);
     if (this.settings.sequenceAfterFailover === 'restart') {
       recording.onFailover = () => {
         recording.sequence = 0;
@@ -251,10 +337,12 @@ export class Service {
     }
     this.recordings.set(sid, recording);
     this.truth.push(recording.truth);
-    const { delivery } = this.settings.profile;
-    const early = this.prng.chance(delivery.beforeStartResponse);
-    const late = this.prng.chance(delivery.lateOldSidQuits);
-    const lateAfter = this.prng.int(1_000, 5_000);
+    const { delivery, api } = profile;
+    const early = prng.chance(delivery.beforeStartResponse);
+    const late = prng.chance(delivery.lateOldSidQuits);
+    const lateAfter = prng.int(1_000, 5_000);
+    const answerLost = world.api.chance(api.startAnswerLost);
+    const reset = world.api.chance(0.5);
     const previous = this.lastEnded.get(resource.cname);
     if (late && previous !== undefined) this.resendLate(previous, lateAfter);
     this.early = early ? [] : undefined;
@@ -262,7 +350,22 @@ export class Service {
     const sentFirst = this.early ?? [];
     this.early = undefined;
     await Promise.all(sentFirst);
-    return sessionReply(recording);
+    if (answerLost) {
+      // The recorder comes up, but the client never learns its sid (§5: "the recorder may exist").
+      recording.note('startAnswerLost');
+      return { reply: reset ? { reset: true } : LOST_ANSWER_504, fault: 'answerLost' };
+    }
+    return { reply: sessionReply(recording) };
+  }
+
+  // The live task started with this cname and uid, if any (its recorder may have moved since).
+  private runningTask(cname: string, uid: string): Recording | undefined {
+    for (const recording of this.recordings.values()) {
+      const { phase, request } = recording;
+      if (request.cname !== cname || request.uid !== uid) continue;
+      if (phase === 'starting' || phase === 'recording' || phase === 'down') return recording;
+    }
+    return undefined;
   }
 
   private query(route: SessionRoute): Reply {
@@ -291,31 +394,34 @@ export class Service {
     }
     const { phase } = recording;
     if (route.call !== 'stop') {
-      return phase === 'down' || phase === 'exiting' || phase === 'ended'
-        ? ERRORS.workerNotFound
-        : sessionReply(recording);
+      if (phase === 'down' || phase === 'exiting' || phase === 'ended')
+        return ERRORS.workerNotFound;
+      if (dig(body, 'clientRequest', 'webRecordingConfig', 'onhold') === false)
+        recording.resumeHold();
+      return sessionReply(recording);
+    }
+    if (phase === 'down' || recording.lostForGood) {
+      // While high availability moves the recorder, stop finds no worker: the session lives on (§5).
+      if (phase === 'down') recording.note('stopDuringFailover');
+      return ERRORS.workerNotFound;
     }
     if (recording.stopRequested || phase === 'exiting' || phase === 'ended') {
       return ERRORS.alreadyExiting;
     }
-    if (phase === 'down') return ERRORS.workerNotFound;
     const asyncStop = dig(body, 'clientRequest', 'async_stop') === true;
-    const reply =
-      recording.files.length === 0 && !asyncStop
-        ? ERRORS.noRecordedData
-        : stopReply(recording, asyncStop);
+    const nothingRecorded = recording.files.length === 0 && !asyncStop;
     recording.stop();
-    return reply;
+    return nothingRecorded ? ERRORS.noRecordedData : stopReply(recording, asyncStop);
   }
 
   private emit(
     recording: Recording,
     eventType: number,
     details: Record<string, unknown>,
-    reason?: DeliveryFault,
+    options: SendOptions = {},
   ): NotificationDraft {
     const draft: NotificationDraft = {
-      noticeId: `${this.settings.noticeIdPrefix}:${this.noticeCount++}`,
+      noticeId: `${this.noticeIdPrefix}:${this.noticeCount++}`,
       eventType,
       cname: recording.request.cname,
       uid: recording.uid,
@@ -323,16 +429,20 @@ export class Service {
       sequence: recording.sequence++,
       sendts: this.settings.clock.now(),
       details,
+      ...(recording.request.mode === 'raw' && { serviceScene: RAW_SERVICE_SCENE }),
     };
+    // Not subscribed: never sent, but its sequence number is spent (§5).
+    if (this.settings.profile.delivery.unsubscribed.includes(eventType)) {
+      this.delivery.skip(draft);
+      return draft;
+    }
+    const prng = this.deliveryStreams.get(recording);
     const early = this.early;
-    const sent = this.delivery.send(
-      draft,
-      early === undefined
-        ? reason === undefined
-          ? {}
-          : { reason }
-        : { immediate: true, reason: 'beforeStartResponse' },
-    );
+    const sent = this.delivery.send(draft, {
+      ...options,
+      ...(prng !== undefined && { prng }),
+      ...(early !== undefined && { immediate: true, reason: 'beforeStartResponse' }),
+    });
     early?.push(sent);
     return draft;
   }
@@ -341,14 +451,25 @@ export class Service {
   private resendLate(previous: Recording, afterMs: number): void {
     const notices = [...previous.quitNotices];
     if (notices.length === 0) return;
+    const prng = this.deliveryStreams.get(previous);
     const timer = this.settings.clock.setTimeout(() => {
       this.timers.delete(timer);
-      for (const notice of notices) void this.delivery.send(notice, { reason: 'lateOldSid' });
+      for (const notice of notices)
+        void this.delivery.send(notice, {
+          reason: 'lateOldSid',
+          ...(prng !== undefined && { prng }),
+        });
     }, afterMs);
     this.timers.add(timer);
   }
 
-  private refused(resourceId: string, rawBody: string, httpStatus: number, code?: number): void {
+  private refused(
+    resourceId: string,
+    rawBody: string,
+    reply: Reply,
+    reason: TrueStartRefusal['reason'],
+    runningSid?: string,
+  ): void {
     let cname = '';
     try {
       const parsed: unknown = JSON.parse(rawBody);
@@ -356,30 +477,59 @@ export class Service {
     } catch {
       // A body that is not JSON has no channel to name.
     }
+    const code = (reply.body as { code?: unknown }).code;
     this.truth.push({
       type: 'startRefused',
       at: this.settings.clock.now(),
       resourceId,
       cname,
-      httpStatus,
-      ...(code !== undefined && { code }),
+      httpStatus: reply.httpStatus,
+      ...(typeof code === 'number' && { code }),
+      reason,
+      ...(runningSid !== undefined && { runningSid }),
     });
   }
 
-  private channel(cname: string): Channel {
-    let channel = this.channels.get(cname);
-    if (channel === undefined) {
-      channel = new Channel(
-        cname,
-        this.settings.clock.now(),
-        this.prng.fork(),
-        this.settings.profile.hosts,
-        this.settings.hosts[cname],
-      );
-      this.channels.set(cname, channel);
+  private world(cname: string): ChannelWorld {
+    let world = this.channels.get(cname);
+    if (world === undefined) {
+      const { seed, origin, profile, clock } = this.settings;
+      const fixed = this.settings.hosts[cname];
+      world = {
+        // A fixed schedule counts from when the channel is first seen; a drawn one from the origin.
+        hosts: new Channel(
+          cname,
+          fixed === undefined ? origin : clock.now(),
+          Prng.derive(seed, 'hosts', cname),
+          profile.hosts,
+          fixed,
+        ),
+        schedule: new FaultSchedule(
+          seed,
+          cname,
+          origin,
+          profile.life,
+          profile.delivery.exitNoticesLost,
+        ),
+        api: Prng.derive(seed, 'calls', cname),
+        sessions: 0,
+      };
+      this.channels.set(cname, world);
     }
-    return channel;
+    return world;
   }
+}
+
+// The web recorder's `serviceParam` of a start body (web mode), or {}.
+function webRecorderParam(body: Record<string, unknown>): Record<string, unknown> {
+  const services = dig(body, 'clientRequest', 'extensionServiceConfig', 'extensionServices');
+  if (!Array.isArray(services)) return {};
+  for (const service of services) {
+    if (dig(service, 'serviceName') !== 'web_recorder_service') continue;
+    const param = dig(service, 'serviceParam');
+    return isObject(param) ? param : {};
+  }
+  return {};
 }
 
 function avFileTypes(body: Record<string, unknown>): string[] {

@@ -3,6 +3,8 @@ import { type Clock, systemClock } from '../clock/index.js';
 import type { HostSpan } from './channel.js';
 import { Delivery, type DeliveryRecord } from './delivery.js';
 import { SimulatorOptionsError } from './errors.js';
+import type { ScheduledFault } from './fault-schedule.js';
+import { type IdMode, seededIds, uniqueIds } from './ids.js';
 import { Prng } from './prng.js';
 import {
   type Profile,
@@ -52,6 +54,12 @@ export interface SimulatorOptions {
   readonly hosts?: Readonly<Record<string, readonly HostSpan[]>>;
   /** Whether `sequence` goes on after a failover or starts again from 0 (Agora does not say). Default `continue`. */
   readonly sequenceAfterFailover?: 'continue' | 'restart';
+  /**
+   * Where sids, resource ids and noticeIds come from: `unique` (default: random, never the same
+   * twice, even for one seed run again) or `seeded` (from the seed: the same run byte for byte).
+   * Faults follow the seed either way.
+   */
+  readonly ids?: IdMode;
 }
 
 /** What a client needs to call the simulator. */
@@ -95,6 +103,12 @@ export interface Simulator {
   /** Every notification attempt, with its attempt number, fault and outcome. */
   deliveries(): DeliveryRecord[];
   /**
+   * The life faults drawn for a channel up to `until` (clock ms): the same for one seed and
+   * profile whatever calls a client makes. A fault strikes the channel's recorder if one is
+   * recording at its time (web faults only a web recorder); see each recording's `faults`.
+   */
+  scheduledFaults(cname: string, until: number): ScheduledFault[];
+  /**
    * Resolves when no request is being answered and no delivery is in flight or waiting its turn.
    * With a `VirtualClock`, alternate `clock.advanceBy(ms)` and `await sim.settle()`. A webhook that
    * never answers keeps a delivery in flight until the clock passes the ack timeout.
@@ -104,6 +118,11 @@ export interface Simulator {
   settle(options?: { readonly quietTurns?: number }): Promise<void>;
   /** Counts of what happened so far. */
   summary(): SimulatorSummary;
+  /**
+   * A number that grows with every request answered and every delivery attempt (cheap: a
+   * harness can poll it to see whether anything happened between two turns of the event loop).
+   */
+  activity(): number;
   /** Stops the server, the recordings' timers and the deliveries. */
   close(): Promise<void>;
 }
@@ -136,16 +155,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw new SimulatorOptionsError('port must be an integer in 0..65535');
   }
   const clock = options.clock ?? systemClock();
+  const idMode = options.ids ?? 'unique';
+  if (idMode !== 'unique' && idMode !== 'seeded')
+    throw new SimulatorOptionsError("ids must be 'unique' or 'seeded'");
   const root = new Prng(seed);
-  // Fixed order of streams: ids and lives, API faults, delivery faults, then the defaults.
-  const prng = root.fork();
-  const apiPrng = root.fork();
-  const deliveryPrng = root.fork();
+  // Every other stream is derived by name (Prng.derive), so no draw shifts another's.
+  const deliveryPrng = Prng.derive(seed, 'delivery');
   const appId = options.appId ?? root.hex(32);
   const customerId = options.customerId ?? root.hex(32);
   const customerSecret = options.customerSecret ?? root.hex(32);
   const secret = options.secret ?? root.hex(32);
-  const noticeIdPrefix = String(root.int(1_000_000_000, 2_999_999_999));
+  const ids = idMode === 'seeded' ? seededIds(Prng.derive(seed, 'ids')) : uniqueIds();
   const authorization = `Basic ${Buffer.from(`${customerId}:${customerSecret}`).toString('base64')}`;
   const delivery = new Delivery({
     clock,
@@ -167,10 +187,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       resourceTtlMs,
       hosts: options.hosts ?? {},
       sequenceAfterFailover: options.sequenceAfterFailover ?? 'continue',
-      noticeIdPrefix,
+      seed,
+      origin: clock.now(),
+      ids,
     },
-    prng,
-    apiPrng,
     delivery,
   );
   const server = await listen(service, options.host ?? '127.0.0.1', port);
@@ -185,8 +205,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     truthJsonl: () => truthToJsonl(service.truth),
     requests: () => structuredClone(service.records),
     deliveries: () => structuredClone([...delivery.list()]),
+    scheduledFaults: (cname, until) => service.scheduledFaults(cname, until),
     settle: (settleOptions) => settle(service, delivery, settleOptions?.quietTurns ?? 3),
     summary: () => summarize(service.records.length, service.truth, delivery.list()),
+    activity: () => service.records.length + delivery.list().length,
     async close() {
       if (closed) return;
       closed = true;

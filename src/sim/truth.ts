@@ -6,9 +6,45 @@ export type TrueState = 'starting' | 'recording' | 'failoverPending' | 'quit' | 
 /**
  * Why a recording really ended, in the `quitReason` vocabulary of docs/lifecycle.md:
  * `stopped` (the client's stop), `idle` (maxIdleTime with no host), `abnormalExit`,
- * `haExhausted` (a 4th failure), `webRecorderStopped` (web recorder stop or capability limit).
+ * `haExhausted` (a 4th failure), `webRecorderStopped` (web recorder stop or capability limit),
+ * `maxRecordingHour` (the web recorder reached the `maxRecordingHour` the host set: 71 `code 1`).
  */
-export type QuitCause = 'stopped' | 'idle' | 'abnormalExit' | 'haExhausted' | 'webRecorderStopped';
+export type QuitCause =
+  | 'stopped'
+  | 'idle'
+  | 'abnormalExit'
+  | 'haExhausted'
+  | 'webRecorderStopped'
+  | 'maxRecordingHour';
+
+/**
+ * A fault that touched a session, as `faults` of its truth lists it: a life fault of the
+ * channel's schedule (`processKill` … `maxRecordingHour`, with the schedule's `id`), or one of
+ * Agora's documented oddities: `startAnswerLost` (the start's answer never came, or came as 504,
+ * but the recorder runs), `onhold` (a web recorder started paused; `until` when the host resumed
+ * it), `stopDuringFailover` (a stop answered 404 while the session was moving: it lives on),
+ * `stranded` (its upload waits on Agora's backup storage), `exitNoticesLost` (its exit
+ * notifications were all lost).
+ */
+export interface TrueFault {
+  readonly at: number;
+  readonly kind:
+    | 'processKill'
+    | 'serverLoss'
+    | 'abnormalExit'
+    | 'webRecorderStop'
+    | 'capabilityLimit'
+    | 'maxRecordingHour'
+    | 'startAnswerLost'
+    | 'onhold'
+    | 'stopDuringFailover'
+    | 'stranded'
+    | 'exitNoticesLost';
+  /** The schedule's id of a life fault (`serverLoss#2`). */
+  readonly id?: string;
+  /** `onhold`: when the host resumed the recorder (absent while it stays paused). */
+  until?: number;
+}
 
 /** One failover: the recorder went down at `at` and came back on a new server at `resumedAt`. */
 export interface TrueFailover {
@@ -28,7 +64,9 @@ export interface TrueRecording {
   readonly sid: string;
   readonly resourceId: string;
   readonly cname: string;
-  readonly mode: 'individual' | 'mix' | 'web';
+  readonly mode: 'individual' | 'mix' | 'web' | 'raw';
+  /** The uid the client started it with. */
+  readonly uid: string;
   /** When the start was answered, clock ms. */
   readonly startedAt: number;
   /** Every recorder uid, in order: the client's, then each failover's new one. */
@@ -40,6 +78,8 @@ export interface TrueRecording {
   quit: { at: number; cause: QuitCause } | null;
   /** Playlists (and MP4s) uploaded, with the time their first slice was uploaded. */
   readonly files: { fileName: string; uploadedAt: number }[];
+  /** The faults that touched it, in time order (failovers are also in `failovers`). */
+  readonly faults: TrueFault[];
 }
 
 /** A start the service refused (no sid was made): a line of `truthJsonl()`. */
@@ -50,6 +90,10 @@ export interface TrueStartRefusal {
   readonly cname: string;
   readonly httpStatus: number;
   readonly code?: number;
+  /** Why: `overload` (406 at a quota peak or beyond the concurrency limit), `conflict` (a task with this cname and uid runs: 53 or 7), `serverError`, `notCompleted`, or `invalid` (anything else). */
+  readonly reason: 'overload' | 'conflict' | 'serverError' | 'notCompleted' | 'invalid';
+  /** `conflict`: the sid of the task that runs. */
+  readonly runningSid?: string;
 }
 
 /** One line of the ground truth. */

@@ -52,15 +52,27 @@ describe('recwatch sim (built)', () => {
         if (stdout.includes('Ctrl-C to stop.')) resolve();
       });
     });
-    const field = (name: string) => new RegExp(`${name} +(\\S+)`).exec(stdout)![1]!;
+    // The quick start's variables, one `AGORA_*=…` line each, ready to export.
+    const env = Object.fromEntries(
+      [...stdout.matchAll(/^(AGORA_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(Object.keys(env)).toEqual([
+      'AGORA_APP_ID',
+      'AGORA_CUSTOMER_ID',
+      'AGORA_CUSTOMER_SECRET',
+      'AGORA_APP_CERTIFICATE',
+      'AGORA_BASE_URL',
+    ]);
     const sim = {
-      baseUrl: field('base URL'),
+      baseUrl: env.AGORA_BASE_URL!,
       credentials: {
-        appId: field('app id'),
-        authorization: `Basic ${Buffer.from(`${field('customer id')}:${field('customer secret')}`).toString('base64')}`,
+        appId: env.AGORA_APP_ID!,
+        authorization: `Basic ${Buffer.from(`${env.AGORA_CUSTOMER_ID}:${env.AGORA_CUSTOMER_SECRET}`).toString('base64')}`,
       },
     };
-    expect(stdout).toContain('webhook secret   (as given)');
+    // A webhook secret the user chose is not echoed.
+    expect(stdout).toContain('# AGORA_NCS_SECRET: the --secret you gave');
+    expect(stdout).not.toContain('s3cret');
     const api = client(sim as Parameters<typeof client>[0]);
     const { sid, started } = await api.record('room', 'mix');
     expect(started.status).toBe(200);

@@ -20,11 +20,13 @@ const sid = (states: [number, TrueRecording['states'][number]['state']][]): True
   cname: 'room-1',
   mode: 'mix',
   startedAt: states[0]?.[0] ?? 0,
+  uid: '1000',
   uids: ['1000'],
   states: states.map(([at, state]) => ({ at, state })),
   failovers: [],
   quit: null,
   files: [],
+  faults: [],
 });
 
 describe('coverageScore', () => {

@@ -37,12 +37,14 @@ function session(
     resourceId: `R-${sid}`,
     cname,
     mode: 'mix',
+    uid: '1',
     startedAt,
     uids: ['1'],
     states: states.map(([at, state]) => ({ at, state })),
     failovers: [],
     quit,
     files: [],
+    faults: [],
   };
 }
 
@@ -246,6 +248,122 @@ describe('the score against the ground truth', () => {
       ),
     ).toBe('ended');
     expect(trueBelief([], null, 0)).toBe('ended');
+  });
+
+  it('a quit the host stops before anyone could restart it is neither a missed restart nor a quit seen', () => {
+    // failoverStorm seed 2: the 4th failure at 52:56, the host's stop 15 s later, before Agora's
+    // 11 (sent when the failover window ends) could tell anyone. Nobody owed a restart.
+    const quitAt = 52 * MIN;
+    const stopAt = quitAt + 15_000;
+    const result = score(
+      input({
+        plans: [plan(1, stopAt)],
+        truth: [
+          session(
+            'room-1',
+            'S1',
+            0,
+            [
+              [0, 'recording'],
+              [quitAt, 'quit'],
+            ],
+            { at: quitAt, cause: 'haExhausted' },
+          ),
+        ],
+        timelines: new Map([['r1', line([0, 'live'], [stopAt, 'stopped'])]]),
+      }),
+    );
+    expect(result.missedRestarts).toBe(0);
+    expect(result.detectWithoutNotification).toMatchObject({ detected: 0, missed: 0 });
+    expect(result.finalAccuracy).toBe(1);
+  });
+
+  it('a quit the host stops only after the restart window is still a missed restart', () => {
+    const quitAt = 20 * MIN;
+    const result = score(
+      input({
+        plans: [plan(1, 40 * MIN)],
+        truth: [
+          session(
+            'room-1',
+            'S1',
+            0,
+            [
+              [0, 'recording'],
+              [quitAt, 'quit'],
+            ],
+            { at: quitAt, cause: 'abnormalExit' },
+          ),
+        ],
+        timelines: new Map([['r1', line([0, 'live'], [40 * MIN, 'stopped'])]]),
+      }),
+    );
+    expect(result.missedRestarts).toBe(1);
+    expect(result.detectWithoutNotification).toMatchObject({ detected: 0, missed: 1 });
+  });
+
+  it("a quit at the host's maxRecordingHour is not owed a restart, and a restart after it is spurious", () => {
+    const quitAt = 20 * MIN;
+    const ended = session(
+      'room-1',
+      'S1',
+      0,
+      [
+        [0, 'recording'],
+        [quitAt, 'quit'],
+      ],
+      { at: quitAt, cause: 'maxRecordingHour' },
+    );
+    const left = score(
+      input({
+        plans: [plan(1)],
+        truth: [ended],
+        timelines: new Map([['r1', line([0, 'live'], [quitAt + 1_000, 'ended'])]]),
+      }),
+    );
+    expect(left.missedRestarts).toBe(0);
+    expect(left.spuriousRestarts).toBe(0);
+    const restarted = score(
+      input({
+        plans: [plan(1)],
+        truth: [
+          ended,
+          session('room-1', 'S2', quitAt + 1_000, [
+            [quitAt + 1_000, 'starting'],
+            [quitAt + 3_000, 'recording'],
+          ]),
+        ],
+        restarts: [{ recording: 'r1', at: quitAt + 1_000 }],
+        timelines: new Map([['r1', line([0, 'live'])]]),
+      }),
+    );
+    expect(restarted.spuriousRestarts).toBe(1);
+    expect(restarted.perRecording[0]).toMatchObject({ spurious: 1, missed: 0 });
+  });
+
+  it('an exit notification of an unsubscribed event type never reached the webhook', () => {
+    const quitAt = 20 * MIN;
+    const result = score(
+      input({
+        plans: [plan(1)],
+        truth: [
+          session(
+            'room-1',
+            'S1',
+            0,
+            [
+              [0, 'recording'],
+              [quitAt, 'quit'],
+            ],
+            { at: quitAt, cause: 'abnormalExit' },
+          ),
+        ],
+        deliveries: [delivery('S1', 11, 'unsubscribed')],
+        timelines: new Map([['r1', line([0, 'live'], [quitAt + 5_000, 'ended'])]]),
+      }),
+    );
+    expect(result.detectWithoutNotification).toMatchObject({ detected: 1, medianMs: 5_000 });
+    expect(result.detectWithNotification).toMatchObject({ detected: 0 });
   });
 
   it('a change in the last minutes not seen yet is neither wrong at the end nor a missed quit', () => {

@@ -6,10 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAILOVER_COVERING_BACKOFF_MS,
-  recwatchObserver,
-} from '../../src/fleet/recwatch-observer.js';
+import { recwatchObserver } from '../../src/fleet/recwatch-observer.js';
 import { runFleet } from '../../src/fleet/run.js';
 import type { Supervisor } from '../../src/runtime/index.js';
 import { builtInspector, hasChromium, launchChromium, OUTPUT } from './browser.js';
@@ -37,7 +34,6 @@ async function allSteps(url: string): Promise<HistoryStep[]> {
     after = `&after=${page.next}`;
   }
 }
-const CORE = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
 
 describe.skipIf(!hasChromium)('failoverStorm on the live inspector, in Chromium', () => {
   let browser: Browser;
@@ -78,7 +74,6 @@ describe.skipIf(!hasChromium)('failoverStorm on the live inspector, in Chromium'
           supervisor = observer.supervisor;
           inspector = await inspect.startLiveInspector(supervisor, {
             title: 'failoverStorm, seed 7',
-            core: CORE,
             // Read after the run: the page outlives the supervisor.
             closeWithSupervisor: false,
           });

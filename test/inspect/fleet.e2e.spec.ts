@@ -5,10 +5,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAILOVER_COVERING_BACKOFF_MS,
-  recwatchObserver,
-} from '../../src/fleet/recwatch-observer.js';
+import { recwatchObserver } from '../../src/fleet/recwatch-observer.js';
 import { type FleetRun, runFleet } from '../../src/fleet/run.js';
 import type { SupervisedRecording, Supervisor } from '../../src/runtime/index.js';
 import type { TrueRecording } from '../../src/sim/index.js';
@@ -17,7 +14,6 @@ import { tempDir } from '../fixtures/temp-dir.js';
 import { builtInspector, hasChromium, launchChromium } from './browser.js';
 
 const SLOW = 240_000;
-const CORE = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
 const IMAGES = join(root, 'docs/images');
 const work = tempDir('recwatch-fleet-view-');
 
@@ -130,7 +126,7 @@ describe.skipIf(!hasChromium)('the fleet view, in Chromium', () => {
     'on the %s demo log: lanes, counts, gaps where the truth has them, readable text',
     async (profile, recordings) => {
       const demo = await demoLog(profile, recordings);
-      const { feed } = await inspect.logSource(demo.path, { core: CORE });
+      const { feed } = await inspect.logSource(demo.path);
       const inspector = await inspect.startInspector({ feed });
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       const errors: string[] = [];

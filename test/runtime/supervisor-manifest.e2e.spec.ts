@@ -2,15 +2,11 @@
 // gives what a full replay of the log gives; on a failover storm it shows the bak<n>_ playlists.
 import { afterAll, describe, expect, it } from 'vitest';
 import { manifestOf, type RecordingManifest } from '../../src/core/index.js';
-import {
-  FAILOVER_COVERING_BACKOFF_MS,
-  recwatchObserver,
-} from '../../src/fleet/recwatch-observer.js';
+import { recwatchObserver } from '../../src/fleet/recwatch-observer.js';
 import { runFleet } from '../../src/fleet/run.js';
 import { allEntries, openSqliteLog, type Supervisor } from '../../src/index.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
-const CORE = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
 const work = tempDir('recwatch-manifest-');
 afterAll(() => work.remove());
 
@@ -55,7 +51,7 @@ describe('supervisor.manifest', () => {
     } finally {
       await log.close();
     }
-    const replayed = manifestOf(lines, { options: CORE, until });
+    const replayed = manifestOf(lines, { until });
     expect(live).toEqual(replayed.recordings);
     // The storm failed recorders over: their sessions have bak<n>_ playlists, in order.
     const prefixes = live.flatMap((m) =>

@@ -13,6 +13,7 @@ async function run(seed: number) {
     clock,
     webhookUrl: receiver.url,
     secret: 's',
+    ids: 'seeded',
   });
   const api = client(sim);
   const sessions = [];

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock/index.js';
 import { Channel } from '../../src/sim/channel.js';
 import { Delivery } from '../../src/sim/delivery.js';
-import { drawCallFault, drawFailoverWindow, drawLifeFault } from '../../src/sim/faults.js';
+import { FaultSchedule } from '../../src/sim/fault-schedule.js';
+import { drawCallFault, drawFailoverWindow } from '../../src/sim/faults.js';
 import { Prng } from '../../src/sim/prng.js';
 import { PROFILES, resolveProfile } from '../../src/sim/profiles.js';
 
@@ -22,31 +23,34 @@ describe('faults happen at their configured rates', () => {
     ['serverLoss', 'serverLossPerHour'],
     ['abnormalExit', 'abnormalExitPerHour'],
   ] as const)('%s strikes at its rate per hour of recording', (kind, key) => {
-    const prng = new Prng(1);
-    const faults = { ...clean.life, [key]: 2 };
-    let total = 0;
-    const kinds = new Set<string | undefined>();
-    for (let i = 0; i < N; i++) {
-      const fault = drawLifeFault(prng, faults, 'mix');
-      kinds.add(fault?.kind);
-      total += fault?.afterMs ?? 0;
-    }
-    expect([...kinds]).toEqual([kind]);
-    // Mean wait of a Poisson process at 2/h is 30 min; its standard error here is 0.7 %.
-    expect(total / N / 1_800_000).toBeCloseTo(1, 1);
+    const schedule = new FaultSchedule(1, 'c', 0, { ...clean.life, [key]: 2 }, 0);
+    const faults = schedule.until(N * 1_800_000);
+    expect(new Set(faults.map((f) => f.kind))).toEqual(new Set([kind]));
+    // A Poisson process at 2/h: N faults in about N half-hours (standard error 1 %).
+    expect(faults.length / N).toBeCloseTo(1, 1);
+    expect(schedule.nextAfter(0, 'mix')).toEqual(faults[0]);
   });
 
   it('web faults strike only in web mode', () => {
-    const prng = new Prng(2);
-    const faults = { ...clean.life, webRecorderStopPerHour: 1, capabilityLimitPerHour: 1 };
-    expect(drawLifeFault(prng, faults, 'individual')).toBeUndefined();
+    const life = {
+      ...clean.life,
+      webRecorderStopPerHour: 1,
+      capabilityLimitPerHour: 1,
+      maxRecordingHourPerHour: 1,
+    };
+    const schedule = new FaultSchedule(2, 'c', 0, life, 0);
+    expect(schedule.nextAfter(0, 'individual')).toBeUndefined();
+    expect(schedule.nextAfter(0, 'raw')).toBeUndefined();
     const kinds = new Map<string, number>();
+    let at = 0;
     for (let i = 0; i < N; i++) {
-      const kind = drawLifeFault(prng, faults, 'web')!.kind;
-      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      const fault = schedule.nextAfter(at, 'web')!;
+      kinds.set(fault.kind, (kinds.get(fault.kind) ?? 0) + 1);
+      at = fault.at;
     }
-    expectRate(kinds.get('webRecorderStop') ?? 0, N, 0.5);
-    expectRate(kinds.get('capabilityLimit') ?? 0, N, 0.5);
+    expectRate(kinds.get('webRecorderStop') ?? 0, N, 1 / 3);
+    expectRate(kinds.get('capabilityLimit') ?? 0, N, 1 / 3);
+    expectRate(kinds.get('maxRecordingHour') ?? 0, N, 1 / 3);
   });
 
   it('failover windows: a killed process within 5–30 s, a lost server within 60–90 s', () => {

@@ -89,7 +89,7 @@ export function client(sim: Simulator) {
       call('POST', 'acquire', { cname, uid, clientRequest: {} }),
     start: (
       resourceId: string,
-      mode: 'individual' | 'mix' | 'web',
+      mode: 'individual' | 'mix' | 'web' | 'raw',
       cname: string,
       uid = '527841',
       clientRequest: Record<string, unknown> = {},
@@ -112,7 +112,7 @@ export function client(sim: Simulator) {
     /** acquire + start; returns the ids. */
     async record(
       cname: string,
-      mode: 'individual' | 'mix' | 'web' = 'mix',
+      mode: 'individual' | 'mix' | 'web' | 'raw' = 'mix',
       clientRequest: Record<string, unknown> = {},
     ) {
       const acquired = await this.acquire(cname);

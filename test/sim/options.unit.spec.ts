@@ -52,6 +52,7 @@ describe('truthStateAt', () => {
     resourceId: 'R',
     cname: 'c',
     mode: 'mix',
+    uid: '1',
     startedAt: 100,
     uids: ['1', '2'],
     states: [
@@ -64,6 +65,7 @@ describe('truthStateAt', () => {
     failovers: [{ n: 0, kind: 'processKill', at: 5_000, resumedAt: 20_000, newUid: '2' }],
     quit: { at: 30_000, cause: 'abnormalExit' },
     files: [],
+    faults: [],
   };
 
   it('reads the state in force at a time', () => {

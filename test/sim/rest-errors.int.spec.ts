@@ -149,12 +149,13 @@ describe('REST errors, in the bodies of the domain doc', () => {
     expect((await api.call('GET', 'resourceid/R/sid/S/mode/mix/query')).status).toBe(404);
   });
 
-  it('refuses starts beyond the concurrency limit', async () => {
+  it('refuses starts beyond the concurrency limit with 400 code 406 vendor_over_load (§5)', async () => {
     const { api } = await setup({ concurrencyLimit: 2 });
     expect((await api.record('a')).started.status).toBe(200);
     expect((await api.record('b')).started.status).toBe(200);
     const third = (await api.record('c')).started;
     expect(third.status).toBe(400);
-    expect(parseErrorBody(third.body).code).toBe(2);
+    expect(third.body).toEqual({ code: 406, reason: 'vendor_over_load' });
+    expect(parseErrorBody(third.body).code).toBe(406);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '../../demo/summary.js';
 import { clockText, createView, type DemoFrame } from '../../demo/view.js';
 import { coverageScore } from '../../fleet/coverage.js';
-import { FAILOVER_COVERING_BACKOFF_MS, recwatchObserver } from '../../fleet/recwatch-observer.js';
+import { recwatchObserver } from '../../fleet/recwatch-observer.js';
 import { FLEET_T0, type FleetRun, runFleet } from '../../fleet/run.js';
 import { type LiveInspector, startLiveInspector } from '../../inspect/live.js';
 import { openSqliteLog } from '../../log/index.js';
@@ -73,8 +73,8 @@ async function demo(
   const counts = emptyCounts();
   const recent = new RecentChanges();
   let now = () => FLEET_T0;
-  const core = { recording: { notFoundBackoffMs: FAILOVER_COVERING_BACKOFF_MS } };
-  const tap = new DecisionTap(log, counts, core);
+  // recwatch runs with the options a user gets: its shipped defaults.
+  const tap = new DecisionTap(log, counts);
   const view = options.json ? undefined : createView(out, live);
   let supervisor: Supervisor | undefined;
   let inspector: LiveInspector | undefined;
@@ -122,7 +122,6 @@ async function demo(
           inspector = await startLiveInspector(supervisor, {
             port: options.inspectPort,
             title: `recwatch demo: ${options.profile}, seed ${options.seed}`,
-            core,
             closeWithSupervisor: !hold,
           });
           say(

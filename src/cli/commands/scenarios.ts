@@ -39,8 +39,8 @@ export async function scenariosCommand(args: readonly string[], io: CliIo): Prom
         throw new Error(`unknown profile '${name}'`);
       return name as ProfileName;
     });
-    seeds = Number(values.seeds ?? 3);
-    recordings = Number(values.recordings ?? 12);
+    seeds = Number(values.seeds ?? 5);
+    recordings = Number(values.recordings ?? 40);
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 20)
       throw new Error('--seeds must be 1..20');
     if (!Number.isInteger(recordings) || recordings < 1 || recordings > 200)

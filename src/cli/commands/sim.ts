@@ -68,14 +68,11 @@ export async function simCommand(
   io.out.write(
     [
       `recwatch sim: profile ${options.profile}, seed ${options.seed}, speed ${options.speed}x`,
-      `  base URL         ${sim.baseUrl}`,
-      `  REST paths       /v1/apps/${credentials.appId}/cloud_recording/...`,
-      `  app id           ${credentials.appId}`,
-      `  customer id      ${credentials.customerId}`,
-      `  customer secret  ${credentials.customerSecret}`,
-      `  webhook          ${options.webhook ?? '(none: notifications are only recorded)'}`,
-      // A secret the user chose is theirs to know; a drawn one must be shown to be usable.
-      `  webhook secret   ${options.secret === undefined ? credentials.secret : '(as given)'}`,
+      `  REST paths  ${sim.baseUrl}/v1/apps/${credentials.appId}/cloud_recording/...`,
+      `  webhook     ${options.webhook ?? '(none: notifications are only recorded)'}`,
+      '# The variables of the quick start (README): paste them after `export`, or save them',
+      '# as a file for `node --env-file=<file>`. The simulator takes any token.',
+      ...simEnvLines(sim, options.secret !== undefined),
       'Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -100,6 +97,28 @@ export async function simCommand(
     io.out.write(`recwatch sim: truth written to ${options.truth}\n`);
   }
   return 0;
+}
+
+/** A certificate for the quick start's token builder (32 hex digits, as Agora's are). */
+export const SIM_APP_CERTIFICATE = '0123456789abcdef0123456789abcdef';
+
+/**
+ * The `AGORA_*=…` lines a host reads (README quick start), for this simulator. A webhook secret
+ * the user chose is theirs to know and is not echoed; a drawn one must be shown to be usable.
+ */
+export function simEnvLines(sim: Simulator, secretGiven: boolean): string[] {
+  const { credentials } = sim;
+  return [
+    `AGORA_APP_ID=${credentials.appId}`,
+    `AGORA_CUSTOMER_ID=${credentials.customerId}`,
+    `AGORA_CUSTOMER_SECRET=${credentials.customerSecret}`,
+    // The simulator checks no token: any certificate builds one the quick start can send.
+    `AGORA_APP_CERTIFICATE=${SIM_APP_CERTIFICATE}`,
+    secretGiven
+      ? '# AGORA_NCS_SECRET: the --secret you gave'
+      : `AGORA_NCS_SECRET=${credentials.secret}`,
+    `AGORA_BASE_URL=${sim.baseUrl}`,
+  ];
 }
 
 function readOptions(args: readonly string[]) {

@@ -16,7 +16,7 @@ export interface PlannedRecording {
   readonly recording: string;
   readonly cname: string;
   readonly uid: string;
-  readonly mode: 'individual' | 'mix' | 'web';
+  readonly mode: 'individual' | 'mix' | 'web' | 'raw';
 }
 
 /** What an observer is given to reach the simulator and report its restarts. */
