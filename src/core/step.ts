@@ -582,14 +582,32 @@ class StepRun {
     this.dedupe = finishSid(this.dedupe, sid, at, this.settings.dedupe);
     const entry = this.recordings.get(recording);
     const orphan = entry !== undefined && isOrphanLife(entry.snapshot, notification);
+    const afterStop = entry !== undefined && isLifeAfterStop(entry.snapshot, notification);
     const made = this.decide(position, at, 'stale', label, {
       recording,
       sid,
       reason: orphan
         ? 'a previous sid that shows life: an orphan, stopped (rule 13)'
-        : 'a previous sid',
+        : afterStop
+          ? 'life on the session of a stopped recording: stopped again (rules 10, 13)'
+          : 'a previous sid',
       ...(entry !== undefined && { state: lifecycleState(entry.snapshot) }),
     });
+    if (afterStop && entry !== undefined && !this.quiet) {
+      // Its stop was answered 404 while it was moving (rule 10), and it came back: the host
+      // stopped it, so it is stopped again rather than left running unseen and billed.
+      const session = entry.snapshot.context.session;
+      if (session !== null) {
+        this.outputs.push({ kind: 'effect', recording, type: 'stop', ...session });
+        this.outputs.push({
+          kind: 'event',
+          recording,
+          type: 'orphanStopped',
+          sid,
+          uid: notification.uid,
+        });
+      }
+    }
     if (orphan && entry !== undefined)
       made.state = this.stepMachine(recording, entry, {
         type: 'orphanLife',
@@ -804,6 +822,19 @@ function isOrphanLife(snapshot: RecordingSnapshot, notification: Notification): 
     snapshot.status === 'active' &&
     LIFE_EVENTS.has(notification.eventType) &&
     snapshot.context.orphans.some((session) => session.sid === notification.sid)
+  );
+}
+
+/**
+ * Life on the current session of a recording the host stopped (its stop may have been answered
+ * 404 while a lost server was being moved, with nothing to say a failover was under way).
+ */
+function isLifeAfterStop(snapshot: RecordingSnapshot, notification: Notification): boolean {
+  return (
+    snapshot.status === 'done' &&
+    lifecycleState(snapshot) === 'stopped' &&
+    snapshot.context.session?.sid === notification.sid &&
+    LIFE_EVENTS.has(notification.eventType)
   );
 }
 

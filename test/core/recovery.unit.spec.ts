@@ -163,6 +163,31 @@ describe('rule 13: orphans are stopped', () => {
   });
 });
 
+describe('rule 10: a recording the host stopped is never left running unseen', () => {
+  it('stops its session again when it shows life after a stop answered 404', () => {
+    const notFoundStop = {
+      at: at(41),
+      type: 'stopResult',
+      recording: 'r1',
+      sid: 'S1',
+      httpStatus: 404,
+      body: { code: 404, reason: 'failed to find worker' },
+    };
+    const { state, outputs } = run([
+      start(0),
+      started(1, 'S1'),
+      note(2, 'S1', 0, 40),
+      stop(40),
+      notFoundStop,
+      // A lost server was being moved: it comes back on a new recorder.
+      note(80, 'S1', 1, 40, {}, { uid: '7007' }),
+    ]);
+    expect(picture(state).recordings.r1?.state).toBe('stopped');
+    expect(effects(outputs, 'stop')).toHaveLength(2);
+    expect(outputs.at(-1)).toMatchObject({ kind: 'event', type: 'orphanStopped', sid: 'S1' });
+  });
+});
+
 describe('the core tells what it delivered', () => {
   it('gives a late notification to the machine with its late flag, as the inspector shows it', () => {
     const inputs = [
