@@ -8,16 +8,6 @@ import { PROFILE_NAMES } from '../../src/sim/index.js';
 
 const BASELINES = ['webhookOnly', 'queryOnly', 'agoraAdvice'];
 
-// Profiles whose faults need lifecycle rules merged from other branches (lifecycle-rules.md:
-// probing 5, 10, 15, 30, 35 s by default, rules 5-7 and 10 of Agora's 2026 pages, rule 11): until
-// then recwatch is not right on them, and `it.fails` says so. Remove a profile once it passes.
-const PENDING_RULES: ReadonlySet<string> = new Set([
-  'failoverStorm',
-  'chaos',
-  'lostExits',
-  'realWorld',
-]);
-
 // Where `observer` is strictly worse than recwatch: `profile: metric` lines.
 function worseThanRecwatch(report: ScenarioReport, observer: string): string[] {
   const found: string[] = [];
@@ -47,10 +37,14 @@ describe('truth under faults, reduced', () => {
   }, 600_000);
 
   for (const profile of PROFILE_NAMES) {
-    const test = PENDING_RULES.has(profile) ? it.fails : it;
-    test(`recwatch is right on ${profile}`, () => {
+    it(`recwatch is right on ${profile}`, () => {
       const ours = report.rows.find((r) => r.profile === profile && r.observer === 'recwatch');
-      expect(ours).toMatchObject({ finalAccuracy: 1, spuriousRestarts: 0, doubleRecordings: 0 });
+      expect(ours).toMatchObject({
+        finalAccuracy: 1,
+        spuriousRestarts: 0,
+        missedRestarts: 0,
+        doubleRecordings: 0,
+      });
     });
   }
 
