@@ -71,6 +71,12 @@ export const METRICS: readonly Metric[] = [
     better: 'lower',
   },
   {
+    label: 'coverage error (recorded time it reports vs the truth)',
+    value: (r) => r.coverageError,
+    show: (r) => (r.coverageError === null ? '–' : pct(r.coverageError, 2)),
+    better: 'none',
+  },
+  {
     label: 'REST calls (429s)',
     value: (r) => r.restCalls,
     show: (r) => `${r.restCalls} (${r.rateLimited})`,

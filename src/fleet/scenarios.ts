@@ -1,6 +1,7 @@
 // Truth under faults: every profile, several seeds, recwatch and the three baselines on the same
 // simulated world, scored against the ground truth and pooled per profile and observer.
 
+import type { RecordingManifest } from '../core/index.js';
 import {
   AgoraAdviceBaseline,
   type FleetObserver,
@@ -9,6 +10,7 @@ import {
   WebhookOnlyBaseline,
 } from '../sim/baselines/index.js';
 import type { ProfileName } from '../sim/index.js';
+import { type CoverageScore, coverageScore } from './coverage.js';
 import { recwatchObserver } from './recwatch-observer.js';
 import { type FleetRun, runFleet } from './run.js';
 import { type DetectionStats, detectionStats } from './score.js';
@@ -51,6 +53,11 @@ export interface ScenarioRow {
   readonly doubleRecordings: number;
   readonly restCalls: number;
   readonly rateLimited: number;
+  /**
+   * Time recwatch's manifests (what it says was recorded) and the simulator's truth disagree
+   * on, as a share of the wanted time; null for an observer that keeps no manifest.
+   */
+  readonly coverageError: number | null;
 }
 
 /** What `runScenarios` gives: the settings and one row per profile and observer. */
@@ -76,18 +83,25 @@ export async function runScenarios(options: ScenarioOptions): Promise<ScenarioRe
       const make = OBSERVERS[name];
       if (make === undefined) throw new RangeError(`unknown observer '${name}'`);
       const runs: FleetRun[] = [];
+      const coverages: CoverageScore[] = [];
       for (const seed of options.seeds) {
+        // recwatch's manifests, read as the run ends, for its coverage against the truth.
+        const manifests = new Map<string, RecordingManifest | undefined>();
         const run = await runFleet({
           profile,
           seed,
           recordings: options.recordings,
           durationMs: options.durationMs,
-          observer: make,
+          observer: name === 'recwatch' ? (context) => withManifests(context, manifests) : make,
         });
         options.onRun?.(run);
         runs.push(run);
+        if (name === 'recwatch')
+          coverages.push(
+            coverageScore(run.plans, run.t0, run.end, run.truth, (id) => manifests.get(id)),
+          );
       }
-      rows.push(pool(profile, name, runs));
+      rows.push(pool(profile, name, runs, coverages));
     }
   }
   return {
@@ -99,7 +113,28 @@ export async function runScenarios(options: ScenarioOptions): Promise<ScenarioRe
   };
 }
 
-function pool(profile: ProfileName, observer: string, runs: readonly FleetRun[]): ScenarioRow {
+/** recwatch as a fleet observer that reads every recording's manifest before it closes. */
+async function withManifests(
+  context: ObserverContext,
+  manifests: Map<string, RecordingManifest | undefined>,
+): Promise<FleetObserver> {
+  const observer = await recwatchObserver(context);
+  return {
+    ...observer,
+    close: async () => {
+      for (const { recording } of observer.supervisor.list())
+        manifests.set(recording, await observer.supervisor.manifest(recording));
+      await observer.close();
+    },
+  };
+}
+
+function pool(
+  profile: ProfileName,
+  observer: string,
+  runs: readonly FleetRun[],
+  coverages: readonly CoverageScore[],
+): ScenarioRow {
   const scores = runs.map((run) => run.score);
   const sum = (pick: (s: (typeof scores)[number]) => number) =>
     scores.reduce((total, s) => total + pick(s), 0);
@@ -127,5 +162,13 @@ function pool(profile: ProfileName, observer: string, runs: readonly FleetRun[])
     doubleRecordings: sum((s) => s.doubleRecordings),
     restCalls: sum((s) => s.restCalls),
     rateLimited: sum((s) => s.rateLimited),
+    coverageError: coverageError(coverages),
   };
+}
+
+/** The time recwatch's manifests and the truth disagree on, as a share of all wanted time. */
+function coverageError(coverages: readonly CoverageScore[]): number | null {
+  const wanted = coverages.reduce((total, c) => total + c.wantedMs, 0);
+  if (coverages.length === 0 || wanted === 0) return null;
+  return coverages.reduce((total, c) => total + c.error * c.wantedMs, 0) / wanted;
 }
