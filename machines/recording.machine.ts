@@ -167,11 +167,19 @@ function startAttempt(
           stop: awaitSession,
         },
       },
-      // Rule 11: no sign of the session within the window: a failed start (the next uses the other uid).
+      // Rule 11: no sign of the session within the window: the start is retried with the other
+      // uid while retries are left (rule 7), else it is a failed start.
       settling: {
         on: {
           resumed: { actions: 'extendSettle' },
-          tick: { guard: 'settleDeadlinePassed', ...quitNotStarted },
+          tick: [
+            {
+              guard: and(['settleDeadlinePassed', 'startRetriesLeft']),
+              target: 'acquiring.calling',
+              actions: 'retryWithOtherUid',
+            },
+            { guard: 'settleDeadlinePassed', ...quitNotStarted },
+          ],
           startFailed: {},
           stop: awaitSession,
         },

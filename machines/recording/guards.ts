@@ -140,6 +140,14 @@ export const startMayRunUnseen: Guard = (_, e) =>
     e.outcome.kind === 'transient' ||
     UID_CONFLICT_CODES.has(e.outcome.code ?? -1));
 
+/**
+ * Rule 11 with rule 7: a start given up after its settle window still has a retry of its start
+ * budget (`startRetryServerErrorMs`), taken with the other uid, before it counts as failed.
+ */
+export const startRetriesLeft: Guard = (c, _e, o) =>
+  c.attempt !== null &&
+  startRetryDelay(o, { kind: 'serverError' }, c.attempt.retries) !== null;
+
 /** `startSent` for the uid of the attempt the chart is on (a late one of an older attempt is not). */
 export const startSentForAttempt: Guard = (c, e) =>
   e.type === 'startSent' && c.attempt !== null && e.uid === c.attempt.uid;

@@ -181,6 +181,25 @@ export const settleStart: Reactor = (_context, event, options) => ({
   patch: { deadlines: { ...NO_DEADLINES, settleBy: event.at + options.settleStartMs } },
 });
 
+/**
+ * The settle window passed with no sign of the start (rule 11): it is taken as not made, and
+ * the next attempt goes out at once (the window was its wait) with the other uid, so a recorder
+ * that did start unseen and the new one never share a uid (rule 7's retry of a failed start).
+ */
+export const retryWithOtherUid: Reactor = (context, event, options) => {
+  const { host, attempt: current } = context;
+  if (host === null || current === null) return NOTHING;
+  const uid = current.uid === host.backupUid ? host.primaryUid : host.backupUid;
+  const retries = current.retries + 1;
+  return {
+    patch: {
+      attempt: { uid, retries, resourceId: null, failed: false },
+      deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
+    },
+    emit: [acquireAndStart(context, host, uid, retries)],
+  };
+};
+
 /** Resumed while settling: the window runs at least `settleStartMs` from now (news was missed). */
 export const extendSettle: Reactor = (context, event, options) => {
   const until = event.at + options.settleStartMs;

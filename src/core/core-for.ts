@@ -1,7 +1,8 @@
 // A core bound to its options once, the way XState's `setup()` binds a machine's
 // implementations: every function of it reads the same options, so none can be forgotten.
 import type { TraceRecord } from '../signals/index.js';
-import { type CoreOptions, type ResolvedCoreOptions, resolveCoreOptions } from './options.js';
+import { InvalidArgumentError } from '../errors/index.js';
+import { type CoreOptions, type ResolvedCoreOptions, readRecordedOptions } from './options.js';
 import { type ReplayOptions, replayUntrusted } from './replay.js';
 import { type CoreState, createCore, nextWakeOf } from './state.js';
 import { type CoreStep, type ReceivedLine, step, stepLine, stepUntrusted } from './step.js';
@@ -28,10 +29,11 @@ export interface BoundCore {
  * const core = coreFor({ recording: { pollIntervalMs: 90_000 } });
  * let state = core.create();
  * ({ state } = core.step(state, { at: 0, type: 'start', recording: 'r1', cname: 'c', uid: '1', mode: 'mix' }));
- * core.nextWake(state); // 5000: the first query, 5 s after the sid is known
+ * core.nextWake(state); // 90000: the start deadline, 90 s after the start
+ * @throws InvalidArgumentError for options of the wrong shape (the field is named).
  */
 export function coreFor(options?: Partial<CoreOptions>): BoundCore {
-  const override = options === undefined ? undefined : resolveCoreOptions(options);
+  const override = options === undefined ? undefined : checkedOptions(options);
   return {
     override: override ?? null,
     create: () => createCore(override),
@@ -39,7 +41,14 @@ export function coreFor(options?: Partial<CoreOptions>): BoundCore {
     stepUntrusted: (state, raw) => stepUntrusted(state, raw, override),
     stepLine: (state, line) => stepLine(state, line, override),
     replay: (inputs, more = {}) =>
-      replayUntrusted(inputs, { ...more, ...(options !== undefined && { options }) }),
+      replayUntrusted(inputs, { ...more, ...(override !== undefined && { options: override }) }),
     nextWake: (state) => nextWakeOf(state, override),
   };
+}
+
+/** The options resolved over the defaults, read as an `options` record is (rule 12). */
+function checkedOptions(options: Partial<CoreOptions>): ResolvedCoreOptions {
+  const read = readRecordedOptions(options);
+  if (!read.ok) throw new InvalidArgumentError(`coreFor: ${read.reason}`);
+  return read.value;
 }

@@ -63,7 +63,8 @@ export function resolveCoreOptions(options: Partial<CoreOptions> = {}): Resolved
   };
 }
 
-const ms = z.number().finite().nonnegative();
+/** A duration (ms): at most a year, so every deadline it sets stays a time (trace-format.md). */
+const ms = z.number().finite().nonnegative().max(365 * 24 * 3_600_000);
 const steps = z.array(ms).min(1);
 const count = z.number().int().nonnegative();
 
@@ -115,6 +116,8 @@ const recordedOptionsSchema = z.looseObject({
 export function readRecordedOptions(
   raw: unknown,
 ): { ok: true; value: ResolvedCoreOptions } | { ok: false; reason: string } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: 'options: expected an object' };
   const parsed = recordedOptionsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -346,10 +346,11 @@ class StepRun {
       entry.snapshot.context.session?.sid !== signal.sid
     ) {
       // The answer to an orphan's stop (rule 13): it says nothing of the current session.
+      const earlier = this.sidOwners.get(signal.sid) === recording;
       this.decide(position, at, 'stale', label, {
-        recording: recording,
+        recording,
         sid: signal.sid,
-        reason: 'the stop of an earlier session',
+        reason: earlier ? 'the stop of an earlier session' : 'not a session of this recording',
       });
       return;
     }

@@ -1,7 +1,7 @@
 // The supervisor's options: what a host gives, the defaults, and the checks that turn a mistake
 // into a ConfigurationError before anything runs.
 import type { Clock } from '../clock/index.js';
-import type { CoreOptions } from '../core/index.js';
+import { type CoreOptions, readRecordedOptions } from '../core/index.js';
 import { ConfigurationError } from '../errors/index.js';
 import type { EventLog } from '../log/index.js';
 import type { RecordingMode } from '../signals/index.js';
@@ -127,6 +127,11 @@ export function checkSupervisorOptions(options: SupervisorOptions): void {
   }
   if (typeof options.clientRequest !== 'function') {
     throw new ConfigurationError('clientRequest must be a function (recording, attempt) => object');
+  }
+  if (options.core !== undefined) {
+    // Read as the log will read them (rule 12): options the log would refuse are refused here.
+    const read = readRecordedOptions(options.core);
+    if (!read.ok) throw new ConfigurationError(`core: ${read.reason}`);
   }
   positive('qps', options.qps);
   positive('settleStartMs', options.settleStartMs);

@@ -21,7 +21,8 @@ export interface EventStreamOptions {
 
 /**
  * Where a client resumes: `Last-Event-ID`, else `?after=`, else now.
- * @throws ProblemError (400) when either is not a whole number >= 0
+ * @throws ProblemError (400) when either is not a whole number >= 0, or is past the end of the
+ *   log (a position this log never had: its events would be silently skipped)
  */
 export function resumePoint(context: Context, now: number): number {
   const given = context.req.header('last-event-id') ?? context.req.query('after');
@@ -29,7 +30,14 @@ export function resumePoint(context: Context, now: number): number {
   if (!/^\d{1,15}$/.test(given)) {
     throw new ProblemError('bad-request', 'Last-Event-ID (or after) must be a log position');
   }
-  return Number(given);
+  const after = Number(given);
+  if (after > now) {
+    throw new ProblemError(
+      'bad-request',
+      `Last-Event-ID (or after) is past the end of the log (${now}): reconnect without it`,
+    );
+  }
+  return after;
 }
 
 /** Answers one events request with a stream that lasts until the client or the server ends it. */

@@ -30,7 +30,7 @@ export function documentRoutes(app: OpenAPIHono, webhookPath: string): void {
     path: '/v1/events',
     summary: 'Domain events as server-sent events',
     description:
-      'Each event is named by its type (started, failover, resumed, uncertain, quit, restarting, restarted, stopped, failed, filesReported, configurationError); its data is the event as JSON with `recording`, `position` (log position) and `index`. The last event of each log position carries `id: <position>`: reconnect with Last-Event-ID (or ?after=) to get every event after it, replayed from the log. Without either, the stream starts now.',
+      'Each event is named by its type (started, adopted, failover, resumed, uncertain, quit, restarting, restarted, stopped, orphanStopped, failed, filesReported, configurationError); its data is the event as JSON with `recording`, `position` (log position) and `index`. The last event of each log position carries `id: <position>`: reconnect with Last-Event-ID (or ?after=) to get every event after it, replayed from the log. Without either, the stream starts now.',
     security: [{ bearer: [] }],
     request: {
       headers: z.object({

@@ -229,6 +229,13 @@ describe('coreFor: a core bound to its options once', () => {
     expect(core.replay([record, note(1, 'S5', 0, 40)]).state.options.unknownSidHoldMs).toBe(60_000);
   });
 
+  it('refuses options of the wrong shape with a typed error naming the field', () => {
+    expect(() => coreFor({ recording: { pollIntervalMs: -1 } } as never)).toThrow(
+      /recording\.pollIntervalMs/,
+    );
+    expect(() => coreFor(null as never)).toThrow(/expected an object/);
+  });
+
   it('with options overrides the log in every function, the wake included', () => {
     const core = coreFor({ unknownSidHoldMs: 5_000 });
     let state = core.create();

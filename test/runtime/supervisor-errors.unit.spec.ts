@@ -38,6 +38,18 @@ describe('the errors a host sees', () => {
     ['a QPS of 0', { ...base, qps: 0 }, 'qps'],
     ['a bad base URL', { ...base, agora: { ...agora, baseUrl: 'api.agora.io' } }, 'baseUrl'],
     ['an empty log path', { ...base, log: '' }, 'log'],
+    // The log would refuse them (rule 12), and replay with the defaults: refused at start.
+    [
+      'a poll interval that is not a number',
+      { ...base, core: { recording: { pollIntervalMs: 'x' } } },
+      'core: options.recording.pollIntervalMs',
+    ],
+    [
+      'no restart delays',
+      { ...base, core: { recording: { restartDelaysMs: [] } } },
+      'restartDelaysMs',
+    ],
+    ['core options that are null', { ...base, core: null }, 'core: options'],
   ])(
     'refuses %s with a ConfigurationError naming the option, never the secret',
     async (_name, options, named) => {

@@ -107,6 +107,8 @@ describe('the host API', () => {
     await expectProblem(await call('GET', '/v1/recordings/nobody', { token: 'w' }), 404);
     await expectProblem(await call('GET', '/v1/nothing', { token: 'w' }), 404);
     await expectProblem(await call('GET', '/v1/events?after=x', { token: 'w' }), 400);
+    // A position this log never had: its events would be skipped, so it is refused.
+    await expectProblem(await call('GET', '/v1/events?after=99999999', { token: 'w' }), 400);
   });
 
   it('filters the list by state and serves the whole picture', async () => {
