@@ -62,39 +62,32 @@ mode (Individual Recording v2).`;
  * latest fault of the recording's sessions before each spurious restart, the quit causes of each
  * missed restart). Rewritten with each regenerated report.
  */
-export const READING_OF_MISSES = `Why, fault by fault (recwatch as shipped on this branch; the rules named are in
-lifecycle-rules.md and not merged yet):
+export const READING_OF_MISSES = `Why, fault by fault (recwatch with the options a user gets, lifecycle-rules.md rules 1-13):
 
-- **raw recordings** (every profile's final state and wrong time): a tenth of the plan is in
-  \`raw\` mode (Individual Recording v2), a mode recwatch does not accept yet: those recordings
-  are never started, and the five the host later stops are wrong at the end (truth "stopped",
-  no picture). Rule: modes \`raw\` and unknown modes kept.
-- **server losses** (every spurious restart of failoverStorm, chaos and lostExits, 49 of
-  realWorld's, and so the double recordings): a lost server answers 404 for 60–90 s and sends
-  nothing until its 12. The shipped 404 probing (5, 10, 15 s) gives up after 30 s and restarts
-  with the backup uid while the recorder is only moving; it comes back, and two recorders run.
-  The baselines restart with the same uid, which Agora refuses while the task lives (400
-  \`code 53\`), so their spurious restarts cost no second recorder. The missed restarts of
-  failoverStorm and realWorld follow from the same cause: the restart budget (3) spent on
-  spurious restarts leaves none for a real 4th failure (\`haExhausted\`). Rule 3: probing 5, 10,
-  15, 30, 35 s (with it, measured on the same seeds: 0 spurious restarts, 0 double recordings
-  and 0 missed restarts on failoverStorm and chaos).
-- **lost start answers** (70 of realWorld's spurious restarts): a start whose connection was
-  reset, or answered 504, is taken as failed and started again, though its recorder runs and
-  notifies with the start's cname and uid. Rule 11 (adopt it).
-- **maxRecordingHour** (the rest of realWorld's spurious restarts): a web recording that reached
-  the host's limit is restarted. Rule 7 (not restarted).
-- **paused web recorders** (2): a recorder started \`onhold\` answers \`status 0\` past the 90 s
-  start deadline and is restarted. Rule 1 (onhold is alive).
-- **lostExits, missed restarts**: recordings that quit 4 times within the hour; the 4th is not
-  restarted (\`restartBudgetExhausted\`, the default budget of 3).
+- **lostExits, missed restarts and one final state**: each is a recording that quit four times
+  within the hour (abnormal exits and web recorders stopping, their exit notifications lost).
+  Rule 7's default budget of 3 restarts is spent, so the 4th quit fails it
+  (\`restartBudgetExhausted\`) instead of restarting it; the host's later stop of that failed
+  recording is the one final state counted wrong (truth "stopped", recwatch "failed"). A host
+  that wants more raises \`restartBudget\`; the budget is what keeps a recording that cannot
+  record from being restarted (and billed) forever.
 - **quit seen, notification lost** (lostExits p95): with every exit notification lost, recwatch
-  finds the quit at its next poll (up to 60 s) and then probes its 404s; query-only acts on the
-  first 404, quicker here and wrong whenever the 404 is a failover (its spurious restarts).
-- **quit seen, notification arrived** (failoverStorm): the slow quits are 4th failures, which
-  Agora tells (11) only when the failover window ends, 5–90 s later, and answers 404 in
-  between as during a failover that will succeed; a baseline that acts on the first 404 is
-  quicker on these few, by the rule that gives it its spurious restarts.
+  finds the quit at its next poll (up to 60 s) and then probes its 404s for 95 s (rule 3: a
+  lost server answers 404 for 60-90 s while it is moved); query-only acts on the first 404,
+  quicker here and wrong whenever the 404 is a failover (its spurious restarts and doubles
+  elsewhere).
+- **quit seen, notification arrived** (failoverStorm, chaos, realWorld): the slow quits are 4th
+  failures and lost servers, which Agora tells (11) only when the failover window ends and
+  answers 404 in between, as during a failover that will succeed; a baseline that acts on the
+  first 404 is quicker on these few, by the rule that gives it its spurious restarts.
+- **time believing a wrong state** (flakyApi): a start answered 50x, 206 \`code 65\` or nothing
+  may have made a recorder (rule 11): recwatch holds it \`starting\` for the settle window
+  (30 s) before it starts again with the other uid, where webhook-only, seeing nothing, is right
+  by default. Rule 11 trades those seconds for never putting two recorders in one channel.
+- **coverage error** (failoverStorm 3.5 %, elsewhere under 1.5 %): the manifest ends a session
+  that failed over at the recorder's last sign of life, so the recorded time it reports is a
+  lower bound, short by at most one poll interval (60 s) per failover gap; failoverStorm has the
+  most failovers.
 
 REST calls are not ranked: webhook-only makes fewest because it never queries.`;
 
