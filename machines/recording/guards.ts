@@ -145,8 +145,7 @@ export const startMayRunUnseen: Guard = (_, e) =>
  * budget (`startRetryServerErrorMs`), taken with the other uid, before it counts as failed.
  */
 export const startRetriesLeft: Guard = (c, _e, o) =>
-  c.attempt !== null &&
-  startRetryDelay(o, { kind: 'serverError' }, c.attempt.retries) !== null;
+  c.attempt !== null && startRetryDelay(o, { kind: 'serverError' }, c.attempt.retries) !== null;
 
 /** `startSent` for the uid of the attempt the chart is on (a late one of an older attempt is not). */
 export const startSentForAttempt: Guard = (c, e) =>

@@ -1,7 +1,8 @@
 // A core bound to its options once, the way XState's `setup()` binds a machine's
 // implementations: every function of it reads the same options, so none can be forgotten.
-import type { TraceRecord } from '../signals/index.js';
+
 import { InvalidArgumentError } from '../errors/index.js';
+import type { TraceRecord } from '../signals/index.js';
 import { type CoreOptions, type ResolvedCoreOptions, readRecordedOptions } from './options.js';
 import { type ReplayOptions, replayUntrusted } from './replay.js';
 import { type CoreState, createCore, nextWakeOf } from './state.js';

@@ -64,7 +64,11 @@ export function resolveCoreOptions(options: Partial<CoreOptions> = {}): Resolved
 }
 
 /** A duration (ms): at most a year, so every deadline it sets stays a time (trace-format.md). */
-const ms = z.number().finite().nonnegative().max(365 * 24 * 3_600_000);
+const ms = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(365 * 24 * 3_600_000);
 const steps = z.array(ms).min(1);
 const count = z.number().int().nonnegative();
 
