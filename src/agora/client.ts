@@ -20,6 +20,7 @@ import {
   type RefusedAnswer,
   send,
   type TransportOptions,
+  type TransportRequest,
 } from './transport.js';
 
 /** How to reach Agora. The customer secret is only ever put in the Authorization header. */
@@ -71,9 +72,15 @@ export interface SessionRef {
   readonly uid: string;
 }
 
-/** Per call: an abort signal (the call then ends with no response). */
+/** Per call: an abort signal (the call then ends with no response), a check before each retry. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Asked right before each attempt after the first (a retry after no response): false, or a
+   * rejection, ends the call with the failure it had, and nothing more is sent. The supervisor
+   * checks the recording's lease there, so an owner that lost it while it waited sends nothing.
+   */
+  readonly beforeRetry?: () => Promise<boolean>;
 }
 
 /** The REST client of `createAgoraClient`. */
@@ -238,8 +245,11 @@ function sessionBody(session: SessionRef, clientRequest: object): object {
   return { cname: session.cname, uid: session.uid, clientRequest };
 }
 
-function signalOf(call: CallOptions | undefined): { signal?: AbortSignal } {
-  return call?.signal === undefined ? {} : { signal: call.signal };
+function signalOf(call: CallOptions | undefined): Pick<TransportRequest, 'signal' | 'beforeRetry'> {
+  return {
+    ...(call?.signal !== undefined && { signal: call.signal }),
+    ...(call?.beforeRetry !== undefined && { beforeRetry: call.beforeRetry }),
+  };
 }
 
 function rawOf(raw: RawResponse): Omit<AgoraAnswer<never>, 'outcome'> {

@@ -53,6 +53,30 @@ export async function fencedCall<T>(
   return send();
 }
 
+/**
+ * The check before each retry of a call about `recording` (the first attempt is `fencedCall`'s):
+ * a retry goes out only while this instance still holds the lease, checked in the database, so
+ * an owner that lost it while it waited (paused past it, cut from the database) sends nothing
+ * more. `lapsed()` tells afterwards whether the lease was found lost; the call's answer is then
+ * not this instance's to act on. No check on a log of one instance.
+ * @example const retry = fencedRetry(ownership, 'r1'); await agora.query(session, { beforeRetry: retry.beforeRetry });
+ */
+export function fencedRetry(
+  ownership: Ownership | null,
+  recording: string | undefined,
+): { readonly beforeRetry?: () => Promise<boolean>; lapsed(): boolean } {
+  if (ownership === null || recording === undefined) return { lapsed: () => false };
+  let lapsed = false;
+  return {
+    beforeRetry: async () => {
+      const held = await ownership.check(recording);
+      if (!held) lapsed = true;
+      return held;
+    },
+    lapsed: () => lapsed,
+  };
+}
+
 /** The recordings that still need driving (not ended), sorted: those a shared log gives owners. */
 export function activeRecordings(state: CoreState): string[] {
   return [...state.recordings.keys()].filter((id) => recordingOf(state, id)?.active).sort();
