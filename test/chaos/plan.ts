@@ -28,8 +28,8 @@ export interface ChaosSettings {
   /** Every connection of the hosts cut with pg_terminate_backend. */
   readonly terminations: number;
   /**
-   * A host stopped with SIGSTOP for `zombieMs` (longer than its lease), then continued: at a
-   * random moment, or (drawn, half of them) at its next call to Agora, whose answer is cut off.
+   * A host stopped with SIGSTOP for `zombieMs` (longer than its lease), then continued: the 1st,
+   * 3rd, ... at its next call to Agora, whose answer is cut off; the others at a random moment.
    */
   readonly zombies: number;
   readonly zombieMs: number;
@@ -77,11 +77,12 @@ export function planRun(settings: ChaosSettings, seed: number): ChaosEvent[] {
     for (let i = 0; i < count; i += 1) events.push(make(within(span * 0.05, span)));
   };
   faults(settings.kills, (at) => ({ at, kind: 'kill', host: host() }));
+  let zombies = 0;
   faults(settings.zombies, (at) => ({
     at,
     kind: 'zombie',
     host: host(),
-    when: random() < 0.5 ? 'anytime' : 'midCall',
+    when: zombies++ % 2 === 0 ? 'midCall' : 'anytime',
   }));
   if (settings.store === 'postgres') {
     faults(settings.postgresRestarts, (at) => ({

@@ -7,7 +7,7 @@ const EDGE_ON_START = { redirectBefore: 0.1, redirectAfter: 0.15, hugeAfter: 0.1
 
 /**
  * CI's run on PostgreSQL: three hosts, eight recordings, every kind of fault at least once, in
- * about a minute of real time (speed 5: 150 s of faults, 60 s quiet).
+ * about 35 s of real time (speed 5: 120 s of faults, 40 s quiet).
  */
 export const CI_POSTGRES: ChaosSettings = {
   store: 'postgres',
@@ -15,8 +15,8 @@ export const CI_POSTGRES: ChaosSettings = {
   recordings: 8,
   stops: 2,
   speed: 5,
-  faultsMs: 150_000,
-  quietMs: 60_000,
+  faultsMs: 120_000,
+  quietMs: 40_000,
   leaseTtlMs: 20_000,
   kills: 2,
   restartAfterMs: 5_000,
@@ -34,8 +34,8 @@ export const CI_SQLITE: ChaosSettings = {
   store: 'sqlite',
   hosts: 1,
   recordings: 4,
-  faultsMs: 100_000,
-  quietMs: 40_000,
+  faultsMs: 80_000,
+  quietMs: 30_000,
   kills: 4,
   restartAfterMs: 2_000,
   zombies: 0,
