@@ -169,7 +169,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     body: unknown,
     call: CallOptions | undefined,
     retryAfterTimeout = true,
-  ) => send(transport, { method: 'POST', path, body, retryAfterTimeout, ...signalOf(call) });
+  ) => send(transport, { method: 'POST', path, body, retryAfterTimeout, ...perCall(call) });
 
   return {
     async acquire(request, call) {
@@ -199,7 +199,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
         method: 'GET',
         path: sessionPath(session, 'query'),
         retryAfterTimeout: true,
-        ...signalOf(call),
+        ...perCall(call),
       });
       return {
         ...rawOf(raw),
@@ -245,7 +245,8 @@ function sessionBody(session: SessionRef, clientRequest: object): object {
   return { cname: session.cname, uid: session.uid, clientRequest };
 }
 
-function signalOf(call: CallOptions | undefined): Pick<TransportRequest, 'signal' | 'beforeRetry'> {
+// What the transport takes of a call's options: its abort signal and its check before a retry.
+function perCall(call: CallOptions | undefined): Pick<TransportRequest, 'signal' | 'beforeRetry'> {
   return {
     ...(call?.signal !== undefined && { signal: call.signal }),
     ...(call?.beforeRetry !== undefined && { beforeRetry: call.beforeRetry }),

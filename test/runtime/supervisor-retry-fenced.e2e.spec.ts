@@ -83,11 +83,12 @@ describePostgres('a retried call on a shared log', (url) => {
         await clock.advanceSettling(1_000, settled);
       }
       expect(queries).toHaveLength(1);
-      // Meanwhile the lease went to another instance (this one was paused past it).
+      // Meanwhile the lease went to another instance (this one was paused past it), which holds
+      // it for the rest of the test.
       const taken = await admin.query(
         `UPDATE "${schema}".leases SET holder = 'host-b#0', epoch = epoch + 1, expires_at = $1
          WHERE name = 'recording:r1'`,
-        [clock.now() + TTL],
+        [clock.now() + 10 * TTL],
       );
       expect(taken.rowCount).toBe(1);
       clock.advanceBy(RETRY_MS);
