@@ -20,6 +20,7 @@ import {
   type RefusedAnswer,
   send,
   type TransportOptions,
+  type TransportRequest,
 } from './transport.js';
 
 /** How to reach Agora. The customer secret is only ever put in the Authorization header. */
@@ -71,9 +72,15 @@ export interface SessionRef {
   readonly uid: string;
 }
 
-/** Per call: an abort signal (the call then ends with no response). */
+/** Per call: an abort signal (the call then ends with no response), a check before each retry. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * Asked right before each attempt after the first (a retry after no response): false, or a
+   * rejection, ends the call with the failure it had, and nothing more is sent. The supervisor
+   * checks the recording's lease there, so an owner that lost it while it waited sends nothing.
+   */
+  readonly beforeRetry?: () => Promise<boolean>;
 }
 
 /** The REST client of `createAgoraClient`. */
@@ -162,7 +169,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
     body: unknown,
     call: CallOptions | undefined,
     retryAfterTimeout = true,
-  ) => send(transport, { method: 'POST', path, body, retryAfterTimeout, ...signalOf(call) });
+  ) => send(transport, { method: 'POST', path, body, retryAfterTimeout, ...perCall(call) });
 
   return {
     async acquire(request, call) {
@@ -192,7 +199,7 @@ export function createAgoraClient(options: AgoraClientOptions): AgoraClient {
         method: 'GET',
         path: sessionPath(session, 'query'),
         retryAfterTimeout: true,
-        ...signalOf(call),
+        ...perCall(call),
       });
       return {
         ...rawOf(raw),
@@ -238,8 +245,12 @@ function sessionBody(session: SessionRef, clientRequest: object): object {
   return { cname: session.cname, uid: session.uid, clientRequest };
 }
 
-function signalOf(call: CallOptions | undefined): { signal?: AbortSignal } {
-  return call?.signal === undefined ? {} : { signal: call.signal };
+// What the transport takes of a call's options: its abort signal and its check before a retry.
+function perCall(call: CallOptions | undefined): Pick<TransportRequest, 'signal' | 'beforeRetry'> {
+  return {
+    ...(call?.signal !== undefined && { signal: call.signal }),
+    ...(call?.beforeRetry !== undefined && { beforeRetry: call.beforeRetry }),
+  };
 }
 
 function rawOf(raw: RawResponse): Omit<AgoraAnswer<never>, 'outcome'> {

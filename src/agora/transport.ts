@@ -69,6 +69,12 @@ export interface TransportRequest {
    */
   readonly retryAfterTimeout: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Asked right before each attempt after the first: false (or a rejection) ends the call with
+   * the failure it had, and nothing more is sent. How a caller whose right to call can lapse
+   * while it waits (a recording's lease) checks it again.
+   */
+  readonly beforeRetry?: () => Promise<boolean>;
 }
 
 /** How the transport reaches Agora. */
@@ -101,12 +107,23 @@ export async function send(
         request.signal,
       );
       if (!waited) return { httpStatus: null, body: null, failure: 'aborted' };
+      if (!(await mayRetry(request))) return last;
     }
     last = await sendOnce(options, domainFor(options.baseUrls, attempt), request);
     // A refused answer came from a server: like any answer, it is not sent again.
     if (last.httpStatus !== null || isRefusal(last.failure)) return last;
   }
   return last;
+}
+
+// A check that cannot be made is a no: nothing is sent that the caller may not send.
+async function mayRetry(request: TransportRequest): Promise<boolean> {
+  if (request.beforeRetry === undefined) return true;
+  try {
+    return await request.beforeRetry();
+  } catch {
+    return false;
+  }
 }
 
 // Attempts 0 and 1 go to the primary domain, later ones to the fallback (same domain once, then the other).

@@ -27,6 +27,17 @@ export interface Sharing {
    * database right before): null, nothing sent, once it is lost.
    */
   call<T>(recording: string | undefined, send: () => Promise<T>): Promise<T | null>;
+  /**
+   * The check before each retry of a call about `recording` (the first attempt is `call`'s): a
+   * retry goes out only while this instance still holds the lease, checked in the database, so
+   * an owner that lost it while it waited (paused past it, cut from the database) sends nothing
+   * more. `lapsed()` tells afterwards whether the lease was found lost: the call's answer is then
+   * not this instance's to act on.
+   */
+  retryFence(recording: string | undefined): {
+    readonly beforeRetry?: () => Promise<boolean>;
+    lapsed(): boolean;
+  };
   /** The core gave `recording` an effect this instance does not run: it needs an owner. */
   want(recording: string): void;
   /** Hands every lease back (closing). */
@@ -38,6 +49,7 @@ export const ALONE: Sharing = {
   drives: () => true,
   fenceOf: () => undefined,
   call: (_recording, send) => send(),
+  retryFence: () => ({ lapsed: () => false }),
   want: () => {},
   stop: async () => {},
 };
@@ -70,6 +82,18 @@ export function sharedBy(ownership: Ownership): Sharing {
     async call(recording, send) {
       if (recording !== undefined && !(await ownership.check(recording))) return null;
       return send();
+    },
+    retryFence(recording) {
+      if (recording === undefined) return { lapsed: () => false };
+      let lapsed = false;
+      return {
+        beforeRetry: async () => {
+          const held = await ownership.check(recording);
+          if (!held) lapsed = true;
+          return held;
+        },
+        lapsed: () => lapsed,
+      };
     },
     want: (recording) => ownership.want(recording),
     stop: () => ownership.stop(),

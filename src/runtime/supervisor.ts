@@ -6,6 +6,7 @@ import { currentSession, type DomainEvent, type Effect } from '../../machines/in
 import {
   type AgoraAnswer,
   type AgoraClient,
+  type CallOptions,
   createAgoraClient,
   type WebhookVerdict,
 } from '../agora/index.js';
@@ -239,7 +240,7 @@ class SupervisorRuntime implements Supervisor {
     const sentAt = this.clock.now();
     const answer = await this.call(
       priority,
-      (signal) => this.agora.query(session, { signal }),
+      (call) => this.agora.query(session, call),
       effect.recording,
     );
     if (answer === null) return;
@@ -253,7 +254,7 @@ class SupervisorRuntime implements Supervisor {
     const sentAt = this.clock.now();
     const answer = await this.call(
       'stop',
-      (signal) => this.agora.stop(session, {}, { signal }),
+      (call) => this.agora.stop(session, {}, call),
       effect.recording,
     );
     if (answer === null) return;
@@ -287,7 +288,7 @@ class SupervisorRuntime implements Supervisor {
     sentAt = this.clock.now();
     const acquired = await this.call(
       'acquire',
-      (signal) => this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, { signal }),
+      (call) => this.agora.acquire({ cname, uid, clientRequest: acquireRequest }, call),
       recording,
     );
     if (acquired === null) return;
@@ -316,8 +317,8 @@ class SupervisorRuntime implements Supervisor {
     sentAt = this.clock.now();
     const started = await this.call(
       'start',
-      (signal) =>
-        this.agora.start({ resourceId, mode, cname, uid, clientRequest: startRequest }, { signal }),
+      (call) =>
+        this.agora.start({ resourceId, mode, cname, uid, clientRequest: startRequest }, call),
       recording,
     );
     // Closed mid-call: the next process's `resumed` settles it.
@@ -366,19 +367,25 @@ class SupervisorRuntime implements Supervisor {
    */
   private async call<T extends AgoraAnswer<CallOutcome | { kind: string }>>(
     priority: CallPriority,
-    send: (signal: AbortSignal) => Promise<T>,
+    send: (call: CallOptions) => Promise<T>,
     recording?: string,
   ): Promise<T | null> {
+    // The lease is checked before the first attempt and again before each retry.
+    const retry = this.sharing.retryFence(recording);
+    const call: CallOptions = {
+      signal: this.abort.signal,
+      ...(retry.beforeRetry !== undefined && { beforeRetry: retry.beforeRetry }),
+    };
     let answer: T | null;
     try {
       answer = await this.scheduler.schedule(priority, () =>
-        this.io(this.sharing.call(recording, () => send(this.abort.signal))),
+        this.io(this.sharing.call(recording, () => send(call))),
       );
     } catch (error) {
       if (error instanceof SupervisorClosedError) return null;
       throw error;
     }
-    if (this.closing !== null || answer === null) return null;
+    if (this.closing !== null || answer === null || retry.lapsed()) return null;
     if (answer.outcome.kind === 'rateLimited') {
       this.logger.warn?.('recwatch: Agora answered 429; the call queue slows down');
       this.scheduler.rateLimited();
@@ -547,10 +554,10 @@ class SupervisorRuntime implements Supervisor {
     ) {
       throw new InvalidCommandError('update needs { clientRequest: object }');
     }
-    const answer = await this.call('start', (signal) =>
+    const answer = await this.call('start', (call) =>
       command.layout === true
-        ? this.agora.updateLayout(session, command.clientRequest, { signal })
-        : this.agora.update(session, command.clientRequest, { signal }),
+        ? this.agora.updateLayout(session, command.clientRequest, call)
+        : this.agora.update(session, command.clientRequest, call),
     );
     if (answer === null) throw new SupervisorClosedError();
     return answer.outcome;

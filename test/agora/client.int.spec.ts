@@ -196,6 +196,48 @@ describe('createAgoraClient', () => {
     expect(clock.now()).toBe(1_000 + 3_000);
   });
 
+  it('asks beforeRetry before each retry: a no, or a check that fails, ends the call unsent', async () => {
+    const clock = new VirtualClock(0);
+    const agora = await server(() => null);
+    const client = createAgoraClient({
+      ...credentials,
+      baseUrl: agora.url,
+      clock,
+      timeoutMs: 1_000,
+      retryDelaysMs: [500, 500],
+    });
+    const asked: number[] = [];
+    const checks = [
+      async () => true,
+      async () => false,
+      async () => {
+        throw new Error('the database is down');
+      },
+    ];
+    const sent = async (check: () => Promise<boolean>) => {
+      agora.seen.length = 0;
+      const answer = await drive(
+        clock,
+        client.query(session, {
+          beforeRetry: () => {
+            asked.push(clock.now());
+            return check();
+          },
+        }),
+        () => agora.seen.length > asked.length,
+      );
+      expect(answer).toMatchObject({ httpStatus: null, failure: 'timeout' });
+      return agora.seen.length;
+    };
+    // Yes: every attempt goes out (asked before the 2nd and the 3rd); no, or no answer: only the first.
+    expect(await sent(checks[0] as () => Promise<boolean>)).toBe(3);
+    expect(asked).toEqual([1_500, 3_000]);
+    asked.length = 0;
+    expect(await sent(checks[1] as () => Promise<boolean>)).toBe(1);
+    asked.length = 0;
+    expect(await sent(checks[2] as () => Promise<boolean>)).toBe(1);
+  });
+
   it('never sends a start twice after a timeout: it may have started a recording', async () => {
     const clock = new VirtualClock(0);
     const agora = await server(() => null);

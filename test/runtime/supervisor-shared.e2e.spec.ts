@@ -4,7 +4,6 @@
 // with no acknowledged input lost, no start sent twice and every picture matching the truth.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { SupervisedRecording } from '../../src/index.js';
 import { openPostgresLog } from '../../src/postgres.js';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
 import { signatureHeaders } from '../../src/sim/signature.js';
+import { balancer } from '../fixtures/balancer.js';
 import { freePort } from '../fixtures/free-port.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { rng } from '../fixtures/random.js';
@@ -32,53 +32,6 @@ async function until(what: string, done: () => boolean | Promise<boolean>, limit
     if (Date.now() - started > limitMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** A load balancer on loopback: each request to the next instance, skipping one that is down. */
-async function balancer(ports: readonly number[]) {
-  let next = 0;
-  const server = createServer((incoming, answer) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const attempt = (left: number) => {
-        if (left === 0) {
-          answer.writeHead(503).end();
-          return;
-        }
-        const port = ports[next++ % ports.length] as number;
-        const forward = request(
-          {
-            host: '127.0.0.1',
-            port,
-            method: incoming.method,
-            path: incoming.url,
-            headers: incoming.headers,
-          },
-          (response) => {
-            answer.writeHead(response.statusCode ?? 502, response.headers);
-            response.pipe(answer);
-          },
-        );
-        forward.on('error', () => {
-          if (!answer.headersSent) attempt(left - 1);
-        });
-        forward.end(body);
-      };
-      attempt(ports.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/agora`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 interface Host {
