@@ -188,7 +188,8 @@ describe('the supervisor against the simulator', () => {
     for (let i = 0; i < 4; i += 1) await start(h, i);
     await h.advance(60 * MINUTE);
     expect(h.sim.deliveries().every((d) => d.fault === 'lost')).toBe(true);
-    await h.advance(3 * MINUTE);
+    // A quit found by queries alone takes a poll (60 s) and rule 3's probing (95 s) to conclude.
+    await h.advance(5 * MINUTE);
     // Lifecycle, sids and failover counts (from bak<n>_ file names) from query alone; a query
     // does not name the recorder's uid, so the new uid needs a notification.
     expect(compareWithTruth(h, { recorderUid: false })).toEqual([]);

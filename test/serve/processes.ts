@@ -75,14 +75,19 @@ export async function startSim(
     secret,
   ]);
   await printed(child, (out) => out.includes('Ctrl-C to stop.'));
-  const field = (name: string) => new RegExp(`${name} +(\\S+)`).exec(child.stdout())![1]!;
+  // The simulator prints the quick start's variables as `AGORA_*=…` lines.
+  const field = (name: string) =>
+    new RegExp(`^${name}=(\\S+)$`, 'm').exec(child.stdout())?.[1] ??
+    (() => {
+      throw new Error(`recwatch sim printed no ${name}`);
+    })();
   return {
     child,
     credentials: {
-      baseUrl: field('base URL'),
-      appId: field('app id'),
-      customerId: field('customer id'),
-      customerSecret: field('customer secret'),
+      baseUrl: field('AGORA_BASE_URL'),
+      appId: field('AGORA_APP_ID'),
+      customerId: field('AGORA_CUSTOMER_ID'),
+      customerSecret: field('AGORA_CUSTOMER_SECRET'),
     },
   };
 }
