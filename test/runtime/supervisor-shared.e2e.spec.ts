@@ -26,7 +26,7 @@ const INSTANCES = ['host-a', 'host-b', 'host-c'];
 const RECORDINGS = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
 
 /** Waits for `done` to hold, checking every 50 ms; fails after `limitMs` (a bound, not a sleep). */
-async function until(what: string, done: () => boolean | Promise<boolean>, limitMs = 60_000) {
+async function until(what: string, done: () => boolean | Promise<boolean>, limitMs = 150_000) {
   const started = Date.now();
   while (!(await done())) {
     if (Date.now() - started > limitMs) throw new Error(`timed out waiting for ${what}`);
@@ -274,5 +274,5 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
       await sim.close();
       await lb.close();
     }
-  }, 180_000);
+  }, 900_000);
 });
