@@ -6,6 +6,7 @@ export {
 } from './recording/errors.js';
 export { failoversInFileNames } from './recording/failover-evidence.js';
 export { MAX_FILES } from './recording/files.js';
+export { LIFECYCLE_STATES, QUIT_REASONS } from './recording/names.js';
 export { DEFAULT_RECORDING_OPTIONS, resolveOptions } from './recording/options.js';
 export { deriveBackupUid, filePrefixFor, nextWake } from './recording/schedule.js';
 export { currentSession, recorderUid } from './recording/session.js';

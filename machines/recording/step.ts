@@ -2,6 +2,7 @@ import type { SnapshotFrom, StateValue } from 'xstate';
 import { initialContext, recordingMachine } from '../recording.machine.js';
 import { INITIAL_VALUE, isFinalValue, type RecordingSnapshot, stepCompiled } from './compiled.js';
 import { stepInterpreted } from './interpreted.js';
+import type { LIFECYCLE_STATES } from './names.js';
 import { DEFAULT_RECORDING_OPTIONS } from './options.js';
 import type {
   RecordingContext,
@@ -14,16 +15,7 @@ import type {
 export type { RecordingSnapshot } from './compiled.js';
 
 /** The top-level lifecycle states (sub-states such as probing report their parent). */
-export type LifecycleState =
-  | 'idle'
-  | 'starting'
-  | 'recording'
-  | 'failoverPending'
-  | 'quit'
-  | 'restarting'
-  | 'stopping'
-  | 'stopped'
-  | 'failed';
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
 /** A snapshot as plain JSON: enough to restore it exactly. */
 export interface PersistedRecording {

@@ -1,5 +1,6 @@
 // The lifecycle machine's vocabulary. Structural on purpose: machines import nothing of ours,
 // and the core maps normalized signals onto these shapes.
+import type { QUIT_REASONS } from './names.js';
 
 /**
  * Agora's recording modes: `raw` is Individual Recording v2. A mode name recwatch does not know
@@ -8,21 +9,7 @@
 export type Mode = 'individual' | 'mix' | 'web' | 'raw' | (string & {});
 
 /** Why a recording quit or failed (docs/lifecycle.md). */
-export type QuitReason =
-  | 'notStarted'
-  | 'exited'
-  | 'abnormalExit'
-  | 'uploaded'
-  | 'idle'
-  | 'webRecorderStopped'
-  /** 71 `code 1`: the web recording reached the `maxRecordingHour` the host set (rule 7). */
-  | 'maxRecordingHour'
-  | 'lost'
-  | 'failoverTimeout'
-  | 'haExhausted'
-  | 'configuration'
-  | 'restartBudgetExhausted'
-  | 'stopped';
+export type QuitReason = (typeof QUIT_REASONS)[number];
 
 /** How a REST call ended, as the machine needs to know it. */
 export interface CallResult {

@@ -2,6 +2,7 @@
 // other (a corrupt file, a foreign or older writer), and a wrong one must be refused, never
 // misread. Loose where the core keeps values it does not interpret (normalized notifications).
 import { z } from 'zod';
+import { QUIT_REASONS } from '../../machines/index.js';
 
 const time = z.number().finite();
 const count = z.number().int().nonnegative();
@@ -16,21 +17,7 @@ const stateValue: z.ZodType<string | Record<string, unknown>> = z.union([
   ),
 ]);
 
-const quitReason = z.enum([
-  'notStarted',
-  'exited',
-  'abnormalExit',
-  'uploaded',
-  'idle',
-  'webRecorderStopped',
-  'maxRecordingHour',
-  'lost',
-  'failoverTimeout',
-  'haExhausted',
-  'configuration',
-  'restartBudgetExhausted',
-  'stopped',
-]);
+const quitReason = z.enum(QUIT_REASONS);
 
 // A mode recwatch does not know yet is kept (docs/lifecycle.md): any text the record allowed.
 const mode = text;

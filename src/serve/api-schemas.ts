@@ -1,35 +1,10 @@
 // The host API's shapes, as zod schemas: they check every request and generate the OpenAPI
 // document (docs/openapi.json), so the two cannot drift apart.
 import { z } from '@hono/zod-openapi';
+import { LIFECYCLE_STATES, QUIT_REASONS } from '../../machines/index.js';
 
 /** The lifecycle states of docs/lifecycle.md. */
-export const LIFECYCLE_STATES = [
-  'idle',
-  'starting',
-  'recording',
-  'failoverPending',
-  'quit',
-  'restarting',
-  'stopping',
-  'stopped',
-  'failed',
-] as const;
-
-const QUIT_REASONS = [
-  'notStarted',
-  'exited',
-  'abnormalExit',
-  'uploaded',
-  'idle',
-  'webRecorderStopped',
-  'lost',
-  'failoverTimeout',
-  'haExhausted',
-  'configuration',
-  'restartBudgetExhausted',
-  'maxRecordingHour',
-  'stopped',
-] as const;
+export { LIFECYCLE_STATES };
 
 const id = z
   .string()
