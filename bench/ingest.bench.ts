@@ -4,9 +4,10 @@
 // the two, the store's own rows written straight into its schema, 64 per commit, with and without
 // fsync: where the distance from the bound goes (small commits, the schema's indexes, fsync, JS).
 import Database from 'better-sqlite3';
-import { type NewEntry, prepareItems } from '../src/log/append-plan.js';
+import type { NewEntry } from '../src/log/append-plan.js';
 import type { LogItem } from '../src/log/index.js';
 import { openSqliteLog } from '../src/log/index.js';
+import { prepareItems } from '../src/log/prepare-items.js';
 import { keep } from '../src/log/sqlite-keep.js';
 import { tempDir } from '../test/fixtures/temp-dir.js';
 import { notification } from './log.bench.js';
