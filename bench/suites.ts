@@ -34,7 +34,11 @@ export const SUITES: readonly Suite[] = [
     rows: ['core', 'core-vs-enqueue-actors', 'replay', 'replay-vs-enqueue-actors'],
     run: runCoreBench,
   },
-  { name: 'webhook', rows: ['webhook-latency', 'webhook-throughput'], run: runWebhookBench },
+  {
+    name: 'webhook',
+    rows: ['webhook-latency', 'webhook-latency-autocannon', 'webhook-throughput'],
+    run: runWebhookBench,
+  },
   {
     name: 'edges',
     rows: ['webhook-under-attack', 'inspector-stalled-readers'],

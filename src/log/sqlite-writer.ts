@@ -37,19 +37,42 @@ export function checkDurability(durability: unknown): asserts durability is Sqli
   }
 }
 
+// The options that decide how modules load (a loader, a condition): what a thread needs of them.
+const LOADING_OPTIONS = [
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+];
+
 /**
- * The host's Node options for the writer thread: all of them (a loader, a profiler), less
- * `--input-type`, which a worker refuses (it is for the host's `--eval` text).
- * @example threadExecArgv(['--input-type=module', '-e', 'x']) // ['-e', 'x']
+ * The Node options the writer thread starts with: the host's as they are (`undefined`: a worker
+ * inherits them), unless they hold `--input-type`, which a worker started from a file refuses
+ * (it is for the host's `--eval` text); then only the options that decide how modules load.
+ * A list given explicitly may hold no V8 or process option (`--expose-gc` is refused), so the
+ * whole list is never passed.
+ * @example threadExecArgv(['--input-type=module', '--import', 'x.mjs', '-e', 'code']) // ['--import', 'x.mjs']
  */
-export function threadExecArgv(execArgv: readonly string[]): string[] {
+export function threadExecArgv(execArgv: readonly string[]): string[] | undefined {
+  if (!execArgv.some((arg) => arg === '--input-type' || arg.startsWith('--input-type='))) {
+    return undefined;
+  }
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i += 1) {
     const arg = execArgv[i] as string;
-    if (arg === '--input-type') i += 1;
-    else if (!arg.startsWith('--input-type=')) kept.push(arg);
+    if (LOADING_OPTIONS.includes(arg) && i + 1 < execArgv.length) {
+      kept.push(arg, execArgv[i + 1] as string);
+      i += 1;
+    } else if (LOADING_OPTIONS.some((option) => arg.startsWith(`${option}=`))) kept.push(arg);
   }
   return kept;
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 interface Thread {
@@ -165,7 +188,7 @@ export class SqliteWriter {
   async #spawn(): Promise<Thread> {
     const worker = new Worker(this.#module, {
       workerData: this.#init,
-      execArgv: threadExecArgv(process.execArgv),
+      ...withDefined('execArgv', threadExecArgv(process.execArgv)),
     });
     const thread: Thread = { worker, pending: new Map() };
     // Its first word: ready, or why not. (Only these listeners are removed after: a Worker's

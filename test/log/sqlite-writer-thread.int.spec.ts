@@ -12,7 +12,7 @@ import {
 } from '../../src/index.js';
 import { prepareItems } from '../../src/log/prepare-items.js';
 import { keep } from '../../src/log/sqlite-keep.js';
-import { SqliteWriter } from '../../src/log/sqlite-writer.js';
+import { SqliteWriter, threadExecArgv } from '../../src/log/sqlite-writer.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { tick } from './items.js';
 
@@ -87,6 +87,21 @@ describe("the SQLite log's writer thread", () => {
     const log = await openSqliteLog(file, { readOnly: true });
     expect((await log.readAll()).map((entry) => entry.stream)).toEqual(['clock']);
     await log.close();
+  });
+
+  it("starts the thread with the host's Node options, less what a worker refuses", () => {
+    expect(threadExecArgv(['--expose-gc', '--import', 'hooks.mjs'])).toBeUndefined();
+    expect(
+      threadExecArgv([
+        '--input-type=module',
+        '--expose-gc',
+        '--import',
+        'hooks.mjs',
+        '--conditions=dev',
+        '-e',
+        'code',
+      ]),
+    ).toEqual(['--import', 'hooks.mjs', '--conditions=dev']);
   });
 
   it('passes the supervisor its SQLite options', async () => {
