@@ -76,7 +76,11 @@ function storeRows(items: readonly LogItem[]): NewEntry[] {
  * around them), `APPENDERS` rows per transaction as the group commit gets them: SQLite's own cost
  * of this schema in small commits, with fsync (`FULL`) or without (`OFF`).
  */
-async function schemaWrites(file: string, rows: readonly NewEntry[], synchronous: 'OFF' | 'FULL') {
+async function schemaWrites(
+  file: string,
+  rows: readonly NewEntry[],
+  synchronous: 'OFF' | 'NORMAL' | 'FULL',
+) {
   await (await openSqliteLog(file)).close();
   const db = keep(new Database(file));
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous}`);
@@ -144,6 +148,7 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
         bareInsert: () => bareInsertLoop(file('bare'), items),
         schemaFull: () => schemaWrites(file('schema-full'), rows, 'FULL'),
         schemaOff: () => schemaWrites(file('schema-off'), rows, 'OFF'),
+        schemaNormal: () => schemaWrites(file('schema-normal'), rows, 'NORMAL'),
         commitPerInput: () => commitPerInput(file('per-input'), items.slice(0, perInputCount)),
       },
       context.tiny ? 1 : 3,
@@ -168,6 +173,7 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
       bare: number,
       bareMs: number,
       oursMs: number,
+      schemaMs: number,
     ) => {
       const groupedRatio = round(inputsPerSecond / bare);
       const synchronous = durability === 'full' ? 'FULL' : 'NORMAL';
@@ -180,11 +186,18 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
           inputsPerSecond,
           commits: s.commits,
           inputsPerCommit: perCommit(s),
+          vsSchemaWrites: round(inputsPerSecond / rate(count, schemaMs)),
         },
         baseline: {
           what: `bare INSERT (position, stream, item) of the same items, JSON.stringify per item, ${APPENDERS} per transaction, WAL, synchronous=${synchronous}, on the calling thread`,
           ms: round(bareMs),
           inputsPerSecond: bare,
+          schemaWrites: {
+            what: `what SQLite alone takes for the store's schema: its rows (entries and keys) inserted straight into it, ${APPENDERS} per commit, synchronous=${synchronous}; no lookups, no JS around them`,
+            ms: round(schemaMs),
+            inputsPerSecond: rate(count, schemaMs),
+            vsBare: round(rate(count, schemaMs) / bare),
+          },
         },
         ratio: groupedRatio,
         ...judgeRatio(groupedRatio, 0.7),
@@ -194,7 +207,15 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
       rows: [
         {
           row: 'ingest-sqlite',
-          ...grouped('full', ours, stats, bareFull, ms.bareGroupedFull, ms.groupCommit),
+          ...grouped(
+            'full',
+            ours,
+            stats,
+            bareFull,
+            ms.bareGroupedFull,
+            ms.groupCommit,
+            ms.schemaFull,
+          ),
         },
         {
           row: 'ingest-sqlite-normal',
@@ -205,6 +226,7 @@ export async function runIngestBench(context: SuiteContext): Promise<SuiteResult
             bareNormal,
             ms.bareGroupedNormal,
             ms.groupCommitNormal,
+            ms.schemaNormal,
           ),
         },
         {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfigurationError,
   createSupervisor,
@@ -86,6 +86,22 @@ describe("the SQLite log's writer thread", () => {
     await writer.close();
     const log = await openSqliteLog(file, { readOnly: true });
     expect((await log.readAll()).map((entry) => entry.stream)).toEqual(['clock']);
+    await log.close();
+  });
+
+  it("copies a busy log's WAL into the file on a thread of its own, not in a commit", async () => {
+    const file = dir.file('busy-wal.db');
+    const log = await openSqliteLog(file);
+    const empty = statSync(file).size;
+    // 150 commits start the checkpointer (at 100); the writer's own backstop (16,000 pages) is
+    // far off, so only the checkpointer copies pages into the file while the log is open.
+    for (let at = 1; at <= 150; at += 1) {
+      await log.append('clock', [tick(at)], { expectedVersion: at - 1 });
+    }
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(empty), {
+      timeout: 10_000,
+      interval: 50,
+    });
     await log.close();
   });
 
