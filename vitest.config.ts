@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     environment: 'node',
     pool: 'forks',
+    // Worker threads started from the sources (the SQLite log's writer) load TypeScript.
+    execArgv: ['--import', fileURLToPath(new URL('./test/worker-typescript.mjs', import.meta.url))],
     testTimeout: 20_000,
     projects: [
       {

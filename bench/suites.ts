@@ -34,7 +34,11 @@ export const SUITES: readonly Suite[] = [
     rows: ['core', 'core-vs-enqueue-actors', 'replay', 'replay-vs-enqueue-actors'],
     run: runCoreBench,
   },
-  { name: 'webhook', rows: ['webhook-latency', 'webhook-throughput'], run: runWebhookBench },
+  {
+    name: 'webhook',
+    rows: ['webhook-latency', 'webhook-latency-autocannon', 'webhook-throughput'],
+    run: runWebhookBench,
+  },
   {
     name: 'edges',
     rows: ['webhook-under-attack', 'inspector-stalled-readers'],
@@ -43,7 +47,11 @@ export const SUITES: readonly Suite[] = [
     }),
   },
   { name: 'scheduler', rows: ['scheduler'], run: runSchedulerBench },
-  { name: 'ingest', rows: ['ingest-sqlite'], run: runIngestBench },
+  {
+    name: 'ingest',
+    rows: ['ingest-sqlite', 'ingest-sqlite-normal', 'ingest-sqlite-vs-cpu-bound'],
+    run: runIngestBench,
+  },
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
   { name: 'log', rows: [], run: figuresOnly(runLogBench) },
   { name: 'supervisor', rows: [], run: figuresOnly(runSupervisorBench) },

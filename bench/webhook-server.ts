@@ -5,7 +5,13 @@
 // 'memory' it answers with its memory after a GC; on 'close' it closes and says `{ closed: true }`.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSupervisor, createWebhookHandler, Journal, openSqliteLog } from '../src/index.js';
+import {
+  createSupervisor,
+  createWebhookHandler,
+  Journal,
+  openSqliteLog,
+  type SqliteDurability,
+} from '../src/index.js';
 import { logLiveRecordings, UNREACHABLE_AGORA } from './live-fleet.js';
 import { BENCH_WEBHOOK_SECRET, LIVE_RECORDINGS } from './webhook-constants.js';
 
@@ -18,7 +24,7 @@ const empty: RequestListener = (request, response) => {
 };
 
 // A log where LIVE_RECORDINGS recordings are live (start and started logged), as a host's is.
-async function supervisorHandler(file: string) {
+async function supervisorHandler(file: string, durability: SqliteDurability) {
   const journal = await Journal.open(await openSqliteLog(file));
   await logLiveRecordings(journal, LIVE_RECORDINGS, Date.now());
   await journal.close();
@@ -26,6 +32,7 @@ async function supervisorHandler(file: string) {
     agora: UNREACHABLE_AGORA,
     clientRequest: () => ({}),
     log: file,
+    sqlite: { durability },
   });
   const webhook = createWebhookHandler(supervisor, { secret: BENCH_WEBHOOK_SECRET });
   return {
@@ -36,10 +43,10 @@ async function supervisorHandler(file: string) {
 }
 
 async function main(): Promise<void> {
-  const [kind, file] = process.argv.slice(2);
+  const [kind, file, durability] = process.argv.slice(2);
   const served =
     kind === 'supervisor' && file !== undefined
-      ? await supervisorHandler(file)
+      ? await supervisorHandler(file, durability === 'normal' ? 'normal' : 'full')
       : { listener: empty, guard: () => {}, close: async () => {} };
   const server = createServer(served.listener);
   served.guard(server);

@@ -1,14 +1,17 @@
-// The webhook rows: latency at a fixed 2,000 req/s for 30 s, and the most req/s with p99 ≤ 50 ms,
-// of recwatch's webhook handler (signed bodies, SQLite log, 200 only once durable) against an
-// empty node:http server in the same run. Load from autocannon in this process; each server in a
-// child process of its own (webhook-server.ts).
+// The webhook rows: latency at 2,000 req/s paced (our own open-loop generator, each response's
+// own latency), and, kept so the history reads, the former autocannon measure of it; the most
+// req/s with p99 ≤ 50 ms; each of recwatch's webhook handler (signed bodies, SQLite log, 200
+// only once durable) against an empty node:http server in the same run. Load from this process;
+// each server in a child process of its own (webhook-server.ts).
 import { type ChildProcess, fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { allEntries, openSqliteLog } from '../src/log/index.js';
+import { allEntries, openSqliteLog, type SqliteDurability } from '../src/log/index.js';
 import { CNAME } from '../test/fixtures/agora.js';
 import { tempDir } from '../test/fixtures/temp-dir.js';
+import { type PacedLoad, type PacedRequest, pacedLoad, pooled } from './paced-load.js';
 import { type Row, round, type SuiteContext, type SuiteResult } from './row.js';
 import { BENCH_WEBHOOK_SECRET, LIVE_RECORDINGS } from './webhook-constants.js';
 
@@ -27,9 +30,13 @@ export interface Served {
 }
 
 /** Starts a server of `kind` in a child process (webhook-server.ts). */
-export async function serve(kind: 'empty' | 'supervisor', file?: string): Promise<Served> {
+export async function serve(
+  kind: 'empty' | 'supervisor',
+  file?: string,
+  durability: SqliteDurability = 'full',
+): Promise<Served> {
   const script = new URL('./webhook-server.js', import.meta.url);
-  const child: ChildProcess = fork(script, file === undefined ? [kind] : [kind, file], {
+  const child: ChildProcess = fork(script, file === undefined ? [kind] : [kind, file, durability], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
@@ -206,13 +213,116 @@ async function maxThroughput(
   };
 }
 
-/** The `webhook-latency` and `webhook-throughput` rows. */
+/** The same bodies as `bodies`, as the paced generator sends them. */
+function pacedBodies(start: number): () => PacedRequest {
+  const next = bodies(start);
+  return () => {
+    const { noticeId, body, signature } = next();
+    return {
+      id: noticeId,
+      body,
+      headers: { 'content-type': 'application/json', 'Agora-Signature-V2': signature },
+    };
+  };
+}
+
+const PACED_SIDES = ['empty', 'recwatch', 'recwatchNormal'] as const;
+type PacedSide = (typeof PACED_SIDES)[number];
+
+/**
+ * The paced latency rounds: the empty server, recwatch on a SQLite log with durability 'full'
+ * and with 'normal', each for `seconds` at `rate` per round, the three in a rotating order
+ * (round r starts with side r mod 3), every server kept up across the rounds. Each side's
+ * latencies are pooled over the rounds; every body recwatch acknowledged is looked up in its log.
+ */
+async function pacedRounds(
+  dir: ReturnType<typeof tempDir>,
+  options: { rate: number; seconds: number; rounds: number; connections: number },
+) {
+  const files = { full: dir.file('paced-full.db'), normal: dir.file('paced-normal.db') };
+  const servers: Record<PacedSide, Served> = {
+    empty: await serve('empty'),
+    recwatch: await serve('supervisor', files.full, 'full'),
+    recwatchNormal: await serve('supervisor', files.normal, 'normal'),
+  };
+  const acked = { recwatch: new Set<string>(), recwatchNormal: new Set<string>() };
+  const histograms = Object.fromEntries(
+    PACED_SIDES.map((side) => [side, createHistogram()]),
+  ) as Record<PacedSide, RecordableHistogram>;
+  const runs = Object.fromEntries(PACED_SIDES.map((side) => [side, [] as PacedLoad[]])) as Record<
+    PacedSide,
+    PacedLoad[]
+  >;
+  // Numbered apart per side, so no side ever receives a body twice.
+  const next = {
+    empty: pacedBodies(0),
+    recwatch: pacedBodies(10_000_000),
+    recwatchNormal: pacedBodies(20_000_000),
+  };
+  try {
+    // Warm-up: one second each, not counted.
+    for (const side of PACED_SIDES) {
+      await pacedLoad(servers[side].url, { ...options, seconds: 1 }, next[side]);
+    }
+    for (let r = 0; r < options.rounds; r += 1) {
+      for (let k = 0; k < PACED_SIDES.length; k += 1) {
+        const side = PACED_SIDES[(r + k) % PACED_SIDES.length] as PacedSide;
+        const ack = side === 'empty' ? undefined : acked[side];
+        runs[side].push(
+          await pacedLoad(servers[side].url, options, next[side], ack, histograms[side]),
+        );
+      }
+    }
+  } finally {
+    for (const side of PACED_SIDES) await servers[side].close();
+  }
+  const missing = async (file: string, ids: Set<string>) => {
+    const logged = await loggedNoticeIds(file);
+    return { acknowledged: ids.size, missing: [...ids].filter((id) => !logged.has(id)).length };
+  };
+  const side = (name: PacedSide) => {
+    const each = runs[name];
+    const sum = (key: 'requests' | 'ok' | 'errors' | 'non2xx') =>
+      each.reduce((total, run) => total + run[key], 0);
+    return {
+      ...pooled(histograms[name]),
+      ok: sum('ok'),
+      errors: sum('errors'),
+      non2xx: sum('non2xx'),
+      rounds: each.map(({ requestsPerSecond, p50Ms, p99Ms, p999Ms, maxMs, scheduleLagP99Ms }) => ({
+        requestsPerSecond,
+        p50Ms,
+        p99Ms,
+        p999Ms,
+        maxMs,
+        scheduleLagP99Ms,
+      })),
+    };
+  };
+  return {
+    empty: side('empty'),
+    recwatch: { ...side('recwatch'), ...(await missing(files.full, acked.recwatch)) },
+    recwatchNormal: {
+      ...side('recwatchNormal'),
+      ...(await missing(files.normal, acked.recwatchNormal)),
+    },
+  };
+}
+
+/** The `webhook-latency`, `webhook-latency-autocannon` and `webhook-throughput` rows. */
 export async function runWebhookBench(context: SuiteContext): Promise<SuiteResult> {
   const rate = 2_000;
   const seconds = context.tiny ? 2 : 30;
   const connections = 32;
   const dir = tempDir('recwatch-bench-webhook-');
   try {
+    const paced = await pacedRounds(dir, {
+      rate,
+      seconds: context.tiny ? 1 : 10,
+      rounds: context.tiny ? 1 : 3,
+      connections,
+    });
+
     // Latency at 2,000 req/s: the empty server, then recwatch.
     const emptyServer = await serve('empty');
     const warm = bodies(0);
@@ -239,20 +349,48 @@ export async function runWebhookBench(context: SuiteContext): Promise<SuiteResul
     const oursMax = await maxThroughput(servedAgain.url, stepSeconds, ladder, bodies(0));
     await servedAgain.close();
 
-    const p99 = Math.max(ours.p99Ms, ours.autocannonP99Ms);
+    const pacedOurs = paced.recwatch;
+    const pacedMisses = [
+      ...(pacedOurs.p99Ms > 10 ? [`p99 ${pacedOurs.p99Ms} ms > 10 ms`] : []),
+      ...(pacedOurs.p999Ms > 25 ? [`p99.9 ${pacedOurs.p999Ms} ms > 25 ms`] : []),
+      ...(pacedOurs.errors + pacedOurs.non2xx > 0
+        ? [`${pacedOurs.errors + pacedOurs.non2xx} errors`]
+        : []),
+      ...(pacedOurs.missing > 0 ? [`${pacedOurs.missing} acknowledged bodies not in the log`] : []),
+    ];
     const clean = ours.errors === 0 && ours.timeouts === 0 && ours.non2xx === 0;
-    const latencyMisses = [
-      ...(p99 > 10 ? [`p99 ${p99} ms > 10 ms`] : []),
+    const correctnessMisses = [
       ...(clean ? [] : [`${ours.errors + ours.timeouts + ours.non2xx} errors`]),
       ...(missing > 0 ? [`${missing} acknowledged bodies not in the log`] : []),
     ];
     const throughputRatio = round(
       oursMax.requestsPerSecond / Math.max(1, emptyMax.requestsPerSecond),
     );
+    const pacedSeconds = context.tiny ? 1 : 10;
     const rows: Row[] = [
       {
         row: 'webhook-latency',
-        what: `request → 200 at ${rate} req/s for ${seconds} s on loopback (autocannon, ${connections} connections), signed bodies, createSupervisor on a SQLite log (200 once durable)`,
+        what: `request → 200 at ${rate} req/s paced (open loop, a timer every ms sending those due, keep-alive node:http, at most ${connections} connections), each response's own latency in a µs histogram, ${paced.recwatch.rounds.length} rounds of ${pacedSeconds} s per side interleaved, pooled; signed bodies, createSupervisor on a SQLite log (durability 'full', 200 once durable); 'normal' beside it`,
+        figures: {
+          ...pacedOurs,
+          durabilityNormal: paced.recwatchNormal,
+        },
+        baseline: {
+          what: 'empty node:http server answering 200 at the same paced rate, same rounds',
+          ...paced.empty,
+        },
+        ratio: round(paced.empty.p99Ms / Math.max(0.001, pacedOurs.p99Ms)),
+        target: {
+          kind: 'atMost',
+          value: 10,
+          of: 'p99 ms, with p99.9 ≤ 25 ms, zero errors and every acknowledged body in the log',
+        },
+        ok: pacedMisses.length === 0,
+        ...(pacedMisses.length === 0 ? {} : { miss: pacedMisses.join('; ') }),
+      },
+      {
+        row: 'webhook-latency-autocannon',
+        what: `the former measure of webhook-latency: request → 200 at ${rate} req/s for ${seconds} s on loopback (autocannon overallRate, which sends each second's requests as one burst; ${connections} connections), signed bodies, createSupervisor on a SQLite log (200 once durable)`,
         figures: {
           ...ours,
           acknowledged: acked.size,
@@ -261,13 +399,10 @@ export async function runWebhookBench(context: SuiteContext): Promise<SuiteResul
         },
         baseline: { what: 'empty node:http server answering 200 at the same rate', ...emptyLoad },
         ratio: round(emptyLoad.p99Ms / Math.max(0.001, ours.p99Ms)),
-        target: {
-          kind: 'atMost',
-          value: 10,
-          of: 'p99 ms, with zero errors and every acknowledged body in the log',
-        },
-        ok: latencyMisses.length === 0,
-        ...(latencyMisses.length === 0 ? {} : { miss: latencyMisses.join('; ') }),
+        // Kept for the history, judged only on errors and lost bodies: its bursts are not the
+        // load the target is about (webhook-latency is).
+        ok: correctnessMisses.length === 0,
+        ...(correctnessMisses.length === 0 ? {} : { miss: correctnessMisses.join('; ') }),
       },
       {
         row: 'webhook-throughput',

@@ -56,6 +56,7 @@ export type {
   ReadAllOptions,
   ReadStreamOptions,
   Snapshot,
+  SqliteDurability,
   SqliteEventLog,
   SqliteLogOptions,
 } from './log/index.js';

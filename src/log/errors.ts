@@ -1,5 +1,7 @@
 import { RecwatchError } from '../errors/index.js';
-import { MAX_TIME_MS } from '../signals/index.js';
+// signals/time.ts itself, not the folder's index: the SQLite writer thread loads this module and
+// the whole of signals would take tens of ms of its start.
+import { MAX_TIME_MS } from '../signals/time.js';
 
 /**
  * An append expected a stream version the stream no longer (or not yet) has: another writer got

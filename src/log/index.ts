@@ -17,6 +17,7 @@ export type { CommitStats, SqliteEventLog, SqliteLogOptions } from './sqlite-sto
 export { openSqliteLog } from './sqlite-store.js';
 export type { SqliteWriterLock } from './sqlite-writer-lock.js';
 export { lockSqliteWriter } from './sqlite-writer-lock.js';
+export type { SqliteDurability } from './sqlite-writer-protocol.js';
 export { streamOf } from './stream-of.js';
 export type { ReceivedItem } from './to-log-item.js';
 export { readReceived, toLogItem } from './to-log-item.js';

@@ -1,4 +1,4 @@
-import { type NewEntry, type PreparedItem, planAppend, prepareItems } from './append-plan.js';
+import { type NewEntry, planAppend } from './append-plan.js';
 import {
   checkCount,
   checkExpectedVersion,
@@ -9,6 +9,7 @@ import {
 } from './checks.js';
 import { decodeEntry } from './codec.js';
 import { LogClosedError } from './errors.js';
+import { type PreparedItem, prepareItems } from './prepare-items.js';
 import type {
   AppendOptions,
   AppendResult,

@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import type { Clock } from '../clock/index.js';
-import { type AppendPlan, groupPlanner, type NewEntry, type PreparedItem } from './append-plan.js';
+import { type AppendPlan, groupPlanner, type NewEntry } from './append-plan.js';
 import { LeaseLostError } from './errors.js';
 import { withClient } from './postgres-client.js';
 import type { Lease } from './postgres-leases.js';
 import type { PostgresStatements } from './postgres-sql.js';
+import type { PreparedItem } from './prepare-items.js';
 import type { ExpectedVersion } from './types.js';
 
 /** One append of a group, as the PostgreSQL log queued it. */

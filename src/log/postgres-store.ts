@@ -2,7 +2,6 @@ import { setImmediate } from 'node:timers';
 import pg from 'pg';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../clock/index.js';
-import { prepareItems } from './append-plan.js';
 import {
   checkCount,
   checkExpectedVersion,
@@ -25,6 +24,7 @@ import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './p
 import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
 import { type PostgresStatements, postgresStatements } from './postgres-sql.js';
 import { type WatchOptions, watchLog } from './postgres-watch.js';
+import { prepareItems } from './prepare-items.js';
 import type { CommitStats } from './sqlite-store.js';
 import type {
   AppendOptions,

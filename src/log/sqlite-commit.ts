@@ -1,4 +1,5 @@
-import { type AppendPlan, groupPlanner, type NewEntry, type PreparedItem } from './append-plan.js';
+import { type AppendPlan, groupPlanner, type NewEntry } from './append-plan.js';
+import type { PreparedItem } from './prepare-items.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 import type { ExpectedVersion } from './types.js';
 

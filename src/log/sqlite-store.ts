@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { RecwatchError } from '../errors/index.js';
-import { type AppendPlan, type PreparedItem, prepareItems } from './append-plan.js';
 import {
   checkCount,
   checkExpectedVersion,
@@ -15,12 +14,14 @@ import {
 } from './checks.js';
 import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
-import { LogClosedError, LogFileError } from './errors.js';
-import { writeGroup } from './sqlite-commit.js';
+import { LogClosedError, LogFileError, VersionConflictError } from './errors.js';
+import { type PreparedItem, prepareItems } from './prepare-items.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { checkReadableLog, prepareSchema } from './sqlite-schema.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import { checkDurability, SqliteWriter } from './sqlite-writer.js';
 import { lockSqliteWriter, type SqliteWriterLock } from './sqlite-writer-lock.js';
+import type { SqliteDurability, WirePlan } from './sqlite-writer-protocol.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -50,6 +51,15 @@ export interface SqliteLogOptions {
    * belong to another user. Appends and snapshots then reject with `LogFileError`. Default false.
    */
   readonly readOnly?: boolean;
+  /**
+   * How durable an acknowledged append is (the WAL's `synchronous` setting of the write
+   * connection). `'full'` (default): fsync at every group commit, so an acknowledged append
+   * survives a power loss. `'normal'`: the WAL is fsynced only at checkpoints; an acknowledged
+   * append survives a crash of the process, but the last commits before a power loss or an
+   * operating system crash may be lost (the file is never corrupted). Acknowledgement waits for
+   * the commit either way. Ignored with `readOnly`.
+   */
+  readonly durability?: SqliteDurability;
 }
 
 /** Counters of a SQLite log's group commit, since it was opened. */
@@ -65,6 +75,11 @@ export interface CommitStats {
 /** A SQLite event log: the `EventLog` contract, plus its file and group-commit counters. */
 export interface SqliteEventLog extends EventLog {
   readonly file: string;
+  /**
+   * How its commits are made durable (`SqliteLogOptions.durability`), as the write connection
+   * was set up; null for a log opened read-only.
+   */
+  readonly durability: SqliteDurability | null;
   stats(): CommitStats;
 }
 
@@ -77,8 +92,12 @@ interface PendingAppend {
 }
 
 /**
- * Opens (creating or migrating) a SQLite event log in one file: WAL, `synchronous=FULL`, so an
- * acknowledged append survives a crash or power loss. One writer per file: opening for writing
+ * Opens (creating or migrating) a SQLite event log in one file: WAL, `synchronous=FULL` (or
+ * `NORMAL`, by `durability`), so an acknowledged append survives a crash or power loss. Commits
+ * run on a writer thread of their own (`worker_threads`, sqlite-writer.ts) that owns the write
+ * connection: their fsync never blocks the event loop, and an append resolves once its commit is
+ * durable. Reads use a connection of the opening thread. The thread never keeps the process
+ * alive once nothing is pending; `close` ends it. One writer per file: opening for writing
  * takes the file's writer lock (`lockSqliteWriter`), held until `close`, so a second writer, in
  * this process or another and under any name of the file, is refused with `LogInUseError`; a
  * file that cannot be written is refused with `LogFileError`. Every commit first checks that the
@@ -97,8 +116,10 @@ export async function openSqliteLog(
 ): Promise<SqliteEventLog> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const maxItems = options.maxItemsPerCommit ?? 10_000;
+  const durability = options.durability ?? 'full';
   checkCount('busyTimeoutMs', busyTimeoutMs, 0);
   checkCount('maxItemsPerCommit', maxItems, 1);
+  checkDurability(durability);
   if (options.readOnly === true) return openReadOnly(file, busyTimeoutMs, options, maxItems);
   // First the writer lock, on the file itself: it refuses a second writer, and a file that cannot
   // be written, with a typed error before SQLite touches anything.
@@ -106,14 +127,17 @@ export async function openSqliteLog(
   // Loaded here, not at the top: the native addon costs nothing to hosts that never open SQLite.
   const { default: SqliteDatabase } = await import('better-sqlite3');
   let db: Database.Database | undefined;
+  let writer: SqliteWriter | undefined;
   try {
     db = keep(new SqliteDatabase(file, { timeout: busyTimeoutMs }));
     prepareSchema(db, file, options.quickCheck ?? true);
     const mode = readPragma(db, 'journal_mode = WAL');
     if (mode !== 'wal') throw new LogFileError(file, `cannot use WAL (journal mode ${mode})`);
-    db.exec('PRAGMA synchronous = FULL');
-    return new SqliteLog(file, db, sqliteStatements(db), maxItems, { lock });
+    // The writer's connection opens once the file is a log at the current schema, in WAL.
+    writer = await SqliteWriter.start({ file, busyTimeoutMs, durability });
+    return new SqliteLog(file, db, sqliteStatements(db), maxItems, { lock, writer });
   } catch (error) {
+    await writer?.close();
     db?.close();
     lock.release();
     throw asFileError(file, 'cannot open', error);
@@ -180,31 +204,41 @@ class SqliteLog implements SqliteEventLog {
   readonly #db: Database.Database;
   readonly #sql: SqliteStatements;
   readonly #maxItems: number;
-  readonly #commit: (group: readonly PendingAppend[]) => AppendPlan[];
   #queue: PendingAppend[] = [];
   #flushScheduled = false;
+  /** The group commit under way on the writer thread, if any: one at a time. */
+  #committing: Promise<void> | null = null;
   #closed = false;
+  #closing: Promise<void> | null = null;
   #stats = { commits: 0, appends: 0, items: 0 };
 
   readonly #onClose: (() => void) | undefined;
-  /** A writer's lock; null for a reader. */
+  /** A writer's lock and writer thread; null for a reader. */
   readonly #lock: SqliteWriterLock | null;
+  readonly #writer: SqliteWriter | null;
 
   constructor(
     file: string,
     db: Database.Database,
     sql: SqliteStatements,
     maxItems: number,
-    held: { readonly lock?: SqliteWriterLock; readonly onClose?: () => void } = {},
+    held: {
+      readonly lock?: SqliteWriterLock;
+      readonly writer?: SqliteWriter;
+      readonly onClose?: () => void;
+    } = {},
   ) {
     this.file = file;
     this.#onClose = held.onClose;
     this.#lock = held.lock ?? null;
+    this.#writer = held.writer ?? null;
     this.#db = db;
     this.#sql = sql;
     this.#maxItems = maxItems;
-    const transaction = db.transaction((group: readonly PendingAppend[]) => writeGroup(sql, group));
-    this.#commit = (group) => transaction.immediate(group);
+  }
+
+  get durability(): SqliteDurability | null {
+    return this.#writer?.durability ?? null;
   }
 
   append(stream: string, items: readonly LogItem[], options: AppendOptions): Promise<AppendResult> {
@@ -245,12 +279,12 @@ class SqliteLog implements SqliteEventLog {
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.#open();
+    if (this.#writer === null) throw new LogFileError(this.file, 'cannot write: opened read-only');
     this.#lock?.check();
+    // What is committed: a snapshot never covers an entry still on its way to the file.
     const head = this.#guard('cannot read', () => this.#sql.head.get() as number);
     const state = snapshotText(snapshot, head);
-    this.#guard('cannot write', () =>
-      this.#sql.saveSnapshot.run(snapshot.schemaVersion, snapshot.position, state),
-    );
+    await this.#writer.saveSnapshot(snapshot.schemaVersion, snapshot.position, state);
   }
 
   async loadSnapshot(schemaVersion: number): Promise<Snapshot | null> {
@@ -268,10 +302,19 @@ class SqliteLog implements SqliteEventLog {
     return { position: row.position, schemaVersion, state };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    while (this.#queue.length > 0) this.#flush();
+  close(): Promise<void> {
+    this.#closing ??= this.#finish();
+    return this.#closing;
+  }
+
+  async #finish(): Promise<void> {
+    // Appends issued before now are finished; anything after is refused.
     this.#closed = true;
+    while (this.#queue.length > 0 || this.#committing !== null) {
+      if (this.#committing === null) this.#flush();
+      await this.#committing;
+    }
+    await this.#writer?.close();
     this.#db.close();
     this.#lock?.release();
     this.#onClose?.();
@@ -288,18 +331,32 @@ class SqliteLog implements SqliteEventLog {
     // group; taken from node:timers so a host's fake timers do not stall the log.
     setImmediate(() => {
       this.#flushScheduled = false;
-      if (this.#queue.length > 0) this.#flush();
+      this.#flush();
     });
   }
 
+  // One group commit at a time: appends that arrive while one is under way wait for it, then
+  // go together in the next (scheduled when it settles, so appends its acknowledgements cause
+  // join too).
   #flush(): void {
+    if (this.#committing !== null || this.#queue.length === 0) return;
     const group = takeGroup(this.#queue, this.#maxItems);
-    if (this.#queue.length > 0) this.#scheduleFlush();
-    let plans: AppendPlan[];
+    this.#committing = this.#commit(group).finally(() => {
+      this.#committing = null;
+      if (this.#queue.length > 0) this.#scheduleFlush();
+    });
+  }
+
+  async #commit(group: readonly PendingAppend[]): Promise<void> {
+    let plans: readonly WirePlan[];
     try {
+      if (this.#writer === null)
+        throw new LogFileError(this.file, 'cannot append: opened read-only');
       // Before writing: what is acknowledged must land in the file the log's path names.
       this.#lock?.check();
-      plans = this.#commit(group);
+      plans = await this.#writer.commit(
+        group.map(({ stream, items, expected }) => ({ stream, items, expected })),
+      );
     } catch (error) {
       const failure = asFileError(this.file, 'cannot append', error);
       for (const pending of group) pending.reject(failure);
@@ -310,9 +367,9 @@ class SqliteLog implements SqliteEventLog {
     group.forEach((pending, index) => {
       const plan = plans[index]!;
       if (plan.kind === 'conflict') {
-        pending.reject(plan.error);
+        pending.reject(new VersionConflictError(plan.stream, plan.expected, plan.actual));
       } else {
-        this.#stats.items += plan.rows.length;
+        this.#stats.items += plan.rows;
         pending.resolve(plan.result);
       }
     });

@@ -3,7 +3,7 @@
 import type { Clock } from '../clock/index.js';
 import { type CoreOptions, readRecordedOptions } from '../core/index.js';
 import { ConfigurationError } from '../errors/index.js';
-import type { EventLog } from '../log/index.js';
+import type { EventLog, SqliteLogOptions } from '../log/index.js';
 import type { RecordingMode } from '../signals/index.js';
 import type { InspectionObserver } from './inspection-bridge.js';
 
@@ -56,6 +56,12 @@ export interface SupervisorOptions {
   readonly acquireRequest?: ClientRequestFactory;
   /** A SQLite file path (default `'recwatch.db'`), `'memory'`, or any EventLog (not closed by `close`). */
   readonly log?: string | EventLog;
+  /**
+   * Options of the SQLite log when `log` is a path (`openSqliteLog`'s, less `readOnly`): above
+   * all `durability`, `'full'` (default, fsync at every group commit) or `'normal'` (fsync at
+   * checkpoints only: a power loss may lose the last moments, a process crash loses nothing).
+   */
+  readonly sqlite?: Omit<SqliteLogOptions, 'readOnly'>;
   /** Tunables of every rule (docs/lifecycle.md). */
   readonly core?: Partial<CoreOptions>;
   /** The app id's REST budget, calls per second, shared by every call. Default 10. */
@@ -151,6 +157,7 @@ export function checkSupervisorOptions(options: SupervisorOptions): void {
   }
   if (log === '')
     throw new ConfigurationError("log must be a SQLite path, 'memory', or an EventLog");
+  checkSqliteOptions(options.sqlite, log);
   positive('heartbeatMs', options.heartbeatMs);
   if (options.instance !== undefined) {
     if (typeof options.instance !== 'string' || options.instance === '') {
@@ -162,6 +169,24 @@ export function checkSupervisorOptions(options: SupervisorOptions): void {
         'instance needs a log shared by several instances (openPostgresLog of recwatch/postgres)',
       );
     }
+  }
+}
+
+function checkSqliteOptions(sqlite: SupervisorOptions['sqlite'], log: SupervisorOptions['log']) {
+  if (sqlite === undefined) return;
+  if (sqlite === null || typeof sqlite !== 'object') {
+    throw new ConfigurationError('sqlite must be an object of SQLite log options');
+  }
+  if (typeof log !== 'string' && log !== undefined) {
+    throw new ConfigurationError('sqlite options need a SQLite path as log, not an EventLog');
+  }
+  if (log === 'memory')
+    throw new ConfigurationError("sqlite options need a SQLite path as log, not 'memory'");
+  const durability: unknown = sqlite.durability;
+  if (durability !== undefined && durability !== 'full' && durability !== 'normal') {
+    throw new ConfigurationError(
+      `sqlite.durability must be 'full' or 'normal', not ${String(durability).slice(0, 40)}`,
+    );
   }
 }
 

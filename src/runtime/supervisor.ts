@@ -74,7 +74,10 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
   checkSupervisorOptions(options);
   const clock = options.clock ?? systemClock();
   const agora = createAgoraClient({ ...options.agora, clock });
-  const { log, owned, lock } = await openLog(options.log ?? SUPERVISOR_DEFAULTS.log);
+  const { log, owned, lock } = await openLog(
+    options.log ?? SUPERVISOR_DEFAULTS.log,
+    options.sqlite,
+  );
   try {
     const inspection = new SupervisorInspection(options.inspect, options.logger ?? {});
     // The host's options go in the log when they differ from the log's (rule 12).
@@ -115,6 +118,7 @@ function coreOptionsOf(options: SupervisorOptions): Partial<CoreOptions> {
 
 async function openLog(
   log: string | EventLog,
+  sqlite: SupervisorOptions['sqlite'],
 ): Promise<{ log: EventLog; owned: boolean; lock: LogClaim | null }> {
   // A SQLite log is driven by one supervisor: openSqliteLog holds its file's writer lock, and a
   // log the host opened is claimed, so two supervisors are never handed one.
@@ -122,7 +126,7 @@ async function openLog(
   if (log === 'memory') return { log: createMemoryLog(), owned: true, lock: null };
   // Loaded when used, so a host on another store never loads better-sqlite3.
   const { openSqliteLog } = await import('../log/sqlite-store.js');
-  return { log: await openSqliteLog(log), owned: true, lock: null };
+  return { log: await openSqliteLog(log, sqlite), owned: true, lock: null };
 }
 
 class SupervisorRuntime implements Supervisor {

@@ -24,6 +24,12 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../run.js';
 import { DEMO_USAGE } from '../usage.js';
 
+// What the log's durability means, in the line that names the log.
+const DURABILITY_MEANS = {
+  full: 'fsync at every group commit',
+  normal: 'fsync at checkpoints only',
+} as const;
+
 /** `recwatch demo`: resolves to the exit code (0, or 64 for a usage error). */
 export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
   let options: DemoOptions;
@@ -134,7 +140,7 @@ async function demo(
         if (!shownUrls) {
           shownUrls = true;
           say(
-            `simulator ${progress.simulator.baseUrl} · webhook ${progress.webhookUrl} · log ${logPath}`,
+            `simulator ${progress.simulator.baseUrl} · webhook ${progress.webhookUrl} · log ${logPath} (SQLite, durability '${log.durability}': ${DURABILITY_MEANS[log.durability ?? 'full']})`,
           );
         }
         const wall = performance.now();

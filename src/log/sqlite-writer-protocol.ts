@@ -1,0 +1,73 @@
+// What the SQLite log (sqlite-writer.ts) and its writer thread (sqlite-writer-thread.ts) say to
+// each other: plain data only, copied by `postMessage`.
+import type { SqliteGroupAppend } from './sqlite-commit.js';
+import type { AppendResult, ExpectedVersion } from './types.js';
+
+/**
+ * How durable an acknowledged append is. `'full'`: the WAL is fsynced at every group commit
+ * (`synchronous=FULL`), so it survives a power loss. `'normal'`: WAL with `synchronous=NORMAL`,
+ * the WAL is fsynced only at checkpoints: an append survives the process crashing (the write is
+ * in the operating system's cache) but the last commits before a power loss or a kernel crash
+ * may be lost (never corrupted). Source: SQLite's `PRAGMA synchronous` documentation.
+ */
+export type SqliteDurability = 'full' | 'normal';
+
+/** What the writer thread starts with (`workerData`). */
+export interface WriterInit {
+  readonly file: string;
+  /** How long a write waits for another connection holding the file's lock, ms. */
+  readonly busyTimeoutMs: number;
+  readonly durability: SqliteDurability;
+}
+
+/** A request to the writer thread; `id` pairs it with its reply. */
+export type WriterRequest =
+  | { readonly kind: 'commit'; readonly id: number; readonly group: readonly SqliteGroupAppend[] }
+  | {
+      readonly kind: 'snapshot';
+      readonly id: number;
+      readonly schemaVersion: number;
+      readonly position: number;
+      /** The state as JSON text, checked by the caller. */
+      readonly state: string;
+    }
+  | { readonly kind: 'close' };
+
+/** One append of a committed group, as the thread decided it. */
+export type WirePlan =
+  | { readonly kind: 'write'; readonly rows: number; readonly result: AppendResult }
+  | {
+      readonly kind: 'conflict';
+      readonly stream: string;
+      readonly expected: Exclude<ExpectedVersion, 'any'>;
+      readonly actual: number;
+    };
+
+/** An error of the thread, as data (an `Error` would lose its class on the way). */
+export interface WireError {
+  readonly message: string;
+  /** SQLite's code (`SQLITE_BUSY`...) when there is one. */
+  readonly code?: string;
+}
+
+/** What the writer thread answers. */
+export type WriterReply =
+  | {
+      readonly kind: 'ready';
+      /** `PRAGMA synchronous` of the write connection as SQLite reads it back (1 NORMAL, 2 FULL). */
+      readonly synchronous: number;
+    }
+  | { readonly kind: 'failed'; readonly error: WireError }
+  | { readonly kind: 'committed'; readonly id: number; readonly plans: readonly WirePlan[] }
+  | { readonly kind: 'saved'; readonly id: number }
+  | { readonly kind: 'error'; readonly id: number; readonly error: WireError };
+
+/**
+ * An error as the thread sends it: its message and SQLite's code.
+ * @example wireError(new Error('disk I/O error')) // { message: 'disk I/O error' }
+ */
+export function wireError(error: unknown): WireError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? { message, code } : { message };
+}

@@ -1,0 +1,130 @@
+// The SQLite log's writer thread (a `worker_threads` worker started by sqlite-writer.ts): it owns
+// the log's write connection, so a group commit, its fsync and any wait for the file's lock run
+// here and never block the host's event loop. It does one request at a time, in the order sent:
+// plans and writes a group in one transaction (`writeGroup`, the same code as ever), saves a
+// snapshot, or closes. Every failure is answered as data; nothing here throws to the host.
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { writeGroup } from './sqlite-commit.js';
+import { keep, readPragma } from './sqlite-keep.js';
+import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import {
+  type WirePlan,
+  type WriterInit,
+  type WriterReply,
+  type WriterRequest,
+  wireError,
+} from './sqlite-writer-protocol.js';
+
+const SYNCHRONOUS = { full: 'FULL', normal: 'NORMAL' } as const;
+
+// The checkpointer's module, beside this one (.js built, .ts from the sources).
+const CHECKPOINT_MODULE = new URL(
+  `./sqlite-checkpoint-thread${extname(fileURLToPath(import.meta.url))}`,
+  import.meta.url,
+);
+/** Commits before the checkpointer starts: a log written a little never needs one. */
+const COMMITS_BEFORE_CHECKPOINTER = 100;
+/**
+ * WAL pages at which the writer checkpoints itself (SQLite's default is 1,000): a backstop far
+ * above what the checkpointer leaves, for when it is not there (yet) or fails.
+ */
+const BACKSTOP_PAGES = 16_000;
+
+function answer(reply: WriterReply): void {
+  parentPort?.postMessage(reply);
+}
+
+async function open(init: WriterInit) {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
+  // The log exists and is at the current schema: the opening thread made sure of it.
+  const db = keep(
+    new SqliteDatabase(init.file, { fileMustExist: true, timeout: init.busyTimeoutMs }),
+  );
+  try {
+    const mode = readPragma(db, 'journal_mode');
+    if (mode !== 'wal') throw new Error(`not in WAL mode (journal mode ${String(mode)})`);
+    keep(db.prepare(`PRAGMA synchronous = ${SYNCHRONOUS[init.durability]}`)).run();
+    keep(db.prepare(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)).run();
+    return { db, sql: sqliteStatements(db) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The checkpointer thread, started once the log is busy; it never keeps this thread alive. */
+function checkpointer(init: WriterInit) {
+  let worker: Worker | null = null;
+  let commits = 0;
+  return {
+    committed() {
+      commits += 1;
+      if (commits !== COMMITS_BEFORE_CHECKPOINTER) return;
+      worker = new Worker(CHECKPOINT_MODULE, { workerData: init });
+      worker.unref();
+      // A checkpointer that fails leaves the backstop; it is not started again.
+      worker.on('error', () => {});
+      worker.on('exit', () => {
+        worker = null;
+      });
+    },
+    async close() {
+      if (worker === null) return;
+      const exited = new Promise((done) => worker?.once('exit', done));
+      worker.postMessage('close');
+      await exited;
+    },
+  };
+}
+
+function serve(db: Database.Database, sql: SqliteStatements, init: WriterInit): void {
+  const transaction = db.transaction((group: Parameters<typeof writeGroup>[1]) =>
+    writeGroup(sql, group),
+  );
+  const checkpoints = checkpointer(init);
+  parentPort?.on('message', async (request: WriterRequest) => {
+    if (request.kind === 'close') {
+      try {
+        await checkpoints.close();
+        db.close();
+      } finally {
+        parentPort?.close();
+      }
+      return;
+    }
+    try {
+      if (request.kind === 'snapshot') {
+        sql.saveSnapshot.run(request.schemaVersion, request.position, request.state);
+        answer({ kind: 'saved', id: request.id });
+        return;
+      }
+      const plans: WirePlan[] = transaction.immediate(request.group).map((plan) =>
+        plan.kind === 'write'
+          ? { kind: 'write', rows: plan.rows.length, result: plan.result }
+          : {
+              kind: 'conflict',
+              stream: plan.error.stream,
+              expected: plan.error.expected,
+              actual: plan.error.actual,
+            },
+      );
+      answer({ kind: 'committed', id: request.id, plans });
+      checkpoints.committed();
+    } catch (error) {
+      answer({ kind: 'error', id: request.id, error: wireError(error) });
+    }
+  });
+}
+
+try {
+  const init = workerData as WriterInit;
+  const { db, sql } = await open(init);
+  serve(db, sql, init);
+  answer({ kind: 'ready', synchronous: readPragma(db, 'synchronous') as number });
+} catch (error) {
+  // The opening side terminates this thread once it has the reason.
+  answer({ kind: 'failed', error: wireError(error) });
+}
