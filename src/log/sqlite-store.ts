@@ -16,12 +16,13 @@ import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
 import { LogClosedError, LogFileError, VersionConflictError } from './errors.js';
 import { type PreparedItem, prepareItems } from './prepare-items.js';
+import type { SqliteDurability } from './sqlite-durability.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { checkReadableLog, prepareSchema } from './sqlite-schema.js';
 import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
 import { checkDurability, SqliteWriter } from './sqlite-writer.js';
 import { lockSqliteWriter, type SqliteWriterLock } from './sqlite-writer-lock.js';
-import type { SqliteDurability, WirePlan } from './sqlite-writer-protocol.js';
+import type { WirePlan } from './sqlite-writer-protocol.js';
 import type {
   AppendOptions,
   AppendResult,

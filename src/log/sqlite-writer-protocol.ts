@@ -1,16 +1,10 @@
 // What the SQLite log (sqlite-writer.ts) and its writer thread (sqlite-writer-thread.ts) say to
 // each other: plain data only, copied by `postMessage`.
 import type { SqliteGroupAppend } from './sqlite-commit.js';
+import type { SqliteDurability } from './sqlite-durability.js';
 import type { AppendResult, ExpectedVersion } from './types.js';
 
-/**
- * How durable an acknowledged append is. `'full'`: the WAL is fsynced at every group commit
- * (`synchronous=FULL`), so it survives a power loss. `'normal'`: WAL with `synchronous=NORMAL`,
- * the WAL is fsynced only at checkpoints: an append survives the process crashing (the write is
- * in the operating system's cache) but the last commits before a power loss or a kernel crash
- * may be lost (never corrupted). Source: SQLite's `PRAGMA synchronous` documentation.
- */
-export type SqliteDurability = 'full' | 'normal';
+export type { SqliteDurability };
 
 /** What the writer thread starts with (`workerData`). */
 export interface WriterInit {

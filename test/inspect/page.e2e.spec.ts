@@ -152,9 +152,17 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         expect(states.length).toBe(3);
         const [, other] = states;
         await page.selectOption('#state-filter', other?.[1] ?? '');
-        const shown = await page.$$eval('#recordings tbody tr', (els) =>
-          els.map((el) => el.getAttribute('data-state')),
-        );
+        // The page redraws on its next frame: wait for the filter to apply (a bound, not a sleep).
+        const stateOfRows = () =>
+          page.$$eval('#recordings tbody tr', (els) =>
+            els.map((el) => el.getAttribute('data-state')),
+          );
+        await expect
+          .poll(async () => (await stateOfRows()).every((s) => s === other?.[1]), {
+            timeout: 20_000,
+          })
+          .toBe(true);
+        const shown = await stateOfRows();
         expect(shown.length).toBeGreaterThan(0);
         expect(shown.every((s) => s === other?.[1])).toBe(true);
         await page.close();
@@ -230,7 +238,9 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
         );
         expect(idle).toBeGreaterThan(0);
         await page.check('#hide-ticks');
-        expect(await page.textContent('#shown')).toBe(`${decisions - idle} shown`);
+        await expect
+          .poll(() => page.textContent('#shown'), { timeout: 20_000 })
+          .toBe(`${decisions - idle} shown`);
         // Only the selected recording: every row shown concerns it.
         await page.click('#recordings tr[data-recording="r7"]');
         await page.check('#only-selected');
@@ -244,7 +254,9 @@ describe.skipIf(!hasChromium)('the inspector page, in Chromium', () => {
             ).length,
           0,
         );
-        expect(await page.textContent('#shown')).toBe(`${mine} shown`);
+        await expect
+          .poll(() => page.textContent('#shown'), { timeout: 20_000 })
+          .toBe(`${mine} shown`);
         const shown = await rows(page);
         expect(shown.length).toBeGreaterThan(0);
         // Its own inputs, and the ticks that fired its deadlines (they name no recording).

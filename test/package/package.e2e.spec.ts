@@ -126,7 +126,14 @@ describe('an app that installs it', () => {
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const run = () => execFileSync(process.execPath, [tsc, '-p', app], { encoding: 'utf8' });
+    const run = () => {
+      try {
+        return execFileSync(process.execPath, [tsc, '-p', app], { encoding: 'utf8' });
+      } catch (error) {
+        // The compiler's own words, not just its exit status.
+        throw new Error(String((error as { stdout?: string }).stdout ?? error));
+      }
+    };
     expect(run).not.toThrow();
   }, 60_000);
 
