@@ -84,8 +84,16 @@ export function isConnectionLoss(error: unknown): boolean {
  */
 export function survivePoolErrors(pool: pg.Pool): () => void {
   const ignore = () => {};
+  // Every connection the pool makes from now on has a listener of its own too: a connection the
+  // server drops while it is checked out between statements (a heartbeat's, a lease's) fails
+  // the statement under way, which its caller handles, and is never thrown at the process.
+  const guard = (client: pg.PoolClient) => {
+    client.on('error', ignore);
+  };
   pool.on('error', ignore);
+  pool.on('connect', guard);
   return () => {
     pool.off('error', ignore);
+    pool.off('connect', guard);
   };
 }
