@@ -87,6 +87,7 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
   // try when the machine was too busy for the hosts to come up (a host that died says so at once).
   it(`share the webhooks and the recordings, and take over a killed owner's within the lease time, ${KILLS} times`, {
     retry: 1,
+    timeout: 900_000,
   }, async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build first`);
     const schema = freshSchema('shared');
