@@ -786,12 +786,11 @@ class StepRun {
       this.pendingStarts = this.pendingStarts.delete(was, this.edit);
     if (is === null) return;
     this.pendingStarts = this.pendingStarts.set(is, recording, this.edit);
-    for (const [sid, parked] of [...this.unknownSids]) {
+    for (const parked of [...this.unknownSids.values()]) {
       const first = parked[0]?.notification;
       if (first === undefined || startKey(first.cname, first.uid) !== is) continue;
       // The adoption routes everything that waited for the sid (see `adopt`).
       if (this.adoptStart(recording, first, at)) return;
-      void sid;
     }
   }
 

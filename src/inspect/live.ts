@@ -68,7 +68,6 @@ export async function startLiveInspector(
   const feed = createLiveFeed({
     state: supervisor.state,
     title: options.title ?? 'live supervisor',
-    ...(options.core === undefined ? {} : { core: options.core }),
     ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
   });
   // Subscribed before the server listens: no step taken meanwhile is missed.
