@@ -1,5 +1,8 @@
 // The host API's recording routes: start (idempotent by recording id), stop, update, get, list,
-// and the whole picture. Each route is declared once, with its zod schemas, and the OpenAPI
+// the whole picture and a recording's manifest. On a log shared by several instances, each route
+// first catches up with the log, so any instance answers for every recording: a read shows what
+// any instance acknowledged before it, and a command for a recording another instance drives is
+// appended here and acted on by its owner (the supervisors share the work through the log). Each route is declared once, with its zod schemas, and the OpenAPI
 // document is generated from the declarations.
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { deriveBackupUid } from '../../machines/index.js';
@@ -18,6 +21,7 @@ import {
   StartRequestSchema,
   UpdateRequestSchema,
 } from './api-schemas.js';
+import { type ManifestBody, ManifestSchema } from './manifest-schema.js';
 import { PROBLEM_MEDIA_TYPE, ProblemError } from './problem.js';
 
 const security = [{ bearer: [] }];
@@ -123,6 +127,21 @@ export const pictureRoute = createRoute({
   responses: { 200: json(PictureSchema, 'The picture.'), ...common },
 });
 
+export const manifestRoute = createRoute({
+  method: 'get',
+  path: '/v1/recordings/{recording}/manifest',
+  summary: 'What the recording really produced: sessions, playlists, files and coverage',
+  description:
+    "Its sessions (sids) in order, the playlists of each (the first recorder, then bak<n>_ after each failover) with the files Agora reported, and the coverage: the time wanted against the time recorded, with every gap and its cause (docs/manifest.md). Read from recwatch's evidence, so recorded time is a lower bound. The first call reads the log once; later calls are answered from memory.",
+  security,
+  request: { params: RecordingParamSchema },
+  responses: {
+    200: json(ManifestSchema, 'The manifest.'),
+    404: problemOf('The log never named this recording.'),
+    ...common,
+  },
+});
+
 /**
  * Mounts the recording routes on `app`. Authentication runs before them (see server.ts).
  */
@@ -134,6 +153,7 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
     const command: StartCommand = context.req.valid('json');
     const previous = starting.get(command.recording) ?? Promise.resolve();
     const turn = previous.then(async () => {
+      await supervisor.catchUp();
       const before = compareStart(supervisor, command);
       if (before !== undefined) return { status: 200 as const, body: repeated(before) };
       const started = await supervisor.start(command);
@@ -148,8 +168,9 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
     return status === 201 ? context.json(body, 201) : context.json(body, 200);
   });
 
-  app.openapi(listRoute, (context) => {
+  app.openapi(listRoute, async (context) => {
     const { state } = context.req.valid('query');
+    await supervisor.catchUp();
     const recordings = supervisor
       .list()
       .filter((one) => state === undefined || one.state === state) as z.infer<
@@ -158,8 +179,9 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
     return context.json({ recordings }, 200);
   });
 
-  app.openapi(getRoute, (context) => {
+  app.openapi(getRoute, async (context) => {
     const { recording } = context.req.valid('param');
+    await supervisor.catchUp();
     const found = supervisor.get(recording);
     if (found === undefined) return notFound(recording);
     return context.json(found as z.infer<typeof RecordingSchema>, 200);
@@ -167,6 +189,7 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
 
   app.openapi(stopRoute, async (context) => {
     const { recording } = context.req.valid('param');
+    await supervisor.catchUp();
     try {
       const stopping = await supervisor.stop(recording);
       return context.json(stopping as z.infer<typeof RecordingSchema>, 202);
@@ -179,6 +202,7 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
   app.openapi(updateRoute, async (context) => {
     const { recording } = context.req.valid('param');
     const { clientRequest, layout } = context.req.valid('json');
+    await supervisor.catchUp();
     try {
       const outcome = await supervisor.update(recording, {
         clientRequest,
@@ -194,13 +218,18 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
     }
   });
 
-  app.openapi(pictureRoute, (context) =>
-    context.json(picture(supervisor.state) as z.infer<typeof PictureSchema>, 200),
-  );
+  app.openapi(pictureRoute, async (context) => {
+    await supervisor.catchUp();
+    return context.json(picture(supervisor.state) as z.infer<typeof PictureSchema>, 200);
+  });
 
-  // ── The recording's coverage / manifest route goes here (GET /v1/recordings/{recording}/manifest).
-  // ── Built by the `manifest` work, not this one: declare it with createRoute like the routes
-  // ── above, so it is authenticated and appears in docs/openapi.json.
+  app.openapi(manifestRoute, async (context) => {
+    const { recording } = context.req.valid('param');
+    await supervisor.catchUp();
+    const manifest = await supervisor.manifest(recording);
+    if (manifest === undefined) return notFound(recording);
+    return context.json(manifest as ManifestBody, 200);
+  });
 }
 
 /** A repeated start: the same body (200 with the recording) or another one (409). */

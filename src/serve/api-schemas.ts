@@ -2,6 +2,7 @@
 // document (docs/openapi.json), so the two cannot drift apart.
 import { z } from '@hono/zod-openapi';
 import { LIFECYCLE_STATES, QUIT_REASONS } from '../../machines/index.js';
+import { KNOWN_MODES, MODE_NAME, MODE_PROBLEM } from '../signals/mode.js';
 
 /** The lifecycle states of docs/lifecycle.md. */
 export { LIFECYCLE_STATES };
@@ -25,7 +26,14 @@ export const StartRequestSchema = z
       .string()
       .regex(/^\d{1,10}$/, 'a numeric uid')
       .openapi({ description: 'The recorder uid (numeric, as a string).', example: '1001' }),
-    mode: z.enum(['individual', 'mix', 'web', 'raw']).openapi({ example: 'mix' }),
+    mode: z
+      .string()
+      .regex(MODE_NAME, MODE_PROBLEM)
+      .openapi({
+        description: `Agora's recording mode: ${KNOWN_MODES.join(', ')}, or another mode name Agora adds (kept as it comes: a letter, then up to 31 letters, digits, _ or -).`,
+        examples: [...KNOWN_MODES],
+        example: 'mix',
+      }),
     backupUid: z
       .string()
       .regex(/^\d{1,10}$/, 'a numeric uid')

@@ -13,7 +13,7 @@ export const KNOWN_MODES = ['individual', 'mix', 'web', 'raw'] as const;
 export type RecordingMode = (typeof KNOWN_MODES)[number] | (string & {});
 
 /** A mode name: a letter, then up to 31 letters, digits, `_` or `-` (a URL path segment as is). */
-const MODE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+export const MODE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 
 /** What a mode that is not a name gets told. */
 export const MODE_PROBLEM =

@@ -85,7 +85,8 @@ describe('the host API', () => {
     const invalid = await expectProblem(
       await call('POST', '/v1/recordings', {
         token: 'w',
-        body: JSON.stringify({ recording: 'x', cname: 'c', uid: 'abc', mode: 'mixx' }),
+        // A mode must be a name (it goes in Agora's REST path as is).
+        body: JSON.stringify({ recording: 'x', cname: 'c', uid: 'abc', mode: 'mix/../acquire' }),
       }),
       400,
     );
@@ -121,6 +122,47 @@ describe('the host API', () => {
       recordings: Record<string, unknown>;
     };
     expect(Object.keys(picture.recordings)).toContain('same');
+  });
+
+  it('starts a recording in a mode recwatch does not know yet, as the library keeps it', async () => {
+    const started = await call('POST', '/v1/recordings', {
+      token: 'w',
+      body: JSON.stringify({ recording: 'new-mode', cname: 'room', uid: '7', mode: 'rtsc_v3' }),
+    });
+    expect(started.status).toBe(201);
+    expect(supervisor.state.recordings.get('new-mode')?.snapshot.context.host?.mode).toBe(
+      'rtsc_v3',
+    );
+    const empty = await call('POST', '/v1/recordings', {
+      token: 'w',
+      body: JSON.stringify({ recording: 'no-mode', cname: 'room', uid: '7', mode: '' }),
+    });
+    expect(empty.status).toBe(400);
+  });
+
+  it("serves a recording's manifest (sessions and coverage), 404 for one the log never named", async () => {
+    const answer = await call('GET', '/v1/recordings/same/manifest', { token: 'r' });
+    expect(answer.status).toBe(200);
+    const manifest = (await answer.json()) as {
+      recording: string;
+      cname: string;
+      sessions: unknown[];
+      coverage: { wanted: { from: number }; recordedMs: number; gaps: { cause: string }[] };
+      states: { state: string }[];
+    };
+    expect(manifest).toMatchObject({ recording: 'same', cname: 'room', sessions: [] });
+    // Agora never answered (nothing listens at its URL): all the time wanted is a starting gap.
+    expect(manifest.coverage.recordedMs).toBe(0);
+    expect(manifest.coverage.gaps.map((gap) => gap.cause)).toEqual(['starting']);
+    expect(manifest.states[0]?.state).toBe('starting');
+    // The supervisor's own (its `until` is the time asked, so it moves on).
+    const direct = await supervisor.manifest('same');
+    expect(direct?.states).toEqual(manifest.states);
+    expect(direct?.coverage.wanted.from).toBe(manifest.coverage.wanted.from);
+    const unknown = await call('GET', '/v1/recordings/nobody/manifest', { token: 'r' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    expect((await call('GET', '/v1/recordings/same/manifest')).status).toBe(401);
   });
 
   it('serves the same OpenAPI document as openapiDocument()', async () => {
