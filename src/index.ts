@@ -10,6 +10,7 @@ export type {
   ClientRequestFactory,
   DomainEventOf,
   Logger,
+  SharedInstance,
   StartAttemptInfo,
   StartCommand,
   SupervisedRecording,

@@ -15,7 +15,13 @@ export type { CallPriority, RestSchedulerOptions } from './scheduler.js';
 export { RestScheduler, seededRandom } from './scheduler.js';
 export { SnapshotPolicy } from './snapshot-policy.js';
 export { createSupervisor } from './supervisor.js';
-export type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+export type {
+  DomainEventOf,
+  SharedInstance,
+  StartCommand,
+  Supervisor,
+  UpdateCommand,
+} from './supervisor-api.js';
 export type {
   ClientRequestFactory,
   Logger,

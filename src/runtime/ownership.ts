@@ -115,6 +115,11 @@ export class Ownership {
     return this.owned.get(recording);
   }
 
+  /** The recordings this instance owns, sorted. */
+  ownedRecordings(): string[] {
+    return [...this.owned.keys()].sort();
+  }
+
   /** How many recordings this instance owns. */
   get load(): number {
     return this.owned.size;

@@ -25,6 +25,21 @@ export interface UpdateCommand {
   readonly layout?: boolean;
 }
 
+/**
+ * What an instance on a log shared by several instances (`openPostgresLog` of
+ * `recwatch/postgres`) is: its name, its lease holder, the recordings it drives now.
+ */
+export interface SharedInstance {
+  /** The instance's name (`SupervisorOptions.instance`, or the machine's name and pid). */
+  readonly instance: string;
+  /** Its lease holder: the name plus a random suffix, unique per process. */
+  readonly holder: string;
+  /** The name of its membership lease (`instance:<holder>`), held while it is alive. */
+  readonly memberLease: string;
+  /** The recordings whose lease it holds (as of its last renewal), sorted. */
+  owned(): string[];
+}
+
 /** A domain event of one type. */
 export type DomainEventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
 
@@ -74,6 +89,16 @@ export interface Supervisor extends WebhookReceiver {
    * @throws UnknownRecordingError, SupervisorClosedError
    */
   stop(recording: string): Promise<SupervisedRecording>;
+  /**
+   * On a shared log, steps every entry the other instances appended up to now, so `get`, `list`,
+   * `start` and `stop` see what any instance acknowledged before this call (a host command is
+   * appended by whichever instance takes it; the recording's owner acts on it). Alone on its log,
+   * resolves at once. Rejects with the log's error when it cannot be read.
+   * @example await supervisor.catchUp(); supervisor.get('r1') // started through another instance
+   */
+  catchUp(): Promise<void>;
+  /** This instance among those sharing its log; null when the log is its alone. */
+  readonly shared: SharedInstance | null;
   /**
    * Resolves once nothing is being appended, sent or answered (waits on the clock, such as the
    * QPS budget or a back-off, do not count). For tests that drive a virtual clock.

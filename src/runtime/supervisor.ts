@@ -27,6 +27,7 @@ import {
 } from '../errors/index.js';
 import { createMemoryLog, type EventLog } from '../log/index.js';
 import { type CallOutcome, normalizeInput, type TraceRecord } from '../signals/index.js';
+import { memberLease } from './claim-plan.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Journal, type JournalStep, type Received } from './journal.js';
 import { type LegacyStartIntent, readNoteIntent, takeSlotIntents } from './legacy-intents.js';
@@ -44,7 +45,13 @@ import {
 } from './sharing.js';
 import { checkStart } from './start-command.js';
 import { StartQueue } from './start-queue.js';
-import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+import type {
+  DomainEventOf,
+  SharedInstance,
+  StartCommand,
+  Supervisor,
+  UpdateCommand,
+} from './supervisor-api.js';
 import { HostRequestFailure } from './supervisor-host-request.js';
 import { SupervisorInspection } from './supervisor-inspect.js';
 import { SupervisorManifests } from './supervisor-manifest.js';
@@ -148,6 +155,7 @@ class SupervisorRuntime implements Supervisor {
   // On a shared log: this instance's leases, and the live feed of the others' entries.
   private ownership: Ownership | null = null;
   private feed: Subscription | null = null;
+  private instance: SharedInstance | null = null;
   private readonly follower = new Follower(() =>
     this.background('follow the shared log', () => this.followLog()),
   );
@@ -442,6 +450,12 @@ class SupervisorRuntime implements Supervisor {
     });
     this.ownership = ownership;
     this.sharing = sharedBy(ownership);
+    this.instance = {
+      instance,
+      holder: ownership.holder,
+      memberLease: memberLease(ownership.holder),
+      owned: () => ownership.ownedRecordings(),
+    };
     this.feed = log
       .watch({
         fromPosition: this.journal.state.position + 1,
@@ -472,6 +486,16 @@ class SupervisorRuntime implements Supervisor {
       await this.io(ownership.note(recording, null));
     }
     await this.receive({ at: this.clock.now(), type: 'resumed', recording });
+  }
+
+  async catchUp(): Promise<void> {
+    if (this.closing !== null) throw new SupervisorClosedError();
+    if (this.ownership === null) return;
+    await this.followLog();
+  }
+
+  get shared(): SharedInstance | null {
+    return this.instance;
   }
 
   /** Steps the other instances' entries and acts on them. */
