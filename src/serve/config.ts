@@ -17,6 +17,8 @@ export const CONFIG_ENV = {
   'agora.customerId': 'AGORA_CUSTOMER_ID',
   'agora.baseUrl': 'AGORA_BASE_URL',
   'webhooks.url': 'RECWATCH_WEBHOOK_URL',
+  'postgres.schema': 'RECWATCH_POSTGRES_SCHEMA',
+  'postgres.instance': 'RECWATCH_INSTANCE',
 } as const;
 
 /** Secrets: from these variables, or from the file `NAME_FILE` names; never from the file. */
@@ -30,6 +32,8 @@ export const SECRET_ENV = {
   'webhooks.secret': 'RECWATCH_WEBHOOK_SECRET',
   'storage.accessKey': 'RECWATCH_STORAGE_ACCESS_KEY',
   'storage.secretKey': 'RECWATCH_STORAGE_SECRET_KEY',
+  // A connection string may hold a password.
+  'postgres.url': 'RECWATCH_POSTGRES_URL',
 } as const;
 
 const secret = z.string().min(1);
@@ -47,8 +51,27 @@ export const ServeConfigSchema = z.strictObject({
       port: port.default(8080),
     })
     .prefault({}),
-  /** The event log: a SQLite file, or 'memory' (lost at exit: for tests). Default recwatch.db. */
+  /**
+   * The event log: a SQLite file, 'memory' (lost at exit: for tests), or 'postgres' (the
+   * PostgreSQL log of `postgres`, shared by every instance on it). Default recwatch.db.
+   */
   log: z.string().min(1).default('recwatch.db'),
+  /** The PostgreSQL log, when `log` is 'postgres' (docs/postgres.md). */
+  postgres: z
+    .strictObject({
+      /** The connection string (`postgres://user:password@host/db`): a secret. */
+      url: secret.optional(),
+      /** The schema holding the log's tables. Default recwatch. */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,53}$/, 'lower-case letters, digits and _, at most 54')
+        .default('recwatch'),
+      /** How long a lease lasts from its last renewal, ms. Default 15 000. */
+      leaseTtlMs: z.number().int().positive().default(15_000),
+      /** This instance's name among those sharing the log. Default the machine's name and pid. */
+      instance: z.string().min(1).max(200).optional(),
+    })
+    .prefault({}),
   /** pino's level. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SIGTERM/SIGINT: how long the drain may take before the process exits anyway. Default 10 s. */
@@ -122,6 +145,9 @@ export const ServeConfigSchema = z.strictObject({
     .prefault({}),
 });
 
+/** The value of `log` that selects the PostgreSQL log of `postgres`. */
+export const POSTGRES_LOG = 'postgres';
+
 /** The service's configuration, checked, with every default filled in. */
 export type ServeConfig = z.infer<typeof ServeConfigSchema>;
 
@@ -182,6 +208,20 @@ function crossChecks(config: ServeConfig): string[] {
   }
   if (config.webhooks.url !== undefined && config.webhooks.secret === undefined) {
     problems.push('webhooks.secret: required with webhooks.url (RECWATCH_WEBHOOK_SECRET)');
+  }
+  const postgres = config.log === POSTGRES_LOG;
+  if (postgres && config.postgres.url === undefined) {
+    problems.push(
+      "postgres.url: required with log 'postgres' (RECWATCH_POSTGRES_URL or RECWATCH_POSTGRES_URL_FILE)",
+    );
+  }
+  if (!postgres && config.postgres.url !== undefined) {
+    problems.push("postgres.url: set, but log is not 'postgres' (RECWATCH_LOG=postgres uses it)");
+  }
+  if (postgres && config.webhooks.url !== undefined && config.webhooks.cursorFile === undefined) {
+    problems.push(
+      "webhooks.cursorFile: required with webhooks.url on log 'postgres' (a file of this instance's own)",
+    );
   }
   return problems;
 }

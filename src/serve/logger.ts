@@ -13,6 +13,7 @@ export const REDACTED_PATHS = [
   'config.webhooks.secret',
   'config.storage.accessKey',
   'config.storage.secretKey',
+  'config.postgres.url',
   'req.headers.authorization',
   'headers.authorization',
   '*.authorization',

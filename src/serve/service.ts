@@ -2,10 +2,16 @@
 // the drain that takes them down in order (requests answered, appends finished, leases handed
 // back, the log closed).
 import type { Histogram } from 'prom-client';
+import { ConfigurationError } from '../errors/index.js';
 import { createMemoryLog, type EventLog, openSqliteLog } from '../log/index.js';
-import { createSupervisor, type Logger, type Supervisor } from '../runtime/index.js';
+import {
+  createSupervisor,
+  type Logger,
+  type SharedInstance,
+  type Supervisor,
+} from '../runtime/index.js';
 import { clientRequestFactory } from './client-request.js';
-import type { ServeConfig } from './config.js';
+import { POSTGRES_LOG, type ServeConfig } from './config.js';
 import { createServeMetrics } from './metrics.js';
 import { fileCursor, memoryCursor } from './outbound.js';
 import { createServer, type RecwatchServer, type ServeLogger } from './server.js';
@@ -38,7 +44,7 @@ export async function startService(
   config: ServeConfig,
   logger: ServiceLogger,
 ): Promise<RunningService> {
-  const opened = config.log === 'memory' ? createMemoryLog() : await openSqliteLog(config.log);
+  const opened = await openLog(config);
   let supervisor: Supervisor | undefined;
   try {
     // Metrics before the supervisor, so the appends of its resume are timed too.
@@ -64,7 +70,16 @@ export async function startService(
       log,
       qps: config.agora.qps,
       logger: supervisorLogger(logger),
+      ...(config.log === POSTGRES_LOG &&
+        config.postgres.instance !== undefined && { instance: config.postgres.instance }),
     });
+    const shared = supervisor.shared;
+    if (shared !== null) {
+      logger.info(
+        { instance: shared.instance, holder: shared.holder, schema: config.postgres.schema },
+        'sharing the PostgreSQL log',
+      );
+    }
     const metrics = createServeMetrics(supervisor);
     appendTimer.histogram = metrics.logAppendSeconds;
     const { webhooks } = config;
@@ -85,6 +100,9 @@ export async function startService(
       log,
       logger,
       metrics,
+      ...(shared !== null && {
+        readiness: { lease: () => leaseCheck(opened as SharedLog, shared) },
+      }),
       ...(webhooks.url !== undefined &&
         webhooks.secret !== undefined && {
           webhooks: {
@@ -126,10 +144,44 @@ export async function startService(
   }
 }
 
-/** The log with its appends timed; the rest passed through (and `file`, for the writer lock). */
+/**
+ * The log of the configuration: 'memory', a SQLite file, or the PostgreSQL log of `postgres`
+ * (its module, and the `pg` driver, loaded only then).
+ * @throws ConfigurationError when `pg` is not installed; LogDatabaseError when the database
+ *   cannot be reached or its schema is not a recwatch log
+ */
+async function openLog(config: ServeConfig): Promise<EventLog> {
+  if (config.log === 'memory') return createMemoryLog();
+  if (config.log !== POSTGRES_LOG) return openSqliteLog(config.log);
+  const { url, schema, leaseTtlMs } = config.postgres;
+  if (url === undefined)
+    throw new ConfigurationError('postgres.url: required (RECWATCH_POSTGRES_URL)');
+  const { openPostgresLog } = await import('../postgres.js');
+  return openPostgresLog(url, { schema, leaseTtlMs });
+}
+
+/**
+ * Whether this instance still holds its membership lease, read from the database: an instance
+ * that lost it (a pause past the lease, a database it cannot reach) drives nothing until it
+ * joins again, so a balancer should send it nothing meanwhile.
+ */
+async function leaseCheck(log: SharedLog, shared: SharedInstance): Promise<string | undefined> {
+  const held = await log.leases.held();
+  const mine = held.some(
+    (lease) => lease.name === shared.memberLease && lease.holder === shared.holder,
+  );
+  return mine ? undefined : 'membership lease not held';
+}
+
+/**
+ * The log with its appends timed; the rest passed through (and `file`, for the writer lock; and
+ * a shared log's leases and feed, so the supervisor shares it).
+ */
 function timedLog(log: EventLog, timer: { histogram?: Histogram }): EventLog {
   const file = (log as { file?: unknown }).file;
+  const sharing = isShared(log) ? { leases: log.leases, watch: log.watch.bind(log) } : {};
   return {
+    ...sharing,
     async append(stream, items, options) {
       const end = timer.histogram?.startTimer();
       try {
@@ -156,4 +208,15 @@ function supervisorLogger(logger: ServiceLogger): Logger {
     warn: (message) => logger.warn({ source: 'supervisor' }, message),
     error: (message) => logger.error({ source: 'supervisor' }, message),
   };
+}
+
+/** What the supervisor needs of a shared log (its `SharedLog`), recognised by shape. */
+type SharedLog = EventLog & {
+  readonly leases: { held(): Promise<readonly { name: string; holder: string }[]> };
+  watch(...args: unknown[]): unknown;
+};
+
+function isShared(log: EventLog): log is SharedLog {
+  const shared = log as Partial<SharedLog>;
+  return typeof shared.leases?.held === 'function' && typeof shared.watch === 'function';
 }

@@ -39,6 +39,49 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes a PostgreSQL log: its URL a secret from the environment or a file, never echoed', () => {
+    const url = 'postgres://recwatch:pg-password-value@db.internal/app';
+    const config = loadConfig({
+      env: { ...ENV, RECWATCH_LOG: 'postgres', RECWATCH_POSTGRES_URL: url, RECWATCH_INSTANCE: 'a' },
+    });
+    expect(config.log).toBe('postgres');
+    expect(config.postgres).toEqual({ url, schema: 'recwatch', leaseTtlMs: 15_000, instance: 'a' });
+    const secretFile = dir.file('pg-url');
+    writeFileSync(secretFile, `${url}\n`);
+    const fromFile = loadConfig({
+      env: { ...ENV, RECWATCH_LOG: 'postgres', RECWATCH_POSTGRES_URL_FILE: secretFile },
+    });
+    expect(fromFile.postgres.url).toBe(url);
+
+    const missing = refusal(() => loadConfig({ env: { ...ENV, RECWATCH_LOG: 'postgres' } }));
+    expect(missing).toContain("postgres.url: required with log 'postgres' (RECWATCH_POSTGRES_URL");
+    const unused = refusal(() => loadConfig({ env: { ...ENV, RECWATCH_POSTGRES_URL: url } }));
+    expect(unused).toContain("postgres.url: set, but log is not 'postgres'");
+    expect(unused).not.toContain('pg-password-value');
+    const inFile = dir.file('pg.json');
+    writeFileSync(
+      inFile,
+      JSON.stringify({ log: 'postgres', postgres: { url, schema: 'Bad-Name' } }),
+    );
+    const refused = refusal(() => loadConfig({ file: inFile, env: ENV }));
+    expect(refused).toContain('postgres.url: a secret is not read from the file');
+    expect(refused).toContain('postgres.schema');
+    expect(refused).not.toContain('pg-password-value');
+    // Outbound deliveries keep their position in a file of each instance's own.
+    const hooks = refusal(() =>
+      loadConfig({
+        env: {
+          ...ENV,
+          RECWATCH_LOG: 'postgres',
+          RECWATCH_POSTGRES_URL: url,
+          RECWATCH_WEBHOOK_URL: 'http://127.0.0.1:1/hook',
+          RECWATCH_WEBHOOK_SECRET: 'whsec_c2VjcmV0',
+        },
+      }),
+    );
+    expect(hooks).toContain('webhooks.cursorFile: required with webhooks.url');
+  });
+
   it('reads the file, and the environment wins over it', () => {
     const file = dir.file('a.json');
     writeFileSync(
