@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Observable } from 'rxjs';
 import type { Clock } from '../clock/index.js';
 import {
@@ -20,6 +20,7 @@ import {
   survivePoolErrors,
 } from './postgres-client.js';
 import { type CommitOutcome, commitGroup, type GroupAppend } from './postgres-commit.js';
+import { loadPg } from './postgres-driver.js';
 import { checkLease, type Lease, type PostgresLeases, postgresLeases } from './postgres-leases.js';
 import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-schema.js';
 import { type PostgresStatements, postgresStatements } from './postgres-sql.js';
@@ -119,7 +120,8 @@ export async function openPostgresLog(
     throw new TypeError('openPostgresLog takes a pg.Pool or a connection string');
   }
   const owned = typeof database === 'string';
-  const pool = owned ? new pg.Pool({ connectionString: database }) : database;
+  // The driver is loaded only here: a host that passes its own pool has it already.
+  const pool = owned ? new (await loadPg()).Pool({ connectionString: database }) : database;
   // An idle connection the server drops must not crash the host, on its own pool too: the next
   // query takes a new one. Removed from a host's pool when the log closes.
   const forgetPoolErrors = survivePoolErrors(pool);

@@ -137,6 +137,29 @@ describe('an app that installs it', () => {
     expect(run).not.toThrow();
   }, 60_000);
 
+  it('opens without pg installed, and a PostgreSQL log then asks for it by name (npm install pg)', () => {
+    // pg is an optional peer dependency: loaded only when a PostgreSQL log opens its own pool.
+    writeFileSync(
+      join(app, 'postgres-without-pg.mjs'),
+      [
+        "import { openPostgresLog } from 'recwatch/postgres';",
+        "const main = await import('recwatch');",
+        'try {',
+        "  await openPostgresLog('postgres://127.0.0.1:9/none');",
+        "  console.log('opened');",
+        '} catch (error) {',
+        '  console.log(JSON.stringify({ main: typeof main.createSupervisor, recwatch: main.isRecwatchError(error, "CONFIGURATION"), message: error.message }));',
+        '}',
+      ].join('\n'),
+    );
+    const out = execFileSync(process.execPath, [join(app, 'postgres-without-pg.mjs')], {
+      encoding: 'utf8',
+    });
+    const seen = JSON.parse(out.trim()) as { main: string; recwatch: boolean; message: string };
+    expect(seen).toMatchObject({ main: 'function', recwatch: true });
+    expect(seen.message).toContain('npm install pg');
+  });
+
   it('loads with require() as well as import', () => {
     writeFileSync(
       join(app, 'required.cjs'),

@@ -1,3 +1,4 @@
+import { loadPg } from '../../log/postgres-driver.js';
 import { checkSchemaName, migratePostgres } from '../../log/postgres-schema.js';
 import { parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -14,7 +15,7 @@ export async function migrateCommand(args: readonly string[], io: CliIo): Promis
   // Not echoed: what was meant as a URL may hold a password.
   if (!isPostgresUrl(url)) throw new UsageError('the database must be a postgres:// URL');
   const schema = typeof values.schema === 'string' ? values.schema : undefined;
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const name = schema ?? 'recwatch';
   try {
     checkSchemaName(name);
