@@ -200,8 +200,11 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
     requireJsonBody,
   );
   describeApi(app, supervisor, webhookPath);
-  app.get('/v1/events', (context) =>
-    eventStream(context, {
+  app.get('/v1/events', async (context) => {
+    // On a shared log, a client resuming from a position another instance gave it: this one has
+    // stepped that far before it judges the position.
+    await supervisor.catchUp();
+    return eventStream(context, {
       feed,
       position: () => supervisor.state.position,
       opened: (close) => {
@@ -211,8 +214,8 @@ export function createServer(supervisor: Supervisor, options: ServerOptions): Re
           if (streams.delete(close)) metrics.eventStreams.dec();
         };
       },
-    }),
-  );
+    });
+  });
   app.notFound(() => problemResponse('not-found', 'no such route'));
   app.onError((error) => {
     if (error instanceof ProblemError) return problemResponse(error.kind, error.detail);

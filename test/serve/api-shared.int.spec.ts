@@ -77,6 +77,22 @@ describePostgres('the host API on a shared PostgreSQL log', (url) => {
       expect(stopped.status).toBe(202);
       expect(a.supervisor.state.recordings.has(recording)).toBe(true);
     }
+    // A client that read events from A resumes on B from A's position: B has stepped that far.
+    const position = a.supervisor.state.position;
+    expect(
+      (
+        await call(0, 'POST', '/v1/recordings', {
+          recording: 'last',
+          cname: 'room',
+          uid: '1',
+          mode: 'mix',
+        })
+      ).status,
+    ).toBe(201);
+    const resumed = await call(1, 'GET', `/v1/events?after=${a.supervisor.state.position}`);
+    expect(resumed.status).toBe(200);
+    await resumed.body?.cancel();
+    expect(a.supervisor.state.position).toBeGreaterThan(position);
     // Each stop is in the log once, appended by B.
     const stops = (await a.log.readAll({ fromPosition: 1 })).filter(
       (entry) => entry.item.kind === 'input' && entry.item.record.type === 'stop',
