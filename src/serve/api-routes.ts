@@ -156,7 +156,20 @@ export function mountRecordingRoutes(app: OpenAPIHono, supervisor: Supervisor): 
       await supervisor.catchUp();
       const before = compareStart(supervisor, command);
       if (before !== undefined) return { status: 200 as const, body: repeated(before) };
-      const started = await supervisor.start(command);
+      let started: SupervisedRecording;
+      try {
+        started = await supervisor.start(command);
+      } catch (error) {
+        // On a shared log, another instance's start of this id was stepped meanwhile.
+        const other =
+          isRecwatchError(error, 'RECORDING_EXISTS') && compareStart(supervisor, command);
+        if (other) return { status: 200 as const, body: repeated(other) };
+        throw error;
+      }
+      // Two instances that both found the id free both append their start; the first in the log
+      // is the one the core keeps, so a later one with another body is told so.
+      const after = compareStart(supervisor, command);
+      if (after !== undefined && !after.same) repeated(after);
       return { status: 201 as const, body: started as z.infer<typeof RecordingSchema> };
     });
     const settled = turn.catch(() => {});

@@ -99,4 +99,34 @@ describePostgres('the host API on a shared PostgreSQL log', (url) => {
     );
     expect(stops).toHaveLength(5);
   });
+
+  it('keeps the first of two starts of one id sent to both at once; the other is told 409', async () => {
+    const b = instances[1] as (typeof instances)[0];
+    // Other bodies: the start first in the log is kept (never a second 201, never a 500).
+    for (let n = 0; n < 8; n += 1) {
+      const recording = `raced-${n}`;
+      const answers = await Promise.all(
+        [0, 1].map((at) =>
+          call(at, 'POST', '/v1/recordings', {
+            recording,
+            cname: `room-${at}`,
+            uid: '1',
+            mode: 'mix',
+          }),
+        ),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      expect([...statuses].sort(), recording).toEqual([201, 409]);
+      // The 201 went to the instance whose body the recording has, as both now see it.
+      const kept = `room-${statuses.indexOf(201)}`;
+      expect(
+        (
+          (await (await call(0, 'GET', `/v1/recordings/${recording}/manifest`)).json()) as {
+            cname: string;
+          }
+        ).cname,
+      ).toBe(kept);
+      expect(b.supervisor.state.recordings.get(recording)?.snapshot.context.host?.cname).toBe(kept);
+    }
+  });
 });
