@@ -18,7 +18,7 @@ import { tempDir } from '../fixtures/temp-dir.js';
 
 export { at, T0 } from '../core/inputs.js';
 
-import { at } from '../core/inputs.js';
+import { at, T0 } from '../core/inputs.js';
 
 const work = tempDir('recwatch-rules-');
 afterAll(() => work.remove());
@@ -41,6 +41,11 @@ export interface Run {
   readonly problems: readonly { line: number; message: string }[];
   /** The picture of one recording (r1 by default). */
   r(id?: string): Picture['recordings'][string];
+  /**
+   * When the machine asked to be woken after the input on this line (0-based index of the
+   * lines given), in seconds after T0; null when that step asked nothing.
+   */
+  wakeAfter(index: number): number | null;
   /** The effects of a type, in order. */
   effects(type: string): RecordingOutput[];
   /** The domain events of a type, in order. */
@@ -55,12 +60,17 @@ export async function replayTrace(lines: readonly Line[]): Promise<Run> {
   const text = traceText(lines);
   const fold = new Replay(createCore(), { outputs: true });
   const outputs: CoreOutput[] = [];
+  const byLine: CoreOutput[][] = [];
   const problems: { line: number; message: string }[] = [];
   for (const [index, content] of text.split('\n').entries()) {
     const read = readTraceLine(content, index + 1);
     if (read === null) continue;
     if (!('kind' in read)) problems.push(read);
-    else outputs.push(...fold.line(read));
+    else {
+      const made = fold.line(read);
+      byLine[index] = [...made];
+      outputs.push(...made);
+    }
   }
   const seen = picture(fold.finish());
   files += 1;
@@ -77,6 +87,12 @@ export async function replayTrace(lines: readonly Line[]): Promise<Run> {
     decisions: outputs.filter((o): o is Decision => o.kind === 'decision'),
     outputs: machine,
     problems,
+    wakeAfter: (index) => {
+      const wake = (byLine[index] ?? [])
+        .filter((o) => o.kind === 'effect' && o.type === 'wakeAt')
+        .at(-1);
+      return wake === undefined ? null : ((wake as { at: number }).at - T0) / 1000;
+    },
     r: (id = 'r1') => seen.recordings[id] as Picture['recordings'][string],
     effects: (type) => machine.filter((o) => o.kind === 'effect' && o.type === type),
     events: (type) => machine.filter((o) => o.kind === 'event' && o.type === type),
