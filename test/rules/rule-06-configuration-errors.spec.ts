@@ -1,6 +1,18 @@
 // Rule 6 (lifecycle-rules.md), clause by clause, through `recwatch replay --json`'s path.
 import { describe, expect, it } from 'vitest';
-import { alive, at, type Line, note, query, replayTrace, start, startFailed, started, startUids, tick } from './trace.js';
+import {
+  alive,
+  at,
+  type Line,
+  note,
+  query,
+  replayTrace,
+  start,
+  started,
+  startFailed,
+  startUids,
+  tick,
+} from './trace.js';
 
 const live = (): Line[] => [start(0), started(1), tick(6), alive(6, 5)];
 
@@ -19,7 +31,12 @@ describe('rule 6: other 40x on query ⇒ failed, configuration', () => {
   });
 
   it('while starting too', async () => {
-    const run = await replayTrace([start(0), started(1), tick(6), query(6, 401, { message: 'unauthorized' })]);
+    const run = await replayTrace([
+      start(0),
+      started(1),
+      tick(6),
+      query(6, 401, { message: 'unauthorized' }),
+    ]);
     expect(run.r()).toMatchObject({ state: 'failed', quitReason: 'configuration' });
   });
 
@@ -55,15 +72,18 @@ describe('rule 6: a start answered "already running" is not a configuration erro
   it.each([
     ['201 code 7', 201, { code: 7 }],
     ['400 code 53', 400, { code: 53 }],
-  ])('%s with no sign of the recorder: started again with the other uid', async (_n, status, body) => {
-    const run = await replayTrace([
-      start(0),
-      { at: at(0.5), type: 'startSent', recording: 'r1', resourceId: 'RES-1', uid: '1001' },
-      startFailed(1, status, body),
-      tick(31),
-      tick(60),
-    ]);
-    expect(run.r().state).not.toBe('failed');
-    expect(startUids(run)).toEqual(['1001', '1002']);
-  });
+  ])(
+    '%s with no sign of the recorder: started again with the other uid',
+    async (_n, status, body) => {
+      const run = await replayTrace([
+        start(0),
+        { at: at(0.5), type: 'startSent', recording: 'r1', resourceId: 'RES-1', uid: '1001' },
+        startFailed(1, status, body),
+        tick(31),
+        tick(60),
+      ]);
+      expect(run.r().state).not.toBe('failed');
+      expect(startUids(run)).toEqual(['1001', '1002']);
+    },
+  );
 });

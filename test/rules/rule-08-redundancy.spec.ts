@@ -1,6 +1,16 @@
 // Rule 8 (lifecycle-rules.md), clause by clause, through `recwatch replay --json`'s path.
 import { describe, expect, it } from 'vitest';
-import { alive, decisionAt, type Line, note, replayTrace, start, startSent, started, tick } from './trace.js';
+import {
+  alive,
+  decisionAt,
+  type Line,
+  note,
+  replayTrace,
+  start,
+  started,
+  startSent,
+  tick,
+} from './trace.js';
 
 const live = (): Line[] => [start(0), started(1), tick(6), alive(6, 5)];
 

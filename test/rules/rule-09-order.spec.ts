@@ -1,6 +1,16 @@
 // Rule 9 (lifecycle-rules.md), clause by clause, through `recwatch replay --json`'s path.
 import { describe, expect, it } from 'vitest';
-import { alive, at, decisionAt, type Line, note, replayTrace, start, started, tick } from './trace.js';
+import {
+  alive,
+  at,
+  decisionAt,
+  type Line,
+  note,
+  replayTrace,
+  start,
+  started,
+  tick,
+} from './trace.js';
 
 const noRestart = { at: at(0), type: 'options', options: { recording: { restartBudget: 0 } } };
 // Positions: 1 options, 2 start, 3 started, 4 tick, 5 query, 6 the 40 (sequence 0).
@@ -31,7 +41,13 @@ describe('rule 9: notifications of one sid are applied in sequence order', () =>
   });
 
   it('a life event is never held (nothing before it can change its meaning)', async () => {
-    const run = await replayTrace([noRestart, start(0), started(1), note(2, 40, 0), note(3, 30, 5)]);
+    const run = await replayTrace([
+      noRestart,
+      start(0),
+      started(1),
+      note(2, 40, 0),
+      note(3, 30, 5),
+    ]);
     expect(run.decisions.filter((d) => d.decision === 'held')).toEqual([]);
   });
 });
@@ -111,7 +127,12 @@ describe('rule 9: notifications for a sid not yet known wait for it, up to 30 s'
   });
 
   it('are kept as unrouted after 30 s', async () => {
-    const run = await replayTrace([noRestart, start(0), note(0.5, 11, 0, { exitStatus: 1 }, { sid: 'SX' }), tick(30.6)]);
+    const run = await replayTrace([
+      noRestart,
+      start(0),
+      note(0.5, 11, 0, { exitStatus: 1 }, { sid: 'SX' }),
+      tick(30.6),
+    ]);
     expect(decisionAt(run, 3)).toEqual(['held', 'unrouted']);
     expect(run.r().state).toBe('starting');
   });

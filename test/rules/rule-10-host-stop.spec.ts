@@ -16,22 +16,40 @@ import {
 } from './trace.js';
 
 const live = (): Line[] => [start(0), started(1), tick(6), alive(6, 5)];
-const ok = { cname: 'room1', uid: '1001', resourceId: 'RES-S1', sid: 'S1', serverResponse: { fileListMode: 'string', fileList: 'S1_room1.m3u8', uploadingStatus: 'uploaded' } };
+const ok = {
+  cname: 'room1',
+  uid: '1001',
+  resourceId: 'RES-S1',
+  sid: 'S1',
+  serverResponse: {
+    fileListMode: 'string',
+    fileList: 'S1_room1.m3u8',
+    uploadingStatus: 'uploaded',
+  },
+};
 
 describe('rule 10: host stop', () => {
   it('stop ⇒ stopping with a stop effect', async () => {
     const run = await replayTrace([...live(), stop(30)]);
     expect(run.r().state).toBe('stopping');
-    expect(run.effects('stop')).toEqual([expect.objectContaining({ sid: 'S1', resourceId: 'RES-S1', uid: '1001' })]);
+    expect(run.effects('stop')).toEqual([
+      expect.objectContaining({ sid: 'S1', resourceId: 'RES-S1', uid: '1001' }),
+    ]);
   });
 
   it.each([
     ['a stop 200', stopResult(31, 200, ok)],
-    ['a stop 200 with uploadingStatus stranded', stopResult(31, 200, { ...ok, serverResponse: { uploadingStatus: 'stranded' } })],
+    [
+      'a stop 200 with uploadingStatus stranded',
+      stopResult(31, 200, { ...ok, serverResponse: { uploadingStatus: 'stranded' } }),
+    ],
     ['a stop 200 with no body', stopResult(31, 200, null)],
     ['a stop 404', stopResult(31, 404, { code: 404, reason: 'failed to find worker' })],
     ['a stop 400 code 49 (already exiting)', stopResult(31, 400, { code: 49 })],
-    ['a stop 206 code 435 (nothing recorded)', stopResult(31, 206, { code: 435, reason: 'no recorded data' })],
+    [
+      'a stop 206 code 435 (nothing recorded)',
+      stopResult(31, 206, { code: 435, reason: 'no recorded data' }),
+    ],
     ['an 11', note(31, 11, 0, { exitStatus: 0 })],
     ['a 31', note(31, 31, 0, {})],
     ['an idle 41', note(31, 41, 0, { leaveCode: 4 })],
@@ -56,7 +74,13 @@ describe('rule 10: host stop', () => {
   });
 
   it('a stop answered 50x or not at all is checked with a query, and sent again if alive', async () => {
-    const run = await replayTrace([...live(), stop(30), stopResult(50, null, null), tick(55), alive(55, 5)]);
+    const run = await replayTrace([
+      ...live(),
+      stop(30),
+      stopResult(50, null, null),
+      tick(55),
+      alive(55, 5),
+    ]);
     expect(run.r().state).toBe('stopping');
     expect(run.effects('stop')).toHaveLength(2);
   });
@@ -73,7 +97,12 @@ describe('rule 10: while a failover may be under way, a stop 404 is not proof', 
     const lines = [...live(), hint, stop(30), stop404(31)];
     const pending = await replayTrace(lines);
     expect(pending.r()).toMatchObject({ state: 'stopping', quitReason: null });
-    const life = await replayTrace([...lines, tick(56), notFound(56), note(70, 40, 0, {}, { uid: '3003' })]);
+    const life = await replayTrace([
+      ...lines,
+      tick(56),
+      notFound(56),
+      note(70, 40, 0, {}, { uid: '3003' }),
+    ]);
     expect(life.r().state).toBe('stopping');
     expect(life.effects('stop')).toHaveLength(2);
     const byQuery = await replayTrace([...lines, tick(56), alive(56, 5)]);
@@ -99,7 +128,13 @@ describe('rule 10: while a failover may be under way, a stop 404 is not proof', 
   });
 
   it('a stop 404 is proof when the hint is older than the failover window', async () => {
-    const run = await replayTrace([...live(), note(20, 1, 0, { errorLevel: 5 }), tick(200), stop(200), stop404(201)]);
+    const run = await replayTrace([
+      ...live(),
+      note(20, 1, 0, { errorLevel: 5 }),
+      tick(200),
+      stop(200),
+      stop404(201),
+    ]);
     expect(run.r().state).toBe('stopped');
   });
 });
@@ -108,21 +143,35 @@ describe('rule 10: a stop refused otherwise keeps the recording supervised', () 
   it.each([
     ['401', 401, { message: 'Invalid authentication credentials' }],
     ['400 code 2', 400, { code: 2, reason: 'invalid parameter' }],
-  ])('%s: a configurationError, still stopping, queried; quit evidence stops it', async (_n, status, body) => {
-    const lines = [...live(), stop(30), stopResult(31, status, body)];
-    const refused = await replayTrace(lines);
-    expect(refused.r()).toMatchObject({ state: 'stopping', quitReason: null });
-    expect(refused.events('configurationError')).toEqual([
-      expect.objectContaining({ operation: 'stop', httpStatus: status }),
-    ]);
-    const again = await replayTrace([...lines, stop(100)]);
-    expect(again.effects('stop')).toHaveLength(2);
-    const ended = await replayTrace([...lines, tick(91), alive(91, 5), note(120, 11, 0, { exitStatus: 0 })]);
-    expect(ended.r()).toMatchObject({ state: 'stopped', quitReason: 'stopped', restarts: 0 });
-  });
+  ])(
+    '%s: a configurationError, still stopping, queried; quit evidence stops it',
+    async (_n, status, body) => {
+      const lines = [...live(), stop(30), stopResult(31, status, body)];
+      const refused = await replayTrace(lines);
+      expect(refused.r()).toMatchObject({ state: 'stopping', quitReason: null });
+      expect(refused.events('configurationError')).toEqual([
+        expect.objectContaining({ operation: 'stop', httpStatus: status }),
+      ]);
+      const again = await replayTrace([...lines, stop(100)]);
+      expect(again.effects('stop')).toHaveLength(2);
+      const ended = await replayTrace([
+        ...lines,
+        tick(91),
+        alive(91, 5),
+        note(120, 11, 0, { exitStatus: 0 }),
+      ]);
+      expect(ended.r()).toMatchObject({ state: 'stopped', quitReason: 'stopped', restarts: 0 });
+    },
+  );
 
   it('a 404 query after the refusal stops it', async () => {
-    const run = await replayTrace([...live(), stop(30), stopResult(31, 401, {}), tick(91), query(91, 404, { code: 404 })]);
+    const run = await replayTrace([
+      ...live(),
+      stop(30),
+      stopResult(31, 401, {}),
+      tick(91),
+      query(91, 404, { code: 404 }),
+    ]);
     expect(run.r().state).toBe('stopped');
   });
 });
