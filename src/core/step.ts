@@ -457,6 +457,7 @@ class StepRun {
   private forget(recording: string): void {
     const entry = this.recordings.get(recording);
     if (entry === undefined) return;
+    this.fold.forgotten?.set(recording, entry.snapshot);
     this.recordings = this.recordings.delete(recording, this.edit);
     for (const sid of sidsOf(entry.snapshot)) {
       if (this.sidOwners.get(sid) === recording)

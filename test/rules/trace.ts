@@ -58,7 +58,7 @@ export interface Run {
  */
 export async function replayTrace(lines: readonly Line[]): Promise<Run> {
   const text = traceText(lines);
-  const fold = new Replay(createCore(), { outputs: true });
+  const fold = new Replay(createCore(), { outputs: true, keepForgotten: true });
   const outputs: CoreOutput[] = [];
   const byLine: CoreOutput[][] = [];
   const problems: { line: number; message: string }[] = [];
@@ -72,7 +72,7 @@ export async function replayTrace(lines: readonly Line[]): Promise<Run> {
       outputs.push(...made);
     }
   }
-  const seen = picture(fold.finish());
+  const seen = picture(fold.finish(), fold.forgotten);
   files += 1;
   const path = work.file(`trace-${files}.jsonl`);
   writeFileSync(path, text);
