@@ -839,16 +839,24 @@ function isOrphanLife(snapshot: RecordingSnapshot, notification: Notification): 
   );
 }
 
+/** Quits known only by absence: the recorder of the session left may still run (rule 7). */
+const QUIT_BY_ABSENCE: ReadonlySet<string> = new Set(['notStarted', 'lost', 'failoverTimeout']);
+
 /**
  * Rule 13: a query of an earlier session of a live recording, not yet sent its stop, answering
- * 4/5 (or a web recorder in progress): the recorder uid it names (the session's when it names
- * none), or null when it is no orphan's life.
+ * 4/5 (or a web recorder in progress), after a quit known only by absence: the recorder uid it
+ * names (the session's when it names none), or null when it is no orphan's life. After a quit
+ * Agora told of (an 11, a 31...), such an answer is old news: the query was sent before the
+ * session ended (the shell only queries the current session), and its answer describes that
+ * moment (rule 9).
  */
 function isOrphanQuery(
   snapshot: RecordingSnapshot,
   signal: Extract<Signal, { type: 'query' }>,
 ): string | null {
   if (snapshot.status !== 'active') return null;
+  const { quitReason } = snapshot.context;
+  if (quitReason === null || !QUIT_BY_ABSENCE.has(quitReason)) return null;
   const session = snapshot.context.orphans.find((one) => one.sid === signal.sid);
   if (session === undefined) return null;
   const { outcome } = signal;

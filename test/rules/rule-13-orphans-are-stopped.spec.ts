@@ -1,6 +1,6 @@
 // Rule 13 (lifecycle-rules.md), clause by clause, through `recwatch replay --json`'s path.
 import { describe, expect, it } from 'vitest';
-import { alive, type Line, note, replayTrace, start, started, startSent, tick } from './trace.js';
+import { alive, at, type Line, note, replayTrace, start, started, startSent, tick } from './trace.js';
 
 /** S1 quit abnormally at 30 s; the restart made S2 (same uid: the quit was told). */
 const moved = (): Line[] => [
@@ -70,28 +70,47 @@ describe('rule 13: a previous sid that shows life is stopped', () => {
 });
 
 describe('rule 13: a query of a previous sid answering 4/5 is life of an orphan', () => {
-  it.each([4, 5])('status %i: the previous session is sent its stop', async (status) => {
-    const run = await replayTrace([...moved(), alive(40, status, 'S1')]);
-    expect(run.effects('stop')).toEqual([
-      expect.objectContaining({ sid: 'S1', resourceId: 'RES-S1', uid: '1001' }),
-    ]);
-    expect(run.events('orphanStopped')).toEqual([expect.objectContaining({ sid: 'S1' })]);
+  /** S1 was still starting when its deadline passed (status 2): notStarted, restarted as S2 on the backup uid. */
+  const absent = (): Line[] => [
+    start(0),
+    startSent(0.5, '1001', 'RES-S1'),
+    started(1, 'S1', { resourceId: 'RES-S1' }),
+    tick(6),
+    alive(6, 2),
+    tick(91),
+    startSent(91.5, '1002', 'RES-S2'),
+    started(92, 'S2', { resourceId: 'RES-S2', uid: '1002' }),
+  ];
+
+  it.each([4, 5])(
+    'status %i after a quit by absence: the previous session is sent its stop',
+    async (status) => {
+      const run = await replayTrace([...absent(), alive(93, status, 'S1', { sentAt: at(90.8) })]);
+      expect(run.effects('stop')).toEqual([
+        expect.objectContaining({ sid: 'S1', resourceId: 'RES-S1', uid: '1001' }),
+      ]);
+      expect(run.events('orphanStopped')).toEqual([expect.objectContaining({ sid: 'S1' })]);
+      expect(run.r()).toMatchObject({ state: 'starting', sid: 'S2', uid: '1002' });
+    },
+  );
+
+  it('an answer of a query sent before a told quit (an 11) is old news, not an orphan', async () => {
+    const run = await replayTrace([...moved(), alive(31.2, 5, 'S1', { sentAt: at(29.9) })]);
+    expect(run.effects('stop')).toEqual([]);
     expect(run.r()).toMatchObject({ state: 'recording', sid: 'S2' });
   });
 
   it('a previous sid answering 404 or 8 is not stopped', async () => {
-    const run = await replayTrace([
-      ...moved(),
-      {
-        at: 1_700_000_040_000,
-        type: 'query',
-        recording: 'r1',
-        sid: 'S1',
-        httpStatus: 404,
-        body: { code: 404 },
-      },
-      alive(41, 8, 'S1'),
-    ]);
+    const run = await replayTrace([...absent(), { ...notFoundS1(93) }, alive(94, 8, 'S1')]);
     expect(run.effects('stop')).toEqual([]);
   });
+});
+
+const notFoundS1 = (s: number) => ({
+  at: at(s),
+  type: 'query',
+  recording: 'r1',
+  sid: 'S1',
+  httpStatus: 404,
+  body: { code: 404, reason: 'failed to find worker' },
 });
