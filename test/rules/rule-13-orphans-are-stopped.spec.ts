@@ -1,6 +1,16 @@
 // Rule 13 (lifecycle-rules.md), clause by clause, through `recwatch replay --json`'s path.
 import { describe, expect, it } from 'vitest';
-import { alive, at, type Line, note, replayTrace, start, started, startSent, tick } from './trace.js';
+import {
+  alive,
+  at,
+  type Line,
+  note,
+  replayTrace,
+  start,
+  started,
+  startSent,
+  tick,
+} from './trace.js';
 
 /** S1 quit abnormally at 30 s; the restart made S2 (same uid: the quit was told). */
 const moved = (): Line[] => [

@@ -281,3 +281,27 @@ describe('lines that are not records', () => {
     ]);
   });
 });
+
+describe('call records with their status as text', () => {
+  it('an httpStatus written as numeric text reads as the number', async () => {
+    const run = await replayTrace([
+      start(0),
+      started(1),
+      tick(6),
+      { ...alive(6, 5), httpStatus: '200' },
+      tick(66),
+      { ...query(66, 404, { code: 404, reason: 'failed to find worker' }), httpStatus: ' 404 ' },
+    ]);
+    expect(run.problems).toEqual([]);
+    expect(run.r()).toMatchObject({
+      state: 'recording',
+      lastQuery: { kind: 'notFound', httpStatus: 404 },
+    });
+  });
+
+  it('an httpStatus that is no status is a skipped line with its reason', async () => {
+    const run = await replayTrace([start(0), started(1), { ...alive(6, 5), httpStatus: 'OK' }]);
+    expect(run.problems).toEqual([{ line: 3, message: expect.stringMatching(/^httpStatus: /) }]);
+    expect(run.r().state).toBe('starting');
+  });
+});
