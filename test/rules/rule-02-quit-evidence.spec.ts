@@ -132,3 +132,28 @@ describe('rule 2: legacy callbacks (before REST API 1.3.0)', () => {
     expect(run.r().state).toBe('recording');
   });
 });
+
+describe('rule 2 with rule 9: an idle exit as Agora sends it (41 leaveCode 4, 11, 31)', () => {
+  it('quits idle and is not restarted, whatever order the three arrive in', async () => {
+    const leave = note(300, 41, 5, { leaveCode: 4 }, { sentAt: 299.0 });
+    const exit = note(300.1, 11, 6, { exitStatus: 0 }, { sentAt: 299.1 });
+    const uploaded = note(300.2, 31, 7, { status: 0 }, { sentAt: 299.2 });
+    for (const order of [
+      [leave, exit, uploaded],
+      [exit, leave, uploaded],
+      [uploaded, exit, leave],
+    ]) {
+      const run = await replayTrace([
+        start(0),
+        started(1),
+        tick(6),
+        alive(6, 5),
+        note(10, 40, 0),
+        ...order,
+        tick(303),
+        tick(600),
+      ]);
+      expect(run.r()).toMatchObject({ state: 'quit', quitReason: 'idle', restarts: 0 });
+    }
+  });
+});

@@ -178,3 +178,20 @@ describe('rule 4: the failover count stays right when a 12 is lost or late', () 
     expect(run.r()).toMatchObject({ haAttempts: 1, uid: '2002', filePrefix: 'bak0_' });
   });
 });
+
+describe('rule 4 while starting', () => {
+  it('a 12 before any life: failoverPending, then the new recorder’s life is recording', async () => {
+    const run = await replayTrace([
+      start(0),
+      started(1),
+      note(3, 12, 0, { newUid: 2002 }),
+      note(20, 40, 0, {}, { uid: '2002' }),
+    ]);
+    expect(run.r()).toMatchObject({
+      state: 'recording',
+      uid: '2002',
+      haAttempts: 1,
+      filePrefix: 'bak0_',
+    });
+  });
+});

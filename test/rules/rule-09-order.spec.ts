@@ -40,6 +40,21 @@ describe('rule 9: notifications of one sid are applied in sequence order', () =>
     expect(run.r()).toMatchObject({ state: 'quit', quitReason: 'idle' });
   });
 
+  it('subscribed subsets (sequence numbers jump over the events not subscribed): life passes, a quit waits 2 s at most', async () => {
+    const run = await replayTrace([
+      noRestart,
+      start(0),
+      started(1),
+      note(2, 40, 3),
+      note(20, 43, 9, { streamUid: 7, state: 0 }),
+      note(100, 11, 12, { exitStatus: 0 }),
+      tick(102),
+    ]);
+    expect(run.decisions.filter((d) => d.position < 6 && d.decision !== 'applied')).toEqual([]);
+    expect(decisionAt(run, 6)).toEqual(['held', 'releasedAfterGap']);
+    expect(run.r()).toMatchObject({ state: 'quit', quitReason: 'exited' });
+  });
+
   it('a life event is never held (nothing before it can change its meaning)', async () => {
     const run = await replayTrace([
       noRestart,
