@@ -98,6 +98,13 @@ describe('rule 3: a fatal error (event 1, errorLevel 5) queries at once', () => 
     expect(run.r().state).toBe('recording');
   });
 
+  it('while starting too', async () => {
+    const run = await replayTrace([start(0), started(1), note(2, 1, 0, { errorLevel: 5 })]);
+    expect(run.outputs.filter((o) => o.type === 'query')).toEqual([
+      expect.objectContaining({ priority: 'urgent', sid: 'S1' }),
+    ]);
+  });
+
   it('a lesser error does not', async () => {
     const run = await replayTrace([...live(), note(30, 1, 0, { module: 0, errorLevel: 3 })]);
     expect(run.outputs.filter((o) => o.type === 'query')).toHaveLength(1);
@@ -123,6 +130,19 @@ describe('rule 3: a failover hint turns probing that runs out into failoverPendi
     expect(back.r()).toMatchObject({ state: 'recording', uid: '3003' });
     const gone = await replayTrace([...probed, tick(150)]);
     expect(gone.r()).toMatchObject({ state: 'quit', quitReason: 'failoverTimeout' });
+  });
+
+  // docs/lifecycle.md's reading of "rule 4's deadline decides": the window is counted from the
+  // hint, so with the default 95 s of probing a hint that came before the 404s has expired when
+  // probing runs out, and the quit is `lost` (the shared rules could also read `failoverTimeout`).
+  it('with the default steps, a hint before the 404s has expired when probing runs out: lost', async () => {
+    const run = await replayTrace([
+      ...live(),
+      note(60, 41, 0, { leaveCode: 2 }),
+      notFound(60.3),
+      ...notFounds(65.3, 75.3, 90.3, 120.3, 155.3),
+    ]);
+    expect(run.r()).toMatchObject({ state: 'quit', quitReason: 'lost' });
   });
 
   it('a hint during the default probing makes its end failoverPending', async () => {
