@@ -299,6 +299,26 @@ describe('call records with their status as text', () => {
     });
   });
 
+  it.each([0, '000'])(
+    'an httpStatus of %j (no response, as curl says) is no response: uncertain',
+    async (status) => {
+      const run = await replayTrace([
+        start(0),
+        started(1),
+        tick(6),
+        alive(6, 5),
+        tick(66),
+        { ...query(66, 503, null), httpStatus: status },
+      ]);
+      expect(run.problems).toEqual([]);
+      expect(run.r()).toMatchObject({
+        state: 'recording',
+        uncertain: true,
+        lastQuery: { kind: 'serverError', httpStatus: null },
+      });
+    },
+  );
+
   it('an httpStatus that is no status is a skipped line with its reason', async () => {
     const run = await replayTrace([start(0), started(1), { ...alive(6, 5), httpStatus: 'OK' }]);
     expect(run.problems).toEqual([{ line: 3, message: expect.stringMatching(/^httpStatus: /) }]);
