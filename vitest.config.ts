@@ -19,7 +19,7 @@ export default defineConfig({
         },
       },
       {
-        // The rule and core suites again on XState's own `transition()` (the way zod runs its
+        // The rule, rule-audit and core suites again on XState's own `transition()` (the way zod runs its
         // suite a second time with its compiled path on). The model-based test compares the two
         // interpreters itself, so it runs once.
         extends: true,
@@ -28,7 +28,11 @@ export default defineConfig({
           // XState's interpreter is several times slower than the compiled path: the property
           // tests get the time they need on a busy machine.
           testTimeout: 120_000,
-          include: ['test/machines/**/*.spec.ts', 'test/core/**/*.spec.ts'],
+          include: [
+            'test/machines/**/*.spec.ts',
+            'test/core/**/*.spec.ts',
+            'test/rules/**/*.spec.ts',
+          ],
           provide: { interpreter: 'xstate' },
           setupFiles: ['test/interpreter.setup.ts'],
         },

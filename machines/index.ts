@@ -4,6 +4,7 @@ export {
   type MachineErrorCode,
   UnknownStateValueError,
 } from './recording/errors.js';
+export { queryShowsLife } from './recording/evidence.js';
 export { failoversInFileNames } from './recording/failover-evidence.js';
 export { MAX_FILES } from './recording/files.js';
 export { LIFECYCLE_STATES, QUIT_REASONS } from './recording/names.js';

@@ -1,4 +1,5 @@
 // What every step of one fold shares, passed as one value instead of positional arguments.
+import type { RecordingSnapshot } from '../../machines/index.js';
 import type { Edit } from '../stream/collections/index.js';
 import type { DedupeContext, ReorderContext } from '../stream/index.js';
 import type { ResolvedCoreOptions } from './options.js';
@@ -17,7 +18,9 @@ export interface FoldSettings {
  * The context of a fold of inputs: the host's override of the options (null: each step reads the
  * options in force in its state, rule 12), the edit token of a fold that owns its state until it
  * is done (see `Replay`; null: every update is persistent), and whether anyone listens (with
- * `quiet`, decisions and outputs are not even made: a replay for its state alone).
+ * `quiet`, decisions and outputs are not even made: a replay for its state alone). `forgotten`,
+ * when given, receives the last snapshot of each finished recording that leaves memory
+ * (`retainFinishedMs`), so a replay can still show its final state.
  */
 export class Fold {
   private last: FoldSettings | null = null;
@@ -26,6 +29,7 @@ export class Fold {
     readonly override: ResolvedCoreOptions | null,
     readonly edit: Edit | null,
     readonly quiet: boolean,
+    readonly forgotten: Map<string, RecordingSnapshot> | null = null,
   ) {}
 
   /** The settings of a step from a state whose options in force are `inForce`. */

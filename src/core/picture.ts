@@ -40,14 +40,24 @@ export interface Picture {
 }
 
 /**
- * The picture of every recording the core knows, sorted by recording id.
+ * The picture of every recording the core knows, sorted by recording id. `forgotten`: finished
+ * recordings that left the core's memory during a fold (`Replay.forgotten`), shown with their
+ * last snapshot unless the core knows the id again.
  * @example picture(replay(inputs).state) // { recordings: { r1: { state: 'recording', sid: 'S1', ... } } }
  */
-export function picture(state: CoreState): Picture {
-  const ids = [...state.recordings.keys()].sort();
+export function picture(
+  state: CoreState,
+  forgotten: ReadonlyMap<string, RecordingSnapshot> = NONE_FORGOTTEN,
+): Picture {
+  const ids =
+    forgotten.size === 0
+      ? [...state.recordings.keys()].sort()
+      : [...new Set([...state.recordings.keys(), ...forgotten.keys()])].sort();
   const recordings: Record<string, RecordingPicture> = {};
   for (const id of ids) {
-    const one = recordingPicture(state, id);
+    const left = forgotten.get(id);
+    const one =
+      recordingPicture(state, id) ?? (left === undefined ? undefined : snapshotPicture(left));
     // Defined, not assigned: a recording named '__proto__' is a recording like any other.
     if (one !== undefined) {
       Object.defineProperty(recordings, id, { value: one, enumerable: true, writable: true });
@@ -55,6 +65,8 @@ export function picture(state: CoreState): Picture {
   }
   return { recordings };
 }
+
+const NONE_FORGOTTEN: ReadonlyMap<string, RecordingSnapshot> = new Map();
 
 /**
  * The picture of one recording, or undefined when the core does not know it.

@@ -1,3 +1,4 @@
+import type { RecordingSnapshot } from '../../machines/index.js';
 import { RecwatchError } from '../errors/index.js';
 import type { TraceRecord } from '../signals/index.js';
 import { Edit } from '../stream/collections/index.js';
@@ -7,6 +8,8 @@ import { type CoreOptions, type ResolvedCoreOptions, resolveCoreOptions } from '
 import { type CoreState, createCore } from './state.js';
 import { type ReceivedLine, rejectIn, stepIn } from './step.js';
 import { checkedRecordOf } from './trace.js';
+
+const NONE_FORGOTTEN: ReadonlyMap<string, RecordingSnapshot> = new Map();
 
 /**
  * A replay fold was used after `finish()`: its state is immutable from then on.
@@ -35,20 +38,35 @@ export class Replay {
   /** One context for every step; null once finished. */
   private fold: Fold | null;
 
+  /** The last snapshot of each finished recording that left memory, when asked to keep them. */
+  private readonly left: Map<string, RecordingSnapshot> | null;
+
   /**
    * With `outputs: false`, only the state is wanted: decisions and outputs are not even made.
    * `options`: the host's override, given to every step instead of the options in force in the
-   * state (which `options` records in the inputs set, rule 12).
+   * state (which `options` records in the inputs set, rule 12). `keepForgotten`: keep the last
+   * snapshot of every finished recording that leaves memory (see `forgotten`).
    */
   constructor(
     from: CoreState,
     options: {
       readonly outputs?: boolean;
       readonly options?: ResolvedCoreOptions;
+      readonly keepForgotten?: boolean;
     } = {},
   ) {
     this.current = from;
-    this.fold = new Fold(options.options ?? null, new Edit(), options.outputs === false);
+    this.left = options.keepForgotten === true ? new Map() : null;
+    this.fold = new Fold(options.options ?? null, new Edit(), options.outputs === false, this.left);
+  }
+
+  /**
+   * The finished recordings that left memory during this fold (`retainFinishedMs`,
+   * `maxFinishedRecordings`), each with its last snapshot; empty unless made with
+   * `keepForgotten`. `picture(state, forgotten)` shows them with the rest.
+   */
+  get forgotten(): ReadonlyMap<string, RecordingSnapshot> {
+    return this.left ?? NONE_FORGOTTEN;
   }
 
   /** Steps one input; returns its outputs (none when made with `outputs: false`). */

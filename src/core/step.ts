@@ -2,6 +2,7 @@
 // the machine of each recording, collecting a decision for every input and the machines' outputs.
 import {
   lifecycleState,
+  queryShowsLife,
   type RecordingEvent,
   type RecordingSnapshot,
   stepRecording,
@@ -332,12 +333,24 @@ class StepRun {
       return;
     }
     if (signal.type === 'query' && entry.snapshot.context.session?.sid !== signal.sid) {
-      const reason = this.sidOwners.has(signal.sid) ? 'a previous sid' : 'not the current sid';
-      this.decide(position, at, 'stale', label, {
+      const orphan = isOrphanQuery(entry.snapshot, signal);
+      const reason = orphan
+        ? 'a previous sid that shows life: an orphan, stopped (rule 13)'
+        : this.sidOwners.has(signal.sid)
+          ? 'a previous sid'
+          : 'not the current sid';
+      const made = this.decide(position, at, 'stale', label, {
         recording: recording,
         sid: signal.sid,
         reason,
       });
+      if (orphan !== null)
+        made.state = this.stepMachine(recording, entry, {
+          type: 'orphanLife',
+          at,
+          sid: signal.sid,
+          uid: orphan,
+        });
       return;
     }
     if (
@@ -444,6 +457,7 @@ class StepRun {
   private forget(recording: string): void {
     const entry = this.recordings.get(recording);
     if (entry === undefined) return;
+    this.fold.forgotten?.set(recording, entry.snapshot);
     this.recordings = this.recordings.delete(recording, this.edit);
     for (const sid of sidsOf(entry.snapshot)) {
       if (this.sidOwners.get(sid) === recording)
@@ -823,6 +837,31 @@ function isOrphanLife(snapshot: RecordingSnapshot, notification: Notification): 
     LIFE_EVENTS.has(notification.eventType) &&
     snapshot.context.orphans.some((session) => session.sid === notification.sid)
   );
+}
+
+/** Quits known only by absence: the recorder of the session left may still run (rule 7). */
+const QUIT_BY_ABSENCE: ReadonlySet<string> = new Set(['notStarted', 'lost', 'failoverTimeout']);
+
+/**
+ * Rule 13: a query of an earlier session of a live recording, not yet sent its stop, answering
+ * 4/5 (or a web recorder in progress), after a quit known only by absence: the recorder uid it
+ * names (the session's when it names none), or null when it is no orphan's life. After a quit
+ * Agora told of (an 11, a 31...), such an answer is old news: the query was sent before the
+ * session ended (the shell only queries the current session), and its answer describes that
+ * moment (rule 9).
+ */
+function isOrphanQuery(
+  snapshot: RecordingSnapshot,
+  signal: Extract<Signal, { type: 'query' }>,
+): string | null {
+  if (snapshot.status !== 'active') return null;
+  const { quitReason } = snapshot.context;
+  if (quitReason === null || !QUIT_BY_ABSENCE.has(quitReason)) return null;
+  const session = snapshot.context.orphans.find((one) => one.sid === signal.sid);
+  if (session === undefined) return null;
+  const { outcome } = signal;
+  if (outcome.kind !== 'alive' || !queryShowsLife(outcome)) return null;
+  return outcome.uid ?? session.uid;
 }
 
 /**

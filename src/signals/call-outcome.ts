@@ -1,3 +1,4 @@
+import { responseBody } from './response-body.js';
 import { parseErrorBody } from './responses.js';
 
 /** How a REST call to Agora ended, in the terms a caller must act on. */
@@ -34,12 +35,14 @@ export const CODE_WORKER_NOT_FOUND = 404;
 export const CODE_VENDOR_OVER_LOAD = 406;
 
 /**
- * Classifies a REST response by status and error body, as Agora's error table reads.
+ * Classifies a REST response by status and error body, as Agora's error table reads. A body
+ * given as its JSON text (or bytes) reads as the value it holds.
  * A 404 without `code` is a wrong route (client bug), not a missing session. A 400 `code 406`
  * (the concurrent-task quota) is `rateLimited`, as a 429 is: retry later (lifecycle rule 5).
  * @example classifyCall(206, { code: 65, reason: 'request not completed' }) // { kind: 'transient', ... }
  */
-export function classifyCall(httpStatus: number | null | undefined, body: unknown): CallOutcome {
+export function classifyCall(httpStatus: number | null | undefined, raw: unknown): CallOutcome {
+  const body = responseBody(raw);
   if (!isResponseStatus(httpStatus)) {
     return { kind: 'serverError', httpStatus: null, reason: 'no response' };
   }

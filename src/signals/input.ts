@@ -115,8 +115,20 @@ export type Signal =
 
 const at = z.number().refine(isTime, TIME_PROBLEM);
 const name = z.string().min(1);
-/** An HTTP status as a response carries it (a whole number 100..599), or null: no response came. */
-const httpStatus = z.number().int().min(100).max(599).nullable();
+/**
+ * An HTTP status as a response carries it (a whole number 100..599, also written as numeric
+ * text: `"404"`), or null: no response came. 0 (curl's `000`) says no response came too.
+ */
+const httpStatus = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/, 'expected a status code')
+      .transform(Number),
+  ])
+  .pipe(z.union([z.literal(0).transform(() => null), z.number().int().min(100).max(599)]))
+  .nullable();
 const sentAt = at.optional();
 const mode = z.string().refine(isModeName, MODE_PROBLEM);
 /** The trace record schema: liberal readings and error messages (record-fast.ts has the common case). */

@@ -41,16 +41,17 @@ const WEB_STATE_STATUS: Readonly<Record<string, number>> = {
 /**
  * Classifies a `query` response. `httpStatus` null (or 0) means no response arrived.
  * A 200 whose body cannot be read is a `serverError`: it proves nothing about the recording.
+ * A body given as its JSON text (or bytes) reads as the value it holds.
  * @example
  * classifyQuery(200, { sid: 'S1', serverResponse: { status: '5', fileList: 'S1_room1.m3u8' } })
  * // { kind: 'alive', httpStatus: 200, status: 5, files: [{ fileName: 'S1_room1.m3u8' }], sid: 'S1' }
  * classifyQuery(404, { code: 404, reason: 'failed to find worker' }) // { kind: 'notFound', ... }
  */
-export function classifyQuery(httpStatus: number | null, body: unknown): QueryOutcome {
+export function classifyQuery(httpStatus: number | null, raw: unknown): QueryOutcome {
   try {
-    const call = classifyCall(httpStatus, body);
+    const call = classifyCall(httpStatus, raw);
     if (call.kind !== 'ok') return call;
-    return readAlive(body);
+    return readAlive(call.body);
   } catch (error) {
     const reason = `unreadable response: ${error instanceof Error ? error.message : String(error)}`;
     return { kind: 'serverError', httpStatus, reason };

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { RecordingSnapshot } from '../../../machines/index.js';
 import {
   type CoreOutput,
   type CoreState,
@@ -34,9 +35,9 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     typeof values.options === 'string' ? await readOptionsFile(values.options) : undefined;
   const print = json ? () => {} : (output: CoreOutput) => io.out.write(`${formatOutput(output)}\n`);
   const source = openReplaySource(path, () => stdinOf(io));
-  const state =
+  const { state, forgotten } =
     source.kind === 'log'
-      ? await replayLog(source.path, json, print, io, override)
+      ? { state: await replayLog(source.path, json, print, io, override), forgotten: undefined }
       : await replayTrace(source.name, source.lines, json ? null : print, io, override);
   if (override !== undefined) {
     // The state keeps what the input recorded, whatever replaced it: say what differs.
@@ -47,9 +48,9 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
         : `recwatch replay: --options replace the recorded options; they differ in ${differ.join(', ')}\n`,
     );
   }
-  io.out.write(
-    json ? `${JSON.stringify(picture(state))}\n` : `\n${formatPicture(picture(state))}\n`,
-  );
+  // A recording that finished and left memory during the trace still has its final state.
+  const final = picture(state, forgotten);
+  io.out.write(json ? `${JSON.stringify(final)}\n` : `\n${formatPicture(final)}\n`);
   return EXIT.ok;
 }
 
@@ -106,10 +107,11 @@ async function replayTrace(
   print: ((output: CoreOutput) => void) | null,
   io: CliIo,
   override: ResolvedCoreOptions | undefined,
-): Promise<CoreState> {
+): Promise<{ state: CoreState; forgotten: ReadonlyMap<string, RecordingSnapshot> }> {
   // The picture alone needs no outputs: they are not even made.
   const fold = new Replay(createCore(), {
     outputs: print !== null,
+    keepForgotten: true,
     ...(override !== undefined && { options: override }),
   });
   await eachTraceLine(
@@ -121,5 +123,5 @@ async function replayTrace(
     },
     io,
   );
-  return fold.finish();
+  return { state: fold.finish(), forgotten: fold.forgotten };
 }
