@@ -105,7 +105,7 @@ export function sqliteWrites(db: Database): SqliteWrites {
     insertEntry: prepare(
       'INSERT INTO entries (position, stream, version, key, at, item) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    // A key stored twice keeps its first position (keys are inserted in position order).
+    // A key stored twice keeps its first position: keys go in in position order.
     insertKey: prepare('INSERT OR IGNORE INTO entry_keys (key, position) VALUES (?, ?)'),
     insertStreamEntry: prepare(
       'INSERT INTO stream_entries (stream, version, position) VALUES (?, ?, ?)',
