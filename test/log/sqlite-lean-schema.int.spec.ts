@@ -5,72 +5,21 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allEntries, type EventLog, type LogItem, openSqliteLog } from '../../src/index.js';
-import { idempotencyKeys, LogInUseError, streamOf } from '../../src/log/index.js';
+import { type EventLog, openSqliteLog } from '../../src/index.js';
+import { LogInUseError, streamOf } from '../../src/log/index.js';
 import { INDEX_BATCH } from '../../src/log/sqlite-index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
 import { LOG_SCHEMA_VERSION } from '../../src/log/sqlite-schema.js';
 import { tempDir } from '../fixtures/temp-dir.js';
-import { notification, query, reject, stop, tick, ticks } from './items.js';
-import { type OldEntry, writeOldSqliteLog } from './old-sqlite-log.js';
-
-// Notifications of three sessions, the recordings' commands and queries, ticks and rejects.
-function mixedItems(count: number): LogItem[] {
-  return Array.from({ length: count }, (_, n): LogItem => {
-    const at = 10_000 + n;
-    switch (n % 6) {
-      case 0:
-      case 1:
-        return notification(at, {
-          eventType: 40 + (n % 3),
-          sid: `S${n % 3}`,
-          sequence: n,
-          noticeId: `notice-${n}`,
-        });
-      case 2:
-        return tick(at);
-      case 3:
-        return query(at, `r${n % 4}`);
-      case 4:
-        return stop(at, `r${n % 4}`);
-      default:
-        return reject(at, { type: 'teleport', n });
-    }
-  });
-}
-
-function asOldEntries(items: readonly LogItem[]): OldEntry[] {
-  return items.map((item) => ({ stream: streamOf(item), item, keys: idempotencyKeys(item) }));
-}
-
-/** What a reader should read: each item with its position, stream, version and key. */
-function expectedEntries(items: readonly LogItem[]) {
-  const versions = new Map<string, number>();
-  return items.map((item, index) => {
-    const stream = streamOf(item);
-    const version = (versions.get(stream) ?? 0) + 1;
-    versions.set(stream, version);
-    return { position: index + 1, stream, version, key: idempotencyKeys(item)[0], item };
-  });
-}
-
-async function readEverything(log: EventLog) {
-  const entries = [];
-  for await (const entry of allEntries(log, { pageSize: 97 })) {
-    const { position, stream, version, key, item } = entry;
-    entries.push({ position, stream, version, key, item });
-  }
-  return entries;
-}
-
-// The same item resent by Agora under its noticeId only (another sequence): a repeat by its
-// second key, which the log keeps only in its key index.
-function resentByNoticeId(item: LogItem): LogItem | null {
-  if (item.kind !== 'input' || item.record.type !== 'notification') return null;
-  const body = item.record.body as { payload: { sequence: number } };
-  const payload = { ...body.payload, sequence: body.payload.sequence + 1_000_000 };
-  return { ...item, record: { ...item.record, body: { ...body, payload } } };
-}
+import { tick, ticks } from './items.js';
+import {
+  asOldEntries,
+  expectedEntries,
+  mixedItems,
+  readEverything,
+  resentByNoticeId,
+} from './mixed-items.js';
+import { writeOldSqliteLog } from './old-sqlite-log.js';
 
 function fileDigest(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
