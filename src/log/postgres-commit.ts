@@ -6,6 +6,7 @@ import { withClient } from './postgres-client.js';
 import type { Lease } from './postgres-leases.js';
 import type { PostgresStatements } from './postgres-sql.js';
 import type { PreparedItem } from './prepare-items.js';
+import { keysOfStored } from './rekey.js';
 import type { ExpectedVersion } from './types.js';
 
 /** One append of a group, as the PostgreSQL log queued it. */
@@ -43,10 +44,8 @@ export async function commitGroup(
       const head = Number(results.at(-1)?.rows[0]?.position ?? 0);
       const keys = [...new Set(group.flatMap((each) => each.items.flatMap((item) => item.keys)))];
       const streams = [...new Set(group.map((each) => each.stream))];
-      const known = await client.query<{ key: string; position: string }>(sql.positionsOfKeys, [
-        keys,
-      ]);
-      const positions = new Map(known.rows.map((row) => [row.key, Number(row.position)]));
+      const known = await client.query<KeyHit>(sql.positionsOfKeys, [keys]);
+      const positions = checkedPositions(known.rows);
       const current = await client.query<{ stream: string; version: number | null }>(
         sql.streamVersions,
         [streams],
@@ -77,6 +76,32 @@ export async function commitGroup(
       throw error;
     }
   });
+}
+
+interface KeyHit {
+  readonly key: string;
+  readonly position: string;
+  /** The entry's own key. */
+  readonly own: string;
+  /** The entry's item, when its own key is not the one looked up. */
+  readonly item: string | null;
+}
+
+// The index finds keys by hash: a hit counts only when the entry at that position does hold the
+// key (its own, or one of its item's), so a hash collision is never taken for a repeat. A key
+// held by several entries (a reject stored twice before keys were by content) keeps the first.
+function checkedPositions(hits: readonly KeyHit[]): Map<string, number> {
+  const positions = new Map<string, number>();
+  for (const hit of hits) {
+    // An item that no longer decodes keeps the keys it was stored under: the hit stands.
+    const stored = hit.own === hit.key ? null : keysOfStored(hit.item ?? '');
+    const holds = hit.own === hit.key || stored === null || stored.includes(hit.key);
+    if (!holds) continue;
+    const position = Number(hit.position);
+    const known = positions.get(hit.key);
+    if (known === undefined || position < known) positions.set(hit.key, position);
+  }
+  return positions;
 }
 
 // The group's fencing leases still held at their epoch, locked (FOR SHARE) until commit.

@@ -8,6 +8,10 @@ export interface PostgresStatements {
    */
   readonly begin: string;
   readonly head: string;
+  /**
+   * `(keys text[])`: for each key whose hash the index holds, the position, the entry's own key
+   * and, when that is not the key, its item (to check the key against the item's keys).
+   */
   readonly positionsOfKeys: string;
   readonly streamVersions: string;
   readonly streamVersion: string;
@@ -19,6 +23,16 @@ export interface PostgresStatements {
   readonly readAll: string;
   readonly saveSnapshot: string;
   readonly loadSnapshot: string;
+}
+
+/**
+ * The SQL of an idempotency key's 64-bit hash, the key index's own key (schema 5): the first 16
+ * hex digits of the md5 of its UTF-8 text, as a signed bigint. The server computes it, for a
+ * lookup, an insert and the migration alike, so every writer of a log hashes the same way.
+ * @example keyHashSql('key') // "('x' || left(md5(key), 16))::bit(64)::bigint"
+ */
+export function keyHashSql(text: string): string {
+  return `('x' || left(md5(${text}), 16))::bit(64)::bigint`;
 }
 
 /**
@@ -52,7 +66,11 @@ export function postgresStatements(schema: string): PostgresStatements {
     begin: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = 10000;
       SELECT position FROM ${s}.head FOR UPDATE`,
     head: `SELECT position FROM ${s}.head`,
-    positionsOfKeys: `SELECT key, position FROM ${s}.entry_keys WHERE key = ANY($1::text[])`,
+    positionsOfKeys: `SELECT k.key, h.position, e.key AS own,
+        CASE WHEN e.key = k.key THEN NULL ELSE e.item END AS item
+      FROM unnest($1::text[]) AS k (key)
+      JOIN ${s}.entry_keys AS h ON h.hash = ${keyHashSql('k.key')}
+      JOIN ${s}.entries AS e ON e.position = h.position`,
     // One backward index probe per stream, whatever the streams' lengths.
     streamVersions: `SELECT name AS stream, (
         SELECT version FROM ${s}.entries WHERE stream = name ORDER BY version DESC LIMIT 1
@@ -65,7 +83,9 @@ export function postgresStatements(schema: string): PostgresStatements {
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[],
           $5::double precision[], $6::text[])
       ), keyed AS (
-        INSERT INTO ${s}.entry_keys (key, position) SELECT * FROM unnest($7::text[], $8::bigint[])
+        INSERT INTO ${s}.entry_keys (hash, position)
+        SELECT ${keyHashSql('u.key')}, u.position FROM unnest($7::text[], $8::bigint[]) AS u (key, position)
+        ON CONFLICT DO NOTHING
       ), moved AS (
         UPDATE ${s}.head SET position = $9
       )

@@ -30,10 +30,48 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   // Notification keys name the recorder uid, a noticeId counts within its sid, a reject is keyed by
   // its content (keys.ts): stored entries get the keys this recwatch computes.
   rekeyEntries,
+  // The lean log: entries carry no index but their position, so a commit appends to one B-tree's
+  // tail. What finds an entry by stream or by key (`stream_entries`, `entry_keys`) is written in
+  // batches, every INDEX_BATCH entries (sqlite-index.ts); `indexed` says how far they reach.
+  // entry_keys is rebuilt without its foreign key (better-sqlite3 enforces them, and keys are
+  // now written after their entries' commits).
+  `CREATE TABLE lean_entries (
+     position INTEGER PRIMARY KEY,
+     stream TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     key TEXT NOT NULL,
+     at NUMERIC NOT NULL,
+     item TEXT NOT NULL
+   );
+   INSERT INTO lean_entries (position, stream, version, key, at, item)
+     SELECT position, stream, version, key, at, item FROM entries ORDER BY position;
+   CREATE TABLE stream_entries (
+     stream TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     position INTEGER NOT NULL,
+     PRIMARY KEY (stream, version)
+   ) WITHOUT ROWID;
+   INSERT INTO stream_entries (stream, version, position)
+     SELECT stream, version, position FROM entries ORDER BY stream, version;
+   CREATE TABLE lean_keys (key TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
+   INSERT INTO lean_keys (key, position) SELECT key, position FROM entry_keys ORDER BY key;
+   DROP TABLE entry_keys;
+   DROP TABLE entries;
+   ALTER TABLE lean_entries RENAME TO entries;
+   ALTER TABLE lean_keys RENAME TO entry_keys;
+   CREATE TABLE indexed (one INTEGER PRIMARY KEY CHECK (one = 1), position INTEGER NOT NULL);
+   INSERT INTO indexed (one, position) SELECT 1, coalesce(max(position), 0) FROM entries;`,
 ];
 
-/** The oldest schema a reader reads as it is: version 2 changed keys, which readers never use. */
+/**
+ * The oldest schema a reader reads as it is: version 2 changed keys, which readers never use;
+ * version 3 changed how entries are found, and readers of versions 1 and 2 read those as they
+ * are (sqlite-statements.ts).
+ */
 const OLDEST_READABLE_VERSION = 1;
+
+/** The first schema whose indexes are written in batches (the lean log). */
+export const LEAN_SCHEMA_VERSION = 3;
 
 /** The schema version this recwatch writes. */
 export const LOG_SCHEMA_VERSION = MIGRATIONS.length;
@@ -62,12 +100,14 @@ export function prepareSchema(db: Database, file: string, quickCheck: boolean): 
 }
 
 /**
- * Checks, without writing anything, that `db` is a recwatch log at the current schema: what a
- * reader needs. An empty file, another application's database, an older or a newer schema is
- * refused with `LogFileError` (an older one is migrated by the next writer, never by a reader).
- * @example checkReadableLog(new Database(file, { readonly: true }), file, true)
+ * Checks, without writing anything, that `db` is a recwatch log a reader can read as it is: an
+ * empty file, another application's database, a newer schema or one older than
+ * `OLDEST_READABLE_VERSION` is refused with `LogFileError` (an older one is migrated by the next
+ * writer, never by a reader).
+ * Returns the file's schema version, which decides how it is read (`sqliteReads`).
+ * @example const version = checkReadableLog(new Database(file, { readonly: true }), file, true)
  */
-export function checkReadableLog(db: Database, file: string, quickCheck: boolean): void {
+export function checkReadableLog(db: Database, file: string, quickCheck: boolean): number {
   const applicationId = readPragma(db, 'application_id') as number;
   if (applicationId !== LOG_APPLICATION_ID) {
     const objects = keep(db.prepare('SELECT count(*) FROM sqlite_schema')).pluck().get() as number;
@@ -86,6 +126,7 @@ export function checkReadableLog(db: Database, file: string, quickCheck: boolean
       `written with log schema ${stored}; open it once for writing to migrate it to ${LOG_SCHEMA_VERSION}`,
     );
   }
+  return stored;
 }
 
 // quick_check reads every page (about 1 ms per MB): damage is found at open, not mid-replay.

@@ -1,46 +1,119 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { keep } from './sqlite-keep.js';
 
-/** The prepared statements of a SQLite log, compiled once per connection. */
-export interface SqliteStatements {
+/** The statements a SQLite log reads with, compiled once per connection. */
+export interface SqliteReads {
+  /** The last position (0 for an empty log). */
   readonly head: Statement;
+  /** `({ stream })`: the stream's version (0 for none). */
   readonly streamVersion: Statement;
-  readonly positionOfKey: Statement;
-  readonly insertEntry: Statement;
-  readonly insertKey: Statement;
+  /** `({ stream, from, limit })`: entries in version order; a limit of -1 reads them all. */
   readonly readStream: Statement;
+  /** `(fromPosition, limit)`: entries in position order. */
   readonly readAll: Statement;
-  readonly saveSnapshot: Statement;
   readonly loadSnapshot: Statement;
 }
 
+const COLUMNS = 'position, stream, version, key, item';
+// Entries past `indexed` are in no index yet (the writer indexes them in batches): the tail is
+// read by position from the end, at most a batch and a group of rows.
+const TAIL = 'position > (SELECT position FROM indexed)';
+
 /**
- * Prepares the statements on a database whose schema is current.
- * @example const sql = sqliteStatements(db); sql.head.get() // 0 for an empty log
+ * Prepares the read statements on a log of schema 3 or later (`lean`, the default), or on one of
+ * schema 1 or 2 as it is (entries found by their `(stream, version)` index): a reader never
+ * migrates a file.
+ * @example const read = sqliteReads(db); read.head.get() // 0 for an empty log
  */
-export function sqliteStatements(db: Database): SqliteStatements {
-  const columns = 'position, stream, version, key, item';
+export function sqliteReads(db: Database, lean = true): SqliteReads {
+  const prepare = (sql: string) => keep(db.prepare(sql));
+  const readAll = prepare(
+    `SELECT ${COLUMNS} FROM entries WHERE position >= ? ORDER BY position LIMIT ?`,
+  );
+  const head = prepare('SELECT coalesce(max(position), 0) FROM entries').pluck();
+  const loadSnapshot = prepare('SELECT position, state FROM snapshots WHERE schema_version = ?');
+  if (!lean) {
+    return {
+      head,
+      streamVersion: prepare(
+        'SELECT coalesce(max(version), 0) FROM entries WHERE stream = @stream',
+      ).pluck(),
+      readStream: prepare(
+        `SELECT ${COLUMNS} FROM entries WHERE stream = @stream AND version >= @from ORDER BY version LIMIT @limit`,
+      ),
+      readAll,
+      loadSnapshot,
+    };
+  }
+  return {
+    head,
+    // The newest entry of the tail, else the index: a stream's versions only grow.
+    streamVersion: prepare(
+      `SELECT coalesce(
+         (SELECT version FROM entries WHERE ${TAIL} AND stream = @stream ORDER BY position DESC LIMIT 1),
+         (SELECT max(version) FROM stream_entries WHERE stream = @stream),
+         0)`,
+    ).pluck(),
+    readStream: prepare(
+      `SELECT ${COLUMNS} FROM (
+         SELECT e.position, e.stream, e.version, e.key, e.item
+         FROM stream_entries AS s JOIN entries AS e ON e.position = s.position
+         WHERE s.stream = @stream AND s.version >= @from ORDER BY s.version LIMIT @limit)
+       UNION ALL
+       SELECT ${COLUMNS} FROM entries WHERE ${TAIL} AND stream = @stream AND version >= @from
+       ORDER BY version LIMIT @limit`,
+    ),
+    readAll,
+    loadSnapshot,
+  };
+}
+
+/** The statements of a SQLite log's writer (schema 3 or later), compiled once on its connection. */
+export interface SqliteWrites {
+  readonly head: Statement;
+  /** The last position `stream_entries` and `entry_keys` hold (0: none). */
+  readonly indexed: Statement;
+  /** `(after)`: the entries past `after`, in position order, to index. */
+  readonly unindexed: Statement;
+  /** `(stream)`: the stream's last indexed version (0 for none). */
+  readonly indexedVersion: Statement;
+  /** `(key)`: the indexed position of a key, if any. */
+  readonly positionOfKey: Statement;
+  readonly insertEntry: Statement;
+  readonly insertKey: Statement;
+  readonly insertStreamEntry: Statement;
+  readonly setIndexed: Statement;
+  readonly saveSnapshot: Statement;
+}
+
+/**
+ * Prepares the writer's statements on a database whose schema is current.
+ * @example const write = sqliteWrites(db); write.indexed.get() // 0 for an empty log
+ */
+export function sqliteWrites(db: Database): SqliteWrites {
   const prepare = (sql: string) => keep(db.prepare(sql));
   return {
     head: prepare('SELECT coalesce(max(position), 0) FROM entries').pluck(),
-    streamVersion: prepare(
-      'SELECT coalesce(max(version), 0) FROM entries WHERE stream = ?',
+    indexed: prepare('SELECT position FROM indexed').pluck(),
+    unindexed: prepare(
+      'SELECT position, stream, version, key, item FROM entries WHERE position > ? ORDER BY position',
+    ),
+    indexedVersion: prepare(
+      'SELECT coalesce(max(version), 0) FROM stream_entries WHERE stream = ?',
     ).pluck(),
     positionOfKey: prepare('SELECT position FROM entry_keys WHERE key = ?').pluck(),
     insertEntry: prepare(
       'INSERT INTO entries (position, stream, version, key, at, item) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    insertKey: prepare('INSERT INTO entry_keys (key, position) VALUES (?, ?)'),
-    readStream: prepare(
-      `SELECT ${columns} FROM entries WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?`,
+    // A key stored twice keeps its first position: keys go in in position order.
+    insertKey: prepare('INSERT OR IGNORE INTO entry_keys (key, position) VALUES (?, ?)'),
+    insertStreamEntry: prepare(
+      'INSERT INTO stream_entries (stream, version, position) VALUES (?, ?, ?)',
     ),
-    readAll: prepare(
-      `SELECT ${columns} FROM entries WHERE position >= ? ORDER BY position LIMIT ?`,
-    ),
+    setIndexed: prepare('UPDATE indexed SET position = ?'),
     saveSnapshot: prepare(
       `INSERT INTO snapshots (schema_version, position, state) VALUES (?, ?, ?)
        ON CONFLICT (schema_version) DO UPDATE SET position = excluded.position, state = excluded.state`,
     ),
-    loadSnapshot: prepare('SELECT position, state FROM snapshots WHERE schema_version = ?'),
   };
 }

@@ -18,8 +18,8 @@ import { LogClosedError, LogFileError, VersionConflictError } from './errors.js'
 import { type PreparedItem, prepareItems } from './prepare-items.js';
 import type { SqliteDurability } from './sqlite-durability.js';
 import { keep, readPragma } from './sqlite-keep.js';
-import { checkReadableLog, prepareSchema } from './sqlite-schema.js';
-import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import { checkReadableLog, LEAN_SCHEMA_VERSION, prepareSchema } from './sqlite-schema.js';
+import { type SqliteReads, sqliteReads } from './sqlite-statements.js';
 import { checkDurability, SqliteWriter } from './sqlite-writer.js';
 import { lockSqliteWriter, type SqliteWriterLock } from './sqlite-writer-lock.js';
 import type { WirePlan } from './sqlite-writer-protocol.js';
@@ -136,7 +136,7 @@ export async function openSqliteLog(
     if (mode !== 'wal') throw new LogFileError(file, `cannot use WAL (journal mode ${mode})`);
     // The writer's connection opens once the file is a log at the current schema, in WAL.
     writer = await SqliteWriter.start({ file, busyTimeoutMs, durability });
-    return new SqliteLog(file, db, sqliteStatements(db), maxItems, { lock, writer });
+    return new SqliteLog(file, db, sqliteReads(db), maxItems, { lock, writer });
   } catch (error) {
     await writer?.close();
     db?.close();
@@ -161,8 +161,10 @@ async function openReadOnly(
       db = keep(
         new SqliteDatabase(name, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs }),
       );
-      checkReadableLog(db, file, options.quickCheck ?? true);
-      return new SqliteLog(file, db, sqliteStatements(db), maxItems, { onClose });
+      const version = checkReadableLog(db, file, options.quickCheck ?? true);
+      // An older schema is read as it is: readers never migrate a file.
+      const read = sqliteReads(db, version >= LEAN_SCHEMA_VERSION);
+      return new SqliteLog(file, db, read, maxItems, { onClose });
     } catch (error) {
       db?.close();
       throw error;
@@ -203,7 +205,7 @@ function cannotShareWal(error: unknown): boolean {
 class SqliteLog implements SqliteEventLog {
   readonly file: string;
   readonly #db: Database.Database;
-  readonly #sql: SqliteStatements;
+  readonly #sql: SqliteReads;
   readonly #maxItems: number;
   #queue: PendingAppend[] = [];
   #flushScheduled = false;
@@ -221,7 +223,7 @@ class SqliteLog implements SqliteEventLog {
   constructor(
     file: string,
     db: Database.Database,
-    sql: SqliteStatements,
+    sql: SqliteReads,
     maxItems: number,
     held: {
       readonly lock?: SqliteWriterLock;
@@ -263,7 +265,7 @@ class SqliteLog implements SqliteEventLog {
     this.#open();
     const { from, limit } = streamRange(stream, options);
     // SQLite reads LIMIT -1 as no limit.
-    return this.#read(() => this.#sql.readStream.all(stream, from, limit ?? -1));
+    return this.#read(() => this.#sql.readStream.all({ stream, from, limit: limit ?? -1 }));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<readonly LogEntry[]> {
@@ -275,7 +277,7 @@ class SqliteLog implements SqliteEventLog {
   async streamVersion(stream: string): Promise<number> {
     this.#open();
     checkStream(stream);
-    return this.#guard('cannot read', () => this.#sql.streamVersion.get(stream) as number);
+    return this.#guard('cannot read', () => this.#sql.streamVersion.get({ stream }) as number);
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {

@@ -56,8 +56,15 @@ export async function lockSqliteWriter(logFile: string): Promise<SqliteWriterLoc
   const path = resolve(logFile);
   const opened = openLogFile(logFile, path);
   if (opened.held) throw new LogInUseError(logFile);
-  const file = byteLocks ? await lockByte(logFile, path, opened.fd) : await lockSideFile(logFile);
+  // Claimed before the first await: a second open in this process meanwhile is refused.
   opened.held = true;
+  let file: { name: string; release(): void };
+  try {
+    file = byteLocks ? await lockByte(logFile, path, opened.fd) : await lockSideFile(logFile);
+  } catch (error) {
+    opened.held = false;
+    throw error;
+  }
   let released = false;
   return {
     file: file.name,

@@ -1,15 +1,17 @@
 // The SQLite log's writer thread (a `worker_threads` worker started by sqlite-writer.ts): it owns
 // the log's write connection, so a group commit, its fsync and any wait for the file's lock run
 // here and never block the host's event loop. It does one request at a time, in the order sent:
-// plans and writes a group in one transaction (`writeGroup`, the same code as ever), saves a
+// plans and writes a group in one transaction (`writeGroup`; it keeps the entries not indexed yet
+// in memory, sqlite-index.ts, and indexes them when the tail reaches a batch and at close), saves a
 // snapshot, or closes. Every failure is answered as data; nothing here throws to the host.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { writeGroup } from './sqlite-commit.js';
+import { UnindexedTail } from './sqlite-index.js';
 import { keep, readPragma } from './sqlite-keep.js';
-import { type SqliteStatements, sqliteStatements } from './sqlite-statements.js';
+import { type SqliteWrites, sqliteWrites } from './sqlite-statements.js';
 import {
   type WirePlan,
   type WriterInit,
@@ -48,7 +50,8 @@ async function open(init: WriterInit) {
     if (mode !== 'wal') throw new Error(`not in WAL mode (journal mode ${String(mode)})`);
     keep(db.prepare(`PRAGMA synchronous = ${SYNCHRONOUS[init.durability]}`)).run();
     keep(db.prepare(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)).run();
-    return { db, sql: sqliteStatements(db) };
+    const sql = sqliteWrites(db);
+    return { db, sql, tail: await UnindexedTail.load(sql) };
   } catch (error) {
     db.close();
     throw error;
@@ -80,15 +83,27 @@ function checkpointer(init: WriterInit) {
   };
 }
 
-function serve(db: Database.Database, sql: SqliteStatements, init: WriterInit): void {
-  const transaction = db.transaction((group: Parameters<typeof writeGroup>[1]) =>
-    writeGroup(sql, group),
+function serve(
+  db: Database.Database,
+  sql: SqliteWrites,
+  tail: UnindexedTail,
+  init: WriterInit,
+): void {
+  const transaction = db.transaction((group: Parameters<typeof writeGroup>[2]) =>
+    writeGroup(sql, tail, group),
   );
+  const indexTail = db.transaction((write: () => void) => write());
   const checkpoints = checkpointer(init);
   parentPort?.on('message', async (request: WriterRequest) => {
     if (request.kind === 'close') {
       try {
         await checkpoints.close();
+        // The next writer then starts with nothing to read back; if this fails, it reads back.
+        try {
+          tail.flush(sql, (write) => indexTail.immediate(write));
+        } catch {
+          // Left for the next writer, which indexes what it finds past `indexed`.
+        }
         db.close();
       } finally {
         parentPort?.close();
@@ -101,7 +116,9 @@ function serve(db: Database.Database, sql: SqliteStatements, init: WriterInit): 
         answer({ kind: 'saved', id: request.id });
         return;
       }
-      const plans: WirePlan[] = transaction.immediate(request.group).map((plan) =>
+      const written = transaction.immediate(request.group);
+      tail.settle(written.tail);
+      const plans: WirePlan[] = written.plans.map((plan) =>
         plan.kind === 'write'
           ? { kind: 'write', rows: plan.rows.length, result: plan.result }
           : {
@@ -121,8 +138,8 @@ function serve(db: Database.Database, sql: SqliteStatements, init: WriterInit): 
 
 try {
   const init = workerData as WriterInit;
-  const { db, sql } = await open(init);
-  serve(db, sql, init);
+  const { db, sql, tail } = await open(init);
+  serve(db, sql, tail, init);
   answer({ kind: 'ready', synchronous: readPragma(db, 'synchronous') as number });
 } catch (error) {
   // The opening side terminates this thread once it has the reason.

@@ -15,10 +15,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { linesOf } from '../../src/cli/sources.js';
 import { Journal, openSqliteLog } from '../../src/index.js';
+import { idempotencyKeys, readReceived, streamOf } from '../../src/log/index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
 import { at, start, started, tick } from '../core/inputs.js';
 import { notificationBody } from '../fixtures/agora.js';
 import { tempDir } from '../fixtures/temp-dir.js';
+import { writeOldSqliteLog } from '../log/old-sqlite-log.js';
 import { pkg, root } from './recwatch.js';
 
 /** Runs the command in this process (quicker than a child), as `main` would, with buffers. */
@@ -142,6 +144,33 @@ describe('recwatch never creates, changes or replaces what it reads', () => {
     expect(readFileSync(out, 'utf8')).toBe(trace);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['log.db']);
+  });
+});
+
+describe('recwatch reads a log of an older schema as it is', () => {
+  it('replays and exports a schema 2 SQLite log without migrating it', async () => {
+    const file = work.file('schema-2.db');
+    // The trace as recwatch's log held it before the lean log (schema 3), in that schema's DDL.
+    const entries = trace
+      .trimEnd()
+      .split('\n')
+      .map((line, index) => {
+        const { item } = readReceived(JSON.parse(line), index + 1);
+        return { stream: streamOf(item), item, keys: idempotencyKeys(item) };
+      });
+    writeOldSqliteLog(file, 2, entries);
+    const before = readFileSync(file);
+    const replayed = await cli('replay', file, '--json');
+    const exported = await cli('export', file, '--out', work.file('schema-2.jsonl'));
+    expect(replayed.stderr).toBe('');
+    expect(JSON.parse(replayed.stdout)).toEqual(expected);
+    expect(exported.status).toBe(0);
+    expect(readFileSync(work.file('schema-2.jsonl'), 'utf8')).toBe(trace);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    const db = keep(new Database(file, { readonly: true }));
+    const schema = keep(db.prepare('SELECT max(version) FROM recwatch_schema')).pluck().get();
+    db.close();
+    expect(schema).toBe(2);
   });
 });
 

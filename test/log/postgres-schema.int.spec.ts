@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors/index.js';
-import { idempotencyKeys } from '../../src/log/index.js';
+import { idempotencyKeys, streamOf } from '../../src/log/index.js';
 import {
   LogDatabaseError,
   migratePostgres,
@@ -10,7 +10,15 @@ import {
 } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { notification, tick } from './items.js';
+import {
+  asOldEntries,
+  expectedEntries,
+  mixedItems,
+  readEverything,
+  resentByNoticeId,
+} from './mixed-items.js';
 import { oldKeys, rejectedBody } from './old-keys.js';
+import { writeOldPostgresLog } from './old-postgres-log.js';
 
 describePostgres('PostgreSQL schema and migrations', (url) => {
   let pool: pg.Pool;
@@ -29,7 +37,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
   it('creates the schema in an empty database, recording each migration', async () => {
     const schema = freshSchema();
     expect(await migratePostgres(pool, schema)).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION });
-    expect(await versions(schema)).toEqual([1, 2, 3, 4]);
+    expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
     const tables = await pool.query<{ name: string }>(
       'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
@@ -49,8 +57,8 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     const log = await openPostgresLog(pool, { schema });
     await log.append('clock', [tick(1)], { expectedVersion: 0 });
     await log.close();
-    expect(await migratePostgres(pool, schema)).toEqual({ from: 4, to: 4 });
-    expect(await versions(schema)).toEqual([1, 2, 3, 4]);
+    expect(await migratePostgres(pool, schema)).toEqual({ from: 5, to: 5 });
+    expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
     const reopened = await openPostgresLog(pool, { schema });
     expect(await reopened.streamVersion('clock')).toBe(1);
     await reopened.close();
@@ -58,11 +66,11 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
 
   it('brings a schema at version 1 up to the current one', async () => {
     const schema = freshSchema();
-    await migratePostgres(pool, schema);
     // What a database written by the first release looks like: no leases yet.
+    await writeOldPostgresLog(pool, schema, 3, []);
     await pool.query(`DROP TABLE "${schema}".leases`);
     await pool.query(`DELETE FROM "${schema}".recwatch_migrations WHERE version >= 2`);
-    expect(await migratePostgres(pool, schema)).toEqual({ from: 1, to: 4 });
+    expect(await migratePostgres(pool, schema)).toEqual({ from: 1, to: POSTGRES_SCHEMA_VERSION });
     const log = await openPostgresLog(pool, { schema });
     expect(await log.leases.acquire('recording-r1', 'host-a')).toMatchObject({ epoch: 1 });
     await log.close();
@@ -72,29 +80,15 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     const schema = freshSchema();
     const before = notification(1000, { eventType: 43, sid: 'S1', uid: '1001', sequence: 0 });
     const after = notification(2000, { eventType: 43, sid: 'S1', uid: '2002', sequence: 0 });
-    const first = await openPostgresLog(pool, { schema });
-    await first.append('sid-S1', [before], { expectedVersion: 'any' });
-    await first.append('rejects', [rejectedBody(1000)], { expectedVersion: 'any' });
-    await first.close();
-    // What a log written before schema 4 holds: the keys of then.
-    await pool.query(`DELETE FROM "${schema}".entry_keys`);
-    await pool.query(`DELETE FROM "${schema}".recwatch_migrations WHERE version >= 4`);
-    for (const [position, item] of [
-      [1, before],
-      [2, rejectedBody(1000)],
-    ] as const) {
-      const keys = oldKeys(item);
-      await pool.query(`UPDATE "${schema}".entries SET key = $1 WHERE position = $2`, [
-        keys[0],
-        position,
-      ]);
-      for (const key of keys) {
-        await pool.query(`INSERT INTO "${schema}".entry_keys (key, position) VALUES ($1, $2)`, [
-          key,
-          position,
-        ]);
-      }
-    }
+    // What a log written before schema 4 holds: the keys of then, in that schema's DDL.
+    await writeOldPostgresLog(pool, schema, 3, [
+      { stream: 'sid-S1', item: before, keys: oldKeys(before) as [string, ...string[]] },
+      {
+        stream: 'rejects',
+        item: rejectedBody(1000),
+        keys: oldKeys(rejectedBody(1000)) as [string, ...string[]],
+      },
+    ]);
     expect(await migratePostgres(pool, schema)).toEqual({ from: 3, to: POSTGRES_SCHEMA_VERSION });
     const log = await openPostgresLog(pool, { schema });
     const resent = await log.append('sid-S1', [before], { expectedVersion: 'any' });
@@ -115,6 +109,76 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     await log.close();
   });
 
+  it('narrows the keys of a schema 4 log (its own DDL) once, for concurrent openers: every item, key and version survives', async () => {
+    const schema = freshSchema();
+    const items = mixedItems(300);
+    await writeOldPostgresLog(pool, schema, 4, asOldEntries(items));
+    const pools = Array.from({ length: 3 }, () => new pg.Pool({ connectionString: url, max: 1 }));
+    try {
+      const results = await Promise.all(pools.map((each) => migratePostgres(each, schema)));
+      expect(results.filter((result) => result.from === 4)).toHaveLength(1);
+      expect(results.every((result) => result.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
+    } finally {
+      await Promise.all(pools.map((each) => each.end()));
+    }
+    expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
+    const log = await openPostgresLog(pool, { schema });
+    try {
+      const expected = expectedEntries(items);
+      expect(await readEverything(log)).toEqual(expected);
+      for (const stream of new Set(expected.map((entry) => entry.stream))) {
+        const own = expected.filter((entry) => entry.stream === stream);
+        expect((await log.readStream(stream)).map((entry) => entry.position)).toEqual(
+          own.map((entry) => entry.position),
+        );
+        expect(await log.streamVersion(stream)).toBe(own.length);
+      }
+      expect(await log.loadSnapshot(1)).toEqual({
+        position: 300,
+        schemaVersion: 1,
+        state: { at: 300 },
+      });
+      // Every key: each item again, and each notification again under its noticeId only.
+      for (const [index, item] of items.entries()) {
+        const again = await log.append(streamOf(item), [item], { expectedVersion: 'any' });
+        expect(again).toMatchObject({ positions: [index + 1], repeated: [true] });
+        const resent = resentByNoticeId(item);
+        if (resent === null) continue;
+        const byNotice = await log.append(streamOf(resent), [resent], { expectedVersion: 'any' });
+        expect(byNotice).toMatchObject({ positions: [index + 1], repeated: [true] });
+      }
+      const clock = expected.filter((entry) => entry.stream === 'clock').length;
+      const next = await log.append('clock', [tick(99_999)], { expectedVersion: clock });
+      expect(next).toEqual({ positions: [301], repeated: [false], version: clock + 1 });
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('never takes a key whose hash the index holds for a repeat unless the entry holds the key', async () => {
+    const schema = freshSchema();
+    const log = await openPostgresLog(pool, { schema });
+    try {
+      await log.append('clock', [tick(1)], { expectedVersion: 0 });
+      const fresh = notification(2000, { eventType: 43, sid: 'S9', sequence: 1, noticeId: 'n-9' });
+      // A collision, as it would look: both of the new item's key hashes pointing at the tick.
+      for (const key of idempotencyKeys(fresh)) {
+        await pool.query(
+          `INSERT INTO "${schema}".entry_keys (hash, position)
+           VALUES (('x' || left(md5($1), 16))::bit(64)::bigint, 1)`,
+          [key],
+        );
+      }
+      const appended = await log.append('sid-S9', [fresh], { expectedVersion: 0 });
+      expect(appended).toEqual({ positions: [2], repeated: [false], version: 1 });
+      // Its own keys are then found, and it is a repeat of itself.
+      const again = await log.append('sid-S9', [fresh], { expectedVersion: 'any' });
+      expect(again).toEqual({ positions: [2], repeated: [true], version: 1 });
+    } finally {
+      await log.close();
+    }
+  });
+
   it('lets several processes migrate one schema at once: each step runs once', async () => {
     const schema = freshSchema();
     const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
@@ -122,7 +186,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
       const results = await Promise.all(pools.map((each) => migratePostgres(each, schema)));
       expect(results.filter((result) => result.from === 0)).toHaveLength(1);
       expect(results.every((result) => result.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
-      expect(await versions(schema)).toEqual([1, 2, 3, 4]);
+      expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
     } finally {
       await Promise.all(pools.map((each) => each.end()));
     }
@@ -134,7 +198,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     await pool.query(`INSERT INTO "${schema}".recwatch_migrations (version) VALUES (99)`);
     const opening = openPostgresLog(pool, { schema });
     await expect(opening).rejects.toThrow(LogDatabaseError);
-    await expect(opening).rejects.toThrow(/log schema 99; this recwatch reads up to 4/);
+    await expect(opening).rejects.toThrow(/log schema 99; this recwatch reads up to 5/);
   });
 
   it('refuses a schema holding another application’s tables, leaving it untouched', async () => {

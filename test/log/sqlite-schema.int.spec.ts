@@ -8,6 +8,7 @@ import { LOG_APPLICATION_ID, LOG_SCHEMA_VERSION } from '../../src/log/sqlite-sch
 import { tempDir } from '../fixtures/temp-dir.js';
 import { notification, tick } from './items.js';
 import { oldKeys, rejectedBody } from './old-keys.js';
+import { writeOldSqliteLog } from './old-sqlite-log.js';
 
 describe('SQLite log schema', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -48,7 +49,14 @@ describe('SQLite log schema', () => {
       applicationId: LOG_APPLICATION_ID,
       journalMode: 'wal',
       schema: Array.from({ length: LOG_SCHEMA_VERSION }, (_, index) => index + 1),
-      tables: ['entries', 'entry_keys', 'recwatch_schema', 'snapshots'],
+      tables: [
+        'entries',
+        'entry_keys',
+        'indexed',
+        'recwatch_schema',
+        'snapshots',
+        'stream_entries',
+      ],
     });
   });
 
@@ -78,26 +86,14 @@ describe('SQLite log schema 2: keys as fine as the core dedupe', () => {
 
   // A log as the first release wrote it: schema 1, its entries under the keys of then.
   async function logAtSchema1(file: string): Promise<void> {
-    const log = await openSqliteLog(file);
-    await log.append('sid-S1', [before], { expectedVersion: 'any' });
-    await log.append('rejects', [rejectedBody(1000)], { expectedVersion: 'any' });
-    await log.close();
-    const db = keep(new Database(file));
-    try {
-      db.exec('DELETE FROM entry_keys; DELETE FROM recwatch_schema WHERE version >= 2');
-      const rekey = keep(db.prepare('UPDATE entries SET key = ? WHERE position = ?'));
-      const addKey = keep(db.prepare('INSERT INTO entry_keys (key, position) VALUES (?, ?)'));
-      for (const [position, item] of [
-        [1, before],
-        [2, rejectedBody(1000)],
-      ] as const) {
-        const keys = oldKeys(item);
-        rekey.run(keys[0], position);
-        for (const key of keys) addKey.run(key, position);
-      }
-    } finally {
-      db.close();
-    }
+    writeOldSqliteLog(file, 1, [
+      { stream: 'sid-S1', item: before, keys: oldKeys(before) as [string, ...string[]] },
+      {
+        stream: 'rejects',
+        item: rejectedBody(1000),
+        keys: oldKeys(rejectedBody(1000)) as [string, ...string[]],
+      },
+    ]);
   }
 
   it('reads a schema 1 log without migrating it, and migrates it on the first open for writing', async () => {

@@ -24,6 +24,7 @@ import {
   type Supervisor,
   VirtualClock,
 } from '../../src/index.js';
+import { lockSqliteWriter } from '../../src/log/index.js';
 import { notificationBody } from '../fixtures/agora.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { tick } from './items.js';
@@ -56,6 +57,20 @@ async function supervisorOn(log: string): Promise<Supervisor> {
 }
 
 describe('the SQLite writer lock', () => {
+  it('refuses the second of two writers this process opens at once', async () => {
+    const file = work.file('twice.db');
+    const outcomes = await Promise.allSettled([lockSqliteWriter(file), lockSqliteWriter(file)]);
+    const taken = outcomes.flatMap((outcome) =>
+      outcome.status === 'fulfilled' ? [outcome.value] : [],
+    );
+    for (const lock of taken) lock.release();
+    expect(taken).toHaveLength(1);
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(LogInUseError);
+    // Released, the lock is free for the next writer.
+    (await lockSqliteWriter(file)).release();
+  });
+
   it('refuses a second writer that reaches the log through a hard link', async () => {
     const file = work.file('linked.db');
     await supervisorOn(file);
