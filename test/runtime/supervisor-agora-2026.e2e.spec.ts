@@ -2,16 +2,26 @@
 // a supervisor with its shipped defaults against the simulator (src/sim), on one virtual clock,
 // and the supervisor's picture compared with the simulator's ground truth. The rule of each is in
 // docs/lifecycle.md; its unit test on both interpreters is in test/machines or test/core.
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingMode } from '../../src/index.js';
-import { compareWithTruth, type SimOptions, simSupervised } from '../fixtures/sim-supervised.js';
+import type { Simulator } from '../../src/sim/index.js';
+import {
+  compareWithTruth,
+  SIM_T0,
+  type SimOptions,
+  simSupervised,
+} from '../fixtures/sim-supervised.js';
 import { client } from '../sim/helpers.js';
 
 type Harness = Awaited<ReturnType<typeof simSupervised>>;
 let harness: Harness | undefined;
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 const SECOND = 1_000;
@@ -75,6 +85,68 @@ function fatalError(h: Harness): unknown {
       },
     },
   };
+}
+
+/**
+ * A loopback proxy in front of the simulator: every call reaches Agora at once, and its answer
+ * goes back when `release(path)` says so (checked every few ms; null: at once). A slow network.
+ */
+async function slowAnswers(
+  sim: Simulator,
+  release: (path: string) => (() => boolean) | null,
+): Promise<string> {
+  const target = new URL(sim.baseUrl);
+  const server = createServer((incoming, answer) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const forward = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
+        (response) => {
+          const body: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => body.push(chunk));
+          response.on('end', () => {
+            const ready = release(incoming.url ?? '');
+            const send = () => {
+              if (ready !== null && !ready()) return void setTimeout(send, 2);
+              answer.writeHead(response.statusCode ?? 502, response.headers);
+              answer.end(Buffer.concat(body));
+            };
+            send();
+          });
+        },
+      );
+      forward.on('error', () => answer.destroy());
+      forward.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Moves the clock by `ms` without waiting for the supervisor's calls to be answered (one may be
+ * held on purpose), then lets the event loop run until the simulator is quiet for a while.
+ */
+async function stepWithoutSettling(h: Harness, ms: number): Promise<void> {
+  h.clock.advanceBy(ms);
+  let activity = h.sim.activity();
+  for (let quiet = 0; quiet < 30; ) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = h.sim.activity();
+    quiet = now === activity ? quiet + 1 : 0;
+    activity = now;
+  }
 }
 
 /** Advances in steps until `done` holds, or throws after `limitMs`. */
@@ -213,6 +285,52 @@ describe("issue 26: Agora's 2026 faults, end to end against the simulator", () =
     expect(h.supervisor.get('r1')).toMatchObject({ state: 'recording', restarts: 0 });
     expect(h.recordings()).toHaveLength(1);
     expect(compareWithTruth(h)).toEqual([]);
+  });
+
+  it("6. an idle 41 sent while a query's answer was on its way is not outranked by it: idle, no restart", async () => {
+    // Twelve channels whose host leaves at staggered times: each recorder idles out 30 s later
+    // (a 41 with leave code 4, then an 11). A query that reached Agora in the 8 s before the idle
+    // exit is answered "status 5", and that answer comes back only after the 41 was sent; the
+    // 41 reaches the webhook 1.5 s after it was sent, after the answer.
+    const rooms = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    const leaves = rooms.map((_, i) => 150 * SECOND + i * 5 * SECOND);
+    const held: string[] = [];
+    const h = await open({
+      seed: 26,
+      hosts: Object.fromEntries(
+        rooms.map((r, i) => [`room-${r}`, [{ uid: 4411, fromMs: 0, toMs: leaves[i]! }]]),
+      ),
+      overrides: { delivery: { delayed: 1, delayMs: [1_500, 1_500] } },
+      via: (sim, clock) =>
+        slowAnswers(sim, (path) => {
+          const session = sim.recordings().find((s) => path.includes(`/sid/${s.sid}/`));
+          if (session === undefined || !path.endsWith('/query')) return null;
+          const leftAt = leaves[rooms.indexOf(session.cname.slice('room-'.length))]!;
+          const idleAt = SIM_T0 + leftAt + 30 * SECOND;
+          const now = clock.now();
+          if (now <= idleAt - 8 * SECOND || now >= idleAt) return null;
+          held.push(session.cname);
+          return () =>
+            sim.deliveries().some((d) => d.sid === session.sid && d.eventType === 41) ||
+            clock.now() > idleAt + 5 * SECOND;
+        }),
+    });
+    for (const [i, recording] of rooms.entries())
+      await start(h, recording, 'mix', String(1001 + 10 * i));
+    await h.advance(leaves[0]! + 20 * SECOND);
+    for (let t = 0; t < 90 * SECOND; t += 100) await stepWithoutSettling(h, 100);
+    await h.advance(3 * MINUTE);
+    const sessions = h.recordings();
+    expect(held.length).toBeGreaterThan(0);
+    expect(sessions.map((s) => s.quit?.cause)).toEqual(rooms.map(() => 'idle'));
+    for (const recording of rooms)
+      expect(h.supervisor.get(recording)).toMatchObject({
+        state: 'quit',
+        quitReason: 'idle',
+        restarts: 0,
+      });
+    expect(eventsOf(h, 'restarting')).toEqual([]);
+    expect(calls(h, 'start')).toHaveLength(rooms.length);
   });
 
   it('7. a start whose answer is lost while its recorder comes up is adopted: one start, one recorder', async () => {
