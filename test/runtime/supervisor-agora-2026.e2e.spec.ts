@@ -291,7 +291,8 @@ describe("issue 26: Agora's 2026 faults, end to end against the simulator", () =
     // Twelve channels whose host leaves at staggered times: each recorder idles out 30 s later
     // (a 41 with leave code 4, then an 11). A query that reached Agora in the 8 s before the idle
     // exit is answered "status 5", and that answer comes back only after the 41 was sent; the
-    // 41 reaches the webhook 1.5 s after it was sent, after the answer.
+    // 41 reaches the webhook 1.5 s after it was sent, after the answer. (Were the 41 outranked,
+    // the 11 after it would still quit idle, by rule 9's old news: the quit's moment tells.)
     const rooms = Array.from({ length: 12 }, (_, i) => `r${i}`);
     const leaves = rooms.map((_, i) => 150 * SECOND + i * 5 * SECOND);
     const held: string[] = [];
@@ -322,6 +323,15 @@ describe("issue 26: Agora's 2026 faults, end to end against the simulator", () =
     await h.advance(3 * MINUTE);
     const sessions = h.recordings();
     expect(held.length).toBeGreaterThan(0);
+    // A held recording quit on its 41 (sent after the query left), not on the 11 that came after.
+    for (const cname of held) {
+      const session = sessions.find((s) => s.cname === cname);
+      const arrived = (eventType: number) =>
+        h.sim.deliveries().find((d) => d.sid === session?.sid && d.eventType === eventType)?.at;
+      const [quit] = eventsOf(h, 'quit').filter((e) => `room-${e.recording}` === cname);
+      expect(quit?.observedAt).toBe(arrived(41));
+      expect(quit?.observedAt).toBeLessThan(arrived(11) ?? 0);
+    }
     expect(sessions.map((s) => s.quit?.cause)).toEqual(rooms.map(() => 'idle'));
     for (const recording of rooms)
       expect(h.supervisor.get(recording)).toMatchObject({
