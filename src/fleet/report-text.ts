@@ -86,6 +86,8 @@ export const READING_OF_MISSES = `Why, fault by fault (recwatch with the options
   says; seed 4's host stopped its failed recording later. Before the score counted the budget
   these were its 5 missed restarts and its one wrong final state on lostExits. A host that
   wants more raises \`restartBudget\`.
+  The budget is scored the same way for the baselines; it changed none of their figures here
+  (no recording of theirs was left unrestarted after a 4th quit).
 - **quit seen, notification lost** (lostExits p95): with every exit notification lost, recwatch
   finds the quit at its next poll (up to 60 s) and then probes its 404s for 95 s (rule 3: a
   lost server answers 404 for 60-90 s while it is moved); query-only acts on the first 404,
