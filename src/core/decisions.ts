@@ -21,6 +21,11 @@ export type DecisionKind =
   | 'stale'
   /** Its sid was never named by a start within the hold time: kept, never applied. */
   | 'unrouted'
+  /**
+   * Names its recording but nothing its machine is on: kept, never applied, with the reason
+   * (`startSentOtherUid`: a `startSent` for another uid than the start attempt's, rule 12).
+   */
+  | 'ignored'
   /** Failed validation, or names nothing the core knows. */
   | 'rejected';
 

@@ -367,6 +367,16 @@ class StepRun {
       });
       return;
     }
+    const attemptUid = entry.snapshot.context.attempt?.uid;
+    if (signal.type === 'startSent' && attemptUid !== signal.uid) {
+      // Rule 12: the start of another attempt (one given up, or never made): nothing to send.
+      this.decide(position, at, 'ignored', label, {
+        recording,
+        reason: `startSentOtherUid: the start attempt is on uid ${attemptUid ?? '(none)'}`,
+        state: lifecycleState(entry.snapshot),
+      });
+      return;
+    }
     this.apply(recording, entry, toRecordingEvent(signal), position, 'applied', label);
     // (Unless the recording finished and, past the cap, already left memory.)
     if (signal.type === 'started' && this.recordings.has(recording))

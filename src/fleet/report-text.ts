@@ -32,7 +32,9 @@ export const ROW_DEFINITIONS = `What the rows mean (src/fleet/score.ts):
 
 - **final state right**: at the end of the run, the observer believes what is true: live
   (a recorder is recording), ended, or stopped by the host. A change in the last 3 minutes
-  counts as right either way (nobody can know a lost notification that fast).
+  counts as right either way (nobody can know a lost notification that fast). A recording
+  given up by the restart budget (below) had ended before the host stopped it: after that
+  stop, ended (recwatch's \`failed\`) and stopped are both right.
 - **time believing a wrong state**: the share of recording time its belief differed from the truth.
 - **quit seen in**: from a quit the host did not ask for to the observer no longer believing
   the recording live (or deciding to restart it), median / p95, split by whether that
@@ -43,7 +45,19 @@ export const ROW_DEFINITIONS = `What the rows mean (src/fleet/score.ts):
 - **spurious restarts**: restarts decided while the recording was in fact alive, or after it
   ended at the host's own \`maxRecordingHour\` (a limit the host set on its bill).
 - **missed restarts**: a quit (not idle, not \`maxRecordingHour\`, not asked, not stopped by the
-  host within the window) with no recording again within 5 minutes.
+  host within the window, not beyond the restart budget) with no recording again within 5
+  minutes.
+- **the restart budget**, scored from the truth alone, the same for every observer:
+  lifecycle-rules.md rule 7 (docs/lifecycle.md) restarts an unasked quit at most 3 times per
+  recording (the shipped \`restartBudget\`, counted over the recording's lifetime, never reset),
+  and beyond that ends it \`failed\` with reason \`restartBudgetExhausted\`: a recorder that
+  keeps dying is not restarted, and billed, forever. So a recording's unasked quits are counted
+  in the simulator's truth (not idle, not \`maxRecordingHour\`, not a client's stop, none while
+  another of its sessions was live), and the 4th and later are owed no restart: not restarting
+  them is not a miss. A restart after them is not spurious either (a host may raise the
+  budget; the baselines have none). A start Agora refused made no session and spends nothing
+  here, so an observer that spent its budget on refused starts is scored as missing the quit
+  after.
 - **double recordings**: recordings that had two live sessions at some moment (paid twice,
   two sets of files).
 - **REST calls (429s)**: every call the simulator answered, and how many were rate limited.
@@ -64,13 +78,16 @@ mode (Individual Recording v2).`;
  */
 export const READING_OF_MISSES = `Why, fault by fault (recwatch with the options a user gets, lifecycle-rules.md rules 1-13):
 
-- **lostExits, missed restarts and one final state**: each is a recording that quit four times
-  within the hour (abnormal exits and web recorders stopping, their exit notifications lost).
-  Rule 7's default budget of 3 restarts is spent, so the 4th quit fails it
-  (\`restartBudgetExhausted\`) instead of restarting it; the host's later stop of that failed
-  recording is the one final state counted wrong (truth "stopped", recwatch "failed"). A host
-  that wants more raises \`restartBudget\`; the budget is what keeps a recording that cannot
-  record from being restarted (and billed) forever.
+- **lostExits, the restart budget** (not a miss, see the rows): 5 recordings of the 200 (seed 1
+  recording-30, seed 3 recording-20, seed 4 recording-35, seed 5 recording-20 and
+  recording-35, all web recordings) quit four times within the hour (abnormal exits and web
+  recorders stopping, half their exit notifications lost). recwatch saw each quit, restarted
+  the first three, and the 4th ended it \`failed\` (\`restartBudgetExhausted\`), as rule 7
+  says; seed 4's host stopped its failed recording later. Before the score counted the budget
+  these were its 5 missed restarts and its one wrong final state on lostExits. A host that
+  wants more raises \`restartBudget\`.
+  The budget is scored the same way for the baselines; it changed none of their figures here
+  (no recording of theirs was left unrestarted after a 4th quit).
 - **quit seen, notification lost** (lostExits p95): with every exit notification lost, recwatch
   finds the quit at its next poll (up to 60 s) and then probes its 404s for 95 s (rule 3: a
   lost server answers 404 for 60-90 s while it is moved); query-only acts on the first 404,

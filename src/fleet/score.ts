@@ -1,6 +1,7 @@
 // Scoring an observer against the simulator's ground truth: what it believed of each recording,
 // over time, against what really happened (docs/truth-under-faults.md defines every figure).
 
+import { DEFAULT_RECORDING_OPTIONS } from '../../machines/index.js';
 import type { Belief } from '../sim/baselines/index.js';
 import type { DeliveryRecord, TrueRecording, TruthRecord } from '../sim/index.js';
 import type { FleetPlan } from './plan.js';
@@ -29,6 +30,12 @@ export interface ScoreInput {
   readonly truth: readonly TruthRecord[];
   readonly deliveries: readonly DeliveryRecord[];
   readonly requests: readonly { readonly httpStatus: number | null }[];
+  /**
+   * Rule 7's restart budget the truth is scored with: a recording's unasked quit after this many
+   * (counted from the truth, over the recording's lifetime) is owed no restart. Default: recwatch's
+   * shipped `restartBudget` (3).
+   */
+  readonly restartBudget?: number;
 }
 
 /** How quickly quits were seen, ms. */
@@ -77,7 +84,10 @@ export interface Score {
    * `maxRecordingHour` (a limit the host set on its bill).
    */
   readonly spuriousRestarts: number;
-  /** Unasked quits (not idle, not maxRecordingHour) not followed by a new recording within `RESTART_WINDOW_MS`. */
+  /**
+   * Unasked quits (not idle, not maxRecordingHour, not beyond rule 7's restart budget) not
+   * followed by a new recording within `RESTART_WINDOW_MS`.
+   */
   readonly missedRestarts: number;
   /** Recordings that had two live sids at some moment. */
   readonly doubleRecordings: number;
@@ -103,7 +113,8 @@ export const GRACE_MS = 180_000;
 export const RESTART_WINDOW_MS = 300_000;
 
 const LIVE_STATES = new Set(['starting', 'recording', 'failoverPending']);
-// Quits a host does not want restarted: an empty channel, and the host's own recording limit.
+// Quits a host does not want restarted: an empty channel, and the host's own recording limit
+// (rule 7's default exclusions).
 const NOT_RESTARTED = new Set(['idle', 'maxRecordingHour']);
 // Notifications that tell a recording ended (docs/lifecycle.md rule 2).
 const QUIT_EVENTS = new Set([11, 31, 32, 71, 72]);
@@ -129,6 +140,7 @@ export function trueBelief(
 /** Scores a run (see `Score`). */
 export function score(input: ScoreInput): Score {
   const { plans, t0, end } = input;
+  const budget = input.restartBudget ?? DEFAULT_RECORDING_OPTIONS.restartBudget;
   const sessions = input.truth.filter((r): r is TrueRecording => r.type === 'recording');
   const byCname = new Map<string, TrueRecording[]>();
   for (const session of sessions) {
@@ -162,18 +174,26 @@ export function score(input: ScoreInput): Score {
     const truthAt = (at: number) => trueBelief(sids, stopAt, at);
     const believedAt = (at: number) => beliefAt(timeline, at);
     const points = breakpoints(sids, timeline, stopAt, startAt, end);
+    // Rule 7: quits after the budget is spent are owed no restart; a recording so given up
+    // before the host's stop ended then (failed), which the host's stop does not undo.
+    const beyondBudget = quitsBeyondBudget(sids, budget);
+    const givenUp = stopAt !== null && givenUpBefore(sids, beyondBudget, stopAt);
+    const rightAt = (at: number, belief: Belief) => {
+      const truth = truthAt(at);
+      return truth === belief || (givenUp && truth === 'stopped' && belief === 'ended');
+    };
     // Time believing a wrong state.
     for (let i = 0; i < points.length; i += 1) {
       const from = points[i]!;
       const to = points[i + 1] ?? end;
       if (to <= from) continue;
       totalMs += to - from;
-      if (truthAt(from) !== believedAt(from)) wrongMs += to - from;
+      if (!rightAt(from, believedAt(from))) wrongMs += to - from;
     }
     // Final state, with the grace window.
     const believedFinal = believedAt(end);
     const window = [end - GRACE_MS, ...points.filter((p) => p >= end - GRACE_MS), end];
-    const ok = window.some((at) => truthAt(at) === believedFinal);
+    const ok = window.some((at) => rightAt(at, believedFinal));
     if (ok) correct += 1;
     // Quits: the recording went from live to ended without the host asking.
     const detectMs: (number | null)[] = [];
@@ -198,7 +218,10 @@ export function score(input: ScoreInput): Score {
         (quitter !== undefined && notified.has(quitter.sid) ? withNote : withoutNote).push(ms);
       }
       const restartable =
-        quitter !== undefined && quitter.quit !== null && !NOT_RESTARTED.has(quitter.quit.cause);
+        quitter !== undefined &&
+        quitter.quit !== null &&
+        !NOT_RESTARTED.has(quitter.quit.cause) &&
+        !beyondBudget.has(quitter.sid);
       if (restartable && at <= end - RESTART_WINDOW_MS) {
         const back = points.some(
           (p) => p > at && p <= at + RESTART_WINDOW_MS && truthAt(p) === 'live',
@@ -261,6 +284,47 @@ export function score(input: ScoreInput): Score {
     rateLimited: input.requests.filter((r) => r.httpStatus === 429).length,
     perRecording,
   };
+}
+
+/**
+ * The sids whose quit came after rule 7's restart budget was spent (docs/lifecycle.md rule 7:
+ * `restartBudget` restarts per recording, over its lifetime), from the truth alone: the
+ * recording's unasked quits (not idle, not maxRecordingHour, not a client's stop) that left no
+ * other session of it live, in time order; the first `budget` of them are owed a restart, the
+ * rest are not. Starts Agora refused spend nothing here (they made no session), so an observer
+ * that spent its budget on them is scored as missing the quit that follows.
+ */
+export function quitsBeyondBudget(sids: readonly TrueRecording[], budget: number): Set<string> {
+  const quits = sids
+    .filter(
+      (s) =>
+        s.quit !== null &&
+        s.quit.cause !== 'stopped' &&
+        !NOT_RESTARTED.has(s.quit.cause) &&
+        !sids.some(
+          (other) =>
+            other !== s &&
+            other.startedAt < s.quit!.at &&
+            LIVE_STATES.has(stateAt(other, s.quit!.at) ?? ''),
+        ),
+    )
+    .sort((a, b) => a.quit!.at - b.quit!.at);
+  return new Set(quits.slice(Math.max(0, budget)).map((s) => s.sid));
+}
+
+// The recording had been given up for good by the budget when the host stopped it: nothing live
+// at the stop, and the latest quit before it was one owed no restart.
+function givenUpBefore(
+  sids: readonly TrueRecording[],
+  beyondBudget: ReadonlySet<string>,
+  stopAt: number,
+): boolean {
+  if (trueBelief(sids, null, stopAt) !== 'ended') return false;
+  const latest = sids
+    .filter((s) => s.quit !== null && s.quit.at <= stopAt)
+    .sort((a, b) => a.quit!.at - b.quit!.at)
+    .at(-1);
+  return latest !== undefined && beyondBudget.has(latest.sid);
 }
 
 /** Detection stats of a list of times (null: missed). */

@@ -63,7 +63,7 @@ export const PAGE_HTML = `<!doctype html>
 /** The page's style. Decision colours are shared by the badges, legend and row markers. */
 export const PAGE_CSS = `
 :root { --applied:#2e7d32; --duplicate:#757575; --held:#b7791f; --releasedAfterGap:#dd6b20;
-  --late:#6b46c1; --stale:#4a6572; --unrouted:#c2185b; --rejected:#c62828; --bg:#f7f7f5;
+  --late:#6b46c1; --stale:#4a6572; --unrouted:#c2185b; --ignored:#8d6e63; --rejected:#c62828; --bg:#f7f7f5;
   --panel:#fff; --line:#ddd; --ink:#222; --muted:#777; --accent:#1565c0; }
 * { box-sizing: border-box; }
 body { margin:0; font:12px/1.4 system-ui, sans-serif; color:var(--ink); background:var(--bg);
@@ -76,7 +76,17 @@ header h1 { font-size:15px; margin:0; }
 #counts { color:#cfd8dc; }
 #legend { display:flex; gap:6px; flex-wrap:wrap; margin-left:auto; }
 .badge { display:inline-block; border-radius:3px; padding:0 5px; color:#fff; font-size:11px; white-space:nowrap; }
-${['applied', 'duplicate', 'held', 'releasedAfterGap', 'late', 'stale', 'unrouted', 'rejected']
+${[
+  'applied',
+  'duplicate',
+  'held',
+  'releasedAfterGap',
+  'late',
+  'stale',
+  'unrouted',
+  'ignored',
+  'rejected',
+]
   .map((d) => `.d-${d} { background:var(--${d}); }`)
   .join('\n')}
 #scrub { display:flex; gap:8px; align-items:center; padding:6px 14px; background:#eceff1; border-bottom:1px solid var(--line); }

@@ -25,6 +25,7 @@ const FINAL_DECISIONS = new Set([
   'releasedAfterGap',
   'stale',
   'unrouted',
+  'ignored',
   'duplicate',
   'rejected',
 ]);

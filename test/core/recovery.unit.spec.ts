@@ -89,6 +89,46 @@ describe('rule 11: the session of a start whose answer was lost is adopted', () 
   });
 });
 
+describe('rule 12: a startSent the attempt does not answer', () => {
+  const decisionsOf = (outputs: readonly CoreOutput[]) =>
+    outputs.filter((o) => o.kind === 'decision' && o.decision !== 'applied');
+
+  it("is ignored with its reason when it names another uid than the attempt's, and sends nothing", () => {
+    const { state, outputs } = run([start(0), startSent(1, '2002')]);
+    expect(decisionsOf(outputs)).toEqual([
+      expect.objectContaining({
+        decision: 'ignored',
+        position: 2,
+        recording: 'r1',
+        reason: expect.stringMatching(/^startSentOtherUid\b.*1001/),
+        state: 'starting',
+      }),
+    ]);
+    expect(effects(outputs, 'start')).toEqual([]);
+    // The attempt's own startSent still goes out after it.
+    const next = stepUntrusted(state, startSent(2));
+    expect(next.outputs).toContainEqual(
+      expect.objectContaining({ kind: 'decision', decision: 'applied', position: 3 }),
+    );
+    expect(effects(next.outputs, 'start')).toHaveLength(1);
+  });
+
+  it('a late startSent of the attempt given up (rule 11: retried with the other uid) is ignored', () => {
+    const { outputs } = run([
+      start(0),
+      startSent(1),
+      noAnswer(11),
+      tick(60),
+      startSent(61, '1001', 'RES-LATE'),
+    ]);
+    expect(effects(outputs, 'acquireAndStart')).toHaveLength(2);
+    expect(decisionsOf(outputs)).toContainEqual(
+      expect.objectContaining({ decision: 'ignored', position: 5 }),
+    );
+    expect(effects(outputs, 'start')).toHaveLength(1);
+  });
+});
+
 describe('rule 12: options in the log', () => {
   it('reads the options an `options` record sets, from the next input on', () => {
     const options = resolveCoreOptions({ unknownSidHoldMs: 60_000 });

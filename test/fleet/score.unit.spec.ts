@@ -341,6 +341,136 @@ describe('the score against the ground truth', () => {
     expect(restarted.perRecording[0]).toMatchObject({ spurious: 1, missed: 0 });
   });
 
+  // Rule 7 (docs/lifecycle.md; lifecycle-rules.md rule 7): 3 restarts per recording, its
+  // lifetime, by default. lostExits seed 4, recording-35: four unasked quits, three restarts, the
+  // 4th quit ends failed/restartBudgetExhausted, and the host stops it later.
+  describe("rule 7's restart budget, from the truth's quits", () => {
+    const quits = [10, 20, 30, 40].map((m) => m * MIN);
+    // Session n runs from the restart after quit n-1 (5 s later) until quit n.
+    const sessions = (count: number) =>
+      quits.slice(0, count).map((quitAt, n) => {
+        const from = n === 0 ? 0 : quits[n - 1]! + 5_000;
+        return session(
+          'room-1',
+          `S${n + 1}`,
+          from,
+          [
+            [from, 'recording'],
+            [quitAt, 'quit'],
+          ],
+          { at: quitAt, cause: n % 2 === 0 ? 'abnormalExit' : 'webRecorderStopped' },
+        );
+      });
+    const restartsAfter = (count: number) =>
+      quits.slice(0, count).map((quitAt) => ({ recording: 'r1', at: quitAt + 2_000 }));
+    const believed = (count: number, last: BeliefChange['belief'][]) =>
+      line(
+        [0, 'live'],
+        ...quits.slice(0, count).flatMap((quitAt): [number, BeliefChange['belief']][] => [
+          [quitAt + 2_000, 'ended'],
+          [quitAt + 5_000, 'live'],
+        ]),
+        ...last.map((belief, i): [number, BeliefChange['belief']] => [
+          quits[count]! + 2_000 + i * 10 * MIN,
+          belief,
+        ]),
+      );
+
+    it('the quit after the 3rd restart is not a missed restart, and failed is the right end', () => {
+      const result = score(
+        input({
+          plans: [plan(1)],
+          truth: sessions(4),
+          restarts: restartsAfter(3),
+          timelines: new Map([['r1', believed(3, ['ended'])]]),
+        }),
+      );
+      expect(result.missedRestarts).toBe(0);
+      expect(result.spuriousRestarts).toBe(0);
+      expect(result.finalAccuracy).toBe(1);
+      expect(result.detectWithoutNotification).toMatchObject({ detected: 4, missed: 0 });
+    });
+
+    it("the host's later stop of a recording given up by the budget: failed (ended) is right, and so is stopped", () => {
+      const stopAt = 50 * MIN;
+      const failed = score(
+        input({
+          plans: [plan(1, stopAt)],
+          truth: sessions(4),
+          restarts: restartsAfter(3),
+          timelines: new Map([['r1', believed(3, ['ended'])]]),
+        }),
+      );
+      expect(failed.missedRestarts).toBe(0);
+      expect(failed.finalAccuracy).toBe(1);
+      // Wrong only for the 2 s each quit took to be seen.
+      expect(failed.wrongTimeShare).toBeCloseTo((4 * 2_000) / END, 6);
+      const stopped = score(
+        input({
+          plans: [plan(1, stopAt)],
+          truth: sessions(4),
+          restarts: restartsAfter(3),
+          timelines: new Map([['r1', believed(3, ['ended', 'stopped'])]]),
+        }),
+      );
+      expect(stopped.finalAccuracy).toBe(1);
+    });
+
+    it('a quit within the budget left without a restart is still missed', () => {
+      const result = score(
+        input({
+          plans: [plan(1)],
+          truth: sessions(3),
+          restarts: restartsAfter(2),
+          timelines: new Map([['r1', believed(2, ['ended'])]]),
+        }),
+      );
+      expect(result.missedRestarts).toBe(1);
+    });
+
+    it("an observer without a budget that restarts the 4th quit is not spurious (the truth's recorder was gone)", () => {
+      const result = score(
+        input({
+          plans: [plan(1)],
+          truth: [
+            ...sessions(4),
+            session('room-1', 'S5', quits[3]! + 5_000, [[quits[3]! + 5_000, 'recording']]),
+          ],
+          restarts: restartsAfter(4),
+          timelines: new Map([['r1', believed(4, [])]]),
+        }),
+      );
+      expect(result).toMatchObject({ missedRestarts: 0, spuriousRestarts: 0, finalAccuracy: 1 });
+    });
+
+    it("the observer's own stop of a second session does not spend the budget", () => {
+      const truth = [
+        // A second session the observer stopped while the first ran: not the recording's quit.
+        session(
+          'room-1',
+          'X',
+          5 * MIN,
+          [
+            [5 * MIN, 'recording'],
+            [6 * MIN, 'stopped'],
+          ],
+          { at: 6 * MIN, cause: 'stopped' },
+        ),
+        ...sessions(3),
+      ];
+      const result = score(
+        input({
+          plans: [plan(1)],
+          truth,
+          restarts: restartsAfter(2),
+          timelines: new Map([['r1', believed(2, ['ended'])]]),
+        }),
+      );
+      // Two restarts for three quits: the 3rd is owed one (the observer's stop spent none).
+      expect(result.missedRestarts).toBe(1);
+    });
+  });
+
   it('an exit notification of an unsubscribed event type never reached the webhook', () => {
     const quitAt = 20 * MIN;
     const result = score(

@@ -23,6 +23,7 @@ const DECISIONS: readonly WireDecisionKind[] = [
   'late',
   'stale',
   'unrouted',
+  'ignored',
   'rejected',
 ];
 const STATES = [

@@ -10,6 +10,7 @@ export type WireDecisionKind =
   | 'late'
   | 'stale'
   | 'unrouted'
+  | 'ignored'
   | 'rejected';
 
 /** A decision of the core, as `Decision` in src/core. */
