@@ -15,6 +15,7 @@ export type {
   SupervisedRecording,
   Supervisor,
   SupervisorOptions,
+  SupervisorUsage,
   UpdateCommand,
 } from './runtime/index.js';
 

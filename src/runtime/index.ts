@@ -15,7 +15,13 @@ export type { CallPriority, RestSchedulerOptions } from './scheduler.js';
 export { RestScheduler, seededRandom } from './scheduler.js';
 export { SnapshotPolicy } from './snapshot-policy.js';
 export { createSupervisor } from './supervisor.js';
-export type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+export type {
+  DomainEventOf,
+  StartCommand,
+  Supervisor,
+  SupervisorUsage,
+  UpdateCommand,
+} from './supervisor-api.js';
 export type {
   ClientRequestFactory,
   Logger,
@@ -24,3 +30,5 @@ export type {
 } from './supervisor-options.js';
 export { SUPERVISOR_DEFAULTS } from './supervisor-options.js';
 export type { SupervisedRecording } from './supervisor-picture.js';
+export type { SupervisorTelemetry } from './telemetry.js';
+export { callOf, instrumentSupervisor, recwatchMeter } from './telemetry.js';

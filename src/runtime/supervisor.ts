@@ -44,7 +44,13 @@ import {
 } from './sharing.js';
 import { checkStart } from './start-command.js';
 import { StartQueue } from './start-queue.js';
-import type { DomainEventOf, StartCommand, Supervisor, UpdateCommand } from './supervisor-api.js';
+import type {
+  DomainEventOf,
+  StartCommand,
+  Supervisor,
+  SupervisorUsage,
+  UpdateCommand,
+} from './supervisor-api.js';
 import { HostRequestFailure } from './supervisor-host-request.js';
 import { SupervisorInspection } from './supervisor-inspect.js';
 import { SupervisorManifests } from './supervisor-manifest.js';
@@ -58,6 +64,7 @@ import {
 } from './supervisor-options.js';
 import { type SupervisedRecording, supervisedPicture } from './supervisor-picture.js';
 import { recordingOf, type SessionEffect, sessionRef } from './supervisor-session.js';
+import { instrumentSupervisor, recwatchMeter, type SupervisorTelemetry } from './telemetry.js';
 
 /**
  * Creates a supervisor: opens (or resumes) its event log, rebuilds every recording, re-arms the
@@ -80,12 +87,16 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
   );
   try {
     const inspection = new SupervisorInspection(options.inspect, options.logger ?? {});
+    // Metrics only when a MeterProvider is there: none registered costs nothing.
+    const meter = recwatchMeter(options.meterProvider);
+    const telemetry: { current?: SupervisorTelemetry } = {};
     // The host's options go in the log when they differ from the log's (rule 12).
     const journal = await Journal.open(log, {
       onStep: (step, before) => inspection.step(step, before),
       core: coreOptionsOf(options),
       now: () => clock.now(),
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+      ...(meter !== null && { onAppend: (ms: number) => telemetry.current?.appended(ms) }),
     });
     inspection.announce(journal.state);
     const supervisor = new SupervisorRuntime(
@@ -98,6 +109,12 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
       inspection,
     );
     supervisor.whenClosed(() => lock?.release());
+    if (meter !== null) {
+      // Before the resume, so its appends and events are measured too.
+      const instruments = instrumentSupervisor(meter, supervisor);
+      telemetry.current = instruments;
+      supervisor.whenClosed(() => instruments.close());
+    }
     // On a shared log, each recording is resumed by the instance that takes it.
     if (isSharedLog(log)) await supervisor.share(log, options.instance ?? defaultInstance());
     else await supervisor.resumeAll();
@@ -543,6 +560,15 @@ class SupervisorRuntime implements Supervisor {
         }
       });
     return () => subscription.unsubscribe();
+  }
+
+  usage(): SupervisorUsage {
+    return {
+      qps: this.scheduler.qps,
+      sentLastSecond: this.scheduler.sentLastSecond,
+      queued: this.scheduler.queued,
+      leases: this.ownership?.load ?? null,
+    };
   }
 
   async update(recording: string, command: UpdateCommand): Promise<CallOutcome> {
