@@ -29,13 +29,17 @@ export interface SupervisorTelemetry {
   close(): void;
 }
 
+// Read once (a walk up to the package.json), only by hosts that measure.
+let version: string | undefined;
+
 /**
  * The meter of `provider` (default the global one of `@opentelemetry/api`), or null when it is
  * the API's no-op meter (no provider registered) or `provider` is false: nothing is then followed.
  */
 export function recwatchMeter(provider: MeterProvider | false | undefined): Meter | null {
   if (provider === false) return null;
-  const meter = (provider ?? metrics.getMeterProvider()).getMeter(METER_NAME, packageVersion());
+  version ??= packageVersion();
+  const meter = (provider ?? metrics.getMeterProvider()).getMeter(METER_NAME, version);
   return meter === createNoopMeter() ? null : meter;
 }
 
