@@ -8,6 +8,7 @@ import { runLogBench } from './log.bench.js';
 import { runRebuildBench } from './rebuild.bench.js';
 import type { SuiteContext, SuiteResult } from './row.js';
 import { runSchedulerBench } from './scheduler.bench.js';
+import { runServeBench } from './serve.bench.js';
 import { runSupervisorBench } from './supervisor.bench.js';
 import { runWebhookBench } from './webhook.bench.js';
 import { runWebhookAttackRow } from './webhook-attack.bench.js';
@@ -46,6 +47,7 @@ export const SUITES: readonly Suite[] = [
       rows: [await runWebhookAttackRow(context), await runInspectorReadersRow(context)],
     }),
   },
+  { name: 'serve', rows: ['serve-api-latency', 'serve-sse-fanout'], run: runServeBench },
   { name: 'scheduler', rows: ['scheduler'], run: runSchedulerBench },
   {
     name: 'ingest',
