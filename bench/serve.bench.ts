@@ -327,9 +327,14 @@ async function sseFanOut(
   return { many: side('many'), one: side('one') };
 }
 
-/** Targets: see docs/performance.md (the serve section) for the figures they come from. */
-const API_P99_MS = 25;
-const FANOUT_P99_MS = 50;
+/**
+ * Targets (docs/performance.md, "The service"): a backend's call to the host API sits in its own
+ * request path, and 50 ms at p99 is the bound the webhook-throughput row holds too; an event
+ * reports what Agora itself tells seconds apart (notifications, a query a minute), so 100 ms to
+ * every one of 100 clients is far inside what a consumer can tell.
+ */
+const API_P99_MS = 50;
+const FANOUT_P99_MS = 100;
 
 /** The `serve-api-latency` and `serve-sse-fanout` rows. */
 export async function runServeBench(context: SuiteContext): Promise<SuiteResult> {
