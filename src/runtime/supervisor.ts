@@ -85,11 +85,11 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
     options.log ?? SUPERVISOR_DEFAULTS.log,
     options.sqlite,
   );
+  // Metrics only when a MeterProvider is there: none registered costs nothing.
+  const meter = recwatchMeter(options.meterProvider);
+  const telemetry: { current?: SupervisorTelemetry } = {};
   try {
     const inspection = new SupervisorInspection(options.inspect, options.logger ?? {});
-    // Metrics only when a MeterProvider is there: none registered costs nothing.
-    const meter = recwatchMeter(options.meterProvider);
-    const telemetry: { current?: SupervisorTelemetry } = {};
     // The host's options go in the log when they differ from the log's (rule 12).
     const journal = await Journal.open(log, {
       onStep: (step, before) => inspection.step(step, before),
@@ -120,6 +120,7 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
     else await supervisor.resumeAll();
     return supervisor;
   } catch (error) {
+    telemetry.current?.close();
     if (owned) await log.close().catch(() => {});
     lock?.release();
     throw error;
