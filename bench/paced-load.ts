@@ -39,6 +39,8 @@ export interface PacedRequest {
   readonly method?: 'GET' | 'POST';
   /** Path and query, default the URL's path. */
   readonly path?: string;
+  /** Also gets this request's latency (µs): a histogram per kind of request. */
+  readonly histogram?: RecordableHistogram;
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -73,7 +75,7 @@ export async function pacedLoad(
       if (settled === total) resolve();
     };
     const send = () => {
-      const { id, body, headers, method = 'POST', path = target.pathname } = next();
+      const { id, body, headers, method = 'POST', path = target.pathname, ...own } = next();
       const issued = performance.now();
       let done = false;
       const fail = () => {
@@ -100,6 +102,7 @@ export async function pacedLoad(
             const micros = Math.max(1, Math.round((performance.now() - issued) * 1000));
             latency.record(micros);
             histogram?.record(micros);
+            own.histogram?.record(micros);
             const status = response.statusCode ?? 0;
             if (status === 200 || (method === 'POST' && status === 201)) {
               ok += 1;

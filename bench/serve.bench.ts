@@ -72,7 +72,14 @@ async function getJson(url: string): Promise<unknown> {
  * The API's request mix: of every 20 requests, 17 read one recording, 2 list them all, 1 starts
  * a new one (idempotent by id: a new id each time).
  */
-function apiMix(known: readonly string[], side: string): () => PacedRequest {
+const KINDS = ['get', 'list', 'start'] as const;
+type Kind = (typeof KINDS)[number];
+
+function apiMix(
+  known: readonly string[],
+  side: string,
+  kinds: Record<Kind, RecordableHistogram>,
+): () => PacedRequest {
   let n = 0;
   return () => {
     const i = n++;
@@ -85,10 +92,18 @@ function apiMix(known: readonly string[], side: string): () => PacedRequest {
         path: '/v1/recordings',
         body: JSON.stringify({ recording, cname: `room-${recording}`, uid: '7001', mode: 'mix' }),
         headers: { ...AUTH, 'content-type': 'application/json' },
+        histogram: kinds.start,
       };
     }
     if (slot === 9 || slot === 18) {
-      return { id: `list-${i}`, method: 'GET', path: '/v1/recordings', body: '', headers: AUTH };
+      return {
+        id: `list-${i}`,
+        method: 'GET',
+        path: '/v1/recordings',
+        body: '',
+        headers: AUTH,
+        histogram: kinds.list,
+      };
     }
     const recording = known[i % known.length] as string;
     return {
@@ -97,6 +112,7 @@ function apiMix(known: readonly string[], side: string): () => PacedRequest {
       path: `/v1/recordings/${recording}`,
       body: '',
       headers: AUTH,
+      histogram: kinds.get,
     };
   };
 }
@@ -144,9 +160,27 @@ async function apiLatency(
       ApiSide,
       PacedLoad[]
     >;
-    const next = { empty: apiMix(known, 'empty'), recwatch: apiMix(known, 'recwatch') };
+    // Latencies by kind of request, after the warm-up (rounds only).
+    const byKind = Object.fromEntries(
+      API_SIDES.map((side) => [
+        side,
+        Object.fromEntries(KINDS.map((kind) => [kind, createHistogram()])),
+      ]),
+    ) as Record<ApiSide, Record<Kind, RecordableHistogram>>;
+    const warm = Object.fromEntries(KINDS.map((kind) => [kind, createHistogram()])) as Record<
+      Kind,
+      RecordableHistogram
+    >;
+    const next = {
+      empty: apiMix(known, 'empty', byKind.empty),
+      recwatch: apiMix(known, 'recwatch', byKind.recwatch),
+    };
+    const warmUp = {
+      empty: apiMix(known, 'empty-warm', warm),
+      recwatch: apiMix(known, 'recwatch-warm', warm),
+    };
     const load = { rate: options.rate, seconds: options.seconds, connections: 16 };
-    for (const side of API_SIDES) await pacedLoad(url(side), { ...load, seconds: 1 }, next[side]);
+    for (const side of API_SIDES) await pacedLoad(url(side), { ...load, seconds: 1 }, warmUp[side]);
     for (let r = 0; r < options.rounds; r += 1) {
       for (let k = 0; k < API_SIDES.length; k += 1) {
         const side = API_SIDES[(r + k) % API_SIDES.length] as ApiSide;
@@ -155,6 +189,7 @@ async function apiLatency(
     }
     const side = (name: ApiSide) => ({
       ...pooled(histograms[name]),
+      byKind: Object.fromEntries(KINDS.map((kind) => [kind, pooled(byKind[name][kind])])),
       ok: runs[name].reduce((n, run) => n + run.ok, 0),
       errors: runs[name].reduce((n, run) => n + run.errors + run.non2xx, 0),
       rounds: runs[name].map(({ requestsPerSecond, p50Ms, p99Ms, maxMs, scheduleLagP99Ms }) => ({
