@@ -35,15 +35,21 @@ export interface PacedRequest {
   readonly id: string;
   readonly body: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Default POST (a GET is sent without a body). */
+  readonly method?: 'GET' | 'POST';
+  /** Path and query, default the URL's path. */
+  readonly path?: string;
+  /** Also gets this request's latency (µs): a histogram per kind of request. */
+  readonly histogram?: RecordableHistogram;
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
- * Sends `rate` requests a second for `seconds` to `url` (POST), paced, on at most `connections`
- * keep-alive connections; resolves once every request is answered or failed. `acked` gets the
- * id of each request answered 200; `histogram`, when given, also gets every latency (µs), so
- * several runs can be pooled.
+ * Sends `rate` requests a second for `seconds` to `url` (POST, or each request's own method and
+ * path), paced, on at most `connections` keep-alive connections; resolves once every request is
+ * answered or failed. `acked` gets the id of each request answered 200 (or 201 to a POST);
+ * `histogram`, when given, also gets every latency (µs), so several runs can be pooled.
  */
 export async function pacedLoad(
   url: string,
@@ -69,7 +75,7 @@ export async function pacedLoad(
       if (settled === total) resolve();
     };
     const send = () => {
-      const { id, body, headers } = next();
+      const { id, body, headers, method = 'POST', path = target.pathname, ...own } = next();
       const issued = performance.now();
       let done = false;
       const fail = () => {
@@ -82,10 +88,11 @@ export async function pacedLoad(
         {
           host: target.hostname,
           port: target.port,
-          path: target.pathname,
-          method: 'POST',
+          path,
+          method,
           agent,
-          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          headers:
+            method === 'GET' ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
         },
         (response) => {
           response.resume();
@@ -95,7 +102,9 @@ export async function pacedLoad(
             const micros = Math.max(1, Math.round((performance.now() - issued) * 1000));
             latency.record(micros);
             histogram?.record(micros);
-            if (response.statusCode === 200) {
+            own.histogram?.record(micros);
+            const status = response.statusCode ?? 0;
+            if (status === 200 || (method === 'POST' && status === 201)) {
               ok += 1;
               acked?.add(id);
             } else non2xx += 1;
@@ -106,7 +115,7 @@ export async function pacedLoad(
       );
       req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
       req.on('error', fail);
-      req.end(body);
+      req.end(method === 'GET' ? undefined : body);
     };
     const tick = () => {
       const now = performance.now();

@@ -20,6 +20,13 @@ function headline(row: Row): string {
     return `p50/p99/p99.9 ${f.p50Ms}/${f.p99Ms}/${f.p999Ms} ms (autocannon p99 ${f.autocannonP99Ms}) at ${f.requestsPerSecond} req/s, ${f.errors} errors, ${f.acknowledgedMissingFromLog} acked missing from the log; empty server p99 ${b.p99Ms} ms`;
   if (row.row === 'webhook-throughput')
     return `${f.requestsPerSecond} req/s (at ${f.atConnections} connections); empty server ${b.requestsPerSecond} req/s`;
+  if (row.row === 'serve-api-latency')
+    return `p50/p99 ${f.p50Ms}/${f.p99Ms} ms over ${f.requests} requests, ${f.errors} errors; empty Hono app p50/p99 ${b.p50Ms}/${b.p99Ms} ms`;
+  if (row.row === 'serve-sse-fanout') {
+    const all = (f.allClients ?? {}) as Record<string, unknown>;
+    const one = (b.allClients ?? {}) as Record<string, unknown>;
+    return `to all ${f.clients} clients p50/p99 ${all.p50Ms}/${all.p99Ms} ms over ${f.events} events, ${f.missing} deliveries missing; 1 client p50/p99 ${one.p50Ms}/${one.p99Ms} ms`;
+  }
   if (row.row === 'scheduler')
     return `${f.recordings} recordings, ${f.simulatedMinutes} simulated min in ${f.wallSeconds} s; busiest second ${f.busiestSecond} calls, ${f.simulator429} × 429; worst lag ${f.worstLagSeconds} s, of which beyond the budget ${f.worstLagBeyondForcedSeconds} s`;
   if (row.row === 'ingest-sqlite')

@@ -8,7 +8,9 @@ import { runLogBench } from './log.bench.js';
 import { runRebuildBench } from './rebuild.bench.js';
 import type { SuiteContext, SuiteResult } from './row.js';
 import { runSchedulerBench } from './scheduler.bench.js';
+import { runServeBench } from './serve.bench.js';
 import { runSupervisorBench } from './supervisor.bench.js';
+import { runTelemetryBench } from './telemetry.bench.js';
 import { runWebhookBench } from './webhook.bench.js';
 import { runWebhookAttackRow } from './webhook-attack.bench.js';
 
@@ -46,6 +48,7 @@ export const SUITES: readonly Suite[] = [
       rows: [await runWebhookAttackRow(context), await runInspectorReadersRow(context)],
     }),
   },
+  { name: 'serve', rows: ['serve-api-latency', 'serve-sse-fanout'], run: runServeBench },
   { name: 'scheduler', rows: ['scheduler'], run: runSchedulerBench },
   {
     name: 'ingest',
@@ -55,6 +58,11 @@ export const SUITES: readonly Suite[] = [
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
   { name: 'log', rows: [], run: figuresOnly(runLogBench) },
   { name: 'supervisor', rows: [], run: figuresOnly(runSupervisorBench) },
+  {
+    name: 'telemetry',
+    rows: [],
+    run: async (context) => ({ rows: [], details: await runTelemetryBench(context) }),
+  },
   { name: 'memory', rows: ['memory'], run: runMemorySuite },
   { name: 'postgres', rows: ['ingest-postgres'], run: runPostgresSuite },
 ];

@@ -16,6 +16,7 @@ export type {
   SupervisedRecording,
   Supervisor,
   SupervisorOptions,
+  SupervisorUsage,
   UpdateCommand,
 } from './runtime/index.js';
 

@@ -20,6 +20,7 @@ export type {
   SharedInstance,
   StartCommand,
   Supervisor,
+  SupervisorUsage,
   UpdateCommand,
 } from './supervisor-api.js';
 export type {
@@ -30,3 +31,5 @@ export type {
 } from './supervisor-options.js';
 export { SUPERVISOR_DEFAULTS } from './supervisor-options.js';
 export type { SupervisedRecording } from './supervisor-picture.js';
+export type { SupervisorTelemetry } from './telemetry.js';
+export { callOf, instrumentSupervisor, recwatchMeter } from './telemetry.js';

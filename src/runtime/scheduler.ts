@@ -74,6 +74,19 @@ export class RestScheduler {
     return this.ready.size + this.later.size;
   }
 
+  /** Calls sent in the last second (the budget in use: at most `qps`). */
+  get sentLastSecond(): number {
+    const since = this.options.clock.now() - 1_000;
+    let count = 0;
+    for (const at of this.sent) if (at > since) count += 1;
+    return count;
+  }
+
+  /** The budget, calls per second. */
+  get qps(): number {
+    return this.options.qps;
+  }
+
   /**
    * Sends `call` when its turn comes. Rejects with `SupervisorClosedError` if the queue is closed
    * before it is sent.

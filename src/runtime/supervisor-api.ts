@@ -43,6 +43,18 @@ export interface SharedInstance {
 /** A domain event of one type. */
 export type DomainEventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
 
+/** What a supervisor uses now (`supervisor.usage()`): the REST budget and its leases. */
+export interface SupervisorUsage {
+  /** The app id's REST budget, calls per second (the `qps` option). */
+  readonly qps: number;
+  /** Calls sent in the last second (at most `qps`). */
+  readonly sentLastSecond: number;
+  /** Calls waiting for the budget. */
+  readonly queued: number;
+  /** Recordings whose lease this instance holds on a shared log; null on a log of its own. */
+  readonly leases: number | null;
+}
+
 /** The supervisor of `createSupervisor`. */
 export interface Supervisor extends WebhookReceiver {
   /**
@@ -79,6 +91,11 @@ export interface Supervisor extends WebhookReceiver {
     type: T,
     listener: (event: DomainEventOf<T>) => void,
   ): () => void;
+  /**
+   * What it uses now: the REST budget (calls sent in the last second, calls queued) and, on a
+   * shared log, the leases it holds. Read by the metrics (docs/service.md#metrics).
+   */
+  usage(): SupervisorUsage;
   /**
    * Sends `update` (or `updateLayout`) for the recording's current sid and gives Agora's answer.
    * @throws UnknownRecordingError, NoSessionError, SupervisorClosedError

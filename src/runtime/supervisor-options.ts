@@ -1,5 +1,6 @@
 // The supervisor's options: what a host gives, the defaults, and the checks that turn a mistake
 // into a ConfigurationError before anything runs.
+import type { MeterProvider } from '@opentelemetry/api';
 import type { Clock } from '../clock/index.js';
 import { type CoreOptions, readRecordedOptions } from '../core/index.js';
 import { ConfigurationError } from '../errors/index.js';
@@ -101,6 +102,14 @@ export interface SupervisorOptions {
    * ms. Default a third of the log's `leaseTtlMs`.
    */
   readonly heartbeatMs?: number;
+  /**
+   * Where the supervisor's metrics go, through OpenTelemetry (`@opentelemetry/api`; names in
+   * docs/service.md#metrics): a MeterProvider, or false for none. Default the global provider
+   * as it is when `createSupervisor` is called (`metrics.setGlobalMeterProvider` before it): with
+   * none registered, the API's no-op meter is seen and nothing is measured at all
+   * (docs/embedding.md#metrics-with-opentelemetry).
+   */
+  readonly meterProvider?: MeterProvider | false;
 }
 
 /** Agora's acquire body needs `scene: 1` for web recording; the other modes take the defaults. */
@@ -159,6 +168,16 @@ export function checkSupervisorOptions(options: SupervisorOptions): void {
     throw new ConfigurationError("log must be a SQLite path, 'memory', or an EventLog");
   checkSqliteOptions(options.sqlite, log);
   positive('heartbeatMs', options.heartbeatMs);
+  const provider: unknown = options.meterProvider;
+  if (
+    provider !== undefined &&
+    provider !== false &&
+    (provider === null ||
+      typeof provider !== 'object' ||
+      typeof (provider as MeterProvider).getMeter !== 'function')
+  ) {
+    throw new ConfigurationError('meterProvider must be a MeterProvider (with getMeter) or false');
+  }
   if (options.instance !== undefined) {
     if (typeof options.instance !== 'string' || options.instance === '') {
       throw new ConfigurationError('instance must be a non-empty string');

@@ -50,6 +50,7 @@ import type {
   SharedInstance,
   StartCommand,
   Supervisor,
+  SupervisorUsage,
   UpdateCommand,
 } from './supervisor-api.js';
 import { HostRequestFailure } from './supervisor-host-request.js';
@@ -65,6 +66,7 @@ import {
 } from './supervisor-options.js';
 import { type SupervisedRecording, supervisedPicture } from './supervisor-picture.js';
 import { recordingOf, type SessionEffect, sessionRef } from './supervisor-session.js';
+import { instrumentSupervisor, recwatchMeter, type SupervisorTelemetry } from './telemetry.js';
 
 /**
  * Creates a supervisor: opens (or resumes) its event log, rebuilds every recording, re-arms the
@@ -85,6 +87,9 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
     options.log ?? SUPERVISOR_DEFAULTS.log,
     options.sqlite,
   );
+  // Metrics only when a MeterProvider is there: none registered costs nothing.
+  const meter = recwatchMeter(options.meterProvider);
+  const telemetry: { current?: SupervisorTelemetry } = {};
   try {
     const inspection = new SupervisorInspection(options.inspect, options.logger ?? {});
     // The host's options go in the log when they differ from the log's (rule 12).
@@ -93,6 +98,7 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
       core: coreOptionsOf(options),
       now: () => clock.now(),
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
+      ...(meter !== null && { onAppend: (ms: number) => telemetry.current?.appended(ms) }),
     });
     inspection.announce(journal.state);
     const supervisor = new SupervisorRuntime(
@@ -105,11 +111,18 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
       inspection,
     );
     supervisor.whenClosed(() => lock?.release());
+    if (meter !== null) {
+      // Before the resume, so its appends and events are measured too.
+      const instruments = instrumentSupervisor(meter, supervisor);
+      telemetry.current = instruments;
+      supervisor.whenClosed(() => instruments.close());
+    }
     // On a shared log, each recording is resumed by the instance that takes it.
     if (isSharedLog(log)) await supervisor.share(log, options.instance ?? defaultInstance());
     else await supervisor.resumeAll();
     return supervisor;
   } catch (error) {
+    telemetry.current?.close();
     if (owned) await log.close().catch(() => {});
     lock?.release();
     throw error;
@@ -567,6 +580,15 @@ class SupervisorRuntime implements Supervisor {
         }
       });
     return () => subscription.unsubscribe();
+  }
+
+  usage(): SupervisorUsage {
+    return {
+      qps: this.scheduler.qps,
+      sentLastSecond: this.scheduler.sentLastSecond,
+      queued: this.scheduler.queued,
+      leases: this.ownership?.load ?? null,
+    };
   }
 
   async update(recording: string, command: UpdateCommand): Promise<CallOutcome> {

@@ -3,8 +3,7 @@
 // count from this process's start, as Prometheus expects.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import type { Supervisor } from '../runtime/index.js';
-import { classifyCall, classifyQuery } from '../signals/index.js';
+import { callOf, type Supervisor } from '../runtime/index.js';
 import { LIFECYCLE_STATES } from './api-schemas.js';
 
 /** The service's metrics, registered in their own registry. */
@@ -30,7 +29,8 @@ export interface ServeMetrics {
  * `recwatch_agora_webhook_request_duration_seconds{status}`, `recwatch_log_append_duration_seconds`,
  * `recwatch_agora_calls_total{call,outcome}`, `recwatch_agora_rate_limited_total{call}`,
  * `recwatch_restarts_total`, `recwatch_quits_total{reason}`, `recwatch_failures_total{reason}`,
- * `recwatch_events_total{type}`, `recwatch_outbound_webhook_attempts_total{outcome}`,
+ * `recwatch_events_total{type}`, `recwatch_agora_qps_budget_used`, `recwatch_agora_calls_queued`,
+ * `recwatch_leases` (shared logs), `recwatch_outbound_webhook_attempts_total{outcome}`,
  * `recwatch_event_streams`, `recwatch_http_requests_in_flight`, and Node's defaults (`nodejs_eventloop_lag_seconds`, ...).
  */
 export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
@@ -88,6 +88,34 @@ export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
     labelNames: ['type'],
     registers: [registry],
   });
+  new Gauge({
+    name: 'recwatch_agora_qps_budget_used',
+    help: "Share of the app id's REST budget used in the last second (calls sent / qps).",
+    registers: [registry],
+    collect() {
+      const usage = supervisor.usage();
+      this.set(usage.sentLastSecond / usage.qps);
+    },
+  });
+  new Gauge({
+    name: 'recwatch_agora_calls_queued',
+    help: 'Agora REST calls waiting for the budget.',
+    registers: [registry],
+    collect() {
+      this.set(supervisor.usage().queued);
+    },
+  });
+  // Only on a log shared by several instances: a supervisor alone holds no lease.
+  if (supervisor.usage().leases !== null) {
+    new Gauge({
+      name: 'recwatch_leases',
+      help: 'Recordings whose lease this instance holds.',
+      registers: [registry],
+      collect() {
+        this.set(supervisor.usage().leases ?? 0);
+      },
+    });
+  }
   let readInFlight = () => 0;
   new Gauge({
     name: 'recwatch_http_requests_in_flight',
@@ -102,7 +130,11 @@ export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
       for (const output of step.outputs) {
         if (output.kind === 'decision') inputs.inc({ decision: output.decision });
       }
-      if (step.item.kind === 'input') countCall(step.item.record, calls, rateLimited);
+      if (step.item.kind !== 'input') return;
+      const call = callOf(step.item.record);
+      if (call === null) return;
+      calls.inc({ call: call.call, outcome: call.outcome });
+      if (call.status === 429) rateLimited.inc({ call: call.call });
     }),
     supervisor.events$.subscribe((event) => {
       events.inc({ type: event.type });
@@ -144,33 +176,4 @@ export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
       for (const subscription of subscriptions) subscription.unsubscribe();
     },
   };
-}
-
-const CALLS: Readonly<Record<string, string>> = {
-  started: 'start',
-  startFailed: 'start',
-  query: 'query',
-  stopResult: 'stop',
-};
-
-// A logged call result: its outcome is read as the core reads it (signals' classifiers).
-function countCall(
-  record: unknown,
-  calls: Counter<'call' | 'outcome'>,
-  rateLimited: Counter<'call'>,
-): void {
-  if (record === null || typeof record !== 'object' || !('type' in record)) return;
-  const type = String(record.type);
-  const call = CALLS[type];
-  if (call === undefined) return;
-  if (type === 'started') {
-    calls.inc({ call, outcome: 'ok' });
-    return;
-  }
-  const { httpStatus, body } = record as { httpStatus?: unknown; body?: unknown };
-  const status = typeof httpStatus === 'number' ? httpStatus : null;
-  const outcome =
-    type === 'query' ? classifyQuery(status, body).kind : classifyCall(status, body).kind;
-  calls.inc({ call, outcome });
-  if (status === 429) rateLimited.inc({ call });
 }

@@ -1,5 +1,5 @@
-// The README's quick start and the plain-http, Hono, Express and Fastify examples of
-// docs/embedding.md, run exactly as written (only the package names point at this checkout)
+// The README's quick start and the plain-http, Hono, Express, Fastify and OpenTelemetry examples
+// of docs/embedding.md, run exactly as written (only the package names point at this checkout)
 // against the simulator.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -12,15 +12,23 @@ import { tempDir } from '../fixtures/temp-dir.js';
 const work = tempDir('recwatch-examples-');
 afterAll(() => work.remove());
 
-const cases: [string, string, string][] = [
+// The fourth element: what the example prints besides its started line.
+const cases: [string, string, string, RegExp?][] = [
   ['the README quick start', 'README.md', 'readme-quick-start'],
   ['the plain node:http example', 'docs/embedding.md', 'plain-http'],
   ['the Hono example', 'docs/embedding.md', 'hono'],
   ['the Express example', 'docs/embedding.md', 'express'],
   ['the Fastify example', 'docs/embedding.md', 'fastify'],
+  // The console exporter prints the recording gauge at 1 in state recording.
+  [
+    'the OpenTelemetry example',
+    'docs/embedding.md',
+    'metrics',
+    /name: 'recwatch\.recordings'[\s\S]*?attributes: \{ state: 'recording' \}[^}]*value: 1\b/,
+  ],
 ];
 
-describe.each(cases)('%s', (_title, file, name) => {
+describe.each(cases)('%s', (_title, file, name, printedToo) => {
   it('runs as written: starts a recording that Agora (the simulator) really has', async () => {
     if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run npm run build first`);
     const script = work.file(`${name}.mjs`);
@@ -68,6 +76,7 @@ describe.each(cases)('%s', (_title, file, name) => {
         child.on('close', () => (err === '' ? resolve(out) : reject(new Error(err))));
       });
       const sid = /r1 started: sid (\w+)/.exec(printed)?.[1];
+      if (printedToo !== undefined) expect(printed).toMatch(printedToo);
       const truth = sim.truth().filter((r): r is TrueRecording => r.type === 'recording');
       expect(truth.map((r) => r.sid)).toEqual([sid]);
       expect(truth[0]?.cname).toBe('room1');

@@ -2,7 +2,7 @@
 // compiles under strict settings without skipLibCheck, and loaded by import and by require.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,8 @@ describe('an app that installs it', () => {
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
     // The package's runtime dependencies, as npm would install them; no @types the app lacks.
-    for (const dependency of ['xstate', 'rxjs', 'zod', 'better-sqlite3']) {
+    for (const dependency of ['xstate', 'rxjs', 'zod', 'better-sqlite3', '@opentelemetry/api']) {
+      mkdirSync(dirname(join(app, 'node_modules', dependency)), { recursive: true });
       symlinkSync(join(root, 'node_modules', dependency), join(app, 'node_modules', dependency));
     }
     mkdirSync(join(app, 'node_modules', '@types'));

@@ -24,6 +24,19 @@ describe('RestScheduler', () => {
     expect(times).toEqual([0, 0, 0, 1_000, 1_000, 1_000, 2_000, 2_000, 2_000, 3_000]);
   });
 
+  it('tells the budget in use: calls sent in the last second, and those still queued', async () => {
+    const { clock, scheduler, call } = make(3);
+    expect([scheduler.sentLastSecond, scheduler.queued, scheduler.qps]).toEqual([0, 0, 3]);
+    for (let i = 0; i < 5; i += 1) void call(`q${i}`, 'urgentQuery');
+    expect([scheduler.sentLastSecond, scheduler.queued]).toEqual([3, 2]);
+    clock.advanceBy(999);
+    expect([scheduler.sentLastSecond, scheduler.queued]).toEqual([3, 2]);
+    clock.advanceBy(1);
+    expect([scheduler.sentLastSecond, scheduler.queued]).toEqual([2, 0]);
+    clock.advanceBy(1_000);
+    expect(scheduler.sentLastSecond).toBe(0);
+  });
+
   it('sends stop, then start, then acquire, then urgent and routine queries', async () => {
     const { clock, sent, call } = make(1);
     void call('first', 'routineQuery');

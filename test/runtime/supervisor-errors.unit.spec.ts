@@ -50,6 +50,8 @@ describe('the errors a host sees', () => {
       'restartDelaysMs',
     ],
     ['core options that are null', { ...base, core: null }, 'core: options'],
+    ['a meterProvider that is not one', { ...base, meterProvider: {} }, 'meterProvider'],
+    ['a meterProvider of true', { ...base, meterProvider: true }, 'meterProvider'],
   ])(
     'refuses %s with a ConfigurationError naming the option, never the secret',
     async (_name, options, named) => {
