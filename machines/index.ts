@@ -38,6 +38,7 @@ export type {
   LastQuery,
   Mode,
   Monitoring,
+  Orphan,
   OutrankedQuit,
   QueryResult,
   QuitReason,

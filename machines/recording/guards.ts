@@ -9,6 +9,7 @@ import {
 } from './evidence.js';
 import { failoverEvidence, isUnseenRecorder } from './failover-evidence.js';
 import { newFileNames } from './files.js';
+import { orphanOf } from './orphans.js';
 import { outrankedQuitAfter, supersededByQuery } from './outranked.js';
 import { isDue, nextBackoff, probingStepsUsedUp, startRetryDelay } from './schedule.js';
 import { recorderSeen, recorderUid } from './session.js';
@@ -153,7 +154,7 @@ export const startSentForAttempt: Guard = (c, e) =>
 
 /** A previous session of the recording, not yet sent its stop, showed life (rule 13). */
 export const orphanKnown: Guard = (c, e) =>
-  e.type === 'orphanLife' && c.orphans.some((session) => session.sid === e.sid);
+  e.type === 'orphanLife' && orphanOf(c.orphans, e.sid, e.uid) !== undefined;
 
 /** No start is scheduled for later: a restart without delay calls at once. */
 export const noStartScheduled: Guard = (c) => c.deadlines.startAt === null;

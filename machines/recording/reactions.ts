@@ -4,6 +4,7 @@ import { failoverHintAfter, queryQuitReason, quitReasonOf } from './evidence.js'
 import { type FailoverCount, failoverEvidence } from './failover-evidence.js';
 import { newFileNames, withFiles } from './files.js';
 import { NO_FAILOVER, NONE, withFailover, withMonitoring } from './groups.js';
+import { orphanOf, orphansAfterGivingUp } from './orphans.js';
 import { earliestQuitReason, outrankedQuitAfter } from './outranked.js';
 import {
   backoffDelay,
@@ -194,6 +195,7 @@ export const retryWithOtherUid: Reactor = (context, event, options) => {
   return {
     patch: {
       attempt: { uid, retries, resourceId: null, failed: false },
+      orphans: orphansAfterGivingUp(context, current, uid),
       deadlines: { ...NO_DEADLINES, startBy: event.at + options.startTimeoutMs },
     },
     emit: [acquireAndStart(context, host, uid, retries)],
@@ -615,6 +617,7 @@ export const beginRestart: Reactor = (context, event, options) => {
     patch: {
       restarts,
       attempt: { uid, retries: 0, resourceId: null, failed: false },
+      orphans: orphansAfterGivingUp(context, context.attempt, uid),
       // A quit has cleared every deadline: without a delay there is nothing to arm.
       ...(delay > 0 && { deadlines: { ...NO_DEADLINES, startAt: event.at + delay } }),
     },
@@ -686,19 +689,21 @@ export const awaitSession: Reactor = (context, _event, _options) => ({
 });
 
 /**
- * Rule 13: a previous session showed life after the recording moved on. Send it a `stop` with
- * its own resource and uid, report it, and forget it (it is stopped once).
+ * Rule 13: a previous session showed life after the recording moved on, or a start it gave up
+ * showed its session. Send it a `stop` with its own resource and uid (and the sid that showed
+ * life), report it, and forget it (it is stopped once).
  */
 export const stopOrphan: Reactor = (context, event, _options) => {
   if (event.type !== 'orphanLife') return NOTHING;
-  const orphan = context.orphans.find((session) => session.sid === event.sid);
+  const orphan = orphanOf(context.orphans, event.sid, event.uid);
   if (orphan === undefined) return NOTHING;
   const { recording } = context;
+  const sid = orphan.sid ?? event.sid;
   return {
-    patch: { orphans: context.orphans.filter((session) => session !== orphan) },
+    patch: { orphans: context.orphans.filter((one) => one !== orphan) },
     emit: [
-      { kind: 'effect', recording, type: 'stop', ...orphan },
-      { kind: 'event', recording, type: 'orphanStopped', sid: orphan.sid, uid: event.uid },
+      { kind: 'effect', recording, type: 'stop', ...orphan, sid },
+      { kind: 'event', recording, type: 'orphanStopped', sid, uid: event.uid },
     ],
   };
 };

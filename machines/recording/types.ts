@@ -85,7 +85,10 @@ export type RecordingEvent =
       readonly at: number;
     }
   | {
-      /** A previous sid of the recording showed life (rule 13): `uid` is the recorder's. */
+      /**
+       * A previous sid of the recording showed life (rule 13), or a sid no recording owns named
+       * the channel and uid of a start it gave up: `uid` is the recorder's.
+       */
       readonly type: 'orphanLife';
       readonly at: number;
       readonly sid: string;
@@ -119,6 +122,12 @@ export interface SessionCall {
   readonly cname: string;
   readonly uid: string;
 }
+
+/**
+ * An earlier session that may still run a recorder (rule 13): one Agora named, or (`sid` null) a
+ * start given up with its answer never in, known by the resource and uid it was sent with.
+ */
+export type Orphan = Omit<SessionCall, 'sid'> & { readonly sid: string | null };
 
 /** What the machine asks the outside world to do, for which recording. */
 export type Effect = WhichRecording &
@@ -429,9 +438,11 @@ export interface RecordingContext {
   readonly previousSids: readonly string[];
   /**
    * Earlier sessions that may still run a recorder, oldest first: what a `stop` of an orphan
-   * needs (rule 13). A session leaves once it was sent its stop.
+   * needs (rule 13). A session leaves once it was sent its stop. A start given up before Agora
+   * named its session (rule 11's settle window passed) is one with `sid` null: a sid no recording
+   * owns that names its channel and uid is its session (rule 13's last sentence).
    */
-  readonly orphans: readonly SessionCall[];
+  readonly orphans: readonly Orphan[];
   /** When the machine last acted on an event (ms); null before the first. */
   readonly updatedAt: number | null;
 }

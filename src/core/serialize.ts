@@ -20,8 +20,8 @@ import {
   CORE_STATE_VERSION,
   type CoreState,
   type Parked,
-  pendingStartOf,
   type RecordingEntry,
+  startKeysOf,
   wakeOf,
 } from './state.js';
 
@@ -205,8 +205,7 @@ export function deserializeCore(json: unknown, override?: ResolvedCoreOptions): 
     );
     const pendingStarts: [string, string][] = [];
     for (const [id, entry] of recordings.entries()) {
-      const key = pendingStartOf(entry.snapshot);
-      if (key !== null) pendingStarts.push([key, id]);
+      for (const key of startKeysOf(entry.snapshot)) pendingStarts.push([key, id]);
     }
     return {
       position: data.position,

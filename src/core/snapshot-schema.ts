@@ -72,7 +72,14 @@ const context = z.object({
   files: z.array(text),
   previousSids: z.array(text),
   orphans: z.array(
-    z.object({ sid: text.min(1), resourceId: text.min(1), mode, cname: text, uid: text }),
+    // sid null: a start given up before Agora named its session (rule 13).
+    z.object({
+      sid: text.min(1).nullable(),
+      resourceId: text.min(1),
+      mode,
+      cname: text,
+      uid: text,
+    }),
   ),
   updatedAt: nullableTime,
 });

@@ -62,8 +62,9 @@ export interface CoreState {
   readonly options: ResolvedCoreOptions;
   /**
    * The recordings whose start may have made a session nobody has named yet (`sent`, settling,
-   * or a stop waiting for it), by `cname` and uid (`startKey`): rule 11 adopts a sid these name.
-   * Derived from the recordings (not serialized).
+   * or a stop waiting for it), by `cname` and uid (`startKey`): rule 11 adopts a sid these name;
+   * also the starts they gave up (`startKeysOf`), whose sid rule 13 stops. Derived from the
+   * recordings (not serialized).
    */
   readonly pendingStarts: PersistentMap<string>;
   /** The latest observed time seen (ms). */
@@ -180,6 +181,24 @@ export function pendingStartOf(snapshot: RecordingSnapshot): string | null {
     (value as { stopping?: unknown }).stopping === 'awaitingSession';
   return waiting ? startKey(host.cname, attempt.uid) : null;
 }
+
+/**
+ * Every key `pendingStarts` holds for a recording: its start out (`pendingStartOf`), then the
+ * starts it gave up before Agora named their session (rule 13: a sid naming one is an orphan).
+ * @example startKeysOf(entry.snapshot) // ['room1\u00001002', 'room1\u00001001']
+ */
+export function startKeysOf(snapshot: RecordingSnapshot): readonly string[] {
+  const pending = pendingStartOf(snapshot);
+  const { orphans } = snapshot.context;
+  if (snapshot.status !== 'active' || !orphans.some((one) => one.sid === null)) {
+    return pending === null ? NO_KEYS : [pending];
+  }
+  const keys = pending === null ? [] : [pending];
+  for (const one of orphans) if (one.sid === null) keys.push(startKey(one.cname, one.uid));
+  return keys;
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
 
 function isStartOut(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;

@@ -45,6 +45,7 @@ import {
   type RecordingEntry,
   sidsOf,
   startKey,
+  startKeysOf,
   wakeOf,
 } from './state.js';
 
@@ -542,8 +543,16 @@ class StepRun {
     if (recording === undefined) {
       const adopter = this.adopterOf(item.notification);
       if (adopter !== undefined) {
-        this.adoptAndDeliver(released, at, adopter, label);
-        return;
+        const pending = this.recordings.get(adopter);
+        const key = startKey(item.notification.cname, item.notification.uid);
+        if (pending === undefined || pendingStartOf(pending.snapshot) === key) {
+          this.adoptAndDeliver(released, at, adopter, label);
+          return;
+        }
+        if (LIFE_EVENTS.has(item.notification.eventType)) {
+          this.givenUpStartLife(item, at, adopter, pending, label);
+          return;
+        }
       }
       this.unknownSids = this.unknownSids.set(
         sid,
@@ -640,6 +649,27 @@ class StepRun {
         sid,
         uid: notification.uid,
       });
+  }
+
+  /**
+   * Rule 13's last sentence: a sid nobody owns names the channel and uid of a start `recording`
+   * gave up (its settle window passed, rule 11): that start made a recorder after all, a second
+   * one the host pays for. It is sent its stop; the notification changes nothing else.
+   */
+  private givenUpStartLife(
+    item: Parked,
+    at: number,
+    recording: string,
+    entry: RecordingEntry,
+    label: string,
+  ): void {
+    const { sid, uid } = item.notification;
+    const made = this.decide(item.position, at, 'stale', label, {
+      recording,
+      sid,
+      reason: `sid ${sid} names the channel and uid of a start given up: an orphan, stopped (rule 13)`,
+    });
+    made.state = this.stepMachine(recording, entry, { type: 'orphanLife', at, sid, uid });
   }
 
   /** Rule 11: the recording whose start, out and not yet named, this notification's channel and uid name. */
@@ -794,8 +824,9 @@ class StepRun {
   }
 
   /**
-   * Keeps `pendingStarts` in step with the recording's start (rule 11). A start that becomes
-   * pending looks at what already waits for an unknown sid: its notifications may be there.
+   * Keeps `pendingStarts` in step with the recording's start (rule 11) and the starts it gave up
+   * (rule 13). A start that becomes pending looks at what already waits for an unknown sid: its
+   * notifications may be there.
    */
   private trackPendingStart(
     recording: string,
@@ -803,13 +834,17 @@ class StepRun {
     after: RecordingSnapshot,
     at: number,
   ): void {
-    const was = pendingStartOf(before);
+    const was = startKeysOf(before);
+    const are = startKeysOf(after);
+    if (was === are || (was.length === 0 && are.length === 0)) return;
+    for (const key of was)
+      if (!are.includes(key) && this.pendingStarts.get(key) === recording)
+        this.pendingStarts = this.pendingStarts.delete(key, this.edit);
+    for (const key of are)
+      if (!was.includes(key))
+        this.pendingStarts = this.pendingStarts.set(key, recording, this.edit);
     const is = pendingStartOf(after);
-    if (was === is) return;
-    if (was !== null && this.pendingStarts.get(was) === recording)
-      this.pendingStarts = this.pendingStarts.delete(was, this.edit);
-    if (is === null) return;
-    this.pendingStarts = this.pendingStarts.set(is, recording, this.edit);
+    if (is === null || is === pendingStartOf(before)) return;
     for (const parked of [...this.unknownSids.values()]) {
       const first = parked[0]?.notification;
       if (first === undefined || startKey(first.cname, first.uid) !== is) continue;

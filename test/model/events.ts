@@ -70,7 +70,13 @@ export function eventsFor(snapshot: Pick<RecordingSnapshot, 'context'>): Recordi
     { type: 'startSent', at, resourceId: 'R-late', uid: 'late-uid' },
     { type: 'resumed', at },
     ...context.orphans.map(
-      (orphan): RecordingEvent => ({ type: 'orphanLife', at, sid: orphan.sid, uid: orphan.uid }),
+      (orphan): RecordingEvent => ({
+        type: 'orphanLife',
+        at,
+        // A start given up (rule 13): its session shows a sid nobody had named.
+        sid: orphan.sid ?? `S-given-up-${orphan.resourceId}`,
+        uid: orphan.uid,
+      }),
     ),
     { type: 'startFailed', at, outcome: { kind: 'serverError', httpStatus: 503 } },
     { type: 'startFailed', at, outcome: { kind: 'serverError', httpStatus: null } },

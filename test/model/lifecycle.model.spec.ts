@@ -34,8 +34,9 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
     c.monitoring.backoff,
     c.attempt?.retries ?? null,
     c.failover.hint !== null,
-    // Rule 13: whether an earlier session is left to stop (not how many).
-    c.orphans.length > 0,
+    // Rule 13: whether an earlier session, or a start given up, is left to stop (not how many).
+    c.orphans.some((one) => one.sid !== null),
+    c.orphans.some((one) => one.sid === null),
     // Rule 1: a start whose deadline passed unanswered waits for the first answer.
     c.session !== null && c.deadlines.startBy === null,
   ]);
