@@ -11,6 +11,7 @@ export const CONFIG_ENV = {
   'listen.host': 'RECWATCH_HOST',
   'listen.port': 'RECWATCH_PORT',
   log: 'RECWATCH_LOG',
+  logDurability: 'RECWATCH_LOG_DURABILITY',
   logLevel: 'RECWATCH_LOG_LEVEL',
   drainTimeoutMs: 'RECWATCH_DRAIN_TIMEOUT_MS',
   'agora.appId': 'AGORA_APP_ID',
@@ -49,6 +50,12 @@ export const ServeConfigSchema = z.strictObject({
     .prefault({}),
   /** The event log: a SQLite file, or 'memory' (lost at exit: for tests). Default recwatch.db. */
   log: z.string().min(1).default('recwatch.db'),
+  /**
+   * How durable an acknowledged input is in a SQLite log (docs/operations.md): 'full' (fsync at
+   * every commit, survives a power loss) or 'normal' (survives a crash of the process; a power
+   * loss may take the last ones). Default full.
+   */
+  logDurability: z.enum(['full', 'normal']).default('full'),
   /** pino's level. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SIGTERM/SIGINT: how long the drain may take before the process exits anyway. Default 10 s. */

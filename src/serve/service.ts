@@ -38,7 +38,10 @@ export async function startService(
   config: ServeConfig,
   logger: ServiceLogger,
 ): Promise<RunningService> {
-  const opened = config.log === 'memory' ? createMemoryLog() : await openSqliteLog(config.log);
+  const opened =
+    config.log === 'memory'
+      ? createMemoryLog()
+      : await openSqliteLog(config.log, { durability: config.logDurability });
   let supervisor: Supervisor | undefined;
   try {
     // Metrics before the supervisor, so the appends of its resume are timed too.
