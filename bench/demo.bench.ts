@@ -1,8 +1,8 @@
 // `recwatch demo` (what `npm start` runs) on a quiet machine and under load, where the load is
-// busy-looping threads this suite starts itself (one per core), interleaved in one process;
-// and the commits its log makes.
+// busy-looping processes this suite starts itself (one per core, each in a session of its own),
+// the sides interleaved; and the commits its log makes.
+import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { runCli } from '../src/cli/run.js';
 import { judgeRatio, median, type Row, round, type SuiteContext, type SuiteResult } from './row.js';
 
@@ -33,14 +33,34 @@ async function demo(args: readonly string[]): Promise<DemoJson & { readonly ms: 
   return { ...(JSON.parse(out) as DemoJson), ms };
 }
 
+// One busy loop: it ends when its parent does (it is then handed to another parent) or after
+// MAX_LOAD_MS, whichever comes first, so a bench that dies never leaves it spinning.
+const MAX_LOAD_MS = 15 * 60_000;
+const BUSY_LOOP = `const parent = process.ppid; const end = Date.now() + ${MAX_LOAD_MS};
+for (let i = 1; ; i += 1) if (i % 5e6 === 0 && (process.ppid !== parent || Date.now() > end)) process.exit(0);`;
+
 /**
- * `threads` threads that loop without end (the load), until the returned function ends them.
- * Threads, not processes: they end with this process whatever happens to it.
+ * `count` processes that loop without end (the load), until the returned function ends them.
+ * Each in a session of its own (`detached`), as another user's work is: Linux shares the CPU
+ * between sessions first (autogroup), so threads of this process, or children in its session,
+ * would take their share from the demo's own session and slow it down by far more than the
+ * same load from elsewhere does (3x against 1.5x, measured).
  */
-function busyLoops(threads: number): () => Promise<void> {
-  const workers = Array.from({ length: threads }, () => new Worker('for (;;) {}', { eval: true }));
+function busyLoops(count: number): () => Promise<void> {
+  const children = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['-e', BUSY_LOOP], { detached: true, stdio: 'ignore' }),
+  );
   return async () => {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGKILL');
+          }),
+      ),
+    );
   };
 }
 
@@ -86,7 +106,7 @@ export async function runDemoBench(context: SuiteContext): Promise<SuiteResult> 
   const ratio = round(median(ms.quiet) / median(ms.loaded));
   const fullRatio = round(median(ms.fullQuiet) / median(ms.fullLoaded));
   const commits = runs.quiet?.commits ?? { commits: 0, appends: 0, items: 0 };
-  const loadNote = `${threads} busy-looping threads (one per core) started by the bench during the loaded side; 1-minute load average ${round(loadBefore)} before, ${round(loadAfter)} after`;
+  const loadNote = `${threads} busy-looping processes (one per core, each in a session of its own) started by the bench during the loaded side; 1-minute load average ${round(loadBefore)} before, ${round(loadAfter)} after`;
   const rows: Row[] = [
     {
       row: 'demo',
