@@ -1,6 +1,7 @@
 // The suites of `npm run bench`, in the order they run. Adding a suite is one line here: a name,
 // the rows it reports (what `--only` matches), and a function returning its rows.
 import { runCoreBench } from './core.bench.js';
+import { runDemoBench } from './demo.bench.js';
 import { runMemorySuite, runPostgresSuite } from './foreign-rows.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runInspectorReadersRow } from './inspector-readers.bench.js';
@@ -56,6 +57,7 @@ export const SUITES: readonly Suite[] = [
     run: runIngestBench,
   },
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
+  { name: 'demo', rows: ['demo', 'demo-commits'], run: runDemoBench },
   { name: 'log', rows: [], run: figuresOnly(runLogBench) },
   { name: 'supervisor', rows: [], run: figuresOnly(runSupervisorBench) },
   {

@@ -52,11 +52,14 @@ export const INSPECT_USAGE = `recwatch inspect <trace.jsonl | log.db> [--port N]
 
 export const DEMO_USAGE = `recwatch demo [--recordings 50] [--profile chaos] [--seed 7] [--duration 1h]
               [--speed max] [--keep] [--json] [--no-inspect] [--inspect-port 0]
+              [--durability normal]
   Runs the Agora simulator on loopback with faults (profiles: clean, lossy, redundantReordered,
   failoverStorm, flakyApi, chaos) and a recwatch supervisor in this process, on a simulated clock
   driven as fast as the machine allows (--speed N: at most N simulated seconds per real second).
   Shows the fleet live, then every recording's true final state against recwatch's and the
-  score of the run. The SQLite log goes to a fresh temporary folder, kept with --keep; --json
+  score of the run. The SQLite log goes to a fresh temporary folder, kept with --keep, with
+  durability 'normal' (fsync at checkpoints: a throwaway log) or 'full' (fsync at every commit,
+  a host's default) by --durability; the run names it and counts its commits. --json
   prints only the score as JSON. Ctrl-C ends the run early with the summary so far. The
   inspector page (every recording, input and decision, live) is served on 127.0.0.1 and its URL
   printed first; on a terminal it stays open after the run until Ctrl-C. --no-inspect: no page.`;

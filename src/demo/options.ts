@@ -1,6 +1,7 @@
 // The demo's flags, read with node:util's parseArgs and checked into typed options.
 import { parseArgs } from 'node:util';
 import { RecwatchError } from '../errors/index.js';
+import type { SqliteDurability } from '../log/index.js';
 import { PROFILE_NAMES, type ProfileName } from '../sim/index.js';
 
 /** What `recwatch demo` runs. */
@@ -19,15 +20,23 @@ export interface DemoOptions {
   readonly inspect: boolean;
   /** Its port (`--inspect-port`); 0: any free port. */
   readonly inspectPort: number;
+  /** How durable the log's commits are (`--durability`; docs/operations.md). */
+  readonly durability: SqliteDurability;
 }
 
-/** The defaults: 50 recordings through `chaos` for a simulated hour, seed 7. */
+/**
+ * The defaults: 50 recordings through `chaos` for a simulated hour, seed 7, the log at durability
+ * `'normal'`: it lives in a temporary folder removed at exit, so an fsync per commit (`'full'`,
+ * what a host gets by default) would guard against a power loss nothing needs to survive, and
+ * costs the run most of its time on a busy machine (docs/performance.md).
+ */
 export const DEMO_DEFAULTS = {
   recordings: 50,
   profile: 'chaos',
   seed: 7,
   durationMs: 3_600_000,
-} as const;
+  durability: 'normal',
+} as const satisfies Partial<DemoOptions>;
 
 /** A flag of `recwatch demo` or `recwatch scenarios` that cannot be read, with the reason. */
 export class DemoUsageError extends RecwatchError {
@@ -73,6 +82,7 @@ export function parseDemoArgs(args: readonly string[]): DemoOptions {
         help: { type: 'boolean', short: 'h' },
         'no-inspect': { type: 'boolean' },
         'inspect-port': { type: 'string' },
+        durability: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -83,6 +93,9 @@ export function parseDemoArgs(args: readonly string[]): DemoOptions {
   const profile = (values.profile ?? DEMO_DEFAULTS.profile) as string;
   if (!(PROFILE_NAMES as readonly string[]).includes(profile))
     throw new DemoUsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+  const durability = values.durability ?? DEMO_DEFAULTS.durability;
+  if (durability !== 'full' && durability !== 'normal')
+    throw new DemoUsageError("--durability must be 'full' or 'normal'");
   let speed: number | undefined;
   if (typeof values.speed === 'string' && values.speed !== 'max') {
     speed = Number(values.speed);
@@ -103,6 +116,7 @@ export function parseDemoArgs(args: readonly string[]): DemoOptions {
     help: values.help === true,
     inspect: values['no-inspect'] !== true,
     inspectPort: integer(values['inspect-port'], 'inspect-port', 0, 0, 65_535),
+    durability,
   };
 }
 

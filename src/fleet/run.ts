@@ -213,25 +213,32 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   }
 }
 
-// Event-loop turns with no request and no delivery after which an observer that has not settled
-// is taken to wait on the clock.
+// Event-loop turns with no request, no delivery and none of the observer's own I/O after which
+// an observer that has not settled is taken to wait on the clock.
 const QUIET_TURNS = 50;
 
 // An observer's settle() may wait on the clock: recwatch's supervisor counts a call that waits to
 // be retried after a transport error (1, 3, 6 s on its clock) as busy, so with a virtual clock
 // that stands still until everyone settles, it would never settle. Once the simulator has seen
-// nothing new for QUIET_TURNS turns, the clock moves on (and the retry goes out).
+// nothing new for QUIET_TURNS turns, and the observer has none of its own I/O under way (its
+// log's commits, which the simulator never sees and which outlast many turns), the clock moves
+// on (and the retry goes out). Without the last condition the clock moved on while a commit was
+// under way, so the run depended on how fast the disk and the machine were.
 async function settledOrWaitingOnClock(watcher: FleetObserver, sim: Simulator): Promise<void> {
   let settled = false;
   const done = watcher.settle().then(() => {
     settled = true;
   });
-  let activity = sim.activity();
+  const io = watcher.ownIo;
+  const activity = () => sim.activity() + (io?.count ?? 0);
+  let seen = activity();
   for (let quiet = 0; !settled && quiet < QUIET_TURNS; ) {
-    await new Promise((resolve) => setImmediate(resolve));
-    const now = sim.activity();
-    quiet = now === activity ? quiet + 1 : 0;
-    activity = now;
+    // Waiting on its own I/O, not turn by turn: no turns spent polling while a commit runs.
+    if (io !== undefined && io.inFlight > 0) await Promise.race([io.idle(), done]);
+    else await new Promise((resolve) => setImmediate(resolve));
+    const now = activity();
+    quiet = now === seen && (io?.inFlight ?? 0) === 0 ? quiet + 1 : 0;
+    seen = now;
   }
   if (settled) await done;
 }

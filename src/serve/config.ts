@@ -11,6 +11,7 @@ export const CONFIG_ENV = {
   'listen.host': 'RECWATCH_HOST',
   'listen.port': 'RECWATCH_PORT',
   log: 'RECWATCH_LOG',
+  logDurability: 'RECWATCH_LOG_DURABILITY',
   logLevel: 'RECWATCH_LOG_LEVEL',
   drainTimeoutMs: 'RECWATCH_DRAIN_TIMEOUT_MS',
   'agora.appId': 'AGORA_APP_ID',
@@ -72,6 +73,12 @@ export const ServeConfigSchema = z.strictObject({
       instance: z.string().min(1).max(200).optional(),
     })
     .prefault({}),
+  /**
+   * How durable an acknowledged input is in a SQLite log (docs/operations.md): 'full' (fsync at
+   * every commit, survives a power loss) or 'normal' (survives a crash of the process; a power
+   * loss may take the last ones). Default full.
+   */
+  logDurability: z.enum(['full', 'normal']).default('full'),
   /** pino's level. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SIGTERM/SIGINT: how long the drain may take before the process exits anyway. Default 10 s. */

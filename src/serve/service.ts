@@ -152,7 +152,8 @@ export async function startService(
  */
 async function openLog(config: ServeConfig): Promise<EventLog> {
   if (config.log === 'memory') return createMemoryLog();
-  if (config.log !== POSTGRES_LOG) return openSqliteLog(config.log);
+  if (config.log !== POSTGRES_LOG)
+    return openSqliteLog(config.log, { durability: config.logDurability });
   const { url, schema, leaseTtlMs } = config.postgres;
   if (url === undefined)
     throw new ConfigurationError('postgres.url: required (RECWATCH_POSTGRES_URL)');

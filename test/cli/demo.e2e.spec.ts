@@ -20,6 +20,8 @@ describe('recwatch demo', () => {
       log: string | null;
       score: { recordings: number; finalAccuracy: number; spuriousRestarts: number };
       counts: { received: number; queries: number };
+      durability: string;
+      commits: { commits: number; appends: number; items: number };
     };
     expect(result).toMatchObject({
       profile: 'chaos',
@@ -31,6 +33,11 @@ describe('recwatch demo', () => {
     expect(result.score).toMatchObject({ recordings: 3, finalAccuracy: 1, spuriousRestarts: 0 });
     expect(result.counts.received).toBeGreaterThan(0);
     expect(result.counts.queries).toBeGreaterThan(0);
+    // The log's durability (a throwaway log: 'normal' unless asked) and its group commits.
+    expect(result.durability).toBe('normal');
+    expect(result.commits.items).toBe(result.counts.received);
+    expect(result.commits.commits).toBeGreaterThan(0);
+    expect(result.commits.commits).toBeLessThanOrEqual(result.commits.appends);
   }, 120_000);
 
   it('plain view, the summary table, and a kept log that replays', async () => {
@@ -45,9 +52,13 @@ describe('recwatch demo', () => {
       '--seed',
       '11',
       '--keep',
+      '--durability',
+      'full',
     );
     expect(code).toBe(0);
     expect(out).toContain("2 recordings through the 'clean' faults");
+    expect(out).toContain("durability 'full': fsync at every commit");
+    expect(out).toMatch(/\d+ inputs logged in \d+ commits \(durability 'full'\)/);
     expect(out).toMatch(/^\[00:00:\d\d\] recordings /m);
     expect(out).toMatch(/│ recording-01 │ recording +│ recording +│ yes/);
     expect(out).toContain('final state right      2/2 (100 %)');

@@ -82,6 +82,19 @@ describe('loadConfig', () => {
     expect(hooks).toContain('webhooks.cursorFile: required with webhooks.url');
   });
 
+  it('reads the SQLite log durability: full by default, normal from the file or RECWATCH_LOG_DURABILITY', () => {
+    expect(loadConfig({ env: ENV }).logDurability).toBe('full');
+    expect(loadConfig({ env: { ...ENV, RECWATCH_LOG_DURABILITY: 'normal' } }).logDurability).toBe(
+      'normal',
+    );
+    const file = dir.file('durability.json');
+    writeFileSync(file, JSON.stringify({ logDurability: 'normal' }));
+    expect(loadConfig({ file, env: ENV }).logDurability).toBe('normal');
+    expect(
+      refusal(() => loadConfig({ env: { ...ENV, RECWATCH_LOG_DURABILITY: 'off' } })),
+    ).toContain('logDurability');
+  });
+
   it('reads the file, and the environment wins over it', () => {
     const file = dir.file('a.json');
     writeFileSync(

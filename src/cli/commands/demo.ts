@@ -24,10 +24,11 @@ import { UsageError } from '../errors.js';
 import type { CliIo } from '../run.js';
 import { DEMO_USAGE } from '../usage.js';
 
-// What the log's durability means, in the line that names the log.
+// What the log's durability means, in the line that names the log (docs/operations.md).
 const DURABILITY_MEANS = {
-  full: 'fsync at every group commit',
-  normal: 'fsync at checkpoints only',
+  full: 'fsync at every commit: an acknowledged input survives a power loss',
+  normal:
+    'fsync at checkpoints only: an acknowledged input survives a crash of the process, a power loss may take the last ones; --durability full for what a host gets by default',
 } as const;
 
 /** `recwatch demo`: resolves to the exit code (0, or 64 for a usage error). */
@@ -75,7 +76,7 @@ async function demo(
   say(
     `recwatch demo: ${options.recordings} recordings through the '${options.profile}' faults for ${clockText(options.durationMs)} of simulated time, seed ${options.seed} (--seed to change it)`,
   );
-  const log = await openSqliteLog(logPath);
+  const log = await openSqliteLog(logPath, { durability: options.durability });
   const counts = emptyCounts();
   const recent = new RecentChanges();
   let now = () => FLEET_T0;
@@ -170,6 +171,8 @@ async function demo(
         interrupted: run.aborted,
         wallMs: Math.round(wallMs),
         log: options.keep ? logPath : null,
+        durability: options.durability,
+        commits: log.stats(),
         score: run.score,
         coverage: coverageScore(run.plans, run.t0, run.end, run.truth, (id) =>
           tap.manifests.manifest(id, run.end),
@@ -194,8 +197,9 @@ async function demo(
     tap.manifests.manifest(id, run.end),
   );
   for (const line of coverageLines(coverage)) say(`  ${line}`);
+  const { commits, items } = log.stats();
   say(
-    `  ran in ${(wallMs / 1000).toFixed(1)} s for ${clockText(run.end - run.t0)} of simulated time`,
+    `  ran in ${(wallMs / 1000).toFixed(1)} s for ${clockText(run.end - run.t0)} of simulated time; ${items} inputs logged in ${commits} commits (durability '${options.durability}')`,
   );
   say('');
   const cli =

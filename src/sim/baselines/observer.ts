@@ -30,6 +30,20 @@ export interface ObserverContext {
   readonly onRestart: (recording: string, at: number) => void;
 }
 
+/**
+ * An observer's own I/O that the simulator never sees (recwatch: the commits of its log, made on
+ * a thread of their own): the harness does not take an observer with such I/O under way to be
+ * waiting on the clock.
+ */
+export interface ObserverIo {
+  /** Grows by one as each piece of that I/O starts, and by one as it finishes. */
+  readonly count: number;
+  /** Pieces under way. */
+  readonly inFlight: number;
+  /** Resolves once none is under way (at once when none is). */
+  idle(): Promise<void>;
+}
+
 /** recwatch or a baseline, driven by the fleet harness. */
 export interface FleetObserver {
   /** A short name for reports: `recwatch`, `webhookOnly`, ... */
@@ -44,6 +58,8 @@ export interface FleetObserver {
   belief(recording: string): Belief;
   /** Resolves once nothing it started is being sent or answered (waits on the clock do not count). */
   settle(): Promise<void>;
+  /** Its own I/O the simulator does not see, when it has any. */
+  readonly ownIo?: ObserverIo;
   /** Stops its timers and calls. */
   close(): Promise<void>;
 }
