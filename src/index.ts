@@ -68,6 +68,7 @@ export {
   DEFAULT_CORE_OPTIONS,
   deserializeCore,
   differingOptions,
+  LiveCore,
   machineStepsOf,
   manifestOf,
   nextWakeOf,
