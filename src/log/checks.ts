@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from '../errors/index.js';
-import type { ExpectedVersion, ReadAllOptions, ReadStreamOptions, Snapshot } from './types.js';
+import {
+  type ExpectedVersion,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type Snapshot,
+  SnapshotJsonText,
+} from './types.js';
 
 // Argument checks shared by every store, so they all refuse the same calls the same way.
 
@@ -102,6 +108,7 @@ export function snapshotText(snapshot: Snapshot, head: number): string {
       `snapshot position ${snapshot.position} is past the log's end (${head})`,
     );
   }
+  if (snapshot.state instanceof SnapshotJsonText) return snapshot.state.text;
   let state: string | undefined;
   try {
     state = JSON.stringify(snapshot.state);

@@ -65,8 +65,21 @@ export interface Snapshot {
   /** The last log position the state includes (0 = none). */
   readonly position: number;
   readonly schemaVersion: number;
-  /** Opaque JSON. */
+  /**
+   * Opaque JSON: a JSON value, or a `SnapshotJsonText` holding it already written (loaded back,
+   * it is the value the text spells either way).
+   */
   readonly state: unknown;
+}
+
+/**
+ * A snapshot's state already written as JSON text (a large state is written a slice at a time,
+ * off the event loop, by its owner): a store keeps the text as it is, neither parsing nor
+ * writing it again. The caller vouches that it is JSON.
+ * @example await log.saveSnapshot({ position, schemaVersion, state: new SnapshotJsonText(text) });
+ */
+export class SnapshotJsonText {
+  constructor(readonly text: string) {}
 }
 
 /**
