@@ -7,6 +7,7 @@ import { runInspectorReadersRow } from './inspector-readers.bench.js';
 import { runLogBench } from './log.bench.js';
 import { runRebuildBench } from './rebuild.bench.js';
 import type { SuiteContext, SuiteResult } from './row.js';
+import { runScalingBench } from './scaling.bench.js';
 import { runSchedulerBench } from './scheduler.bench.js';
 import { runSupervisorBench } from './supervisor.bench.js';
 import { runWebhookBench } from './webhook.bench.js';
@@ -31,9 +32,18 @@ const figuresOnly =
 export const SUITES: readonly Suite[] = [
   {
     name: 'core',
-    rows: ['core', 'core-vs-enqueue-actors', 'replay', 'replay-vs-enqueue-actors'],
+    rows: [
+      'core',
+      'core-vs-cpu-bound',
+      'core-vs-xstate-fold',
+      'core-vs-enqueue-actors',
+      'replay',
+      'replay-vs-xstate-fold',
+      'replay-vs-enqueue-actors',
+    ],
     run: runCoreBench,
   },
+  { name: 'scaling', rows: ['scaling'], run: runScalingBench },
   {
     name: 'webhook',
     rows: ['webhook-latency', 'webhook-latency-autocannon', 'webhook-throughput'],
