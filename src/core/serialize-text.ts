@@ -15,14 +15,18 @@ import { CORE_STATE_VERSION, type CoreState } from './state.js';
 
 /** Items written (or keys sorted) between two chances to pause. */
 const SLICE = 256;
+/** Characters joined into one chunk of the text. */
+const CHUNK = 1 << 20;
 /** Keys sorted at once before merging. */
 const RUN = 2048;
 
 /**
  * The work of writing a state's text, in slices: each `next()` does a little and yields
- * `undefined`; the last returns the text, exactly `JSON.stringify(serializeCore(state, override))`.
+ * `undefined`; the last returns the text in chunks of about a million characters, which joined
+ * are exactly `JSON.stringify(serializeCore(state, override))`. (Joining 100 MB into one string
+ * is itself a pause of a few hundred ms: whoever can take the chunks should.)
  */
-export type TextWork = Generator<undefined, string, undefined>;
+export type TextWork = Generator<undefined, readonly string[], undefined>;
 
 /**
  * Writes `JSON.stringify(serializeCore(state, override))` a slice at a time (see `TextWork`).
@@ -30,7 +34,7 @@ export type TextWork = Generator<undefined, string, undefined>;
  * @example const text = finishWork(coreTextWork(core.snapshot()));
  */
 export function* coreTextWork(state: CoreState, override?: ResolvedCoreOptions): TextWork {
-  const parts: string[] = [];
+  const parts = new Parts();
   const head = {
     version: CORE_STATE_VERSION,
     position: state.position,
@@ -55,23 +59,52 @@ export function* coreTextWork(state: CoreState, override?: ResolvedCoreOptions):
   yield* queueText(parts, state.finished, (id, at) => [id, at]);
   parts.push('}');
   yield;
-  return parts.join('');
+  return parts.chunked();
 }
 
-/** Runs the work to its end at once (tests, small states). */
+/**
+ * The text being written, joined a chunk of about 1 MB at a time (each within a slice), so the
+ * end joins a hundred chunks instead of a million small strings in one go.
+ */
+class Parts {
+  private readonly chunks: string[] = [];
+  private current: string[] = [];
+  private size = 0;
+
+  push(...texts: string[]): void {
+    for (const text of texts) {
+      this.current.push(text);
+      this.size += text.length;
+    }
+    if (this.size >= CHUNK) this.close();
+  }
+
+  chunked(): readonly string[] {
+    this.close();
+    return this.chunks;
+  }
+
+  private close(): void {
+    if (this.current.length > 0) this.chunks.push(this.current.join(''));
+    this.current = [];
+    this.size = 0;
+  }
+}
+
+/** Runs the work to its end at once and joins its text (tests, small states). */
 export function finishWork(work: TextWork): string {
   for (;;) {
     const next = work.next();
-    if (next.done === true) return next.value;
+    if (next.done === true) return next.value.join('');
   }
 }
 
 /**
  * Runs the work in slices of about `sliceMs` of the event loop each, letting the loop turn in
- * between (`setImmediate`), and resolves to the text.
- * @example const text = await runWorkInSlices(coreTextWork(core.snapshot()), 5);
+ * between (`setImmediate`), and resolves to the text's chunks.
+ * @example const chunks = await runWorkInSlices(coreTextWork(core.snapshot()), 5);
  */
-export function runWorkInSlices(work: TextWork, sliceMs = 5): Promise<string> {
+export function runWorkInSlices(work: TextWork, sliceMs = 5): Promise<readonly string[]> {
   return new Promise((resolve, reject) => {
     const slice = () => {
       try {
@@ -95,7 +128,7 @@ export function runWorkInSlices(work: TextWork, sliceMs = 5): Promise<string> {
 
 /** A map as `serializeCore` writes it: `[key, value]` entries sorted by key, as a JSON array. */
 function* entriesText<V, J>(
-  parts: string[],
+  parts: Parts,
   map: PersistentMap<V>,
   toJson: (value: V) => J,
 ): Generator<undefined, void, undefined> {
@@ -112,7 +145,7 @@ function* entriesText<V, J>(
 
 /** A time queue's entries, earliest first, as a JSON array (as `timeQueueEntries` lists them). */
 function* queueText(
-  parts: string[],
+  parts: Parts,
   queue: TimeQueue,
   toJson: (id: string, at: number) => unknown,
 ): Generator<undefined, void, undefined> {

@@ -45,6 +45,11 @@ export interface JournalOptions {
   /** Snapshot once a recording has had this many inputs since the last one. Default 1000. */
   readonly snapshotEvery?: number;
   /**
+   * The longest a slice of writing a snapshot holds the event loop (ms): the text is written a
+   * slice at a time, the loop turning in between. Default 5; 0 gives one step per turn.
+   */
+  readonly snapshotSliceMs?: number;
+  /**
    * Told when a snapshot could not be saved (disk full, a state that cannot be serialized).
    * Receiving goes on, outputs are delivered, and the next snapshot is tried after another
    * `snapshotEvery` inputs: a snapshot only shortens the replay at the next open. Default: a
@@ -155,6 +160,7 @@ export class Journal {
   private readonly onSnapshotError: (error: unknown, position: number) => void;
   private readonly onStep: JournalOptions['onStep'];
   private readonly onStepped: JournalOptions['onStepped'];
+  private readonly sliceMs: number;
   private readonly core: LiveCore;
   /** The latest step given to `onStepped`, sealed when the next one is taken. */
   private lastStep: LazyStep | null = null;
@@ -174,6 +180,7 @@ export class Journal {
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.onStep = options.onStep;
     this.onStepped = options.onStepped;
+    this.sliceMs = options.snapshotSliceMs ?? 5;
   }
 
   /**
@@ -370,15 +377,15 @@ export class Journal {
 
   /**
    * Writes a snapshot of `state` (immutable): its text is written a slice of a few ms at a time,
-   * the event loop turning in between (a state of 100,000 recordings is written in hundreds of
-   * slices), then handed to the log as text.
+   * the event loop turning in between (a state of 100,000 recordings is written in thousands of
+   * slices), then handed to the log in chunks (`SnapshotJsonText`).
    */
   private async writeSnapshot(state: CoreState): Promise<void> {
-    const text = await runWorkInSlices(coreTextWork(state));
+    const chunks = await runWorkInSlices(coreTextWork(state), this.sliceMs);
     await this.log.saveSnapshot({
       position: state.position,
       schemaVersion: CORE_STATE_VERSION,
-      state: new SnapshotJsonText(text),
+      state: new SnapshotJsonText(chunks),
     });
   }
 

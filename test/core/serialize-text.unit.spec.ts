@@ -38,7 +38,7 @@ describe('a snapshot written a slice at a time', () => {
     const work = coreTextWork(state);
     let pauses = 0;
     for (let next = work.next(); next.done !== true; next = work.next()) pauses += 1;
-    expect(pauses).toBeGreaterThan(100);
+    expect(pauses).toBeGreaterThan(50);
     expect(finishWork(coreTextWork(state))).toBe(expected(state));
   });
 
@@ -63,7 +63,7 @@ describe('a snapshot written a slice at a time', () => {
       next = work.next();
     }
     expect(rest).toBeGreaterThan(half + 10);
-    expect(next.value).toBe(then);
-    expect(await runWorkInSlices(coreTextWork(state), 1)).toBe(then);
+    expect(next.value.join('')).toBe(then);
+    expect((await runWorkInSlices(coreTextWork(state), 1)).join('')).toBe(then);
   });
 });
