@@ -65,6 +65,6 @@ export const SUITES: readonly Suite[] = [
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
   { name: 'log', rows: [], run: figuresOnly(runLogBench) },
   { name: 'supervisor', rows: [], run: figuresOnly(runSupervisorBench) },
-  { name: 'memory', rows: ['memory'], run: runMemorySuite },
+  { name: 'memory', rows: ['memory', 'memory-pure-step'], run: runMemorySuite },
   { name: 'postgres', rows: ['ingest-postgres'], run: runPostgresSuite },
 ];
