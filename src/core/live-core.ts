@@ -103,7 +103,8 @@ export class LiveCore {
   }
 
   private newFold(): Fold {
-    return new Fold(this.options.options ?? null, new Edit(), false);
+    // A live core holds a key set per sid for as long as it runs: compact ones.
+    return new Fold(this.options.options ?? null, new Edit(), false, true);
   }
 
   private take(result: CoreStep): readonly CoreOutput[] {
