@@ -2,7 +2,7 @@
 // recordings, each started, confirmed by a query, its next query deadline armed, and a few
 // notifications in its dedupe window. Heap and RSS grow by (after − before) ÷ N, measured after
 // a full GC; the inputs themselves are made one at a time and dropped, so only the state counts.
-import { type CoreState, createCore, stepUntrusted } from '../src/core/index.js';
+import { type CoreState, createCore, LiveCore, stepUntrusted } from '../src/core/index.js';
 import { createDedupe, type DedupeKey, type DedupeState, dedupe } from '../src/stream/index.js';
 
 /** One measured fleet size. */
@@ -27,6 +27,8 @@ export interface KeyCost {
 export interface MemoryBenchResult {
   readonly what: string;
   readonly rows: readonly MemoryRow[];
+  /** The same sizes, the state built by the owned core (`LiveCore`), as a host holds it. */
+  readonly ownedRows: readonly MemoryRow[];
   readonly dedupeKey: KeyCost;
   readonly target: number;
   readonly ok: boolean;
@@ -89,13 +91,24 @@ function collect(): void {
   for (let i = 0; i < 3; i += 1) gc();
 }
 
-function measure(recordings: number): MemoryRow {
+/**
+ * The state of `recordings` built by folding the pure `step`, or (`owned`) by the core that owns
+ * its state, as the journal and the supervisor hold it (`LiveCore`, then a snapshot).
+ */
+function measure(recordings: number, owned = false): MemoryRow {
   collect();
   const before = process.memoryUsage();
   const started = performance.now();
   let state: CoreState | null = createCore();
-  for (let i = 0; i < recordings; i += 1)
-    for (const input of inputsOf(i)) state = stepUntrusted(state, input).state;
+  if (owned) {
+    const core = new LiveCore();
+    for (let i = 0; i < recordings; i += 1)
+      for (const input of inputsOf(i)) core.stepUntrusted(input);
+    state = core.snapshot();
+  } else {
+    for (let i = 0; i < recordings; i += 1)
+      for (const input of inputsOf(i)) state = stepUntrusted(state, input).state;
+  }
   const buildMs = performance.now() - started;
   collect();
   const after = process.memoryUsage();
@@ -138,11 +151,13 @@ export function memoryBench(options: MemoryBenchOptions = {}): MemoryBenchResult
   const sizes = [...(options.sizes ?? [10_000, 100_000])].sort((a, b) => a - b);
   const target = options.target ?? 2048;
   const dedupeKey = measureKeys();
-  const rows = sizes.map(measure);
+  const rows = sizes.map((size) => measure(size));
+  const ownedRows = sizes.map((size) => measure(size, true));
   const largest = rows.at(-1);
   return {
     what: 'core state per recording: started, confirmed, query deadline armed, 4 notifications',
     rows,
+    ownedRows,
     dedupeKey,
     target,
     ok:

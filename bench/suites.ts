@@ -8,6 +8,7 @@ import { runInspectorReadersRow } from './inspector-readers.bench.js';
 import { runLogBench } from './log.bench.js';
 import { runRebuildBench } from './rebuild.bench.js';
 import type { SuiteContext, SuiteResult } from './row.js';
+import { runScalingBench } from './scaling.bench.js';
 import { runSchedulerBench } from './scheduler.bench.js';
 import { runServeBench } from './serve.bench.js';
 import { runSupervisorBench } from './supervisor.bench.js';
@@ -34,9 +35,18 @@ const figuresOnly =
 export const SUITES: readonly Suite[] = [
   {
     name: 'core',
-    rows: ['core', 'core-vs-enqueue-actors', 'replay', 'replay-vs-enqueue-actors'],
+    rows: [
+      'core',
+      'core-vs-cpu-bound',
+      'core-vs-xstate-fold',
+      'core-vs-enqueue-actors',
+      'replay',
+      'replay-vs-xstate-fold',
+      'replay-vs-enqueue-actors',
+    ],
     run: runCoreBench,
   },
+  { name: 'scaling', rows: ['scaling'], run: runScalingBench },
   {
     name: 'webhook',
     rows: ['webhook-latency', 'webhook-latency-autocannon', 'webhook-throughput'],
@@ -65,6 +75,6 @@ export const SUITES: readonly Suite[] = [
     rows: [],
     run: async (context) => ({ rows: [], details: await runTelemetryBench(context) }),
   },
-  { name: 'memory', rows: ['memory'], run: runMemorySuite },
+  { name: 'memory', rows: ['memory', 'memory-pure-step'], run: runMemorySuite },
   { name: 'postgres', rows: ['ingest-postgres'], run: runPostgresSuite },
 ];

@@ -70,6 +70,7 @@ export {
   DEFAULT_CORE_OPTIONS,
   deserializeCore,
   differingOptions,
+  LiveCore,
   machineStepsOf,
   manifestOf,
   nextWakeOf,

@@ -30,6 +30,8 @@ export class Fold {
     readonly edit: Edit | null,
     readonly quiet: boolean,
     readonly forgotten: Map<string, RecordingSnapshot> | null = null,
+    /** Dedupe's key sets stay compact tries under the token (a core that lives long). */
+    readonly compactKeys = false,
   ) {}
 
   /** The settings of a step from a state whose options in force are `inForce`. */
@@ -38,7 +40,8 @@ export class Fold {
     if (this.last?.options === options) return this.last;
     const { edit } = this;
     // Without a token, the options are the stream's contexts as they are: nothing is copied.
-    const dedupe = edit === null ? options.dedupe : { ...options.dedupe, edit };
+    const dedupe =
+      edit === null ? options.dedupe : { ...options.dedupe, edit, compactKeys: this.compactKeys };
     const reorder = edit === null ? options.reorder : { ...options.reorder, edit };
     this.last = { options, dedupe, reorder };
     return this.last;

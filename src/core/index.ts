@@ -3,6 +3,7 @@ export { coreFor } from './core-for.js';
 export type { CoreOutput, Decision, DecisionKind, Delivery } from './decisions.js';
 export type { MachineStep, RecordingSteps } from './deliveries.js';
 export { machineStepsOf } from './deliveries.js';
+export { LiveCore } from './live-core.js';
 export { toRecordingEvent, toRecordingNotification } from './machine-events.js';
 export type {
   Coverage,

@@ -28,7 +28,7 @@ import {
 const sortedKeys = (set: KeySet) => [...keysOf(set)].sort();
 
 /** One sid's dedupe memory as JSON: each window's keys, sorted. */
-interface SidMemoryJson {
+export interface SidMemoryJson {
   readonly keys: string[];
   readonly previousKeys: string[];
   readonly since: number;
@@ -36,7 +36,8 @@ interface SidMemoryJson {
   readonly finishedAt: number | null;
 }
 
-const sidMemoryToJson = (m: SidMemory): SidMemoryJson => ({
+/** One sid's dedupe memory as `serializeCore` writes it. */
+export const sidMemoryToJson = (m: SidMemory): SidMemoryJson => ({
   keys: sortedKeys(m.keys),
   previousKeys: sortedKeys(m.previousKeys),
   since: m.since,
@@ -114,7 +115,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /** What a state built without an override is marked with: its steps read the options in force. */
-const FROM_THE_LOG = 'log';
+export const FROM_THE_LOG = 'log';
 
 /**
  * The state as JSON-ready data, with its options in force, marked with the fingerprint of the

@@ -127,7 +127,12 @@ export function stepSignal(
   signal: Signal,
   override?: ResolvedCoreOptions,
 ): CoreStep {
-  const run = new StepRun(state, plainFold(override));
+  return signalIn(plainFold(override), state, signal);
+}
+
+/** `stepSignal` within a fold (see `stepIn`). */
+export function signalIn(fold: Fold, state: CoreState, signal: Signal): CoreStep {
+  const run = new StepRun(state, fold);
   run.consume(signal);
   return run.result();
 }

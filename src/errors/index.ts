@@ -23,6 +23,7 @@ export type RecwatchErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LOG_GAP'
   | 'REPLAY_FINISHED'
+  | 'STEP_STATE_GONE'
   | 'SIM_OPTIONS'
   | 'DEMO_USAGE'
   | MachineErrorCode;

@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from '../errors/index.js';
-import type { ExpectedVersion, ReadAllOptions, ReadStreamOptions, Snapshot } from './types.js';
+import {
+  type ExpectedVersion,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type Snapshot,
+  SnapshotJsonText,
+} from './types.js';
 
 // Argument checks shared by every store, so they all refuse the same calls the same way.
 
@@ -95,6 +101,14 @@ function isCount(value: unknown, min: number): value is number {
  * @example snapshotText({ position: 3, schemaVersion: 1, state: { n: 3 } }, 10) // '{"n":3}'
  */
 export function snapshotText(snapshot: Snapshot, head: number): string {
+  return snapshotJsonText(snapshot, head).text;
+}
+
+/**
+ * `snapshotText` without joining a text given in chunks (`SnapshotJsonText`): for a store that
+ * keeps the chunks, or writes them one by one.
+ */
+export function snapshotJsonText(snapshot: Snapshot, head: number): SnapshotJsonText {
   checkCount('schemaVersion', snapshot?.schemaVersion, 0);
   checkCount('position', snapshot.position, 0);
   if (snapshot.position > head) {
@@ -102,6 +116,7 @@ export function snapshotText(snapshot: Snapshot, head: number): string {
       `snapshot position ${snapshot.position} is past the log's end (${head})`,
     );
   }
+  if (snapshot.state instanceof SnapshotJsonText) return snapshot.state;
   let state: string | undefined;
   try {
     state = JSON.stringify(snapshot.state);
@@ -109,5 +124,5 @@ export function snapshotText(snapshot: Snapshot, head: number): string {
     throw new InvalidArgumentError('snapshot state must be JSON', { cause: error });
   }
   if (state === undefined) throw new InvalidArgumentError('snapshot state must be JSON');
-  return state;
+  return new SnapshotJsonText(state);
 }

@@ -32,3 +32,4 @@ export type {
   ReadStreamOptions,
   Snapshot,
 } from './types.js';
+export { SnapshotJsonText } from './types.js';

@@ -4,7 +4,7 @@ import {
   checkExpectedVersion,
   checkStream,
   pageRange,
-  snapshotText,
+  snapshotJsonText,
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
@@ -19,6 +19,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   Snapshot,
+  SnapshotJsonText,
 } from './types.js';
 
 /**
@@ -37,7 +38,8 @@ class MemoryLog implements EventLog {
   readonly #entries: NewEntry[] = [];
   readonly #keys = new Map<string, number>();
   readonly #streams = new Map<string, number[]>();
-  readonly #snapshots = new Map<number, { position: number; state: string }>();
+  // Kept as given (a large state's text in chunks is joined when loaded, not when saved).
+  readonly #snapshots = new Map<number, { position: number; state: SnapshotJsonText }>();
   #closed = false;
 
   async append(
@@ -74,7 +76,7 @@ class MemoryLog implements EventLog {
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.#open();
-    const state = snapshotText(snapshot, this.#entries.length);
+    const state = snapshotJsonText(snapshot, this.#entries.length);
     this.#snapshots.set(snapshot.schemaVersion, { position: snapshot.position, state });
   }
 
@@ -83,7 +85,7 @@ class MemoryLog implements EventLog {
     checkCount('schemaVersion', schemaVersion, 0);
     const saved = this.#snapshots.get(schemaVersion);
     if (saved === undefined) return null;
-    return { position: saved.position, schemaVersion, state: JSON.parse(saved.state) };
+    return { position: saved.position, schemaVersion, state: JSON.parse(saved.state.text) };
   }
 
   async close(): Promise<void> {

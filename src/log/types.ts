@@ -65,8 +65,34 @@ export interface Snapshot {
   /** The last log position the state includes (0 = none). */
   readonly position: number;
   readonly schemaVersion: number;
-  /** Opaque JSON. */
+  /**
+   * Opaque JSON: a JSON value, or a `SnapshotJsonText` holding it already written (loaded back,
+   * it is the value the text spells either way).
+   */
   readonly state: unknown;
+}
+
+/**
+ * A snapshot's state already written as JSON text (a large state is written a slice at a time,
+ * off the event loop, by its owner), whole or in chunks to be joined: a store keeps the text as
+ * it is, neither parsing nor writing it again. The caller vouches that it is JSON. The chunks
+ * are joined when `text` is first read (100 MB of them take a few hundred ms to join: a store
+ * that can write them one by one should read `chunks`).
+ * @example await log.saveSnapshot({ position, schemaVersion, state: new SnapshotJsonText(text) });
+ */
+export class SnapshotJsonText {
+  readonly chunks: readonly string[];
+  private joined: string | null = null;
+
+  constructor(text: string | readonly string[]) {
+    this.chunks = typeof text === 'string' ? [text] : text;
+  }
+
+  /** The whole text. */
+  get text(): string {
+    this.joined ??= this.chunks.join('');
+    return this.joined;
+  }
 }
 
 /**

@@ -1,27 +1,29 @@
 // Append before act: every input is made durable in the event log, then stepped through the
 // core. The journal is the event-sourcing spine the supervisor builds on.
 import {
+  CORE_STATE_VERSION,
   type CoreOptions,
   type CoreOutput,
   type CoreState,
-  type CoreStep,
   differingOptions,
+  LiveCore,
   type ReceivedLine,
   resolveCoreOptions,
-  stepLine,
-  stepSignal,
 } from '../core/index.js';
+import { coreTextWork, runWorkInSlices } from '../core/serialize-text.js';
+import { RecwatchError } from '../errors/index.js';
 import {
   type EventLog,
   LogGapError,
   type LogItem,
   type ReceivedItem,
   readReceived,
+  SnapshotJsonText,
   streamOf,
 } from '../log/index.js';
 import type { TraceRecord } from '../signals/index.js';
 import { JournalClosedError } from './errors.js';
-import { rebuildFromLog, saveCoreSnapshot } from './rebuild.js';
+import { rebuildFromLog } from './rebuild.js';
 import { SnapshotPolicy } from './snapshot-policy.js';
 
 /**
@@ -43,6 +45,11 @@ export interface JournalOptions {
   /** Snapshot once a recording has had this many inputs since the last one. Default 1000. */
   readonly snapshotEvery?: number;
   /**
+   * The longest a slice of writing a snapshot holds the event loop (ms): the text is written a
+   * slice at a time, the loop turning in between. Default 5; 0 gives one step per turn.
+   */
+  readonly snapshotSliceMs?: number;
+  /**
    * Told when a snapshot could not be saved (disk full, a state that cannot be serialized).
    * Receiving goes on, outputs are delivered, and the next snapshot is tried after another
    * `snapshotEvery` inputs: a snapshot only shortens the replay at the next open. Default: a
@@ -52,6 +59,8 @@ export interface JournalOptions {
   /**
    * Told of every step the core takes from now on, in log order, with the state before it (for
    * inspectors). Called synchronously inside the step: it must not throw, and should be quick.
+   * Keeping the state before each step costs every step a snapshot (the core then copies what it
+   * writes, as a pure `step` does); `onStepped` does not.
    */
   readonly onStep?: (step: JournalStep, before: CoreState) => void;
   /**
@@ -59,13 +68,63 @@ export interface JournalOptions {
    * group commit included), when it succeeded. For metrics: it must not throw. Default none.
    */
   readonly onAppend?: (ms: number) => void;
+  /**
+   * Told of every step as `onStep` is, without the state before it. The step's `state` is a
+   * snapshot taken when first read, which must be within the call (read later, it throws
+   * `StepStateGoneError`): a listener that never reads it costs the core nothing.
+   */
+  readonly onStepped?: (step: JournalStep) => void;
 }
 
 /** One step of the core: the item stepped (an input or a reject), its outputs, the state after. */
 export interface JournalStep {
   readonly item: ReceivedLine;
   readonly outputs: readonly CoreOutput[];
+  /**
+   * The log position of the item (the state's position after it); the journal always sets it,
+   * so reading it does not take a snapshot as reading `state` may.
+   */
+  readonly position?: number;
   readonly state: CoreState;
+}
+
+/**
+ * A step's state read after the listener's call returned (see `JournalOptions.onStepped`): it is
+ * no longer at hand. Read `state` within the call, or keep `position`.
+ */
+export class StepStateGoneError extends RecwatchError {
+  override readonly name = 'StepStateGoneError';
+  readonly code = 'STEP_STATE_GONE';
+  constructor(position: number) {
+    super(`the state after step ${position} was not read within its step: it is gone`);
+  }
+}
+
+/** A step whose state is a snapshot taken when first read, while the core is still there. */
+class LazyStep implements JournalStep {
+  private taken: CoreState | null = null;
+  private core: LiveCore | null;
+
+  constructor(
+    readonly item: ReceivedLine,
+    readonly outputs: readonly CoreOutput[],
+    readonly position: number,
+    core: LiveCore,
+  ) {
+    this.core = core;
+  }
+
+  get state(): CoreState {
+    if (this.taken !== null) return this.taken;
+    if (this.core === null) throw new StepStateGoneError(this.position);
+    this.taken = this.core.snapshot();
+    return this.taken;
+  }
+
+  /** The core moves on: a state not read by now is gone. */
+  seal(): void {
+    this.core = null;
+  }
 }
 
 /** What receiving one input did. */
@@ -106,19 +165,29 @@ export class Journal {
   private readonly onSnapshotError: (error: unknown, position: number) => void;
   private readonly onStep: JournalOptions['onStep'];
   private readonly onAppend: JournalOptions['onAppend'];
+  private readonly onStepped: JournalOptions['onStepped'];
+  private readonly sliceMs: number;
+  private readonly core: LiveCore;
+  /** The latest step given to `onStepped`, sealed when the next one is taken. */
+  private lastStep: LazyStep | null = null;
+  /** The snapshot being written, if one is. */
+  private writing: Promise<void> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<Received>>();
 
   private constructor(
     private readonly log: EventLog,
-    private current: CoreState,
+    from: CoreState,
     options: JournalOptions,
   ) {
+    this.core = new LiveCore(from);
     this.policy = new SnapshotPolicy(options.snapshotEvery ?? 1000);
     this.onSnapshotError = options.onSnapshotError ?? warnSnapshotFailed;
     this.onStep = options.onStep;
     this.onAppend = options.onAppend;
+    this.onStepped = options.onStepped;
+    this.sliceMs = options.snapshotSliceMs ?? 5;
   }
 
   /**
@@ -139,9 +208,20 @@ export class Journal {
     return journal;
   }
 
-  /** The core state after every input acted on so far. */
+  /**
+   * The core state after every input acted on so far: a snapshot, immutable (the core copies
+   * what it writes next; `view` does not make it).
+   */
   get state(): CoreState {
-    return this.current;
+    return this.core.snapshot();
+  }
+
+  /**
+   * The core state now, to read at once and not to keep: later inputs change it in place (see
+   * `LiveCore.view`). For reading a field or two after acting (its next wake, a recording).
+   */
+  get view(): CoreState {
+    return this.core.view;
   }
 
   /**
@@ -198,7 +278,7 @@ export class Journal {
     const repeated = appended.repeated[0] === true;
     // A repeat already acted on is acknowledged; one whose first receive failed after its
     // append (or another writer's) is acted on now, from the log.
-    if (repeated && position <= this.current.position)
+    if (repeated && position <= this.core.position)
       return { position, repeated, item, outputs: [] };
     // Appends resolve in commit order, but acting is chained so it follows log positions.
     const acted = this.tail.then(() => this.act(position, repeated ? null : received));
@@ -218,7 +298,7 @@ export class Journal {
     const acted = this.tail.then(async () => {
       const outputs: CoreOutput[] = [];
       for (;;) {
-        const page = await this.log.readAll({ fromPosition: this.current.position + 1 });
+        const page = await this.log.readAll({ fromPosition: this.core.position + 1 });
         const last = page.at(-1);
         if (last === undefined) return outputs;
         outputs.push(...(await this.act(last.position, null)));
@@ -235,8 +315,19 @@ export class Journal {
   async snapshot(): Promise<void> {
     if (this.closing !== null) throw new JournalClosedError();
     await this.tail;
-    await saveCoreSnapshot(this.log, this.current);
+    await this.writing;
     this.policy.reset();
+    await this.writeSnapshot(this.core.snapshot());
+  }
+
+  /**
+   * Resolves once the snapshot being written in the background (taken every `snapshotEvery`
+   * inputs), if any, is saved or has failed (and been reported to `onSnapshotError`). Acting on
+   * inputs never waits for it.
+   * @example await journal.receive(record); await journal.snapshotWritten();
+   */
+  async snapshotWritten(): Promise<void> {
+    await this.writing;
   }
 
   /**
@@ -252,57 +343,82 @@ export class Journal {
   private async finish(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     await this.tail;
+    await this.writing;
     await this.log.close();
   }
 
   private async act(position: number, received: ReceivedItem | null): Promise<CoreOutput[]> {
     const outputs: CoreOutput[] = [];
     // Already stepped while catching up on an earlier call: its outputs went there.
-    if (position <= this.current.position) return outputs;
+    if (position <= this.core.position) return outputs;
     // Another writer may have appended in between: step its entries first, in log order. A
     // repeat is stepped from the log too, as it was first stored.
     const last = received === null ? position : position - 1;
-    while (this.current.position < last) {
-      const from = this.current.position + 1;
+    while (this.core.position < last) {
+      const from = this.core.position + 1;
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
       if (missing.length === 0) throw new LogGapError(from, last);
-      for (const entry of missing) {
-        this.collect(entry.item, stepLine(this.current, entry.item), outputs);
-      }
+      for (const entry of missing) this.collect(entry.item, null, outputs);
     }
-    if (received !== null) {
-      const { item, signal } = received;
-      this.collect(
-        item,
-        signal === null ? stepLine(this.current, item) : stepSignal(this.current, signal),
-        outputs,
-      );
-    }
-    // The outputs are the host's whatever happens to the snapshot.
-    if (this.policy.observe(outputs)) await this.trySnapshot();
+    if (received !== null) this.collect(received.item, received.signal, outputs);
+    // The outputs are the host's whatever happens to the snapshot; a snapshot is written in
+    // the background (one at a time), so acting never waits for it.
+    if (this.policy.observe(outputs) && this.writing === null) this.startSnapshot();
     return outputs;
   }
 
-  private async trySnapshot(): Promise<void> {
+  private startSnapshot(): void {
     // Reset either way: a failed snapshot is tried again after another `snapshotEvery` inputs,
     // not on every receive.
     this.policy.reset();
-    try {
-      await saveCoreSnapshot(this.log, this.current);
-    } catch (error) {
-      try {
-        this.onSnapshotError(error, this.current.position);
-      } catch {
-        // A failing report must not cost the host its outputs either.
-      }
-    }
+    const state = this.core.snapshot();
+    this.writing = this.writeSnapshot(state)
+      .catch((error: unknown) => {
+        try {
+          this.onSnapshotError(error, state.position);
+        } catch {
+          // A failing report must not cost the host its outputs either.
+        }
+      })
+      .finally(() => {
+        this.writing = null;
+      });
   }
 
-  private collect(item: ReceivedLine, result: CoreStep, outputs: CoreOutput[]): void {
-    const before = this.current;
-    this.current = result.state;
-    this.onStep?.({ item, outputs: result.outputs, state: result.state }, before);
-    outputs.push(...result.outputs);
+  /**
+   * Writes a snapshot of `state` (immutable): its text is written a slice of a few ms at a time,
+   * the event loop turning in between (a state of 100,000 recordings is written in thousands of
+   * slices), then handed to the log in chunks (`SnapshotJsonText`).
+   */
+  private async writeSnapshot(state: CoreState): Promise<void> {
+    const chunks = await runWorkInSlices(coreTextWork(state), this.sliceMs);
+    await this.log.saveSnapshot({
+      position: state.position,
+      schemaVersion: CORE_STATE_VERSION,
+      state: new SnapshotJsonText(chunks),
+    });
+  }
+
+  /** Steps one item (or its signal, already read) and passes its step on to the listeners. */
+  private collect(
+    item: ReceivedLine,
+    signal: ReceivedItem['signal'] | null,
+    outputs: CoreOutput[],
+  ): void {
+    const { core } = this;
+    const before = this.onStep === undefined ? null : core.snapshot();
+    const stepped = signal == null ? core.stepLine(item) : core.stepSignal(signal);
+    this.lastStep?.seal();
+    this.lastStep = null;
+    if (before !== null) {
+      const state = core.snapshot();
+      this.onStep?.({ item, outputs: stepped, position: state.position, state }, before);
+    }
+    if (this.onStepped !== undefined) {
+      this.lastStep = new LazyStep(item, stepped, core.position, core);
+      this.onStepped(this.lastStep);
+    }
+    for (const output of stepped) outputs.push(output);
   }
 }
 

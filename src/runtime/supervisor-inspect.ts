@@ -39,6 +39,11 @@ export class SupervisorInspection {
     this.steps.next(step);
   }
 
+  /** Passes one journal step on, when no observer needs the state before it. */
+  stepped(step: JournalStep): void {
+    this.steps.next(step);
+  }
+
   /** Ends `steps$` (the live page closes with it). */
   close(): void {
     this.steps.complete();

@@ -59,7 +59,11 @@ export class SupervisorManifests {
   private step(step: JournalStep): void {
     if (this.book !== null) this.book.step(step.item, step.outputs);
     else
-      this.queue?.push({ position: step.state.position, item: step.item, outputs: step.outputs });
+      this.queue?.push({
+        position: step.position ?? step.state.position,
+        item: step.item,
+        outputs: step.outputs,
+      });
   }
 
   private build(): Promise<ManifestBook> {

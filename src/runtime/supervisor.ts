@@ -94,7 +94,10 @@ export async function createSupervisor(options: SupervisorOptions): Promise<Supe
     const inspection = new SupervisorInspection(options.inspect, options.logger ?? {});
     // The host's options go in the log when they differ from the log's (rule 12).
     const journal = await Journal.open(log, {
-      onStep: (step, before) => inspection.step(step, before),
+      // The state before each step costs a snapshot per step: taken only for an observer.
+      ...(options.inspect === undefined
+        ? { onStepped: (step: JournalStep) => inspection.stepped(step) }
+        : { onStep: (step: JournalStep, before: CoreState) => inspection.step(step, before) }),
       core: coreOptionsOf(options),
       now: () => clock.now(),
       ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
@@ -184,7 +187,7 @@ class SupervisorRuntime implements Supervisor {
     private readonly inspection: SupervisorInspection,
   ) {
     this.logger = options.logger ?? {};
-    this.manifests = new SupervisorManifests(log, () => journal.state, inspection.steps$);
+    this.manifests = new SupervisorManifests(log, () => journal.view, inspection.steps$);
     this.scheduler = new RestScheduler({
       clock,
       qps: options.qps ?? SUPERVISOR_DEFAULTS.qps,
@@ -219,7 +222,7 @@ class SupervisorRuntime implements Supervisor {
       } else if (output.kind === 'event') this.emit(output);
       else this.run(output);
     }
-    if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.state));
+    if (this.closing === null) this.timer.arm(nextWakeOf(this.journal.view));
   }
 
   private emit(event: DomainEvent): void {
@@ -431,17 +434,17 @@ class SupervisorRuntime implements Supervisor {
     const { intents, clear } = await this.io(takeSlotIntents(this.log));
     for (const intent of intents) await this.migrate(intent);
     await this.io(clear());
-    if (activeRecordings(this.journal.state).length === 0) return;
+    if (activeRecordings(this.journal.view).length === 0) return;
     const received = await this.receive({ at: this.clock.now(), type: 'resumed' });
     const effects = received.outputs.filter((output) => output.kind === 'effect').length;
     this.logger.info?.(
-      `recwatch: resumed ${this.journal.state.recordings.size} recordings (${effects} effects)`,
+      `recwatch: resumed ${this.journal.view.recordings.size} recordings (${effects} effects)`,
     );
   }
 
   /** An earlier version's start intent, as the `startSent` it stands for (once, if still open). */
   private async migrate(intent: LegacyStartIntent): Promise<void> {
-    const context = recordingOf(this.journal.state, intent.recording)?.context;
+    const context = recordingOf(this.journal.view, intent.recording)?.context;
     if (context?.attempt?.uid !== intent.uid || context.attempt.resourceId !== null) return;
     await this.receive({ at: this.clock.now(), type: 'startSent', ...intent });
   }
@@ -456,7 +459,7 @@ class SupervisorRuntime implements Supervisor {
       clock: this.clock,
       logger: this.logger,
       ...(this.options.heartbeatMs === undefined ? {} : { intervalMs: this.options.heartbeatMs }),
-      candidates: () => activeRecordings(this.journal.state),
+      candidates: () => activeRecordings(this.journal.view),
       // Claims are made on the log as it is now: a paused instance never takes what has ended.
       catchUp: () => this.followLog(),
       gained: (recording) => void this.background(`take ${recording}`, () => this.take(recording)),
@@ -471,13 +474,13 @@ class SupervisorRuntime implements Supervisor {
     };
     this.feed = log
       .watch({
-        fromPosition: this.journal.state.position + 1,
+        fromPosition: this.journal.view.position + 1,
         clock: this.clock,
         onError: (error) =>
           this.logger.warn?.(`recwatch: reading the shared log: ${messageOf(error)}`),
       })
       .subscribe((entry) => {
-        if (entry.position > this.journal.state.position) this.follower.wake();
+        if (entry.position > this.journal.view.position) this.follower.wake();
       });
     // Claim our share of what nobody drives now, without waiting for the first beat.
     void ownership.beat();
@@ -490,7 +493,7 @@ class SupervisorRuntime implements Supervisor {
     if (ownership === null) return;
     // Ended meanwhile (the log went on while this instance was away): a finished recording is
     // never driven again; its lease goes back.
-    if (recordingOf(this.journal.state, recording)?.active !== true)
+    if (recordingOf(this.journal.view, recording)?.active !== true)
       return void (await this.io(ownership.giveBack(recording)));
     const note = await this.io(ownership.noteOf(recording));
     const intent = readNoteIntent(note, recording);
@@ -534,7 +537,7 @@ class SupervisorRuntime implements Supervisor {
 
   async start(command: StartCommand): Promise<SupervisedRecording> {
     checkStart(command);
-    if (this.journal.state.recordings.get(command.recording) !== undefined) {
+    if (this.journal.view.recordings.get(command.recording) !== undefined) {
       throw new RecordingExistsError(command.recording);
     }
     const { recording, cname, uid, mode, backupUid } = command;
@@ -551,7 +554,7 @@ class SupervisorRuntime implements Supervisor {
   }
 
   get(recording: string): SupervisedRecording | undefined {
-    return supervisedPicture(this.journal.state, recording);
+    return supervisedPicture(this.journal.view, recording);
   }
 
   manifest(recording: string): Promise<RecordingManifest | undefined> {
@@ -559,7 +562,7 @@ class SupervisorRuntime implements Supervisor {
   }
 
   list(): SupervisedRecording[] {
-    const state = this.journal.state;
+    const state = this.journal.view;
     return [...state.recordings.keys()]
       .sort()
       .map((id) => supervisedPicture(state, id))
@@ -593,7 +596,7 @@ class SupervisorRuntime implements Supervisor {
 
   async update(recording: string, command: UpdateCommand): Promise<CallOutcome> {
     if (this.closing !== null) throw new SupervisorClosedError();
-    const found = recordingOf(this.journal.state, recording);
+    const found = recordingOf(this.journal.view, recording);
     if (found === undefined) throw new UnknownRecordingError(recording);
     const session = found.active ? currentSession(found.context) : null;
     if (session === null) throw new NoSessionError(recording);
@@ -614,7 +617,7 @@ class SupervisorRuntime implements Supervisor {
   }
 
   async stop(recording: string): Promise<SupervisedRecording> {
-    if (this.journal.state.recordings.get(recording) === undefined)
+    if (this.journal.view.recordings.get(recording) === undefined)
       throw new UnknownRecordingError(recording);
     await this.receive({ at: this.clock.now(), type: 'stop', recording });
     return this.mustGet(recording);

@@ -58,7 +58,7 @@ export class RecentEvents {
   }
 
   private add(step: JournalStep): void {
-    const events = eventsOfStep(step.state.position, step.outputs);
+    const events = eventsOfStep(step.position ?? step.state.position, step.outputs);
     if (events.length === 0) return;
     this.steps.push(events);
     if (this.steps.length > this.limit) {
@@ -103,7 +103,7 @@ export function eventFeed(
     };
     const live = source.supervisor.steps$.subscribe({
       next: (step) => {
-        const events = eventsOfStep(step.state.position, step.outputs);
+        const events = eventsOfStep(step.position ?? step.state.position, step.outputs);
         if (replaying) waiting.push(...events);
         else send(events);
       },

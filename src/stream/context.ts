@@ -7,7 +7,14 @@ import type { Edit } from './collections/index.js';
  * until it is done (absent or null: every update is persistent, the state given is never
  * changed). Plain options are a context: `dedupe(state, key, at, { ...options, edit })` in a fold.
  */
-export type StreamContext<O extends object> = O & { readonly edit?: Edit | null };
+export type StreamContext<O extends object> = O & {
+  readonly edit?: Edit | null;
+  /**
+   * Under a token, keep dedupe's key sets as compact tries changed in place, rather than JS
+   * Sets (see `withKey`): for a core that lives long and holds a set per sid.
+   */
+  readonly compactKeys?: boolean;
+};
 
 /** The edit token of a context, or null. */
 export function editOf(context: { readonly edit?: Edit | null }): Edit | null {

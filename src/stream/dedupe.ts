@@ -145,9 +145,10 @@ export function dedupe(
     memory === undefined ||
     at - memory.since >= context.windowMs ||
     keyCount(memory.keys) >= context.maxKeysPerSid;
-  const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit);
+  const compact = context.compactKeys === true;
+  const withSequence = withKey(rotate ? EMPTY_KEY_SET : memory.keys, bySequence, edit, compact);
   const next: SidMemory = {
-    keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit),
+    keys: byNotice === null ? withSequence : withKey(withSequence, byNotice, edit, compact),
     previousKeys: memory === undefined ? EMPTY_KEY_SET : rotate ? memory.keys : memory.previousKeys,
     since: rotate ? at : memory.since,
     maxSequence: Math.max(key.sequence, memory?.maxSequence ?? -1),

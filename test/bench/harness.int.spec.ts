@@ -82,6 +82,8 @@ describe('bench command line', () => {
       'scheduler',
       'ingest-sqlite',
       'rebuild',
+      'scaling',
+      'memory',
     ])
       expect(rows).toContain(name);
   });
@@ -133,9 +135,12 @@ describe('the real suites, tiny', () => {
     expect(rows.map((r) => r.row).sort()).toEqual(
       [
         'core',
+        'core-vs-cpu-bound',
+        'core-vs-xstate-fold',
         'core-vs-enqueue-actors',
         'rebuild',
         'replay',
+        'replay-vs-xstate-fold',
         'replay-vs-enqueue-actors',
         'scheduler',
       ].sort(),

@@ -16,6 +16,7 @@ const PUBLIC_NAMES = {
     'DEFAULT_CORE_OPTIONS',
     'deserializeCore',
     'differingOptions',
+    'LiveCore',
     'machineStepsOf',
     'manifestOf',
     'nextWakeOf',

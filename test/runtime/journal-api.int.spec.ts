@@ -143,11 +143,14 @@ describe.each(stores)('Journal API on the %s log', (_name, open) => {
     // The second input of r1 makes a snapshot due, and the snapshot fails.
     const second = await journal.receiveUntrusted(started(1, 'S1'), at(1));
     expect(second.outputs).toContainEqual(expect.objectContaining({ decision: 'applied' }));
+    // The snapshot is written in the background: acting did not wait for it.
+    await journal.snapshotWritten();
     expect(reported).toEqual([[expect.objectContaining({ message: 'disk full' }), 2]]);
     // Receiving goes on; the next due snapshot is saved.
     const third = await journal.receiveUntrusted(start(30, 'r2'), at(30));
     expect(third.repeated).toBe(false);
     await journal.receiveUntrusted(started(31, 'S2', 'r2'), at(31));
+    await journal.snapshotWritten();
     expect((await log.loadSnapshot(CORE_STATE_VERSION))?.position).toBe(4);
     expect(reported).toHaveLength(1);
     await journal.close();

@@ -37,16 +37,21 @@ export function keyCount(set: KeySet): number {
   return set instanceof OwnedKeys ? set.keys.size : set.size;
 }
 
-/** The set with `key` added: in place if `edit` owns it; otherwise a new one. */
-export function withKey(set: KeySet, key: string, edit: Edit | null): KeySet {
+/**
+ * The set with `key` added: in place if `edit` owns it; otherwise a new one. `compact`: under a
+ * token, keep the compact trie (changed in place where the token owns it) instead of taking it
+ * over as a JS Set: lighter on memory (a core that lives long holds a set per sid), slower to
+ * look up than a Set (what a replay wants).
+ */
+export function withKey(set: KeySet, key: string, edit: Edit | null, compact = false): KeySet {
   if (set instanceof OwnedKeys) {
     if (set.edit === edit) {
       set.keys.add(key);
       return set;
     }
-    return withString(stringSetOf(set.keys), key);
+    return withString(stringSetOf(set.keys), key, compact ? edit : null);
   }
-  if (edit === null) return withString(set, key);
+  if (edit === null || compact) return withString(set, key, edit);
   // A replay takes over a set it did not make by copying it into one it owns.
   return new OwnedKeys(new Set([...stringsOf(set), key]), edit);
 }

@@ -197,17 +197,18 @@ function setIn<V>(
   if ((node.bitmap & bit) === 0) {
     update.added = 1;
     const leaf: Leaf<V> = { kind: 0, key, value };
-    if (update.edit !== null && node.edit === update.edit) {
-      node.children.splice(index, 0, leaf);
-      node.bitmap |= bit;
-      return node;
-    }
-    // Copied exactly sized: an array's spare room would cost more than the leaf.
+    // Copied exactly sized: an array's spare room would cost more than the leaf (an in-place
+    // `splice` leaves room to grow, which a core that owns its state would keep for good).
     const children = new Array<Node<V>>(node.children.length + 1);
     for (let i = 0; i < index; i += 1) children[i] = node.children[i] as Node<V>;
     children[index] = leaf;
     for (let i = index; i < node.children.length; i += 1)
       children[i + 1] = node.children[i] as Node<V>;
+    if (update.edit !== null && node.edit === update.edit) {
+      node.children = children;
+      node.bitmap |= bit;
+      return node;
+    }
     return branch(node.bitmap | bit, children, update.edit);
   }
   const child = node.children[index] as Node<V>;

@@ -109,7 +109,8 @@ function addIn(node: Branch, shift: number, hash: number, key: string, edit: Edi
   const owned = edit !== null && node.edit === edit;
   if ((node.bitmap & bit) === 0) {
     if (owned) {
-      node.slots.splice(index, 0, key);
+      // A new array exactly sized: an in-place `splice` leaves room that a live set keeps.
+      node.slots = inserted(node.slots, index, key);
       node.bitmap |= bit;
       node.size += 1;
       return node;

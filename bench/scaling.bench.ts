@@ -1,0 +1,262 @@
+// Step cost at 1k, 10k and 100k recordings, and the event loop while a host of 100k recordings
+// takes its snapshots. A fleet of N recordings is built (each started, confirmed, a notification
+// seen), then steady traffic is stepped: per recording and minute a query result and an
+// `uploading_progress`, time passing at the rate N recordings make it (a tick each simulated
+// second fires what is due: about N/60 query deadlines), so the work per input is the same at
+// every N and only the fleet's size differs.
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { stepUntrusted } from '../src/core/index.js';
+import {
+  type CoreState,
+  createMemoryLog,
+  Journal,
+  LiveCore,
+  type TraceRecord,
+} from '../src/index.js';
+import { type Row, round, type SuiteContext, type SuiteResult } from './row.js';
+
+const T0 = 1_700_000_000_000;
+const MINUTE = 60_000;
+/** Inputs per recording and simulated minute in steady traffic (a query result, a 33). */
+const PER_MINUTE = 2;
+
+/** The inputs that bring recording `i` up: start, started, a confirming query, a 40. */
+export function upInputs(i: number, at: number): unknown[] {
+  const recording = `rec-${i}`;
+  const sid = sidOf(i);
+  const uid = String(100_000 + (i % 1_000));
+  return [
+    { at, type: 'start', recording, cname: `room-${i}`, uid, mode: 'mix' },
+    { at, type: 'started', recording, resourceId: `res-${i}`, sid, uid },
+    queryOf(i, at),
+    notificationOf(i, 0, 40, at),
+  ];
+}
+
+const sidOf = (i: number) => `sid-${i.toString(16).padStart(8, '0')}-38f2c1a9d0e47b65`;
+
+function queryOf(i: number, at: number): unknown {
+  const sid = sidOf(i);
+  return {
+    at,
+    type: 'query',
+    recording: `rec-${i}`,
+    sid,
+    httpStatus: 200,
+    body: { sid, serverResponse: { status: 5, fileList: '' } },
+  };
+}
+
+function notificationOf(i: number, sequence: number, eventType: number, at: number): unknown {
+  const sid = sidOf(i);
+  return {
+    at,
+    type: 'notification',
+    body: {
+      noticeId: `${sid}-${sequence}`,
+      productId: 3,
+      eventType,
+      notifyMs: at,
+      payload: {
+        cname: `room-${i}`,
+        uid: String(100_000 + (i % 1_000)),
+        sid,
+        sequence,
+        sendts: at,
+        serviceType: 0,
+        details: eventType === 33 ? { fileList: [] } : {},
+      },
+    },
+  };
+}
+
+/**
+ * Steady traffic for a fleet of `recordings`: `count` inputs from input number `from` on, each
+ * for the recording a stride picks (every recording in turn, in a scattered order), a query
+ * result or the recording's next 33, and a tick every simulated second.
+ */
+export function* traffic(recordings: number, from: number, count: number): Generator<unknown> {
+  const msPerInput = MINUTE / (PER_MINUTE * recordings);
+  // A stride coprime with the fleet size visits every recording once per round, scattered.
+  const stride = 7_919;
+  let lastTick = Math.floor((T0 + MINUTE + from * msPerInput) / 1_000);
+  for (let k = from; k < from + count; k += 1) {
+    const at = Math.floor(T0 + MINUTE + k * msPerInput);
+    const second = Math.floor(at / 1_000);
+    if (second > lastTick) {
+      lastTick = second;
+      yield { at: second * 1_000, type: 'tick' };
+    }
+    const i = (k * stride) % recordings;
+    // Each recording in turn: a query result one round, its next 33 the round after.
+    const round = Math.floor(k / recordings);
+    yield ((round + i) & 1) === 0 ? queryOf(i, at) : notificationOf(i, 1 + round, 33, at);
+  }
+}
+
+/** When recording `i` of a fleet of `recordings` comes up: all within the first 50 s. */
+const upAt = (i: number, recordings: number) => T0 + Math.floor((i * 50_000) / recordings);
+
+/** A core owning a fleet of `recordings`, brought up within the first 50 s. */
+export function buildFleet(recordings: number): LiveCore {
+  const core = new LiveCore();
+  let second = Math.floor(T0 / 1_000);
+  for (let i = 0; i < recordings; i += 1) {
+    const at = upAt(i, recordings);
+    if (Math.floor(at / 1_000) > second) {
+      second = Math.floor(at / 1_000);
+      core.step({ at: second * 1_000, type: 'tick' });
+    }
+    for (const input of upInputs(i, at)) core.stepUntrusted(input);
+  }
+  return core;
+}
+
+/** Per-input cost (µs) of stepping `count` inputs of steady traffic from `from` on. */
+function timeSteps(
+  step: (input: unknown) => void,
+  recordings: number,
+  from: number,
+  count: number,
+) {
+  const inputs = [...traffic(recordings, from, count)];
+  const start = performance.now();
+  for (const input of inputs) step(input);
+  return ((performance.now() - start) * 1_000) / inputs.length;
+}
+
+/** One fleet size: the owned core's and the pure step's µs per input, interleaved in rounds. */
+export interface ScalingRow {
+  readonly recordings: number;
+  readonly liveCoreUsPerInput: number;
+  readonly pureStepUsPerInput: number;
+}
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Measures `sizes`, each with `rounds` of `perRound` inputs per side, sides alternating. */
+export function measureScaling(sizes: readonly number[], perRound: number, rounds: number) {
+  const rows: ScalingRow[] = [];
+  for (const recordings of sizes) {
+    const core = buildFleet(recordings);
+    let pure: CoreState = core.snapshot();
+    // Warm-up: a round of traffic through both, so every recording has had a query and a 33.
+    let next = 0;
+    const warm = Math.max(perRound, PER_MINUTE * recordings);
+    for (const input of traffic(recordings, next, warm)) core.stepUntrusted(input);
+    next += warm;
+    const live: number[] = [];
+    const stepped: number[] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      // The pure side steps the same inputs from the same state (a snapshot: never changed).
+      pure = core.snapshot();
+      gc();
+      live.push(timeSteps((input) => core.stepUntrusted(input), recordings, next, perRound));
+      gc();
+      stepped.push(
+        timeSteps(
+          (input) => {
+            pure = stepUntrusted(pure, input).state;
+          },
+          recordings,
+          next,
+          perRound,
+        ),
+      );
+      next += perRound;
+    }
+    rows.push({
+      recordings,
+      liveCoreUsPerInput: round(median(live)),
+      pureStepUsPerInput: round(median(stepped)),
+    });
+  }
+  return rows;
+}
+
+/**
+ * The event loop of a journal stepping steady traffic on a fleet of `recordings`, snapshots
+ * included (every `snapshotEvery` inputs of one recording): the longest pause and the p99 (ms),
+ * over `inputs` inputs received one per turn of the loop.
+ */
+export async function measureLoop(recordings: number, inputs: number, snapshotEvery: number) {
+  const log = createMemoryLog();
+  const journal = await Journal.open(log, { snapshotEvery });
+  // Ticks every simulated second while the fleet comes up, as a host has them: the traffic's
+  // first tick then fires one second's deadlines, not those of the whole build.
+  let second = Math.floor(T0 / 1_000);
+  for (let i = 0; i < recordings; i += 1) {
+    const at = upAt(i, recordings);
+    if (Math.floor(at / 1_000) > second) {
+      second = Math.floor(at / 1_000);
+      await journal.receive({ at: second * 1_000, type: 'tick' });
+    }
+    for (const input of upInputs(i, at)) await journal.receive(input as TraceRecord);
+  }
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  // The garbage collector's pauses, to tell them from the journal's own.
+  let gcMaxMs = 0;
+  let gcOver50 = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMaxMs = Math.max(gcMaxMs, entry.duration);
+      if (entry.duration > 50) gcOver50 += 1;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  let snapshots = 0;
+  const started = performance.now();
+  histogram.enable();
+  let count = 0;
+  for (const input of traffic(recordings, 0, inputs)) {
+    await journal.receive(input as TraceRecord);
+    count += 1;
+    // One input per turn of the event loop, as a server receives them.
+    if (count % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await journal.snapshotWritten();
+  histogram.disable();
+  observer.disconnect();
+  snapshots = (await log.loadSnapshot(6)) === null ? 0 : 1;
+  const ms = performance.now() - started;
+  await journal.close();
+  return {
+    recordings,
+    inputs: count,
+    ms: Math.round(ms),
+    maxPauseMs: round(histogram.max / 1e6),
+    p99PauseMs: round(histogram.percentile(99) / 1e6),
+    gcMaxPauseMs: round(gcMaxMs),
+    gcPausesOver50Ms: gcOver50,
+    snapshotSaved: snapshots === 1,
+  };
+}
+
+/** The `scaling` row: step cost at 100k ≤ 1.3× at 1k, and no loop pause > 50 ms at 100k. */
+export async function runScalingBench(context: SuiteContext): Promise<SuiteResult> {
+  const sizes = context.tiny ? [1_000, 5_000] : [1_000, 10_000, 100_000];
+  const rows = measureScaling(sizes, context.tiny ? 5_000 : 50_000, context.tiny ? 3 : 5);
+  const small = rows[0] as ScalingRow;
+  const large = rows.at(-1) as ScalingRow;
+  const growth = round(large.liveCoreUsPerInput / small.liveCoreUsPerInput);
+  const loop = await measureLoop(sizes.at(-1) as number, context.tiny ? 20_000 : 200_000, 1);
+  const ok = growth <= 1.3 && loop.maxPauseMs <= 50;
+  const row: Row = {
+    row: 'scaling',
+    what: 'µs per input of steady traffic through LiveCore at each fleet size (pure step beside it), and the event loop of a journal at the largest, snapshots included',
+    figures: { sizes: rows, growth, loop },
+    ok,
+    target: {
+      kind: 'atMost',
+      value: 1.3,
+      of: 'step cost at the largest fleet ÷ at 1k (and a loop pause ≤ 50 ms)',
+    },
+    ...(ok
+      ? {}
+      : {
+          miss: `growth ${growth} (≤ 1.3), longest loop pause ${loop.maxPauseMs} ms (≤ 50)`,
+        }),
+  };
+  return { rows: [row] };
+}
