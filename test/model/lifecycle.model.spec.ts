@@ -34,9 +34,10 @@ function serializeForShortest(snapshot: MachineSnapshot): string {
     c.monitoring.backoff,
     c.attempt?.retries ?? null,
     c.failover.hint !== null,
-    // Rule 13: whether an earlier session, or a start given up, is left to stop (not how many).
+    // Rule 13: whether an earlier session is left to stop (not how many). A start given up (an
+    // orphan with no sid) is left out: it would double the vertices of every retried start, and
+    // its one transition (orphanLife, stopOrphan) is the same as a session's.
     c.orphans.some((one) => one.sid !== null),
-    c.orphans.some((one) => one.sid === null),
     // Rule 1: a start whose deadline passed unanswered waits for the first answer.
     c.session !== null && c.deadlines.startBy === null,
   ]);
