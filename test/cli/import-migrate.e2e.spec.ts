@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { type EventLog, openSqliteLog } from '../../src/index.js';
 import { streamOf, toLogItem } from '../../src/log/index.js';
+import { POSTGRES_SCHEMA_VERSION } from '../../src/log/postgres-schema.js';
 import { openPostgresLog } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { tempDir } from '../fixtures/temp-dir.js';
@@ -48,7 +49,9 @@ describePostgres('recwatch migrate and import (PostgreSQL)', (url) => {
     const first = await recwatch(['migrate', url, '--schema', schema]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain(`"${schema}" migrated from log schema version 0 to 4`);
+    expect(first.stdout).toContain(
+      `"${schema}" migrated from log schema version 0 to ${POSTGRES_SCHEMA_VERSION}`,
+    );
     const again = await recwatch(['migrate', url, '--schema', schema]);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('already at log schema version 4');

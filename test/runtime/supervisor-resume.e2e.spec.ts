@@ -1,7 +1,7 @@
 // A host that dies and comes back: a new supervisor on the same SQLite log picks up every
 // recording, re-arms the earliest deadline, re-queries what is stale and settles a start whose
 // answer never reached the log.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { eventsOf, type Supervised, supervised } from '../fixtures/supervised.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
@@ -15,12 +15,19 @@ afterEach(async () => {
 let files = 0;
 const logFile = () => work.file(`resume-${++files}.db`);
 
-/** Spins the event loop until Agora has the (held) start and its notifications are out. */
+/**
+ * Waits until Agora has the (held) start and its notifications are out. The start follows
+ * appends committed on the SQLite log's writer thread, so the wait is bounded by real time (a
+ * generous bound for a busy machine), not by turns of this thread's event loop.
+ */
 async function startReachedAgora(h: Supervised): Promise<void> {
-  for (let turns = 0; h.agora.sessions().length === 0; turns += 1) {
-    if (turns > 10_000) throw new Error('the start never reached the fake Agora');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await vi.waitFor(
+    () => {
+      if (h.agora.sessions().length === 0)
+        throw new Error('the start never reached the fake Agora');
+    },
+    { timeout: 60_000, interval: 2 },
+  );
   await h.agora.settle();
 }
 
