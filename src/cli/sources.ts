@@ -45,7 +45,9 @@ export function openReplaySource(path: string, stdin: () => Readable): ReplaySou
     if (stat.isFile()) {
       const header = Buffer.alloc(16);
       const read = readSync(fd, header, 0, 16, 0);
-      if (read === 16 && header.toString('latin1') === SQLITE_HEADER) {
+      // A file that begins like SQLite's header is read as a log, which names what is wrong with
+      // it (too short, damaged); only a pipe is refused for looking like one.
+      if (read >= 15 && header.toString('latin1', 0, 15) === SQLITE_HEADER.slice(0, 15)) {
         closeSync(fd);
         return { kind: 'log', path };
       }

@@ -199,6 +199,15 @@ describe('recwatch replay reads pipes and stdin', () => {
     expectOneLine(result, /a SQLite log cannot be read from a pipe/);
   });
 
+  it('reads a file too short for a SQLite header as a file, not as a pipe', async () => {
+    const file = work.file('header-only.db');
+    writeFileSync(file, 'SQLite format 3\n');
+    const result = await cli('replay', file);
+    expect(result.status).toBe(66);
+    expectOneLine(result, /header-only\.db/);
+    expect(result.stderr).not.toMatch(/pipe/);
+  });
+
   it('stops quietly when its reader goes away (| head)', () => {
     const ticks = Array.from({ length: 20_000 }, (_, i) => JSON.stringify(tick(i)));
     const long = work.file('long.jsonl');

@@ -1,9 +1,11 @@
-// The README's `recwatch serve` quick start, run as written (`npx recwatch` is the built command)
-// against the simulator: it starts a recording that Agora (the simulator) really has, and the
-// service drains and exits 0 on SIGTERM.
+// The README's `recwatch serve` quick start, run as written, in a folder where recwatch is
+// installed as npm installs it (`node_modules/.bin/recwatch`, run by the real `npx` when the
+// example says so) against the simulator: it starts a recording that Agora (the simulator) really
+// has, and the service drains and exits 0 on SIGTERM, leaving no process behind.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
@@ -23,17 +25,14 @@ describe('the README serve quick start', () => {
       webhookUrl: `http://127.0.0.1:${port}/agora/webhook`,
     });
     try {
-      const bin = join(work.path, 'bin');
-      mkdirSync(bin);
-      writeFileSync(
-        join(bin, 'npx'),
-        `#!/bin/sh\nshift\nexec "${process.execPath}" "${join(ROOT, 'dist/src/cli/main.js')}" "$@"\n`,
-      );
-      chmodSync(join(bin, 'npx'), 0o755);
+      const bin = join(work.path, 'node_modules', '.bin');
+      mkdirSync(bin, { recursive: true });
+      symlinkSync(ROOT, join(work.path, 'node_modules', 'recwatch'));
+      symlinkSync(join(ROOT, 'dist/src/cli/main.js'), join(bin, 'recwatch'));
       const { appId, customerId, customerSecret, secret } = sim.credentials;
       const env = {
         ...process.env,
-        PATH: `${bin}:${process.env.PATH}`,
+        PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
         RECWATCH_PORT: String(port),
         RECWATCH_API_TOKENS: 'a-long-random-token',
         AGORA_APP_ID: appId,
@@ -62,6 +61,16 @@ describe('the README serve quick start', () => {
       const log = readFileSync(join(work.path, 'recwatch.log'), 'utf8');
       expect(log).toContain('"msg":"drained: exiting"');
       expect(log).not.toContain('a-long-random-token');
+      // The process that drained is the one that listened: nothing answers on the port any more.
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.once('error', () => resolve(true));
+      });
+      expect(refused).toBe(true);
     } finally {
       await sim.close();
     }

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Journal, openSqliteLog } from '../../src/index.js';
 import { example, resolved } from '../fixtures/doc-examples.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 
@@ -49,9 +50,26 @@ describe('the README tour', () => {
     expect(lines).toEqual(["[ 'acquireAndStart', 'wakeAt' ]", 'rejected']);
   });
 
+  it('journal: in the folder of the quick start, whose recwatch.db supervises r1, prints what it says', async () => {
+    const cwd = folder('tour-journal-after-quick-start');
+    const quickStartLog = await Journal.open(await openSqliteLog(join(cwd, 'recwatch.db')));
+    await quickStartLog.receive({
+      at: Date.now(),
+      type: 'start',
+      recording: 'r1',
+      cname: 'room1',
+      uid: '1001',
+      mode: 'mix',
+    });
+    await quickStartLog.close();
+    writeFileSync(join(cwd, 'tour-journal.mjs'), resolved(example('README.md', 'tour-journal')));
+    const out = execFileSync(process.execPath, ['tour-journal.mjs'], { cwd, encoding: 'utf8' });
+    expect(out.trim().split('\n')).toEqual(["[ 'acquireAndStart', 'wakeAt' ]", 'rejected']);
+  });
+
   it('command: every line runs, and the log gives the picture the trace gives', () => {
     const cwd = folder('tour-command');
-    // A reader going down the README ran the journal example here first: its recwatch.db stays.
+    // A reader going down the README ran the journal example here first: its tour.db stays.
     writeFileSync(join(cwd, 'tour-journal.mjs'), resolved(example('README.md', 'tour-journal')));
     execFileSync(process.execPath, ['tour-journal.mjs'], { cwd, encoding: 'utf8' });
     const bin = join(cwd, 'bin');
