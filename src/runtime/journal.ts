@@ -138,12 +138,25 @@ export interface Received {
   /**
    * What acting on it gave, in log order. When the log holds entries before it that this journal
    * has not stepped yet (another writer's, or its own whose append a store acknowledged later),
-   * they are stepped first and their outputs come here too; a receive whose entry was stepped
-   * that way has none of its own. A repeat of an input this journal has not acted on yet (its
-   * first receive failed after the append) is acted on now, and its outputs come here.
+   * they are stepped first and their outputs come here too. A repeat of an input this journal
+   * has not acted on yet (its first receive failed after the append) is acted on now, and its
+   * outputs come here.
    */
   readonly outputs: readonly CoreOutput[];
+  /**
+   * True when its entry was stepped before this receive came to act on it: by `follow()` (an
+   * instance catching up on a shared log) or by another receive that found it in the log first.
+   * `outputs` are then the outputs of its own step, already given to that earlier call: to
+   * read (did the chart answer a `startSent` with its `start`?), not to act on again.
+   */
+  readonly actedBefore?: true;
 }
+
+/**
+ * How many entries stepped from the log keep their outputs for a receive still under way: far
+ * more than can be stepped by others between an append's commit and its act.
+ */
+const MAX_ACTED_BEFORE = 10_000;
 
 /**
  * The log and the core, kept in step: a receive appends first (durably) and acts after; an input
@@ -175,6 +188,12 @@ export class Journal {
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<Received>>();
+  /**
+   * The outputs of entries stepped from the log while receives were under way, by position: one
+   * of them may be a receive's own entry, stepped before it came to act (see `actedBefore`).
+   * Emptied when no receive is under way; at most `MAX_ACTED_BEFORE`, the oldest leaving first.
+   */
+  private readonly steppedFromLog = new Map<number, CoreOutput[]>();
 
   private constructor(
     private readonly log: EventLog,
@@ -253,10 +272,11 @@ export class Journal {
     const work = this.appendAndAct(raw, receivedAt, append);
     // `close` waits for receives under way, including those still appending.
     this.inFlight.add(work);
-    work.then(
-      () => this.inFlight.delete(work),
-      () => this.inFlight.delete(work),
-    );
+    const done = () => {
+      this.inFlight.delete(work);
+      if (this.inFlight.size === 0) this.steppedFromLog.clear();
+    };
+    work.then(done, done);
     return work;
   }
 
@@ -280,11 +300,18 @@ export class Journal {
     // append (or another writer's) is acted on now, from the log.
     if (repeated && position <= this.core.position)
       return { position, repeated, item, outputs: [] };
-    // Appends resolve in commit order, but acting is chained so it follows log positions.
-    const acted = this.tail.then(() => this.act(position, repeated ? null : received));
+    // Appends resolve in commit order, but acting is chained so it follows log positions. An
+    // entry a `follow()` (or another receive) stepped first is not stepped again: its outputs
+    // are read back for its caller.
+    const acted = this.tail.then(() =>
+      position <= this.core.position ? null : this.act(position, repeated ? null : received),
+    );
     this.tail = acted.catch(() => {});
     const outputs = await acted;
-    return { position, repeated, item, outputs };
+    if (outputs !== null) return { position, repeated, item, outputs };
+    const before = this.steppedFromLog.get(position) ?? [];
+    this.steppedFromLog.delete(position);
+    return { position, repeated, item, outputs: before, actedBefore: true };
   }
 
   /**
@@ -358,13 +385,26 @@ export class Journal {
       const from = this.core.position + 1;
       const missing = await this.log.readAll({ fromPosition: from, limit: last - from + 1 });
       if (missing.length === 0) throw new LogGapError(from, last);
-      for (const entry of missing) this.collect(entry.item, null, outputs);
+      for (const entry of missing) {
+        const start = outputs.length;
+        this.collect(entry.item, null, outputs);
+        if (this.inFlight.size > 0) this.keepStepped(entry.position, outputs.slice(start));
+      }
     }
     if (received !== null) this.collect(received.item, received.signal, outputs);
     // The outputs are the host's whatever happens to the snapshot; a snapshot is written in
     // the background (one at a time), so acting never waits for it.
     if (this.policy.observe(outputs) && this.writing === null) this.startSnapshot();
     return outputs;
+  }
+
+  /** Keeps an entry's outputs for a receive of it still under way (see `steppedFromLog`). */
+  private keepStepped(position: number, outputs: CoreOutput[]): void {
+    this.steppedFromLog.set(position, outputs);
+    if (this.steppedFromLog.size > MAX_ACTED_BEFORE) {
+      const oldest = this.steppedFromLog.keys().next().value as number;
+      this.steppedFromLog.delete(oldest);
+    }
   }
 
   private startSnapshot(): void {

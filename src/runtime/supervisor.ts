@@ -204,7 +204,8 @@ class SupervisorRuntime implements Supervisor {
     if (this.closing !== null) throw new SupervisorClosedError();
     const fence = this.sharing.fenceOf(record);
     const received = await this.io(this.journal.receive(record, fence));
-    this.act(received.outputs);
+    // Stepped first by a catch-up with the other instances (a shared log): acted on there.
+    if (received.actedBefore !== true) this.act(received.outputs);
     return received;
   }
 
