@@ -212,7 +212,10 @@ describe.each(stores)('Journal on the %s log', (_name, open) => {
     expect(second.outputs.filter((o) => o.kind === 'decision').map((o) => o.position)).toEqual([
       1, 2,
     ]);
-    expect(first.outputs).toEqual([]);
+    // The first learns what its own step gave (its verdict), marked as acted on already.
+    expect(first.actedBefore).toBe(true);
+    expect(first.outputs.filter((o) => o.kind === 'decision').map((o) => o.position)).toEqual([1]);
+    expect(second.actedBefore).toBeUndefined();
     expect(journal.state.position).toBe(2);
     await log.close();
   });
