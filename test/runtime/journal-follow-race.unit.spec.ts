@@ -33,7 +33,10 @@ function heldAcknowledgements() {
       return result;
     },
   };
-  return { log, releaseAll: () => held.splice(0).forEach((release) => release()) };
+  const releaseAll = () => {
+    for (const release of held.splice(0)) release();
+  };
+  return { log, releaseAll };
 }
 
 describe('Journal: an entry a follow stepped first', () => {
