@@ -32,4 +32,9 @@ export type {
 export { SUPERVISOR_DEFAULTS } from './supervisor-options.js';
 export type { SupervisedRecording } from './supervisor-picture.js';
 export type { SupervisorTelemetry } from './telemetry.js';
-export { callOf, instrumentSupervisor, recwatchMeter } from './telemetry.js';
+export {
+  callOf,
+  instrumentSupervisor,
+  recordingsByState,
+  recwatchMeter,
+} from './telemetry.js';

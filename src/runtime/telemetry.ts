@@ -104,10 +104,7 @@ export function instrumentSupervisor(meter: Meter, supervisor: Supervisor): Supe
     unit: '{lease}',
   });
   const observeRecordings = (result: ObservableResult) => {
-    // Every state is reported (0 when none), as serve's gauge does.
-    const counts = new Map<string, number>(LIFECYCLE_STATES.map((state) => [state, 0]));
-    for (const one of supervisor.list()) counts.set(one.state, (counts.get(one.state) ?? 0) + 1);
-    for (const [state, count] of counts) result.observe(count, { state });
+    for (const [state, count] of recordingsByState(supervisor)) result.observe(count, { state });
   };
   const observeBudget = (result: ObservableResult) => {
     const usage = supervisor.usage();
@@ -160,6 +157,17 @@ const CALLS: Readonly<Record<string, string>> = {
   query: 'query',
   stopResult: 'stop',
 };
+
+/**
+ * How many supervised recordings are in each lifecycle state, every state listed (0 when none):
+ * what the `recordings` gauge shows, through OpenTelemetry and at serve's /metrics alike.
+ * @example recordingsByState(supervisor).get('recording') // 12
+ */
+export function recordingsByState(supervisor: Pick<Supervisor, 'list'>): Map<string, number> {
+  const counts = new Map<string, number>(LIFECYCLE_STATES.map((state) => [state, 0]));
+  for (const one of supervisor.list()) counts.set(one.state, (counts.get(one.state) ?? 0) + 1);
+  return counts;
+}
 
 /**
  * A logged call result: which call, its outcome read as the core reads it (signals'

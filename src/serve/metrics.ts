@@ -3,8 +3,7 @@
 // count from this process's start, as Prometheus expects.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
-import { callOf, type Supervisor } from '../runtime/index.js';
-import { LIFECYCLE_STATES } from './api-schemas.js';
+import { callOf, recordingsByState, type Supervisor } from '../runtime/index.js';
 
 /** The service's metrics, registered in their own registry. */
 export interface ServeMetrics {
@@ -42,9 +41,7 @@ export function createServeMetrics(supervisor: Supervisor): ServeMetrics {
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const counts = new Map<string, number>(LIFECYCLE_STATES.map((state) => [state, 0]));
-      for (const one of supervisor.list()) counts.set(one.state, (counts.get(one.state) ?? 0) + 1);
-      for (const [state, count] of counts) this.set({ state }, count);
+      for (const [state, count] of recordingsByState(supervisor)) this.set({ state }, count);
     },
   });
   const inputs = new Counter({
