@@ -1,4 +1,5 @@
 // Rebuilding the core's state from the event log: the latest snapshot plus the tail.
+import type { RecordingSnapshot } from '../../machines/index.js';
 import {
   CORE_STATE_VERSION,
   type CoreOptions,
@@ -24,6 +25,12 @@ export interface RebuildOptions {
   /** Start from the latest snapshot (default); false replays the whole log. */
   readonly useSnapshot?: boolean;
   readonly onOutput?: (output: CoreOutput, entry: LogEntry) => void;
+  /**
+   * Keep the last snapshot of every finished recording that leaves memory during the rebuild
+   * (`retainFinishedMs`, `maxFinishedRecordings`) in `forgotten`. Those that left before the
+   * snapshot started from are not known: with it, pass `useSnapshot: false` too.
+   */
+  readonly keepForgotten?: boolean;
 }
 
 export interface Rebuilt {
@@ -37,6 +44,8 @@ export interface Rebuilt {
    * it was not: the whole log was replayed instead.
    */
   readonly snapshotRefused?: string;
+  /** With `keepForgotten`: the finished recordings that left memory, each its last snapshot. */
+  readonly forgotten: ReadonlyMap<string, RecordingSnapshot>;
 }
 
 /**
@@ -67,6 +76,7 @@ export async function rebuildFromLog(
   }
   const fold = new Replay(from, {
     outputs: options.onOutput !== undefined,
+    keepForgotten: options.keepForgotten === true,
     ...(settings !== undefined && { options: settings }),
   });
   for await (const entry of allEntries(log, { fromPosition: fromPosition + 1 })) {
@@ -79,6 +89,7 @@ export async function rebuildFromLog(
     state,
     fromPosition,
     replayed: state.position - fromPosition,
+    forgotten: fold.forgotten,
     ...(snapshotRefused !== undefined && { snapshotRefused }),
   };
 }

@@ -33,12 +33,12 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   const path = positionals[0] as string;
   const override =
     typeof values.options === 'string' ? await readOptionsFile(values.options) : undefined;
-  const print = json ? () => {} : (output: CoreOutput) => io.out.write(`${formatOutput(output)}\n`);
+  const print = json ? null : (output: CoreOutput) => io.out.write(`${formatOutput(output)}\n`);
   const source = openReplaySource(path, () => stdinOf(io));
   const { state, forgotten } =
     source.kind === 'log'
-      ? { state: await replayLog(source.path, json, print, io, override), forgotten: undefined }
-      : await replayTrace(source.name, source.lines, json ? null : print, io, override);
+      ? await replayLog(source.path, print, override)
+      : await replayTrace(source.name, source.lines, print, io, override);
   if (override !== undefined) {
     // The state keeps what the input recorded, whatever replaced it: say what differs.
     const differ = differingOptions(state.options, override);
@@ -73,29 +73,23 @@ async function readOptionsFile(path: string): Promise<ResolvedCoreOptions> {
   return read.value;
 }
 
+/**
+ * The whole log, always: a snapshot holds the recordings in memory at its position, not those
+ * that finished and left before it, and the picture shows every recording the log knows.
+ */
 async function replayLog(
   path: string,
-  json: boolean,
-  print: (output: CoreOutput) => void,
-  io: CliIo,
+  print: ((output: CoreOutput) => void) | null,
   override: ResolvedCoreOptions | undefined,
-): Promise<CoreState> {
+): Promise<{ state: CoreState; forgotten: ReadonlyMap<string, RecordingSnapshot> }> {
   const log = await openSqliteLog(path, { readOnly: true });
-  const options = override === undefined ? {} : { options: override };
   try {
-    if (!json)
-      return (await rebuildFromLog(log, { useSnapshot: false, onOutput: print, ...options })).state;
-    // The picture alone can start from the latest snapshot; one that cannot be used (of the
-    // wrong shape, unreadable) is skipped. A damaged log fails the full replay too, and says so.
-    try {
-      return (await rebuildFromLog(log, { useSnapshot: true, ...options })).state;
-    } catch (error) {
-      if (!(error instanceof Error)) throw error;
-      io.err.write(
-        `recwatch replay: ${shortPath(path)}: snapshot not used (${printable(error.message)}); replaying the whole log\n`,
-      );
-      return (await rebuildFromLog(log, { useSnapshot: false, ...options })).state;
-    }
+    return await rebuildFromLog(log, {
+      useSnapshot: false,
+      keepForgotten: true,
+      ...(print !== null && { onOutput: print }),
+      ...(override !== undefined && { options: override }),
+    });
   } finally {
     await log.close();
   }
