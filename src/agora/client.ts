@@ -81,6 +81,11 @@ export interface CallOptions {
    * checks the recording's lease there, so an owner that lost it while it waited sends nothing.
    */
   readonly beforeRetry?: () => Promise<boolean>;
+  /**
+   * Told when the call begins (true) and ends (false) its wait on the client's clock before a
+   * retry (`retryDelaysMs`), during which it sends nothing.
+   */
+  readonly onRetryWait?: (waiting: boolean) => void;
 }
 
 /** The REST client of `createAgoraClient`. */
@@ -245,11 +250,15 @@ function sessionBody(session: SessionRef, clientRequest: object): object {
   return { cname: session.cname, uid: session.uid, clientRequest };
 }
 
-// What the transport takes of a call's options: its abort signal and its check before a retry.
-function perCall(call: CallOptions | undefined): Pick<TransportRequest, 'signal' | 'beforeRetry'> {
+// What the transport takes of a call's options: its abort signal, its check before a retry, and
+// who is told of its waits before one.
+function perCall(
+  call: CallOptions | undefined,
+): Pick<TransportRequest, 'signal' | 'beforeRetry' | 'onRetryWait'> {
   return {
     ...(call?.signal !== undefined && { signal: call.signal }),
     ...(call?.beforeRetry !== undefined && { beforeRetry: call.beforeRetry }),
+    ...(call?.onRetryWait !== undefined && { onRetryWait: call.onRetryWait }),
   };
 }
 

@@ -75,6 +75,12 @@ export interface TransportRequest {
    * while it waits (a recording's lease) checks it again.
    */
   readonly beforeRetry?: () => Promise<boolean>;
+  /**
+   * Told when the call begins (true) and ends (false) its wait on the clock before a retry: the
+   * call sends nothing and awaits nothing else meanwhile (how `supervisor.settle()` tells a call
+   * in progress from one that waits for the clock to move).
+   */
+  readonly onRetryWait?: (waiting: boolean) => void;
 }
 
 /** How the transport reaches Agora. */
@@ -101,11 +107,12 @@ export async function send(
     if (attempt > 0) {
       if (last.failure === 'aborted') return last;
       if (last.failure !== 'refused' && !request.retryAfterTimeout) return last;
+      request.onRetryWait?.(true);
       const waited = await wait(
         options.clock,
         options.retryDelaysMs[attempt - 1] ?? 0,
         request.signal,
-      );
+      ).finally(() => request.onRetryWait?.(false));
       if (!waited) return { httpStatus: null, body: null, failure: 'aborted' };
       if (!(await mayRetry(request))) return last;
     }

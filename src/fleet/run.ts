@@ -217,9 +217,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
 // an observer that has not settled is taken to wait on the clock.
 const QUIET_TURNS = 50;
 
-// An observer's settle() may wait on the clock: recwatch's supervisor counts a call that waits to
-// be retried after a transport error (1, 3, 6 s on its clock) as busy, so with a virtual clock
-// that stands still until everyone settles, it would never settle. Once the simulator has seen
+// An observer's settle() may wait on the clock (a baseline's retry after a transport error, on
+// its clock), so with a virtual clock that stands still until everyone settles, it would never
+// settle (recwatch's supervisor does not count a call waiting to retry). Once the simulator has seen
 // nothing new for QUIET_TURNS turns, and the observer has none of its own I/O under way (its
 // log's commits, which the simulator never sees and which outlast many turns), the clock moves
 // on (and the retry goes out). Without the last condition the clock moved on while a commit was

@@ -160,6 +160,8 @@ class SupervisorRuntime implements Supervisor {
   private readonly logger: Logger;
   // Work in progress that is not a wait on the clock: appends, calls, reads.
   private readonly busy = new Set<Promise<unknown>>();
+  /** The calls in `busy` that wait on the clock before a retry. */
+  private readonly retryWaits = new RetryWaits();
   // One query or stop of a session at a time: a repeated effect joins the one under way.
   private readonly running = new Set<string>();
   // One start out per recording (rule 11); a later decision waits for it.
@@ -404,6 +406,7 @@ class SupervisorRuntime implements Supervisor {
     const call: CallOptions = {
       signal: this.abort.signal,
       ...(retry.beforeRetry !== undefined && { beforeRetry: retry.beforeRetry }),
+      onRetryWait: (waiting) => this.retryWaits.change(waiting),
     };
     let answer: T | null;
     try {
@@ -626,10 +629,12 @@ class SupervisorRuntime implements Supervisor {
 
   async settle(): Promise<void> {
     // Quiet for a few turns of the event loop: work that continues after an await shows up again.
+    // A call waiting on the clock to retry is busy but not in progress: it is waited for only
+    // until it, or another, begins such a wait.
     for (let quiet = 0; quiet < 3; ) {
-      if (this.busy.size > 0) {
+      if (this.busy.size > this.retryWaits.count) {
         quiet = 0;
-        await Promise.allSettled([...this.busy]);
+        await Promise.race([Promise.allSettled([...this.busy]), this.retryWaits.next()]);
       } else {
         quiet += 1;
         await new Promise((resolve) => setImmediate(resolve));
@@ -715,4 +720,29 @@ function logged(answer: { httpStatus: number | null; body: unknown }): {
   body: unknown;
 } {
   return { httpStatus: answer.httpStatus, body: answer.body };
+}
+
+/** Counts the calls waiting on the clock before a retry; `next()` resolves when one begins. */
+class RetryWaits {
+  count = 0;
+  /** One promise shared by every waiter until a wait begins: waiters never pile up. */
+  private began: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  change(waiting: boolean): void {
+    this.count += waiting ? 1 : -1;
+    if (!waiting || this.began === null) return;
+    this.began.resolve();
+    this.began = null;
+  }
+
+  next(): Promise<void> {
+    if (this.began === null) {
+      let resolve: () => void = () => {};
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.began = { promise, resolve };
+    }
+    return this.began.promise;
+  }
 }
