@@ -732,7 +732,7 @@ class StepRun {
     let rounds: Map<string, number> | null = null;
     const deferred: string[] = [];
     for (let due = peekTime(this.wakes); due !== null && due.at <= at; due = peekTime(this.wakes)) {
-      this.wakes = popTime(this.wakes);
+      this.wakes = popTime(this.wakes, this.edit);
       const entry = this.recordings.get(due.id);
       // Not the recording's live entry: one an earlier deadline replaced. Dropped.
       if (entry === undefined || entry.queued !== due.at) continue;
@@ -762,7 +762,7 @@ class StepRun {
   /** Gives a recording whose live entry surfaced a new one at its wake (or none). */
   private requeue(recording: string, entry: RecordingEntry): void {
     const queued = wakeOf(entry);
-    if (queued !== null) this.wakes = pushTime(this.wakes, queued, recording);
+    if (queued !== null) this.wakes = pushTime(this.wakes, queued, recording, this.edit);
     this.recordings = this.recordings.set(recording, { ...entry, queued }, this.edit);
   }
 
@@ -776,7 +776,7 @@ class StepRun {
     const live: [string, number | null][] = [];
     for (const [recording, entry] of this.recordings.entries())
       live.push([recording, entry.queued]);
-    this.wakes = timeQueueOf(live);
+    this.wakes = timeQueueOf(live, this.edit);
   }
 
   /** Applies an event to a recording's machine and records the decision for its input. */
@@ -810,7 +810,7 @@ class StepRun {
     // keeps its earlier entry, which re-queues it when it surfaces: most steps push nothing. One
     // that moves earlier gets a new live entry; the old one is dropped when it surfaces.
     if (wake !== null && (next.queued === null || wake < next.queued)) {
-      this.wakes = pushTime(this.wakes, wake, recording);
+      this.wakes = pushTime(this.wakes, wake, recording, this.edit);
       this.recordings = this.recordings.set(recording, { snapshot, queued: wake }, this.edit);
       if (event.type !== 'tick') this.compactWakes();
     } else {
