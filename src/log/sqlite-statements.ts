@@ -111,8 +111,9 @@ export function sqliteWrites(db: Database): SqliteWrites {
       'INSERT INTO stream_entries (stream, version, position) VALUES (?, ?, ?)',
     ),
     setIndexed: prepare('UPDATE indexed SET position = ?'),
+    // The state comes as UTF-8 bytes (sqlite-writer-thread.ts): kept as the TEXT they spell.
     saveSnapshot: prepare(
-      `INSERT INTO snapshots (schema_version, position, state) VALUES (?, ?, ?)
+      `INSERT INTO snapshots (schema_version, position, state) VALUES (?, ?, CAST(? AS TEXT))
        ON CONFLICT (schema_version) DO UPDATE SET position = excluded.position, state = excluded.state`,
     ),
   };

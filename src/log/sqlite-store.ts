@@ -9,7 +9,7 @@ import {
   checkExpectedVersion,
   checkStream,
   pageRange,
-  snapshotText,
+  snapshotJsonText,
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
@@ -286,8 +286,9 @@ class SqliteLog implements SqliteEventLog {
     this.#lock?.check();
     // What is committed: a snapshot never covers an entry still on its way to the file.
     const head = this.#guard('cannot read', () => this.#sql.head.get() as number);
-    const state = snapshotText(snapshot, head);
-    await this.#writer.saveSnapshot(snapshot.schemaVersion, snapshot.position, state);
+    // The text's chunks as they are: joined on the writer thread, never on the event loop.
+    const state = snapshotJsonText(snapshot, head);
+    await this.#writer.saveSnapshot(snapshot.schemaVersion, snapshot.position, state.chunks);
   }
 
   async loadSnapshot(schemaVersion: number): Promise<Snapshot | null> {

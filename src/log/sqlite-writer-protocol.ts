@@ -1,6 +1,6 @@
 // What the SQLite log (sqlite-writer.ts) and its writer thread (sqlite-writer-thread.ts) say to
-// each other: plain data only, copied by `postMessage`.
-import type { SqliteGroupAppend } from './sqlite-commit.js';
+// each other: plain data only, copied by `postMessage` (a group and its plans packed flat,
+// sqlite-wire.ts, their numbers in buffers transferred rather than copied).
 import type { SqliteDurability } from './sqlite-durability.js';
 import type { AppendResult, ExpectedVersion } from './types.js';
 
@@ -16,14 +16,30 @@ export interface WriterInit {
 
 /** A request to the writer thread; `id` pairs it with its reply. */
 export type WriterRequest =
-  | { readonly kind: 'commit'; readonly id: number; readonly group: readonly SqliteGroupAppend[] }
+  | {
+      readonly kind: 'commit';
+      readonly id: number;
+      /** The group, packed (`packGroup`): every stream, key and item text, one after the other. */
+      readonly text: string;
+      /** How to cut `text` up, and the group's numbers (`packGroup`); transferred. */
+      readonly layout: Float64Array<ArrayBuffer>;
+    }
+  | {
+      /**
+       * One part of a snapshot's JSON text, in order; the thread keeps the parts of request `id`
+       * until its `snapshot` request, so the host's event loop never holds nor copies the whole.
+       */
+      readonly kind: 'snapshot-part';
+      readonly id: number;
+      readonly text: string;
+    }
   | {
       readonly kind: 'snapshot';
       readonly id: number;
       readonly schemaVersion: number;
       readonly position: number;
-      /** The state as JSON text, checked by the caller. */
-      readonly state: string;
+      /** How many `snapshot-part`s of this `id` were sent: the state's JSON text, joined. */
+      readonly parts: number;
     }
   | { readonly kind: 'close' };
 
@@ -52,7 +68,12 @@ export type WriterReply =
       readonly synchronous: number;
     }
   | { readonly kind: 'failed'; readonly error: WireError }
-  | { readonly kind: 'committed'; readonly id: number; readonly plans: readonly WirePlan[] }
+  | {
+      readonly kind: 'committed';
+      readonly id: number;
+      /** One plan per append of the group, packed (`packPlans`); transferred. */
+      readonly plans: Float64Array<ArrayBuffer>;
+    }
   | { readonly kind: 'saved'; readonly id: number }
   | { readonly kind: 'error'; readonly id: number; readonly error: WireError };
 

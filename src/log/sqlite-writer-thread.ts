@@ -12,6 +12,7 @@ import { writeGroup } from './sqlite-commit.js';
 import { UnindexedTail } from './sqlite-index.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { type SqliteWrites, sqliteWrites } from './sqlite-statements.js';
+import { packPlans, unpackGroup } from './sqlite-wire.js';
 import {
   type WirePlan,
   type WriterInit,
@@ -36,7 +37,8 @@ const COMMITS_BEFORE_CHECKPOINTER = 100;
 const BACKSTOP_PAGES = 16_000;
 
 function answer(reply: WriterReply): void {
-  parentPort?.postMessage(reply);
+  if (reply.kind === 'committed') parentPort?.postMessage(reply, [reply.plans.buffer]);
+  else parentPort?.postMessage(reply);
 }
 
 async function open(init: WriterInit) {
@@ -83,6 +85,35 @@ function checkpointer(init: WriterInit) {
   };
 }
 
+/**
+ * A snapshot's text received in parts, kept as UTF-8 bytes. A part may end inside a surrogate
+ * pair (the text's owner cuts it where it likes): its high half waits for the next part, so the
+ * bytes are those of the joined text.
+ */
+class SnapshotParts {
+  readonly #bytes: Buffer[] = [];
+  #held = '';
+  count = 0;
+
+  add(text: string): void {
+    this.count += 1;
+    let whole = this.#held + text;
+    this.#held = '';
+    const last = whole.charCodeAt(whole.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.#held = whole.slice(-1);
+      whole = whole.slice(0, -1);
+    }
+    this.#bytes.push(Buffer.from(whole, 'utf8'));
+  }
+
+  bytes(): Buffer {
+    if (this.#held !== '') this.#bytes.push(Buffer.from(this.#held, 'utf8'));
+    this.#held = '';
+    return this.#bytes.length === 1 ? this.#bytes[0]! : Buffer.concat(this.#bytes);
+  }
+}
+
 function serve(
   db: Database.Database,
   sql: SqliteWrites,
@@ -94,6 +125,9 @@ function serve(
   );
   const indexTail = db.transaction((write: () => void) => write());
   const checkpoints = checkpointer(init);
+  // The parts of the snapshots being received, by request id, each as UTF-8 bytes: the text is
+  // encoded a part at a time, between commits, and written as one value at its last part.
+  const snapshotParts = new Map<number, SnapshotParts>();
   parentPort?.on('message', async (request: WriterRequest) => {
     if (request.kind === 'close') {
       try {
@@ -110,13 +144,25 @@ function serve(
       }
       return;
     }
+    if (request.kind === 'snapshot-part') {
+      const parts = snapshotParts.get(request.id) ?? new SnapshotParts();
+      parts.add(request.text);
+      snapshotParts.set(request.id, parts);
+      return;
+    }
     try {
       if (request.kind === 'snapshot') {
-        sql.saveSnapshot.run(request.schemaVersion, request.position, request.state);
+        const parts = snapshotParts.get(request.id) ?? new SnapshotParts();
+        snapshotParts.delete(request.id);
+        if (parts.count !== request.parts) {
+          throw new Error(`snapshot of ${request.parts} parts, ${parts.count} received`);
+        }
+        // SQLite keeps the bytes as the same UTF-8 TEXT the joined string would have made.
+        sql.saveSnapshot.run(request.schemaVersion, request.position, parts.bytes());
         answer({ kind: 'saved', id: request.id });
         return;
       }
-      const written = transaction.immediate(request.group);
+      const written = transaction.immediate(unpackGroup(request));
       tail.settle(written.tail);
       const plans: WirePlan[] = written.plans.map((plan) =>
         plan.kind === 'write'
@@ -128,7 +174,7 @@ function serve(
               actual: plan.error.actual,
             },
       );
-      answer({ kind: 'committed', id: request.id, plans });
+      answer({ kind: 'committed', id: request.id, plans: packPlans(plans) });
       checkpoints.committed();
     } catch (error) {
       answer({ kind: 'error', id: request.id, error: wireError(error) });

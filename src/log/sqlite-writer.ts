@@ -1,17 +1,20 @@
 import { once } from 'node:events';
 import { extname } from 'node:path';
+import { setImmediate } from 'node:timers';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type TransferListItem, Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors/index.js';
 import { LogClosedError, LogFileError } from './errors.js';
 import type { SqliteGroupAppend } from './sqlite-commit.js';
-import type {
-  SqliteDurability,
-  WireError,
-  WirePlan,
-  WriterInit,
-  WriterReply,
-  WriterRequest,
+import { packGroup, unpackPlans } from './sqlite-wire.js';
+import {
+  type SqliteDurability,
+  type WireError,
+  type WirePlan,
+  type WriterInit,
+  type WriterReply,
+  type WriterRequest,
+  wireError,
 } from './sqlite-writer-protocol.js';
 
 // The thread's module sits beside this one: `.js` once built, `.ts` when recwatch runs from its
@@ -129,19 +132,48 @@ export class SqliteWriter {
    *   thread fails or stops meanwhile.
    */
   async commit(group: readonly SqliteGroupAppend[]): Promise<readonly WirePlan[]> {
-    const reply = await this.#request((id) => ({ kind: 'commit', id, group }), 'cannot append');
+    const { text, layout } = packGroup(group);
+    const reply = await this.#request(
+      (id) => ({ kind: 'commit', id, text, layout }),
+      'cannot append',
+      [layout.buffer],
+    );
     if (reply.kind !== 'committed') throw this.#unexpected(reply, 'cannot append');
-    return reply.plans;
+    try {
+      return unpackPlans(reply.plans, group);
+    } catch (error) {
+      throw this.#fileError('cannot append', wireError(error));
+    }
   }
 
   /**
-   * Keeps a snapshot's state (JSON text, checked by the caller) as the latest of its schema.
-   * @throws LogFileError when it cannot be written.
+   * Keeps a snapshot's state (JSON text in parts, checked by the caller; joined they are the
+   * text) as the latest of its schema. The parts go to the thread one per turn of the event
+   * loop, each copied on its own, and are joined there: the host's event loop never holds or
+   * copies the whole text (114 MB at 100,000 recordings).
+   * @throws LogFileError when it cannot be written (the thread lost meanwhile included).
    */
-  async saveSnapshot(schemaVersion: number, position: number, state: string): Promise<void> {
+  async saveSnapshot(
+    schemaVersion: number,
+    position: number,
+    parts: readonly string[],
+  ): Promise<void> {
+    if (this.#closed) throw new LogClosedError();
+    const thread = await this.#current();
+    const id = this.#nextId++;
+    for (const [index, text] of parts.entries()) {
+      if (index > 0) await new Promise((turn) => setImmediate(turn));
+      // A thread lost meanwhile has dropped the parts: the next one would write a part only.
+      if (this.#live !== thread) {
+        throw new LogFileError(this.#init.file, 'cannot write: the writer thread was lost');
+      }
+      thread.worker.postMessage({ kind: 'snapshot-part', id, text } satisfies WriterRequest);
+    }
     const reply = await this.#request(
-      (id) => ({ kind: 'snapshot', id, schemaVersion, position, state }),
+      () => ({ kind: 'snapshot', id, schemaVersion, position, parts: parts.length }),
       'cannot write',
+      [],
+      { thread, id },
     );
     if (reply.kind !== 'saved') throw this.#unexpected(reply, 'cannot write');
   }
@@ -163,14 +195,22 @@ export class SqliteWriter {
     await exited;
   }
 
-  async #request(build: (id: number) => WriterRequest, problem: string): Promise<WriterReply> {
+  async #request(
+    build: (id: number) => WriterRequest,
+    problem: string,
+    transfer: readonly TransferListItem[] = [],
+    on?: { readonly thread: Thread; readonly id: number },
+  ): Promise<WriterReply> {
     if (this.#closed) throw new LogClosedError();
-    const thread = await this.#current();
-    const id = this.#nextId++;
+    const thread = on?.thread ?? (await this.#current());
+    if (on !== undefined && this.#live !== thread) {
+      throw new LogFileError(this.#init.file, `${problem}: the writer thread was lost`);
+    }
+    const id = on?.id ?? this.#nextId++;
     const reply = await new Promise<WriterReply>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
       thread.worker.ref();
-      thread.worker.postMessage(build(id));
+      thread.worker.postMessage(build(id), transfer);
     });
     if (reply.kind === 'error') throw this.#fileError(problem, reply.error);
     return reply;
