@@ -1,0 +1,112 @@
+// A snapshot of 100,000 recordings kept by the SQLite log, and the event loop meanwhile: the
+// longest pause of the loop (`monitorEventLoopDelay`, the garbage collector's pauses beside it)
+// while `saveSnapshot` takes the core's text in its chunks (1 MB each, as the journal hands them
+// over, `SnapshotJsonText`) and the log writes it. The text is that of a real fleet: the core of
+// `bench/scaling.bench.ts` brought up with 100,000 recordings, written by `coreTextWork`.
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { coreTextWork } from '../src/core/serialize-text.js';
+import { type EventLog, openSqliteLog, SnapshotJsonText } from '../src/log/index.js';
+import { keep } from '../src/log/sqlite-keep.js';
+import { tempDir } from '../test/fixtures/temp-dir.js';
+import type { Row, SuiteContext, SuiteResult } from './row.js';
+import { median, round } from './row.js';
+import { buildFleet } from './scaling.bench.js';
+
+/** The chunks of a fleet's snapshot text, written at once (setup, not measured). */
+export function fleetSnapshotChunks(recordings: number): readonly string[] {
+  const work = coreTextWork(buildFleet(recordings).snapshot());
+  for (;;) {
+    const next = work.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/** What one snapshot's write did to the event loop. */
+export interface SnapshotPause {
+  /** From `saveSnapshot` to its promise settling, ms. */
+  readonly saveMs: number;
+  /** The longest pause of the event loop meanwhile, ms (`monitorEventLoopDelay`, 1 ms resolution). */
+  readonly longestPauseMs: number;
+  readonly p99PauseMs: number;
+  /** The garbage collector's longest pause meanwhile, ms. */
+  readonly gcLongestMs: number;
+}
+
+/**
+ * Times `log.saveSnapshot` of `chunks` (a `SnapshotJsonText`, at position 0) with the event
+ * loop's delay and the garbage collector watched throughout.
+ */
+export async function snapshotPause(
+  log: EventLog,
+  chunks: readonly string[],
+): Promise<SnapshotPause> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  let gcLongestMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcLongestMs = Math.max(gcLongestMs, entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  // A few turns first, so the histogram starts from a running loop.
+  histogram.enable();
+  for (let turn = 0; turn < 3; turn += 1) await new Promise((done) => setTimeout(done, 2));
+  const started = performance.now();
+  await log.saveSnapshot({ position: 0, schemaVersion: 1, state: new SnapshotJsonText(chunks) });
+  const saveMs = performance.now() - started;
+  // The pause that ends with the save (its continuation) is seen at the next timer.
+  await new Promise((done) => setTimeout(done, 2));
+  histogram.disable();
+  observer.disconnect();
+  return {
+    saveMs: round(saveMs),
+    longestPauseMs: round(histogram.max / 1e6),
+    p99PauseMs: round(histogram.percentile(99) / 1e6),
+    gcLongestMs: round(gcLongestMs),
+  };
+}
+
+/** The `snapshot-sqlite-loop` row. */
+export async function runSnapshotStoreBench(context: SuiteContext): Promise<SuiteResult> {
+  const recordings = context.tiny ? 2_000 : 100_000;
+  const rounds = context.tiny ? 1 : 3;
+  const chunks = fleetSnapshotChunks(recordings);
+  const characters = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const bytes = chunks.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0);
+  const dir = tempDir('recwatch-bench-snapshot-');
+  try {
+    const samples: SnapshotPause[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const file = dir.file(`snapshot-${round}.db`);
+      const log = await openSqliteLog(file);
+      samples.push(await snapshotPause(log, chunks));
+      await log.close();
+      // The text kept is the text given, byte for byte.
+      const db = keep(new Database(file, { readonly: true }));
+      const stored = keep(db.prepare('SELECT length(CAST(state AS BLOB)) FROM snapshots')).pluck();
+      const kept = stored.get();
+      db.close();
+      if (kept !== bytes) throw new Error(`snapshot kept ${String(kept)} bytes of ${bytes}`);
+    }
+    const longest = Math.max(...samples.map((sample) => sample.longestPauseMs));
+    const ok = longest <= 50;
+    const row: Row = {
+      row: 'snapshot-sqlite-loop',
+      what: `the event loop while openSqliteLog keeps a ${recordings}-recording snapshot given as its text in chunks (SnapshotJsonText, as the journal gives it): longest pause (monitorEventLoopDelay) over ${rounds} saves`,
+      figures: {
+        recordings,
+        textMB: round(bytes / 1e6),
+        characters,
+        chunks: chunks.length,
+        longestPauseMs: longest,
+        medianSaveMs: round(median(samples.map((sample) => sample.saveMs))),
+        samples,
+      },
+      target: { kind: 'atMost', value: 50, of: 'longest event-loop pause, ms' },
+      ok,
+      ...(ok ? {} : { miss: `longest pause ${longest} ms > 50` }),
+    };
+    return { rows: [row] };
+  } finally {
+    dir.remove();
+  }
+}
