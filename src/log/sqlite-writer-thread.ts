@@ -85,35 +85,6 @@ function checkpointer(init: WriterInit) {
   };
 }
 
-/**
- * A snapshot's text received in parts, kept as UTF-8 bytes. A part may end inside a surrogate
- * pair (the text's owner cuts it where it likes): its high half waits for the next part, so the
- * bytes are those of the joined text.
- */
-class SnapshotParts {
-  readonly #bytes: Buffer[] = [];
-  #held = '';
-  count = 0;
-
-  add(text: string): void {
-    this.count += 1;
-    let whole = this.#held + text;
-    this.#held = '';
-    const last = whole.charCodeAt(whole.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) {
-      this.#held = whole.slice(-1);
-      whole = whole.slice(0, -1);
-    }
-    this.#bytes.push(Buffer.from(whole, 'utf8'));
-  }
-
-  bytes(): Buffer {
-    if (this.#held !== '') this.#bytes.push(Buffer.from(this.#held, 'utf8'));
-    this.#held = '';
-    return this.#bytes.length === 1 ? this.#bytes[0]! : Buffer.concat(this.#bytes);
-  }
-}
-
 function serve(
   db: Database.Database,
   sql: SqliteWrites,
@@ -127,7 +98,7 @@ function serve(
   const checkpoints = checkpointer(init);
   // The parts of the snapshots being received, by request id, each as UTF-8 bytes: the text is
   // encoded a part at a time, between commits, and written as one value at its last part.
-  const snapshotParts = new Map<number, SnapshotParts>();
+  const snapshotParts = new Map<number, Buffer[]>();
   parentPort?.on('message', async (request: WriterRequest) => {
     if (request.kind === 'close') {
       try {
@@ -145,20 +116,22 @@ function serve(
       return;
     }
     if (request.kind === 'snapshot-part') {
-      const parts = snapshotParts.get(request.id) ?? new SnapshotParts();
-      parts.add(request.text);
+      const parts = snapshotParts.get(request.id) ?? [];
+      // Each part is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
+      parts.push(Buffer.from(request.text, 'utf8'));
       snapshotParts.set(request.id, parts);
       return;
     }
     try {
       if (request.kind === 'snapshot') {
-        const parts = snapshotParts.get(request.id) ?? new SnapshotParts();
+        const parts = snapshotParts.get(request.id) ?? [];
         snapshotParts.delete(request.id);
-        if (parts.count !== request.parts) {
-          throw new Error(`snapshot of ${request.parts} parts, ${parts.count} received`);
+        if (parts.length !== request.parts) {
+          throw new Error(`snapshot of ${request.parts} parts, ${parts.length} received`);
         }
         // SQLite keeps the bytes as the same UTF-8 TEXT the joined string would have made.
-        sql.saveSnapshot.run(request.schemaVersion, request.position, parts.bytes());
+        const state = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        sql.saveSnapshot.run(request.schemaVersion, request.position, state);
         answer({ kind: 'saved', id: request.id });
         return;
       }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type TransferListItem, Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors/index.js';
 import { LogClosedError, LogFileError } from './errors.js';
+import { snapshotParts } from './snapshot-parts.js';
 import type { SqliteGroupAppend } from './sqlite-commit.js';
 import { packGroup, unpackPlans } from './sqlite-wire.js';
 import {
@@ -147,30 +148,33 @@ export class SqliteWriter {
   }
 
   /**
-   * Keeps a snapshot's state (JSON text in parts, checked by the caller; joined they are the
-   * text) as the latest of its schema. The parts go to the thread one per turn of the event
-   * loop, each copied on its own, and are joined there: the host's event loop never holds or
-   * copies the whole text (114 MB at 100,000 recordings).
+   * Keeps a snapshot's state (JSON text in chunks, checked by the caller; joined they are the
+   * text) as the latest of its schema. The text goes to the thread in parts of about 1 MB
+   * (`snapshotParts`), one per turn of the event loop, each copied on its own, and is joined
+   * there: the host's event loop never holds or copies the whole text (114 MB at 100,000
+   * recordings).
    * @throws LogFileError when it cannot be written (the thread lost meanwhile included).
    */
   async saveSnapshot(
     schemaVersion: number,
     position: number,
-    parts: readonly string[],
+    chunks: readonly string[],
   ): Promise<void> {
     if (this.#closed) throw new LogClosedError();
     const thread = await this.#current();
     const id = this.#nextId++;
-    for (const [index, text] of parts.entries()) {
-      if (index > 0) await new Promise((turn) => setImmediate(turn));
+    let parts = 0;
+    for (const text of snapshotParts(chunks)) {
+      if (parts > 0) await new Promise((turn) => setImmediate(turn));
       // A thread lost meanwhile has dropped the parts: the next one would write a part only.
       if (this.#live !== thread) {
         throw new LogFileError(this.#init.file, 'cannot write: the writer thread was lost');
       }
       thread.worker.postMessage({ kind: 'snapshot-part', id, text } satisfies WriterRequest);
+      parts += 1;
     }
     const reply = await this.#request(
-      () => ({ kind: 'snapshot', id, schemaVersion, position, parts: parts.length }),
+      () => ({ kind: 'snapshot', id, schemaVersion, position, parts }),
       'cannot write',
       [],
       { thread, id },
