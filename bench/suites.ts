@@ -69,7 +69,7 @@ export const SUITES: readonly Suite[] = [
   },
   {
     name: 'snapshot-store',
-    rows: ['snapshot-sqlite-loop'],
+    rows: ['snapshot-sqlite-loop', 'snapshot-postgres-loop'],
     run: runSnapshotStoreBench,
   },
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },

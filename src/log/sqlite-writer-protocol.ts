@@ -31,7 +31,8 @@ export type WriterRequest =
        */
       readonly kind: 'snapshot-part';
       readonly id: number;
-      readonly text: string;
+      /** The part as UTF-8 bytes, alone in their buffer: transferred, not copied. */
+      readonly bytes: Uint8Array<ArrayBuffer>;
     }
   | {
       readonly kind: 'snapshot';

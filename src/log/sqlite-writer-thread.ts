@@ -96,8 +96,8 @@ function serve(
   );
   const indexTail = db.transaction((write: () => void) => write());
   const checkpoints = checkpointer(init);
-  // The parts of the snapshots being received, by request id, each as UTF-8 bytes: the text is
-  // encoded a part at a time, between commits, and written as one value at its last part.
+  // The parts of the snapshots being received, by request id, as UTF-8 bytes: written as one
+  // value at the last part.
   const snapshotParts = new Map<number, Buffer[]>();
   parentPort?.on('message', async (request: WriterRequest) => {
     if (request.kind === 'close') {
@@ -118,7 +118,8 @@ function serve(
     if (request.kind === 'snapshot-part') {
       const parts = snapshotParts.get(request.id) ?? [];
       // Each part is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
-      parts.push(Buffer.from(request.text, 'utf8'));
+      const { bytes } = request;
+      parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       snapshotParts.set(request.id, parts);
       return;
     }
