@@ -26,11 +26,13 @@ export type WriterRequest =
     }
   | {
       /**
-       * One part of a snapshot's JSON text, in order; the thread keeps the parts of request `id`
-       * until its `snapshot` request, so the host's event loop never holds nor copies the whole.
+       * One part of a snapshot's JSON text, in order, written at once in a transaction of its
+       * own; answered `saved` (the next part is sent then, so a group commit waits behind one
+       * part at most). `snapshot` is the id of the snapshot's closing `snapshot` request.
        */
       readonly kind: 'snapshot-part';
       readonly id: number;
+      readonly snapshot: number;
       /** The part as UTF-8 bytes, alone in their buffer: transferred, not copied. */
       readonly bytes: Uint8Array<ArrayBuffer>;
     }
@@ -39,7 +41,7 @@ export type WriterRequest =
       readonly id: number;
       readonly schemaVersion: number;
       readonly position: number;
-      /** How many `snapshot-part`s of this `id` were sent: the state's JSON text, joined. */
+      /** How many `snapshot-part`s of this snapshot were sent: the state's JSON text, joined. */
       readonly parts: number;
     }
   | { readonly kind: 'close' };

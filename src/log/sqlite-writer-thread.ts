@@ -85,6 +85,68 @@ function checkpointer(init: WriterInit) {
   };
 }
 
+/**
+ * Snapshots received in parts: each part is written as it comes, in a transaction of its own
+ * (a group commit waits for one part at most, not for the whole text), under a generation no
+ * part has used; the snapshot's row points at its parts last, in one transaction that also
+ * drops the parts it replaces. Parts of a snapshot never finished (the writer stopped, a part
+ * failed) point nowhere: dropped here, and at the next writer's start.
+ */
+function snapshotWriter(db: Database.Database, sql: SqliteWrites) {
+  if (sql.orphanParts.get() === 1) db.transaction(() => sql.deleteOrphanParts.run()).immediate();
+  let nextGeneration = sql.nextPartsGeneration.get() as number;
+  const receiving = new Map<number, { generation: number; count: number }>();
+  const writePart = db.transaction((generation: number, part: number, text: Buffer) =>
+    sql.insertSnapshotPart.run(generation, part, text),
+  );
+  const point = db.transaction((schemaVersion: number, position: number, generation: number) => {
+    const replaced = sql.snapshotPartsGeneration.get(schemaVersion) as number | null | undefined;
+    sql.saveSnapshotInParts.run(schemaVersion, position, generation);
+    if (replaced !== null && replaced !== undefined) sql.deleteSnapshotParts.run(replaced);
+  });
+  const drop = (generation: number) => {
+    try {
+      db.transaction(() => sql.deleteSnapshotParts.run(generation)).immediate();
+    } catch {
+      // Left for the next writer's start.
+    }
+  };
+  return {
+    part(id: number, bytes: Uint8Array) {
+      let snapshot = receiving.get(id);
+      if (snapshot === undefined) {
+        snapshot = { generation: nextGeneration++, count: 0 };
+        receiving.set(id, snapshot);
+      }
+      const part = snapshot.count;
+      snapshot.count += 1;
+      // Each part is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      try {
+        writePart.immediate(snapshot.generation, part, text);
+      } catch (error) {
+        // The snapshot ends here (its sender stops at this answer): its parts go.
+        receiving.delete(id);
+        drop(snapshot.generation);
+        throw error;
+      }
+    },
+    finish(id: number, schemaVersion: number, position: number, parts: number) {
+      const snapshot = receiving.get(id) ?? { generation: nextGeneration++, count: 0 };
+      receiving.delete(id);
+      try {
+        if (snapshot.count !== parts || parts === 0) {
+          throw new Error(`snapshot of ${parts} parts, ${snapshot.count} received`);
+        }
+        point.immediate(schemaVersion, position, snapshot.generation);
+      } catch (error) {
+        drop(snapshot.generation);
+        throw error;
+      }
+    },
+  };
+}
+
 function serve(
   db: Database.Database,
   sql: SqliteWrites,
@@ -96,9 +158,7 @@ function serve(
   );
   const indexTail = db.transaction((write: () => void) => write());
   const checkpoints = checkpointer(init);
-  // The parts of the snapshots being received, by request id, as UTF-8 bytes: written as one
-  // value at the last part.
-  const snapshotParts = new Map<number, Buffer[]>();
+  const snapshots = snapshotWriter(db, sql);
   parentPort?.on('message', async (request: WriterRequest) => {
     if (request.kind === 'close') {
       try {
@@ -115,24 +175,14 @@ function serve(
       }
       return;
     }
-    if (request.kind === 'snapshot-part') {
-      const parts = snapshotParts.get(request.id) ?? [];
-      // Each part is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
-      const { bytes } = request;
-      parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      snapshotParts.set(request.id, parts);
-      return;
-    }
     try {
+      if (request.kind === 'snapshot-part') {
+        snapshots.part(request.snapshot, request.bytes);
+        answer({ kind: 'saved', id: request.id });
+        return;
+      }
       if (request.kind === 'snapshot') {
-        const parts = snapshotParts.get(request.id) ?? [];
-        snapshotParts.delete(request.id);
-        if (parts.length !== request.parts) {
-          throw new Error(`snapshot of ${request.parts} parts, ${parts.length} received`);
-        }
-        // SQLite keeps the bytes as the same UTF-8 TEXT the joined string would have made.
-        const state = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-        sql.saveSnapshot.run(request.schemaVersion, request.position, state);
+        snapshots.finish(request.id, request.schemaVersion, request.position, request.parts);
         answer({ kind: 'saved', id: request.id });
         return;
       }

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { extname } from 'node:path';
-import { setImmediate } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { type TransferListItem, Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors/index.js';
@@ -174,17 +173,17 @@ export class SqliteWriter {
     const id = this.#nextId++;
     let parts = 0;
     for (const text of snapshotParts(chunks)) {
-      if (parts > 0) await new Promise((turn) => setImmediate(turn));
-      // A thread lost meanwhile has dropped the parts: the next one would write a part only.
-      if (this.#live !== thread) {
-        throw new LogFileError(this.#init.file, 'cannot write: the writer thread was lost');
-      }
       // Encoded here (one pass, about 1 ms a part) and moved: a string would be copied once to
-      // be sent, again to be received, then encoded on the thread.
+      // be sent, again to be received, then encoded on the thread. One part at a time: each
+      // is written before the next is sent, so appends meanwhile wait for one part at most.
       const bytes = utf8(text);
-      thread.worker.postMessage({ kind: 'snapshot-part', id, bytes } satisfies WriterRequest, [
-        bytes.buffer,
-      ]);
+      const reply = await this.#request(
+        (part) => ({ kind: 'snapshot-part', id: part, snapshot: id, bytes }),
+        'cannot write',
+        [bytes.buffer],
+        { thread },
+      );
+      if (reply.kind !== 'saved') throw this.#unexpected(reply, 'cannot write');
       parts += 1;
     }
     const reply = await this.#request(
@@ -217,7 +216,7 @@ export class SqliteWriter {
     build: (id: number) => WriterRequest,
     problem: string,
     transfer: readonly TransferListItem[] = [],
-    on?: { readonly thread: Thread; readonly id: number },
+    on?: { readonly thread: Thread; readonly id?: number },
   ): Promise<WriterReply> {
     if (this.#closed) throw new LogClosedError();
     const thread = on?.thread ?? (await this.#current());
