@@ -133,7 +133,15 @@ export async function runSnapshotStoreBench(context: SuiteContext): Promise<Suit
       await log.close();
       // The text kept is the text given, byte for byte.
       const db = keep(new Database(file, { readonly: true }));
-      const stored = keep(db.prepare('SELECT length(CAST(state AS BLOB)) FROM snapshots')).pluck();
+      const stored = keep(
+        db.prepare(
+          `SELECT coalesce(
+             (SELECT sum(length(CAST(text AS BLOB))) FROM snapshot_parts
+              WHERE generation = s.parts_generation),
+             length(CAST(s.state AS BLOB)))
+           FROM snapshots AS s`,
+        ),
+      ).pluck();
       const kept = stored.get();
       db.close();
       if (kept !== bytes) throw new Error(`snapshot kept ${String(kept)} bytes of ${bytes}`);
