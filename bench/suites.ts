@@ -11,6 +11,7 @@ import type { SuiteContext, SuiteResult } from './row.js';
 import { runScalingBench } from './scaling.bench.js';
 import { runSchedulerBench } from './scheduler.bench.js';
 import { runServeBench } from './serve.bench.js';
+import { runSnapshotStoreBench } from './snapshot-store.bench.js';
 import { runSupervisorBench } from './supervisor.bench.js';
 import { runTelemetryBench } from './telemetry.bench.js';
 import { runWebhookBench } from './webhook.bench.js';
@@ -65,6 +66,11 @@ export const SUITES: readonly Suite[] = [
     name: 'ingest',
     rows: ['ingest-sqlite', 'ingest-sqlite-normal', 'ingest-sqlite-vs-cpu-bound'],
     run: runIngestBench,
+  },
+  {
+    name: 'snapshot-store',
+    rows: ['snapshot-sqlite-loop', 'snapshot-postgres-loop'],
+    run: runSnapshotStoreBench,
   },
   { name: 'rebuild', rows: ['rebuild'], run: runRebuildBench },
   { name: 'demo', rows: ['demo', 'demo-commits'], run: runDemoBench },

@@ -96,17 +96,11 @@ function isCount(value: unknown, min: number): value is number {
 }
 
 /**
- * Checks a snapshot against the log's last position and returns its state as JSON text.
- * Throws an `InvalidArgumentError` for a position past the end (a snapshot of entries the log lacks).
- * @example snapshotText({ position: 3, schemaVersion: 1, state: { n: 3 } }, 10) // '{"n":3}'
- */
-export function snapshotText(snapshot: Snapshot, head: number): string {
-  return snapshotJsonText(snapshot, head).text;
-}
-
-/**
- * `snapshotText` without joining a text given in chunks (`SnapshotJsonText`): for a store that
- * keeps the chunks, or writes them one by one.
+ * Checks a snapshot against the log's last position and returns its state as JSON text, a text
+ * given in chunks (`SnapshotJsonText`) as it is: every store keeps the chunks, or writes them a
+ * part at a time, never joining them on the event loop. Throws an `InvalidArgumentError` for a
+ * position past the end (a snapshot of entries the log lacks), or a state JSON cannot hold.
+ * @example snapshotJsonText({ position: 3, schemaVersion: 1, state: { n: 3 } }, 10).chunks // ['{"n":3}']
  */
 export function snapshotJsonText(snapshot: Snapshot, head: number): SnapshotJsonText {
   checkCount('schemaVersion', snapshot?.schemaVersion, 0);

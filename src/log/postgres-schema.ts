@@ -61,6 +61,16 @@ const MIGRATIONS: readonly (string | ((client: pg.PoolClient, quoted: string) =>
      DROP TABLE $s.entry_keys;
      ALTER TABLE $s.key_hashes RENAME TO entry_keys;
      ALTER INDEX $s.key_hashes_pkey RENAME TO entry_keys_pkey;`,
+    // A snapshot's text in parts (about 1 MB each, postgres-store.ts): the text of 100,000
+    // recordings is over 100 MB, which as one value would be one string, and one buffer, on the
+    // host's event loop. A snapshot in parts has a null `state`; one written whole keeps it there.
+    `CREATE TABLE $s.snapshot_parts (
+       schema_version integer NOT NULL,
+       part integer NOT NULL,
+       text text NOT NULL,
+       PRIMARY KEY (schema_version, part)
+     );
+     ALTER TABLE $s.snapshots ALTER COLUMN state DROP NOT NULL;`,
   ];
 
 /** The PostgreSQL log schema version this recwatch writes. */
@@ -92,7 +102,7 @@ export interface MigrationResult {
  * `POSTGRES_SCHEMA_VERSION`, recording each step in `<schema>.recwatch_migrations`. Safe to run
  * again and from several processes at once (they queue on an advisory lock). Refuses, with
  * `LogDatabaseError`, a schema holding tables that are not a recwatch log, or a newer schema.
- * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 5 } the first time
+ * @example await migratePostgres(pool, 'recwatch') // { from: 0, to: 6 } the first time
  */
 export async function migratePostgres(pool: pg.Pool, schema: string): Promise<MigrationResult> {
   checkSchemaName(schema);

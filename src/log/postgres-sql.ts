@@ -22,6 +22,8 @@ export interface PostgresStatements {
   readonly readStream: string;
   readonly readAll: string;
   readonly saveSnapshot: string;
+  readonly clearSnapshotParts: string;
+  readonly saveSnapshotPart: string;
   readonly loadSnapshot: string;
 }
 
@@ -93,8 +95,15 @@ export function postgresStatements(schema: string): PostgresStatements {
     readStream: `SELECT ${columns} FROM ${s}.entries
       WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3`,
     readAll: `SELECT ${columns} FROM ${s}.entries WHERE position >= $1 ORDER BY position LIMIT $2`,
+    // First in a snapshot's transaction: the row's lock queues a second writer of the same
+    // schema version behind this one, so the parts are never two snapshots' mixed.
     saveSnapshot: `INSERT INTO ${s}.snapshots (schema_version, position, state) VALUES ($1, $2, $3)
       ON CONFLICT (schema_version) DO UPDATE SET position = excluded.position, state = excluded.state`,
-    loadSnapshot: `SELECT position, state FROM ${s}.snapshots WHERE schema_version = $1`,
+    clearSnapshotParts: `DELETE FROM ${s}.snapshot_parts WHERE schema_version = $1`,
+    saveSnapshotPart: `INSERT INTO ${s}.snapshot_parts (schema_version, part, text) VALUES ($1, $2, $3)`,
+    // One statement, so the state and its parts are those of one committed snapshot.
+    loadSnapshot: `SELECT s.position, s.state, p.text FROM ${s}.snapshots s
+      LEFT JOIN ${s}.snapshot_parts p ON s.state IS NULL AND p.schema_version = s.schema_version
+      WHERE s.schema_version = $1 ORDER BY p.part`,
   };
 }

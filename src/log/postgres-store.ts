@@ -7,7 +7,7 @@ import {
   checkExpectedVersion,
   checkStream,
   pageRange,
-  snapshotText,
+  snapshotJsonText,
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
@@ -18,6 +18,7 @@ import {
   ConnectionLostError,
   isConnectionLoss,
   survivePoolErrors,
+  withClient,
 } from './postgres-client.js';
 import { type CommitOutcome, commitGroup, type GroupAppend } from './postgres-commit.js';
 import { loadPg } from './postgres-driver.js';
@@ -26,6 +27,7 @@ import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-sc
 import { type PostgresStatements, postgresStatements } from './postgres-sql.js';
 import { type WatchOptions, watchLog } from './postgres-watch.js';
 import { prepareItems } from './prepare-items.js';
+import { snapshotParts } from './snapshot-parts.js';
 import type { CommitStats } from './sqlite-store.js';
 import type {
   AppendOptions,
@@ -226,18 +228,50 @@ class PostgresLog implements PostgresEventLog {
   async saveSnapshot(snapshot: Snapshot): Promise<void> {
     this.#open();
     const rows = await this.#query<{ position: string }>('cannot read', this.#sql.head, []);
-    const state = snapshotText(snapshot, Number(rows[0]?.position ?? 0));
-    await this.#query('cannot write', this.#sql.saveSnapshot, [
-      snapshot.schemaVersion,
-      snapshot.position,
-      state,
-    ]);
+    const { chunks } = snapshotJsonText(snapshot, Number(rows[0]?.position ?? 0));
+    // The text as it came, in parts of about 1 MB (never joined into one string), each part a
+    // statement of one transaction: a snapshot of 100,000 recordings never holds the event loop.
+    const parts = [...snapshotParts(chunks)];
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await withClient(this.#pool, ({ client, broken, discard }) =>
+          this.#writeSnapshot(client, snapshot, parts).catch(async (error) => {
+            if (broken() === undefined) await client.query('ROLLBACK').catch(discard);
+            throw error;
+          }),
+        );
+        return;
+      } catch (error) {
+        // The snapshot's transaction is safe to run again on another connection.
+        if (isConnectionLoss(error) && attempt < CONNECTION_ATTEMPTS) continue;
+        throw asDatabaseError(this.schema, 'cannot write', error);
+      }
+    }
+  }
+
+  // One part: the state in its row, as before parts. More: a null state and the parts in order.
+  async #writeSnapshot(
+    client: pg.PoolClient,
+    snapshot: Snapshot,
+    parts: readonly string[],
+  ): Promise<void> {
+    const { schemaVersion, position } = snapshot;
+    const whole = parts.length === 1 ? parts[0]! : null;
+    await client.query('BEGIN');
+    await client.query(this.#sql.saveSnapshot, [schemaVersion, position, whole]);
+    await client.query(this.#sql.clearSnapshotParts, [schemaVersion]);
+    if (whole === null) {
+      for (const [part, text] of parts.entries()) {
+        await client.query(this.#sql.saveSnapshotPart, [schemaVersion, part, text]);
+      }
+    }
+    await client.query('COMMIT');
   }
 
   async loadSnapshot(schemaVersion: number): Promise<Snapshot | null> {
     this.#open();
     checkCount('schemaVersion', schemaVersion, 0);
-    const rows = await this.#query<{ position: string; state: string }>(
+    const rows = await this.#query<{ position: string; state: string | null; text: string | null }>(
       'cannot read',
       this.#sql.loadSnapshot,
       [schemaVersion],
@@ -246,7 +280,8 @@ class PostgresLog implements PostgresEventLog {
     if (row === undefined) return null;
     let state: unknown;
     try {
-      state = JSON.parse(row.state);
+      // Read back whole: a host loads a snapshot once, as it starts.
+      state = JSON.parse(row.state ?? rows.map((part) => part.text ?? '').join(''));
     } catch (error) {
       throw asDatabaseError(this.schema, 'unreadable snapshot', error);
     }

@@ -61,6 +61,17 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
    ALTER TABLE lean_keys RENAME TO entry_keys;
    CREATE TABLE indexed (one INTEGER PRIMARY KEY CHECK (one = 1), position INTEGER NOT NULL);
    INSERT INTO indexed (one, position) SELECT 1, coalesce(max(position), 0) FROM entries;`,
+  // A snapshot's text in parts (about 1 MB each), each written in a short transaction of its own
+  // between group commits, the snapshot's row pointing at its parts (`parts_generation`) last: a
+  // 114 MB text as one value held the writer thread, and every append behind it, for most of a
+  // second. A row with a null `parts_generation` holds its state whole, as before.
+  `CREATE TABLE snapshot_parts (
+     generation INTEGER NOT NULL,
+     part INTEGER NOT NULL,
+     text TEXT NOT NULL,
+     PRIMARY KEY (generation, part)
+   );
+   ALTER TABLE snapshots ADD COLUMN parts_generation INTEGER;`,
 ];
 
 /**
@@ -72,6 +83,9 @@ const OLDEST_READABLE_VERSION = 1;
 
 /** The first schema whose indexes are written in batches (the lean log). */
 export const LEAN_SCHEMA_VERSION = 3;
+
+/** The first schema whose snapshots may be kept in parts (`snapshot_parts`). */
+export const PARTS_SCHEMA_VERSION = 4;
 
 /** The schema version this recwatch writes. */
 export const LOG_SCHEMA_VERSION = MIGRATIONS.length;

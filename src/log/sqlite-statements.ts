@@ -11,7 +11,10 @@ export interface SqliteReads {
   readonly readStream: Statement;
   /** `(fromPosition, limit)`: entries in position order. */
   readonly readAll: Statement;
+  /** `(schemaVersion)`: `{ position, state, parts_generation }` (null: the state is whole). */
   readonly loadSnapshot: Statement;
+  /** `(generation)`: the texts of a snapshot's parts, in order (schema 4 and later). */
+  readonly loadSnapshotParts: Statement | null;
 }
 
 const COLUMNS = 'position, stream, version, key, item';
@@ -21,17 +24,23 @@ const TAIL = 'position > (SELECT position FROM indexed)';
 
 /**
  * Prepares the read statements on a log of schema 3 or later (`lean`, the default), or on one of
- * schema 1 or 2 as it is (entries found by their `(stream, version)` index): a reader never
- * migrates a file.
+ * schema 1 or 2 as it is (entries found by their `(stream, version)` index), with snapshots in
+ * parts (`parts`, schema 4 and later, the default) or whole only: a reader never migrates a file.
  * @example const read = sqliteReads(db); read.head.get() // 0 for an empty log
  */
-export function sqliteReads(db: Database, lean = true): SqliteReads {
+export function sqliteReads(db: Database, lean = true, parts = lean): SqliteReads {
   const prepare = (sql: string) => keep(db.prepare(sql));
   const readAll = prepare(
     `SELECT ${COLUMNS} FROM entries WHERE position >= ? ORDER BY position LIMIT ?`,
   );
   const head = prepare('SELECT coalesce(max(position), 0) FROM entries').pluck();
-  const loadSnapshot = prepare('SELECT position, state FROM snapshots WHERE schema_version = ?');
+  const loadSnapshot = prepare(
+    `SELECT position, state, ${parts ? 'parts_generation' : 'NULL AS parts_generation'}
+     FROM snapshots WHERE schema_version = ?`,
+  );
+  const loadSnapshotParts = parts
+    ? prepare('SELECT text FROM snapshot_parts WHERE generation = ? ORDER BY part').pluck()
+    : null;
   if (!lean) {
     return {
       head,
@@ -43,6 +52,7 @@ export function sqliteReads(db: Database, lean = true): SqliteReads {
       ),
       readAll,
       loadSnapshot,
+      loadSnapshotParts,
     };
   }
   return {
@@ -65,6 +75,7 @@ export function sqliteReads(db: Database, lean = true): SqliteReads {
     ),
     readAll,
     loadSnapshot,
+    loadSnapshotParts,
   };
 }
 
@@ -83,7 +94,20 @@ export interface SqliteWrites {
   readonly insertKey: Statement;
   readonly insertStreamEntry: Statement;
   readonly setIndexed: Statement;
-  readonly saveSnapshot: Statement;
+  /** The first generation no snapshot part has used. */
+  readonly nextPartsGeneration: Statement;
+  /** `(generation, part, text as UTF-8 bytes)`. */
+  readonly insertSnapshotPart: Statement;
+  /** `(schemaVersion)`: the generation of the parts its snapshot points at, or null. */
+  readonly snapshotPartsGeneration: Statement;
+  /** `(schemaVersion, position, generation)`: a snapshot kept in the parts of `generation`. */
+  readonly saveSnapshotInParts: Statement;
+  /** `(generation)`. */
+  readonly deleteSnapshotParts: Statement;
+  /** 1 when a part is left that no snapshot points at (a writer stopped mid-snapshot), else 0. */
+  readonly orphanParts: Statement;
+  /** Drops the parts no snapshot points at. */
+  readonly deleteOrphanParts: Statement;
 }
 
 /**
@@ -111,9 +135,29 @@ export function sqliteWrites(db: Database): SqliteWrites {
       'INSERT INTO stream_entries (stream, version, position) VALUES (?, ?, ?)',
     ),
     setIndexed: prepare('UPDATE indexed SET position = ?'),
-    saveSnapshot: prepare(
-      `INSERT INTO snapshots (schema_version, position, state) VALUES (?, ?, ?)
-       ON CONFLICT (schema_version) DO UPDATE SET position = excluded.position, state = excluded.state`,
+    // Parts come as UTF-8 bytes (sqlite-writer-thread.ts): kept as the TEXT they spell.
+    nextPartsGeneration: prepare(
+      'SELECT coalesce(max(generation), 0) + 1 FROM snapshot_parts',
+    ).pluck(),
+    insertSnapshotPart: prepare(
+      'INSERT INTO snapshot_parts (generation, part, text) VALUES (?, ?, CAST(? AS TEXT))',
+    ),
+    snapshotPartsGeneration: prepare(
+      'SELECT parts_generation FROM snapshots WHERE schema_version = ?',
+    ).pluck(),
+    saveSnapshotInParts: prepare(
+      `INSERT INTO snapshots (schema_version, position, state, parts_generation) VALUES (?, ?, '', ?)
+       ON CONFLICT (schema_version) DO UPDATE SET position = excluded.position,
+         state = excluded.state, parts_generation = excluded.parts_generation`,
+    ),
+    deleteSnapshotParts: prepare('DELETE FROM snapshot_parts WHERE generation = ?'),
+    orphanParts: prepare(
+      `SELECT EXISTS (SELECT 1 FROM snapshot_parts WHERE generation NOT IN
+         (SELECT parts_generation FROM snapshots WHERE parts_generation IS NOT NULL))`,
+    ).pluck(),
+    deleteOrphanParts: prepare(
+      `DELETE FROM snapshot_parts WHERE generation NOT IN
+         (SELECT parts_generation FROM snapshots WHERE parts_generation IS NOT NULL)`,
     ),
   };
 }

@@ -9,7 +9,7 @@ import {
   checkExpectedVersion,
   checkStream,
   pageRange,
-  snapshotText,
+  snapshotJsonText,
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
@@ -18,7 +18,12 @@ import { LogClosedError, LogFileError, VersionConflictError } from './errors.js'
 import { type PreparedItem, prepareItems } from './prepare-items.js';
 import type { SqliteDurability } from './sqlite-durability.js';
 import { keep, readPragma } from './sqlite-keep.js';
-import { checkReadableLog, LEAN_SCHEMA_VERSION, prepareSchema } from './sqlite-schema.js';
+import {
+  checkReadableLog,
+  LEAN_SCHEMA_VERSION,
+  PARTS_SCHEMA_VERSION,
+  prepareSchema,
+} from './sqlite-schema.js';
 import { type SqliteReads, sqliteReads } from './sqlite-statements.js';
 import { checkDurability, SqliteWriter } from './sqlite-writer.js';
 import { lockSqliteWriter, type SqliteWriterLock } from './sqlite-writer-lock.js';
@@ -163,7 +168,7 @@ async function openReadOnly(
       );
       const version = checkReadableLog(db, file, options.quickCheck ?? true);
       // An older schema is read as it is: readers never migrate a file.
-      const read = sqliteReads(db, version >= LEAN_SCHEMA_VERSION);
+      const read = sqliteReads(db, version >= LEAN_SCHEMA_VERSION, version >= PARTS_SCHEMA_VERSION);
       return new SqliteLog(file, db, read, maxItems, { onClose });
     } catch (error) {
       db?.close();
@@ -286,20 +291,25 @@ class SqliteLog implements SqliteEventLog {
     this.#lock?.check();
     // What is committed: a snapshot never covers an entry still on its way to the file.
     const head = this.#guard('cannot read', () => this.#sql.head.get() as number);
-    const state = snapshotText(snapshot, head);
-    await this.#writer.saveSnapshot(snapshot.schemaVersion, snapshot.position, state);
+    // The text's chunks as they are: joined on the writer thread, never on the event loop.
+    const state = snapshotJsonText(snapshot, head);
+    await this.#writer.saveSnapshot(snapshot.schemaVersion, snapshot.position, state.chunks);
   }
 
   async loadSnapshot(schemaVersion: number): Promise<Snapshot | null> {
     this.#open();
     checkCount('schemaVersion', schemaVersion, 0);
-    const row = this.#guard(
-      'cannot read',
-      () =>
-        this.#sql.loadSnapshot.get(schemaVersion) as
-          | { position: number; state: string }
-          | undefined,
-    );
+    // One read transaction: the row and its parts as one commit left them.
+    const read = this.#db.transaction(() => {
+      const row = this.#sql.loadSnapshot.get(schemaVersion) as SnapshotRow | undefined;
+      if (row === undefined) return undefined;
+      const generation = row.parts_generation;
+      if (generation === null || this.#sql.loadSnapshotParts === null) return row;
+      // Read back whole: a host loads a snapshot once, as it starts.
+      const parts = this.#sql.loadSnapshotParts.all(generation) as string[];
+      return { ...row, state: parts.join('') };
+    });
+    const row = this.#guard('cannot read', () => read());
     if (row === undefined) return null;
     const state = this.#guard('unreadable snapshot', () => JSON.parse(row.state) as unknown);
     return { position: row.position, schemaVersion, state };
@@ -396,6 +406,13 @@ class SqliteLog implements SqliteEventLog {
   #open(): void {
     if (this.#closed) throw new LogClosedError();
   }
+}
+
+interface SnapshotRow {
+  readonly position: number;
+  readonly state: string;
+  /** The parts holding the state (schema 4 and later), or null: the state is whole. */
+  readonly parts_generation: number | null;
 }
 
 interface StoredRow {

@@ -1,6 +1,6 @@
 // What the SQLite log (sqlite-writer.ts) and its writer thread (sqlite-writer-thread.ts) say to
-// each other: plain data only, copied by `postMessage`.
-import type { SqliteGroupAppend } from './sqlite-commit.js';
+// each other: plain data only, copied by `postMessage` (a group and its plans packed flat,
+// sqlite-wire.ts, their numbers in buffers transferred rather than copied).
 import type { SqliteDurability } from './sqlite-durability.js';
 import type { AppendResult, ExpectedVersion } from './types.js';
 
@@ -16,14 +16,33 @@ export interface WriterInit {
 
 /** A request to the writer thread; `id` pairs it with its reply. */
 export type WriterRequest =
-  | { readonly kind: 'commit'; readonly id: number; readonly group: readonly SqliteGroupAppend[] }
+  | {
+      readonly kind: 'commit';
+      readonly id: number;
+      /** The group, packed (`packGroup`): every stream, key and item text, one after the other. */
+      readonly text: string;
+      /** How to cut `text` up, and the group's numbers (`packGroup`); transferred. */
+      readonly layout: Float64Array<ArrayBuffer>;
+    }
+  | {
+      /**
+       * One part of a snapshot's JSON text, in order, written at once in a transaction of its
+       * own; answered `saved` (the next part is sent then, so a group commit waits behind one
+       * part at most). `snapshot` is the id of the snapshot's closing `snapshot` request.
+       */
+      readonly kind: 'snapshot-part';
+      readonly id: number;
+      readonly snapshot: number;
+      /** The part as UTF-8 bytes, alone in their buffer: transferred, not copied. */
+      readonly bytes: Uint8Array<ArrayBuffer>;
+    }
   | {
       readonly kind: 'snapshot';
       readonly id: number;
       readonly schemaVersion: number;
       readonly position: number;
-      /** The state as JSON text, checked by the caller. */
-      readonly state: string;
+      /** How many `snapshot-part`s of this snapshot were sent: the state's JSON text, joined. */
+      readonly parts: number;
     }
   | { readonly kind: 'close' };
 
@@ -52,7 +71,12 @@ export type WriterReply =
       readonly synchronous: number;
     }
   | { readonly kind: 'failed'; readonly error: WireError }
-  | { readonly kind: 'committed'; readonly id: number; readonly plans: readonly WirePlan[] }
+  | {
+      readonly kind: 'committed';
+      readonly id: number;
+      /** One plan per append of the group, packed (`packPlans`); transferred. */
+      readonly plans: Float64Array<ArrayBuffer>;
+    }
   | { readonly kind: 'saved'; readonly id: number }
   | { readonly kind: 'error'; readonly id: number; readonly error: WireError };
 

@@ -12,6 +12,7 @@ import { writeGroup } from './sqlite-commit.js';
 import { UnindexedTail } from './sqlite-index.js';
 import { keep, readPragma } from './sqlite-keep.js';
 import { type SqliteWrites, sqliteWrites } from './sqlite-statements.js';
+import { packPlans, unpackGroup } from './sqlite-wire.js';
 import {
   type WirePlan,
   type WriterInit,
@@ -36,7 +37,8 @@ const COMMITS_BEFORE_CHECKPOINTER = 100;
 const BACKSTOP_PAGES = 16_000;
 
 function answer(reply: WriterReply): void {
-  parentPort?.postMessage(reply);
+  if (reply.kind === 'committed') parentPort?.postMessage(reply, [reply.plans.buffer]);
+  else parentPort?.postMessage(reply);
 }
 
 async function open(init: WriterInit) {
@@ -83,6 +85,68 @@ function checkpointer(init: WriterInit) {
   };
 }
 
+/**
+ * Snapshots received in parts: each part is written as it comes, in a transaction of its own
+ * (a group commit waits for one part at most, not for the whole text), under a generation no
+ * part has used; the snapshot's row points at its parts last, in one transaction that also
+ * drops the parts it replaces. Parts of a snapshot never finished (the writer stopped, a part
+ * failed) point nowhere: dropped here, and at the next writer's start.
+ */
+function snapshotWriter(db: Database.Database, sql: SqliteWrites) {
+  if (sql.orphanParts.get() === 1) db.transaction(() => sql.deleteOrphanParts.run()).immediate();
+  let nextGeneration = sql.nextPartsGeneration.get() as number;
+  const receiving = new Map<number, { generation: number; count: number }>();
+  const writePart = db.transaction((generation: number, part: number, text: Buffer) =>
+    sql.insertSnapshotPart.run(generation, part, text),
+  );
+  const point = db.transaction((schemaVersion: number, position: number, generation: number) => {
+    const replaced = sql.snapshotPartsGeneration.get(schemaVersion) as number | null | undefined;
+    sql.saveSnapshotInParts.run(schemaVersion, position, generation);
+    if (replaced !== null && replaced !== undefined) sql.deleteSnapshotParts.run(replaced);
+  });
+  const drop = (generation: number) => {
+    try {
+      db.transaction(() => sql.deleteSnapshotParts.run(generation)).immediate();
+    } catch {
+      // Left for the next writer's start.
+    }
+  };
+  return {
+    part(id: number, bytes: Uint8Array) {
+      let snapshot = receiving.get(id);
+      if (snapshot === undefined) {
+        snapshot = { generation: nextGeneration++, count: 0 };
+        receiving.set(id, snapshot);
+      }
+      const part = snapshot.count;
+      snapshot.count += 1;
+      // Each part is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      try {
+        writePart.immediate(snapshot.generation, part, text);
+      } catch (error) {
+        // The snapshot ends here (its sender stops at this answer): its parts go.
+        receiving.delete(id);
+        drop(snapshot.generation);
+        throw error;
+      }
+    },
+    finish(id: number, schemaVersion: number, position: number, parts: number) {
+      const snapshot = receiving.get(id) ?? { generation: nextGeneration++, count: 0 };
+      receiving.delete(id);
+      try {
+        if (snapshot.count !== parts || parts === 0) {
+          throw new Error(`snapshot of ${parts} parts, ${snapshot.count} received`);
+        }
+        point.immediate(schemaVersion, position, snapshot.generation);
+      } catch (error) {
+        drop(snapshot.generation);
+        throw error;
+      }
+    },
+  };
+}
+
 function serve(
   db: Database.Database,
   sql: SqliteWrites,
@@ -94,6 +158,7 @@ function serve(
   );
   const indexTail = db.transaction((write: () => void) => write());
   const checkpoints = checkpointer(init);
+  const snapshots = snapshotWriter(db, sql);
   parentPort?.on('message', async (request: WriterRequest) => {
     if (request.kind === 'close') {
       try {
@@ -111,12 +176,17 @@ function serve(
       return;
     }
     try {
-      if (request.kind === 'snapshot') {
-        sql.saveSnapshot.run(request.schemaVersion, request.position, request.state);
+      if (request.kind === 'snapshot-part') {
+        snapshots.part(request.snapshot, request.bytes);
         answer({ kind: 'saved', id: request.id });
         return;
       }
-      const written = transaction.immediate(request.group);
+      if (request.kind === 'snapshot') {
+        snapshots.finish(request.id, request.schemaVersion, request.position, request.parts);
+        answer({ kind: 'saved', id: request.id });
+        return;
+      }
+      const written = transaction.immediate(unpackGroup(request));
       tail.settle(written.tail);
       const plans: WirePlan[] = written.plans.map((plan) =>
         plan.kind === 'write'
@@ -128,7 +198,7 @@ function serve(
               actual: plan.error.actual,
             },
       );
-      answer({ kind: 'committed', id: request.id, plans });
+      answer({ kind: 'committed', id: request.id, plans: packPlans(plans) });
       checkpoints.committed();
     } catch (error) {
       answer({ kind: 'error', id: request.id, error: wireError(error) });

@@ -9,7 +9,7 @@ import {
   type LogItem,
   VersionConflictError,
 } from '../../src/index.js';
-import { streamOf } from '../../src/log/index.js';
+import { SnapshotJsonText, streamOf } from '../../src/log/index.js';
 import { notification, query, rawNotification, reject, stop, tick, ticks } from './items.js';
 
 /** A store under test: `open` gives a log; for a durable store, each call opens the same data. */
@@ -354,6 +354,33 @@ export function eventLogContract(name: string, { durable, makeStore }: ContractO
         await log.saveSnapshot({ position: 2, schemaVersion: 2, state: { fresh: true } });
         expect((await log.loadSnapshot(2))?.state).toEqual({ fresh: true });
         expect((await log.loadSnapshot(1))?.state).toEqual({ old: true });
+      });
+
+      it('keeps a state given as text in chunks, whatever their boundaries', async () => {
+        await log.append('clock', ticks(1, 2), { expectedVersion: 0 });
+        const state = {
+          name: 'r\u00e9union \u{1F600}',
+          list: Array.from({ length: 50 }, (_, n) => n),
+        };
+        const text = JSON.stringify(state);
+        // Cut every few UTF-16 units: through the emoji's surrogate pair too.
+        const cut = text.indexOf('\u{1F600}') + 1;
+        const chunks = [text.slice(0, cut), text.slice(cut, cut + 3)];
+        for (let at = cut + 3; at < text.length; at += 7) chunks.push(text.slice(at, at + 7));
+        expect(chunks.join('')).toBe(text);
+        await log.saveSnapshot({
+          position: 2,
+          schemaVersion: 1,
+          state: new SnapshotJsonText(chunks),
+        });
+        expect(await log.loadSnapshot(1)).toEqual({ position: 2, schemaVersion: 1, state });
+        // A later snapshot in one piece replaces it whole.
+        await log.saveSnapshot({
+          position: 2,
+          schemaVersion: 1,
+          state: new SnapshotJsonText('[1]'),
+        });
+        expect((await log.loadSnapshot(1))?.state).toEqual([1]);
       });
 
       it('refuses a snapshot past the end of the log', async () => {

@@ -2,6 +2,7 @@
 // stream 'crash' (the thread ends before writing it), and is the real thread
 // (sqlite-writer-thread.ts) otherwise. Started by sqlite-writer-thread.int.spec.ts in its place.
 import { parentPort } from 'node:worker_threads';
+import { unpackGroup } from '../../src/log/sqlite-wire.js';
 import type { WriterRequest } from '../../src/log/sqlite-writer-protocol.js';
 
 const port = parentPort;
@@ -11,7 +12,7 @@ if (port !== null) {
   port.on = ((event: string, listener: (request: WriterRequest) => void) =>
     on(event, (value) => {
       const request = value as WriterRequest;
-      if (request.kind === 'commit' && request.group[0]?.stream === 'crash') {
+      if (request.kind === 'commit' && unpackGroup(request)[0]?.stream === 'crash') {
         throw new Error('the writer thread broke');
       }
       listener(request);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors/index.js';
-import { idempotencyKeys, streamOf } from '../../src/log/index.js';
+import { idempotencyKeys, SnapshotJsonText, streamOf } from '../../src/log/index.js';
 import {
   LogDatabaseError,
   migratePostgres,
@@ -20,6 +20,8 @@ import {
 import { oldKeys, rejectedBody } from './old-keys.js';
 import { writeOldPostgresLog } from './old-postgres-log.js';
 
+const ALL_VERSIONS = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, n) => n + 1);
+
 describePostgres('PostgreSQL schema and migrations', (url) => {
   let pool: pg.Pool;
   beforeAll(() => {
@@ -37,7 +39,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
   it('creates the schema in an empty database, recording each migration', async () => {
     const schema = freshSchema();
     expect(await migratePostgres(pool, schema)).toEqual({ from: 0, to: POSTGRES_SCHEMA_VERSION });
-    expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
+    expect(await versions(schema)).toEqual(ALL_VERSIONS);
     const tables = await pool.query<{ name: string }>(
       'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [schema],
@@ -48,6 +50,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
       'head',
       'leases',
       'recwatch_migrations',
+      'snapshot_parts',
       'snapshots',
     ]);
   });
@@ -57,11 +60,56 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     const log = await openPostgresLog(pool, { schema });
     await log.append('clock', [tick(1)], { expectedVersion: 0 });
     await log.close();
-    expect(await migratePostgres(pool, schema)).toEqual({ from: 5, to: 5 });
-    expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
+    expect(await migratePostgres(pool, schema)).toEqual({
+      from: POSTGRES_SCHEMA_VERSION,
+      to: POSTGRES_SCHEMA_VERSION,
+    });
+    expect(await versions(schema)).toEqual(ALL_VERSIONS);
     const reopened = await openPostgresLog(pool, { schema });
     expect(await reopened.streamVersion('clock')).toBe(1);
     await reopened.close();
+  });
+
+  it("keeps an older log's snapshot readable, and writes a large one in parts (schema 6)", async () => {
+    const schema = freshSchema();
+    await writeOldPostgresLog(pool, schema, 4, asOldEntries(mixedItems(3)));
+    expect(await migratePostgres(pool, schema)).toMatchObject({ from: 4 });
+    const log = await openPostgresLog(pool, { schema });
+    const parts = async () =>
+      (
+        await pool.query<{ count: string }>(
+          `SELECT count(*) AS count FROM "${schema}".snapshot_parts`,
+        )
+      ).rows[0]?.count;
+    try {
+      // Written whole by schema 4, read as it was.
+      expect(await log.loadSnapshot(1)).toEqual({
+        position: 3,
+        schemaVersion: 1,
+        state: { at: 3 },
+      });
+      // 2.5 million characters in about 1,000 chunks: written as 3 parts of about 1 MB, read back whole.
+      const state = Array.from({ length: 1000 }, (_, n) => `${n}:${'x'.repeat(2490)}`);
+      const chunks = JSON.stringify(state).match(/[\s\S]{1,2500}/g) ?? [];
+      expect(chunks.length).toBeGreaterThan(900);
+      await log.saveSnapshot({
+        position: 3,
+        schemaVersion: 1,
+        state: new SnapshotJsonText(chunks),
+      });
+      expect(await parts()).toBe('3');
+      expect(await log.loadSnapshot(1)).toEqual({ position: 3, schemaVersion: 1, state });
+      // A small one replaces it whole, its parts gone.
+      await log.saveSnapshot({ position: 2, schemaVersion: 1, state: { small: true } });
+      expect(await parts()).toBe('0');
+      expect(await log.loadSnapshot(1)).toEqual({
+        position: 2,
+        schemaVersion: 1,
+        state: { small: true },
+      });
+    } finally {
+      await log.close();
+    }
   });
 
   it('brings a schema at version 1 up to the current one', async () => {
@@ -121,7 +169,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     } finally {
       await Promise.all(pools.map((each) => each.end()));
     }
-    expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
+    expect(await versions(schema)).toEqual(ALL_VERSIONS);
     const log = await openPostgresLog(pool, { schema });
     try {
       const expected = expectedEntries(items);
@@ -186,7 +234,7 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
       const results = await Promise.all(pools.map((each) => migratePostgres(each, schema)));
       expect(results.filter((result) => result.from === 0)).toHaveLength(1);
       expect(results.every((result) => result.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
-      expect(await versions(schema)).toEqual([1, 2, 3, 4, 5]);
+      expect(await versions(schema)).toEqual(ALL_VERSIONS);
     } finally {
       await Promise.all(pools.map((each) => each.end()));
     }
@@ -198,7 +246,9 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
     await pool.query(`INSERT INTO "${schema}".recwatch_migrations (version) VALUES (99)`);
     const opening = openPostgresLog(pool, { schema });
     await expect(opening).rejects.toThrow(LogDatabaseError);
-    await expect(opening).rejects.toThrow(/log schema 99; this recwatch reads up to 5/);
+    await expect(opening).rejects.toThrow(
+      `log schema 99; this recwatch reads up to ${POSTGRES_SCHEMA_VERSION}`,
+    );
   });
 
   it('refuses a schema holding another application’s tables, leaving it untouched', async () => {

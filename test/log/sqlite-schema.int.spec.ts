@@ -54,6 +54,7 @@ describe('SQLite log schema', () => {
         'entry_keys',
         'indexed',
         'recwatch_schema',
+        'snapshot_parts',
         'snapshots',
         'stream_entries',
       ],
