@@ -44,6 +44,8 @@ function headline(row: Row): string {
     const key = f.dedupeKey as Record<string, unknown> | undefined;
     return `${perSize.join('; ')}${key === undefined ? '' : `; one dedupe key ${key.heapBytesPerKey} B`}`;
   }
+  if (row.row === 'snapshot-sqlite-loop' || row.row === 'snapshot-postgres-loop')
+    return `longest loop pause ${f.longestPauseMs} ms while ${f.recordings} recordings (${f.textMB} MB in ${f.chunks} chunks) are saved; median save ${f.medianSaveMs} ms`;
   if ('inputsPerSecond' in f)
     return `${f.inputsPerSecond} inputs/s (${f.ms} ms) vs ${String(b.what ?? '').split(' (')[0]} ${b.ms} ms`;
   return '';
