@@ -523,7 +523,7 @@ class StepRun {
     const first = released[0];
     // Nearly always just the one offered: its owner was looked up above and has not changed.
     if (first !== undefined && released.length === 1 && first.item === parked)
-      this.deliver(first, at, recording, entry);
+      this.deliver(first, at, recording, entry, label);
     else for (const each of released) this.route(each, at);
   }
 
@@ -535,16 +535,20 @@ class StepRun {
     this.deliver(released, at, recording, entry);
   }
 
-  /** `route`, with the sid's owner and its entry already looked up. */
+  /**
+   * `route`, with the sid's owner and its entry already looked up; `known`: the item's label
+   * when the caller has it (the input just offered: its label is not built twice).
+   */
   private deliver(
     released: Released<Parked>,
     at: number,
     recording: string | undefined,
     entry: RecordingEntry | undefined,
+    known?: string,
   ): void {
     const { item, gap, late } = released;
     const { sid } = item.notification;
-    const label = this.labelOf(item);
+    const label = known ?? this.labelOf(item);
     if (recording === undefined) {
       const adopter = this.adopterOf(item.notification);
       if (adopter !== undefined) {
@@ -839,6 +843,17 @@ class StepRun {
     after: RecordingSnapshot,
     at: number,
   ): void {
+    // What the keys are read from did not change (most steps): neither did the keys.
+    const b = before.context;
+    const a = after.context;
+    if (
+      before.status === after.status &&
+      before.value === after.value &&
+      b.host === a.host &&
+      b.attempt === a.attempt &&
+      b.orphans === a.orphans
+    )
+      return;
     const was = startKeysOf(before);
     const are = startKeysOf(after);
     if (was === are || (was.length === 0 && are.length === 0)) return;

@@ -65,8 +65,14 @@ export function readDetailsFast<K extends KnownEventType>(
   // prototype, or a field inherited rather than own, is left to the schema.
   for (const key in raw) {
     if (key === '__proto__' || !Object.hasOwn(raw, key)) return undefined;
-    if (key === 'msgName' || fields.some(([name]) => name === key)) continue;
+    if (key === 'msgName' || isField(fields, key)) continue;
     out[key] = raw[key];
   }
   return out as EventDetails<K>;
+}
+
+/** Whether `key` is one of `fields` (a loop: no closure per key, this runs per notification). */
+function isField(fields: readonly (readonly [string, Kind])[], key: string): boolean {
+  for (const field of fields) if (field[0] === key) return true;
+  return false;
 }
