@@ -230,7 +230,7 @@ class StepRun {
   private readonly quiet: boolean;
 
   constructor(
-    base: CoreState,
+    private readonly base: CoreState,
     readonly fold: Fold,
   ) {
     ({ edit: this.edit, quiet: this.quiet } = fold);
@@ -250,6 +250,23 @@ class StepRun {
   }
 
   result(): CoreStep {
+    const { fold } = this;
+    const owned = fold.owned as Mutable<CoreState> | null;
+    if (owned !== null && owned === this.base) {
+      // The fold's own state object, which nobody else holds: the next state is written in it.
+      owned.position = this.position;
+      owned.options = this.inForce;
+      owned.pendingStarts = this.pendingStarts;
+      owned.now = this.now;
+      owned.recordings = this.recordings;
+      owned.sidOwners = this.sidOwners;
+      owned.dedupe = this.dedupe;
+      owned.reorder = this.reorder;
+      owned.unknownSids = this.unknownSids;
+      owned.wakes = this.wakes;
+      owned.finished = this.finished;
+      return { state: owned, outputs: this.outputs };
+    }
     const state: CoreState = {
       position: this.position,
       options: this.inForce,
@@ -263,6 +280,7 @@ class StepRun {
       wakes: this.wakes,
       finished: this.finished,
     };
+    if (fold.ownsStates) fold.owned = state;
     return { state, outputs: this.outputs };
   }
 
@@ -283,6 +301,28 @@ class StepRun {
       made.reason = this.clockNote;
     if (extra.gap !== undefined) made.gap = extra.gap;
     if (extra.state !== undefined) made.state = extra.state;
+    this.outputs.push(made);
+    return made;
+  }
+
+  /**
+   * `decide` for an input that reaches its recording's machine (most inputs): the same decision,
+   * its fields given one by one rather than in an object made for the call.
+   */
+  private decideApplied(
+    position: number,
+    at: number,
+    decision: DecisionKind,
+    input: string,
+    recording: string,
+    sid: string | undefined,
+    gap: Decision['gap'] | null,
+  ): Mutable<Decision> {
+    if (this.quiet) return DISCARDED;
+    const made: Mutable<Decision> = { kind: 'decision', position, at, decision, input, recording };
+    if (sid !== undefined) made.sid = sid;
+    if (position === this.position && this.clockNote !== undefined) made.reason = this.clockNote;
+    if (gap != null) made.gap = gap;
     this.outputs.push(made);
     return made;
   }
@@ -576,15 +616,7 @@ class StepRun {
       return;
     }
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
-    this.apply(
-      recording,
-      entry,
-      notificationEvent(released, at),
-      item.position,
-      kind,
-      label,
-      gap === null ? {} : { gap },
-    );
+    this.apply(recording, entry, notificationEvent(released, at), item.position, kind, label, gap);
   }
 
   /**
@@ -791,14 +823,10 @@ class StepRun {
     position: number,
     decision: DecisionKind,
     label: string,
-    extra: Pick<Decision, 'gap'> = {},
+    gap: Decision['gap'] | null = null,
   ): void {
     const sid = entry.snapshot.context.session?.sid;
-    const made = this.decide(position, event.at, decision, label, {
-      recording,
-      sid,
-      gap: extra.gap,
-    });
+    const made = this.decideApplied(position, event.at, decision, label, recording, sid, gap);
     // The decision is this step's own object until the step returns: it learns the state after.
     made.state = this.stepMachine(recording, entry, event);
   }
