@@ -29,6 +29,7 @@ import {
   finishSid,
   forgetSid,
   offer,
+  offerInOrder,
   orderMatters,
   type Released,
 } from '../stream/index.js';
@@ -544,14 +545,15 @@ class StepRun {
       return;
     }
     const parked: Parked = { position, at, notification };
-    const ordered = offer(
-      this.reorder,
-      notification,
-      parked,
-      at,
-      orderMatters(notification),
-      this.settings.reorder,
-    );
+    const matters = orderMatters(notification);
+    // Nearly always the next of a stream holding nothing: it passes at once (no result made).
+    const passed = offerInOrder(this.reorder, notification, matters, this.settings.reorder);
+    if (passed !== null) {
+      this.reorder = passed;
+      this.deliver(parked, null, false, at, recording, entry, label);
+      return;
+    }
+    const ordered = offer(this.reorder, notification, parked, at, matters, this.settings.reorder);
     this.reorder = ordered.state;
     if (ordered.held) {
       this.decide(position, at, 'held', label, {
@@ -563,16 +565,16 @@ class StepRun {
     const first = released[0];
     // Nearly always just the one offered: its owner was looked up above and has not changed.
     if (first !== undefined && released.length === 1 && first.item === parked)
-      this.deliver(first, at, recording, entry, label);
+      this.deliver(parked, first.gap, first.late, at, recording, entry, label);
     else for (const each of released) this.route(each, at);
   }
 
   /** Routes a notification let through by reorder to its recording's machine, if it has one. */
   private route(released: Released<Parked>, at: number): void {
-    const { sid } = released.item.notification;
-    const recording = this.sidOwners.get(sid);
+    const { item, gap, late } = released;
+    const recording = this.sidOwners.get(item.notification.sid);
     const entry = recording === undefined ? undefined : this.recordings.get(recording);
-    this.deliver(released, at, recording, entry);
+    this.deliver(item, gap, late, at, recording, entry);
   }
 
   /**
@@ -580,13 +582,14 @@ class StepRun {
    * when the caller has it (the input just offered: its label is not built twice).
    */
   private deliver(
-    released: Released<Parked>,
+    item: Parked,
+    gap: Released<Parked>['gap'],
+    late: boolean,
     at: number,
     recording: string | undefined,
     entry: RecordingEntry | undefined,
     known?: string,
   ): void {
-    const { item, gap, late } = released;
     const { sid } = item.notification;
     const label = known ?? this.labelOf(item);
     if (recording === undefined) {
@@ -595,7 +598,7 @@ class StepRun {
         const pending = this.recordings.get(adopter);
         const key = startKey(item.notification.cname, item.notification.uid);
         if (pending === undefined || pendingStartOf(pending.snapshot) === key) {
-          this.adoptAndDeliver(released, at, adopter, label);
+          this.adoptAndDeliver(item, gap, late, at, adopter, label);
           return;
         }
         if (LIFE_EVENTS.has(item.notification.eventType)) {
@@ -616,7 +619,8 @@ class StepRun {
       return;
     }
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
-    this.apply(recording, entry, notificationEvent(released, at), item.position, kind, label, gap);
+    const event = notificationEvent(item, late, at);
+    this.apply(recording, entry, event, item.position, kind, label, gap);
   }
 
   /**
@@ -625,12 +629,13 @@ class StepRun {
    * the sid goes through), then the notification itself.
    */
   private adoptAndDeliver(
-    released: Released<Parked>,
+    item: Parked,
+    gap: Released<Parked>['gap'],
+    late: boolean,
     at: number,
     recording: string,
     label: string,
   ): void {
-    const { item, gap, late } = released;
     const { sid } = item.notification;
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
     const made = this.decide(item.position, at, kind, label, {
@@ -642,7 +647,7 @@ class StepRun {
     if (!this.adoptStart(recording, item.notification, at)) return;
     const entry = this.recordings.get(recording);
     if (entry === undefined) return;
-    made.state = this.stepMachine(recording, entry, notificationEvent(released, at));
+    made.state = this.stepMachine(recording, entry, notificationEvent(item, late, at));
   }
 
   private stale(
@@ -911,12 +916,12 @@ class StepRun {
 }
 
 /** The machine event of a notification let through: a late one says so (the machine must know). */
-function notificationEvent(released: Released<Parked>, at: number): RecordingEvent {
-  const reduced = toRecordingNotification(released.item.notification);
+function notificationEvent(item: Parked, late: boolean, at: number): RecordingEvent {
+  const reduced = toRecordingNotification(item.notification);
   return {
     type: 'notification',
     at,
-    notification: released.late ? { ...reduced, late: true } : reduced,
+    notification: late ? { ...reduced, late: true } : reduced,
   };
 }
 
