@@ -31,6 +31,8 @@ export class Fold {
    * up with the fold (a `LiveCore` makes a new fold when it hands its state out).
    */
   owned: CoreState | null = null;
+  /** The run of its steps, made once, when it owns its states (see `stepIn`). */
+  run: unknown = null;
 
   constructor(
     readonly override: ResolvedCoreOptions | null,

@@ -107,7 +107,7 @@ export function stepIn(
   raw: unknown,
   checked?: TraceRecord,
 ): CoreStep {
-  const run = new StepRun(state, fold);
+  const run = stepRunOf(fold, state);
   // A record the trace reader already validated is not validated again (the same result).
   const normalized = checked === undefined ? normalizeInput(raw) : normalizeRecord(checked);
   if (normalized.ok) run.consume(normalized.value);
@@ -133,7 +133,7 @@ export function stepSignal(
 
 /** `stepSignal` within a fold (see `stepIn`). */
 export function signalIn(fold: Fold, state: CoreState, signal: Signal): CoreStep {
-  const run = new StepRun(state, fold);
+  const run = stepRunOf(fold, state);
   run.consume(signal);
   return run.result();
 }
@@ -161,7 +161,7 @@ export function rejectIn(
   reason: string,
   raw: unknown,
 ): CoreStep {
-  const run = new StepRun(state, fold);
+  const run = stepRunOf(fold, state);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
@@ -204,38 +204,57 @@ function readAt(raw: unknown): number | undefined {
 }
 
 /**
+ * A run for a step from `state`: a fold that owns its states (a `LiveCore`'s) uses one run for
+ * all its steps, one after the other (no step begins inside another); any other, one per step.
+ */
+function stepRunOf(fold: Fold, state: CoreState): StepRun {
+  if (!fold.ownsStates) return new StepRun(fold).begin(state);
+  let run = fold.run as StepRun | null;
+  if (run === null) {
+    run = new StepRun(fold);
+    fold.run = run;
+  }
+  return run.begin(state);
+}
+
+/**
  * The work of one step. It never changes the state it was given: it works on its own copies of
  * the state's fields (persistent maps, so a change shares everything else) and builds the new
  * state once, at the end.
  */
 class StepRun {
-  readonly outputs: CoreOutput[] = [];
-  readonly position: number;
-  private now: number;
-  private inForce: CoreState['options'];
-  private pendingStarts: CoreState['pendingStarts'];
-  private recordings: CoreState['recordings'];
-  private sidOwners: CoreState['sidOwners'];
-  private dedupe: CoreState['dedupe'];
-  private reorder: CoreState['reorder'];
-  private unknownSids: CoreState['unknownSids'];
-  private wakes: CoreState['wakes'];
-  private finished: CoreState['finished'];
+  outputs: CoreOutput[] = [];
+  position = 0;
+  private base: CoreState | null = null;
+  private now = 0;
+  private inForce!: CoreState['options'];
+  private pendingStarts!: CoreState['pendingStarts'];
+  private recordings!: CoreState['recordings'];
+  private sidOwners!: CoreState['sidOwners'];
+  private dedupe!: CoreState['dedupe'];
+  private reorder!: CoreState['reorder'];
+  private unknownSids!: CoreState['unknownSids'];
+  private wakes!: CoreState['wakes'];
+  private finished!: CoreState['finished'];
   /** Why this step's input is decided at another time than its own `at` (time went back). */
   private clockNote: string | undefined;
 
-  private readonly options: ResolvedCoreOptions;
-  private readonly settings: FoldSettings;
+  private options!: ResolvedCoreOptions;
+  private settings!: FoldSettings;
   private readonly edit: Edit | null;
   /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
   private readonly quiet: boolean;
 
-  constructor(
-    private readonly base: CoreState,
-    readonly fold: Fold,
-  ) {
+  constructor(readonly fold: Fold) {
     ({ edit: this.edit, quiet: this.quiet } = fold);
-    this.settings = fold.settings(base.options);
+  }
+
+  /** Begins a step from `base`: this run's fields are the state's (a run may be used again). */
+  begin(base: CoreState): this {
+    this.base = base;
+    this.outputs = [];
+    this.clockNote = undefined;
+    this.settings = this.fold.settings(base.options);
     this.options = this.settings.options;
     this.position = base.position + 1;
     this.now = base.now;
@@ -248,6 +267,7 @@ class StepRun {
     this.unknownSids = base.unknownSids;
     this.wakes = base.wakes;
     this.finished = base.finished;
+    return this;
   }
 
   result(): CoreStep {
