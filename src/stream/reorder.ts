@@ -189,7 +189,12 @@ export function offerInOrder<T>(
   if (stream === undefined || stream.held.length > 0 || sequence < stream.next) return null;
   if (sequence > stream.next && orderMatters) return null;
   const moved = { uid, next: sequence + 1, held: NOTHING_HELD };
-  return withStream(state, sid, streams, moved, editOf(context));
+  const edit = editOf(context);
+  for (const other of streams)
+    if (other.held.length > 0) return withStream(state, sid, streams, moved, edit);
+  // Nothing of the sid holds, before or after: `holding` does not have it (see `withStreams`).
+  const sids = state.sids.set(sid, replaced(streams, moved), edit);
+  return sids === state.sids ? state : { sids, holding: state.holding, nextDue: state.nextDue };
 }
 
 /**
@@ -356,10 +361,15 @@ function withStream<T>(
   stream: StreamOrder<T>,
   edit: Edit | null,
 ): ReorderState<T> {
-  const replaced = streams.slice();
-  for (let index = 0; index < replaced.length; index += 1)
-    if ((replaced[index] as StreamOrder<T>).uid === stream.uid) replaced[index] = stream;
-  return withStreams(state, sid, replaced, edit);
+  return withStreams(state, sid, replaced(streams, stream), edit);
+}
+
+/** A sid's streams with `stream` in place of the one of its recorder uid. */
+function replaced<T>(streams: readonly StreamOrder<T>[], stream: StreamOrder<T>): StreamOrder<T>[] {
+  const copy = streams.slice();
+  for (let index = 0; index < copy.length; index += 1)
+    if ((copy[index] as StreamOrder<T>).uid === stream.uid) copy[index] = stream;
+  return copy;
 }
 
 function withStreams<T>(
