@@ -263,15 +263,14 @@ export function stepCompiled(
   const chosen = pick(leaf.on.get(event.type), context, event, options);
   if (chosen === undefined) return { snapshot, outputs: [] };
   const outputs: RecordingOutput[] = [];
-  const run = (reactors: readonly Reactor[]) => {
-    for (const reactor of reactors)
-      context = applyReaction(reactor, context, event, options, outputs);
-  };
+  // Loops, not a closure per step (this runs for every event of every recording).
   for (let transition: Transition | undefined = chosen; transition !== undefined; ) {
-    run(transition.actions);
+    for (const reactor of transition.actions)
+      context = applyReaction(reactor, context, event, options, outputs);
     if (transition.target !== null) {
       leaf = transition.target;
-      run(transition.entry);
+      for (const reactor of transition.entry)
+        context = applyReaction(reactor, context, event, options, outputs);
     }
     if (leaf.final) break;
     transition = pick(leaf.always, context, event, options);

@@ -21,17 +21,16 @@ export const NO_DEADLINES: Deadlines = Object.freeze({
  * @example nextWake({ ...NO_DEADLINES, startBy: 90_000, queryAt: 5_000 }) // 5000
  */
 export function nextWake(deadlines: Deadlines): number | null {
-  let earliest: number | null = null;
-  for (const at of [
-    deadlines.startBy,
-    deadlines.failoverBy,
-    deadlines.queryAt,
-    deadlines.startAt,
-    deadlines.settleBy,
-  ]) {
-    if (at !== null && (earliest === null || at < earliest)) earliest = at;
-  }
-  return earliest;
+  // Field by field, no list made: this runs on every step of every recording.
+  let earliest = deadlines.startBy;
+  earliest = earlier(earliest, deadlines.failoverBy);
+  earliest = earlier(earliest, deadlines.queryAt);
+  earliest = earlier(earliest, deadlines.startAt);
+  return earlier(earliest, deadlines.settleBy);
+}
+
+function earlier(a: number | null, b: number | null): number | null {
+  return b !== null && (a === null || b < a) ? b : a;
 }
 
 export function isDue(deadline: number | null, at: number): boolean {

@@ -76,7 +76,10 @@ export function stepRecording(
  */
 export function lifecycleState(snapshot: Pick<RecordingSnapshot, 'value'>): LifecycleState {
   const { value } = snapshot;
-  return (typeof value === 'string' ? value : Object.keys(value)[0]) as LifecycleState;
+  if (typeof value === 'string') return value as LifecycleState;
+  // The first key, without the array `Object.keys` makes (this runs for every decision).
+  for (const key in value) return key as LifecycleState;
+  return undefined as unknown as LifecycleState;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RecordingSnapshot } from '../../machines/index.js';
 import type { Edit } from '../stream/collections/index.js';
 import type { DedupeContext, ReorderContext } from '../stream/index.js';
 import type { ResolvedCoreOptions } from './options.js';
+import type { CoreState } from './state.js';
 
 /**
  * The options a step reads, with the stream stage's contexts built from them (its options with
@@ -24,6 +25,14 @@ export interface FoldSettings {
  */
 export class Fold {
   private last: FoldSettings | null = null;
+  /**
+   * The state object this fold made last and nobody else holds (a fold that owns its states,
+   * `ownsStates`): a step from it writes the next state into it rather than making one. Given
+   * up with the fold (a `LiveCore` makes a new fold when it hands its state out).
+   */
+  owned: CoreState | null = null;
+  /** The run of its steps, made once, when it owns its states (see `stepIn`). */
+  run: unknown = null;
 
   constructor(
     readonly override: ResolvedCoreOptions | null,
@@ -32,6 +41,8 @@ export class Fold {
     readonly forgotten: Map<string, RecordingSnapshot> | null = null,
     /** Dedupe's key sets stay compact tries under the token (a core that lives long). */
     readonly compactKeys = false,
+    /** The states of its steps are its own until it is given up (see `owned`). */
+    readonly ownsStates = false,
   ) {}
 
   /** The settings of a step from a state whose options in force are `inForce`. */

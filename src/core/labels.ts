@@ -1,4 +1,4 @@
-import type { Signal } from '../signals/index.js';
+import type { Notification, Signal } from '../signals/index.js';
 
 /** A short, readable label of an input for timelines and decisions. */
 export function labelOf(signal: Signal): string {
@@ -21,7 +21,7 @@ export function labelOf(signal: Signal): string {
       return `stopResult ${signal.recording} ${signal.outcome.httpStatus ?? 'no response'}`;
     case 'notification': {
       const n = signal.notification;
-      return `notification ${n.eventType} ${n.eventName} ${n.sid}#${n.sequence} uid ${n.uid}`;
+      return `${headOf(n)}${n.sid}#${n.sequence} uid ${n.uid}`;
     }
     case 'tick':
       return 'tick';
@@ -34,6 +34,20 @@ export function labelOf(signal: Signal): string {
     case 'options':
       return 'options';
   }
+}
+
+// The head of a notification's label (`notification 33 uploading_progress `), made once per
+// known event type (its name is the type's): every notification has a label, most of a few types.
+const HEADS = new Map<number, { readonly name: string; readonly head: string }>();
+
+function headOf(n: Notification): string {
+  const { eventType, eventName } = n;
+  const known = HEADS.get(eventType);
+  // (A signal built by hand may name its type otherwise: its head is made for it.)
+  if (known !== undefined && known.name === eventName) return known.head;
+  const head = `notification ${eventType} ${eventName} `;
+  if (known === undefined && n.known) HEADS.set(eventType, { name: eventName, head });
+  return head;
 }
 
 /** A label for an input that could not be read. */

@@ -104,7 +104,9 @@ export class LiveCore {
 
   private newFold(): Fold {
     // A live core holds a key set per sid for as long as it runs: compact ones.
-    return new Fold(this.options.options ?? null, new Edit(), false, null, true);
+    // And it writes each step's state into the one object of its own (see `view`), until a
+    // snapshot hands that object out and a new fold begins.
+    return new Fold(this.options.options ?? null, new Edit(), false, null, true, true);
   }
 
   private take(result: CoreStep): readonly CoreOutput[] {

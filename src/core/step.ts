@@ -29,6 +29,7 @@ import {
   finishSid,
   forgetSid,
   offer,
+  offerInOrder,
   orderMatters,
   type Released,
 } from '../stream/index.js';
@@ -106,7 +107,7 @@ export function stepIn(
   raw: unknown,
   checked?: TraceRecord,
 ): CoreStep {
-  const run = new StepRun(state, fold);
+  const run = stepRunOf(fold, state);
   // A record the trace reader already validated is not validated again (the same result).
   const normalized = checked === undefined ? normalizeInput(raw) : normalizeRecord(checked);
   if (normalized.ok) run.consume(normalized.value);
@@ -132,7 +133,7 @@ export function stepSignal(
 
 /** `stepSignal` within a fold (see `stepIn`). */
 export function signalIn(fold: Fold, state: CoreState, signal: Signal): CoreStep {
-  const run = new StepRun(state, fold);
+  const run = stepRunOf(fold, state);
   run.consume(signal);
   return run.result();
 }
@@ -160,7 +161,7 @@ export function rejectIn(
   reason: string,
   raw: unknown,
 ): CoreStep {
-  const run = new StepRun(state, fold);
+  const run = stepRunOf(fold, state);
   run.decide(run.position, at, 'rejected', labelOfRaw(raw), { reason });
   return run.result();
 }
@@ -203,38 +204,57 @@ function readAt(raw: unknown): number | undefined {
 }
 
 /**
+ * A run for a step from `state`: a fold that owns its states (a `LiveCore`'s) uses one run for
+ * all its steps, one after the other (no step begins inside another); any other, one per step.
+ */
+function stepRunOf(fold: Fold, state: CoreState): StepRun {
+  if (!fold.ownsStates) return new StepRun(fold).begin(state);
+  let run = fold.run as StepRun | null;
+  if (run === null) {
+    run = new StepRun(fold);
+    fold.run = run;
+  }
+  return run.begin(state);
+}
+
+/**
  * The work of one step. It never changes the state it was given: it works on its own copies of
  * the state's fields (persistent maps, so a change shares everything else) and builds the new
  * state once, at the end.
  */
 class StepRun {
-  readonly outputs: CoreOutput[] = [];
-  readonly position: number;
-  private now: number;
-  private inForce: CoreState['options'];
-  private pendingStarts: CoreState['pendingStarts'];
-  private recordings: CoreState['recordings'];
-  private sidOwners: CoreState['sidOwners'];
-  private dedupe: CoreState['dedupe'];
-  private reorder: CoreState['reorder'];
-  private unknownSids: CoreState['unknownSids'];
-  private wakes: CoreState['wakes'];
-  private finished: CoreState['finished'];
+  outputs: CoreOutput[] = [];
+  position = 0;
+  private base: CoreState | null = null;
+  private now = 0;
+  private inForce!: CoreState['options'];
+  private pendingStarts!: CoreState['pendingStarts'];
+  private recordings!: CoreState['recordings'];
+  private sidOwners!: CoreState['sidOwners'];
+  private dedupe!: CoreState['dedupe'];
+  private reorder!: CoreState['reorder'];
+  private unknownSids!: CoreState['unknownSids'];
+  private wakes!: CoreState['wakes'];
+  private finished!: CoreState['finished'];
   /** Why this step's input is decided at another time than its own `at` (time went back). */
   private clockNote: string | undefined;
 
-  private readonly options: ResolvedCoreOptions;
-  private readonly settings: FoldSettings;
+  private options!: ResolvedCoreOptions;
+  private settings!: FoldSettings;
   private readonly edit: Edit | null;
   /** Nobody listens (a replay for its state alone): decisions and outputs are not made. */
   private readonly quiet: boolean;
 
-  constructor(
-    base: CoreState,
-    readonly fold: Fold,
-  ) {
+  constructor(readonly fold: Fold) {
     ({ edit: this.edit, quiet: this.quiet } = fold);
-    this.settings = fold.settings(base.options);
+  }
+
+  /** Begins a step from `base`: this run's fields are the state's (a run may be used again). */
+  begin(base: CoreState): this {
+    this.base = base;
+    this.outputs = [];
+    this.clockNote = undefined;
+    this.settings = this.fold.settings(base.options);
     this.options = this.settings.options;
     this.position = base.position + 1;
     this.now = base.now;
@@ -247,9 +267,27 @@ class StepRun {
     this.unknownSids = base.unknownSids;
     this.wakes = base.wakes;
     this.finished = base.finished;
+    return this;
   }
 
   result(): CoreStep {
+    const { fold } = this;
+    const owned = fold.owned as Mutable<CoreState> | null;
+    if (owned !== null && owned === this.base) {
+      // The fold's own state object, which nobody else holds: the next state is written in it.
+      owned.position = this.position;
+      owned.options = this.inForce;
+      owned.pendingStarts = this.pendingStarts;
+      owned.now = this.now;
+      owned.recordings = this.recordings;
+      owned.sidOwners = this.sidOwners;
+      owned.dedupe = this.dedupe;
+      owned.reorder = this.reorder;
+      owned.unknownSids = this.unknownSids;
+      owned.wakes = this.wakes;
+      owned.finished = this.finished;
+      return { state: owned, outputs: this.outputs };
+    }
     const state: CoreState = {
       position: this.position,
       options: this.inForce,
@@ -263,6 +301,7 @@ class StepRun {
       wakes: this.wakes,
       finished: this.finished,
     };
+    if (fold.ownsStates) fold.owned = state;
     return { state, outputs: this.outputs };
   }
 
@@ -283,6 +322,28 @@ class StepRun {
       made.reason = this.clockNote;
     if (extra.gap !== undefined) made.gap = extra.gap;
     if (extra.state !== undefined) made.state = extra.state;
+    this.outputs.push(made);
+    return made;
+  }
+
+  /**
+   * `decide` for an input that reaches its recording's machine (most inputs): the same decision,
+   * its fields given one by one rather than in an object made for the call.
+   */
+  private decideApplied(
+    position: number,
+    at: number,
+    decision: DecisionKind,
+    input: string,
+    recording: string,
+    sid: string | undefined,
+    gap: Decision['gap'] | null,
+  ): Mutable<Decision> {
+    if (this.quiet) return DISCARDED;
+    const made: Mutable<Decision> = { kind: 'decision', position, at, decision, input, recording };
+    if (sid !== undefined) made.sid = sid;
+    if (position === this.position && this.clockNote !== undefined) made.reason = this.clockNote;
+    if (gap != null) made.gap = gap;
     this.outputs.push(made);
     return made;
   }
@@ -504,14 +565,15 @@ class StepRun {
       return;
     }
     const parked: Parked = { position, at, notification };
-    const ordered = offer(
-      this.reorder,
-      notification,
-      parked,
-      at,
-      orderMatters(notification),
-      this.settings.reorder,
-    );
+    const matters = orderMatters(notification);
+    // Nearly always the next of a stream holding nothing: it passes at once (no result made).
+    const passed = offerInOrder(this.reorder, notification, matters, this.settings.reorder);
+    if (passed !== null) {
+      this.reorder = passed;
+      this.deliver(parked, null, false, at, recording, entry, label);
+      return;
+    }
+    const ordered = offer(this.reorder, notification, parked, at, matters, this.settings.reorder);
     this.reorder = ordered.state;
     if (ordered.held) {
       this.decide(position, at, 'held', label, {
@@ -523,35 +585,40 @@ class StepRun {
     const first = released[0];
     // Nearly always just the one offered: its owner was looked up above and has not changed.
     if (first !== undefined && released.length === 1 && first.item === parked)
-      this.deliver(first, at, recording, entry);
+      this.deliver(parked, first.gap, first.late, at, recording, entry, label);
     else for (const each of released) this.route(each, at);
   }
 
   /** Routes a notification let through by reorder to its recording's machine, if it has one. */
   private route(released: Released<Parked>, at: number): void {
-    const { sid } = released.item.notification;
-    const recording = this.sidOwners.get(sid);
+    const { item, gap, late } = released;
+    const recording = this.sidOwners.get(item.notification.sid);
     const entry = recording === undefined ? undefined : this.recordings.get(recording);
-    this.deliver(released, at, recording, entry);
+    this.deliver(item, gap, late, at, recording, entry);
   }
 
-  /** `route`, with the sid's owner and its entry already looked up. */
+  /**
+   * `route`, with the sid's owner and its entry already looked up; `known`: the item's label
+   * when the caller has it (the input just offered: its label is not built twice).
+   */
   private deliver(
-    released: Released<Parked>,
+    item: Parked,
+    gap: Released<Parked>['gap'],
+    late: boolean,
     at: number,
     recording: string | undefined,
     entry: RecordingEntry | undefined,
+    known?: string,
   ): void {
-    const { item, gap, late } = released;
     const { sid } = item.notification;
-    const label = this.labelOf(item);
+    const label = known ?? this.labelOf(item);
     if (recording === undefined) {
       const adopter = this.adopterOf(item.notification);
       if (adopter !== undefined) {
         const pending = this.recordings.get(adopter);
         const key = startKey(item.notification.cname, item.notification.uid);
         if (pending === undefined || pendingStartOf(pending.snapshot) === key) {
-          this.adoptAndDeliver(released, at, adopter, label);
+          this.adoptAndDeliver(item, gap, late, at, adopter, label);
           return;
         }
         if (LIFE_EVENTS.has(item.notification.eventType)) {
@@ -572,15 +639,8 @@ class StepRun {
       return;
     }
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
-    this.apply(
-      recording,
-      entry,
-      notificationEvent(released, at),
-      item.position,
-      kind,
-      label,
-      gap === null ? {} : { gap },
-    );
+    const event = notificationEvent(item, late, at);
+    this.apply(recording, entry, event, item.position, kind, label, gap);
   }
 
   /**
@@ -589,12 +649,13 @@ class StepRun {
    * the sid goes through), then the notification itself.
    */
   private adoptAndDeliver(
-    released: Released<Parked>,
+    item: Parked,
+    gap: Released<Parked>['gap'],
+    late: boolean,
     at: number,
     recording: string,
     label: string,
   ): void {
-    const { item, gap, late } = released;
     const { sid } = item.notification;
     const kind: DecisionKind = late ? 'late' : gap !== null ? 'releasedAfterGap' : 'applied';
     const made = this.decide(item.position, at, kind, label, {
@@ -606,7 +667,7 @@ class StepRun {
     if (!this.adoptStart(recording, item.notification, at)) return;
     const entry = this.recordings.get(recording);
     if (entry === undefined) return;
-    made.state = this.stepMachine(recording, entry, notificationEvent(released, at));
+    made.state = this.stepMachine(recording, entry, notificationEvent(item, late, at));
   }
 
   private stale(
@@ -787,14 +848,10 @@ class StepRun {
     position: number,
     decision: DecisionKind,
     label: string,
-    extra: Pick<Decision, 'gap'> = {},
+    gap: Decision['gap'] | null = null,
   ): void {
     const sid = entry.snapshot.context.session?.sid;
-    const made = this.decide(position, event.at, decision, label, {
-      recording,
-      sid,
-      gap: extra.gap,
-    });
+    const made = this.decideApplied(position, event.at, decision, label, recording, sid, gap);
     // The decision is this step's own object until the step returns: it learns the state after.
     made.state = this.stepMachine(recording, entry, event);
   }
@@ -839,6 +896,17 @@ class StepRun {
     after: RecordingSnapshot,
     at: number,
   ): void {
+    // What the keys are read from did not change (most steps): neither did the keys.
+    const b = before.context;
+    const a = after.context;
+    if (
+      before.status === after.status &&
+      before.value === after.value &&
+      b.host === a.host &&
+      b.attempt === a.attempt &&
+      b.orphans === a.orphans
+    )
+      return;
     const was = startKeysOf(before);
     const are = startKeysOf(after);
     if (was === are || (was.length === 0 && are.length === 0)) return;
@@ -868,12 +936,12 @@ class StepRun {
 }
 
 /** The machine event of a notification let through: a late one says so (the machine must know). */
-function notificationEvent(released: Released<Parked>, at: number): RecordingEvent {
-  const reduced = toRecordingNotification(released.item.notification);
+function notificationEvent(item: Parked, late: boolean, at: number): RecordingEvent {
+  const reduced = toRecordingNotification(item.notification);
   return {
     type: 'notification',
     at,
-    notification: released.late ? { ...reduced, late: true } : reduced,
+    notification: late ? { ...reduced, late: true } : reduced,
   };
 }
 

@@ -4,7 +4,7 @@
 // anything else, which then goes through the zod schema: the liberal readings and the error
 // messages live there, once. A property test checks both readers agree wherever this one answers.
 
-import { isCount, isPlain, optionalNumber, optionalString } from './canonical.js';
+import { isCount, isPlain, optionalNumber, optionalString, type Plain } from './canonical.js';
 import { isTime } from './time.js';
 
 const optionalTime = (value: unknown): value is number | undefined =>
@@ -33,8 +33,12 @@ export interface EnvelopeFields {
   };
 }
 
-/** The envelope's fields if the body has the canonical shape, else undefined (use the schema). */
-export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
+/**
+ * The envelope's fields if the body has the canonical shape, else undefined (use the schema):
+ * each field read once, and nothing copied (no key the schema would keep unread is kept). What
+ * `parseNotification` reads: it copies what it keeps of them itself.
+ */
+export function readEnvelopeFields(body: unknown): EnvelopeFields | undefined {
   if (!isPlain(body)) return undefined;
   const { noticeId, notificationId, productId, eventType, notifyMs, eventMs, sid, payload } = body;
   if (!optionalString(noticeId) || !optionalString(notificationId) || !optionalString(sid))
@@ -44,13 +48,43 @@ export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
   if (!optionalTime(eventMs)) return undefined;
   if (!isPlain(payload)) return undefined;
   const { cname, uid, sequence, sendts, serviceType, details } = payload;
-  if (!optionalString(cname) || !optionalString(uid) || !optionalString(payload.sid))
+  const payloadSid = payload.sid;
+  if (!optionalString(cname) || !optionalString(uid) || !optionalString(payloadSid))
     return undefined;
   if (!isCount(sequence) || !optionalTime(sendts) || !optionalNumber(serviceType)) return undefined;
   if (details !== undefined && !isPlain(details)) return undefined;
-  // Exactly what the loose schema outputs: every key as given (unknown ones too, absent ones
-  // absent), with payload and details copied.
-  const fields = { ...body, payload: { ...payload } };
-  if (details !== undefined) fields.payload.details = { ...details };
+  return {
+    noticeId,
+    notificationId,
+    productId,
+    eventType,
+    notifyMs,
+    eventMs,
+    sid,
+    serviceScene: body.serviceScene,
+    payload: {
+      cname,
+      uid,
+      sid: payloadSid,
+      sequence,
+      sendts,
+      serviceType,
+      serviceScene: payload.serviceScene,
+      details,
+    },
+  };
+}
+
+/**
+ * The envelope as the loose schema outputs it, if the body has the canonical shape, else
+ * undefined (use the schema): every key as given (unknown ones too, absent ones absent), with
+ * payload and details copied.
+ */
+export function readEnvelopeFast(body: unknown): EnvelopeFields | undefined {
+  if (readEnvelopeFields(body) === undefined) return undefined;
+  const plain = body as Plain;
+  const payload = plain.payload as Plain;
+  const fields = { ...plain, payload: { ...payload } };
+  if (payload.details !== undefined) fields.payload.details = { ...(payload.details as Plain) };
   return fields as unknown as EnvelopeFields;
 }

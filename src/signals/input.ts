@@ -6,7 +6,7 @@ import { isModeName, MODE_PROBLEM, type RecordingMode } from './mode.js';
 import { type Notification, parseNotification } from './notification.js';
 import { classifyQuery, type QueryOutcome } from './query-outcome.js';
 import { readRecordFast } from './record-fast.js';
-import { fail, fromZod, guarded, type ParseIssue, type ParseResult } from './result.js';
+import { fail, fromZod, type ParseIssue, type ParseResult, unreadable } from './result.js';
 import { isTime, TIME_PROBLEM } from './time.js';
 
 export type { RecordingMode } from './mode.js';
@@ -196,7 +196,8 @@ export const recordSchema = z.discriminatedUnion('type', [
  * @example parseTraceRecord({ at: 1700000090000, type: 'tick' }) // { ok: true, value: { at: ..., type: 'tick' } }
  */
 export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
-  return guarded(() => {
+  // Never throws (throwing getters, proxies): as `guarded`, without a closure per input.
+  try {
     // Before anything walks it: a value that cannot be JSON is refused here, not in a snapshot.
     const shape = jsonShapeProblem(raw);
     if (shape !== undefined) return fail(shape.path, 'not_json', shape.problem);
@@ -205,7 +206,9 @@ export function parseTraceRecord(raw: unknown): ParseResult<TraceRecord> {
     const parsed = recordSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
     return { ok: true, value: parsed.data as TraceRecord };
-  });
+  } catch (error) {
+    return unreadable(error);
+  }
 }
 
 /**
@@ -252,10 +255,11 @@ function normalizeShape(record: TraceRecord): ParseResult<Signal> {
     case 'query': {
       const outcome = classifyQuery(record.httpStatus, record.body);
       const { at, sentAt, recording, sid } = record;
-      const value = { at, type: 'query' as const, recording, sid, outcome };
+      const type = 'query' as const;
+      if (sentAt === undefined) return { ok: true, value: { at, type, recording, sid, outcome } };
       // An answer cannot come before its call: a later sentAt is a clock that stepped back.
-      if (sentAt === undefined) return { ok: true, value };
-      return { ok: true, value: { ...value, sentAt: Math.min(sentAt, at) } };
+      const sent = Math.min(sentAt, at);
+      return { ok: true, value: { at, type, recording, sid, outcome, sentAt: sent } };
     }
     case 'startFailed':
     case 'stopResult': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readDetailsFast } from './details-fast.js';
-import { type EnvelopeFields, readEnvelopeFast } from './envelope-fast.js';
+import { type EnvelopeFields, readEnvelopeFields } from './envelope-fast.js';
 import {
   EVENT_DETAILS,
   EVENT_NAMES,
@@ -9,7 +9,7 @@ import {
   type KnownEventType,
 } from './event-details.js';
 import { anyObject, countLike, idLike, lenient, numberLike, timeLike } from './liberal.js';
-import { fail, fromZod, guarded, type ParseResult } from './result.js';
+import { fail, fromZod, type ParseResult, unreadable } from './result.js';
 
 /** The fields every notification has once normalized, whatever envelope it came in. */
 export interface NotificationBase {
@@ -106,19 +106,26 @@ export const envelopeSchema = z.looseObject({
  * }
  */
 export function parseNotification(body: unknown): ParseResult<Notification> {
-  return guarded(() => {
+  // Never throws (throwing getters, proxies): as `guarded`, without a closure per webhook.
+  try {
+    if (typeof body !== 'string' && !(body instanceof Uint8Array)) return parseEnvelope(body);
     const json = readJson(body);
     if (!json.ok) return json;
     return parseEnvelope(json.value);
-  });
+  } catch (error) {
+    return unreadable(error);
+  }
 }
 
 function parseEnvelope(body: unknown): ParseResult<Notification> {
-  let top: EnvelopeFields | undefined = readEnvelopeFast(body);
+  // The fast reader copies nothing: what is kept of `details` is copied below.
+  let top: EnvelopeFields | undefined = readEnvelopeFields(body);
+  let copied = false;
   if (top === undefined) {
     const parsed = envelopeSchema.safeParse(body);
     if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
     top = parsed.data;
+    copied = true;
   }
   // Built field by field, not with spreads: this runs for every webhook and every replayed one.
   const payload = top.payload;
@@ -156,13 +163,19 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
   // The fast reader keeps unknown keys as they came: a scene is kept only when it is text.
   const scene = payload.serviceScene ?? top.serviceScene;
   if (typeof scene === 'string') base.serviceScene = scene;
-  const rawDetails = payload.details ?? {};
+  const given = payload.details;
   const eventType = top.eventType;
   if (!isKnownEventType(eventType)) {
+    // Kept as they came, in a copy of their own (the schema's output is one already).
+    const rawDetails = given === undefined ? {} : copied ? given : { ...given };
     const msgName = rawDetails.msgName;
     base.eventName = typeof msgName === 'string' ? msgName : `event_${eventType}`;
-    return { ok: true, value: Object.assign(base, { known: false as const, details: rawDetails }) };
+    const unknown = base as Mutable<UnknownNotification>;
+    unknown.known = false;
+    unknown.details = rawDetails;
+    return { ok: true, value: unknown };
   }
+  const rawDetails = given ?? {};
   let read = readDetailsFast(eventType, rawDetails);
   if (read === undefined) {
     const details = EVENT_DETAILS[eventType].safeParse(rawDetails);
@@ -170,9 +183,13 @@ function parseEnvelope(body: unknown): ParseResult<Notification> {
     read = details.data;
   }
   base.eventName = EVENT_NAMES[eventType];
-  const value = Object.assign(base, { known: true as const, details: read });
-  return { ok: true, value: value as KnownNotification };
+  const known = base as Mutable<NotificationBase> & { known: true; details: unknown };
+  known.known = true;
+  known.details = read;
+  return { ok: true, value: known as KnownNotification };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

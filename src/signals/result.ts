@@ -86,6 +86,11 @@ export function guarded<T>(parse: () => ParseResult<T>): ParseResult<T> {
   try {
     return parse();
   } catch (error) {
-    return fail('(root)', 'unreadable', error instanceof Error ? error.message : String(error));
+    return unreadable(error);
   }
+}
+
+/** What a parse that threw (a throwing getter, a proxy's trap) gives: its `unreadable` issue. */
+export function unreadable<T>(error: unknown): ParseResult<T> {
+  return fail('(root)', 'unreadable', error instanceof Error ? error.message : String(error));
 }

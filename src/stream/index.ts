@@ -35,4 +35,5 @@ export {
   heldCount,
   nextRelease,
   offer,
+  offerInOrder,
 } from './reorder.js';

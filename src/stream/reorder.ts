@@ -169,6 +169,35 @@ export function offer<T>(
 }
 
 /**
+ * `offer`'s common case, without a result to make: the notification is the next of its
+ * recorder's stream, which holds nothing (or a later one whose order does not matter). It passes
+ * at once, neither late nor after a gap (`offer` would release it alone, `gap` null, `late`
+ * false), and its stream moves on: the state after it is returned. Null in every other case
+ * (a new stream, something held, a late one, one to hold), with `state` untouched: call `offer`.
+ * @example const passed = offerInOrder(order, { sid: 'S1', uid: '1', sequence: 1 }, true) ?? offer(...)
+ */
+export function offerInOrder<T>(
+  state: ReorderState<T>,
+  key: StreamKey,
+  orderMatters: boolean,
+  context: ReorderContext = DEFAULT_REORDER_OPTIONS,
+): ReorderState<T> | null {
+  const { sid, uid, sequence } = key;
+  const streams = state.sids.get(sid);
+  if (streams === undefined) return null;
+  const stream = streamOf(streams, uid);
+  if (stream === undefined || stream.held.length > 0 || sequence < stream.next) return null;
+  if (sequence > stream.next && orderMatters) return null;
+  const moved = { uid, next: sequence + 1, held: NOTHING_HELD };
+  const edit = editOf(context);
+  for (const other of streams)
+    if (other.held.length > 0) return withStream(state, sid, streams, moved, edit);
+  // Nothing of the sid holds, before or after: `holding` does not have it (see `withStreams`).
+  const sids = state.sids.set(sid, replaced(streams, moved), edit);
+  return sids === state.sids ? state : { sids, holding: state.holding, nextDue: state.nextDue };
+}
+
+/**
  * Lets time pass to `at`: every stream whose oldest held item has waited `holdMs` releases, in
  * sequence order, everything up to that item, noting the gaps, then whatever follows in order.
  * @example const { state, released } = advance(order, Date.now());
@@ -332,10 +361,15 @@ function withStream<T>(
   stream: StreamOrder<T>,
   edit: Edit | null,
 ): ReorderState<T> {
-  const replaced = streams.slice();
-  for (let index = 0; index < replaced.length; index += 1)
-    if ((replaced[index] as StreamOrder<T>).uid === stream.uid) replaced[index] = stream;
-  return withStreams(state, sid, replaced, edit);
+  return withStreams(state, sid, replaced(streams, stream), edit);
+}
+
+/** A sid's streams with `stream` in place of the one of its recorder uid. */
+function replaced<T>(streams: readonly StreamOrder<T>[], stream: StreamOrder<T>): StreamOrder<T>[] {
+  const copy = streams.slice();
+  for (let index = 0; index < copy.length; index += 1)
+    if ((copy[index] as StreamOrder<T>).uid === stream.uid) copy[index] = stream;
+  return copy;
 }
 
 function withStreams<T>(

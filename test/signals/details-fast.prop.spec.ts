@@ -19,6 +19,9 @@ const NAMES = [
   'UtcMs',
   'fileName',
   'recorderStartTime',
+  'recordingMode',
+  'fileList',
+  'uploadingStatus',
 ];
 const value = fc.oneof(
   fc.integer(),
@@ -61,9 +64,15 @@ describe('the fast details reader', () => {
       [43, { msgName: 'x', streamUid: '1001', state: 1, UtcMs: 1700000000000, extra: { a: 1 } }],
       [40, { msgName: 'recorder_started', status: 0 }],
       [41, { leaveCode: 2 }],
+      // A numeric id (a failover's new uid) and a file list given as one M3U8 name.
+      [12, { msgName: 'session_failover', newUid: 2001 }],
+      [4, { msgName: 'cloud_recording_file_infos', fileList: 'sid_room.m3u8' }],
+      [3, { status: 0, recordingMode: 0, fileList: '' }],
+      [31, { status: 0, fileList: 'a.m3u8', uploadingStatus: 'stranded', more: [1] }],
     ];
     for (const [type, raw] of canonical) {
       const fast = readDetailsFast(type, raw);
+      expect(fast).toBeDefined();
       expect(fast).toStrictEqual(EVENT_DETAILS[type].parse(raw));
     }
   });
