@@ -15,6 +15,16 @@ export interface FoldSettings {
   readonly reorder: ReorderContext;
 }
 
+/** How a fold runs (see `Fold`); every field defaults to null or false. */
+export interface FoldOptions {
+  readonly override?: ResolvedCoreOptions | null;
+  readonly edit?: Edit | null;
+  readonly quiet?: boolean;
+  readonly forgotten?: Map<string, RecordingSnapshot> | null;
+  readonly compactKeys?: boolean;
+  readonly ownsStates?: boolean;
+}
+
 /**
  * The context of a fold of inputs: the host's override of the options (null: each step reads the
  * options in force in its state, rule 12), the edit token of a fold that owns its state until it
@@ -34,16 +44,23 @@ export class Fold {
   /** The run of its steps, made once, when it owns its states (see `stepIn`). */
   run: unknown = null;
 
-  constructor(
-    readonly override: ResolvedCoreOptions | null,
-    readonly edit: Edit | null,
-    readonly quiet: boolean,
-    readonly forgotten: Map<string, RecordingSnapshot> | null = null,
-    /** Dedupe's key sets stay compact tries under the token (a core that lives long). */
-    readonly compactKeys = false,
-    /** The states of its steps are its own until it is given up (see `owned`). */
-    readonly ownsStates = false,
-  ) {}
+  readonly override: ResolvedCoreOptions | null;
+  readonly edit: Edit | null;
+  readonly quiet: boolean;
+  readonly forgotten: Map<string, RecordingSnapshot> | null;
+  /** Dedupe's key sets stay compact tries under the token (a core that lives long). */
+  readonly compactKeys: boolean;
+  /** The states of its steps are its own until it is given up (see `owned`). */
+  readonly ownsStates: boolean;
+
+  constructor(settings: FoldOptions) {
+    this.override = settings.override ?? null;
+    this.edit = settings.edit ?? null;
+    this.quiet = settings.quiet ?? false;
+    this.forgotten = settings.forgotten ?? null;
+    this.compactKeys = settings.compactKeys ?? false;
+    this.ownsStates = settings.ownsStates ?? false;
+  }
 
   /** The settings of a step from a state whose options in force are `inForce`. */
   settings(inForce: ResolvedCoreOptions): FoldSettings {
@@ -61,7 +78,7 @@ export class Fold {
 
 /** A plain step's fold: persistent updates, every output made, the options in force or `override`. */
 export function plainFold(override?: ResolvedCoreOptions): Fold {
-  return override === undefined ? PLAIN : new Fold(override, null, false);
+  return override === undefined ? PLAIN : new Fold({ override });
 }
 
-const PLAIN = new Fold(null, null, false);
+const PLAIN = new Fold({});

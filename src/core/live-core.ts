@@ -106,7 +106,12 @@ export class LiveCore {
     // A live core holds a key set per sid for as long as it runs: compact ones.
     // And it writes each step's state into the one object of its own (see `view`), until a
     // snapshot hands that object out and a new fold begins.
-    return new Fold(this.options.options ?? null, new Edit(), false, null, true, true);
+    return new Fold({
+      override: this.options.options ?? null,
+      edit: new Edit(),
+      compactKeys: true,
+      ownsStates: true,
+    });
   }
 
   private take(result: CoreStep): readonly CoreOutput[] {

@@ -57,7 +57,12 @@ export class Replay {
   ) {
     this.current = from;
     this.left = options.keepForgotten === true ? new Map() : null;
-    this.fold = new Fold(options.options ?? null, new Edit(), options.outputs === false, this.left);
+    this.fold = new Fold({
+      override: options.options ?? null,
+      edit: new Edit(),
+      quiet: options.outputs === false,
+      forgotten: this.left,
+    });
   }
 
   /**
