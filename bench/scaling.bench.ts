@@ -4,13 +4,18 @@
 // `uploading_progress`, time passing at the rate N recordings make it (a tick each simulated
 // second fires what is due: about N/60 query deadlines), so the work per input is the same at
 // every N and only the fleet's size differs.
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHistogram, PerformanceObserver } from 'node:perf_hooks';
 import { stepUntrusted } from '../src/core/index.js';
 import {
   type CoreState,
   createMemoryLog,
+  type EventLog,
   Journal,
   LiveCore,
+  openSqliteLog,
   type TraceRecord,
 } from '../src/index.js';
 import { type Row, round, type SuiteContext, type SuiteResult } from './row.js';
@@ -188,14 +193,65 @@ export function measureScaling(sizes: readonly number[], perRound: number, round
   return rows;
 }
 
+/** The log a loop measurement runs on: the memory log, or a SQLite log file with its durability. */
+export type LoopLog = 'memory' | 'sqlite-normal' | 'sqlite-full';
+
+/** How many receives a host has under way at once (a server's requests in one turn). */
+const IN_FLIGHT = 64;
+
+async function openLoopLog(kind: LoopLog): Promise<{ log: EventLog; done: () => void }> {
+  if (kind === 'memory') return { log: createMemoryLog(), done: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'recwatch-scaling-'));
+  const log = await openSqliteLog(join(dir, 'log.db'), {
+    durability: kind === 'sqlite-normal' ? 'normal' : 'full',
+  });
+  return { log, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One side of the loop measurement: the pauses while a snapshot is under way, or between. */
+class LoopSide {
+  /** The event loop's delays (ns), timed by one 1 ms interval for both sides. */
+  readonly histogram = createHistogram();
+  inputs = 0;
+  gcMaxMs = 0;
+  gcOver50 = 0;
+  gcMs = 0;
+
+  figures() {
+    return {
+      inputs: this.inputs,
+      maxPauseMs: round(this.histogram.max / 1e6),
+      p99PauseMs: round(this.histogram.percentile(99) / 1e6),
+      gcMaxPauseMs: round(this.gcMaxMs),
+      gcPausesOver50Ms: this.gcOver50,
+      gcMs: Math.round(this.gcMs),
+    };
+  }
+}
+
 /**
- * The event loop of a journal stepping steady traffic on a fleet of `recordings`, snapshots
- * included (every `snapshotEvery` inputs of one recording): the longest pause and the p99 (ms),
- * over `inputs` inputs received one per turn of the loop.
+ * The event loop of a journal on `kind` of log stepping steady traffic on a fleet of
+ * `recordings`, `inputs` inputs in all, in turns: a snapshot taken (`journal.snapshot()`, written
+ * in slices as the journal's policy writes it) and the traffic stepped until it is saved, then as
+ * many inputs again with no snapshot under way; each side's longest pause and p99 (ms), and the
+ * garbage collector's pauses. On the memory log, one input per receive, 64 per turn of the loop;
+ * on a SQLite log, 64 receives under way at once, as a server's requests are, so they share a
+ * commit. The memory log keeps every input on the heap (about 600,000 at 100k recordings), and
+ * the collector marks them all: a host runs on a SQLite or PostgreSQL log.
  */
-export async function measureLoop(recordings: number, inputs: number, snapshotEvery: number) {
-  const log = createMemoryLog();
-  const journal = await Journal.open(log, { snapshotEvery });
+export async function measureLoop(recordings: number, inputs: number, kind: LoopLog = 'memory') {
+  const { log, done } = await openLoopLog(kind);
+  // Snapshots only when the measurement takes them.
+  const journal = await Journal.open(log, { snapshotEvery: 1e9 });
+  const batch: Promise<unknown>[] = [];
+  const receive = async (input: unknown): Promise<void> => {
+    if (kind === 'memory') {
+      await journal.receive(input as TraceRecord);
+      return;
+    }
+    batch.push(journal.receive(input as TraceRecord));
+    if (batch.length >= IN_FLIGHT) await Promise.all(batch.splice(0));
+  };
   // Ticks every simulated second while the fleet comes up, as a host has them: the traffic's
   // first tick then fires one second's deadlines, not those of the whole build.
   let second = Math.floor(T0 / 1_000);
@@ -203,47 +259,78 @@ export async function measureLoop(recordings: number, inputs: number, snapshotEv
     const at = upAt(i, recordings);
     if (Math.floor(at / 1_000) > second) {
       second = Math.floor(at / 1_000);
-      await journal.receive({ at: second * 1_000, type: 'tick' });
+      await receive({ at: second * 1_000, type: 'tick' });
     }
-    for (const input of upInputs(i, at)) await journal.receive(input as TraceRecord);
+    for (const input of upInputs(i, at)) await receive(input);
   }
-  for (const tick of ticksUntilTraffic(second)) await journal.receive(tick);
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  // The garbage collector's pauses, to tell them from the journal's own.
-  let gcMaxMs = 0;
-  let gcOver50 = 0;
+  for (const tick of ticksUntilTraffic(second)) await receive(tick);
+  await Promise.all(batch.splice(0));
+  gc();
+  const during = new LoopSide();
+  const between = new LoopSide();
+  let side = during;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      gcMaxMs = Math.max(gcMaxMs, entry.duration);
-      if (entry.duration > 50) gcOver50 += 1;
+      side.gcMaxMs = Math.max(side.gcMaxMs, entry.duration);
+      side.gcMs += entry.duration;
+      if (entry.duration > 50) side.gcOver50 += 1;
     }
   });
   observer.observe({ entryTypes: ['gc'] });
-  let snapshots = 0;
+  // A 1 ms interval timer, as `monitorEventLoopDelay` has, each delay counted to the side then
+  // under way (the histograms of `monitorEventLoopDelay` count the time disabled as a delay).
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    side.histogram.record(Math.max(1, Math.round((now - last - 1) * 1e6)));
+    last = now;
+  }, 1);
+  const stream = traffic(recordings, 0, inputs);
+  let left = true;
+  // One turn of the event loop: 64 inputs, as a server receives them.
+  const turn = async (): Promise<void> => {
+    for (let k = 0; k < IN_FLIGHT; k += 1) {
+      const next = stream.next();
+      if (next.done === true) {
+        left = false;
+        break;
+      }
+      await receive(next.value);
+      side.inputs += 1;
+    }
+    await Promise.all(batch.splice(0));
+    if (kind === 'memory') await new Promise((resolve) => setImmediate(resolve));
+  };
   const started = performance.now();
-  histogram.enable();
-  let count = 0;
-  for (const input of traffic(recordings, 0, inputs)) {
-    await journal.receive(input as TraceRecord);
-    count += 1;
-    // One input per turn of the event loop, as a server receives them.
-    if (count % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+  let snapshots = 0;
+  while (left) {
+    side = during;
+    let saved = false;
+    const saving = journal.snapshot().then(() => {
+      saved = true;
+    });
+    const from = during.inputs;
+    while (!saved && left) await turn();
+    await saving;
+    snapshots += 1;
+    side = between;
+    const until = between.inputs + (during.inputs - from);
+    while (between.inputs < until && left) await turn();
   }
-  await journal.snapshotWritten();
-  histogram.disable();
+  await new Promise((resolve) => setImmediate(resolve));
+  clearInterval(timer);
   observer.disconnect();
-  snapshots = (await log.loadSnapshot(6)) === null ? 0 : 1;
   const ms = performance.now() - started;
   await journal.close();
+  done();
   return {
+    log: kind,
     recordings,
-    inputs: count,
+    inputs: during.inputs + between.inputs,
+    snapshots,
     ms: Math.round(ms),
-    maxPauseMs: round(histogram.max / 1e6),
-    p99PauseMs: round(histogram.percentile(99) / 1e6),
-    gcMaxPauseMs: round(gcMaxMs),
-    gcPausesOver50Ms: gcOver50,
-    snapshotSaved: snapshots === 1,
+    duringSnapshot: during.figures(),
+    betweenSnapshots: between.figures(),
   };
 }
 
@@ -254,22 +341,27 @@ export async function runScalingBench(context: SuiteContext): Promise<SuiteResul
   const small = rows[0] as ScalingRow;
   const large = rows.at(-1) as ScalingRow;
   const growth = round(large.liveCoreUsPerInput / small.liveCoreUsPerInput);
-  const loop = await measureLoop(sizes.at(-1) as number, context.tiny ? 20_000 : 200_000, 1);
-  const ok = growth <= 1.3 && loop.maxPauseMs <= 50;
+  const largest = sizes.at(-1) as number;
+  const loopInputs = context.tiny ? 20_000 : 200_000;
+  // What a host runs (a SQLite log file), and the memory log the row measured before.
+  const loop = await measureLoop(largest, loopInputs, 'sqlite-normal');
+  const memoryLoop = await measureLoop(largest, loopInputs, 'memory');
+  const pause = loop.duringSnapshot.maxPauseMs;
+  const ok = growth <= 1.3 && pause <= 50;
   const row: Row = {
     row: 'scaling',
-    what: 'µs per input of steady traffic through LiveCore at each fleet size (pure step beside it), and the event loop of a journal at the largest, snapshots included',
-    figures: { sizes: rows, growth, loop },
+    what: "µs per input of steady traffic through LiveCore at each fleet size (pure step beside it), and the event loop of a journal at the largest on a SQLite log (durability 'normal'), while a snapshot is written and between snapshots, turn about (the memory log beside it, which keeps every input on the heap)",
+    figures: { sizes: rows, growth, loop, memoryLoop },
     ok,
     target: {
       kind: 'atMost',
       value: 1.3,
-      of: 'step cost at the largest fleet ÷ at 1k (and a loop pause ≤ 50 ms)',
+      of: 'step cost at the largest fleet ÷ at 1k (and a loop pause ≤ 50 ms on the SQLite log)',
     },
     ...(ok
       ? {}
       : {
-          miss: `growth ${growth} (≤ 1.3), longest loop pause ${loop.maxPauseMs} ms (≤ 50)`,
+          miss: `growth ${growth} (≤ 1.3), longest loop pause ${pause} ms on the SQLite log while a snapshot is written (≤ 50)`,
         }),
   };
   return { rows: [row] };
