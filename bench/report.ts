@@ -44,6 +44,12 @@ function headline(row: Row): string {
     const key = f.dedupeKey as Record<string, unknown> | undefined;
     return `${perSize.join('; ')}${key === undefined ? '' : `; one dedupe key ${key.heapBytesPerKey} B`}`;
   }
+  if (row.row === 'scaling') {
+    const sizes = (f.sizes ?? []) as Record<string, unknown>[];
+    const loop = (f.loop ?? {}) as Record<string, Record<string, unknown>>;
+    const steps = sizes.map((s) => `${s.liveCoreUsPerInput} µs at ${s.recordings}`).join(', ');
+    return `LiveCore per input ${steps} (growth ${f.growth}); ${loop.log} log at 100k, longest loop pause ${loop.duringSnapshot?.maxPauseMs} ms while a snapshot is written, ${loop.betweenSnapshots?.maxPauseMs} ms between`;
+  }
   if (row.row === 'snapshot-sqlite-loop' || row.row === 'snapshot-postgres-loop')
     return `longest loop pause ${f.longestPauseMs} ms while ${f.recordings} recordings (${f.textMB} MB in ${f.chunks} chunks) are saved; median save ${f.medianSaveMs} ms`;
   if ('inputsPerSecond' in f)

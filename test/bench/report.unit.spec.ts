@@ -34,4 +34,30 @@ describe('markdownRows', () => {
     expect(postgres).toContain('longest loop pause 61 ms');
     expect(postgres).toContain('**no**: longest pause 61 ms > 50 ms');
   });
+
+  it("gives the scaling row's step cost at each size and the loop's longest pauses", () => {
+    const scaling: Row = {
+      row: 'scaling',
+      what: 'step cost and the event loop at 1k, 10k, 100k recordings',
+      figures: {
+        sizes: [
+          { recordings: 1000, liveCoreUsPerInput: 10.9 },
+          { recordings: 100000, liveCoreUsPerInput: 33.2 },
+        ],
+        growth: 3.05,
+        loop: {
+          log: 'sqlite-normal',
+          duringSnapshot: { maxPauseMs: 243 },
+          betweenSnapshots: { maxPauseMs: 53 },
+        },
+      },
+      ok: false,
+      miss: 'growth 3.05 (≤ 1.3)',
+    };
+    const line = markdownRows({ suites: { scaling: { rows: [scaling] } } }).split('\n')[2];
+    expect(line).toContain(
+      'LiveCore per input 10.9 µs at 1000, 33.2 µs at 100000 (growth 3.05); sqlite-normal log at 100k, longest loop pause 243 ms while a snapshot is written, 53 ms between',
+    );
+    expect(line).toContain('**no**: growth 3.05 (≤ 1.3)');
+  });
 });
