@@ -630,11 +630,12 @@ class SupervisorRuntime implements Supervisor {
   async settle(): Promise<void> {
     // Quiet for a few turns of the event loop: work that continues after an await shows up again.
     // A call waiting on the clock to retry is busy but not in progress: it is waited for only
-    // until it, or another, begins such a wait.
+    // until it, or another, begins such a wait. Which entry of `busy` waits is not known, so each
+    // end of one is a reason to count again (waiting for all of them waited for the retry too).
     for (let quiet = 0; quiet < 3; ) {
       if (this.busy.size > this.retryWaits.count) {
         quiet = 0;
-        await Promise.race([Promise.allSettled([...this.busy]), this.retryWaits.next()]);
+        await Promise.race([...[...this.busy].map(settled), this.retryWaits.next()]);
       } else {
         quiet += 1;
         await new Promise((resolve) => setImmediate(resolve));
@@ -720,6 +721,14 @@ function logged(answer: { httpStatus: number | null; body: unknown }): {
   body: unknown;
 } {
   return { httpStatus: answer.httpStatus, body: answer.body };
+}
+
+/** Resolves when `work` settles, whichever way. */
+function settled(work: Promise<unknown>): Promise<void> {
+  return work.then(
+    () => {},
+    () => {},
+  );
 }
 
 /** Counts the calls waiting on the clock before a retry; `next()` resolves when one begins. */

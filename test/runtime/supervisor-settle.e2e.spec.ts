@@ -89,3 +89,67 @@ it('settle() resolves while a call waits on the clock to retry, and the retry go
     await supervisor.close();
   }
 });
+
+it('settle() resolves after other work ends while a call still waits on the clock to retry', async () => {
+  const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+  const { server, queries } = agoraCuttingTheFirstQuery(clock);
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let armed: () => void = () => {};
+  const retryWaits = new Promise<'armed'>((resolve) => {
+    armed = () => resolve('armed');
+  });
+  const watched: Clock = {
+    now: () => clock.now(),
+    setTimeout(fire, delayMs) {
+      if (delayMs === RETRY_MS) armed();
+      return clock.setTimeout(fire, delayMs);
+    },
+    clearTimeout: (timer) => clock.clearTimeout(timer),
+  };
+  const supervisor = await createSupervisor({
+    agora: { appId: 'a', customerId: 'c', customerSecret: 's', baseUrl, retryDelaysMs: [RETRY_MS] },
+    clientRequest: () => ({}),
+    log: 'memory',
+    clock: watched,
+    jitterMs: 0,
+  });
+  try {
+    await supervisor.start({ recording: 'r1', cname: 'room1', uid: '1001', mode: 'mix' });
+    const settled = () => Promise.race([supervisor.settle(), retryWaits.then(() => {})]);
+    for (let step = 0; queries.length === 0; step += 1) {
+      expect(step).toBeLessThan(300);
+      await clock.advanceSettling(1_000, settled);
+    }
+    await retryWaits;
+    // The query waits on the clock to retry; a notification of a session nobody owns arrives
+    // (an append, no call), and settle() is asked while it is being appended (the webhook
+    // handler's own door into the supervisor).
+    const body = JSON.stringify({
+      noticeId: 'n-other',
+      productId: 3,
+      eventType: 40,
+      notifyMs: clock.now(),
+      payload: {
+        cname: 'room9',
+        uid: '9009',
+        sid: 'S9',
+        sequence: 0,
+        sendts: clock.now(),
+        serviceType: 0,
+        details: { msgName: 'recorder_started', status: 0 },
+      },
+    });
+    const posted = supervisor.receiveWebhook(JSON.parse(body));
+    const settling = supervisor.settle().then(() => 'settled' as const);
+    expect(await posted).toBe('accepted');
+    // The append is done and nothing else is in flight: settle() needs a few turns, not the retry.
+    expect(await Promise.race([settling, turns(10_000)])).toBe('settled');
+    expect(queries).toHaveLength(1);
+    await clock.advanceSettling(RETRY_MS, () => supervisor.settle());
+    expect(queries).toHaveLength(2);
+  } finally {
+    await supervisor.close();
+  }
+});
