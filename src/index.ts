@@ -201,6 +201,7 @@ export {
   LogFileError,
   LogGapError,
   LogInUseError,
+  SnapshotUnreadableError,
   VersionConflictError,
 } from './log/index.js';
 export { CoreStateError } from './core/index.js';

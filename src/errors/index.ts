@@ -9,6 +9,7 @@ export type RecwatchErrorCode =
   | 'LOG_FILE'
   | 'LOG_CLOSED'
   | 'LOG_DATABASE'
+  | 'SNAPSHOT_UNREADABLE'
   | 'LEASE_LOST'
   | 'LOG_IN_USE'
   | 'CORE_STATE'

@@ -23,6 +23,28 @@ export class VersionConflictError extends RecwatchError {
 }
 
 /**
+ * The latest snapshot of a schema version is there but its text is not JSON (a part lost, or
+ * the file changed by hand): the log's entries may well be intact. `rebuildFromLog` (and so a
+ * journal or supervisor opening the log) sets it aside and replays the whole log
+ * (`Rebuilt.snapshotRefused`). `log` names the file or the PostgreSQL schema. The message never
+ * quotes the text.
+ */
+export class SnapshotUnreadableError extends RecwatchError {
+  override readonly name = 'SnapshotUnreadableError';
+  readonly code = 'SNAPSHOT_UNREADABLE';
+  readonly log: string;
+  readonly schemaVersion: number;
+
+  constructor(log: string, schemaVersion: number) {
+    super(
+      `event log ${log}: unreadable snapshot of state version ${schemaVersion}: its text is not JSON`,
+    );
+    this.log = log;
+    this.schemaVersion = schemaVersion;
+  }
+}
+
+/**
  * The log file cannot be used: not a SQLite file, another application's database, corrupted,
  * written by a newer recwatch, or a write that failed. `file` names it; `cause` has the detail.
  */

@@ -8,6 +8,7 @@ export {
   LogFileError,
   LogGapError,
   LogInUseError,
+  SnapshotUnreadableError,
   VersionConflictError,
 } from './errors.js';
 export type { IdempotencyKeys } from './keys.js';

@@ -12,7 +12,7 @@ import {
 } from './checks.js';
 import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
-import { LogClosedError } from './errors.js';
+import { LogClosedError, SnapshotUnreadableError } from './errors.js';
 import {
   CONNECTION_ATTEMPTS,
   ConnectionLostError,
@@ -282,8 +282,8 @@ class PostgresLog implements PostgresEventLog {
     try {
       // Read back whole: a host loads a snapshot once, as it starts.
       state = JSON.parse(row.state ?? rows.map((part) => part.text ?? '').join(''));
-    } catch (error) {
-      throw asDatabaseError(this.schema, 'unreadable snapshot', error);
+    } catch {
+      throw new SnapshotUnreadableError(`in PostgreSQL schema "${this.schema}"`, schemaVersion);
     }
     return { position: Number(row.position), schemaVersion, state };
   }

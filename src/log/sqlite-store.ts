@@ -14,7 +14,12 @@ import {
 } from './checks.js';
 import { decodeEntry } from './codec.js';
 import { takeGroup } from './commit-group.js';
-import { LogClosedError, LogFileError, VersionConflictError } from './errors.js';
+import {
+  LogClosedError,
+  LogFileError,
+  SnapshotUnreadableError,
+  VersionConflictError,
+} from './errors.js';
 import { type PreparedItem, prepareItems } from './prepare-items.js';
 import type { SqliteDurability } from './sqlite-durability.js';
 import { keep, readPragma } from './sqlite-keep.js';
@@ -311,7 +316,12 @@ class SqliteLog implements SqliteEventLog {
     });
     const row = this.#guard('cannot read', () => read());
     if (row === undefined) return null;
-    const state = this.#guard('unreadable snapshot', () => JSON.parse(row.state) as unknown);
+    let state: unknown;
+    try {
+      state = JSON.parse(row.state);
+    } catch {
+      throw new SnapshotUnreadableError(this.file, schemaVersion);
+    }
     return { position: row.position, schemaVersion, state };
   }
 

@@ -13,7 +13,13 @@ import {
   resolveCoreOptions,
   serializeCore,
 } from '../core/index.js';
-import { allEntries, type EventLog, type LogEntry } from '../log/index.js';
+import {
+  allEntries,
+  type EventLog,
+  type LogEntry,
+  type Snapshot,
+  SnapshotUnreadableError,
+} from '../log/index.js';
 
 export interface RebuildOptions {
   /**
@@ -60,11 +66,19 @@ export async function rebuildFromLog(
   options: RebuildOptions = {},
 ): Promise<Rebuilt> {
   const settings = options.options === undefined ? undefined : resolveCoreOptions(options.options);
-  const snapshot =
-    options.useSnapshot === false ? null : await log.loadSnapshot(CORE_STATE_VERSION);
+  let snapshotRefused: string | undefined;
+  let snapshot: Snapshot | null = null;
+  if (options.useSnapshot !== false) {
+    try {
+      snapshot = await log.loadSnapshot(CORE_STATE_VERSION);
+    } catch (error) {
+      // Its text is damaged, not the entries: they give the state without it.
+      if (!(error instanceof SnapshotUnreadableError)) throw error;
+      snapshotRefused = error.message;
+    }
+  }
   let from = createCore();
   let fromPosition = 0;
-  let snapshotRefused: string | undefined;
   if (snapshot !== null) {
     try {
       from = deserializeCore(snapshot.state, settings);

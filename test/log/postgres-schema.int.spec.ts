@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors/index.js';
-import { idempotencyKeys, SnapshotJsonText, streamOf } from '../../src/log/index.js';
+import {
+  idempotencyKeys,
+  SnapshotJsonText,
+  SnapshotUnreadableError,
+  streamOf,
+} from '../../src/log/index.js';
 import {
   LogDatabaseError,
   migratePostgres,
@@ -107,6 +112,33 @@ describePostgres('PostgreSQL schema and migrations', (url) => {
         schemaVersion: 1,
         state: { small: true },
       });
+    } finally {
+      await log.close();
+    }
+  });
+
+  it('reports a snapshot whose parts are damaged as SnapshotUnreadableError, quoting none of it', async () => {
+    const schema = freshSchema();
+    const log = await openPostgresLog(pool, { schema });
+    try {
+      await log.append('clock', [tick(1)], { expectedVersion: 0 });
+      const chunks = JSON.stringify(Array.from({ length: 1000 }, () => 'y'.repeat(2490))).match(
+        /[\s\S]{1,2500}/g,
+      );
+      await log.saveSnapshot({
+        position: 1,
+        schemaVersion: 1,
+        state: new SnapshotJsonText(chunks ?? []),
+      });
+      const damaged = await pool.query(
+        `UPDATE "${schema}".snapshot_parts SET text = 'secret-looking garbage' WHERE part = 0`,
+      );
+      expect(damaged.rowCount).toBe(1);
+      const error = await log.loadSnapshot(1).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(SnapshotUnreadableError);
+      expect(error).toMatchObject({ code: 'SNAPSHOT_UNREADABLE', schemaVersion: 1 });
+      expect((error as Error).message).toContain(schema);
+      expect((error as Error).message).not.toContain('garbage');
     } finally {
       await log.close();
     }

@@ -1,14 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CORE_STATE_VERSION } from '../../src/core/index.js';
 import {
   createMemoryLog,
   type EventLog,
   Journal,
+  openSqliteLog,
   rebuildFromLog,
   resolveCoreOptions,
   serializeCore,
 } from '../../src/index.js';
+import { keep } from '../../src/log/sqlite-keep.js';
 import { fleetTrace } from '../fixtures/scenario.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 
 const trace = fleetTrace(
   3,
@@ -88,5 +92,42 @@ describe('rebuilding from the log: restored state equals replayed state', () => 
     expect(rebuilt.snapshotRefused).toMatch(/malformed core state/);
     expect(rebuilt.fromPosition).toBe(0);
     expect(serializeCore(rebuilt.state)).toEqual(await replayed(log));
+  });
+
+  describe('a snapshot whose text is not JSON (a SQLite file damaged by hand)', () => {
+    const dirs: ReturnType<typeof tempDir>[] = [];
+    afterEach(() => {
+      for (const dir of dirs.splice(0)) dir.remove();
+    });
+
+    it('is set aside: the log is replayed whole, and a journal still opens on it', async () => {
+      const dir = tempDir('recwatch-rebuild-');
+      dirs.push(dir);
+      const file = dir.file('damaged.db');
+      const journal = await Journal.open(await openSqliteLog(file));
+      for (const input of trace.slice(0, half)) await journal.receiveUntrusted(input, input.at);
+      await journal.snapshot();
+      for (const input of trace.slice(half)) await journal.receiveUntrusted(input, input.at);
+      const live = serializeCore(journal.state);
+      await journal.close();
+      const db = keep(new Database(file));
+      const damaged = keep(
+        db.prepare("UPDATE snapshots SET state = 'garbage', parts_generation = NULL"),
+      ).run();
+      db.close();
+      expect(damaged.changes).toBe(1);
+
+      const log = await openSqliteLog(file);
+      try {
+        const rebuilt = await rebuildFromLog(log);
+        expect(rebuilt.snapshotRefused).toMatch(/unreadable snapshot/);
+        expect(rebuilt.fromPosition).toBe(0);
+        expect(serializeCore(rebuilt.state)).toEqual(live);
+        const reopened = await Journal.open(log);
+        expect(serializeCore(reopened.state)).toEqual(live);
+      } finally {
+        await log.close();
+      }
+    });
   });
 });
