@@ -635,7 +635,12 @@ class SupervisorRuntime implements Supervisor {
     for (let quiet = 0; quiet < 3; ) {
       if (this.busy.size > this.retryWaits.count) {
         quiet = 0;
-        await Promise.race([...[...this.busy].map(settled), this.retryWaits.next()]);
+        // With no call waiting, all of `busy` is in progress: one wait for all of it.
+        const ends =
+          this.retryWaits.count === 0
+            ? [Promise.allSettled([...this.busy])]
+            : [...this.busy].map(settled);
+        await Promise.race([...ends, this.retryWaits.next()]);
       } else {
         quiet += 1;
         await new Promise((resolve) => setImmediate(resolve));
