@@ -167,6 +167,7 @@ const MAX_ACTED_BEFORE = 10_000;
  * the wall time (95 → 140 ms for 50 recordings holding 50,000 dedupe keys).
  */
 export const SNAPSHOT_SLICE_MS = 1;
+
 /**
  * The log and the core, kept in step: a receive appends first (durably) and acts after; an input
  * whose append fails is not acted on. Inputs received concurrently share one group commit and
