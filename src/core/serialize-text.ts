@@ -4,13 +4,15 @@
 // whatever steps were taken meanwhile.
 import { persistRecording } from '../../machines/index.js';
 import {
+  keysOf,
   type PersistentMap,
   peekTime,
   popTime,
   type TimeQueue,
 } from '../stream/collections/index.js';
+import type { SidMemory } from '../stream/index.js';
 import type { ResolvedCoreOptions } from './options.js';
-import { FROM_THE_LOG, optionsFingerprint, sidMemoryToJson } from './serialize.js';
+import { FROM_THE_LOG, optionsFingerprint, type SidMemoryJson } from './serialize.js';
 import { CORE_STATE_VERSION, type CoreState } from './state.js';
 
 /** Items written (or keys sorted) between two chances to pause. */
@@ -48,7 +50,7 @@ export function* coreTextWork(state: CoreState, override?: ResolvedCoreOptions):
   parts.push(',"sidOwners":');
   yield* entriesText(parts, state.sidOwners, (recording) => recording);
   parts.push(',"dedupe":{"sids":');
-  yield* entriesText(parts, state.dedupe.sids, sidMemoryToJson);
+  yield* entriesText(parts, state.dedupe.sids, sidMemoryWork);
   parts.push(`,"keyCount":${JSON.stringify(state.dedupe.keyCount)},"finished":`);
   yield* queueText(parts, state.dedupe.finished, (id, at) => ({ sid: id, at }));
   parts.push('},"reorder":{"sids":');
@@ -126,21 +128,48 @@ export function runWorkInSlices(work: TextWork, sliceMs = 5): Promise<readonly s
   });
 }
 
+/** A value's JSON, at once or (a large one) by work that pauses along the way. */
+type ToJson<V, J> = (value: V) => J | Work<J>;
+
+/** Work that pauses (yields `undefined`) and returns a `J`. */
+type Work<J> = Generator<undefined, J, undefined>;
+
 /** A map as `serializeCore` writes it: `[key, value]` entries sorted by key, as a JSON array. */
 function* entriesText<V, J>(
   parts: Parts,
   map: PersistentMap<V>,
-  toJson: (value: V) => J,
+  toJson: ToJson<V, J>,
 ): Generator<undefined, void, undefined> {
-  const keys = yield* sortedKeys(map);
+  const keys = yield* sortedKeys(map.keys());
   parts.push('[');
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
-    const text = JSON.stringify([key, toJson(map.get(key) as V)]);
+    const json = toJson(map.get(key) as V);
+    const value = isWork(json) ? yield* json : json;
+    const text = JSON.stringify([key, value]);
     parts.push(i === 0 ? text : `,${text}`);
     if (i % SLICE === SLICE - 1) yield;
   }
   parts.push(']');
+}
+
+function isWork<J>(json: J | Work<J>): json is Work<J> {
+  return typeof (json as { next?: unknown } | null)?.next === 'function';
+}
+
+/**
+ * One sid's dedupe memory as `sidMemoryToJson` gives it (serialize.ts), its keys collected and
+ * sorted a slice at a time: a sid heard from 40 times a second holds thousands, and 50 such sids
+ * written in one slice held the event loop 150 ms (the webhook bench, docs/performance.md).
+ */
+function* sidMemoryWork(m: SidMemory): Work<SidMemoryJson> {
+  return {
+    keys: yield* sortedKeys(keysOf(m.keys)),
+    previousKeys: yield* sortedKeys(keysOf(m.previousKeys)),
+    since: m.since,
+    maxSequence: m.maxSequence,
+    finishedAt: m.finishedAt,
+  };
 }
 
 /** A time queue's entries, earliest first, as a JSON array (as `timeQueueEntries` lists them). */
@@ -161,10 +190,10 @@ function* queueText(
   parts.push(']');
 }
 
-/** A map's keys sorted as `Array.prototype.sort` sorts strings: runs sorted, then merged. */
-function* sortedKeys<V>(map: PersistentMap<V>): Generator<undefined, string[], undefined> {
+/** Keys sorted as `Array.prototype.sort` sorts strings: runs sorted, then merged. */
+function* sortedKeys(all: Iterable<string>): Generator<undefined, string[], undefined> {
   let keys: string[] = [];
-  for (const key of map.keys()) {
+  for (const key of all) {
     keys.push(key);
     if (keys.length % SLICE === 0) yield;
   }

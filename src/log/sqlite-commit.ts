@@ -1,6 +1,6 @@
 import { type AppendPlan, groupPlanner, type NewEntry } from './append-plan.js';
 import type { PreparedItem } from './prepare-items.js';
-import { INDEX_BATCH, type TailChange, type UnindexedTail, writeIndexes } from './sqlite-index.js';
+import { type TailChange, type UnindexedTail, writeIndexes } from './sqlite-index.js';
 import type { SqliteWrites } from './sqlite-statements.js';
 import type { ExpectedVersion } from './types.js';
 
@@ -21,8 +21,8 @@ export interface WrittenGroup {
  * Plans and writes a group of appends; must run inside the group's write transaction. The head
  * is read once per group; keys and versions come from the group itself, then the unindexed
  * `tail` (memory), then the indexes; each append is planned in order as if alone (`planAppend`),
- * then the group's new rows are written, and the indexes too once the tail reaches a batch
- * (sqlite-index.ts). A conflict writes nothing for its append and spoils nothing else. The
+ * then the group's new rows are written, and the indexes of the tail's oldest slice too once
+ * the tail reaches a batch (sqlite-index.ts). A conflict writes nothing for its append and spoils nothing else. The
  * caller applies `tail` once the transaction has committed.
  * @example
  * const { plans, tail: change } = db.transaction(() => writeGroup(sql, tail, group)).immediate();
@@ -43,9 +43,9 @@ export function writeGroup(
   const plans = group.map((each) => planner.plan(each.stream, each.items, each.expected));
   const written = planner.written;
   insertRows(sql, written);
-  const indexed = written.length > 0 && tail.size + written.length >= INDEX_BATCH;
-  if (indexed) writeIndexes(sql, [...tail.entries, ...written], planner.head());
-  return { plans, tail: { written, indexed } };
+  const slice = tail.indexedBy(written);
+  if (slice.length > 0) writeIndexes(sql, slice, slice.at(-1)!.position);
+  return { plans, tail: { written, indexed: slice.length } };
 }
 
 // One reused statement per row: measured faster here than multi-row INSERTs (16 rows a

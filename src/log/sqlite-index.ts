@@ -2,19 +2,30 @@
 // entries to the tail of one B-tree (`entries`, by position) and nothing else: the indexes that
 // find an entry by stream (`stream_entries`) or by idempotency key (`entry_keys`) would each
 // rewrite a page per stream or per key in every commit (about 150 of a 64-input commit's 160
-// pages). They are written every INDEX_BATCH entries instead, in one transaction, so a batch
-// rewrites each page it touches once; `indexed` holds the last position they cover. Until then the writer answers for
-// the entries past it from memory (this tail), and readers read those few rows by position.
+// pages). They are written in batches instead, inside a group commit, so a batch rewrites each
+// page it touches once; `indexed` holds the last position they cover. Once the tail reaches
+// INDEX_BATCH entries, a commit indexes its oldest INDEX_SLICE (a slice, never the whole tail: a
+// commit that indexed 4,096 entries took 20–44 ms, and every request waiting on it waited that
+// long). Until then the writer answers for the entries past `indexed` from memory (this tail), and
+// readers read those few rows by position.
 import type { NewEntry } from './append-plan.js';
 import type { IdempotencyKeys } from './keys.js';
 import type { SqliteWrites } from './sqlite-statements.js';
 
 /**
- * Entries the indexes take in one batch: with 64-input commits, a batch every 64 commits. A
- * larger batch touches fewer pages per entry and holds more in memory (and makes the commit that
- * writes it longer: about 10 ms for 4,096 notifications, measured on the bench's machine).
+ * Entries the tail holds before a commit indexes some: the longer the tail, the more of a slice's
+ * rows fall on the same pages. The tail then stays between INDEX_BATCH − INDEX_SLICE and
+ * INDEX_BATCH (plus a group).
  */
 export const INDEX_BATCH = 4096;
+
+/**
+ * The oldest entries of the tail a commit indexes once the tail reaches INDEX_BATCH (or the
+ * commit's own entries, if more), so that commit takes a few ms more, not tens: the whole
+ * 4,096-entry tail at once took 20–44 ms in the webhook bench (2,000 req/s, 60,000 entries in the
+ * log), the requests waiting on it as long (docs/performance.md, 2026-12-07 evening).
+ */
+export const INDEX_SLICE = 512;
 
 /** An entry past the indexes, as the writer keeps it. */
 export interface TailEntry {
@@ -27,8 +38,8 @@ export interface TailEntry {
 /** What a group commit did to the tail, applied once its transaction has committed. */
 export interface TailChange {
   readonly written: readonly TailEntry[];
-  /** True when the commit wrote the indexes (the tail then holds nothing). */
-  readonly indexed: boolean;
+  /** How many of the oldest entries (the tail's, then `written`) the commit indexed. */
+  readonly indexed: number;
 }
 
 /**
@@ -84,10 +95,33 @@ export class UnindexedTail {
     return this.#entries;
   }
 
-  /** Applies what a committed group did. */
+  /**
+   * The oldest entries, the tail's then `written`'s, a commit adding `written` indexes: none
+   * below INDEX_BATCH, else INDEX_SLICE (or all of `written`, if more).
+   */
+  indexedBy(written: readonly TailEntry[]): readonly (TailEntry | NewEntry)[] {
+    const size = this.#entries.length + written.length;
+    if (written.length === 0 || size < INDEX_BATCH) return [];
+    const count = Math.min(size, Math.max(INDEX_SLICE, written.length));
+    const fromTail = this.#entries.slice(0, count);
+    return fromTail.length === count
+      ? fromTail
+      : [...fromTail, ...written.slice(0, count - fromTail.length)];
+  }
+
+  /** Applies what a committed group did: adds its entries, drops those it indexed. */
   settle(change: TailChange): void {
-    if (change.indexed) this.#clear();
-    else for (const entry of change.written) this.#add(entry);
+    for (const entry of change.written) this.#add(entry);
+    if (change.indexed === 0) return;
+    if (change.indexed >= this.#entries.length) {
+      this.#clear();
+      return;
+    }
+    for (const { position, stream, version, keys } of this.#entries.splice(0, change.indexed)) {
+      // The indexes now answer for what no later entry of the tail does.
+      for (const key of keys) if (this.#keys.get(key) === position) this.#keys.delete(key);
+      if (this.#versions.get(stream) === version) this.#versions.delete(stream);
+    }
   }
 
   #add({ position, stream, version, keys }: TailEntry): void {

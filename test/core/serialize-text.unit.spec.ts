@@ -42,6 +42,30 @@ describe('a snapshot written a slice at a time', () => {
     expect(finishWork(coreTextWork(state))).toBe(expected(state));
   });
 
+  it("pauses within a sid's dedupe memory, however many keys it holds", () => {
+    // Two recordings, each heard from a few hundred times a minute: a sid's memory holds
+    // thousands of keys (the webhook bench's 50 sids at 40 a second held 1,000 each and were
+    // written in one 150-ms slice).
+    const trace = fleetTrace(
+      2,
+      { minutes: 10, failovers: 0, ending: 'none', restartReports: false, chatterPerMinute: 600 },
+      { duplicate: 0, delay: 0, maxDelayMs: 0, loss: 0 },
+      11,
+    );
+    const core = new LiveCore();
+    for (const input of trace) core.stepUntrusted(input);
+    const state = core.snapshot();
+    expect(state.dedupe.sids.size).toBe(2);
+    const keys = state.dedupe.keyCount;
+    expect(keys).toBeGreaterThan(4_000);
+    const work = coreTextWork(state);
+    let pauses = 0;
+    for (let next = work.next(); next.done !== true; next = work.next()) pauses += 1;
+    // At least one pause per 256 keys collected, sorted or merged.
+    expect(pauses).toBeGreaterThan(keys / 256);
+    expect(finishWork(coreTextWork(state))).toBe(expected(state));
+  });
+
   it('is the state at the snapshot even while the core steps on between slices', async () => {
     const trace = fleetTrace(
       300,

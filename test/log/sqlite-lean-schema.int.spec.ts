@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventLog, openSqliteLog } from '../../src/index.js';
 import { LogInUseError, streamOf } from '../../src/log/index.js';
-import { INDEX_BATCH } from '../../src/log/sqlite-index.js';
+import { INDEX_BATCH, INDEX_SLICE } from '../../src/log/sqlite-index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
 import { LOG_SCHEMA_VERSION } from '../../src/log/sqlite-schema.js';
 import { tempDir } from '../fixtures/temp-dir.js';
@@ -142,8 +142,9 @@ describe('SQLite log schema 3: the lean log', () => {
     }
     const { indexed, head } = inspect(file);
     expect(head).toBe(count);
-    // The indexes were written once the tail reached a batch; the rest is the tail.
-    expect(indexed).toBeGreaterThanOrEqual(INDEX_BATCH);
+    // The indexes were written (the tail's oldest slice) once the tail reached a batch; the rest
+    // is the tail.
+    expect(indexed).toBeGreaterThanOrEqual(INDEX_SLICE);
     expect(indexed).toBeLessThan(count);
     const clock = await log.readStream('clock');
     expect(clock.map((entry) => entry.version)).toEqual(clock.map((_, index) => index + 1));
@@ -158,6 +159,44 @@ describe('SQLite log schema 3: the lean log', () => {
     expect(again).toMatchObject({ positions: [1, count], repeated: [true, true] });
     await log.close();
     expect(inspect(file).indexed).toBe(count);
+  });
+
+  it('indexes the tail a slice at a time, so no commit writes a whole batch of index rows', async () => {
+    const file = dir.file('slices.db');
+    const log = await open(file);
+    const all = ticks(1, INDEX_BATCH + 16);
+    // 'early' only in the oldest slice, 'late' on both sides of it.
+    await log.append('early', all.slice(0, 100), { expectedVersion: 0 });
+    for (let from = 100; from < INDEX_BATCH - 16; from += 256) {
+      const to = Math.min(from + 256, INDEX_BATCH - 16);
+      await log.append('late', all.slice(from, to), { expectedVersion: 'any' });
+    }
+    expect(inspect(file).indexed).toBe(0);
+    // The commit that brings the tail to a batch indexes its oldest slice, not the whole tail.
+    await log.append('late', all.slice(INDEX_BATCH - 16, INDEX_BATCH), { expectedVersion: 'any' });
+    expect(inspect(file)).toEqual(
+      expect.objectContaining({ indexed: INDEX_SLICE, head: INDEX_BATCH }),
+    );
+    // Versions and repeats read the same from the indexes and from what is left of the tail.
+    expect(await log.streamVersion('early')).toBe(100);
+    expect(await log.streamVersion('late')).toBe(INDEX_BATCH - 100);
+    const again = await log.append('late', [all[INDEX_SLICE - 1]!, all[INDEX_SLICE]!], {
+      expectedVersion: 'any',
+    });
+    expect(again).toMatchObject({
+      positions: [INDEX_SLICE, INDEX_SLICE + 1],
+      repeated: [true, true],
+    });
+    await expect(
+      log.append('early', [all[INDEX_BATCH]!], { expectedVersion: 100 }),
+    ).resolves.toMatchObject({ positions: [INDEX_BATCH + 1], version: 101 });
+    await expect(
+      log.append('late', [all[INDEX_BATCH + 1]!], { expectedVersion: INDEX_BATCH - 100 }),
+    ).resolves.toMatchObject({ version: INDEX_BATCH - 99 });
+    const late = await log.readStream('late');
+    expect(late.map((entry) => entry.version)).toEqual(late.map((_, index) => index + 1));
+    await log.close();
+    expect(inspect(file).indexed).toBe(INDEX_BATCH + 2);
   });
 
   it('reads back the tail a writer left unindexed (killed before its batch), readers and the next writer alike', async () => {
