@@ -59,6 +59,7 @@ const PUBLIC_NAMES = {
     'LogFileError',
     'LogGapError',
     'LogInUseError',
+    'SnapshotUnreadableError',
     'VersionConflictError',
     'CoreStateError',
     'JournalClosedError',
