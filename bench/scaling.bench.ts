@@ -346,7 +346,8 @@ export async function runScalingBench(context: SuiteContext): Promise<SuiteResul
   // What a host runs (a SQLite log file), and the memory log the row measured before.
   const loop = await measureLoop(largest, loopInputs, 'sqlite-normal');
   const memoryLoop = await measureLoop(largest, loopInputs, 'memory');
-  const pause = loop.duringSnapshot.maxPauseMs;
+  // No pause over 50 ms at any time: while a snapshot is written and between snapshots.
+  const pause = Math.max(loop.duringSnapshot.maxPauseMs, loop.betweenSnapshots.maxPauseMs);
   const ok = growth <= 1.3 && pause <= 50;
   const row: Row = {
     row: 'scaling',
@@ -361,7 +362,7 @@ export async function runScalingBench(context: SuiteContext): Promise<SuiteResul
     ...(ok
       ? {}
       : {
-          miss: `growth ${growth} (≤ 1.3), longest loop pause ${pause} ms on the SQLite log while a snapshot is written (≤ 50)`,
+          miss: `growth ${growth} (≤ 1.3), longest loop pause ${pause} ms on the SQLite log (≤ 50; ${loop.duringSnapshot.maxPauseMs} ms while a snapshot is written, ${loop.betweenSnapshots.maxPauseMs} ms between)`,
         }),
   };
   return { rows: [row] };
