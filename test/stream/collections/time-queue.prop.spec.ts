@@ -25,28 +25,36 @@ const op = fc.oneof(
   fc.record({ push: fc.constant(false) }),
 );
 
+/**
+ * Pushes and pops `ops` on a queue (persistent, or changed in place under `edit`) and on a sorted
+ * list: the head is the list's first at every pop, and the count its length after every op.
+ */
+function followsModel(
+  ops: readonly { push: boolean; at?: number; recording?: string }[],
+  edit?: Edit,
+) {
+  let queue: TimeQueue = null;
+  const model: { at: number; recording: string }[] = [];
+  for (const o of ops) {
+    if (o.at !== undefined && o.recording !== undefined) {
+      queue = pushTime(queue, o.at, o.recording, edit);
+      model.push({ at: o.at, recording: o.recording });
+    } else {
+      model.sort(
+        (x, y) =>
+          x.at - y.at || (x.recording < y.recording ? -1 : x.recording > y.recording ? 1 : 0),
+      );
+      expect(head(queue)).toEqual(model[0] ?? null);
+      model.shift();
+      queue = popTime(queue, edit);
+    }
+    expect(timeQueueSize(queue)).toBe(model.length);
+  }
+}
+
 describe('the time queue', () => {
   it('pops entries earliest first (ties by recording), under any mix of pushes and pops', () => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        let queue: TimeQueue = null;
-        const model: { at: number; recording: string }[] = [];
-        for (const o of ops) {
-          if ('at' in o) {
-            queue = pushTime(queue, o.at, o.recording);
-            model.push({ at: o.at, recording: o.recording });
-          } else {
-            model.sort(
-              (x, y) =>
-                x.at - y.at || (x.recording < y.recording ? -1 : x.recording > y.recording ? 1 : 0),
-            );
-            expect(head(queue)).toEqual(model[0] ?? null);
-            model.shift();
-            queue = popTime(queue);
-          }
-        }
-      }),
-    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 300 }), (ops) => followsModel(ops, undefined)));
   });
 
   it('never changes a queue it was given', () => {
@@ -63,26 +71,7 @@ describe('the time queue', () => {
 
   it('changed in place under an edit token, still pops earliest first and counts its entries', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const edit = new Edit();
-        let queue: TimeQueue = null;
-        const model: { at: number; recording: string }[] = [];
-        for (const o of ops) {
-          if ('at' in o) {
-            queue = pushTime(queue, o.at, o.recording, edit);
-            model.push({ at: o.at, recording: o.recording });
-          } else {
-            model.sort(
-              (x, y) =>
-                x.at - y.at || (x.recording < y.recording ? -1 : x.recording > y.recording ? 1 : 0),
-            );
-            expect(head(queue)).toEqual(model[0] ?? null);
-            model.shift();
-            queue = popTime(queue, edit);
-          }
-          expect(timeQueueSize(queue)).toBe(model.length);
-        }
-      }),
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => followsModel(ops, new Edit())),
     );
   });
 
