@@ -4,6 +4,7 @@ import type { Edit } from '../stream/collections/index.js';
 import type { DedupeContext, ReorderContext } from '../stream/index.js';
 import type { ResolvedCoreOptions } from './options.js';
 import type { CoreState } from './state.js';
+import type { StepRun } from './step.js';
 
 /**
  * The options a step reads, with the stream stage's contexts built from them (its options with
@@ -42,7 +43,7 @@ export class Fold {
    */
   owned: CoreState | null = null;
   /** The run of its steps, made once, when it owns its states (see `stepIn`). */
-  run: unknown = null;
+  run: StepRun | null = null;
 
   readonly override: ResolvedCoreOptions | null;
   readonly edit: Edit | null;

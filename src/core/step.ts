@@ -209,7 +209,7 @@ function readAt(raw: unknown): number | undefined {
  */
 function stepRunOf(fold: Fold, state: CoreState): StepRun {
   if (!fold.ownsStates) return new StepRun(fold).begin(state);
-  let run = fold.run as StepRun | null;
+  let run = fold.run;
   if (run === null) {
     run = new StepRun(fold);
     fold.run = run;
@@ -222,7 +222,7 @@ function stepRunOf(fold: Fold, state: CoreState): StepRun {
  * the state's fields (persistent maps, so a change shares everything else) and builds the new
  * state once, at the end.
  */
-class StepRun {
+export class StepRun {
   outputs: CoreOutput[] = [];
   position = 0;
   private base: CoreState | null = null;
