@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import type { SupervisedRecording } from '../../src/index.js';
 import { openPostgresLog } from '../../src/postgres.js';
-import { startSimulator, type TrueRecording } from '../../src/sim/index.js';
+import { type RequestRecord, startSimulator, type TrueRecording } from '../../src/sim/index.js';
 import { signatureHeaders } from '../../src/sim/signature.js';
 import { balancer } from '../fixtures/balancer.js';
 import { freePort } from '../fixtures/free-port.js';
@@ -79,6 +79,64 @@ function runHost(options: object, instance: string): Host {
   return host;
 }
 
+interface Kill {
+  readonly at: number;
+  readonly victim: string;
+  readonly held: readonly string[];
+}
+
+/**
+ * What a failure of "one start per channel" needs to be understood from CI's output alone: the
+ * starts of each channel started more than once (simulated ms from the anchor, uid, resource,
+ * answer), the kills, and that recording's entries in the log (no secret: starts are redacted).
+ */
+async function startsExplained(
+  requests: readonly RequestRecord[],
+  kills: readonly Kill[],
+  admin: pg.Pool,
+  schema: string,
+  anchor: number,
+): Promise<string> {
+  const cnameOf = (r: RequestRecord) => (JSON.parse(r.body) as { cname: string }).cname;
+  const counts = new Map<string, number>();
+  for (const r of requests) counts.set(cnameOf(r), (counts.get(cnameOf(r)) ?? 0) + 1);
+  const twice = [...counts].filter(([, n]) => n > 1).map(([cname]) => cname);
+  const lines = [`channels started more than once: ${twice.join(', ')}`];
+  for (const kill of kills)
+    lines.push(`kill at ${kill.at - anchor}: ${kill.victim}, holding ${kill.held.join(', ')}`);
+  for (const cname of twice) {
+    for (const r of requests.filter((each) => cnameOf(each) === cname)) {
+      const body = JSON.parse(r.body) as { uid: string };
+      const resource = r.path.split('/resourceid/')[1]?.slice(0, 8) ?? '?';
+      const { sid, code, reason } = (r.response ?? {}) as Record<string, unknown>;
+      const answer = JSON.stringify({ sid, code, reason });
+      lines.push(
+        `start #${r.n} at ${r.at - anchor}: ${cname} uid ${body.uid} resource ${resource}… → ${r.httpStatus} ${answer}${r.fault ? ` (${r.fault})` : ''}`,
+      );
+    }
+    const { rows } = await admin.query<{ position: string; item: string }>(
+      `SELECT position, item FROM "${schema}".entries WHERE stream = $1 ORDER BY position`,
+      [`recording-r${cname.slice('room'.length)}`],
+    );
+    for (const row of rows) {
+      const record = (JSON.parse(row.item) as { record?: Record<string, unknown> }).record ?? {};
+      const { type, at, uid, resourceId, sid, httpStatus, body } = record;
+      const code = (body as { code?: unknown } | undefined)?.code;
+      const said = {
+        uid,
+        resourceId: (resourceId as string | undefined)?.slice(0, 8),
+        sid,
+        httpStatus,
+        code,
+      };
+      lines.push(
+        `  log ${row.position} at ${Number(at) - anchor}: ${String(type)} ${JSON.stringify(said)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 describePostgres('three supervisors on one PostgreSQL log', (url) => {
   const admin = new pg.Pool({ connectionString: url, max: 2 });
   afterAll(() => admin.end());
@@ -141,6 +199,7 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
       );
     };
     const takeovers: number[] = [];
+    const kills: Kill[] = [];
     const random = rng(16_2026);
     try {
       await until('three ready hosts', () => {
@@ -177,6 +236,7 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
         const host = hosts[index] as Host;
         const held = [...(await owners())].filter(([, holder]) => holder === victim);
         const killedAt = clock.now();
+        kills.push({ at: killedAt, victim, held: held.map(([r]) => r) });
         host.child.kill('SIGKILL');
         await host.exited;
         expect(host.stderr).toBe('');
@@ -211,11 +271,13 @@ describePostgres('three supervisors on one PostgreSQL log', (url) => {
       const cnames = sessions.map((s) => s.cname).sort();
       expect(cnames).toEqual(RECORDINGS.map((r) => `room${r.slice(1)}`).sort());
       expect(sessions.every((s) => s.quit === null)).toBe(true);
-      const starts = sim
-        .requests()
-        .filter((r) => r.path.endsWith('/start'))
+      const startRequests = sim.requests().filter((r) => r.path.endsWith('/start'));
+      const starts = startRequests
         .map((r) => (JSON.parse(r.body) as { cname: string }).cname)
         .sort();
+      // A channel started twice says how: its starts, the kills, and its recording's log.
+      if (starts.length !== cnames.length)
+        throw new Error(await startsExplained(startRequests, kills, admin, schema, anchor));
       expect(starts).toEqual(cnames);
       for (const host of hosts) {
         expect(new Map(host.list?.map((p) => [p.recording, p.sid]))).toEqual(
