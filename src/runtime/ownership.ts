@@ -212,9 +212,14 @@ export class Ownership {
   private async renewAndClaim(): Promise<void> {
     if (this.stopped) return;
     try {
+      // Judged against the leases held when the renewal was sent: one a claim took meanwhile
+      // (claims run beside the beat) is not in its answer, yet held; dropped, it would stay ours
+      // in the database, renewed by every beat, and driven by nobody.
+      const asked = [...this.owned];
       const kept = await this.options.log.leases.renewAll(this.holder);
       const byName = new Map(kept.map((lease) => [lease.name, lease]));
-      for (const [recording, lease] of [...this.owned]) {
+      for (const [recording, lease] of asked) {
+        if (this.owned.get(recording)?.epoch !== lease.epoch) continue;
         const renewed = byName.get(recordingLease(recording));
         if (renewed?.epoch === lease.epoch) this.owned.set(recording, renewed);
         else this.drop(recording, lease);

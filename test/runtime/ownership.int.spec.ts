@@ -1,7 +1,7 @@
 // Ownership of recordings among instances sharing a PostgreSQL log, on a virtual clock: new
 // recordings spread by load, a silent owner's recordings taken over once its leases expire, and
 // an owner that lost its lease fenced out of appends and calls.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../../src/index.js';
 import { LeaseLostError, openPostgresLog, type PostgresEventLog } from '../../src/postgres.js';
 import { Ownership, recordingLease } from '../../src/runtime/ownership.js';
@@ -131,5 +131,52 @@ describePostgres('ownership of recordings on a shared log', (url) => {
     await a.ownership.beat();
     expect(a.ownership.owns('r1')).toBe(false);
     expect((await a.log.leases.held()).map((l) => l.name)).not.toContain('recording:r1');
+  });
+
+  it('keeps a recording claimed while a heartbeat was out: the beat did not ask for it', async () => {
+    // A claim (a `want`, the look at another's expiry) runs beside the heartbeat. A lease taken
+    // after the renewal ran is not in its answer: not lost, and renewed by the next beats.
+    const wanted: string[] = [];
+    const { members, gained } = await cluster(1, () => wanted);
+    const [{ log, ownership }] = members as [(typeof members)[0]];
+    const renewAll = log.leases.renewAll.bind(log.leases);
+    let renewed: () => void = () => {};
+    const renewalRan = new Promise<void>((resolve) => {
+      renewed = resolve;
+    });
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    vi.spyOn(log.leases, 'renewAll').mockImplementationOnce(async (holder) => {
+      const kept = await renewAll(holder);
+      renewed();
+      await answered;
+      return kept;
+    });
+    const beating = ownership.beat();
+    await renewalRan;
+    wanted.push('r1');
+    ownership.want('r1');
+    await vi.waitFor(() => expect(gained.map(([recording]) => recording)).toEqual(['r1']));
+    answer();
+    await beating;
+    expect(ownership.owns('r1')).toBe(true);
+    const held = (await log.leases.held()).find((l) => l.name === recordingLease('r1'));
+    expect(held?.holder).toBe(ownership.holder);
+    // Its owner runs its effects: an append fenced by the lease goes through.
+    await expect(
+      log.append('recording-r1', [query(1_000_000, 'r1')], {
+        expectedVersion: 'any',
+        ...sharedBy(ownership).fenceOf({
+          at: 1_000_000,
+          type: 'query',
+          recording: 'r1',
+          sid: 's',
+          httpStatus: 200,
+          body: {},
+        }),
+      }),
+    ).resolves.toBeDefined();
   });
 });
