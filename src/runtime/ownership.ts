@@ -64,7 +64,8 @@ export interface OwnershipOptions {
 /**
  * The recordings this instance owns, kept by a heartbeat on the supervisor's clock. Each beat
  * renews every lease of the instance in one statement (its membership too), drops the leases it
- * lost, then claims the recordings nobody owns: a new recording goes to the least-loaded live
+ * lost, takes up any the database gives it that it did not know (an acquire whose answer was
+ * lost), then claims the recordings nobody owns: a new recording goes to the least-loaded live
  * instance (fewest recording leases, then name), which claims it at once; any instance claims
  * a recording still unowned after two beats, so a claim never waits on one instance's view.
  * `acquire` is atomic, so a recording has at most one owner whatever the instances believe.
@@ -267,6 +268,7 @@ export class Ownership {
     await this.options.catchUp?.();
     const { leases } = this.options.log;
     const held = await leases.held();
+    this.adoptUnknown(held);
     const plan = planClaims({
       holder: this.holder,
       held,
@@ -299,6 +301,22 @@ export class Ownership {
     // Back from a lapse: look again once the quiet is over.
     const quietEnd = this.quietUntil ?? Number.POSITIVE_INFINITY;
     this.reconcileAt(Math.min(quietEnd, ...others.map((lease) => lease.expiresAt)));
+  }
+
+  // A recording lease the database gives this instance but it does not know: an acquire whose
+  // answer was lost (it committed, the connection broke). Claims run one at a time, so none is
+  // out now. Left alone it would be renewed by every beat and driven by nobody; it is ours.
+  private adoptUnknown(held: readonly Lease[]): void {
+    for (const lease of held) {
+      if (lease.holder !== this.holder || !lease.name.startsWith('recording:')) continue;
+      const recording = lease.name.slice('recording:'.length);
+      if (this.owned.has(recording)) continue;
+      this.owned.set(recording, lease);
+      this.options.logger.info?.(
+        `recwatch: ${this.holder} owns ${recording} (lease epoch ${lease.epoch}, found held)`,
+      );
+      this.options.gained(recording, lease);
+    }
   }
 
   // Looks again when the first lease of another instance would expire: if its holder died, its

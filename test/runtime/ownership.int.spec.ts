@@ -179,4 +179,25 @@ describePostgres('ownership of recordings on a shared log', (url) => {
       }),
     ).resolves.toBeDefined();
   });
+
+  it("drives a recording whose lease it holds in the database though the acquire's answer was lost", async () => {
+    // The acquire committed and the connection broke before its answer: the database gives the
+    // lease to this instance, which did not know it. The next look takes it up (before, every
+    // beat renewed it and nobody drove the recording).
+    const { members, gained } = await cluster(1, () => ['r1']);
+    const [{ log, ownership }] = members as [(typeof members)[0]];
+    const acquire = log.leases.acquire.bind(log.leases);
+    vi.spyOn(log.leases, 'acquire').mockImplementationOnce(async (name, holder) => {
+      await acquire(name, holder);
+      throw new Error('Connection terminated unexpectedly');
+    });
+    await ownership.beat();
+    expect(ownership.owns('r1')).toBe(false);
+    const held = (await log.leases.held()).find((l) => l.name === recordingLease('r1'));
+    expect(held?.holder).toBe(ownership.holder);
+    await ownership.beat();
+    expect(ownership.owns('r1')).toBe(true);
+    expect(gained).toEqual([['r1', ownership.holder]]);
+    expect(ownership.leaseOf('r1')?.epoch).toBe(held?.epoch);
+  });
 });
