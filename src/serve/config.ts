@@ -17,9 +17,11 @@ export const CONFIG_ENV = {
   'agora.appId': 'AGORA_APP_ID',
   'agora.customerId': 'AGORA_CUSTOMER_ID',
   'agora.baseUrl': 'AGORA_BASE_URL',
+  'agora.qps': 'RECWATCH_AGORA_QPS',
   'webhooks.url': 'RECWATCH_WEBHOOK_URL',
   'postgres.schema': 'RECWATCH_POSTGRES_SCHEMA',
   'postgres.instance': 'RECWATCH_INSTANCE',
+  'postgres.leaseTtlMs': 'RECWATCH_POSTGRES_LEASE_TTL_MS',
 } as const;
 
 /** Secrets: from these variables, or from the file `NAME_FILE` names; never from the file. */
@@ -68,7 +70,7 @@ export const ServeConfigSchema = z.strictObject({
         .regex(/^[a-z_][a-z0-9_]{0,53}$/, 'lower-case letters, digits and _, at most 54')
         .default('recwatch'),
       /** How long a lease lasts from its last renewal, ms. Default 15 000. */
-      leaseTtlMs: z.number().int().positive().default(15_000),
+      leaseTtlMs: ms.default(15_000),
       /** This instance's name among those sharing the log. Default the machine's name and pid. */
       instance: z.string().min(1).max(200).optional(),
     })
@@ -99,7 +101,7 @@ export const ServeConfigSchema = z.strictObject({
       /** Agora's REST base URL, or [primary, fallback]. Default Agora's two domains. */
       baseUrl: z.union([z.url(), z.tuple([z.url(), z.url()])]).optional(),
       /** The app id's REST budget, calls per second. Default 10. */
-      qps: z.number().positive().default(10),
+      qps: z.coerce.number().positive().default(10),
       /** Lifetime of a built token, seconds. Default 86 400 (24 h). */
       tokenExpireSeconds: z.number().int().positive().default(86_400),
       /** Where Agora's notification service posts. Default /agora/webhook. */

@@ -52,6 +52,23 @@ describe('loadConfig', () => {
       env: { ...ENV, RECWATCH_LOG: 'postgres', RECWATCH_POSTGRES_URL_FILE: secretFile },
     });
     expect(fromFile.postgres.url).toBe(url);
+    // Scale-out by the environment alone: each instance's share of the QPS, the lease length.
+    const shared = loadConfig({
+      env: {
+        ...ENV,
+        RECWATCH_LOG: 'postgres',
+        RECWATCH_POSTGRES_URL: url,
+        RECWATCH_AGORA_QPS: '3.5',
+        RECWATCH_POSTGRES_LEASE_TTL_MS: '6000',
+      },
+    });
+    expect(shared.agora.qps).toBe(3.5);
+    expect(shared.postgres.leaseTtlMs).toBe(6_000);
+    const zero = refusal(() =>
+      loadConfig({ env: { ...ENV, RECWATCH_AGORA_QPS: '0', RECWATCH_POSTGRES_LEASE_TTL_MS: 'x' } }),
+    );
+    expect(zero).toContain('agora.qps');
+    expect(zero).toContain('postgres.leaseTtlMs');
 
     const missing = refusal(() => loadConfig({ env: { ...ENV, RECWATCH_LOG: 'postgres' } }));
     expect(missing).toContain("postgres.url: required with log 'postgres' (RECWATCH_POSTGRES_URL");
