@@ -1,7 +1,8 @@
 // The fleet view on two demo logs (failoverStorm and chaos, seed 7), in Chromium: a lane per
 // recording, the counts per state as the pictures have them, a gap where the truth has one,
 // lanes that open the recording below, text of 11 px or more at the default size. Its
-// screenshots are the ones docs/inspector.md and the README show (docs/images/).
+// screenshots go to test-output/; with RECWATCH_DOC_IMAGES=1 they replace the ones
+// docs/inspector.md and the README show (docs/images/): a test run leaves the tree as it was.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +12,10 @@ import type { SupervisedRecording, Supervisor } from '../../src/runtime/index.js
 import type { TrueRecording } from '../../src/sim/index.js';
 import { root } from '../cli/recwatch.js';
 import { tempDir } from '../fixtures/temp-dir.js';
-import { builtInspector, hasChromium, launchChromium } from './browser.js';
+import { builtInspector, hasChromium, launchChromium, OUTPUT } from './browser.js';
 
 const SLOW = 240_000;
-const IMAGES = join(root, 'docs/images');
+const IMAGES = process.env.RECWATCH_DOC_IMAGES === '1' ? join(root, 'docs/images') : OUTPUT;
 const work = tempDir('recwatch-fleet-view-');
 
 interface DemoLog {
