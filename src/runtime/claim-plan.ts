@@ -9,6 +9,11 @@ export function recordingLease(recording: string): LeaseName {
   return `recording:${recording}`;
 }
 
+/** The recording a lease name is the ownership of; undefined for a membership. */
+export function recordingOfLease(name: string): string | undefined {
+  return name.startsWith('recording:') ? name.slice('recording:'.length) : undefined;
+}
+
 /** The lease name of an instance's membership (its holder name). */
 export function memberLease(holder: string): LeaseName {
   return `instance:${holder}`;
@@ -65,8 +70,9 @@ export function planClaims(input: ClaimInput): ClaimPlan {
     if (lease.name.startsWith('instance:')) loads.set(lease.holder, loads.get(lease.holder) ?? 0);
   }
   for (const lease of held) {
-    if (!lease.name.startsWith('recording:')) continue;
-    owners.set(lease.name.slice('recording:'.length), lease.holder);
+    const recording = recordingOfLease(lease.name);
+    if (recording === undefined) continue;
+    owners.set(recording, lease.holder);
     const load = loads.get(lease.holder);
     if (load !== undefined) loads.set(lease.holder, load + 1);
   }

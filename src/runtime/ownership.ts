@@ -15,7 +15,7 @@ import {
 } from '../log/index.js';
 import type { Lease, PostgresLeases } from '../log/postgres-leases.js';
 import type { WatchOptions } from '../log/postgres-watch.js';
-import { memberLease, planClaims, recordingLease } from './claim-plan.js';
+import { memberLease, planClaims, recordingLease, recordingOfLease } from './claim-plan.js';
 import { messageOf } from './log-lines.js';
 import type { Logger } from './supervisor-options.js';
 
@@ -289,14 +289,10 @@ export class Ownership {
       const lease = await leases.acquire(recordingLease(recording), this.holder);
       if (lease === null) continue;
       this.unowned.delete(recording);
-      this.owned.set(recording, lease);
-      this.options.logger.info?.(
-        `recwatch: ${this.holder} owns ${recording} (lease epoch ${lease.epoch})`,
-      );
-      this.options.gained(recording, lease);
+      this.own(recording, lease, '');
     }
     const others = held.filter(
-      (lease) => lease.name.startsWith('recording:') && lease.holder !== this.holder,
+      (lease) => recordingOfLease(lease.name) !== undefined && lease.holder !== this.holder,
     );
     // Back from a lapse: look again once the quiet is over.
     const quietEnd = this.quietUntil ?? Number.POSITIVE_INFINITY;
@@ -308,15 +304,19 @@ export class Ownership {
   // out now. Left alone it would be renewed by every beat and driven by nobody; it is ours.
   private adoptUnknown(held: readonly Lease[]): void {
     for (const lease of held) {
-      if (lease.holder !== this.holder || !lease.name.startsWith('recording:')) continue;
-      const recording = lease.name.slice('recording:'.length);
-      if (this.owned.has(recording)) continue;
-      this.owned.set(recording, lease);
-      this.options.logger.info?.(
-        `recwatch: ${this.holder} owns ${recording} (lease epoch ${lease.epoch}, found held)`,
-      );
-      this.options.gained(recording, lease);
+      const recording = recordingOfLease(lease.name);
+      if (lease.holder !== this.holder || recording === undefined) continue;
+      if (!this.owned.has(recording)) this.own(recording, lease, ', found held');
     }
+  }
+
+  // A recording's lease is this instance's now: it drives the recording from here on.
+  private own(recording: string, lease: Lease, how: string): void {
+    this.owned.set(recording, lease);
+    this.options.logger.info?.(
+      `recwatch: ${this.holder} owns ${recording} (lease epoch ${lease.epoch}${how})`,
+    );
+    this.options.gained(recording, lease);
   }
 
   // Looks again when the first lease of another instance would expire: if its holder died, its
