@@ -158,7 +158,10 @@ describePostgres('ownership of recordings on a shared log', (url) => {
     await renewalRan;
     wanted.push('r1');
     ownership.want('r1');
-    await vi.waitFor(() => expect(gained.map(([recording]) => recording)).toEqual(['r1']));
+    // A bound, not a sleep: the claim's few round trips to PostgreSQL on a busy machine.
+    await vi.waitFor(() => expect(gained.map(([recording]) => recording)).toEqual(['r1']), {
+      timeout: 30_000,
+    });
     answer();
     await beating;
     expect(ownership.owns('r1')).toBe(true);
