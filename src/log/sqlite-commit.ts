@@ -22,8 +22,8 @@ export interface WrittenGroup {
  * is read once per group; keys and versions come from the group itself, then the unindexed
  * `tail` (memory), then the indexes; each append is planned in order as if alone (`planAppend`),
  * then the group's new rows are written, and the indexes of the tail's oldest slice too once
- * the tail reaches a batch (sqlite-index.ts). A conflict writes nothing for its append and spoils nothing else. The
- * caller applies `tail` once the transaction has committed.
+ * the tail reaches a batch (sqlite-index.ts). A conflict writes nothing for its append and
+ * spoils nothing else. The caller applies `tail` once the transaction has committed.
  * @example
  * const { plans, tail: change } = db.transaction(() => writeGroup(sql, tail, group)).immediate();
  * tail.settle(change);
