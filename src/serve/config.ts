@@ -40,6 +40,9 @@ export const SECRET_ENV = {
 } as const;
 
 const secret = z.string().min(1);
+/** `whsec_` and standard base64 (padded): what `standardwebhooks` signs with. */
+const WEBHOOK_SECRET =
+  /^whsec_(?=.)(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const json = z.record(z.string(), z.unknown());
 const port = z.coerce.number().int().min(0).max(65_535);
 const ms = z.coerce.number().int().positive();
@@ -140,7 +143,7 @@ export const ServeConfigSchema = z.strictObject({
       /** The host's endpoint for recwatch's events; unset: no outbound webhooks. */
       url: z.url().optional(),
       /** Standard Webhooks secret (`whsec_` + base64); required with url. */
-      secret: secret.optional(),
+      secret: secret.regex(WEBHOOK_SECRET, 'not whsec_ followed by base64').optional(),
       /** One delivery attempt's timeout. Default 5 000 ms. */
       timeoutMs: z.number().int().positive().default(5_000),
       /** Waits between attempts; the last repeats forever (at least once). */

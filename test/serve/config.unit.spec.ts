@@ -172,6 +172,20 @@ describe('loadConfig', () => {
     expect(message).toContain('agora.notificationSecret: required');
     expect(message).toContain('api.tokens: at least one token is required');
     expect(message).toContain('webhooks.secret: required with webhooks.url');
+    // One that is not whsec_ + base64 is refused here, not by a stack trace at start-up.
+    for (const bad of ['whsec_abc', 'SuperSecretValue123', 'whsec_', 'whsec_!!!!']) {
+      const refused = refusal(() =>
+        loadConfig({
+          env: {
+            ...ENV,
+            RECWATCH_WEBHOOK_URL: 'http://127.0.0.1:1/hook',
+            RECWATCH_WEBHOOK_SECRET: bad,
+          },
+        }),
+      );
+      expect(refused).toContain('webhooks.secret: not a valid value (RECWATCH_WEBHOOK_SECRET)');
+      expect(refused).not.toContain(bad);
+    }
   });
 
   it('refuses unknown keys and a file that is not JSON', () => {
