@@ -27,7 +27,7 @@ import { asDatabaseError, checkSchemaName, migratePostgres } from './postgres-sc
 import { type PostgresStatements, postgresStatements } from './postgres-sql.js';
 import { type WatchOptions, watchLog } from './postgres-watch.js';
 import { prepareItems } from './prepare-items.js';
-import { snapshotParts } from './snapshot-parts.js';
+import { SNAPSHOT_PART, snapshotParts } from './snapshot-parts.js';
 import type { CommitStats } from './sqlite-store.js';
 import type {
   AppendOptions,
@@ -229,13 +229,10 @@ class PostgresLog implements PostgresEventLog {
     this.#open();
     const rows = await this.#query<{ position: string }>('cannot read', this.#sql.head, []);
     const { chunks } = snapshotJsonText(snapshot, Number(rows[0]?.position ?? 0));
-    // The text as it came, in parts of about 1 MB (never joined into one string), each part a
-    // statement of one transaction: a snapshot of 100,000 recordings never holds the event loop.
-    const parts = [...snapshotParts(chunks)];
     for (let attempt = 1; ; attempt += 1) {
       try {
         await withClient(this.#pool, ({ client, broken, discard }) =>
-          this.#writeSnapshot(client, snapshot, parts).catch(async (error) => {
+          this.#writeSnapshot(client, snapshot, chunks).catch(async (error) => {
             if (broken() === undefined) await client.query('ROLLBACK').catch(discard);
             throw error;
           }),
@@ -250,19 +247,25 @@ class PostgresLog implements PostgresEventLog {
   }
 
   // One part: the state in its row, as before parts. More: a null state and the parts in order.
+  // The text as it came, in parts of about 1 MB (never joined into one string), each part
+  // joined in a turn of its own (the statement before it awaited) and sent as a statement of
+  // one transaction: a snapshot of 100,000 recordings never holds the event loop.
   async #writeSnapshot(
     client: pg.PoolClient,
     snapshot: Snapshot,
-    parts: readonly string[],
+    chunks: readonly string[],
   ): Promise<void> {
     const { schemaVersion, position } = snapshot;
-    const whole = parts.length === 1 ? parts[0]! : null;
+    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const whole = length <= SNAPSHOT_PART ? chunks.join('') : null;
     await client.query('BEGIN');
     await client.query(this.#sql.saveSnapshot, [schemaVersion, position, whole]);
     await client.query(this.#sql.clearSnapshotParts, [schemaVersion]);
     if (whole === null) {
-      for (const [part, text] of parts.entries()) {
-        await client.query(this.#sql.saveSnapshotPart, [schemaVersion, part, text]);
+      let part = 0;
+      for (const pieces of snapshotParts(chunks)) {
+        await client.query(this.#sql.saveSnapshotPart, [schemaVersion, part, pieces.join('')]);
+        part += 1;
       }
     }
     await client.query('COMMIT');

@@ -4,28 +4,55 @@ import { snapshotParts } from '../../src/log/snapshot-parts.js';
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
-describe("a snapshot's text in parts", () => {
-  it('joins back to the text, each part but the last at least the size, none ending in a high surrogate', () => {
+describe("a snapshot's text in parts and pieces", () => {
+  it('joins back to the text; parts hold at least the size, pieces at most theirs, none cut inside a pair', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.string({ unit: 'binary', maxLength: 9 }), { maxLength: 20 }),
+        fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { maxLength: 20 }),
         fc.integer({ min: 1, max: 12 }),
-        (chunks, size) => {
-          const parts = [...snapshotParts(chunks, size)];
-          expect(parts.join('')).toBe(chunks.join(''));
+        fc.integer({ min: 1, max: 8 }),
+        (chunks, size, pieceSize) => {
+          const text = chunks.join('');
+          const parts = [...snapshotParts(chunks, size, pieceSize)];
+          const pieces = parts.flat();
+          expect(pieces.join('')).toBe(text);
           expect(parts.length).toBeGreaterThan(0);
+          if (text.length <= size) expect(parts).toHaveLength(1);
           for (const part of parts.slice(0, -1)) {
-            expect(part.length).toBeGreaterThanOrEqual(size - 1);
-            expect(isHighSurrogate(part.charCodeAt(part.length - 1))).toBe(false);
+            expect(part.join('').length).toBeGreaterThanOrEqual(size);
+          }
+          for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(pieceSize + 1);
+          for (const piece of pieces.slice(0, -1)) {
+            expect(piece.length).toBeGreaterThan(0);
+            expect(isHighSurrogate(piece.charCodeAt(piece.length - 1))).toBe(false);
           }
         },
       ),
     );
   });
 
-  it('keeps a pair cut between two chunks in one part', () => {
+  it('keeps a pair cut between two chunks, or by a slice, in one piece', () => {
     const [high, low] = ['\uD83D', '\uDE00'];
-    expect([...snapshotParts([`"${high}`, `${low}`, '"'], 2)]).toEqual(['"', `${high}${low}`, '"']);
-    expect([...snapshotParts([''], 4)]).toEqual(['']);
+    expect([...snapshotParts([`"${high}`, `${low}`, '"'], 2, 2)]).toEqual([
+      ['"', `${high}${low}`],
+      ['"'],
+    ]);
+    expect([...snapshotParts([`ab${high}${low}cd`], 100, 3)]).toEqual([
+      ['ab', `${high}${low}c`, 'd'],
+    ]);
+    expect([...snapshotParts(['{"a":', '1}'], 4, 2)]).toEqual([
+      ['{"', 'a"'],
+      [':1', '}'],
+    ]);
+  });
+
+  it('gives an empty text as one empty part', () => {
+    expect([...snapshotParts([''], 4)]).toEqual([['']]);
+    expect([...snapshotParts([], 4)]).toEqual([['']]);
+  });
+
+  it('slices a chunk larger than a piece without copying it whole, and joins small ones', () => {
+    const large = 'x'.repeat(10);
+    expect([...snapshotParts([large, 'y', 'z'], 100, 4)]).toEqual([['xxxx', 'xxxx', 'xxyz']]);
   });
 });
