@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigurationError } from '../errors/index.js';
+import { WEBHOOK_SECRET } from './outbound.js';
 
 /** The environment variable of each setting that has one, by its path in the configuration. */
 export const CONFIG_ENV = {
@@ -40,9 +41,6 @@ export const SECRET_ENV = {
 } as const;
 
 const secret = z.string().min(1);
-/** `whsec_` and standard base64 (padded): what `standardwebhooks` signs with. */
-const WEBHOOK_SECRET =
-  /^whsec_(?=.)(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const json = z.record(z.string(), z.unknown());
 const port = z.coerce.number().int().min(0).max(65_535);
 const ms = z.coerce.number().int().positive();

@@ -6,6 +6,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { Observable, Subscription } from 'rxjs';
 import { Webhook } from 'standardwebhooks';
+import { InvalidArgumentError } from '../errors/index.js';
 import type { PositionedEvent } from './event-feed.js';
 
 /** Where the delivery cursor (the last log position fully delivered) is kept. */
@@ -61,6 +62,10 @@ export function memoryCursor(): DeliveryCursor {
   };
 }
 
+/** `whsec_` and standard base64 (padded): what `standardwebhooks` signs with. */
+export const WEBHOOK_SECRET =
+  /^whsec_(?=.)(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** Options of `startOutboundWebhooks`. */
 export interface OutboundOptions {
   readonly url: string;
@@ -106,9 +111,16 @@ export interface OutboundBody {
  * Starts delivering: from the cursor (or, on a first run, from the current position, which is
  * kept at once), every event in log order. The `webhook-id` of an event is the same on every
  * attempt and after a restart (`evt_<position>_<index>`), so the host can drop repeats.
+ * @throws InvalidArgumentError when `secret` is not `whsec_` followed by base64 (the value is
+ *   never quoted)
  * @throws when the cursor file exists but cannot be read
  */
 export function startOutboundWebhooks(options: OutboundOptions): OutboundWebhooks {
+  if (typeof options.secret !== 'string' || !WEBHOOK_SECRET.test(options.secret)) {
+    throw new InvalidArgumentError(
+      'secret: not whsec_ followed by base64 (its value is not shown)',
+    );
+  }
   const signer = new Webhook(options.secret);
   let delivered = options.cursor.read() ?? -1;
   if (delivered < 0) {
