@@ -26,8 +26,8 @@ export class VersionConflictError extends RecwatchError {
  * The latest snapshot of a schema version is there but its text is not JSON (a part lost, or
  * the file changed by hand): the log's entries may well be intact. `rebuildFromLog` (and so a
  * journal or supervisor opening the log) sets it aside and replays the whole log
- * (`Rebuilt.snapshotRefused`). `log` names the file or the PostgreSQL schema. The message never
- * quotes the text.
+ * (`Rebuilt.snapshotRefused`). `log` names the file, the PostgreSQL schema, or `in memory` (a
+ * memory log given a `SnapshotJsonText` that is not JSON). The message never quotes the text.
  */
 export class SnapshotUnreadableError extends RecwatchError {
   override readonly name = 'SnapshotUnreadableError';

@@ -8,7 +8,7 @@ import {
   streamRange,
 } from './checks.js';
 import { decodeEntry } from './codec.js';
-import { LogClosedError } from './errors.js';
+import { LogClosedError, SnapshotUnreadableError } from './errors.js';
 import { type PreparedItem, prepareItems } from './prepare-items.js';
 import type {
   AppendOptions,
@@ -85,7 +85,15 @@ class MemoryLog implements EventLog {
     checkCount('schemaVersion', schemaVersion, 0);
     const saved = this.#snapshots.get(schemaVersion);
     if (saved === undefined) return null;
-    return { position: saved.position, schemaVersion, state: JSON.parse(saved.state.text) };
+    let state: unknown;
+    try {
+      state = JSON.parse(saved.state.text);
+    } catch {
+      // As the other stores: a text given as JSON that is not, never quoted (JSON.parse's
+      // message quotes it).
+      throw new SnapshotUnreadableError('in memory', schemaVersion);
+    }
+    return { position: saved.position, schemaVersion, state };
   }
 
   async close(): Promise<void> {
