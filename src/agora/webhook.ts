@@ -4,7 +4,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
 import { ConfigurationError } from '../errors/index.js';
-import { type HeaderSource, verifySignature } from '../signals/index.js';
+import { type HeaderSource, type SignatureCheck, signatureVerifier } from '../signals/index.js';
 import { guardHeaderTime } from './header-deadline.js';
 
 /** What receiving a webhook body did: kept as an input, or kept as a reject (not a notification). */
@@ -134,8 +134,9 @@ export function createWebhookHandler(
       'createWebhookHandler needs the notification secret ({ secret }); pass { unsigned: true } to accept unsigned notifications',
     );
   }
+  const verify = secret === undefined ? undefined : signatureVerifier(secret);
   const answer = (raw: Uint8Array, headers: HeaderSource) =>
-    answerBody(receiver, secret, raw, headers);
+    answerBody(receiver, verify, raw, headers);
 
   return {
     node(request, response) {
@@ -315,12 +316,12 @@ function declaredLength(header: string | undefined): number {
 
 async function answerBody(
   receiver: WebhookReceiver,
-  secret: string | undefined,
+  verify: ((raw: Uint8Array, headers: HeaderSource) => SignatureCheck) | undefined,
   raw: Uint8Array,
   headers: HeaderSource,
 ): Promise<Reply> {
-  if (secret !== undefined) {
-    const check = verifySignature(raw, headers, secret);
+  if (verify !== undefined) {
+    const check = verify(raw, headers);
     if (!check.ok) return { status: 401, body: `{"error":"signature ${check.reason}"}` };
   }
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
