@@ -142,7 +142,7 @@ export function createWebhookHandler(
     node(request, response) {
       const send = (reply: Reply) => {
         if (response.headersSent) return;
-        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        response.writeHead(reply.status, headersOf(reply));
         response.end(reply.body);
       };
       if (request.method !== 'POST') return send({ status: 405, body: '{"error":"POST only"}' });
@@ -180,7 +180,9 @@ export function createWebhookHandler(
       });
       request.on('end', () => {
         if (!finish()) return;
-        answer(Buffer.concat(chunks), request.headers).then(send, () => send(UNAVAILABLE));
+        // One chunk (a body of a few KB) is read as it came: Node gave it a buffer of its own.
+        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        answer(raw, request.headers).then(send, () => send(UNAVAILABLE));
       });
       request.on('error', () => {
         if (finish()) send(ABORTED);
@@ -200,6 +202,15 @@ export function createWebhookHandler(
     },
     guard: (server) => guardHeaderTime(server, { headersTimeoutMs, clock }),
   };
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+});
+
+// The headers of a reply: one shared object for the many that add none.
+function headersOf(reply: Reply): Readonly<Record<string, string>> {
+  return reply.headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...reply.headers };
 }
 
 function positive(value: number, name: string, unit: string): number {
