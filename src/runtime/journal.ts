@@ -153,6 +153,9 @@ export interface Received {
   readonly actedBefore?: true;
 }
 
+/** The append options of an input with no extra ones: one object for them all. */
+const ANY_VERSION = Object.freeze({ expectedVersion: 'any' } as const);
+
 /**
  * How many entries stepped from the log keep their outputs for a receive still under way: far
  * more than can be stepped by others between an append's commit and its act.
@@ -299,10 +302,11 @@ export class Journal {
     const { item } = received;
     const onAppend = this.onAppend;
     const began = onAppend === undefined ? 0 : performance.now();
-    const appended = await this.log.append(streamOf(item), [item], {
-      ...append,
-      expectedVersion: 'any',
-    });
+    const appended = await this.log.append(
+      streamOf(item),
+      [item],
+      append === undefined ? ANY_VERSION : { ...append, expectedVersion: 'any' },
+    );
     onAppend?.(performance.now() - began);
     const position = appended.positions[0] as number;
     const repeated = appended.repeated[0] === true;
