@@ -4,7 +4,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
 import { ConfigurationError } from '../errors/index.js';
-import { type HeaderSource, verifySignature } from '../signals/index.js';
+import { type HeaderSource, type SignatureCheck, signatureVerifier } from '../signals/index.js';
 import { guardHeaderTime } from './header-deadline.js';
 
 /** What receiving a webhook body did: kept as an input, or kept as a reject (not a notification). */
@@ -134,14 +134,15 @@ export function createWebhookHandler(
       'createWebhookHandler needs the notification secret ({ secret }); pass { unsigned: true } to accept unsigned notifications',
     );
   }
+  const verify = secret === undefined ? undefined : signatureVerifier(secret);
   const answer = (raw: Uint8Array, headers: HeaderSource) =>
-    answerBody(receiver, secret, raw, headers);
+    answerBody(receiver, verify, raw, headers);
 
   return {
     node(request, response) {
       const send = (reply: Reply) => {
         if (response.headersSent) return;
-        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        response.writeHead(reply.status, headersOf(reply));
         response.end(reply.body);
       };
       if (request.method !== 'POST') return send({ status: 405, body: '{"error":"POST only"}' });
@@ -179,7 +180,9 @@ export function createWebhookHandler(
       });
       request.on('end', () => {
         if (!finish()) return;
-        answer(Buffer.concat(chunks), request.headers).then(send, () => send(UNAVAILABLE));
+        // One chunk (a body of a few KB) is read as it came: Node gave it a buffer of its own.
+        const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        answer(raw, request.headers).then(send, () => send(UNAVAILABLE));
       });
       request.on('error', () => {
         if (finish()) send(ABORTED);
@@ -199,6 +202,15 @@ export function createWebhookHandler(
     },
     guard: (server) => guardHeaderTime(server, { headersTimeoutMs, clock }),
   };
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/json',
+});
+
+// The headers of a reply: one shared object for the many that add none.
+function headersOf(reply: Reply): Readonly<Record<string, string>> {
+  return reply.headers === undefined ? JSON_HEADERS : { ...JSON_HEADERS, ...reply.headers };
 }
 
 function positive(value: number, name: string, unit: string): number {
@@ -315,12 +327,12 @@ function declaredLength(header: string | undefined): number {
 
 async function answerBody(
   receiver: WebhookReceiver,
-  secret: string | undefined,
+  verify: ((raw: Uint8Array, headers: HeaderSource) => SignatureCheck) | undefined,
   raw: Uint8Array,
   headers: HeaderSource,
 ): Promise<Reply> {
-  if (secret !== undefined) {
-    const check = verifySignature(raw, headers, secret);
+  if (verify !== undefined) {
+    const check = verify(raw, headers);
     if (!check.ok) return { status: 401, body: `{"error":"signature ${check.reason}"}` };
   }
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');

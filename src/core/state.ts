@@ -147,6 +147,8 @@ export function nextWakeOf(
   let earliest = state.reorder.nextDue;
   const wake = peekTime(state.wakes);
   if (wake !== null && (earliest === null || wake.at < earliest)) earliest = wake.at;
+  // Asked after every input: an empty map is not walked (a walk allocates its iterators).
+  if (state.unknownSids.size === 0) return earliest;
   for (const parked of state.unknownSids.values()) {
     const due = (parked[0]?.at ?? 0) + options.unknownSidHoldMs;
     if (earliest === null || due < earliest) earliest = due;

@@ -377,9 +377,9 @@ class SqliteLog implements SqliteEventLog {
         throw new LogFileError(this.file, 'cannot append: opened read-only');
       // Before writing: what is acknowledged must land in the file the log's path names.
       this.#lock?.check();
-      plans = await this.#writer.commit(
-        group.map(({ stream, items, expected }) => ({ stream, items, expected })),
-      );
+      // The pending appends as they are: the writer reads their stream, items and expected
+      // version only (no copy of each without its callbacks).
+      plans = await this.#writer.commit(group);
     } catch (error) {
       const failure = asFileError(this.file, 'cannot append', error);
       for (const pending of group) pending.reject(failure);

@@ -131,10 +131,15 @@ export function unpackPlans(packed: Float64Array, group: readonly SqliteGroupApp
     const rows = packed[at + 1]!;
     const version = packed[at + 2]!;
     at += 3;
-    const positions = Array.from(packed.subarray(at, at + items.length));
-    at += items.length;
-    const repeated = Array.from(packed.subarray(at, at + items.length), (flag) => flag === 1);
-    at += items.length;
+    // Read in place: a subarray per append was a typed-array view made and dropped each time.
+    const count = items.length;
+    const positions: number[] = [];
+    const repeated: boolean[] = [];
+    for (let n = 0; n < count; n += 1) {
+      positions.push(packed[at + n]!);
+      repeated.push(packed[at + count + n] === 1);
+    }
+    at += 2 * count;
     plans.push({ kind: 'write', rows, result: { positions, repeated, version } });
   }
   if (at !== packed.length) throw new Error('the plans do not answer the group');

@@ -22,7 +22,8 @@ export interface SqliteWriterLock {
   /**
    * Throws `LogFileError` when the log's path no longer names the file the lock was taken on:
    * deleted, or replaced by another file (moved, copied over, restored from a backup). One
-   * `stat` and one `fstat`: cheap enough before every commit.
+   * `stat` of the path, compared with the file's identity taken when it was opened: cheap enough
+   * before every commit.
    */
   check(): void;
   /** Hands the lock back; calling it again does nothing. */
@@ -69,7 +70,7 @@ export async function lockSqliteWriter(logFile: string): Promise<SqliteWriterLoc
   return {
     file: file.name,
     check() {
-      if (!released) checkSameFile(logFile, path, opened.fd);
+      if (!released) checkSameFile(logFile, path, opened);
     },
     release() {
       if (released) return;
@@ -86,6 +87,9 @@ const byteLocks = process.platform === 'linux' || process.platform === 'win32';
 
 interface OpenLogFile {
   readonly fd: number;
+  /** The file's device and inode, as `fstat` gave them when it was opened. */
+  readonly dev: number;
+  readonly ino: number;
   /** A writer of this process holds the lock. */
   held: boolean;
 }
@@ -114,7 +118,12 @@ function openLogFile(logFile: string, path: string): OpenLogFile {
     throw new LogFileError(logFile, 'not a regular file');
   }
   // Replaced between the two looks: the descriptor opened last stays open too (see above).
-  const entry = openFiles.get(identity(stats)) ?? { fd, held: false };
+  const entry = openFiles.get(identity(stats)) ?? {
+    fd,
+    dev: stats.dev,
+    ino: stats.ino,
+    held: false,
+  };
   openFiles.set(identity(stats), entry);
   return entry;
 }
@@ -145,19 +154,20 @@ async function lockByte(
 }
 
 // The path must still reach the very file the lock was taken on (same device and inode), and that
-// file must still have a name: otherwise what is acknowledged would go where nobody reads it.
-function checkSameFile(logFile: string, path: string, fd: number): void {
-  let opened: Stats;
+// file must still have a name: otherwise what is acknowledged would go where nobody reads it. One
+// `stat` says both: a path that names the file is a name it still has, and its inode number
+// cannot have gone to another file meanwhile, as the descriptor kept open (`openFiles`) keeps
+// the file from being freed. (An `fstat` for its link count was the second call per commit.)
+function checkSameFile(logFile: string, path: string, file: OpenLogFile): void {
   let named: Stats;
   try {
-    opened = fstatSync(fd);
     named = statSync(path);
   } catch (error) {
     throw new LogFileError(logFile, `was deleted while in use; nothing more is written to it`, {
       cause: error,
     });
   }
-  if (opened.nlink === 0 || opened.dev !== named.dev || opened.ino !== named.ino) {
+  if (named.dev !== file.dev || named.ino !== file.ino) {
     throw new LogFileError(
       logFile,
       'was deleted or replaced by another file while in use; nothing more is written to it',

@@ -32,5 +32,5 @@ export {
 } from './responses.js';
 export type { ParseError, ParseIssue, ParseIssueCode, ParseResult } from './result.js';
 export type { HeaderSource, SignatureCheck, SignatureHeader } from './signature.js';
-export { verifySignature } from './signature.js';
+export { signatureVerifier, verifySignature } from './signature.js';
 export { isTime, MAX_TIME_MS } from './time.js';

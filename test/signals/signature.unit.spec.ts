@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/index.js';
+import { signatureVerifier } from '../../src/signals/index.js';
 
 const SECRET = 'ncs-secret-4411';
 const BODY = '{"noticeId":"n1","productId":3,"eventType":40,"payload":{"sid":"S1","sequence":0}}';
@@ -131,5 +132,26 @@ describe('verifySignature never throws', () => {
         reason: 'missing',
       });
     }
+  });
+});
+
+describe('signatureVerifier', () => {
+  it('gives the verdicts of verifySignature with the same secret, a non-ASCII one included', () => {
+    for (const secret of [SECRET, 'clé-秘密-🔑', '']) {
+      const verify = signatureVerifier(secret);
+      const cases: [string | Buffer, Record<string, string | string[]>][] = [
+        [BODY, { 'agora-signature-v2': v2(BODY, secret || 'x') }],
+        [Buffer.from(BODY), { 'Agora-Signature': v1(BODY, secret || 'x') }],
+        [BODY, { 'agora-signature-v2': v2(BODY, 'other') }],
+        [BODY, { 'agora-signature': v1(BODY, secret || 'x'), 'agora-signature-v2': 'junk' }],
+        [BODY, {}],
+      ];
+      for (const [body, headers] of cases) {
+        expect(verify(body, headers)).toEqual(verifySignature(body, headers, secret));
+      }
+    }
+    expect(
+      signatureVerifier('clé-秘密-🔑')(BODY, { 'agora-signature-v2': v2(BODY, 'clé-秘密-🔑') }).ok,
+    ).toBe(true);
   });
 });
