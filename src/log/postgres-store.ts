@@ -263,8 +263,8 @@ class PostgresLog implements PostgresEventLog {
     await client.query(this.#sql.clearSnapshotParts, [schemaVersion]);
     if (whole === null) {
       let part = 0;
-      for (const pieces of snapshotParts(chunks)) {
-        await client.query(this.#sql.saveSnapshotPart, [schemaVersion, part, pieces.join('')]);
+      for (const text of snapshotParts(chunks)) {
+        await client.query(this.#sql.saveSnapshotPart, [schemaVersion, part, text]);
         part += 1;
       }
     }

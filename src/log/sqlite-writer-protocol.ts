@@ -33,11 +33,8 @@ export type WriterRequest =
       readonly kind: 'snapshot-part';
       readonly id: number;
       readonly snapshot: number;
-      /**
-       * The part as the UTF-8 bytes of its pieces, in order (each piece whole text), each alone
-       * in its buffer: transferred, not copied.
-       */
-      readonly pieces: readonly Uint8Array<ArrayBuffer>[];
+      /** The part as UTF-8 bytes, alone in their buffer: transferred, not copied. */
+      readonly bytes: Uint8Array<ArrayBuffer>;
     }
   | {
       readonly kind: 'snapshot';

@@ -112,7 +112,7 @@ function snapshotWriter(db: Database.Database, sql: SqliteWrites) {
     }
   };
   return {
-    part(id: number, pieces: readonly Uint8Array[]) {
+    part(id: number, bytes: Uint8Array) {
       let snapshot = receiving.get(id);
       if (snapshot === undefined) {
         snapshot = { generation: nextGeneration++, count: 0 };
@@ -120,8 +120,8 @@ function snapshotWriter(db: Database.Database, sql: SqliteWrites) {
       }
       const part = snapshot.count;
       snapshot.count += 1;
-      // Each piece is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
-      const text = Buffer.concat(pieces);
+      // Each part is whole text (snapshot-parts.ts: none ends inside a surrogate pair).
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       try {
         writePart.immediate(snapshot.generation, part, text);
       } catch (error) {
@@ -177,7 +177,7 @@ function serve(
     }
     try {
       if (request.kind === 'snapshot-part') {
-        snapshots.part(request.snapshot, request.pieces);
+        snapshots.part(request.snapshot, request.bytes);
         answer({ kind: 'saved', id: request.id });
         return;
       }

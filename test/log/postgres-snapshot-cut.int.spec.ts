@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SnapshotJsonText } from '../../src/log/index.js';
+import { snapshotParts } from '../../src/log/snapshot-parts.js';
 import { openPostgresLog } from '../../src/postgres.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { tick } from './items.js';
@@ -72,7 +73,9 @@ describePostgres('PostgreSQL log: a connection cut in the middle of a snapshot',
         `SELECT part, octet_length(text) AS bytes FROM "${schema}".snapshot_parts
          WHERE schema_version = 1 ORDER BY part`,
       );
-      expect(parts.rows.map((row) => row.part)).toEqual([0, 1, 2]);
+      const written = [...snapshotParts(chunksOf(text))].length;
+      expect(written).toBeGreaterThan(2);
+      expect(parts.rows.map((row) => row.part)).toEqual([...Array(written).keys()]);
       expect(parts.rows.reduce((sum, row) => sum + row.bytes, 0)).toBe(Buffer.byteLength(text));
       const loaded = await log.loadSnapshot(1);
       expect(JSON.stringify(loaded?.state) === text).toBe(true);

@@ -1,5 +1,5 @@
-// Snapshot texts with multi-byte characters and surrogate pairs exactly where a store cuts them
-// (64 K pieces, 1 MB parts), given whole, in tiny chunks, in a few huge ones, in chunks of
+// Snapshot texts with multi-byte characters and surrogate pairs exactly where a store may cut
+// them (every 64 K, every 1 MB part), given whole, in tiny chunks, in a few huge ones, in chunks of
 // exactly 64 K, with empty chunks among them: each is read back as written, byte for byte, by
 // every store (SQLite writer and read-only reader, PostgreSQL, memory).
 import Database from 'better-sqlite3';

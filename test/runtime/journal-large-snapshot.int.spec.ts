@@ -69,9 +69,9 @@ async function runAndReopen(
 
   expect(saved.length).toBeGreaterThan(1);
   const texts = saved.map((snapshot) => snapshot.state as SnapshotJsonText);
-  // Large enough to be written in many pieces and several parts.
+  // Large enough to be written in several chunks (about 1 MB each) and parts.
   expect(Math.max(...texts.map((text) => text.text.length))).toBeGreaterThan(1.5 * (1 << 20));
-  expect(Math.max(...texts.map((text) => text.chunks.length))).toBeGreaterThan(16);
+  expect(Math.max(...texts.map((text) => text.chunks.length))).toBeGreaterThan(1);
 
   const reopened = await reopen();
   try {
