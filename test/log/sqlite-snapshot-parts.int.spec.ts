@@ -71,18 +71,17 @@ describe('SQLite log schema 4: snapshots in parts', () => {
     await reader.close();
   });
 
-  it('keeps a text given whole, cut into pieces inside pairs and multi-byte characters, byte for byte', async () => {
+  it('keeps a text given whole, with pairs and multi-byte characters, byte for byte', async () => {
     const file = dir.file('pieces.db');
     const log = await openSqliteLog(file);
     await log.append('clock', [tick(1)], { expectedVersion: 0 });
-    // About 1.4 million characters, one string: the first piece (64 K characters) ends inside a
-    // surrogate pair, and accented letters (2 bytes) and CJK (3 bytes) fill several parts.
+    // About 1.4 million characters, one string (a part as it is): surrogate pairs, accented
+    // letters (2 bytes) and CJK (3 bytes) throughout.
     const state = [
       `${'a'.repeat(65_533)}😀`,
       ...Array.from({ length: 120_000 }, (_, n) => `${n % 7 === 0 ? 'é' : '語'}😀${n}`),
     ];
     const text = JSON.stringify(state);
-    expect(text.charCodeAt((1 << 16) - 1)).toBe('😀'.charCodeAt(0));
     expect(text.length).toBeGreaterThan(1 << 20);
     await log.saveSnapshot({ position: 1, schemaVersion: 1, state: new SnapshotJsonText(text) });
     expect(await log.loadSnapshot(1)).toEqual({ position: 1, schemaVersion: 1, state });
