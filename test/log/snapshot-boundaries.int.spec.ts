@@ -13,6 +13,7 @@ import {
 } from '../../src/log/index.js';
 import { keep } from '../../src/log/sqlite-keep.js';
 import { openPostgresLog } from '../../src/postgres.js';
+import { seededRandom } from '../../src/runtime/scheduler.js';
 import { describePostgres, freshSchema } from '../fixtures/postgres.js';
 import { tempDir } from '../fixtures/temp-dir.js';
 import { tick } from './items.js';
@@ -50,18 +51,6 @@ function pairsOnly(length: number): string {
   return text;
 }
 
-/** A seeded random number in [0, 1) (mulberry32), so every run cuts the same. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function cutEvery(text: string, size: (at: number) => number): string[] {
   const chunks: string[] = [];
   for (let at = 0; at < text.length; ) {
@@ -74,7 +63,8 @@ function cutEvery(text: string, size: (at: number) => number): string[] {
 
 /** The ways a host may hand the same text over. */
 function chunkings(text: string): [string, string[]][] {
-  const next = random(text.length);
+  // Seeded, so every run cuts the same.
+  const next = seededRandom(text.length);
   const cuts = [1, 2, 3].map(() => Math.floor(next() * text.length)).sort((a, b) => a - b);
   const few = [0, ...cuts, text.length].slice(1).map((end, n, ends) => {
     const start = n === 0 ? 0 : (ends[n - 1] as number);
