@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSupervisor, createWebhookHandler, VirtualClock } from '../../src/index.js';
 import { LogDatabaseError, openPostgresLog } from '../../src/postgres.js';
 import { notificationBody } from '../fixtures/agora.js';
-import { describePostgres, freshSchema } from '../fixtures/postgres.js';
+import { describePostgres, freshSchema, withApplicationName } from '../fixtures/postgres.js';
 import { tick } from './items.js';
 
 describePostgres('PostgreSQL log: connections cut under it', (url) => {
@@ -18,12 +18,6 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
   });
   afterAll(() => admin.end());
 
-  // The log's connections carry a name of their own, so the test cuts those and no other.
-  const named = (application: string) => {
-    const tagged = new URL(url);
-    tagged.searchParams.set('application_name', application);
-    return tagged.toString();
-  };
   const cut = async (application: string) =>
     (
       await admin.query<{ cut: number }>(
@@ -56,7 +50,7 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
   it('tries a group commit cut mid-transaction on new connections, then rejects it with LogDatabaseError', async () => {
     const schema = freshSchema();
     const application = `cut_${schema}`;
-    const log = await openPostgresLog(named(application), { schema });
+    const log = await openPostgresLog(withApplicationName(url, application), { schema });
     try {
       await log.append('clock', [tick(1)], { expectedVersion: 'any' });
       const release = await holdHead(schema);
@@ -95,7 +89,7 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
   it('appends through a connection cut once mid-transaction, on a new one', async () => {
     const schema = freshSchema();
     const application = `once_${schema}`;
-    const log = await openPostgresLog(named(application), { schema });
+    const log = await openPostgresLog(withApplicationName(url, application), { schema });
     try {
       const release = await holdHead(schema);
       const append = log.append('clock', [tick(1)], { expectedVersion: 'any' });
@@ -113,7 +107,7 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
     const schema = freshSchema();
     const application = `idle_${schema}`;
     // The host's pool, without an 'error' listener of its own.
-    const pool = new pg.Pool({ connectionString: named(application), max: 4 });
+    const pool = new pg.Pool({ connectionString: withApplicationName(url, application), max: 4 });
     const log = await openPostgresLog(pool, { schema });
     try {
       await Promise.all(
@@ -131,7 +125,7 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
   it('keeps every acknowledged append through repeated cuts; retried, the rest go in once', async () => {
     const schema = freshSchema();
     const application = `storm_${schema}`;
-    const log = await openPostgresLog(named(application), { schema });
+    const log = await openPostgresLog(withApplicationName(url, application), { schema });
     try {
       const acknowledged = new Set<number>();
       let pending = Array.from({ length: 200 }, (_, index) => index + 1);
@@ -167,7 +161,7 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
   it('goes on watching after its listening connection is cut', async () => {
     const schema = freshSchema();
     const application = `watch_${schema}`;
-    const log = await openPostgresLog(named(application), { schema });
+    const log = await openPostgresLog(withApplicationName(url, application), { schema });
     const clock = new VirtualClock(0);
     const seen: number[] = [];
     let wake = () => {};
@@ -205,7 +199,7 @@ describePostgres('PostgreSQL log: connections cut under it', (url) => {
   it('answers the webhook 503 while its append is cut off, and 200 to the resend', async () => {
     const schema = freshSchema();
     const application = `hook_${schema}`;
-    const log = await openPostgresLog(named(application), { schema });
+    const log = await openPostgresLog(withApplicationName(url, application), { schema });
     const supervisor = await createSupervisor({
       agora: { appId: 'a', customerId: 'c', customerSecret: 's', baseUrl: 'http://127.0.0.1:9' },
       clientRequest: () => ({}),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SnapshotJsonText } from '../../src/log/index.js';
 import { snapshotParts } from '../../src/log/snapshot-parts.js';
 import { openPostgresLog } from '../../src/postgres.js';
-import { describePostgres, freshSchema } from '../fixtures/postgres.js';
+import { describePostgres, freshSchema, withApplicationName } from '../fixtures/postgres.js';
 import { tick } from './items.js';
 
 /** About 3.3 million characters (4 parts), pairs and multi-byte letters throughout. */
@@ -32,16 +32,10 @@ describePostgres('PostgreSQL log: a connection cut in the middle of a snapshot',
   });
   afterAll(() => admin.end());
 
-  const named = (application: string) => {
-    const tagged = new URL(url);
-    tagged.searchParams.set('application_name', application);
-    return tagged.toString();
-  };
-
   it('writes the snapshot again from its first part on another connection', async () => {
     const schema = freshSchema();
     const application = `snap_${schema}`;
-    const log = await openPostgresLog(named(application), { schema });
+    const log = await openPostgresLog(withApplicationName(url, application), { schema });
     try {
       await log.append('clock', [tick(1)], { expectedVersion: 0 });
       // Another session's part 2, not committed: the snapshot's own part 2 waits for it, with
