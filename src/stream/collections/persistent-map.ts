@@ -130,15 +130,15 @@ export class PersistentMap<V> {
   }
 
   *entries(): IterableIterator<[string, V]> {
-    yield* walk(this.root);
+    for (const leaf of leavesOf(this.root)) yield [leaf.key, leaf.value];
   }
 
   *keys(): IterableIterator<string> {
-    for (const [key] of walk(this.root)) yield key;
+    for (const leaf of leavesOf(this.root)) yield leaf.key;
   }
 
   *values(): IterableIterator<V> {
-    for (const [, value] of walk(this.root)) yield value;
+    for (const leaf of leavesOf(this.root)) yield leaf.value;
   }
 
   [Symbol.iterator](): IterableIterator<[string, V]> {
@@ -156,10 +156,18 @@ export class PersistentMap<V> {
   }
 }
 
-function* walk<V>(node: Node<V>): IterableIterator<[string, V]> {
-  if (node.kind === 0) yield [node.key, node.value];
-  else if (node.kind === 2) for (const leaf of node.leaves) yield [leaf.key, leaf.value];
-  else for (const child of node.children) yield* walk(child);
+// Every leaf, in the order a recursive walk takes (children left to right), by one generator
+// with its path on a stack of its own. A generator per branch and an entry array per leaf took
+// 3.5× as long: 0.34 against 0.10 µs a key over 100,000 recordings (docs/performance.md).
+function* leavesOf<V>(root: Node<V>): IterableIterator<Leaf<V>> {
+  const stack: Node<V>[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.kind === 0) yield node;
+    else if (node.kind === 2) yield* node.leaves;
+    else
+      for (let i = node.children.length - 1; i >= 0; i -= 1)
+        stack.push(node.children[i] as Node<V>);
+  }
 }
 
 /** A branch the update may change: itself if the token owns it, else a copy the token owns. */

@@ -62,6 +62,20 @@ describe('PersistentMap', () => {
     );
   });
 
+  it('walks every entry once: keys, values and entries in one order, equal hashes included', () => {
+    // k32728 and k261234 (and k32729 and k261235) have the same FNV-1a hash: collision nodes.
+    const keys = [
+      ...Array.from({ length: 5_000 }, (_, i) => `sid-${i}`),
+      ...['k32728', 'k261234', 'k32729', 'k261235'],
+    ];
+    const map = PersistentMap.from(keys.map((key, i) => [key, i] as const));
+    const listed = [...map.keys()];
+    expect(listed).toHaveLength(keys.length);
+    expect(new Set(listed)).toEqual(new Set(keys));
+    expect([...map.entries()]).toEqual(listed.map((key) => [key, map.get(key)]));
+    expect([...map.values()]).toEqual(listed.map((key) => map.get(key)));
+  });
+
   it('returns itself when nothing changes', () => {
     const map = PersistentMap.empty<number>().set('a', 1);
     expect(map.set('a', 1)).toBe(map);

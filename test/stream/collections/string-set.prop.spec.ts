@@ -41,6 +41,17 @@ describe('StringSet', () => {
     expect(withString(set, '40:5:1001')).toBe(set);
   });
 
+  it('lists every string once, equal hashes included', () => {
+    // k32728 and k261234 (and k32729 and k261235) have the same FNV-1a hash: collision slots.
+    const keys = [
+      ...Array.from({ length: 5_000 }, (_, i) => `40:${i}:1001`),
+      ...['k32728', 'k261234', 'k32729', 'k261235'],
+    ];
+    const listed = [...stringsOf(stringSetOf(keys))];
+    expect(listed).toHaveLength(keys.length);
+    expect(new Set(listed)).toEqual(new Set(keys));
+  });
+
   it('gives the same set with an edit token, and never changes a set reached without it', () => {
     fc.assert(
       fc.property(
