@@ -86,6 +86,19 @@ describe('verifySignature', () => {
     expect(verifySignature(BODY, headers, '')).toMatchObject({ ok: false, reason: 'noSecret' });
   });
 
+  it('refuses a header sent twice, as Node and Fetch join it, even with both copies right', () => {
+    const joined = `${v2(BODY)}, ${v2(BODY)}`;
+    expect(verifySignature(BODY, { 'agora-signature-v2': joined }, SECRET)).toMatchObject({
+      ok: false,
+      reason: 'mismatch',
+      mismatched: ['Agora-Signature-V2'],
+    });
+    const fetched = new Headers();
+    fetched.append('Agora-Signature-V2', v2(BODY));
+    fetched.append('Agora-Signature-V2', v2(BODY));
+    expect(verifySignature(BODY, fetched, SECRET)).toMatchObject({ ok: false, reason: 'mismatch' });
+  });
+
   it('uses the first value of a repeated header', () => {
     const headers = { 'agora-signature-v2': [v2(BODY), 'junk'] };
     expect(verifySignature(BODY, headers, SECRET).ok).toBe(true);
