@@ -84,6 +84,9 @@ const context = z.object({
   updatedAt: nullableTime,
 });
 
+// Every field the parser may give, in the order it gives them (src/signals/notification.ts):
+// zod's output lists declared keys first, so a field left undeclared came back after
+// `details`, and a restored state's text differed from the one it was read from.
 const notification = z.looseObject({
   noticeId: text,
   eventType: count,
@@ -94,6 +97,10 @@ const notification = z.looseObject({
   sequence: count,
   sendts: time,
   legacy: z.boolean(),
+  notifyMs: z.number().optional(),
+  productId: z.number().optional(),
+  serviceType: z.number().optional(),
+  serviceScene: text.optional(),
   known: z.boolean(),
   details: z.record(text, z.unknown()),
 });
