@@ -194,7 +194,9 @@ function setIn<V>(
     const leaves = node.leaves.slice();
     if (index < 0) {
       update.added = 1;
-      leaves.push({ kind: 0, key, value });
+      // In key order, so the map's order depends on its keys alone, equal hashes included.
+      const at = leaves.findIndex((leaf) => leaf.key > key);
+      leaves.splice(at < 0 ? leaves.length : at, 0, { kind: 0, key, value });
     } else {
       leaves[index] = { kind: 0, key, value };
     }
@@ -235,7 +237,8 @@ function merge<V>(
   edit: Edit | null,
 ): Node<V> {
   const hashA = hashOf(a.key);
-  if (shift > MAX_SHIFT || hashA === hashB) return { kind: 2, hash: hashA, leaves: [a, b] };
+  if (shift > MAX_SHIFT || hashA === hashB)
+    return { kind: 2, hash: hashA, leaves: a.key < b.key ? [a, b] : [b, a] };
   const bitA = (hashA >>> shift) & MASK;
   const bitB = (hashB >>> shift) & MASK;
   if (bitA === bitB) return branch(1 << bitA, [merge(a, b, hashB, shift + BITS, edit)], edit);

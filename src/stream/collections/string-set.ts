@@ -136,7 +136,8 @@ function addIn(node: Branch, shift: number, hash: number, key: string, edit: Edi
     next = split(slot, key, hash, shift + BITS, edit);
   } else if (!isBranch(slot)) {
     if (slot.includes(key)) return node;
-    next = [...slot, key];
+    // In order, so the set's order depends on its strings alone, equal hashes included.
+    next = [...slot.filter((one) => one < key), key, ...slot.filter((one) => one > key)];
   } else {
     // Read first: a branch the token owns grows in place.
     const before = slot.size;
@@ -156,7 +157,7 @@ function addIn(node: Branch, shift: number, hash: number, key: string, edit: Edi
 /** The smallest subtree holding two strings whose hashes agree below `shift`. */
 function split(a: string, b: string, hashB: number, shift: number, edit: Edit | null): Slot {
   const hashA = hashOf(a);
-  if (shift > MAX_SHIFT || hashA === hashB) return [a, b];
+  if (shift > MAX_SHIFT || hashA === hashB) return a < b ? [a, b] : [b, a];
   const bitA = (hashA >>> shift) & MASK;
   const bitB = (hashB >>> shift) & MASK;
   if (bitA === bitB)

@@ -76,6 +76,17 @@ describe('PersistentMap', () => {
     expect([...map.values()]).toEqual(listed.map((key) => map.get(key)));
   });
 
+  it('lists keys of equal hashes in one order, whichever came first', () => {
+    const colliding = ['k32728', 'k261234', 'k32729', 'k261235'];
+    const forward = PersistentMap.from(colliding.map((key) => [key, 1] as const));
+    const backward = PersistentMap.from([...colliding].reverse().map((key) => [key, 1] as const));
+    expect([...backward.keys()]).toEqual([...forward.keys()]);
+    const edit = new Edit();
+    let owned = PersistentMap.empty<number>();
+    for (const key of [...colliding].reverse()) owned = owned.set(key, 1, edit);
+    expect([...owned.keys()]).toEqual([...forward.keys()]);
+  });
+
   it('returns itself when nothing changes', () => {
     const map = PersistentMap.empty<number>().set('a', 1);
     expect(map.set('a', 1)).toBe(map);

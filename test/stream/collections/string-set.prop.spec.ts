@@ -52,6 +52,15 @@ describe('StringSet', () => {
     expect(new Set(listed)).toEqual(new Set(keys));
   });
 
+  it('lists strings of equal hashes in one order, whichever came first', () => {
+    const colliding = ['k32728', 'k261234', 'k32729', 'k261235', 'x'];
+    const forward = [...stringsOf(stringSetOf(colliding))];
+    expect([...stringsOf(stringSetOf([...colliding].reverse()))]).toEqual(forward);
+    let plain = EMPTY_STRING_SET;
+    for (const key of [...colliding].reverse()) plain = withString(plain, key);
+    expect([...stringsOf(plain)]).toEqual(forward);
+  });
+
   it('gives the same set with an edit token, and never changes a set reached without it', () => {
     fc.assert(
       fc.property(
