@@ -159,8 +159,8 @@ export class SqliteWriter {
    * Keeps a snapshot's state (JSON text in chunks, checked by the caller; joined they are the
    * text) as the latest of its schema. The text goes to the thread in parts of about 1 MB
    * (`snapshotParts`), one per turn of the event loop, each as UTF-8 bytes moved to the thread
-   * (transferred), and is joined there: the host's event loop never holds or copies the whole text (114 MB at 100,000
-   * recordings).
+   * (transferred), and is joined there: the host's event loop never holds or copies the whole
+   * text (114 MB at 100,000 recordings).
    * @throws LogFileError when it cannot be written (the thread lost meanwhile included).
    */
   async saveSnapshot(

@@ -137,7 +137,8 @@ function addIn(node: Branch, shift: number, hash: number, key: string, edit: Edi
   } else if (!isBranch(slot)) {
     if (slot.includes(key)) return node;
     // In order, so the set's order depends on its strings alone, equal hashes included.
-    next = [...slot.filter((one) => one < key), key, ...slot.filter((one) => one > key)];
+    const at = slot.findIndex((one) => one > key);
+    next = at < 0 ? [...slot, key] : [...slot.slice(0, at), key, ...slot.slice(at)];
   } else {
     // Read first: a branch the token owns grows in place.
     const before = slot.size;
